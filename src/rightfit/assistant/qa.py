@@ -1,0 +1,215 @@
+"""The policy-question path: validate, retrieve (BM25 + dense), fuse, rerank (optional), answer.
+
+This is where stages are wired; stages themselves never import each other. Every stage runs in its own
+span inside one request span, and every answer carries that trace id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rightfit.answer.extractive import ExtractiveAnswerer, bm25_idf
+from rightfit.core.errors import InvalidInputError
+from rightfit.core.protocols import Embedder, Reranker
+from rightfit.core.settings import Settings
+from rightfit.retrieval.bm25 import BM25Retriever
+from rightfit.retrieval.dense import DenseRetriever
+from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
+from rightfit.retrieval.stores.embedded import EmbeddedStore, current_generation
+from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
+from rightfit.types import Answer, Hit, RetrievalResult
+
+logger = logging.getLogger(__name__)
+
+Method = Literal["bm25", "dense", "rrf", "weighted"]
+METHODS: tuple[Method, ...] = ("bm25", "dense", "rrf", "weighted")
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+def clean_query(text: str, *, max_chars: int, what: str = "query") -> str:
+    """NFKC-normalize, drop control and invisible characters; refuse empty or over-long input."""
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{what} must be a string")
+    if len(text) > max_chars:
+        raise InvalidInputError(f"{what} is {len(text)} characters; the limit is {max_chars}. Shorten it")
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        ch for ch in text
+        if ch not in _INVISIBLE and (ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    )
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInputError(f"{what} is empty; send some words to search for")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResponse:
+    query: str
+    method: str
+    hits: tuple[Hit, ...]
+    trace_id: str
+
+
+class _Loaded:
+    """The stages bound to one index generation."""
+
+    def __init__(self, store: EmbeddedStore, embedder: Embedder, settings: Settings) -> None:
+        r = settings.retrieval
+        self.store = store
+        self.bm25 = BM25Retriever(directory=store.bm25_dir, chunk_ids=store.chunk_ids, top_k=r.candidates)
+        self.dense = DenseRetriever(vectors=store.vectors, chunk_ids=store.chunk_ids, embedder=embedder,
+                                    top_k=r.candidates)
+        self.rrf = ReciprocalRankFusion(k=r.rrf_k, top_k=r.candidates)
+        self.weighted = WeightedFusion(weights=(1.0 - r.dense_weight, r.dense_weight), top_k=r.candidates)
+        self.bm25.warm_up()
+        self.num_docs = len(store)
+        self._indptr = self.bm25._model.scores["indptr"]
+        self._vocab = self.bm25._model.vocab_dict
+
+    def doc_freq(self, term: str) -> int:
+        tid = self._vocab.get(term)
+        return 0 if tid is None else int(self._indptr[tid + 1] - self._indptr[tid])
+
+
+class QAPipeline:
+    """Search and ask over the index in `settings.data_dir`. Picks up a newly built index automatically."""
+
+    def __init__(self, *, settings: Settings, embedder: Embedder | None = None,
+                 reranker: Reranker | None = None) -> None:
+        if embedder is None:
+            from rightfit.models.embedding import MiniLMEmbedder
+
+            embedder = MiniLMEmbedder()
+        self.settings = settings
+        self.embedder = embedder
+        self.reranker = reranker
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+        self._generation: Path | None = None
+
+    def warm_up(self) -> None:
+        self._current()
+        warm = getattr(self.embedder, "warm_up", None)
+        if callable(warm):
+            warm()
+        if self.reranker is not None:
+            self.reranker.warm_up()
+
+    def _current(self) -> _Loaded:
+        gen = current_generation(self.settings.data_dir)
+        with self._lock:
+            if self._loaded is None or gen != self._generation:
+                store = EmbeddedStore.open(self.settings.data_dir)
+                self._loaded = _Loaded(store, self.embedder, self.settings)
+                self._generation = store.generation
+                logger.info("serving index %s (%d chunks)", store.generation.name, len(store))
+            return self._loaded
+
+    @property
+    def store(self) -> EmbeddedStore:
+        return self._current().store
+
+    def retrieve_all(self, query: str, *, candidates: int | None = None) -> dict[str, RetrievalResult]:
+        """bm25, dense and both fusions for one query; the two retrievers run once."""
+        loaded = self._current()
+        with stage_span("bm25") as span:
+            bm25 = loaded.bm25.run(query=query, top_k=candidates)
+            span.set_attributes(bm25.span_attributes())
+        with stage_span("dense") as span:
+            dense = loaded.dense.run(query=query, top_k=candidates)
+            span.set_attributes(dense.span_attributes())
+        with stage_span("fusion", method="rrf") as span:
+            rrf = loaded.rrf.run(results=[bm25, dense], top_k=candidates)
+            span.set_attributes(rrf.span_attributes())
+        with stage_span("fusion", method="weighted") as span:
+            weighted = loaded.weighted.run(results=[bm25, dense], top_k=candidates)
+            span.set_attributes(weighted.span_attributes())
+        return {"bm25": bm25, "dense": dense, "rrf": rrf, "weighted": weighted}
+
+    def _retrieve(self, query: str, method: Method, top_k: int) -> tuple[Hit, ...]:
+        loaded = self._current()
+        results: list[RetrievalResult] = []
+        if method in ("bm25", "rrf", "weighted"):
+            with stage_span("bm25") as span:
+                results.append(loaded.bm25.run(query=query))
+                span.set_attributes(results[-1].span_attributes())
+        if method in ("dense", "rrf", "weighted"):
+            with stage_span("dense") as span:
+                results.append(loaded.dense.run(query=query))
+                span.set_attributes(results[-1].span_attributes())
+        if method in ("rrf", "weighted"):
+            fusion = loaded.rrf if method == "rrf" else loaded.weighted
+            with stage_span("fusion", method=method) as span:
+                fused = fusion.run(results=results)
+                span.set_attributes(fused.span_attributes())
+            hits = fused.hits
+        else:
+            hits = results[0].hits
+        if self.reranker is not None and hits:
+            with stage_span("rerank") as span:
+                hydrated = self._hydrate(loaded, hits)
+                reranked = self.reranker.run(query=query, hits=hydrated)
+                span.set_attributes(reranked.span_attributes())
+            hits = reranked.hits
+        return tuple(self._hydrate(loaded, hits[:top_k]))
+
+    @staticmethod
+    def _hydrate(loaded: _Loaded, hits: Sequence[Hit]) -> list[Hit]:
+        missing = [h.row for h in hits if h.chunk is None]
+        chunks = dict(zip(missing, loaded.store.chunks(missing), strict=True))
+        return [h if h.chunk is not None else dataclasses.replace(h, chunk=chunks[h.row]) for h in hits]
+
+    def search(self, *, query: str, top_k: int | None = None, method: Method | None = None) -> SearchResponse:
+        query = clean_query(query, max_chars=self.settings.limits.max_query_chars)
+        method = self.settings.retrieval.fusion if method is None else method
+        k = self.settings.retrieval.top_k if top_k is None else top_k
+        if not 1 <= k <= 100:
+            raise InvalidInputError(f"top_k must be between 1 and 100, got {k}")
+        attrs: dict[str, str | int] = {"method": method, "top_k": k, "query_chars": len(query)}
+        if self.settings.trace_content:
+            attrs["query"] = query
+        with request_span("search", **attrs) as span:
+            hits = self._retrieve(query, method, k)
+            return SearchResponse(query=query, method=method, hits=hits, trace_id=trace_id_of(span))
+
+    def answerer(self) -> ExtractiveAnswerer:
+        loaded = self._current()
+        a = self.settings.answer
+        return ExtractiveAnswerer(embedder=self.embedder, idf=bm25_idf(loaded.num_docs, loaded.doc_freq),
+                                  threshold=a.abstain_threshold, passages=a.passages, max_sentences=a.max_sentences)
+
+    def ask(self, *, question: str) -> Answer:
+        question = clean_query(question, max_chars=self.settings.limits.max_query_chars, what="question")
+        attrs: dict[str, str | int] = {"question_chars": len(question)}
+        if self.settings.trace_content:
+            attrs["question"] = question
+        with request_span("ask", **attrs) as span:
+            hits = self._retrieve(question, self.settings.retrieval.fusion, self.settings.answer.passages)
+            answerer = self.answerer()
+            with stage_span(answerer.name) as stage:
+                answer = answerer.run(question=question, hits=hits)
+                stage.set_attributes({"abstained": answer.abstained, "confidence": answer.confidence,
+                                      "citations": len(answer.citations)})
+            return dataclasses.replace(answer, trace_id=trace_id_of(span))
+
+
+def rank_docs(hits: Sequence[Hit], doc_ids: Sequence[str], k: int) -> list[str]:
+    """Chunk hits to a document ranking: a document ranks where its best chunk does."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for h in hits:
+        d = doc_ids[h.row]
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+            if len(out) == k:
+                break
+    return out

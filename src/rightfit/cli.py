@@ -1,0 +1,277 @@
+"""Thin commands over the library. Errors become one clear line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rightfit.core.errors import InvalidInputError, RightfitError
+from rightfit.core.settings import Settings, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="rightfit: grounded answers from your documents on small local models.")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality.")
+app.add_typer(eval_app, name="eval")
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML settings file (default: $RIGHTFIT_CONFIG "
+                                                "or ./rightfit.toml if present).", show_default=False)]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Where the index and traces live.",
+                                                 show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _settings(config: Path | None, data_dir: Path | None, **overrides: Any) -> Settings:
+    if config is None:
+        env = os.environ.get("RIGHTFIT_CONFIG")
+        if env:
+            config = Path(env)
+        elif Path("rightfit.toml").is_file():
+            config = Path("rightfit.toml")
+    return load_settings(config, data_dir=str(data_dir) if data_dir else None, **overrides)
+
+
+def _bar(desc: str, total: int) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False, dynamic_ncols=True,
+                disable=None if total > 1 else True)
+
+
+class _Progress:
+    """tqdm bars for the indexer's phases, on stderr so stdout stays parseable."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        bar = self.bars.get(phase)
+        if bar is None:
+            bar = self.bars[phase] = _bar(phase, total)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _index(settings: Settings, source: Path, files: list[Path] | None = None) -> Any:
+    from rightfit.core.runtime import limit_blas_threads
+    from rightfit.ingest.indexer import Indexer
+    from rightfit.models.embedding import MiniLMEmbedder
+
+    limit_blas_threads()
+    progress = _Progress()
+    try:
+        indexer = Indexer(data_dir=settings.data_dir, embedder=MiniLMEmbedder(),
+                          max_chars=settings.chunking.max_chars, max_file_bytes=settings.limits.max_file_bytes)
+        return indexer.run(source=source, files=files, progress=progress)
+    finally:
+        progress.close()
+
+
+@app.command()
+def index(
+    docs: Annotated[Path, typer.Argument(help="Folder of .md, .txt, .html, .pdf and .jsonl documents.")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index a folder. Only changed files are processed; the previous index stays live until the new one is done."""
+    settings = _settings(config, data_dir)
+    report = _index(settings, docs)
+    if as_json:
+        typer.echo(json.dumps(asdict(report), indent=2))
+        return
+    typer.echo(f"indexed {report.documents} documents, {report.chunks} chunks into {settings.data_dir} "
+               f"(generation {report.generation}; {report.processed_files} files processed, "
+               f"{report.reused_files} unchanged, {report.removed_files} removed) in {report.seconds:.1f}s")
+    for s in report.skipped:
+        typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+
+
+def _pipeline(settings: Settings) -> Any:
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.core.runtime import limit_blas_threads
+    from rightfit.telemetry.tracing import configure_tracing
+
+    limit_blas_threads()
+    configure_tracing(trace_db=settings.data_dir / "traces.sqlite")
+    return QAPipeline(settings=settings)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100)] = 5,
+    method: Annotated[str | None, typer.Option(help="bm25, dense, rrf or weighted (default from settings).")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the passages that best match a query."""
+    if method is not None and method not in ("bm25", "dense", "rrf", "weighted"):
+        raise InvalidInputError(f"--method {method!r} is not one of bm25, dense, rrf, weighted")
+    settings = _settings(config, data_dir)
+    result = _pipeline(settings).search(query=query, top_k=top_k, method=method)
+    if as_json:
+        typer.echo(json.dumps({"query": result.query, "method": result.method, "trace_id": result.trace_id,
+                               "hits": [_hit_json(h) for h in result.hits]}, indent=2, ensure_ascii=False))
+        return
+    for i, h in enumerate(result.hits, start=1):
+        c = h.chunk
+        typer.echo(f"{i}. [{c.doc_id}] {c.section_path or c.title}  (score {h.score:.4f})")
+        typer.echo("   " + " ".join(c.text.split())[:300])
+    if not result.hits:
+        typer.echo("no passage matches")
+
+
+def _hit_json(h: Any) -> dict[str, Any]:
+    c = h.chunk
+    return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section_path,
+            "start": c.start, "end": c.end, "score": h.score, "text": c.text}
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the indexed documents.")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer from the documents with citations, or say it can't find the answer."""
+    settings = _settings(config, data_dir)
+    answer = _pipeline(settings).ask(question=question)
+    if as_json:
+        typer.echo(json.dumps(asdict(answer), indent=2, ensure_ascii=False))
+        return
+    if answer.abstained:
+        typer.echo(f"I can't find that in the documents. ({answer.reason})")
+    else:
+        typer.echo(answer.text)
+        for c in answer.citations:
+            typer.echo(f"  source: {c.doc_id} > {c.section or c.title} [chars {c.start}-{c.end}]")
+    typer.echo(f"confidence {answer.confidence:.2f} · trace {answer.trace_id}", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    docs: Annotated[Path | None, typer.Option(help="Index this folder first (only changed files).")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Serve the HTTP API and the web page."""
+    import uvicorn
+
+    from rightfit.server.app import create_app
+
+    settings = _settings(config, data_dir)
+    if docs is not None:
+        report = _index(settings, docs)
+        typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
+        for s in report.skipped:
+            typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+    application = create_app(settings)
+    typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    beir: Annotated[Path, typer.Option("--beir", help="BEIR directory: corpus.jsonl, queries.jsonl, qrels.")],
+    split: Annotated[str, typer.Option(help="qrels split to read (qrels/SPLIT.tsv).")] = "test",
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index a BEIR directory and print Recall@1/5/10, MRR@10 and nDCG@10 for each retriever and fusion."""
+    from rightfit.evals.retrieval import evaluate_beir
+
+    if data_dir is None:  # one cached index per corpus, so a second run only re-reads it
+        key = hashlib.sha256(str(beir.resolve()).encode()).hexdigest()[:16]
+        data_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rightfit" / "beir" / key
+    settings = _settings(config, data_dir)
+    bar: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if "q" not in bar:
+            bar["q"] = _bar("queries", total)
+        bar["q"].n = done
+        bar["q"].refresh()
+
+    report = evaluate_beir(beir, lambda _d: _pipeline(settings),
+                           lambda corpus: _index(settings, corpus.parent, files=[corpus]),
+                           split=split, progress=progress)
+    if "q" in bar:
+        bar["q"].close()
+    if as_json:
+        typer.echo(json.dumps(asdict(report), indent=2))
+        return
+    typer.echo(f"{report.dataset}: {report.queries} queries, {report.documents} documents, {report.chunks} chunks")
+    typer.echo(report.table())
+    typer.echo(f"best on MRR@10: {report.best()}; latency per query (all four) p50 {report.latency_ms['p50']:.1f} ms,"
+               f" p95 {report.latency_ms['p95']:.1f} ms")
+
+
+@eval_app.command("answers")
+def eval_answers(
+    qa: Annotated[Path, typer.Option("--qa", help="JSONL: id, question, answer (or null), doc_ids.")],
+    target_abstention: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of unanswerable questions "
+                                                     "to abstain on, when calibrating.")] = 0.9,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Extractive answer accuracy and abstention; calibrates the threshold on the calibration split only."""
+    from rightfit.evals.answers import calibrate, judge, load_qa, report
+
+    settings = _settings(config, data_dir)
+    items = load_qa(qa)
+    pipeline = _pipeline(settings.model_copy(update={"answer": settings.answer.model_copy(
+        update={"abstain_threshold": 0.0})}))
+    bar = _bar("questions", len(items))
+
+    def progress(done: int, total: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    judged = judge(items, lambda q: pipeline.ask(question=q), progress=progress)
+    bar.close()
+    cal = [j for j in judged if j.item.split == "calibration"]
+    test = [j for j in judged if j.item.split == "test"]
+    threshold = calibrate(cal, target_abstention=target_abstention)
+    reports = [report(cal, threshold, "calibration"), report(test, threshold, "test"),
+               report(test, settings.answer.abstain_threshold, "test (configured threshold)")]
+    if as_json:
+        typer.echo(json.dumps({"calibrated_threshold": threshold, "reports": [asdict(r) for r in reports]}, indent=2))
+        return
+    for r in reports:
+        typer.echo(r.table())
+    typer.echo(f"calibrated threshold: {threshold:.3f} (set [answer] abstain_threshold in your config to use it)")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+    try:
+        app()
+    except InvalidInputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except RightfitError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; the previous index, if any, is unchanged", err=True)
+        raise SystemExit(130) from None

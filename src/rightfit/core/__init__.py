@@ -1,0 +1,1 @@
+"""Stage protocols, errors and settings shared by every part of rightfit."""

@@ -1,0 +1,51 @@
+"""One protocol per role, so each role has interchangeable implementations chosen by configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from rightfit.types import Answer, Hit, RetrievalResult
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """A cheap constructor, an idempotent warm_up() that loads models, a keyword-only run()."""
+
+    name: str
+
+    def warm_up(self) -> None: ...
+
+
+@runtime_checkable
+class Retriever(Stage, Protocol):
+    def run(self, *, query: str, top_k: int | None = None) -> RetrievalResult: ...
+
+
+@runtime_checkable
+class Reranker(Stage, Protocol):
+    def run(self, *, query: str, hits: Sequence[Hit], top_k: int | None = None) -> RetrievalResult: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors, one row per text."""
+
+    model_id: str
+    dim: int
+
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray: ...
+
+
+@runtime_checkable
+class Fusion(Stage, Protocol):
+    def run(self, *, results: Sequence[RetrievalResult], top_k: int | None = None) -> RetrievalResult: ...
+
+
+@runtime_checkable
+class Answerer(Stage, Protocol):
+    def run(self, *, question: str, hits: Sequence[Hit]) -> Answer: ...

@@ -1,0 +1,88 @@
+"""Configuration as validated data: unknown keys are errors, not silently ignored."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rightfit.core.errors import ConfigError
+
+
+class ChunkingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_chars: int = Field(900, ge=100, le=20_000, description="Size cap of one chunk, in characters.")
+
+
+class RetrievalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fusion: Literal["rrf", "weighted", "bm25", "dense"] = "rrf"
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of dense scores in weighted fusion.")
+    rrf_k: int = Field(60, ge=1, le=1000)
+    candidates: int = Field(50, ge=1, le=1000, description="Hits each retriever passes to fusion.")
+    top_k: int = Field(5, ge=1, le=100)
+
+
+class AnswerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    abstain_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Below this confidence the answerer says it can't find the answer."
+    )
+    passages: int = Field(5, ge=1, le=50, description="Top passages the answerer reads.")
+    max_sentences: int = Field(2, ge=1, le=5)
+
+
+class LimitSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_query_chars: int = Field(2000, ge=10, le=100_000)
+    max_request_bytes: int = Field(64_000, ge=1_000, le=10_000_000)
+    max_file_bytes: int = Field(20_000_000, ge=1_000)
+
+
+class Settings(BaseSettings):
+    """rightfit settings: defaults, then a TOML file, then RIGHTFIT_* environment variables."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid", frozen=True, env_prefix="RIGHTFIT_", env_nested_delimiter="__"
+    )
+
+    data_dir: Path = Path(".rightfit")
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    limits: LimitSettings = LimitSettings()
+    trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
+
+
+def load_settings(config: Path | None = None, **overrides: object) -> Settings:
+    """Settings from an optional TOML file, with explicit overrides winning.
+
+    Raises ConfigError naming the file and the bad key, instead of pydantic's raw error.
+    """
+    data: dict[str, object] = {}
+    if config is not None:
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {config} does not exist; pass an existing --config path") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {config} is not valid TOML: {exc}") from None
+        # Relative data_dir in a config file is relative to that file, so configs are portable.
+        if "data_dir" in data and not Path(str(data["data_dir"])).is_absolute():
+            data["data_dir"] = str((config.parent / str(data["data_dir"])).resolve())
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**data)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        where = f" in {config}" if config else ""
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings{where}: {problems}") from None

@@ -1,0 +1,82 @@
+"""Retrieval quality on a BEIR-layout directory, for every retriever and fusion, from one index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rightfit.assistant.qa import METHODS, QAPipeline, rank_docs
+from rightfit.evals.beir import load_beir
+from rightfit.evals.metrics import mrr_at, ndcg_at, percentile, recall_at
+
+METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalReport:
+    dataset: str
+    queries: int
+    documents: int
+    chunks: int
+    scores: dict[str, dict[str, float]]  # method -> metric -> value
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+    def best(self, metric: str = "mrr@10") -> str:
+        return max(self.scores, key=lambda m: self.scores[m][metric])
+
+    def table(self) -> str:
+        head = f"{'method':<10}" + "".join(f"{m:>11}" for m in METRICS)
+        rows = [head, "-" * len(head)]
+        for method, vals in self.scores.items():
+            rows.append(f"{method:<10}" + "".join(f"{vals[m]:>11.4f}" for m in METRICS))
+        return "\n".join(rows)
+
+
+def evaluate_queries(
+    pipeline: QAPipeline,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    store = pipeline.store
+    sums = {m: dict.fromkeys(METRICS, 0.0) for m in METHODS}
+    latencies: list[float] = []
+    for i, (qid, text) in enumerate(queries.items(), start=1):
+        started = time.perf_counter()
+        results = pipeline.retrieve_all(text)
+        latencies.append((time.perf_counter() - started) * 1000)
+        rel = qrels[qid]
+        for method, result in results.items():
+            ranked = rank_docs(result.hits, store.doc_ids, 10)
+            sums[method]["recall@1"] += recall_at(ranked, rel, 1)
+            sums[method]["recall@5"] += recall_at(ranked, rel, 5)
+            sums[method]["recall@10"] += recall_at(ranked, rel, 10)
+            sums[method]["mrr@10"] += mrr_at(ranked, rel, 10)
+            sums[method]["ndcg@10"] += ndcg_at(ranked, rel, 10)
+        if progress is not None:
+            progress(i, len(queries))
+    n = max(1, len(queries))
+    scores = {m: {k: v / n for k, v in vals.items()} for m, vals in sums.items()}
+    latency = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)}
+    return scores, latency
+
+
+def evaluate_beir(
+    directory: Path,
+    pipeline_for: Callable[[Path], QAPipeline],
+    index: Callable[[Path], object],
+    *,
+    split: str = "test",
+    progress: Callable[[int, int], None] | None = None,
+) -> RetrievalReport:
+    """`index(corpus_file)` builds the index; `pipeline_for(directory)` serves it."""
+    data = load_beir(directory, split=split)
+    index(data.corpus)
+    pipeline = pipeline_for(directory)
+    scores, latency = evaluate_queries(pipeline, data.queries, data.qrels, progress=progress)
+    store = pipeline.store
+    return RetrievalReport(dataset=str(directory), queries=len(data.queries), documents=store.document_count(),
+                           chunks=len(store), scores=scores, latency_ms=latency)

@@ -1,0 +1,204 @@
+"""Index a folder: load, chunk, embed and write a new generation; only changed files are processed again."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rightfit.core.errors import IngestError, InvalidInputError
+from rightfit.core.protocols import Embedder
+from rightfit.ingest.chunking import chunk_document, index_text
+from rightfit.ingest.loaders import SUPPORTED, load_file
+from rightfit.retrieval.bm25 import build_bm25
+from rightfit.retrieval.stores.embedded import (
+    EmbeddedStore,
+    FileRecord,
+    GenerationWriter,
+    clean_stale,
+    current_generation,
+)
+from rightfit.types import Chunk, Document, IndexReport, SkippedFile
+
+logger = logging.getLogger(__name__)
+
+# progress(phase, done, total): phases are "scan", "load", "embed", "bm25".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    record: FileRecord
+    docs: list[Document]
+    chunks: list[Chunk]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def discover(root: Path) -> list[Path]:
+    """Supported files under root, sorted; hidden files and folders are ignored."""
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+class Indexer:
+    """Builds the embedded index for one folder of documents in a data directory."""
+
+    def __init__(self, *, data_dir: Path, embedder: Embedder, max_chars: int = 900,
+                 max_file_bytes: int = 20_000_000) -> None:
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.max_chars = max_chars
+        self.max_file_bytes = max_file_bytes
+
+    def _config_key(self) -> str:
+        # A change to chunking or the embedding model invalidates every reused chunk and vector.
+        return f"{self.embedder.model_id}|{self.embedder.dim}|max_chars={self.max_chars}|chunker=1"
+
+    def run(self, *, source: Path, files: list[Path] | None = None, progress: Progress | None = None) -> IndexReport:
+        """Index every supported file under `source`, or only `files` (paths under `source`) when given."""
+        started = time.perf_counter()
+        if not source.is_dir():
+            raise InvalidInputError(f"index: {source} is not a directory; pass the folder that holds the documents")
+        note = progress or (lambda phase, done, total: None)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.data_dir)
+        previous = self._previous()
+        old_files = previous.files() if previous else {}
+        files = discover(source) if files is None else sorted(files)
+        skipped: list[SkippedFile] = []
+        reused: list[FileRecord] = []
+        pending: list[_Pending] = []
+        seen_ids: dict[str, str] = {}
+        for i, path in enumerate(files, start=1):
+            rel = path.relative_to(source).as_posix()
+            note("load", i, len(files))
+            try:
+                record = FileRecord(rel, _sha256(path), path.stat().st_size)
+            except OSError as exc:
+                skipped.append(SkippedFile(rel, f"cannot be read ({exc.strerror})"))
+                continue
+            old = old_files.get(rel)
+            if previous is not None and old is not None and old.sha256 == record.sha256:
+                docs = previous.documents_of_file(rel)
+                if self._claim_ids(docs, rel, seen_ids, skipped):
+                    reused.append(record)
+                continue
+            try:
+                docs, problems = load_file(path, source, max_bytes=self.max_file_bytes)
+            except IngestError as exc:
+                skipped.append(SkippedFile(rel, str(exc)))
+                logger.warning("skipped %s", exc)
+                continue
+            skipped.extend(SkippedFile(rel, p) for p in problems)
+            if not self._claim_ids(docs, rel, seen_ids, skipped):
+                continue
+            chunks = [c for d in docs for c in chunk_document(d, max_chars=self.max_chars)]
+            pending.append(_Pending(record, docs, chunks))
+        if not reused and not pending:
+            detail = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
+            raise InvalidInputError(
+                f"index: no usable documents in {source}"
+                + (f" ({len(skipped)} skipped: {detail})" if skipped else "")
+                + f"; supported types: {', '.join(sorted(SUPPORTED))}. The previous index, if any, is unchanged"
+            )
+        removed = sum(1 for p in old_files if p not in {r.path for r in reused} | {q.record.path for q in pending})
+        writer = GenerationWriter(self.data_dir)
+        try:
+            n_docs, n_chunks = self._write(writer, previous, reused, pending, note)
+            writer.commit()
+        except BaseException:
+            writer.abort()  # the previous generation stays live and untouched
+            raise
+        finally:
+            if previous is not None:
+                previous.close()
+        return IndexReport(
+            generation=writer.number,
+            documents=n_docs,
+            chunks=n_chunks,
+            reused_files=len(reused),
+            processed_files=len(pending),
+            removed_files=removed,
+            skipped=tuple(skipped),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _previous(self) -> EmbeddedStore | None:
+        gen = current_generation(self.data_dir)
+        if gen is None:
+            return None
+        try:
+            store = EmbeddedStore(gen)
+        except Exception:  # an unreadable old generation only means nothing can be reused
+            logger.warning("previous index in %s is unreadable; rebuilding from scratch", gen)
+            return None
+        if store.meta.get("config") != self._config_key():
+            store.close()
+            return None
+        return store
+
+    @staticmethod
+    def _claim_ids(docs: list[Document], rel: str, seen: dict[str, str], skipped: list[SkippedFile]) -> bool:
+        clash = [d.doc_id for d in docs if d.doc_id in seen]
+        if clash:
+            skipped.append(SkippedFile(rel, f"document id {clash[0]!r} is already used by {seen[clash[0]]}; "
+                                            "rename one of the files"))
+            return False
+        for d in docs:
+            seen[d.doc_id] = rel
+        return True
+
+    def _write(self, writer: GenerationWriter, previous: EmbeddedStore | None, reused: list[FileRecord],
+               pending: list[_Pending], note: Progress) -> tuple[int, int]:
+        blocks: list[np.ndarray] = []
+        texts_by_row: list[str] = []
+        n_docs = 0
+        for record in reused:
+            assert previous is not None
+            writer.add_file(record)
+            for doc in previous.documents_of_file(record.path):
+                writer.add_document(doc, record.path)
+                n_docs += 1
+                rows = previous.rows_of_doc(doc.doc_id)
+                chunks = previous.chunks(rows)
+                writer.add_chunks(chunks)
+                texts_by_row.extend(index_text(c) for c in chunks)
+                blocks.append(previous.vectors[rows] if rows else np.zeros((0, self.embedder.dim), np.float32))
+        new_chunks: list[Chunk] = []
+        for item in pending:
+            writer.add_file(item.record)
+            for doc in item.docs:
+                writer.add_document(doc, item.record.path)
+                n_docs += 1
+            writer.add_chunks(item.chunks)
+            new_chunks.extend(item.chunks)
+        new_texts = [index_text(c) for c in new_chunks]
+        texts_by_row.extend(new_texts)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            note("embed", done, len(new_texts))
+
+        note("embed", 0, len(new_texts))
+        blocks.append(self.embedder.embed(new_texts, progress=tick) if new_texts
+                      else np.zeros((0, self.embedder.dim), np.float32))
+        vectors = np.concatenate(blocks) if blocks else np.zeros((0, self.embedder.dim), np.float32)
+        note("bm25", 0, 1)
+        if texts_by_row:
+            build_bm25(texts_by_row, writer.directory / "bm25")
+        note("bm25", 1, 1)
+        writer.finish(vectors=vectors, meta={"config": self._config_key(), "embedder": self.embedder.model_id})
+        return n_docs, len(texts_by_row)

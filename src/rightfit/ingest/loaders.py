@@ -1,0 +1,163 @@
+"""Load Markdown, plain text, HTML, PDF and JSONL files into Documents.
+
+Every failure is an IngestError that names the file and what to do, so the indexer can skip the file
+and report it instead of aborting the run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from rightfit.core.errors import IngestError
+from rightfit.types import Document
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED = {".md": "md", ".markdown": "md", ".txt": "txt", ".html": "html", ".htm": "html",
+             ".pdf": "pdf", ".jsonl": "jsonl"}
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def doc_id_for(path: Path, root: Path) -> str:
+    rel = path.relative_to(root).with_suffix("")
+    return rel.as_posix()
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Strict UTF-8 (a BOM is allowed); binary or other encodings are refused with the fix."""
+    if b"\x00" in raw[:8192]:
+        raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are indexed")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{name}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+        ) from None
+    # Normalize line endings so offsets are the same on every platform; drop stray control characters.
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _title_from_text(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        match = _HEADING.match(line)
+        if match:
+            return match.group(1).strip()
+        if line.strip():
+            return line.strip()[:200]
+    return fallback
+
+
+def _load_html(raw: bytes, name: str) -> tuple[str, str]:
+    from bs4 import BeautifulSoup  # lazy: only HTML needs it
+
+    html = decode_text(raw, name)
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    blocks: list[str] = []
+    body = soup.body or soup
+    for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dt", "dd"]):
+        if el.find_parent(["p", "li", "tr", "pre", "blockquote"]) is not None:
+            continue  # its text is already part of the enclosing block
+        if el.name == "tr":
+            cells = [c.get_text(" ", strip=True) for c in el.find_all(["td", "th"])]
+            text = " | ".join(c for c in cells if c)
+        else:
+            text = " ".join(el.get_text(" ", strip=True).split())
+        if not text:
+            continue
+        if el.name and el.name[0] == "h" and el.name[1:].isdigit():
+            blocks.append("#" * int(el.name[1:]) + " " + text)
+        elif el.name == "li":
+            blocks.append("- " + text)
+        else:
+            blocks.append(text)
+    if not blocks:  # markup without the usual block tags: fall back to all visible text
+        blocks = [" ".join(body.get_text(" ", strip=True).split())]
+    return title, "\n\n".join(b for b in blocks if b)
+
+
+def _load_pdf(path: Path, name: str) -> tuple[str, str]:
+    from pypdf import PdfReader  # lazy
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise IngestError(f"{name}: the PDF is encrypted; save an unencrypted copy to index it")
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IngestError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    text = _CONTROL.sub("", "\n\n".join(p for p in pages if p))
+    return str(meta_title), text
+
+
+def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[list[Document], list[str]]:
+    """Documents in one file (a JSONL file holds many) and the problems of any lines skipped inside it.
+
+    Raises IngestError when nothing in the file is usable.
+    """
+    name = path.relative_to(root).as_posix()
+    fmt = SUPPORTED.get(path.suffix.lower())
+    if fmt is None:
+        raise IngestError(f"{name}: unsupported file type {path.suffix!r}; supported: {', '.join(sorted(SUPPORTED))}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"{name}: {size} bytes is over the {max_bytes}-byte limit; split the file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot be read ({exc.strerror})") from None
+    doc_id = doc_id_for(path, root)
+    if fmt == "jsonl":
+        problems: list[str] = []
+        docs = list(_load_jsonl(raw, name, problems))
+        if not docs:
+            raise IngestError(f"{name}: no usable line ({'; '.join(problems[:3]) or 'file is empty'})")
+        return docs, problems
+    if fmt == "pdf":
+        if not raw.startswith(b"%PDF"):
+            raise IngestError(f"{name}: has a .pdf name but is not a PDF file")
+        title, text = _load_pdf(path, name)
+    elif fmt == "html":
+        title, text = _load_html(raw, name)
+    else:
+        text = decode_text(raw, name)
+        title = ""
+    if not text.strip():
+        raise IngestError(f"{name}: has no text to index")
+    title = title.strip() or _title_from_text(text, path.stem)
+    return [Document(doc_id=doc_id, title=title, text=text, source=name, fmt=fmt)], []
+
+
+def _load_jsonl(raw: bytes, name: str, bad: list[str]) -> Iterator[Document]:
+    """One document per line: {"_id" or "id", "title"?, "text"} (the BEIR corpus format)."""
+    text = decode_text(raw, name)
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append(f"{name} line {lineno}: invalid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            bad.append(f"{name} line {lineno}: expected a JSON object")
+            continue
+        doc_id = obj.get("_id", obj.get("id"))
+        body = obj.get("text")
+        if not isinstance(doc_id, (str, int)) or not isinstance(body, str) or not body.strip():
+            bad.append(f"{name} line {lineno}: needs an \"_id\" (or \"id\") and a non-empty \"text\"")
+            continue
+        title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+        yield Document(doc_id=str(doc_id), title=title or "", text=_CONTROL.sub("", body),
+                       source=f"{name}:{lineno}", fmt="jsonl")

@@ -1,0 +1,215 @@
+"""The embedded store: one SQLite database for chunks and metadata, vectors in a .npy file, BM25 beside them.
+
+Each index run writes a new generation directory; CURRENT names the live one and is switched with an
+atomic rename, so a crash or a bad run never leaves readers with a half-written index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rightfit.core.errors import IndexMissingError
+from rightfit.types import Chunk, Document
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE documents (doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,
+                        fmt TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, title TEXT NOT NULL,
+                     section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+CREATE INDEX chunks_doc ON chunks(doc_id);
+"""
+
+
+def index_root(data_dir: Path) -> Path:
+    return data_dir / "index"
+
+
+def _gen_name(n: int) -> str:
+    return f"gen-{n:06d}"
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    pointer = index_root(data_dir) / "CURRENT"
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = index_root(data_dir) / name
+    return path if (path / "chunks.sqlite").is_file() else None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    sha256: str
+    size: int
+
+
+class GenerationWriter:
+    """Writes one new generation in a temporary directory; commit() makes it live atomically."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        root = index_root(data_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        existing = [int(p.name[4:]) for p in root.glob("gen-*") if p.name[4:].isdigit()]
+        self.number = max(existing, default=0) + 1
+        self.tmp = root / f".tmp-{_gen_name(self.number)}-{os.getpid()}"
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir()
+        self._db = sqlite3.connect(self.tmp / "chunks.sqlite")
+        self._db.executescript(_SCHEMA)
+        self._rows = 0
+
+    @property
+    def directory(self) -> Path:
+        return self.tmp
+
+    def add_file(self, record: FileRecord) -> None:
+        self._db.execute("INSERT INTO files VALUES (?, ?, ?)", (record.path, record.sha256, record.size))
+
+    def add_document(self, doc: Document, file: str) -> None:
+        self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                         (doc.doc_id, file, doc.title, doc.source, doc.fmt, doc.text))
+
+    def add_chunks(self, chunks: Iterable[Chunk]) -> int:
+        rows = [(self._rows + i, c.chunk_id, c.doc_id, c.title, json.dumps(list(c.section)), c.text, c.start, c.end)
+                for i, c in enumerate(chunks)]
+        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._rows += len(rows)
+        return len(rows)
+
+    def finish(self, *, vectors: np.ndarray, meta: dict[str, Any]) -> None:
+        if vectors.shape[0] != self._rows:
+            raise RuntimeError(f"vector rows {vectors.shape[0]} != chunk rows {self._rows}")
+        np.save(self.tmp / "vectors.npy", vectors.astype(np.float32, copy=False))
+        meta = {**meta, "schema": SCHEMA_VERSION, "chunks": self._rows, "created": time.time()}
+        self._db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+        self._db.commit()
+        self._db.close()
+
+    def commit(self, keep: int = 2) -> Path:
+        """Rename into place and switch CURRENT; older generations beyond `keep` are removed."""
+        root = index_root(self.data_dir)
+        final = root / _gen_name(self.number)
+        _fsync_tree(self.tmp)
+        os.rename(self.tmp, final)
+        pointer_tmp = root / f".CURRENT.{os.getpid()}"
+        pointer_tmp.write_text(final.name + "\n")
+        with pointer_tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer_tmp, root / "CURRENT")
+        gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
+        for old in gens[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def abort(self) -> None:
+        try:
+            self._db.close()
+        except sqlite3.Error:
+            pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _fsync_tree(path: Path) -> None:
+    for p in path.rglob("*"):
+        if p.is_file():
+            with p.open("rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def clean_stale(data_dir: Path) -> None:
+    """Remove temporary directories left by runs that were interrupted."""
+    for p in index_root(data_dir).glob(".tmp-gen-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+class EmbeddedStore:
+    """Read side of one generation. Safe to share between threads."""
+
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        uri = f"file:{generation / 'chunks.sqlite'}?mode=ro"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self.meta = {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+        rows = self._db.execute("SELECT chunk_id, doc_id FROM chunks ORDER BY row").fetchall()
+        self.chunk_ids: list[str] = [r[0] for r in rows]
+        self.doc_ids: list[str] = [r[1] for r in rows]
+        self._vectors: np.ndarray | None = None
+
+    @classmethod
+    def open(cls, data_dir: Path) -> EmbeddedStore:
+        gen = current_generation(data_dir)
+        if gen is None:
+            raise IndexMissingError(
+                f"no index in {data_dir}; build one with `rightfit index DOCS_DIR --data-dir {data_dir}`"
+            )
+        return cls(gen)
+
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    @property
+    def vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            self._vectors = np.load(self.generation / "vectors.npy")
+        return self._vectors
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.generation / "bm25"
+
+    def chunks(self, rows: Sequence[int]) -> list[Chunk]:
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        with self._lock:
+            found = {
+                r[0]: Chunk(chunk_id=r[1], doc_id=r[2], title=r[3], section=tuple(json.loads(r[4])), text=r[5],
+                            start=r[6], end=r[7])
+                for r in self._db.execute(
+                    f'SELECT row, chunk_id, doc_id, title, section, text, start, "end" FROM chunks '  # noqa: S608
+                    f"WHERE row IN ({marks})", list(rows))
+            }
+        return [found[r] for r in rows]
+
+    def files(self) -> dict[str, FileRecord]:
+        with self._lock:
+            return {r[0]: FileRecord(r[0], r[1], r[2]) for r in self._db.execute("SELECT path, sha256, size FROM files")}
+
+    def documents_of_file(self, path: str) -> list[Document]:
+        with self._lock:
+            return [Document(doc_id=r[0], title=r[1], source=r[2], fmt=r[3], text=r[4])
+                    for r in self._db.execute(
+                        "SELECT doc_id, title, source, fmt, text FROM documents WHERE file = ?", (path,))]
+
+    def rows_of_doc(self, doc_id: str) -> list[int]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT row FROM chunks WHERE doc_id = ? ORDER BY row", (doc_id,))]
+
+    def document_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,185 @@
+"""HTTP layer: request models, status codes and the web page. No business logic lives here."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rightfit.core.errors import IndexMissingError, InvalidInputError, RightfitError
+from rightfit.core.settings import Settings
+from rightfit.types import Answer, Hit
+
+logger = logging.getLogger(__name__)
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(description="What to look for.")
+    top_k: int = Field(5, ge=1, le=100)
+    method: Literal["bm25", "dense", "rrf", "weighted"] | None = None
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(description="A question about the indexed documents.")
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+    quote: str
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str | None
+    abstained: bool
+    confidence: float
+    citations: list[CitationOut]
+    reason: str
+    trace_id: str
+
+
+class HitOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+    score: float
+    text: str
+
+
+class SearchResponseOut(BaseModel):
+    query: str
+    method: str
+    hits: list[HitOut]
+    trace_id: str
+
+
+def _error(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": {"type": kind, "message": message}})
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit before they are read into memory (413 with a reason)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLargeError:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _error(413, "request_too_large",
+                          f"request body is over the {self.max_bytes}-byte limit; send a shorter query")
+        await response(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _hit_out(h: Hit) -> HitOut:
+    c = h.chunk
+    assert c is not None
+    return HitOut(chunk_id=c.chunk_id, doc_id=c.doc_id, title=c.title, section=c.section_path, start=c.start,
+                  end=c.end, score=h.score, text=c.text)
+
+
+def _answer_out(a: Answer) -> AskResponse:
+    return AskResponse(question=a.question, answer=a.text, abstained=a.abstained, confidence=a.confidence,
+                       citations=[CitationOut(**{k: getattr(c, k) for k in CitationOut.model_fields})
+                                  for c in a.citations],
+                       reason=a.reason, trace_id=a.trace_id)
+
+
+def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
+    """The app over `settings.data_dir`; pass a pipeline to share one (tests, embedding in another app)."""
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.core.runtime import limit_blas_threads
+    from rightfit.telemetry.tracing import configure_tracing
+
+    if pipeline is None:
+        limit_blas_threads()
+        configure_tracing(trace_db=settings.data_dir / "traces.sqlite")
+        pipeline = QAPipeline(settings=settings)
+    app = FastAPI(title="rightfit", version="0.1.0",
+                  description="Grounded answers with citations from your documents, on small local models.")
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
+    app.state.pipeline = pipeline
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
+        )
+        return _error(422, "invalid_request", problems or "the request body is not valid JSON")
+
+    @app.exception_handler(InvalidInputError)
+    async def _bad_input(_: Request, exc: InvalidInputError) -> JSONResponse:
+        return _error(422, "invalid_input", str(exc))
+
+    @app.exception_handler(IndexMissingError)
+    async def _no_index(_: Request, exc: IndexMissingError) -> JSONResponse:
+        return _error(503, "index_missing", str(exc))
+
+    @app.exception_handler(RightfitError)
+    async def _other(_: Request, exc: RightfitError) -> JSONResponse:
+        logger.error("request failed: %s", exc)
+        return _error(500, "server_error", str(exc))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        return resources.files("rightfit.server").joinpath("static/index.html").read_text(encoding="utf-8")
+
+    @app.get("/healthz")
+    def health() -> dict[str, Any]:
+        store = pipeline.store
+        return {"status": "ok", "chunks": len(store), "generation": store.generation.name}
+
+    @app.post("/v1/search", response_model=SearchResponseOut)
+    def search(body: SearchRequest) -> SearchResponseOut:
+        result = pipeline.search(query=body.query, top_k=body.top_k, method=body.method)
+        return SearchResponseOut(query=result.query, method=result.method, trace_id=result.trace_id,
+                                 hits=[_hit_out(h) for h in result.hits])
+
+    @app.post("/v1/ask", response_model=AskResponse)
+    def ask(body: AskRequest) -> AskResponse:
+        return _answer_out(pipeline.ask(question=body.question))
+
+    return app

@@ -1,0 +1,91 @@
+"""OpenTelemetry wiring. Stages run inside `stage_span`; requests inside `request_span`.
+
+If the host application already configured an OpenTelemetry tracer provider, rightfit uses it;
+otherwise it installs an SDK provider so every answer still carries a real trace id.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from opentelemetry import trace
+from opentelemetry.trace import Span
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_configured_db: Path | None = None
+
+
+def _sdk_provider() -> object | None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    provider = trace.get_tracer_provider()
+    return provider if isinstance(provider, TracerProvider) else None
+
+
+def configure_tracing(*, trace_db: Path | None = None) -> None:
+    """Idempotent: ensure an SDK provider exists; add the SQLite trace store and, if configured, OTLP export.
+
+    OTLP export turns on when OTEL_EXPORTER_OTLP_ENDPOINT is set and the exporter package is installed.
+    """
+    global _configured_db
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    with _lock:
+        provider = _sdk_provider()
+        if provider is None:
+            provider = TracerProvider(resource=Resource.create({"service.name": "rightfit"}))
+            trace.set_tracer_provider(provider)
+            if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+                try:
+                    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+                except ImportError:
+                    logger.warning("OTEL_EXPORTER_OTLP_ENDPOINT is set but opentelemetry-exporter-otlp-proto-http "
+                                   "is not installed; pip install it to export traces")
+                else:
+                    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        if trace_db is not None and _configured_db != trace_db:
+            from rightfit.telemetry.store import SQLiteSpanExporter
+
+            provider.add_span_processor(BatchSpanProcessor(SQLiteSpanExporter(trace_db)))  # type: ignore[attr-defined]
+            _configured_db = trace_db
+
+
+def flush() -> None:
+    provider = _sdk_provider()
+    if provider is not None:
+        provider.force_flush()  # type: ignore[attr-defined]
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer("rightfit")
+
+
+def trace_id_of(span: Span) -> str:
+    ctx = span.get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.trace_id else ""
+
+
+@contextmanager
+def request_span(name: str, **attributes: str | int | float | bool) -> Iterator[Span]:
+    with tracer().start_as_current_span(name, attributes=attributes) as span:
+        yield span
+
+
+@contextmanager
+def stage_span(stage: str, **attributes: str | int | float | bool) -> Iterator[Span]:
+    """One span per stage run, with its latency in milliseconds."""
+    started = time.perf_counter()
+    with tracer().start_as_current_span(f"stage.{stage}", attributes={"rightfit.stage": stage, **attributes}) as span:
+        try:
+            yield span
+        finally:
+            span.set_attribute("latency_ms", round((time.perf_counter() - started) * 1000, 3))
