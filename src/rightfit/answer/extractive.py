@@ -111,7 +111,7 @@ class ExtractiveAnswerer:
         wants_quantity = bool(_QUANT_Q.search(question))
         scores = np.zeros(len(sentences), dtype=np.float32)
         for i, sent in enumerate(sentences):
-            own = set(tokenize([sent.text])[0])
+            own = set(tokenize([readable(sent)])[0])
             ctx = set(tokenize([" ".join((sent.chunk.title, *sent.chunk.section))])[0])
             covered = sum(w if t in own else 0.5 * w if t in ctx else 0.0 for t, w in weights.items()) / total
             prior = 1.0 / (1.0 + 0.5 * sent.passage_rank)
@@ -129,20 +129,87 @@ class ExtractiveAnswerer:
         if confidence < self.threshold:
             return Answer(question=question, text=None, abstained=True, confidence=confidence,
                           reason=f"confidence {confidence:.2f} is below the threshold {self.threshold:.2f}")
+        table = _table_answer(sentences[best])
+        if table is not None:
+            text, citation = table
+            return Answer(question=question, text=text, abstained=False, confidence=confidence,
+                          citations=(citation,))
         chosen = [best]
-        # A short best sentence often needs its neighbour ("Yes." / "The limit is:"): add the next one.
+        # A short best sentence often needs the next one on the same line ("Yes." / "It depends:").
         nxt = best + 1
         if (self.max_sentences > 1 and len(sentences[best].text) < 80 and nxt < len(sentences)
-                and sentences[nxt].chunk.chunk_id == sentences[best].chunk.chunk_id):
+                and sentences[nxt].chunk.chunk_id == sentences[best].chunk.chunk_id
+                and "\n" not in sentences[best].chunk.text[sentences[best].end : sentences[nxt].start]):
             chosen.append(nxt)
         text = " ".join(sentences[i].text for i in chosen)
         citations = tuple(_cite(sentences[i]) for i in chosen)
         return Answer(question=question, text=text, abstained=False, confidence=confidence, citations=citations)
 
 
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def readable(sent: Sentence) -> str:
+    """The sentence as a reader understands it: a table row is paired with its column headers."""
+    text = sent.chunk.text
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    if not text[line_start:].lstrip().startswith("|"):
+        return sent.text
+    lines = text[:line_start].split("\n")[:-1]
+    block: list[str] = []
+    for line in reversed(lines):  # walk up to the table's first line, its header
+        if not line.lstrip().startswith("|"):
+            break
+        block.append(line)
+    if not block:
+        return sent.text
+    header = _cells(block[-1])
+    row = _cells(text[line_start : text.find("\n", line_start) if "\n" in text[line_start:] else len(text)])
+    if len(header) != len(row):
+        return sent.text
+    return "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
+
+
+def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | None:
+    """A best sentence that is a row of a small table is answered with the whole table, rows made readable.
+
+    Rows of one table usually differ by the case they apply to ("standard card" / "Premier card"); the
+    customer needs to see them side by side, not the one row that happened to score highest.
+    """
+    text = sent.chunk.text
+    if not text[text.rfind("\n", 0, sent.start) + 1 :].lstrip().startswith("|"):
+        return None
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    idx = next(i for i, (s, e) in enumerate(lines) if s <= sent.start <= e)
+    lo = idx
+    while lo > 0 and text[lines[lo - 1][0] : lines[lo - 1][1]].lstrip().startswith("|"):
+        lo -= 1
+    hi = idx
+    while hi + 1 < len(lines) and text[lines[hi + 1][0] : lines[hi + 1][1]].lstrip().startswith("|"):
+        hi += 1
+    block = [text[s:e] for s, e in lines[lo : hi + 1]]
+    if len(block) < 3 or set(block[1].replace("|", "").strip()) - set("-: "):
+        return None  # not a table with a header and a separator line
+    header, rows = _cells(block[0]), [_cells(r) for r in block[2:]]
+    if len(rows) > max_rows or any(len(r) != len(header) for r in rows):
+        return None
+    if len(header) == 2:
+        readable_rows = [f"{r[0]}: {r[1]}" for r in rows]
+    else:
+        readable_rows = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True) if c) for r in rows]
+    answer = ". ".join(readable_rows) + "."
+    c = sent.chunk
+    start, end = lines[lo][0], lines[hi][1]
+    citation = Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
+                        start=c.start + start, end=c.start + end, quote=text[start:end])
+    return answer, citation
+
+
 def _with_context(sent: Sentence) -> str:
     heading = sent.chunk.section[-1] if sent.chunk.section else sent.chunk.title
-    return f"{heading}: {sent.text}" if heading else sent.text
+    body = readable(sent)
+    return f"{heading}: {body}" if heading else body
 
 
 def _cite(sent: Sentence) -> Citation:

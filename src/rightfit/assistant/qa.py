@@ -23,7 +23,7 @@ from rightfit.retrieval.bm25 import BM25Retriever
 from rightfit.retrieval.dense import DenseRetriever
 from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
 from rightfit.retrieval.stores.embedded import EmbeddedStore, current_generation
-from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
+from rightfit.telemetry.tracing import configure_tracing, request_span, stage_span, trace_id_of
 from rightfit.types import Answer, Hit, RetrievalResult
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class QAPipeline:
             from rightfit.models.embedding import MiniLMEmbedder
 
             embedder = MiniLMEmbedder()
+        configure_tracing()  # so every answer has a real trace id, even without a trace store
         self.settings = settings
         self.embedder = embedder
         self.reranker = reranker

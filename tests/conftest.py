@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rightfit.core.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = ROOT / "examples" / "bank"
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path) -> Path:
+    """A small corpus in every supported text format."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "cards.md").write_text(
+        "# Cards and limits\n\n## ATM withdrawals\n\nYou can withdraw up to £500 per day from ATMs with a "
+        "standard debit card. Premier customers can withdraw up to £1,000 per day.\n\n## Contactless\n\n"
+        "The contactless limit is £100 per payment.\n", encoding="utf-8")
+    (root / "fees.txt").write_text(
+        "Fees and charges\n\nMonthly fee\n\nThe Everyday account has no monthly fee. The Premier account costs "
+        "£15 per month.\n\nForeign transactions\n\nWe charge 2.75% on card payments in a foreign currency.\n",
+        encoding="utf-8")
+    (root / "complaints.html").write_text(
+        "<html><head><title>Complaints</title><script>var x = 'not text';</script></head><body><h1>Complaints</h1>"
+        "<h2>How long it takes</h2><p>We reply to complaints within 8 weeks.</p>"
+        "<ul><li>Call us on 0800 123 456</li></ul></body></html>", encoding="utf-8")
+    (root / "faq.jsonl").write_text(
+        '{"_id": "faq-1", "title": "Branch hours", "text": "Branches open 9am to 5pm on weekdays."}\n'
+        '{"_id": "faq-2", "title": "Cheques", "text": "Cheques clear within 2 working days."}\n',
+        encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(data_dir=str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # noqa: ANN201
+    from rightfit.models.embedding import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    embedder.warm_up()
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def bank_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # noqa: ANN001
+    """The bank example indexed once per session with the real embedding model."""
+    from rightfit.ingest.indexer import Indexer
+
+    base = load_settings(BANK / "rightfit.toml")
+    data = tmp_path_factory.mktemp("bank") / "data"
+    Indexer(data_dir=data, embedder=real_embedder, max_chars=base.chunking.max_chars).run(source=BANK / "docs")
+    return base.model_copy(update={"data_dir": data})
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def bank_server(bank_settings: Settings):  # noqa: ANN201
+    """A real `rightfit serve` process on loopback over the indexed bank example."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = _free_port()
+    exe = Path(sys.executable).parent / "rightfit"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--config", str(BANK / "rightfit.toml"), "--data-dir", str(bank_settings.data_dir),
+         "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            pytest.fail(f"server did not start:\n{out}")
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,68 @@
+"""The HTTP API on a real server process: answers, and clear 4xx errors for bad requests."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_ask_returns_a_cited_answer_with_trace_id(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", json={"question": "How much cash can I take out of an ATM per day?"},
+                   timeout=30)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["abstained"] is False
+    assert "£500" in body["answer"]
+    assert body["citations"][0]["doc_id"] == "atm-and-spending-limits"
+    assert len(body["trace_id"]) == 32 and int(body["trace_id"], 16) > 0
+
+
+def test_uncovered_question_abstains(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", json={"question": "What is your buy-to-let mortgage rate?"}, timeout=30)
+    assert r.status_code == 200
+    assert r.json()["abstained"] is True and r.json()["answer"] is None
+
+
+def test_search_returns_hits_with_offsets(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/search", json={"query": "report a stolen card", "top_k": 3}, timeout=30)
+    assert r.status_code == 200
+    hits = r.json()["hits"]
+    assert len(hits) == 3
+    assert all(h["end"] > h["start"] >= 0 for h in hits)
+
+
+@pytest.mark.parametrize(("payload", "status", "fragment"), [
+    ({"question": ""}, 422, "empty"),
+    ({"question": "   \u200b  "}, 422, "empty"),
+    ({"question": "x" * 3000}, 422, "limit is 2000"),
+    ({"question": 5}, 422, "question"),
+    ({}, 422, "question"),
+    ({"question": "hi", "admin": True}, 422, "admin"),
+    ({"question": "x" * 1_000_000}, 413, "limit"),
+])
+def test_bad_ask_requests_get_a_reason(bank_server: str, payload: dict, status: int, fragment: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", json=payload, timeout=30)
+    assert r.status_code == status
+    assert fragment in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2]"])
+def test_malformed_bodies_are_4xx_not_crashes(bank_server: str, raw: bytes) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", content=raw, headers={"content-type": "application/json"}, timeout=30)
+    assert r.status_code == 422
+    assert r.json()["error"]["type"] == "invalid_request"
+
+
+def test_search_validates_top_k(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/search", json={"query": "fees", "top_k": 0}, timeout=30)
+    assert r.status_code == 422
+    assert "top_k" in r.json()["error"]["message"]
+
+
+def test_openapi_spec_and_page_are_served(bank_server: str) -> None:
+    spec = httpx.get(f"{bank_server}/openapi.json", timeout=10).json()
+    assert {"/v1/ask", "/v1/search"} <= set(spec["paths"])
+    page = httpx.get(f"{bank_server}/", timeout=10)
+    assert page.status_code == 200 and "<form" in page.text

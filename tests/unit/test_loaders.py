@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rightfit.core.errors import IngestError
+from rightfit.ingest.loaders import load_file
+
+
+def test_markdown_keeps_raw_text_and_title(mini_corpus: Path) -> None:
+    docs, problems = load_file(mini_corpus / "cards.md", mini_corpus)
+    assert problems == []
+    (doc,) = docs
+    assert doc.doc_id == "cards"
+    assert doc.title == "Cards and limits"
+    assert doc.text == (mini_corpus / "cards.md").read_text(encoding="utf-8")
+
+
+def test_html_drops_scripts_and_keeps_headings(mini_corpus: Path) -> None:
+    (doc,), _ = load_file(mini_corpus / "complaints.html", mini_corpus)
+    assert doc.title == "Complaints"
+    assert "not text" not in doc.text
+    assert "## How long it takes" in doc.text
+    assert "We reply to complaints within 8 weeks." in doc.text
+
+
+def test_jsonl_gives_one_document_per_line_and_reports_bad_lines(tmp_path: Path) -> None:
+    f = tmp_path / "c.jsonl"
+    f.write_text('{"_id": "a", "text": "alpha"}\nnot json\n{"id": 7, "title": "T", "text": "beta"}\n{"_id": "x"}\n')
+    docs, problems = load_file(f, tmp_path)
+    assert [d.doc_id for d in docs] == ["a", "7"]
+    assert len(problems) == 2
+    assert "c.jsonl line 2" in problems[0] and "invalid JSON" in problems[0]
+    assert "line 4" in problems[1]
+
+
+def test_pdf_text_is_extracted(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.set_title("Overdrafts")
+    pdf.multi_cell(0, 10, "Overdraft interest is 39.9% EAR.\n\nThere is a buffer of 50 pounds.")
+    path = tmp_path / "overdraft.pdf"
+    pdf.output(str(path))
+    (doc,), _ = load_file(path, tmp_path)
+    assert doc.title == "Overdrafts"
+    assert "39.9% EAR" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "message"),
+    [
+        ("photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("latin1.txt", "Caf\xe9 fees".encode("latin-1"), "not valid UTF-8"),
+        ("fake.pdf", b"this is not a pdf", "not a PDF"),
+        ("broken.pdf", b"%PDF-1.4\n garbage without objects", "not a readable PDF"),
+        ("empty.md", b"   \n\n", "no text"),
+        ("all-bad.jsonl", b"{oops\n", "no usable line"),
+        ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+    ],
+)
+def test_unusable_files_raise_an_error_naming_the_file(tmp_path: Path, name: str, payload: bytes,
+                                                        message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(payload)
+    with pytest.raises(IngestError) as err:
+        load_file(path, tmp_path)
+    assert name in str(err.value)
+    assert message in str(err.value)
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 5000)
+    with pytest.raises(IngestError, match="over the 1000-byte limit"):
+        load_file(path, tmp_path, max_bytes=1000)
+
+
+def test_crlf_and_bom_are_normalized(tmp_path: Path) -> None:
+    path = tmp_path / "win.txt"
+    path.write_bytes("\ufeffTitle\r\n\r\nBody line.\r\n".encode())
+    (doc,), _ = load_file(path, tmp_path)
+    assert doc.text == "Title\n\nBody line.\n"

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rightfit.assistant.qa import QAPipeline, clean_query
+from rightfit.core.errors import InvalidInputError
+from rightfit.core.settings import Settings
+from rightfit.ingest.indexer import Indexer
+from tests.fakes import HashingEmbedder
+
+
+@pytest.fixture
+def pipeline(settings: Settings, mini_corpus: Path) -> QAPipeline:
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    return QAPipeline(settings=settings, embedder=HashingEmbedder())
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense", "rrf", "weighted"])
+def test_every_method_finds_the_atm_passage(pipeline: QAPipeline, method: str) -> None:
+    result = pipeline.search(query="withdraw ATMs per day", method=method, top_k=3)  # type: ignore[arg-type]
+    assert result.hits[0].chunk is not None
+    assert result.hits[0].chunk.doc_id == "cards"
+    assert len(result.trace_id) == 32
+
+
+def test_ask_quotes_and_cites_the_source(pipeline: QAPipeline) -> None:
+    answer = pipeline.ask(question="How much can I withdraw from ATMs per day?")
+    assert not answer.abstained
+    assert "£500" in (answer.text or "")
+    cite = answer.citations[0]
+    assert cite.doc_id == "cards"
+    source = (Path(pipeline.settings.data_dir).parent / "docs" / "cards.md")
+    assert source.read_text(encoding="utf-8")[cite.start : cite.end] == cite.quote
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "\u200b\u200b", "\x00\x01"])
+def test_empty_queries_are_refused(pipeline: QAPipeline, bad: str) -> None:
+    with pytest.raises(InvalidInputError, match="empty"):
+        pipeline.search(query=bad)
+
+
+def test_over_long_query_is_refused_with_the_limit(pipeline: QAPipeline) -> None:
+    with pytest.raises(InvalidInputError, match="limit is 2000"):
+        pipeline.ask(question="a" * 1_000_000)
+
+
+def test_query_is_normalized() -> None:
+    assert clean_query("ＡＴＭ\u200b  limit\x07", max_chars=100) == "ATM limit"
+
+
+def test_unknown_words_return_no_bm25_hits(pipeline: QAPipeline) -> None:
+    assert pipeline.search(query="zzqx wwvv", method="bm25").hits == ()
+
+
+def test_new_generation_is_picked_up(pipeline: QAPipeline, settings: Settings, mini_corpus: Path) -> None:
+    pipeline.search(query="fees")
+    (mini_corpus / "pets.md").write_text("# Pets\n\nDogs are welcome in branches.\n")
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    assert pipeline.search(query="dogs welcome branches", method="bm25").hits[0].chunk.doc_id == "pets"

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.settings import load_settings
+from rightfit.evals.answers import Judged, QAItem, calibrate, contains_answer, load_qa, report
+from rightfit.evals.beir import load_beir
+from rightfit.types import Answer
+
+
+def test_unknown_setting_is_an_error_naming_it(tmp_path: Path) -> None:
+    cfg = tmp_path / "rightfit.toml"
+    cfg.write_text("[retrieval]\nfusoin = 'rrf'\n")
+    with pytest.raises(ConfigError, match="retrieval.fusoin"):
+        load_settings(cfg)
+
+
+def test_relative_data_dir_is_relative_to_the_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "rightfit.toml"
+    cfg.write_text("data_dir = '.data'\n[answer]\nabstain_threshold = 0.4\n")
+    s = load_settings(cfg)
+    assert s.data_dir == (tmp_path / ".data").resolve()
+    assert s.answer.abstain_threshold == 0.4
+
+
+def test_invalid_toml_is_reported(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("this is = = not toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(cfg)
+
+
+@pytest.mark.parametrize(("pred", "gold", "ok"), [
+    ("You can take out up to £1,000 per day.", "£1000", True),
+    ("The fee is 2.75% of the amount.", "2.75%", True),
+    ("Within 8 weeks.", "8 weeks", True),
+    ("Within 18 weeks.", "8 weeks", False),
+    (None, "£500", False),
+])
+def test_contained_answer_match(pred: str | None, gold: str, ok: bool) -> None:
+    assert contains_answer(pred, gold) is ok
+
+
+def _judged(conf: float, answerable: bool, text: str = "It is £5.") -> Judged:
+    item = QAItem(qid=str(conf), question="q", answer="£5" if answerable else None, doc_ids=("d",))
+    return Judged(item, Answer(question="q", text=text, abstained=False, confidence=conf), 0.01)
+
+
+def test_calibration_meets_the_abstention_target() -> None:
+    judged = [_judged(c / 10, False) for c in range(10)] + [_judged(0.95, True)]
+    t = calibrate(judged, target_abstention=0.9)
+    r = report(judged, t, "x")
+    assert r.abstention_unanswerable >= 0.9
+    assert r.accuracy == 1.0
+
+
+def test_qa_file_errors_name_the_line(tmp_path: Path) -> None:
+    f = tmp_path / "qa.jsonl"
+    f.write_text('{"id": "1", "question": "q", "answer": null, "doc_ids": []}\n{"answer": "x"}\n')
+    with pytest.raises(InvalidInputError, match="line 2"):
+        load_qa(f)
+
+
+def test_beir_loader_reads_the_layout(tmp_path: Path) -> None:
+    (tmp_path / "corpus.jsonl").write_text('{"_id": "d1", "title": "", "text": "x"}\n')
+    (tmp_path / "queries.jsonl").write_text('{"_id": "q1", "text": "x?"}\n{"_id": "q2", "text": "unjudged"}\n')
+    (tmp_path / "qrels").mkdir()
+    (tmp_path / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\n")
+    data = load_beir(tmp_path)
+    assert data.queries == {"q1": "x?"}
+    assert data.qrels == {"q1": {"d1": 1}}
+    (tmp_path / "queries.jsonl").unlink()
+    with pytest.raises(InvalidInputError, match="queries.jsonl is missing"):
+        load_beir(tmp_path)
