@@ -207,6 +207,7 @@ def eval_retrieval(
     def progress(done: int, total: int) -> None:
         if "q" not in bar:
             bar["q"] = _bar("queries", total)
+        bar["q"].total = total
         bar["q"].n = done
         bar["q"].refresh()
 
@@ -243,6 +244,7 @@ def eval_answers(
     bar = _bar("questions", len(items))
 
     def progress(done: int, total: int) -> None:
+        bar.total = total
         bar.n = done
         bar.refresh()
 

@@ -55,3 +55,11 @@ def test_plain_text_headings_are_detected() -> None:
 def test_index_text_adds_title_and_section() -> None:
     chunk = chunk_document(DOC, max_chars=300)[1]
     assert index_text(chunk).startswith("Cards\nLimits\n")
+
+
+def test_no_text_is_lost_when_lines_look_like_headings() -> None:
+    for fmt in ("jsonl", "txt"):
+        doc = Document(doc_id="q", title="", text="I need my refund", source="x", fmt=fmt)
+        assert [c.text for c in chunk_document(doc)] == ["I need my refund"]
+    doc = Document(doc_id="t", title="Guide", text="Guide\n\nFees\n\nNo fees\n", source="t.txt", fmt="txt")
+    assert [c.text for c in chunk_document(doc)] == ["No fees"]

@@ -53,7 +53,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             begin = line.start() + cut.end()
         raw.append((begin, line.end()))
     spans = []
-    for s, e in raw:
+    for begin, end in raw:
+        s, e = begin, end
         while s < e and text[s] in " \t-*|#>":
             s += 1
         while e > s and text[e - 1].isspace():

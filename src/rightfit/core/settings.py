@@ -54,10 +54,10 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path(".rightfit")
-    chunking: ChunkingSettings = ChunkingSettings()
-    retrieval: RetrievalSettings = RetrievalSettings()
-    answer: AnswerSettings = AnswerSettings()
-    limits: LimitSettings = LimitSettings()
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
 

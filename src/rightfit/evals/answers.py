@@ -8,8 +8,8 @@ threshold is chosen on the calibration part only and every reported figure comes
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 import re
 import time
 import unicodedata

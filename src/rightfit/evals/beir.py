@@ -62,3 +62,21 @@ def load_beir(directory: Path, *, split: str = "test") -> BeirSet:
     if not queries:
         raise InvalidInputError(f"eval: no query in {queries_file} has a positive judgement in {qrels_file}")
     return BeirSet(corpus=corpus, queries=queries, qrels={q: qrels[q] for q in queries})
+
+
+def write_beir(out: Path, *, corpus: list[dict[str, str]], queries: dict[str, str],
+               qrels: dict[str, dict[str, int]]) -> None:
+    """Write the BEIR layout; qrels go to qrels/test.tsv with its header line."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "qrels").mkdir(exist_ok=True)
+    with (out / "corpus.jsonl").open("w", encoding="utf-8") as fh:
+        for doc in corpus:
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    with (out / "queries.jsonl").open("w", encoding="utf-8") as fh:
+        for qid, text in queries.items():
+            fh.write(json.dumps({"_id": qid, "text": text}, ensure_ascii=False) + "\n")
+    with (out / "qrels" / "test.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("query-id\tcorpus-id\tscore\n")
+        for qid, rel in qrels.items():
+            for doc_id, score in rel.items():
+                fh.write(f"{qid}\t{doc_id}\t{score}\n")

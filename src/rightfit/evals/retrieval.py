@@ -42,7 +42,7 @@ def evaluate_queries(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     store = pipeline.store
-    sums = {m: dict.fromkeys(METRICS, 0.0) for m in METHODS}
+    sums: dict[str, dict[str, float]] = {m: dict.fromkeys(METRICS, 0.0) for m in METHODS}
     latencies: list[float] = []
     for i, (qid, text) in enumerate(queries.items(), start=1):
         started = time.perf_counter()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from rightfit.types import Chunk, Document
 
+# Bump when chunk boundaries change, so re-indexing re-chunks every file instead of reusing old chunks.
+CHUNKER_VERSION = 2
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
 
@@ -32,10 +34,11 @@ def _is_plain_heading(text: str) -> bool:
 def _blocks(doc: Document) -> Iterator[_Block]:
     """Paragraph blocks with the section path in force at each."""
     text = doc.text
-    plain = doc.fmt in ("txt", "pdf", "jsonl")
+    plain = doc.fmt in ("txt", "pdf")  # JSONL records carry their title separately: all their text is content
     section: list[tuple[int, str]] = []  # (level, heading)
     first_line_title = doc.fmt == "txt"
-    for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
+    paragraphs = list(re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text))
+    for n, match in enumerate(paragraphs):
         start, end = match.start(), match.end()
         para = text[start:end]
         stripped = para.strip()
@@ -46,7 +49,7 @@ def _blocks(doc: Document) -> Iterator[_Block]:
             level, title = len(head.group(1)), head.group(2).strip()
             section = [(lv, t) for lv, t in section if lv < level] + [(level, title)]
             continue
-        if plain and _is_plain_heading(stripped):
+        if plain and _is_plain_heading(stripped) and n + 1 < len(paragraphs):  # a last line is content
             if first_line_title:  # the title line of a plain text document
                 first_line_title = False
                 section = [(1, stripped)]
@@ -93,6 +96,9 @@ def chunk_document(doc: Document, *, max_chars: int = 900) -> list[Chunk]:
                     spans[-1] = (sec, ps, e)
                     continue
             spans.append((block.section, s, e))
+    if not spans and doc.text.strip():  # never lose a document whose only line looked like a heading
+        lead = len(doc.text) - len(doc.text.lstrip())
+        spans.append(((), lead, len(doc.text.rstrip())))
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for section, s, e in spans:

@@ -13,7 +13,7 @@ import numpy as np
 
 from rightfit.core.errors import IngestError, InvalidInputError
 from rightfit.core.protocols import Embedder
-from rightfit.ingest.chunking import chunk_document, index_text
+from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
 from rightfit.ingest.loaders import SUPPORTED, load_file
 from rightfit.retrieval.bm25 import build_bm25
 from rightfit.retrieval.stores.embedded import (
@@ -36,6 +36,10 @@ class _Pending:
     record: FileRecord
     docs: list[Document]
     chunks: list[Chunk]
+
+
+def _silent(_phase: str, _done: int, _total: int) -> None:
+    return None
 
 
 def _sha256(path: Path) -> str:
@@ -63,14 +67,14 @@ class Indexer:
 
     def _config_key(self) -> str:
         # A change to chunking or the embedding model invalidates every reused chunk and vector.
-        return f"{self.embedder.model_id}|{self.embedder.dim}|max_chars={self.max_chars}|chunker=1"
+        return f"{self.embedder.model_id}|{self.embedder.dim}|max_chars={self.max_chars}|chunker={CHUNKER_VERSION}"
 
     def run(self, *, source: Path, files: list[Path] | None = None, progress: Progress | None = None) -> IndexReport:
         """Index every supported file under `source`, or only `files` (paths under `source`) when given."""
         started = time.perf_counter()
         if not source.is_dir():
             raise InvalidInputError(f"index: {source} is not a directory; pass the folder that holds the documents")
-        note = progress or (lambda phase, done, total: None)
+        note = progress or _silent
         self.data_dir.mkdir(parents=True, exist_ok=True)
         clean_stale(self.data_dir)
         previous = self._previous()

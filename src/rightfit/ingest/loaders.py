@@ -89,14 +89,13 @@ def _load_pdf(path: Path, name: str) -> tuple[str, str]:
 
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise IngestError(f"{name}: the PDF is encrypted; save an unencrypted copy to index it")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        meta_title = (reader.metadata.title if reader.metadata else None) or ""
-    except IngestError:
-        raise
+        encrypted = reader.is_encrypted
+        pages = [] if encrypted else [(page.extract_text() or "").strip() for page in reader.pages]
+        meta_title = "" if encrypted else (reader.metadata.title if reader.metadata else None) or ""
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    if encrypted:
+        raise IngestError(f"{name}: the PDF is encrypted; save an unencrypted copy to index it")
     text = _CONTROL.sub("", "\n\n".join(p for p in pages if p))
     return str(meta_title), text
 

@@ -19,7 +19,7 @@ from opentelemetry.trace import Span
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_configured_db: Path | None = None
+_trace_dbs: set[Path] = set()  # trace stores already attached to the provider
 
 
 def _sdk_provider() -> object | None:
@@ -34,7 +34,6 @@ def configure_tracing(*, trace_db: Path | None = None) -> None:
 
     OTLP export turns on when OTEL_EXPORTER_OTLP_ENDPOINT is set and the exporter package is installed.
     """
-    global _configured_db
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -52,11 +51,11 @@ def configure_tracing(*, trace_db: Path | None = None) -> None:
                                    "is not installed; pip install it to export traces")
                 else:
                     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-        if trace_db is not None and _configured_db != trace_db:
+        if trace_db is not None and trace_db.resolve() not in _trace_dbs:
             from rightfit.telemetry.store import SQLiteSpanExporter
 
             provider.add_span_processor(BatchSpanProcessor(SQLiteSpanExporter(trace_db)))  # type: ignore[attr-defined]
-            _configured_db = trace_db
+            _trace_dbs.add(trace_db.resolve())
 
 
 def flush() -> None:

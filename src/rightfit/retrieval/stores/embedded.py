@@ -195,7 +195,8 @@ class EmbeddedStore:
 
     def files(self) -> dict[str, FileRecord]:
         with self._lock:
-            return {r[0]: FileRecord(r[0], r[1], r[2]) for r in self._db.execute("SELECT path, sha256, size FROM files")}
+            rows = self._db.execute("SELECT path, sha256, size FROM files").fetchall()
+        return {r[0]: FileRecord(r[0], r[1], r[2]) for r in rows}
 
     def documents_of_file(self, path: str) -> list[Document]:
         with self._lock:

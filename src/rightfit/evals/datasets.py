@@ -1,0 +1,77 @@
+"""Build retrieval eval sets from data in standard formats."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from rightfit.core.errors import InvalidInputError
+from rightfit.evals.beir import write_beir
+from rightfit.ingest.loaders import load_file
+
+
+def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
+    """Export a QA eval file and its corpus as BEIR: answerable questions become judged queries.
+
+    Returns (documents, queries).
+    """
+    from rightfit.evals.answers import load_qa
+    from rightfit.ingest.indexer import discover
+
+    corpus = []
+    for path in discover(docs):
+        documents, _ = load_file(path, docs)
+        corpus.extend({"_id": d.doc_id, "title": d.title, "text": d.text} for d in documents)
+    known = {d["_id"] for d in corpus}
+    queries: dict[str, str] = {}
+    qrels: dict[str, dict[str, int]] = {}
+    for item in load_qa(qa_file):
+        if not item.answerable:
+            continue
+        unknown = [d for d in item.doc_ids if d not in known]
+        if unknown:
+            raise InvalidInputError(f"eval: question {item.qid} cites unknown documents {unknown}")
+        queries[item.qid] = item.question
+        qrels[item.qid] = dict.fromkeys(item.doc_ids, 1)
+    write_beir(out, corpus=corpus, queries=queries, qrels=qrels)
+    return len(corpus), len(queries)
+
+
+def classification_to_beir(csv_file: Path, out: Path, *, per_label_docs: int = 5, queries: int = 500,
+                           seed: int = 0) -> tuple[int, int]:
+    """Turn labelled texts (`text,label` or `text,category`) into a duplicate-question retrieval set.
+
+    For each label, `per_label_docs` texts become documents; other texts become queries whose relevant
+    documents are those with the same label. Returns (documents, queries).
+    """
+    by_label: dict[str, list[str]] = defaultdict(list)
+    with csv_file.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        field = "label" if reader.fieldnames and "label" in reader.fieldnames else "category"
+        if not reader.fieldnames or "text" not in reader.fieldnames or field not in reader.fieldnames:
+            raise InvalidInputError(f"{csv_file}: expected a header with text,label (or text,category)")
+        for row in reader:
+            if row["text"].strip():
+                by_label[row[field]].append(row["text"].strip())
+    rng = random.Random(seed)
+    corpus: list[dict[str, str]] = []
+    pool: list[tuple[str, str]] = []
+    doc_ids_by_label: dict[str, list[str]] = {}
+    for label in sorted(by_label):
+        texts = by_label[label][:]
+        rng.shuffle(texts)
+        ids = []
+        for i, text in enumerate(texts[:per_label_docs]):
+            doc_id = f"{label}-{i}"
+            corpus.append({"_id": doc_id, "title": "", "text": text})
+            ids.append(doc_id)
+        doc_ids_by_label[label] = ids
+        pool.extend((label, t) for t in texts[per_label_docs:])
+    rng.shuffle(pool)
+    chosen = pool[:queries]
+    qmap = {f"q{i}": text for i, (_, text) in enumerate(chosen)}
+    qrels = {f"q{i}": dict.fromkeys(doc_ids_by_label[label], 1) for i, (label, _) in enumerate(chosen)}
+    write_beir(out, corpus=corpus, queries=qmap, qrels=qrels)
+    return len(corpus), len(qmap)
