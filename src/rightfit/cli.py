@@ -263,6 +263,19 @@ def eval_answers(
     typer.echo(f"calibrated threshold: {threshold:.3f} (set [answer] abstain_threshold in your config to use it)")
 
 
+@eval_app.command("export-beir")
+def eval_export_beir(
+    qa: Annotated[Path, typer.Option("--qa", help="JSONL: id, question, answer (or null), doc_ids.")],
+    docs: Annotated[Path, typer.Option("--docs", help="The corpus folder the questions were written for.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write corpus.jsonl, queries.jsonl, qrels/.")],
+) -> None:
+    """Export a QA eval set and its corpus in BEIR layout (answerable questions become judged queries)."""
+    from rightfit.evals.datasets import qa_to_beir
+
+    n_docs, n_queries = qa_to_beir(qa, docs, out)
+    typer.echo(f"wrote {n_docs} documents and {n_queries} judged queries to {out}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
