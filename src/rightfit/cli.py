@@ -254,7 +254,8 @@ def eval_answers(
     test = [j for j in judged if j.item.split == "test"]
     threshold = calibrate(cal, target_abstention=target_abstention)
     reports = [report(cal, threshold, "calibration"), report(test, threshold, "test"),
-               report(test, settings.answer.abstain_threshold, "test (configured threshold)")]
+               report(test, settings.answer.abstain_threshold, "test (configured threshold)"),
+               report(test, 0.0, "test (never abstaining)")]
     if as_json:
         typer.echo(json.dumps({"calibrated_threshold": threshold, "reports": [asdict(r) for r in reports]}, indent=2))
         return

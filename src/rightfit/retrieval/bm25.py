@@ -27,10 +27,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
+def tokenize(texts: Sequence[str], *, stopwords: str | Sequence[str] = "en") -> list[list[str]]:
+    """Lower-cased, stemmed terms as the index sees them (Lucene's English stopwords by default)."""
     import bm25s
 
-    return bm25s.tokenize([normalize(t) for t in texts], stopwords="en", stemmer=_stemmer(),
+    return bm25s.tokenize([normalize(t) for t in texts], stopwords=stopwords, stemmer=_stemmer(),  # type: ignore[arg-type]
                           return_ids=False, show_progress=False)  # type: ignore[return-value]
 
 
