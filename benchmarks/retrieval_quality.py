@@ -12,7 +12,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BANK, hardware_line  # noqa: E402
-
 from rightfit.assistant.qa import QAPipeline  # noqa: E402
 from rightfit.core.runtime import limit_blas_threads  # noqa: E402
 from rightfit.core.settings import load_settings  # noqa: E402

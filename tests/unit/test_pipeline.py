@@ -59,3 +59,32 @@ def test_new_generation_is_picked_up(pipeline: QAPipeline, settings: Settings, m
     (mini_corpus / "pets.md").write_text("# Pets\n\nDogs are welcome in branches.\n")
     Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
     assert pipeline.search(query="dogs welcome branches", method="bm25").hits[0].chunk.doc_id == "pets"
+
+
+class ReverseReranker:
+    """A stand-in reranker that reverses the order, to prove the slot is wired."""
+
+    name = "reverse"
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def warm_up(self) -> None:
+        return None
+
+    def run(self, *, query: str, hits, top_k=None):  # noqa: ANN001, ANN201
+        from rightfit.types import RetrievalResult
+
+        self.seen = len(hits)
+        assert all(h.chunk is not None for h in hits)  # rerankers read passage text
+        return RetrievalResult(hits=tuple(reversed(hits)), stage=self.name)
+
+
+def test_reranker_slot_reorders_fused_hits(settings: Settings, mini_corpus: Path) -> None:
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    plain = QAPipeline(settings=settings, embedder=HashingEmbedder()).search(query="ATM withdraw", top_k=100)
+    reranker = ReverseReranker()
+    reranked = QAPipeline(settings=settings, embedder=HashingEmbedder(), reranker=reranker).search(
+        query="ATM withdraw", top_k=100)
+    assert reranker.seen == len(plain.hits)
+    assert [h.chunk_id for h in reranked.hits] == [h.chunk_id for h in reversed(plain.hits)]

@@ -20,7 +20,7 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     from rightfit.evals.answers import load_qa
     from rightfit.ingest.indexer import discover
 
-    corpus = []
+    corpus: list[dict[str, str]] = []
     for path in discover(docs):
         documents, _ = load_file(path, docs)
         corpus.extend({"_id": d.doc_id, "title": d.title, "text": d.text} for d in documents)

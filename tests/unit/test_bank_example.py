@@ -1,0 +1,50 @@
+"""The bank example's data stays consistent: eval set, corpus and BEIR export agree."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+from rightfit.evals.answers import load_qa, normalize_answer
+from rightfit.evals.datasets import qa_to_beir
+from rightfit.ingest.indexer import discover
+from rightfit.ingest.loaders import load_file
+
+BANK = Path(__file__).resolve().parents[2] / "examples" / "bank"
+
+
+def _docs() -> dict[str, str]:
+    out = {}
+    for path in discover(BANK / "docs"):
+        for doc in load_file(path, BANK / "docs")[0]:
+            out[doc.doc_id] = doc.text
+    return out
+
+
+def test_corpus_and_eval_set_sizes() -> None:
+    docs = _docs()
+    items = load_qa(BANK / "eval" / "qa.jsonl")
+    assert len(docs) >= 40
+    assert len(items) >= 200
+    assert sum(not i.answerable for i in items) >= 40
+    assert len({i.qid for i in items}) == len(items)
+
+
+def test_every_gold_answer_is_in_its_gold_documents() -> None:
+    docs = _docs()
+    for item in load_qa(BANK / "eval" / "qa.jsonl"):
+        if item.answer is None:
+            assert item.doc_ids == ()
+            continue
+        assert item.doc_ids, item.qid
+        for doc_id in item.doc_ids:
+            assert normalize_answer(item.answer) in normalize_answer(docs[doc_id]), (item.qid, doc_id)
+
+
+def test_beir_export_is_up_to_date(tmp_path: Path) -> None:
+    qa_to_beir(BANK / "eval" / "qa.jsonl", BANK / "docs", tmp_path)
+    committed = BANK / "eval" / "beir"
+    for name in ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv"):
+        assert filecmp.cmp(tmp_path / name, committed / name, shallow=False), (
+            f"{name} is stale: run `rightfit eval export-beir --qa examples/bank/eval/qa.jsonl "
+            "--docs examples/bank/docs --out examples/bank/eval/beir`")
