@@ -279,7 +279,9 @@ def eval_export_beir(
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+    # Some dependencies set their own loggers to DEBUG on import; filter at the handler instead.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
     try:
         app()
     except InvalidInputError as exc:

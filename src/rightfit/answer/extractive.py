@@ -1,8 +1,10 @@
 """The ladder's first rung: answer with sentences copied from the top passages, or abstain.
 
-No generative model, so nothing is invented: the answer is a quote with a citation. The confidence is a
-blend of meaning match (MiniLM cosine), term coverage weighted by rarity, and the passage's rank; below
-the calibrated threshold the answerer abstains.
+No generative model, so nothing is invented: the answer is a quote with a citation. A sentence's score
+blends meaning match (MiniLM cosine, with title and heading as context), term coverage weighted by
+rarity and the passage's rank; it is lowered when the sentence lacks the kind of value asked for and
+when question terms appear in no retrieved passage. The best score is the confidence; below the
+calibrated threshold the answerer abstains.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,10 +33,11 @@ _FORM_WORDS = ("get", "got", "need", "want", "much", "many", "long", "would", "c
                "ive", "id", "whats", "hows", "dont", "cant", "wont", "happen", "happens", "mean", "means")
 
 
-def _stopwords() -> list[str]:
+@lru_cache(maxsize=1)
+def _stopwords() -> tuple[str, ...]:
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    return [*STOPWORDS_EN_PLUS, *_FORM_WORDS]
+    return (*STOPWORDS_EN_PLUS, *_FORM_WORDS)
 
 
 def content_terms(text: str) -> set[str]:
@@ -118,7 +122,6 @@ class ExtractiveAnswerer:
         ]
         if not sentences:
             return [], np.zeros(0, dtype=np.float32)
-        # The section heading is context for its sentences ("Daily limits" + "£500 at ATMs").
         vecs = self.embedder.embed([question, *(_with_context(s) for s in sentences)])
         semantic = np.clip(vecs[1:] @ vecs[0], 0.0, 1.0)
         q_terms = content_terms(question)

@@ -71,12 +71,6 @@ class _Loaded:
         self.weighted = WeightedFusion(weights=(1.0 - r.dense_weight, r.dense_weight), top_k=r.candidates)
         self.bm25.warm_up()
         self.num_docs = len(store)
-        self._indptr = self.bm25._model.scores["indptr"]
-        self._vocab = self.bm25._model.vocab_dict
-
-    def doc_freq(self, term: str) -> int:
-        tid = self._vocab.get(term)
-        return 0 if tid is None else int(self._indptr[tid + 1] - self._indptr[tid])
 
 
 class QAPipeline:
@@ -184,7 +178,7 @@ class QAPipeline:
     def answerer(self) -> ExtractiveAnswerer:
         loaded = self._current()
         a = self.settings.answer
-        return ExtractiveAnswerer(embedder=self.embedder, idf=bm25_idf(loaded.num_docs, loaded.doc_freq),
+        return ExtractiveAnswerer(embedder=self.embedder, idf=bm25_idf(loaded.num_docs, loaded.bm25.doc_freq),
                                   threshold=a.abstain_threshold, passages=a.passages, max_sentences=a.max_sentences)
 
     def ask(self, *, question: str) -> Answer:

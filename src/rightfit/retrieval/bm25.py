@@ -64,6 +64,15 @@ class BM25Retriever:
 
             self._model = bm25s.BM25.load(str(self.directory), show_progress=False)
 
+    def doc_freq(self, term: str) -> int:
+        """How many chunks contain a (stemmed) term; 0 for a term the index has never seen."""
+        self.warm_up()
+        tid = self._model.vocab_dict.get(term)
+        if tid is None:
+            return 0
+        indptr = self._model.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
+
     def run(self, *, query: str, top_k: int | None = None) -> RetrievalResult:
         self.warm_up()
         k = min(self.top_k if top_k is None else top_k, len(self.chunk_ids))
