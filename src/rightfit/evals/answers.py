@@ -81,49 +81,80 @@ def contains_answer(predicted: str | None, gold: str) -> bool:
     return bool(g) and (p == g or f" {g} " in f" {p} ")
 
 
+def token_f1(predicted: str | None, gold: str) -> float:
+    """SQuAD-style token F1 between an answer and the gold short answer."""
+    if not predicted:
+        return 0.0
+    p, g = normalize_answer(predicted).split(), normalize_answer(gold).split()
+    common = sum(min(p.count(t), g.count(t)) for t in set(g))
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
 @dataclass(frozen=True, slots=True)
 class Judged:
     item: QAItem
     answer: Answer
     seconds: float
 
+    def given(self, threshold: float | None) -> bool:
+        """Whether an answer was given: by the threshold for a confidence-scored rung, else as returned."""
+        if threshold is None:
+            return not self.answer.abstained
+        return self.answer.text is not None and self.answer.confidence >= threshold
+
     @property
     def correct(self) -> bool:
         return self.item.answer is not None and contains_answer(self.answer.text, self.item.answer)
 
     @property
+    def cited_docs(self) -> list[str]:
+        return list(dict.fromkeys(c.doc_id for c in self.answer.citations))
+
+    @property
     def cites_gold(self) -> bool:
-        return any(c.doc_id in self.item.doc_ids for c in self.answer.citations)
+        return any(d in self.item.doc_ids for d in self.cited_docs)
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerReport:
     split: str
-    threshold: float
+    threshold: float | None  # None: the rung abstains by itself (generative rungs)
     answerable: int
     unanswerable: int
-    accuracy: float  # correct and not abstained, over answerable questions
-    citation_precision: float  # answers citing a gold document, over answers given to answerable questions
-    abstention_unanswerable: float  # abstained, over unanswerable questions
-    false_abstention: float  # abstained, over answerable questions
+    accuracy: float  # answered and containing the gold answer, over answerable questions
+    token_f1: float  # mean over answerable questions (0 when abstained)
+    citation_precision: float  # cited documents that are gold, over answers to answerable questions
+    citation_hit: float  # answers to answerable questions citing at least one gold document
+    abstention_recall: float  # unanswerable questions abstained on
+    abstention_precision: float  # abstentions that were on unanswerable questions
+    false_abstention: float  # answerable questions abstained on
+    hallucination: float  # answers given to unanswerable questions, or with a figure no gold document has
     p50_ms: float
     p95_ms: float
 
     def table(self) -> str:
+        t = "its own abstention" if self.threshold is None else f"threshold {self.threshold:.3f}"
         return "\n".join([
-            f"split {self.split}: {self.answerable} answerable, {self.unanswerable} unanswerable; "
-            f"threshold {self.threshold:.3f}",
+            f"split {self.split}: {self.answerable} answerable, {self.unanswerable} unanswerable; {t}",
             f"  answer accuracy (exact or contained), answerable   {self.accuracy:7.1%}",
-            f"  answers citing a gold document                     {self.citation_precision:7.1%}",
-            f"  abstained on unanswerable                          {self.abstention_unanswerable:7.1%}",
+            f"  token F1, answerable                               {self.token_f1:7.3f}",
+            f"  citation precision / answers citing a gold doc     {self.citation_precision:7.1%} / "
+            f"{self.citation_hit:.1%}",
+            f"  abstained on unanswerable (abstention recall)      {self.abstention_recall:7.1%}",
+            f"  abstention precision                               {self.abstention_precision:7.1%}",
             f"  abstained on answerable (missed)                   {self.false_abstention:7.1%}",
+            f"  hallucination rate (of answers given)              {self.hallucination:7.1%}",
             f"  latency p50 / p95                                  {self.p50_ms:.0f} / {self.p95_ms:.0f} ms",
         ])
 
 
 def judge(items: Sequence[QAItem], ask: Callable[[str], Answer],
           progress: Callable[[int, int], None] | None = None) -> list[Judged]:
-    """Ask every question with abstention off (threshold 0), so one pass serves every threshold."""
+    """Ask every question once; a confidence-scored rung should run with its threshold at 0 so one pass
+    serves every threshold."""
     out = []
     for i, item in enumerate(items, start=1):
         started = time.perf_counter()
@@ -134,17 +165,38 @@ def judge(items: Sequence[QAItem], ask: Callable[[str], Answer],
     return out
 
 
-def report(judged: Sequence[Judged], threshold: float, split: str) -> AnswerReport:
+def _unsupported_by_gold(j: Judged, doc_text: Callable[[str], str]) -> bool:
+    from rightfit.answer.verify import figures
+
+    gold = " ".join(doc_text(d) for d in j.item.doc_ids)
+    return bool(j.answer.text) and any(
+        not contains_answer(gold, f) for f in figures(j.answer.text or "")
+    )
+
+
+def report(judged: Sequence[Judged], threshold: float | None, split: str,
+           doc_text: Callable[[str], str] | None = None) -> AnswerReport:
     ans = [j for j in judged if j.item.answerable]
     una = [j for j in judged if not j.item.answerable]
-    given = [j for j in ans if j.answer.confidence >= threshold]
+    given_ans = [j for j in ans if j.given(threshold)]
+    given = [j for j in judged if j.given(threshold)]
+    abstained = [j for j in judged if not j.given(threshold)]
     lat = [j.seconds * 1000 for j in judged]
+    wrong = sum(1 for j in given if not j.item.answerable)
+    if doc_text is not None:
+        wrong += sum(1 for j in given_ans if _unsupported_by_gold(j, doc_text))
+    precisions = [sum(d in j.item.doc_ids for d in j.cited_docs) / len(j.cited_docs)
+                  for j in given_ans if j.cited_docs]
     return AnswerReport(
         split=split, threshold=threshold, answerable=len(ans), unanswerable=len(una),
-        accuracy=sum(j.correct for j in given) / max(1, len(ans)),
-        citation_precision=sum(j.cites_gold for j in given) / max(1, len(given)),
-        abstention_unanswerable=sum(j.answer.confidence < threshold for j in una) / max(1, len(una)),
-        false_abstention=(len(ans) - len(given)) / max(1, len(ans)),
+        accuracy=sum(j.correct for j in given_ans) / max(1, len(ans)),
+        token_f1=sum(token_f1(j.answer.text, j.item.answer or "") for j in given_ans) / max(1, len(ans)),
+        citation_precision=sum(precisions) / max(1, len(precisions)),
+        citation_hit=sum(j.cites_gold for j in given_ans) / max(1, len(given_ans)),
+        abstention_recall=sum(not j.given(threshold) for j in una) / max(1, len(una)),
+        abstention_precision=sum(not j.item.answerable for j in abstained) / max(1, len(abstained)),
+        false_abstention=(len(ans) - len(given_ans)) / max(1, len(ans)),
+        hallucination=wrong / max(1, len(given)),
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95),
     )
 

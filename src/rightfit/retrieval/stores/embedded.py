@@ -208,6 +208,11 @@ class EmbeddedStore:
         with self._lock:
             return [r[0] for r in self._db.execute("SELECT row FROM chunks WHERE doc_id = ? ORDER BY row", (doc_id,))]
 
+    def document_text(self, doc_id: str) -> str:
+        with self._lock:
+            row = self._db.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return "" if row is None else str(row[0])
+
     def document_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -1,0 +1,114 @@
+"""In-process generation with llama.cpp (llama-cpp-python), on a model file verified before it loads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rightfit.core.errors import DependencyMissingError, ModelError
+from rightfit.models.store import ModelStore
+from rightfit.telemetry.tracing import stage_span
+from rightfit.types import Generation
+
+logger = logging.getLogger(__name__)
+
+
+class LlamaCppGenerator:
+    """Stage: a GGUF chat model in this process. One request at a time (llama.cpp contexts are not shared).
+
+    Consecutive prompts that start with the same text (the fixed system prompt) reuse its evaluated
+    state: llama.cpp keeps the previous prompt's KV cache and only processes the new suffix.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        store: ModelStore | None = None,
+        n_ctx: int = 4096,
+        threads: int | None = None,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        if n_ctx < 256:
+            raise ValueError(f"llama.cpp: n_ctx must be at least 256, got {n_ctx}")
+        if max_tokens < 1 or max_tokens >= n_ctx:
+            raise ValueError(f"llama.cpp: max_tokens must be between 1 and n_ctx-1, got {max_tokens}")
+        self.model_id = model
+        self.name = f"llama.cpp:{model}"
+        self.store = store or ModelStore()
+        self.n_ctx = n_ctx
+        self.threads = threads if threads is not None else min(2, os.cpu_count() or 1)
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.seed = seed
+        self._llm: Any = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                return
+            path = self.store.resolve(self.model_id)  # hash-verified, or ModelError
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise DependencyMissingError(
+                    "llama-cpp-python is not installed; run `bash scripts/install` (it builds it for this CPU)"
+                ) from None
+            try:
+                self._llm = Llama(model_path=str(Path(path)), n_ctx=self.n_ctx, n_threads=self.threads,
+                                  n_threads_batch=self.threads, seed=self.seed, verbose=False)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"model {self.model_id} failed to load in llama.cpp: {exc}") from exc
+
+    def count_tokens(self, text: str) -> int:
+        self.warm_up()
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def generate(
+        self,
+        *,
+        messages: Sequence[dict[str, str]],
+        schema: dict[str, object] | None = None,
+        max_tokens: int | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Generation:
+        self.warm_up()
+        limit = self.max_tokens if max_tokens is None else max_tokens
+        kwargs: dict[str, Any] = {"messages": list(messages), "max_tokens": limit, "temperature": self.temperature,
+                                  "seed": self.seed}
+        if schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        started = time.perf_counter()
+        with self._lock, stage_span("generate", model=self.model_id, backend="llama.cpp") as span:
+            if on_token is None:
+                out = self._llm.create_chat_completion(**kwargs)
+                choice = out["choices"][0]
+                text = choice["message"]["content"] or ""
+                usage = out.get("usage") or {}
+                tokens_in, tokens_out = usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)
+                finish = choice.get("finish_reason") or "stop"
+            else:
+                pieces: list[str] = []
+                finish = "stop"
+                for chunk in self._llm.create_chat_completion(stream=True, **kwargs):
+                    choice = chunk["choices"][0]
+                    piece = choice.get("delta", {}).get("content") or ""
+                    if piece:
+                        pieces.append(piece)
+                        on_token(piece)
+                    finish = choice.get("finish_reason") or finish
+                text = "".join(pieces)
+                tokens_out = len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+                tokens_in = self._llm.n_tokens - tokens_out if self._llm.n_tokens else 0
+            span.set_attributes({"tokens_in": int(tokens_in), "tokens_out": int(tokens_out),
+                                 "finish_reason": str(finish)})
+        return Generation(text=text, model=self.model_id, tokens_in=int(tokens_in), tokens_out=int(tokens_out),
+                          seconds=time.perf_counter() - started, finish_reason=str(finish))

@@ -1,0 +1,97 @@
+"""Generation with a real model (SmolLM2-135M, the smallest packaged one) in llama.cpp."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from rightfit.answer.grounded import answer_schema
+from rightfit.answer.verify import verify_answer
+from rightfit.assistant.qa import QAPipeline
+from rightfit.core.errors import ModelIntegrityError
+from rightfit.core.settings import Settings
+from rightfit.models.catalog import GGUF_CATALOG
+from rightfit.models.llama import LlamaCppGenerator
+from rightfit.models.store import ModelStore
+from rightfit.telemetry.store import read_trace
+from rightfit.telemetry.tracing import configure_tracing, flush
+
+pytestmark = pytest.mark.integration
+MODEL = "smollm2-135m"
+
+
+@pytest.fixture(scope="module")
+def store() -> ModelStore:
+    s = ModelStore()
+    if MODEL not in s.installed():
+        pytest.fail(f"{MODEL} is not installed; `bash scripts/install dev` installs it")
+    return s
+
+
+@pytest.fixture(scope="module")
+def generator(store: ModelStore) -> LlamaCppGenerator:
+    g = LlamaCppGenerator(model=MODEL, store=store, n_ctx=1024, max_tokens=64)
+    g.warm_up()
+    return g
+
+
+def test_schema_constrained_output_is_valid_json(generator: LlamaCppGenerator) -> None:
+    messages = [{"role": "system", "content": "Reply in JSON."},
+                {"role": "user", "content": "Passages:\n[1] The ATM limit is £500 a day.\n\nQuestion: ATM limit?"}]
+    out = generator.generate(messages=messages, schema=answer_schema(1), max_tokens=64)
+    assert out.tokens_in > 0 and out.tokens_out > 0
+    if out.finish_reason == "stop":
+        obj = json.loads(out.text)
+        assert set(obj) == {"answer", "citations", "answerable"}
+        assert all(c == 1 for c in obj["citations"])
+
+
+def test_streaming_yields_tokens(generator: LlamaCppGenerator) -> None:
+    pieces: list[str] = []
+    out = generator.generate(messages=[{"role": "user", "content": "Say hello."}], max_tokens=8,
+                             on_token=pieces.append)
+    assert pieces and "".join(pieces) == out.text
+
+
+def test_tampered_model_file_is_refused_at_load(store: ModelStore, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    original = store.installed()[MODEL]
+    copy = tmp_path / "models" / f"{MODEL}.gguf"
+    copy.parent.mkdir()
+    shutil.copyfile(original.path, copy)
+    with copy.open("r+b") as fh:  # change one byte in the middle of the weights
+        fh.seek(copy.stat().st_size // 2)
+        byte = fh.read(1)
+        fh.seek(-1, 1)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    tampered = ModelStore(tmp_path / "models")
+    tampered._save({MODEL: dataclasses.replace(original, path=str(copy))})
+    with pytest.raises(ModelIntegrityError) as err:
+        LlamaCppGenerator(model=MODEL, store=tampered).warm_up()
+    assert GGUF_CATALOG[MODEL].sha256 in str(err.value)
+
+
+def test_generative_rung_answers_are_verified_or_abstained(bank_settings: Settings, real_embedder) -> None:  # noqa: ANN001
+    configure_tracing(trace_db=bank_settings.data_dir / "traces.sqlite")
+    settings = bank_settings.model_copy(update={
+        "answer": bank_settings.answer.model_copy(update={"rung": MODEL}),
+        "generation": bank_settings.generation.model_copy(update={"n_ctx": 2048, "max_tokens": 96}),
+    })
+    pipeline = QAPipeline(settings=settings, embedder=real_embedder)
+    started = time.perf_counter()
+    answer = pipeline.ask(question="How much cash can I take out of an ATM per day?")
+    assert time.perf_counter() - started < 120
+    if answer.abstained:
+        assert answer.reason and answer.text is None
+    else:  # whatever this tiny model says, only a verified answer gets through
+        assert answer.citations and answer.text
+        assert verify_answer(answer.text, [1], {1: " ".join(c.quote for c in answer.citations)}).ok
+    flush()
+    names = {s["name"]: s for s in read_trace(settings.data_dir / "traces.sqlite", answer.trace_id)}
+    assert f"stage.grounded:{MODEL}" in names
+    assert names["stage.generate"]["attributes"]["tokens_in"] > 0
