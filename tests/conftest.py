@@ -73,9 +73,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def bank_server(bank_settings: Settings):  # noqa: ANN201
-    """A real `rightfit serve` process on loopback over the indexed bank example."""
+def start_server(data_dir: Path, extra_env: dict[str, str] | None = None):  # noqa: ANN201
+    """A real `rightfit serve` process on loopback; returns (base URL, process)."""
     import os
     import subprocess
     import sys
@@ -86,26 +85,38 @@ def bank_server(bank_settings: Settings):  # noqa: ANN201
     port = _free_port()
     exe = Path(sys.executable).parent / "rightfit"
     proc = subprocess.Popen(
-        [str(exe), "serve", "--config", str(BANK / "rightfit.toml"), "--data-dir", str(bank_settings.data_dir),
+        [str(exe), "serve", "--config", str(BANK / "rightfit.toml"), "--data-dir", str(data_dir),
          "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})},
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
+                return base, proc
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"server did not start:\n{out}")
+            pytest.fail(f"server did not start (exit code {proc.poll()})")
         time.sleep(0.2)
-    yield base
+
+
+def stop_server(proc) -> None:  # noqa: ANN001
+    import subprocess
+
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def bank_server(bank_settings: Settings):  # noqa: ANN201
+    """The bank example served on the extractive rung."""
+    base, proc = start_server(bank_settings.data_dir)
+    yield base
+    stop_server(proc)

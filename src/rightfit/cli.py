@@ -173,6 +173,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     docs: Annotated[Path | None, typer.Option(help="Index this folder first (only changed files).")] = None,
+    lock: Annotated[Path | None, typer.Option(help="Refuse to start unless models, index and settings match "
+                                              "this lock file.")] = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -187,7 +189,13 @@ def serve(
         typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
         for s in report.skipped:
             typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+    if lock is not None:
+        from rightfit.models.lock import check_lock
+
+        check_lock(settings, lock)
+        typer.echo(f"deployment matches {lock}", err=True)
     application = create_app(settings)
+    application.state.pipeline.warm_up()  # load models now, not on the first request
     typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -318,6 +326,20 @@ def eval_export_beir(
 
     n_docs, n_queries = qa_to_beir(qa, docs, out)
     typer.echo(f"wrote {n_docs} documents and {n_queries} judged queries to {out}")
+
+
+@app.command("lock")
+def lock_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the lock file.")] = Path("rightfit.lock"),
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record the exact hashes of the models, index and settings this configuration serves."""
+    from rightfit.models.lock import write_lock
+
+    lock = write_lock(_settings(config, data_dir), out)
+    typer.echo(f"wrote {out}: rung {lock['rung']}, {len(lock['models'])} model hashes, "
+               f"index {lock['index']['generation']}")
 
 
 @models_app.command("list")

@@ -66,3 +66,27 @@ def test_openapi_spec_and_page_are_served(bank_server: str) -> None:
     assert {"/v1/ask", "/v1/search"} <= set(spec["paths"])
     page = httpx.get(f"{bank_server}/", timeout=10)
     assert page.status_code == 200 and "<form" in page.text
+
+
+def _events(text: str) -> list[tuple[str, dict]]:
+    import json
+
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        out.append((lines["event"], json.loads(lines["data"])))
+    return out
+
+
+def test_streamed_ask_ends_with_the_verified_answer(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", json={"question": "How much cash can I take out of an ATM per day?",
+                                                  "stream": True}, timeout=60)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    events = _events(r.text)
+    kind, answer = events[-1]
+    assert kind == "answer" and "£500" in answer["answer"] and answer["citations"]
+
+
+def test_streamed_ask_still_validates_first(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", json={"question": " ", "stream": True}, timeout=30)
+    assert r.status_code == 422 and "empty" in r.json()["error"]["message"]

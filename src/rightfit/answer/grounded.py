@@ -172,3 +172,62 @@ class GroundedAnswerer:
                                       start=c.start, end=c.end, quote=c.text))
         return Answer(question=question, text=draft.text, abstained=False, confidence=1.0,
                       citations=tuple(citations))
+
+
+class AnswerFieldStream:
+    """Turns the model's streamed JSON into the text of its "answer" field as it is written.
+
+    Streamed text is a preview: the verified answer (or the abstention) comes after generation ends.
+    """
+
+    _KEY = '"answer"'
+
+    def __init__(self) -> None:
+        self._buf = ""
+        self._pos = -1  # index in _buf where the answer string's content starts
+        self._done = False
+        self._emitted = 0
+
+    def feed(self, piece: str) -> str:
+        if self._done:
+            return ""
+        self._buf += piece
+        if self._pos < 0:
+            key = self._buf.find(self._KEY)
+            if key < 0:
+                return ""
+            quote = self._buf.find('"', key + len(self._KEY))
+            colon = self._buf.find(":", key + len(self._KEY))
+            if quote < 0 or colon < 0 or quote < colon:
+                return ""
+            self._pos = quote + 1
+        raw = self._buf[self._pos :]
+        out: list[str] = []
+        i = 0
+        while i < len(raw):
+            ch = raw[i]
+            if ch == "\\":
+                if i + 1 >= len(raw):
+                    break  # wait for the escaped character
+                nxt = raw[i + 1]
+                if nxt == "u":
+                    if i + 6 > len(raw):
+                        break
+                    try:
+                        out.append(chr(int(raw[i + 2 : i + 6], 16)))
+                    except ValueError:
+                        out.append("?")
+                    i += 6
+                    continue
+                out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/"}.get(nxt, nxt))
+                i += 2
+                continue
+            if ch == '"':
+                self._done = True
+                break
+            out.append(ch)
+            i += 1
+        text = "".join(out)
+        new = text[self._emitted :]
+        self._emitted = len(text)
+        return new

@@ -51,6 +51,19 @@ class GenerationSettings(BaseModel):
     passages: int = Field(3, ge=1, le=20, description="Top passages shown to the model.")
 
 
+class EndpointSettings(BaseModel):
+    """An OpenAI-compatible endpoint, used by rungs named 'openai:MODEL'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = Field(None, description="e.g. http://127.0.0.1:8080/v1")
+    api_key_env: str | None = Field(None, description="Name of the environment variable holding the API key.")
+    timeout: float = Field(60.0, gt=0, le=3600)
+    retries: int = Field(3, ge=0, le=10)
+    max_concurrency: int = Field(4, ge=1, le=256)
+    schema_style: Literal["json_schema", "json_object"] = "json_schema"
+
+
 class LimitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -71,6 +84,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    endpoint: EndpointSettings = Field(default_factory=EndpointSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import queue
+import threading
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rightfit.assistant.qa import clean_query
 from rightfit.core.errors import IndexMissingError, InvalidInputError, RightfitError
 from rightfit.core.settings import Settings
 from rightfit.types import Answer, Hit
@@ -29,6 +34,8 @@ class SearchRequest(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(description="A question about the indexed documents.")
+    stream: bool = Field(False, description="Send server-sent events: 'token' previews while a generative rung "
+                         "writes, then one 'answer' event with the verified answer (or 'error').")
 
 
 class CitationOut(BaseModel):
@@ -128,6 +135,39 @@ def _answer_out(a: Answer) -> AskResponse:
                        reason=a.reason, trace_id=a.trace_id)
 
 
+def _event(kind: str, data: dict[str, Any]) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _sse(pipeline: Any, question: str) -> Iterator[str]:
+    """Run the question in a worker thread; relay answer-text previews, then the verified answer."""
+    from rightfit.answer.grounded import AnswerFieldStream
+
+    events: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
+    preview = AnswerFieldStream()
+
+    def on_token(piece: str) -> None:
+        text = preview.feed(piece)
+        if text:
+            events.put(("token", {"text": text}))
+
+    def work() -> None:
+        try:
+            answer = pipeline.ask(question=question, on_token=on_token)
+            events.put(("answer", _answer_out(answer).model_dump()))
+        except RightfitError as exc:
+            events.put(("error", {"type": type(exc).__name__, "message": str(exc)}))
+        except Exception:  # the stream has started: report, don't drop the connection silently
+            logger.exception("streamed answer failed")
+            events.put(("error", {"type": "server_error", "message": "the answer failed; see the server log"}))
+        finally:
+            events.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (item := events.get()) is not None:
+        yield _event(*item)
+
+
 def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
     """The app over `settings.data_dir`; pass a pipeline to share one (tests, embedding in another app)."""
     from rightfit.assistant.qa import QAPipeline
@@ -178,8 +218,15 @@ def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
         return SearchResponseOut(query=result.query, method=result.method, trace_id=result.trace_id,
                                  hits=[_hit_out(h) for h in result.hits])
 
-    @app.post("/v1/ask", response_model=AskResponse)
-    def ask(body: AskRequest) -> AskResponse:
-        return _answer_out(pipeline.ask(question=body.question))
+    @app.post("/v1/ask", response_model=AskResponse,
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "JSON, or server-sent events when stream is true"}})
+    def ask(body: AskRequest) -> Any:
+        if not body.stream:
+            return _answer_out(pipeline.ask(question=body.question))
+        # Validate before the stream starts, so bad input is still a 4xx and not an event.
+        clean_query(body.question, max_chars=settings.limits.max_query_chars, what="question")
+        return StreamingResponse(_sse(pipeline, body.question), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return app
