@@ -88,3 +88,25 @@ def test_reranker_slot_reorders_fused_hits(settings: Settings, mini_corpus: Path
         query="ATM withdraw", top_k=100)
     assert reranker.seen == len(plain.hits)
     assert [h.chunk_id for h in reranked.hits] == [h.chunk_id for h in reversed(plain.hits)]
+
+
+def test_generative_gate_abstains_before_generating(settings: Settings, mini_corpus: Path) -> None:
+    import json
+
+    from tests.unit.test_grounded import ScriptedGenerator
+
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    reply = json.dumps({"answer": "You can withdraw up to £500 per day.", "citations": [1], "answerable": True})
+
+    def pipeline(gate: float | None) -> tuple[QAPipeline, ScriptedGenerator]:
+        gen = ScriptedGenerator(reply)
+        answer = settings.answer.model_copy(update={"rung": "scripted", "generative_gate": gate})
+        return QAPipeline(settings=settings.model_copy(update={"answer": answer}), embedder=HashingEmbedder(),
+                          generator=gen), gen
+
+    gated, gen = pipeline(0.99)
+    answer = gated.ask(question="How much can I withdraw from ATMs per day?")
+    assert answer.abstained and "below the gate" in answer.reason and gen.messages == ()
+    open_, gen = pipeline(None)
+    answer = open_.ask(question="How much can I withdraw from ATMs per day?")
+    assert not answer.abstained and "£500" in (answer.text or "") and gen.messages

@@ -78,7 +78,8 @@ class QAPipeline:
     """Search and ask over the index in `settings.data_dir`. Picks up a newly built index automatically."""
 
     def __init__(self, *, settings: Settings, embedder: Embedder | None = None,
-                 reranker: Reranker | None = None) -> None:
+                 reranker: Reranker | None = None, generator: Generator | None = None) -> None:
+        """`generator` overrides the one the configured rung names (to embed rightfit, or in tests)."""
         if embedder is None:
             from rightfit.models.embedding import MiniLMEmbedder
 
@@ -87,6 +88,7 @@ class QAPipeline:
         self.settings = settings
         self.embedder = embedder
         self.reranker = reranker
+        self._generator = generator
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
         self._grounded: GroundedAnswerer | None = None
@@ -186,14 +188,20 @@ class QAPipeline:
                 if self._grounded is None:
                     self._grounded = self._make_grounded(a.rung)
             return self._grounded
+        return self._extractive(threshold=a.abstain_threshold)
+
+    def _extractive(self, *, threshold: float) -> ExtractiveAnswerer:
         loaded = self._current()
+        a = self.settings.answer
         return ExtractiveAnswerer(embedder=self.embedder, idf=bm25_idf(loaded.num_docs, loaded.bm25.doc_freq),
-                                  threshold=a.abstain_threshold, passages=a.passages, max_sentences=a.max_sentences)
+                                  threshold=threshold, passages=a.passages, max_sentences=a.max_sentences)
 
     def _make_grounded(self, model: str) -> GroundedAnswerer:
         g = self.settings.generation
         generator: Generator
-        if model.startswith("openai:"):
+        if self._generator is not None:
+            generator = self._generator
+        elif model.startswith("openai:"):
             from rightfit.models.openai_http import OpenAICompatibleGenerator
 
             e = self.settings.endpoint
@@ -217,8 +225,21 @@ class QAPipeline:
             attrs["question"] = question
         with request_span("ask", **attrs) as span:
             answerer = self.answerer()
+            gate = self.settings.answer.generative_gate
             depth = answerer.passages
+            if isinstance(answerer, GroundedAnswerer) and gate is not None:
+                depth = max(depth, self.settings.answer.passages)
             hits = self._retrieve(question, self.settings.retrieval.fusion, depth)
+            if isinstance(answerer, GroundedAnswerer) and gate is not None:
+                # A cheap check first: when not even the best sentence supports the question well, abstain
+                # without spending seconds of generation.
+                with stage_span("gate") as stage:
+                    support = self._extractive(threshold=0.0).run(question=question, hits=hits).confidence
+                    stage.set_attributes({"support": support, "gate": gate})
+                if support < gate:
+                    return Answer(question=question, text=None, abstained=True, confidence=support,
+                                  reason=f"retrieval support {support:.2f} is below the gate {gate:.2f}",
+                                  trace_id=trace_id_of(span))
             with stage_span(answerer.name) as stage:
                 if isinstance(answerer, GroundedAnswerer):
                     answer = answerer.run(question=question, hits=hits, on_token=on_token)

@@ -36,6 +36,10 @@ class AnswerSettings(BaseModel):
         0.5, ge=0.0, le=1.0, description="Below this confidence the answerer says it can't find the answer."
     )
     passages: int = Field(5, ge=1, le=50, description="Top passages the answerer reads.")
+    generative_gate: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="For generative rungs: abstain without generating when the extractive confidence of the "
+                    "best sentence is below this (None: always generate).")
     max_sentences: int = Field(2, ge=1, le=5)
 
 
