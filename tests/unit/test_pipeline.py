@@ -110,3 +110,12 @@ def test_generative_gate_abstains_before_generating(settings: Settings, mini_cor
     open_, gen = pipeline(None)
     answer = open_.ask(question="How much can I withdraw from ATMs per day?")
     assert not answer.abstained and "£500" in (answer.text or "") and gen.messages
+
+
+def test_repeated_reindexing_keeps_serving(pipeline: QAPipeline, settings: Settings, mini_corpus: Path) -> None:
+    for n in range(4):
+        (mini_corpus / f"extra{n}.md").write_text(f"# Extra {n}\n\nZebra policy number {n} applies.\n")
+        Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+        hits = pipeline.search(query=f"zebra policy extra {n}", method="bm25").hits
+        assert hits[0].chunk is not None and hits[0].chunk.doc_id.startswith("extra")
+    assert pipeline.store.generation.name.endswith("5")

@@ -91,6 +91,7 @@ class QAPipeline:
         self._generator = generator
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
+        self._retired: _Loaded | None = None
         self._grounded: GroundedAnswerer | None = None
         self._generation: Path | None = None
 
@@ -108,6 +109,11 @@ class QAPipeline:
         with self._lock:
             if self._loaded is None or gen != self._generation:
                 store = EmbeddedStore.open(self.settings.data_dir)
+                # Close the generation before the one being replaced: a request still reading the one being
+                # replaced finishes on it, and long-running servers don't accumulate open databases.
+                if self._retired is not None:
+                    self._retired.store.close()
+                self._retired = self._loaded
                 self._loaded = _Loaded(store, self.embedder, self.settings)
                 self._generation = store.generation
                 logger.info("serving index %s (%d chunks)", store.generation.name, len(store))
