@@ -48,3 +48,17 @@ def test_beir_export_is_up_to_date(tmp_path: Path) -> None:
         assert filecmp.cmp(tmp_path / name, committed / name, shallow=False), (
             f"{name} is stale: run `rightfit eval export-beir --qa examples/bank/eval/qa.jsonl "
             "--docs examples/bank/docs --out examples/bank/eval/beir`")
+
+
+def test_bank_intents_cover_every_route_with_enough_examples() -> None:
+    from collections import Counter
+
+    from rightfit.classify.intents import load_labelled_csv
+
+    texts, labels = load_labelled_csv(BANK / "intents" / "intents.csv")
+    counts = Counter(labels)
+    assert len(counts) >= 15 and min(counts.values()) >= 20
+    assert {"policy_question", "check_balance", "recent_transactions", "freeze_card", "unfreeze_card",
+            "report_lost_card", "report_stolen_card", "dispute_transaction", "human_handoff", "greeting",
+            "out_of_scope"} <= set(counts)
+    assert len({t.lower() for t in texts}) == len(texts)
