@@ -122,7 +122,8 @@ class ExtractiveAnswerer:
         ]
         if not sentences:
             return [], np.zeros(0, dtype=np.float32)
-        vecs = self.embedder.embed([question, *(_with_context(s) for s in sentences)])
+        bodies = [readable(s) for s in sentences]
+        vecs = self.embedder.embed([question, *(_with_context(s, b) for s, b in zip(sentences, bodies, strict=True))])
         semantic = np.clip(vecs[1:] @ vecs[0], 0.0, 1.0)
         q_terms = content_terms(question)
         weights = {t: self.idf(t) for t in q_terms}
@@ -133,11 +134,13 @@ class ExtractiveAnswerer:
         seen = content_terms(" ".join(f"{h.chunk.title} {' '.join(h.chunk.section)} {h.chunk.text}"
                                       for h in hits[: self.passages] if h.chunk is not None))
         unseen = sum(w for t, w in weights.items() if t not in seen) / total
+        # Title and section terms are the same for every sentence of a chunk.
+        headings = {h.chunk.chunk_id: content_terms(" ".join((h.chunk.title, *h.chunk.section)))
+                    for h in hits[: self.passages] if h.chunk is not None}
         scores = np.zeros(len(sentences), dtype=np.float32)
-        for i, sent in enumerate(sentences):
-            text = readable(sent)
+        for i, (sent, text) in enumerate(zip(sentences, bodies, strict=True)):
             own = content_terms(text)
-            ctx = content_terms(" ".join((sent.chunk.title, *sent.chunk.section)))
+            ctx = headings[sent.chunk.chunk_id]
             covered = sum(w if t in own else 0.5 * w if t in ctx else 0.0 for t, w in weights.items()) / total
             prior = 1.0 / (1.0 + 0.5 * sent.passage_rank)
             base = 0.55 * semantic[i] + 0.3 * covered + 0.15 * prior
@@ -205,25 +208,37 @@ def readable(sent: Sentence) -> str:
     """The sentence as a reader understands it: a table row with its column headers, a list item with the
     line that introduces the list."""
     text = sent.chunk.text
-    line_start = text.rfind("\n", 0, sent.start) + 1
     intro = lead_in(sent)
     if intro is not None:
         return f"{text[intro[0] : intro[1]]} {sent.text}"
-    if not text[line_start:].lstrip().startswith("|"):
+    table = _table_lines(text, sent.start)
+    if table is None or table[1] == 0:  # not in a table, or the header row itself
         return sent.text
-    lines = text[:line_start].split("\n")[:-1]
-    block: list[str] = []
-    for line in reversed(lines):  # walk up to the table's first line, its header
-        if not line.lstrip().startswith("|"):
-            break
-        block.append(line)
-    if not block:
-        return sent.text
-    header = _cells(block[-1])
-    row = _cells(text[line_start : text.find("\n", line_start) if "\n" in text[line_start:] else len(text)])
+    lines, idx = table
+    header = _cells(text[lines[0][0] : lines[0][1]])
+    row = _cells(text[lines[idx][0] : lines[idx][1]])
     if len(header) != len(row):
         return sent.text
     return "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
+
+
+def _table_lines(text: str, pos: int) -> tuple[list[tuple[int, int]], int] | None:
+    """The (start, end) spans of the table lines ("| ... |") around `pos`, and the index of pos's line."""
+    if not text[text.rfind("\n", 0, pos) + 1 :].lstrip().startswith("|"):
+        return None
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    idx = next(i for i, (s, e) in enumerate(lines) if s <= pos <= e)
+
+    def is_row(i: int) -> bool:
+        return text[lines[i][0] : lines[i][1]].lstrip().startswith("|")
+
+    lo = idx
+    while lo > 0 and is_row(lo - 1):
+        lo -= 1
+    hi = idx
+    while hi + 1 < len(lines) and is_row(hi + 1):
+        hi += 1
+    return lines[lo : hi + 1], idx - lo
 
 
 def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | None:
@@ -233,17 +248,11 @@ def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | N
     customer needs to see them side by side, not the one row that happened to score highest.
     """
     text = sent.chunk.text
-    if not text[text.rfind("\n", 0, sent.start) + 1 :].lstrip().startswith("|"):
+    table = _table_lines(text, sent.start)
+    if table is None:
         return None
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    idx = next(i for i, (s, e) in enumerate(lines) if s <= sent.start <= e)
-    lo = idx
-    while lo > 0 and text[lines[lo - 1][0] : lines[lo - 1][1]].lstrip().startswith("|"):
-        lo -= 1
-    hi = idx
-    while hi + 1 < len(lines) and text[lines[hi + 1][0] : lines[hi + 1][1]].lstrip().startswith("|"):
-        hi += 1
-    block = [text[s:e] for s, e in lines[lo : hi + 1]]
+    lines = table[0]
+    block = [text[s:e] for s, e in lines]
     if len(block) < 3 or set(block[1].replace("|", "").strip()) - set("-: "):
         return None  # not a table with a header and a separator line
     header, rows = _cells(block[0]), [_cells(r) for r in block[2:]]
@@ -255,17 +264,17 @@ def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | N
         readable_rows = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True) if c) for r in rows]
     answer = ". ".join(readable_rows) + "."
     c = sent.chunk
-    start, end = lines[lo][0], lines[hi][1]
+    start, end = lines[0][0], lines[-1][1]
     citation = Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
                         start=c.start + start, end=c.start + end, quote=text[start:end])
     return answer, citation
 
 
-def _with_context(sent: Sentence) -> str:
-    """Title and heading give a bare sentence its subject ("Interest rate: 3.60% AER" of which account)."""
+def _with_context(sent: Sentence, body: str) -> str:
+    """Title and heading give a bare sentence (its `readable` form) its subject ("Interest rate: 3.60% AER"
+    of which account)."""
     parts = [p for p in (sent.chunk.title, sent.chunk.section[-1] if sent.chunk.section else "") if p]
     heading = " - ".join(dict.fromkeys(parts))
-    body = readable(sent)
     return f"{heading}: {body}" if heading else body
 
 
