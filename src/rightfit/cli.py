@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,7 +51,7 @@ def _bar(desc: str, total: int) -> Any:
 
 
 class _Progress:
-    """tqdm bars for the indexer's phases, on stderr so stdout stays parseable."""
+    """tqdm bars, one per phase, on stderr so stdout stays parseable."""
 
     def __init__(self) -> None:
         self.bars: dict[str, Any] = {}
@@ -62,6 +63,10 @@ class _Progress:
         bar.total = total
         bar.n = done
         bar.refresh()
+
+    def phase(self, name: str) -> Callable[[int, int], None]:
+        """A (done, total) callback for one phase, for runners that report a single count."""
+        return lambda done, total: self(name, done, total)
 
     def close(self) -> None:
         for bar in self.bars.values():
@@ -217,20 +222,13 @@ def eval_retrieval(
         key = hashlib.sha256(str(beir.resolve()).encode()).hexdigest()[:16]
         data_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rightfit" / "beir" / key
     settings = _settings(config, data_dir)
-    bar: dict[str, Any] = {}
-
-    def progress(done: int, total: int) -> None:
-        if "q" not in bar:
-            bar["q"] = _bar("queries", total)
-        bar["q"].total = total
-        bar["q"].n = done
-        bar["q"].refresh()
-
-    report = evaluate_beir(beir, lambda _d: _pipeline(settings),
-                           lambda corpus: _index(settings, corpus.parent, files=[corpus]),
-                           split=split, progress=progress)
-    if "q" in bar:
-        bar["q"].close()
+    bars = _Progress()
+    try:
+        report = evaluate_beir(beir, lambda _d: _pipeline(settings),
+                               lambda corpus: _index(settings, corpus.parent, files=[corpus]),
+                               split=split, progress=bars.phase("queries"))
+    finally:
+        bars.close()
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2))
         return
@@ -278,18 +276,14 @@ def eval_answers(
         chosen = reported
         if name == "extractive":  # calibration always uses the whole calibration split
             chosen = [i for i in items if i.split == "calibration" and i not in reported] + reported
-        bar = _bar(name, len(chosen))
-
-        def progress(done: int, total: int, bar: Any = bar) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
         def ask_one(question: str, pipeline: Any = pipeline) -> Any:
             return pipeline.ask(question=question)
 
-        judged = judge(chosen, ask_one, progress=progress)
-        bar.close()
+        bars = _Progress()
+        try:
+            judged = judge(chosen, ask_one, progress=bars.phase(name))
+        finally:
+            bars.close()
         test = [j for j in judged if j.item in reported]
         if name == "extractive":
             cal = [j for j in judged if j.item.split == "calibration"]
