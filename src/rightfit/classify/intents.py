@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import time
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ import numpy as np
 
 from rightfit.core.errors import InvalidInputError, ModelIntegrityError
 from rightfit.core.protocols import Embedder
+from rightfit.models.catalog import sha256_file
 
 ARTIFACT_VERSION = 1
 
@@ -112,7 +114,7 @@ class IntentClassifier:
         directory.mkdir(parents=True, exist_ok=True)
         weights = directory / "weights.npz"
         np.savez(weights, coef=self.coef, intercept=self.intercept)
-        digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+        digest = sha256_file(weights)
         manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "labels": self.labels,
                     "threshold": self.threshold, "c": self.c, "embedder": self.embedder.model_id,
                     "weights_sha256": digest, "metrics": self.metrics}
@@ -135,7 +137,7 @@ class IntentClassifier:
             raise InvalidInputError(f"classifier in {directory} was trained on {manifest.get('embedder')} "
                                     f"embeddings, not {embedder.model_id}; retrain it")
         clf = cls(embedder=embedder, c=float(manifest["c"]), threshold=float(manifest["threshold"]))
-        with np.load(directory / "weights.npz") as data:
+        with np.load(io.BytesIO(raw)) as data:  # the bytes just verified, not a second read of the file
             clf.coef, clf.intercept = data["coef"], data["intercept"]
         clf.labels = list(manifest["labels"])
         clf.metrics = dict(manifest.get("metrics") or {})

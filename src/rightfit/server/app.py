@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rightfit.assistant.qa import clean_query
+from rightfit.assistant.qa import QAPipeline, clean_query
 from rightfit.core.errors import IndexMissingError, InvalidInputError, RightfitError
 from rightfit.core.settings import Settings
 from rightfit.types import Answer, Hit
@@ -170,7 +170,6 @@ def _sse(pipeline: Any, question: str) -> Iterator[str]:
 
 def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
     """The app over `settings.data_dir`; pass a pipeline to share one (tests, embedding in another app)."""
-    from rightfit.assistant.qa import QAPipeline
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.telemetry.tracing import configure_tracing
 
