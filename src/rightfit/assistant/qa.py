@@ -231,12 +231,11 @@ class QAPipeline:
             attrs["question"] = question
         with request_span("ask", **attrs) as span:
             answerer = self.answerer()
-            gate = self.settings.answer.generative_gate
-            depth = answerer.passages
-            if isinstance(answerer, GroundedAnswerer) and gate is not None:
-                depth = max(depth, self.settings.answer.passages)
+            gate = self.settings.answer.generative_gate if isinstance(answerer, GroundedAnswerer) else None
+            # The gate reads as many passages as the extractive rung does.
+            depth = answerer.passages if gate is None else max(answerer.passages, self.settings.answer.passages)
             hits = self._retrieve(question, self.settings.retrieval.fusion, depth)
-            if isinstance(answerer, GroundedAnswerer) and gate is not None:
+            if gate is not None:
                 # A cheap check first: when not even the best sentence supports the question well, abstain
                 # without spending seconds of generation.
                 with stage_span("gate") as stage:
