@@ -1,0 +1,137 @@
+"""Index, search, ask, serve and lock: the commands over one document collection."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rightfit.cli.app import app
+from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, build_index, pipeline, settings_from
+from rightfit.core.errors import InvalidInputError
+
+
+@app.command()
+def index(
+    docs: Annotated[Path, typer.Argument(help="Folder of .md, .txt, .html, .pdf and .jsonl documents.")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index a folder. Only changed files are processed; the previous index stays live until the new one is done."""
+    settings = settings_from(config, data_dir)
+    report = build_index(settings, docs)
+    if as_json:
+        typer.echo(json.dumps(asdict(report), indent=2))
+        return
+    typer.echo(f"indexed {report.documents} documents, {report.chunks} chunks into {settings.data_dir} "
+               f"(generation {report.generation}; {report.processed_files} files processed, "
+               f"{report.reused_files} unchanged, {report.removed_files} removed) in {report.seconds:.1f}s")
+    for s in report.skipped:
+        typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100)] = 5,
+    method: Annotated[str | None, typer.Option(help="bm25, dense, rrf or weighted (default from settings).")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the passages that best match a query."""
+    if method is not None and method not in ("bm25", "dense", "rrf", "weighted"):
+        raise InvalidInputError(f"--method {method!r} is not one of bm25, dense, rrf, weighted")
+    settings = settings_from(config, data_dir)
+    result = pipeline(settings).search(query=query, top_k=top_k, method=method)
+    if as_json:
+        typer.echo(json.dumps({"query": result.query, "method": result.method, "trace_id": result.trace_id,
+                               "hits": [_hit_json(h) for h in result.hits]}, indent=2, ensure_ascii=False))
+        return
+    for i, h in enumerate(result.hits, start=1):
+        c = h.chunk
+        typer.echo(f"{i}. [{c.doc_id}] {c.section_path or c.title}  (score {h.score:.4f})")
+        typer.echo("   " + " ".join(c.text.split())[:300])
+    if not result.hits:
+        typer.echo("no passage matches")
+
+
+def _hit_json(h: Any) -> dict[str, Any]:
+    c = h.chunk
+    return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section_path,
+            "start": c.start, "end": c.end, "score": h.score, "text": c.text}
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the indexed documents.")],
+    rung: Annotated[str | None, typer.Option(help="'extractive' or a model name (default from settings).")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer from the documents with citations, or say it can't find the answer."""
+    settings = settings_from(config, data_dir)
+    if rung is not None:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"rung": rung})})
+    answer = pipeline(settings).ask(question=question)
+    if as_json:
+        typer.echo(json.dumps(asdict(answer), indent=2, ensure_ascii=False))
+        return
+    if answer.abstained:
+        typer.echo(f"I can't find that in the documents. ({answer.reason})")
+    else:
+        typer.echo(answer.text)
+        for c in answer.citations:
+            typer.echo(f"  source: {c.doc_id} > {c.section or c.title} [chars {c.start}-{c.end}]")
+    typer.echo(f"confidence {answer.confidence:.2f} · trace {answer.trace_id}", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    docs: Annotated[Path | None, typer.Option(help="Index this folder first (only changed files).")] = None,
+    lock: Annotated[Path | None, typer.Option(help="Refuse to start unless models, index and settings match "
+                                              "this lock file.")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Serve the HTTP API and the web page."""
+    import uvicorn
+
+    from rightfit.server.app import create_app
+
+    settings = settings_from(config, data_dir)
+    if docs is not None:
+        report = build_index(settings, docs)
+        typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
+        for s in report.skipped:
+            typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+    if lock is not None:
+        from rightfit.models.lock import check_lock
+
+        check_lock(settings, lock)
+        typer.echo(f"deployment matches {lock}", err=True)
+    application = create_app(settings)
+    application.state.pipeline.warm_up()  # load models now, not on the first request
+    typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command("lock")
+def lock_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the lock file.")] = Path("rightfit.lock"),
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record the exact hashes of the models, index and settings this configuration serves."""
+    from rightfit.models.lock import write_lock
+
+    lock = write_lock(settings_from(config, data_dir), out)
+    typer.echo(f"wrote {out}: rung {lock['rung']}, {len(lock['models'])} model hashes, "
+               f"index {lock['index']['generation']}")
