@@ -36,3 +36,11 @@ class ModelIntegrityError(ModelError):
 
 class DependencyMissingError(RightfitError):
     """An optional dependency that is not installed."""
+
+
+class AuthenticationError(RightfitError):
+    """A request without a valid bearer token."""
+
+
+class NotFoundError(RightfitError):
+    """A named thing (session, ticket) that does not exist for this caller."""

@@ -1,0 +1,246 @@
+"""The bank's business functions. Each takes the ToolContext first: every query is scoped to
+`ctx.customer_id` in SQL as well, so even a policy mistake could not read another customer's rows."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from rightfit.tools.executor import ToolError
+from rightfit.tools.registry import Owned, ToolContext, ToolRegistry
+
+from .db import BankDB
+
+AccountId = Annotated[str, Owned("account"), Field(pattern=r"^[A-Za-z]{3}-\d{6}$", max_length=10)]
+CardLast4 = Annotated[str, Owned("card"), Field(pattern=r"^\d{4}$")]
+TransactionId = Annotated[str, Owned("transaction"), Field(pattern=r"^TX-\d{5}$")]
+
+
+def _money(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure per tool)
+    registry = ToolRegistry()
+
+    def _card(db: Any, ctx: ToolContext, last4: str) -> Any:
+        row = db.execute("SELECT * FROM cards WHERE customer_id = ? AND last4 = ?",
+                         (ctx.customer_id, last4)).fetchone()
+        if row is None:  # unreachable past the policy; kept so a policy bug cannot turn into a cross-customer write
+            raise ToolError(f"no card ending {last4} on your profile")
+        return row
+
+    def get_balance(ctx: ToolContext, account_id: AccountId | None = None) -> dict[str, Any]:
+        """Balances of the customer's accounts, or of one account.
+
+        Args:
+            account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
+        """
+        sql = ("SELECT a.id, a.name, a.balance_pence FROM accounts a JOIN account_holders h ON h.account_id = a.id "
+               "WHERE h.customer_id = ?")
+        params: list[Any] = [ctx.customer_id]
+        if account_id is not None:
+            sql += " AND a.id = ?"
+            params.append(account_id.upper())
+        with bank.read() as db:
+            rows = db.execute(sql + " ORDER BY a.id", params).fetchall()
+        return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}
+                             for r in rows]}
+
+    def recent_transactions(ctx: ToolContext, account_id: AccountId | None = None,
+                            limit: Annotated[int, Field(ge=1, le=20)] = 5,
+                            merchant: Annotated[str | None, Field(max_length=80)] = None) -> dict[str, Any]:
+        """The customer's latest transactions, newest first.
+
+        Args:
+            account_id: Only this account; omit for all of the customer's accounts.
+            limit: How many transactions (1-20).
+            merchant: Only transactions whose merchant contains this text.
+        """
+        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
+               "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
+               "WHERE h.customer_id = ?")
+        params: list[Any] = [ctx.customer_id]
+        if account_id is not None:
+            sql += " AND t.account_id = ?"
+            params.append(account_id.upper())
+        if merchant:
+            sql += " AND lower(t.merchant) LIKE ?"
+            params.append("%" + merchant.lower().replace("%", "").replace("_", "") + "%")
+        sql += " ORDER BY t.posted DESC, t.id DESC LIMIT ?"
+        params.append(limit)
+        with bank.read() as db:
+            rows = db.execute(sql, params).fetchall()
+        return {"transactions": [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
+                                  "amount": _money(r["amount_pence"]), "account": r["name"]} for r in rows]}
+
+    def find_transactions(ctx: ToolContext, merchant: Annotated[str | None, Field(max_length=80)] = None,
+                          amount: Annotated[float | None, Field(gt=0, le=1e9)] = None,
+                          on_date: date | None = None) -> dict[str, Any]:
+        """Card payments out of the customer's accounts matching a merchant, an amount and/or a date.
+
+        Args:
+            merchant: Text the merchant name contains.
+            amount: The amount in pounds.
+            on_date: The day it was posted (within two days).
+        """
+        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence FROM transactions t JOIN account_holders h "
+               "ON h.account_id = t.account_id WHERE h.customer_id = ? AND t.amount_pence < 0")
+        params: list[Any] = [ctx.customer_id]
+        if merchant:
+            sql += " AND lower(replace(t.merchant, ' ', '')) LIKE ?"
+            params.append("%" + merchant.lower().replace(" ", "").replace("%", "").replace("_", "") + "%")
+        if amount is not None:
+            sql += " AND t.amount_pence = ?"
+            params.append(-round(amount * 100))
+        if on_date is not None:
+            sql += " AND abs(julianday(t.posted) - julianday(?)) <= 2"
+            params.append(on_date.isoformat())
+        with bank.read() as db:
+            rows = db.execute(sql + " ORDER BY t.posted DESC LIMIT 10", params).fetchall()
+        return {"transactions": [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
+                                  "amount": _money(r["amount_pence"])} for r in rows]}
+
+    def freeze_card(ctx: ToolContext, card_last4: CardLast4) -> dict[str, Any]:
+        """Freeze a card so no payment goes through until it is unfrozen.
+
+        Args:
+            card_last4: The last four digits of the card.
+        """
+        with bank.write() as db:
+            card = _card(db, ctx, card_last4)
+            if card["status"] != "active":
+                raise ToolError(f"the card ending {card_last4} is already {card['status']}")
+            db.execute("UPDATE cards SET status = 'frozen' WHERE id = ? AND customer_id = ?",
+                       (card["id"], ctx.customer_id))
+        return {"card": card_last4, "status": "frozen"}
+
+    def unfreeze_card(ctx: ToolContext, card_last4: CardLast4) -> dict[str, Any]:
+        """Unfreeze a frozen card.
+
+        Args:
+            card_last4: The last four digits of the card.
+        """
+        with bank.write() as db:
+            card = _card(db, ctx, card_last4)
+            if card["status"] != "frozen":
+                hint = "; lost or stolen cards are replaced, not unfrozen" if card["status"] != "active" else ""
+                raise ToolError(f"the card ending {card_last4} is {card['status']}, not frozen{hint}")
+            db.execute("UPDATE cards SET status = 'active' WHERE id = ? AND customer_id = ?",
+                       (card["id"], ctx.customer_id))
+        return {"card": card_last4, "status": "active"}
+
+    def report_card(ctx: ToolContext, card_last4: CardLast4, reason: Literal["lost", "stolen"]) -> dict[str, Any]:
+        """Report a card lost or stolen: it is blocked for good and a replacement is sent.
+
+        Args:
+            card_last4: The last four digits of the card.
+            reason: lost or stolen.
+        """
+        with bank.write() as db:
+            card = _card(db, ctx, card_last4)
+            if card["status"] in ("lost", "stolen"):
+                raise ToolError(f"the card ending {card_last4} was already reported {card['status']}")
+            db.execute("UPDATE cards SET status = ?, replacement_ordered = 1 WHERE id = ? AND customer_id = ?",
+                       (reason, card["id"], ctx.customer_id))
+        return {"card": card_last4, "status": reason, "replacement": "ordered, arrives in 3-5 working days"}
+
+    def open_dispute(ctx: ToolContext, transaction_id: TransactionId,
+                     reason: Annotated[str, Field(min_length=1, max_length=500)]) -> dict[str, Any]:
+        """Open a dispute (chargeback claim) on one of the customer's card payments.
+
+        Args:
+            transaction_id: The transaction (TX- and five digits).
+            reason: Why the customer disputes it, in their words.
+        """
+        with bank.write() as db:
+            tx = db.execute("SELECT t.id, t.merchant, t.amount_pence FROM transactions t JOIN account_holders h "
+                            "ON h.account_id = t.account_id WHERE t.id = ? AND h.customer_id = ?",
+                            (transaction_id, ctx.customer_id)).fetchone()
+            if tx is None:
+                raise ToolError(f"no transaction {transaction_id} on your accounts")
+            if db.execute("SELECT 1 FROM disputes WHERE transaction_id = ?", (transaction_id,)).fetchone():
+                raise ToolError(f"a dispute is already open for {transaction_id}")
+            dispute_id = "DSP-" + secrets.token_hex(3).upper()
+            db.execute("INSERT INTO disputes (id, customer_id, transaction_id, reason, created) VALUES (?, ?, ?, ?, ?)",
+                       (dispute_id, ctx.customer_id, transaction_id, reason, _now()))
+        return {"dispute_id": dispute_id, "transaction_id": transaction_id, "merchant": tx["merchant"],
+                "amount": _money(tx["amount_pence"]), "status": "open"}
+
+    def update_address(ctx: ToolContext, address: Annotated[str, Field(min_length=5, max_length=200)],
+                       postcode: Annotated[str, Field(pattern=r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$")]
+                       ) -> dict[str, Any]:
+        """Change the customer's postal address.
+
+        Args:
+            address: Street address and town.
+            postcode: UK postcode.
+        """
+        with bank.write() as db:
+            db.execute("UPDATE customers SET address = ?, postcode = ? WHERE id = ?",
+                       (address.strip(), postcode.upper().strip(), ctx.customer_id))
+        return {"updated": ["address"]}
+
+    def update_contact(ctx: ToolContext,
+                       phone: Annotated[str | None, Field(pattern=r"^\+?[\d ]{10,16}$")] = None,
+                       email: Annotated[str | None, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,200}\.[A-Za-z]{2,}$")]
+                       = None) -> dict[str, Any]:
+        """Change the customer's mobile number and/or e-mail address.
+
+        Args:
+            phone: New phone number.
+            email: New e-mail address.
+        """
+        if phone is None and email is None:
+            raise ToolError("give a new phone number or e-mail address")
+        changed = []
+        with bank.write() as db:
+            if phone is not None:
+                db.execute("UPDATE customers SET phone = ? WHERE id = ?", (phone, ctx.customer_id))
+                changed.append("phone")
+            if email is not None:
+                db.execute("UPDATE customers SET email = ? WHERE id = ?", (email, ctx.customer_id))
+                changed.append("email")
+        return {"updated": changed}
+
+    def create_ticket(ctx: ToolContext, session_id: Annotated[str, Field(max_length=64)],
+                      intent: Annotated[str, Field(max_length=40)],
+                      summary: Annotated[str, Field(max_length=2000)],
+                      fields: dict[str, str]) -> dict[str, Any]:
+        """Hand the conversation to a person: a ticket with a summary and the details collected so far.
+
+        Args:
+            session_id: The conversation.
+            intent: What the customer wants.
+            summary: A short summary for the agent.
+            fields: Details collected so far.
+        """
+        ticket_id = "TKT-" + secrets.token_hex(3).upper()
+        with bank.write() as db:
+            db.execute("INSERT INTO tickets (id, customer_id, session_id, intent, summary, fields, created) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (ticket_id, ctx.customer_id, session_id, intent, summary,
+                        json.dumps(fields, ensure_ascii=False), _now()))
+        return {"ticket_id": ticket_id}
+
+    def customer_cards(ctx: ToolContext) -> dict[str, Any]:
+        """The customer's cards: last four digits, kind and status."""
+        with bank.read() as db:
+            rows = db.execute("SELECT last4, kind, status FROM cards WHERE customer_id = ? ORDER BY id",
+                              (ctx.customer_id,)).fetchall()
+        return {"cards": [dict(r) for r in rows]}
+
+    for fn in (get_balance, recent_transactions, find_transactions, create_ticket, customer_cards):
+        registry.add(fn)
+    for fn in (freeze_card, unfreeze_card, report_card, open_dispute, update_address, update_contact):
+        registry.add(fn, mutates=True)
+    return registry

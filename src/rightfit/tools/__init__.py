@@ -1,0 +1,1 @@
+"""Tools: plain Python functions with schemas from their signatures, authorized by code, audited."""
