@@ -76,6 +76,23 @@ class LimitSettings(BaseModel):
     max_file_bytes: int = Field(20_000_000, ge=1_000)
 
 
+class AssistantSettings(BaseModel):
+    """The conversational assistant (POST /v1/chat): which application it runs and how it routes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    app: Path | None = Field(None, description="The application package folder (relative to the config file), "
+                             "e.g. the bank example's app/.")
+    intent_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Below this intent probability a message "
+                                    "is treated as out of scope unless the documents answer it.")
+    switch_threshold: float = Field(0.7, ge=0.0, le=1.0, description="While filling in an action, a message "
+                                    "that gives no field starts a new intent only above this probability.")
+    demo_login: bool = Field(False, description="Offer POST /v1/demo/login, which hands out a token for any "
+                             "seeded customer. For local demos only.")
+    token_ttl_hours: float = Field(8.0, gt=0, le=24 * 30)
+    max_message_chars: int = Field(2000, ge=10, le=100_000)
+
+
 class Settings(BaseSettings):
     """rightfit settings: defaults, then a TOML file, then RIGHTFIT_* environment variables."""
 
@@ -90,6 +107,7 @@ class Settings(BaseSettings):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     endpoint: EndpointSettings = Field(default_factory=EndpointSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
 
@@ -109,6 +127,9 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         # Relative data_dir in a config file is relative to that file, so configs are portable.
         if "data_dir" in data and not Path(str(data["data_dir"])).is_absolute():
             data["data_dir"] = str((config.parent / str(data["data_dir"])).resolve())
+        assistant = data.get("assistant")
+        if isinstance(assistant, dict) and "app" in assistant and not Path(str(assistant["app"])).is_absolute():
+            assistant["app"] = str((config.parent / str(assistant["app"])).resolve())
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**data)  # type: ignore[arg-type]

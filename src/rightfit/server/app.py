@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightfit.assistant.qa import QAPipeline, clean_query
-from rightfit.core.errors import IndexMissingError, InvalidInputError, RightfitError
+from rightfit.core.errors import (
+    AuthenticationError,
+    IndexMissingError,
+    InvalidInputError,
+    NotFoundError,
+    RightfitError,
+)
 from rightfit.core.settings import Settings
 from rightfit.types import Answer, Hit
 
@@ -168,8 +174,11 @@ def _sse(pipeline: Any, question: str) -> Iterator[str]:
         yield _event(*item)
 
 
-def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
-    """The app over `settings.data_dir`; pass a pipeline to share one (tests, embedding in another app)."""
+def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any | None = None) -> FastAPI:
+    """The app over `settings.data_dir`; pass a pipeline to share one (tests, embedding in another app).
+
+    With an [assistant] app configured (or an assistant passed in) it also serves the chat endpoints.
+    """
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.telemetry.tracing import configure_tracing
 
@@ -181,6 +190,15 @@ def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
                   description="Grounded answers with citations from your documents, on small local models.")
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
     app.state.pipeline = pipeline
+    if assistant is None and settings.assistant.app is not None:
+        from rightfit.assistant.service import build_assistant
+
+        assistant = build_assistant(settings, qa=pipeline)
+    app.state.assistant = assistant
+    if assistant is not None:
+        from rightfit.server.chat import chat_router
+
+        app.include_router(chat_router(settings, assistant))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -192,6 +210,16 @@ def create_app(settings: Settings, pipeline: Any | None = None) -> FastAPI:
     @app.exception_handler(InvalidInputError)
     async def _bad_input(_: Request, exc: InvalidInputError) -> JSONResponse:
         return _error(422, "invalid_input", str(exc))
+
+    @app.exception_handler(AuthenticationError)
+    async def _unauthenticated(_: Request, exc: AuthenticationError) -> JSONResponse:
+        response = _error(401, "unauthenticated", str(exc))
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return _error(404, "not_found", str(exc))
 
     @app.exception_handler(IndexMissingError)
     async def _no_index(_: Request, exc: IndexMissingError) -> JSONResponse:

@@ -1,0 +1,33 @@
+"""The bank assistant: Larkspur Bank's customers database, business tools and routes.
+
+`rightfit serve --config examples/bank/rightfit.toml` loads this package ([assistant] app = "app").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rightfit.assistant.app import AssistantApp
+
+from .db import BankDB
+from .routes import ACTIONS, REPLIES, HandoffFields
+from .tools import build_registry
+
+HERE = Path(__file__).resolve().parent
+
+
+def build(data_dir: Path) -> AssistantApp:
+    bank = BankDB(data_dir / "bank.sqlite")
+    return AssistantApp(
+        name="Larkspur Bank",
+        intents_csv=HERE.parent / "intents" / "intents.csv",
+        registry=build_registry(bank),
+        owners=bank.owners,
+        customers=bank.customers,
+        actions=ACTIONS,
+        answer_intents=frozenset({"policy_question"}),
+        handoff_intents=frozenset({"human_handoff", "complaint"}),
+        replies=REPLIES,
+        handoff_slots=HandoffFields,
+        metadata={"bank_db": bank},
+    )

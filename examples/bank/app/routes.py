@@ -1,0 +1,197 @@
+"""Intents, the fields each account action needs, how those become tool calls, and how results are worded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
+from rightfit.extract.types import AccountId, DateSpan, Money, Slot
+from rightfit.tools.executor import ToolOutcome
+
+CardSlot = Annotated[str | None, Slot("card_last4", model=False),
+                     Field(None, description="Last four digits of the customer's card")]
+AccountSlot = Annotated[AccountId | None, Slot("account_id", model=False),
+                        Field(None, description="The account id, like ACC-104233")]
+MerchantSlot = Annotated[str | None, Slot("merchant"), Field(None, description="Shop or company paid")]
+
+
+class AccountFields(BaseModel):
+    account: AccountSlot = None
+
+
+class TransactionFields(BaseModel):
+    account: AccountSlot = None
+    merchant: MerchantSlot = None
+
+
+class CardFields(BaseModel):
+    card_last4: CardSlot = None
+
+
+class DisputeFields(BaseModel):
+    merchant: MerchantSlot = None
+    amount: Annotated[Money | None, Slot("money"), Field(None, description="Amount of the payment")] = None
+    date: Annotated[DateSpan | None, Slot("date"), Field(None, description="When it was paid")] = None
+
+
+class AddressFields(BaseModel):
+    address: Annotated[str | None, Slot("address"), Field(None, description="New street address and town")] = None
+    postcode: Annotated[str | None, Slot("postcode"), Field(None, description="New UK postcode")] = None
+
+
+class ContactFields(BaseModel):
+    phone: Annotated[str | None, Slot("phone"), Field(None, description="New phone number")] = None
+    email: Annotated[str | None, Slot("email"), Field(None, description="New e-mail address")] = None
+
+
+class HandoffFields(BaseModel):
+    card_last4: CardSlot = None
+    account: AccountSlot = None
+    merchant: MerchantSlot = None
+    amount: Annotated[Money | None, Slot("money", pick="first"), Field(None)] = None
+    date: Annotated[DateSpan | None, Slot("date", pick="first"), Field(None)] = None
+
+
+def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
+    account = values.get("account")
+    if account is None:
+        return {}
+    value = account.value if isinstance(account, AccountId) else (account or {}).get("value")
+    return {"account_id": value} if value else {}
+
+
+def _card_plan(tool: str, verb: str, usable: tuple[str, ...], **extra: Any) -> Any:
+    def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+        last4 = values.get("card_last4")
+        if last4 is None:
+            cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
+            candidates = [c for c in cards if c["status"] in usable]
+            if not candidates:
+                return Say(f"None of your cards can be {verb} right now.")
+            if len(candidates) > 1:
+                listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
+                return Ask("card_last4", f"Which card: {listed}?")
+            last4 = candidates[0]["last4"]
+        return Call(tool, {"card_last4": last4, **extra}, confirm=f"{verb.capitalize()} your card ending {last4}?")
+    return plan
+
+
+def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    return Call("get_balance", _account_args(values))
+
+
+def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    args = _account_args(values)
+    if values.get("merchant"):
+        args["merchant"] = values["merchant"]
+    return Call("recent_transactions", args)
+
+
+def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+    merchant, amount, when = values.get("merchant"), values.get("amount"), values.get("date")
+    if not (merchant or amount):
+        return Ask("merchant", "Which payment would you like to dispute? Tell me who it was paid to and the amount.")
+    query: dict[str, Any] = {}
+    if merchant:
+        query["merchant"] = merchant
+    if isinstance(amount, Money):
+        query["amount"] = float(amount.amount)
+    if isinstance(when, DateSpan):
+        query["on_date"] = when.start.isoformat()
+    found = (lookup("find_transactions", query).result or {}).get("transactions", [])
+    if not found:
+        return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "
+                               "as it shows on your statement, and the amount?")
+    if len(found) > 1:
+        listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
+        return Ask("amount", f"I found {len(found)} payments: {listed}. Which one? Tell me the amount or the date.")
+    t = found[0]
+    return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": "disputed by the customer in chat"},
+                confirm=f"Open a dispute for the payment of {t['amount'].lstrip('-')} to {t['merchant']} on "
+                        f"{t['date']}?")
+
+
+def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    if not values.get("postcode"):
+        return Ask("postcode", "What's the postcode of your new address?")
+    if not values.get("address"):
+        return Ask("address", "What's the new street address and town?")
+    address = str(values["address"]).replace(str(values["postcode"]), "").strip(" ,.")
+    return Call("update_address", {"address": address, "postcode": values["postcode"]},
+                confirm=f"Change your address to {address}, {values['postcode']}?")
+
+
+def _contact_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    args = {k: values[k] for k in ("phone", "email") if values.get(k)}
+    if not args:
+        return Ask("phone", "What's the new mobile number or e-mail address?")
+    listed = " and ".join(f"{k if k == 'email' else 'phone number'} to {v}" for k, v in args.items())
+    return Call("update_contact", args, confirm=f"Change your {listed}?")
+
+
+def _render_balance(o: ToolOutcome) -> str:
+    accounts = o.result.get("accounts", [])
+    if not accounts:
+        return "I couldn't find that account on your profile."
+    return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
+
+
+def _render_transactions(o: ToolOutcome) -> str:
+    rows = o.result.get("transactions", [])
+    if not rows:
+        return "I couldn't find any matching transactions."
+    return "Your latest transactions: " + "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows) + "."
+
+
+def _render_card(o: ToolOutcome) -> str:
+    r = o.result
+    if r.get("status") == "frozen":
+        return f"Done: your card ending {r['card']} is frozen. You can unfreeze it any time in the app or here."
+    if r.get("status") == "active":
+        return f"Done: your card ending {r['card']} is unfrozen and ready to use."
+    return (f"Done: your card ending {r['card']} is blocked as {r['status']} and a replacement is on its way "
+            f"(3-5 working days). If you see payments you don't recognise, call 0808 157 0247, 24/7.")
+
+
+def _render_dispute(o: ToolOutcome) -> str:
+    r = o.result
+    return (f"I've opened dispute {r['dispute_id']} for {r['amount'].lstrip('-')} to {r['merchant']}. We'll update "
+            "you as the claim progresses.")
+
+
+def _render_update(o: ToolOutcome) -> str:
+    return "Done: your " + " and ".join(o.result.get("updated", [])) + " details are updated."
+
+
+ACTIONS = {
+    "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
+    "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
+                                       _render_transactions),
+    "freeze_card": ActionRoute("freeze_card", CardFields, _card_plan("freeze_card", "freeze", ("active",)),
+                               _render_card),
+    "unfreeze_card": ActionRoute("unfreeze_card", CardFields, _card_plan("unfreeze_card", "unfreeze", ("frozen",)),
+                                 _render_card),
+    "report_lost_card": ActionRoute("report_lost_card", CardFields,
+                                    _card_plan("report_card", "block and replace", ("active", "frozen"),
+                                               reason="lost"), _render_card),
+    "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
+                                      _card_plan("report_card", "block and replace", ("active", "frozen"),
+                                                 reason="stolen"), _render_card),
+    "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute),
+    "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
+    "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
+}
+
+REPLIES = {
+    "greeting": "Hello! I can answer questions about our accounts, cards and fees, and help with your balance, "
+                "recent transactions, freezing a card, lost or stolen cards, disputes and your contact details.",
+    "thanks_goodbye": "You're welcome. Have a good day!",
+    "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
+                    "accounts and cards.",
+    "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days.",
+    "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
+                 "days and send a final response within 8 weeks.",
+}

@@ -1,0 +1,102 @@
+"""What an application plugs into the assistant: its tools, intents, routes and replies.
+
+The reference application is examples/bank/app; `load_app` imports such a package from a path in the
+settings and calls its `build(data_dir)`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from rightfit.core.errors import ConfigError
+from rightfit.tools.executor import ToolOutcome
+from rightfit.tools.registry import ToolRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask the customer for a missing field."""
+
+    field: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Call a tool. For tools that change state, `confirm` is the question the customer says yes or no to."""
+
+    tool: str
+    arguments: Mapping[str, Any]
+    confirm: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Reply without calling anything (e.g. nothing matched what the customer described)."""
+
+    text: str
+
+
+Step = Ask | Call | Say
+# Runs a read-only tool for the route's planning, authorized and audited like any other call.
+Lookup = Callable[[str, Mapping[str, Any]], ToolOutcome]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRoute:
+    """An account action: the fields to extract, how they become a tool call, how the result is worded."""
+
+    intent: str
+    slots: type[BaseModel]
+    plan: Callable[[Mapping[str, Any], Lookup], Step]
+    render: Callable[[ToolOutcome], str]
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantApp:
+    name: str
+    intents_csv: Path
+    registry: ToolRegistry
+    owners: Callable[[str, str], Collection[str]]
+    customers: Callable[[], list[tuple[str, str]]]
+    actions: Mapping[str, ActionRoute]
+    answer_intents: frozenset[str]
+    handoff_intents: frozenset[str]
+    replies: Mapping[str, str]  # fixed replies by intent (greeting, goodbye, out of scope ...)
+    handoff_slots: type[BaseModel] | None = None  # fields worth putting on a hand-off ticket
+    ticket_tool: str = "create_ticket"
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_app(path: Path, *, data_dir: Path) -> AssistantApp:
+    """Import the application package at `path` (a folder with __init__.py defining build(data_dir))."""
+    init = path / "__init__.py"
+    if not init.is_file():
+        raise ConfigError(f"assistant app {path} has no __init__.py; point [assistant] app at the app's package folder")
+    name = f"rightfit_app_{abs(hash(str(path.resolve())))}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(path)])
+        if spec is None or spec.loader is None:
+            raise ConfigError(f"cannot import the assistant app at {path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            del sys.modules[name]
+            raise
+    build = getattr(module, "build", None)
+    if not callable(build):
+        raise ConfigError(f"assistant app {path} must define build(data_dir) -> AssistantApp")
+    app = build(data_dir)
+    if not isinstance(app, AssistantApp):
+        raise ConfigError(f"build() in {path} returned {type(app).__name__}, not an AssistantApp")
+    return app

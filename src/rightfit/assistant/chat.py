@@ -1,0 +1,290 @@
+"""The assistant's request path: guard, classify, route, and answer, act, ask, confirm or hand off.
+
+    message ─► input guard ─► intent ─► policy question ─► QAPipeline (retrieval + grounded answer)
+                                     ├─ account action ─► extractor ─► plan ─► ask | confirm | tool call
+                                     ├─ hand-off ─► ticket with summary and fields
+                                     └─ greeting, goodbye, out of scope ─► fixed reply
+            ◄─ output guard ◄─┘
+
+Tools run only through the ToolExecutor, which authorizes every call against the authenticated customer;
+nothing a message or a model says can change whose data is touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
+from rightfit.assistant.sessions import SessionState, SessionStore, Turn
+from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.settings import Settings
+from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
+from rightfit.tools.executor import ToolExecutor, ToolOutcome
+from rightfit.tools.registry import ToolContext
+from rightfit.types import Answer, Citation
+
+logger = logging.getLogger(__name__)
+
+_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|do it|please do|correct|that's right)\b")
+_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
+CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
+
+
+class Classifier(Protocol):
+    def run(self, *, texts: list[str]) -> list[Any]: ...
+
+
+class Extractor(Protocol):
+    def run(self, *, text: str, schema: type[BaseModel], now: datetime,
+            filled: Mapping[str, Any] | None = None) -> Any: ...
+
+
+class Answerer(Protocol):
+    def ask(self, *, question: str) -> Answer: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InputCheck:
+    text: str
+    blocked: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReply:
+    session_id: str
+    reply: str
+    route: str  # answer | abstain | action | ask | confirm | cancelled | handoff | smalltalk | refuse | blocked
+    intent: str
+    confidence: float
+    trace_id: str
+    citations: tuple[Citation, ...] = ()
+    tool: ToolOutcome | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    ticket_id: str | None = None
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew)."""
+    t = text.lower().strip(" .!")
+    if len(t.split()) > 12:
+        return None
+    yes, no = bool(_YES.match(t)), bool(_NO.match(t))
+    return yes if yes != no else None
+
+
+def _free_text(schema: type[BaseModel], name: str) -> bool:
+    """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
+    info = schema.model_fields.get(name)
+    kinds = {getattr(m, "kind", None) for m in (info.metadata if info else [])}
+    return bool(kinds & {"address", "text"})
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None:
+            continue
+        out[k] = v.model_dump(mode="json") if isinstance(v, BaseModel) else v if isinstance(
+            v, (str, int, float, bool, list, dict)) else str(v)
+    return out
+
+
+class ChatAssistant:
+    def __init__(self, *, settings: Settings, app: AssistantApp, answerer: Answerer, classifier: Classifier,
+                 extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
+                 input_guard: Callable[[str], InputCheck] | None = None,
+                 output_guard: Callable[[str, list[str], str], str] | None = None,
+                 redact: Callable[[str], str] | None = None) -> None:
+        self.settings = settings.assistant
+        self.app = app
+        self.answerer = answerer
+        self.classifier = classifier
+        self.extractor = extractor
+        self.sessions = sessions
+        self.executor = executor
+        self.input_guard = input_guard
+        self.output_guard = output_guard
+        self.redact = redact if redact is not None else (lambda s: s)
+
+    def run(self, *, customer_id: str, message: str, session_id: str | None = None,
+            now: datetime | None = None) -> ChatReply:
+        if not isinstance(message, str):
+            raise InvalidInputError("message must be a string")
+        if len(message) > self.settings.max_message_chars:
+            raise InvalidInputError(f"message is {len(message)} characters; the limit is "
+                                    f"{self.settings.max_message_chars}. Shorten it")
+        is_new = session_id is None
+        state = SessionState() if session_id is None else self.sessions.load(session_id, customer_id)
+        sid = self.sessions.new_id() if session_id is None else session_id
+        when = now if now is not None else datetime.now(UTC)
+        with request_span("chat") as span:
+            trace_id = trace_id_of(span)
+            ctx = ToolContext(customer_id=customer_id, trace_id=trace_id)
+            check = self.input_guard(message) if self.input_guard else InputCheck(" ".join(message.split()))
+            if not check.text:
+                raise InvalidInputError("message is empty; write what you need help with")
+            if check.blocked:
+                reply = ChatReply(sid, "I can't help with that request. Ask me about your accounts, cards or our "
+                                  "policies.", "blocked", "", 1.0, trace_id)
+                new_state = state
+            else:
+                reply, new_state = self._turn(ctx, sid, state, check.text, when)
+            span.set_attribute("chat.route", reply.route)
+            span.set_attribute("chat.intent", reply.intent)
+            turns = [Turn("customer", self.redact(check.text), reply.route, trace_id),
+                     Turn("assistant", self.redact(reply.reply), reply.route, trace_id)]
+            self.sessions.save_turn(session_id=sid, customer_id=customer_id, state=new_state, turns=turns,
+                                    is_new=is_new)
+            return reply
+
+    # one turn -----------------------------------------------------------------------------------------------
+    def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+              now: datetime) -> tuple[ChatReply, SessionState]:
+        if state.pending:
+            decision = yes_or_no(text)
+            if decision is not None:
+                return self._confirmed(ctx, sid, state, decision)
+            state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+        with stage_span("classify"):
+            (pred,) = self.classifier.run(texts=[text])
+        intent, confidence = str(pred.label), float(pred.probability)
+        if state.intent is not None and state.intent in self.app.actions:
+            route = self.app.actions[state.intent]
+            extraction = self._extract(route, text, now, state.slots)
+            gave_field = any(src != "previous" for src in extraction.sources.values())
+            if intent == state.intent or gave_field or confidence < self.settings.switch_threshold:
+                return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
+        state = SessionState()
+        if pred.out_of_scope or confidence < self.settings.intent_threshold:
+            return self._uncertain(ctx, sid, text, intent, confidence), state
+        if intent in self.app.answer_intents:
+            return self._answer(ctx, sid, text, intent, confidence), state
+        if intent in self.app.actions:
+            route = self.app.actions[intent]
+            return self._action(ctx, sid, route, self._extract(route, text, now, {}), confidence)
+        if intent in self.app.handoff_intents:
+            return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
+        reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
+        kind = "refuse" if intent == "out_of_scope" else "smalltalk"
+        return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
+
+    def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any]) -> Any:
+        with stage_span("extract", intent=route.intent):
+            return self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
+
+    def _lookup(self, ctx: ToolContext) -> Callable[[str, Mapping[str, Any]], ToolOutcome]:
+        def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+            if self.executor.registry.get(tool).mutates:  # planning may read, never write
+                raise ConfigError(f"route planning called {tool}, which changes state; return a Call instead")
+            return self.executor.run(ctx=ctx, tool=tool, arguments=arguments)
+        return lookup
+
+    def _action(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
+                answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
+        values = dict(extraction.values)
+        if answer_to and values.get(answer_to) is None and _free_text(route.slots, answer_to):
+            values[answer_to] = text  # the reply to "what is your new address?" is the address
+        slots = _jsonable(values)
+        problems = dict(extraction.problems or {})
+        step: Step = route.plan(values, self._lookup(ctx))
+        if isinstance(step, Ask):
+            text = step.question
+            if step.field in problems:
+                text = f"{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
+            state = SessionState(intent=route.intent, slots=slots, asked=step.field)
+            return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
+        if isinstance(step, Say):
+            return ChatReply(sid, step.text, "action", route.intent, confidence, ctx.trace_id, fields=slots), \
+                SessionState()
+        if not isinstance(step, Call):
+            raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
+        outcome = self.executor.run(ctx=ctx, tool=step.tool, arguments=step.arguments)
+        if outcome.status == "needs_confirmation":
+            pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent}
+            text = f"{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
+            return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
+                              fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
+        return (ChatReply(sid, self._render(route, outcome), "action", route.intent, confidence, ctx.trace_id,
+                          tool=outcome, fields=slots), SessionState())
+
+    def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
+                   decision: bool) -> tuple[ChatReply, SessionState]:
+        pending = state.pending or {}
+        intent = str(pending.get("intent", ""))
+        if not decision:
+            return ChatReply(sid, "OK, I haven't changed anything. Anything else?", "cancelled", intent, 1.0,
+                             ctx.trace_id, fields=dict(state.slots)), SessionState()
+        # Authorized again at this moment, on the arguments stored by code when the action was proposed.
+        outcome = self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=pending.get("arguments") or {},
+                                    confirmed=True)
+        route = self.app.actions.get(intent)
+        text = self._render(route, outcome) if route else outcome.message
+        return ChatReply(sid, text, "action", intent, 1.0, ctx.trace_id, tool=outcome,
+                         fields=dict(state.slots)), SessionState()
+
+    def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
+        if outcome.status == "denied":
+            return ("I can't do that: it isn't one of your accounts or cards. I can only act on what is on your own "
+                    "profile.")
+        if outcome.status == "invalid":
+            return "I couldn't do that with the details given. Could you check them and try again?"
+        if outcome.status == "error":
+            return f"I couldn't do that: {outcome.message}."
+        text = route.render(outcome)
+        if self.output_guard is not None:
+            text = self.output_guard(text, [str(outcome.result)], "")
+        return text
+
+    def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
+        answer = self.answerer.ask(question=text)
+        if answer.abstained or not answer.text:
+            return ChatReply(sid, CANT_FIND, "abstain", intent, confidence, ctx.trace_id)
+        reply = answer.text
+        if self.output_guard is not None:
+            reply = self.output_guard(reply, [c.quote for c in answer.citations], "")
+        return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
+
+    def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
+        """Not confidently any intent: answer it if the documents do, otherwise say what we can help with."""
+        reply = self._answer(ctx, sid, text, intent, confidence)
+        if reply.route == "answer":
+            return reply
+        return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
+                         ctx.trace_id)
+
+    def _handoff(self, ctx: ToolContext, sid: str, text: str, intent: str, *, confidence: float,
+                 now: datetime) -> ChatReply:
+        fields: dict[str, Any] = {}
+        if self.app.handoff_slots is not None:
+            extraction = self.extractor.run(text=text, schema=self.app.handoff_slots, now=now, filled={})
+            fields = _jsonable(extraction.values)
+        history = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"] \
+            if self._exists(sid, ctx.customer_id) else []
+        said = [*history[-3:], text]
+        summary = self.redact(f"Customer asked for a person ({intent.replace('_', ' ')}). Customer said: "
+                              + " / ".join(f'"{s[:200]}"' for s in said))
+        outcome = self.executor.run(ctx=ctx, tool=self.app.ticket_tool, arguments={
+            "session_id": sid, "intent": intent, "summary": summary[:2000],
+            "fields": {k: self.redact(str(v)) for k, v in fields.items()}})
+        if outcome.status != "ok":
+            return ChatReply(sid, "I couldn't create a ticket just now; please call us on the number on the back of "
+                             "your card.", "handoff", intent, confidence, ctx.trace_id, tool=outcome)
+        ticket = str(outcome.result.get("ticket_id"))
+        reply = self.app.replies.get(intent, "I've passed this to a colleague, who will contact you.")
+        return ChatReply(sid, f"{reply} Your reference is {ticket}.", "handoff", intent, confidence, ctx.trace_id,
+                         tool=outcome, fields=fields, ticket_id=ticket)
+
+    def _exists(self, sid: str, customer_id: str) -> bool:
+        try:
+            self.sessions.load(sid, customer_id)
+        except Exception:  # noqa: BLE001  (a new session has no history yet)
+            return False
+        return True

@@ -1,0 +1,63 @@
+"""Assembles the chat assistant from settings: the application, its classifier, extractor, tools and stores."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from rightfit.assistant.app import AssistantApp, load_app
+from rightfit.assistant.chat import ChatAssistant
+from rightfit.assistant.qa import QAPipeline
+from rightfit.assistant.sessions import SessionStore
+from rightfit.classify.intents import ARTIFACT_VERSION, IntentClassifier, load_labelled_csv
+from rightfit.core.errors import ConfigError
+from rightfit.core.protocols import Embedder
+from rightfit.core.settings import Settings
+from rightfit.tools.audit import AuditLog
+from rightfit.tools.executor import ToolExecutor
+from rightfit.tools.policy import OwnershipPolicy
+
+logger = logging.getLogger(__name__)
+
+
+def intent_classifier(app: AssistantApp, *, embedder: Embedder, cache_dir: Path) -> IntentClassifier:
+    """The app's intent classifier, trained on its labelled messages once and cached by their hash."""
+    digest = hashlib.sha256(app.intents_csv.read_bytes()).hexdigest()[:16]
+    target = cache_dir / f"intents-{digest}-v{ARTIFACT_VERSION}"
+    if target.is_dir():
+        return IntentClassifier.load(target, embedder=embedder)
+    texts, labels = load_labelled_csv(app.intents_csv)
+    logger.info("training the intent classifier on %d messages from %s", len(texts), app.intents_csv)
+    clf = IntentClassifier(embedder=embedder).fit(texts, labels)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".intents-"))
+    try:
+        clf.save(tmp)
+        os.replace(tmp, target)  # a reader sees the whole artifact or none
+    except OSError:
+        if not target.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return clf
+
+
+def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> ChatAssistant:
+    from rightfit.extract import Extractor
+
+    if settings.assistant.app is None:
+        raise ConfigError("no assistant app configured; set [assistant] app to the application's package folder "
+                          "(the bank example: examples/bank/rightfit.toml)")
+    data_dir = settings.data_dir
+    app = load_app(settings.assistant.app, data_dir=data_dir)
+    qa = qa if qa is not None else QAPipeline(settings=settings)
+    audit = AuditLog(data_dir / "audit.sqlite")
+    executor = ToolExecutor(registry=app.registry, policy=OwnershipPolicy(app.owners), audit=audit)
+    classifier = intent_classifier(app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
+    return ChatAssistant(settings=settings, app=app, answerer=qa, classifier=classifier,
+                         extractor=Extractor(generator=None), sessions=SessionStore(data_dir / "assistant.sqlite"),
+                         executor=executor)

@@ -1,0 +1,143 @@
+"""Conversations and API tokens in SQLite.
+
+A session belongs to one customer: loading it with another customer's token is the same "not found" as
+an unknown id. Each turn (customer message, reply, new state) is written in one transaction, so a failed
+request leaves the conversation as it was. Tokens are stored as sha256 digests only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rightfit.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, created REAL NOT NULL,
+                                     updated REAL NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS turns (session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL,
+                                  role TEXT NOT NULL, text TEXT NOT NULL, route TEXT NOT NULL,
+                                  trace_id TEXT NOT NULL, ts REAL NOT NULL, PRIMARY KEY (session_id, seq));
+CREATE TABLE IF NOT EXISTS tokens (digest TEXT PRIMARY KEY, customer_id TEXT NOT NULL, created REAL NOT NULL,
+                                   expires REAL NOT NULL);
+"""
+MAX_SESSION_ID = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """What the conversation remembers between turns."""
+
+    intent: str | None = None  # the action being filled in, if any
+    slots: Mapping[str, Any] = field(default_factory=dict)  # filled fields, JSON-ready
+    pending: Mapping[str, Any] | None = None  # {"tool": ..., "arguments": ..., "intent": ...} awaiting a yes/no
+    asked: str | None = None  # the field the last reply asked for
+
+    def to_json(self) -> str:
+        return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
+                           "asked": self.asked}, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> SessionState:
+        d = json.loads(text)
+        return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
+                   asked=d.get("asked"))
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str
+    text: str
+    route: str
+    trace_id: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SessionStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    # tokens ---------------------------------------------------------------------------------------------
+    def issue_token(self, customer_id: str, *, ttl_seconds: float = 8 * 3600) -> str:
+        token = "rf_" + secrets.token_urlsafe(24)
+        now = time.time()
+        with self._tx() as db:
+            db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?)", (_digest(token), customer_id, now, now + ttl_seconds))
+        return token
+
+    def customer_for(self, token: str | None) -> str:
+        if not token:
+            raise AuthenticationError("missing bearer token; send 'Authorization: Bearer <token>'")
+        if len(token) > 200:
+            raise AuthenticationError("invalid or expired bearer token; log in again")
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
+            row = db.execute("SELECT customer_id, expires FROM tokens WHERE digest = ?", (_digest(token),)).fetchone()
+        if row is None or row[1] < time.time():
+            raise AuthenticationError("invalid or expired bearer token; log in again")
+        return str(row[0])
+
+    # sessions -------------------------------------------------------------------------------------------
+    def load(self, session_id: str, customer_id: str) -> SessionState:
+        if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_SESSION_ID:
+            raise InvalidInputError(f"session_id must be a string of 1-{MAX_SESSION_ID} characters")
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
+            row = db.execute("SELECT customer_id, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None or row[0] != customer_id:
+            raise NotFoundError(f"no session {session_id!r} for this customer; omit session_id to start one")
+        return SessionState.from_json(row[1])
+
+    def new_id(self) -> str:
+        return "s_" + secrets.token_urlsafe(12)
+
+    def save_turn(self, *, session_id: str, customer_id: str, state: SessionState, turns: list[Turn],
+                  is_new: bool) -> None:
+        now = time.time()
+        with self._tx() as db:
+            if is_new:
+                db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                           (session_id, customer_id, now, now, state.to_json()))
+            else:
+                updated = db.execute("UPDATE sessions SET state = ?, updated = ? WHERE id = ? AND customer_id = ?",
+                                     (state.to_json(), now, session_id, customer_id)).rowcount
+                if updated != 1:
+                    raise NotFoundError(f"no session {session_id!r} for this customer")
+            (seq,) = db.execute("SELECT coalesce(max(seq), 0) FROM turns WHERE session_id = ?",
+                                (session_id,)).fetchone()
+            for i, t in enumerate(turns, start=seq + 1):
+                db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (session_id, i, t.role, t.text, t.route, t.trace_id, now))
+
+    def transcript(self, session_id: str, customer_id: str) -> list[Turn]:
+        self.load(session_id, customer_id)
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
+            rows = db.execute("SELECT role, text, route, trace_id FROM turns WHERE session_id = ? ORDER BY seq",
+                              (session_id,)).fetchall()
+        return [Turn(*r) for r in rows]
