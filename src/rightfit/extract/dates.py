@@ -1,0 +1,259 @@
+"""Dates and periods, resolved against the request time: ISO and UK day-first numeric dates, "3 March",
+"March 3rd", "the 3rd", "today", "yesterday", "last Friday", "3 days ago", "last week", "next month",
+"the 1st of next month", "since the 1st", "in the last 7 days".
+
+Rules, so that the assistant and the customer agree on what a phrase meant:
+- A date without a year ("3 March", "14/03") or without a month ("the 3rd") is the nearest such day to
+  today; ties go to the past (support messages mostly talk about payments already made).
+- A bare weekday ("on Friday", "Friday") and "last Friday" are the most recent one before today; "next
+  Friday" the first one after today; "this Friday" the one in the current Monday-to-Sunday week.
+- "last week" / "this week" / "next week" are Monday-to-Sunday ranges; months and years are whole ranges.
+- "since X" is the range from X to today.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from pydantic import ValidationError
+
+from rightfit.core.errors import InvalidInputError
+from rightfit.extract.text import NUMBER_WORDS, Normalized, normalize, words_to_int
+from rightfit.extract.types import Candidate, DateMatch, DateSpan, Rejected, Scan, friendly
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "weds": 2, "thursday": 3, "thurs": 3, "friday": 4,
+    "saturday": 5, "sunday": 6,
+}
+MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
+_ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:\s*,?\s*(?P<year>(?:19|20)\d{2}))?"
+_BAD_NUMERIC = "dates are written day first, like 14/03/2024 for 14 March"
+
+
+def _day(d: date) -> DateSpan:
+    return DateSpan(start=d, end=d)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_span(year: int, month: int) -> DateSpan:
+    return DateSpan(start=date(year, month, 1), end=date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _nearest(options: list[date], today: date) -> date:
+    """The option closest to today; ties go to the past."""
+    return min(options, key=lambda d: (abs((d - today).days), d > today))
+
+
+def _day_month(day: int, month: int, year: int | None, today: date) -> DateSpan:
+    if year is not None:
+        return _day(date(year, month, day))
+    options = []
+    for y in (today.year - 1, today.year, today.year + 1):
+        try:
+            options.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not options:
+        raise ValueError(f"there is no day {day} in {calendar.month_name[month]}")
+    return _day(_nearest(options, today))
+
+
+def _day_of_month(day: int, month_offset: int | None, today: date) -> DateSpan:
+    """'the 3rd' (nearest), or 'the 1st of next month' (month_offset 1)."""
+    if month_offset is not None:
+        base = _add_months(today.replace(day=1), month_offset)
+        return _day(base.replace(day=day))
+    options = []
+    for k in (-1, 0, 1):
+        base = _add_months(today.replace(day=1), k)
+        if day <= calendar.monthrange(base.year, base.month)[1]:
+            options.append(base.replace(day=day))
+    if not options:
+        raise ValueError(f"there is no day {day} in a month")
+    return _day(_nearest(options, today))
+
+
+def _year(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    y = int(raw)
+    return 2000 + y if y < 100 else y
+
+
+def _count(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else words_to_int(raw)
+
+
+def _unit_back(n: int, unit: str, today: date) -> date:
+    unit = unit.rstrip("s")
+    if unit == "day":
+        return today - timedelta(days=n)
+    if unit == "week":
+        return today - timedelta(weeks=n)
+    if unit == "month":
+        return _add_months(today, -n)
+    return _add_months(today, -12 * n)
+
+
+def _period(which: str, unit: str, today: date) -> DateSpan:
+    k = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[which]
+    if unit == "week":
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=k)
+        return DateSpan(start=monday, end=monday + timedelta(days=6))
+    if unit == "weekend":
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the latest Saturday, today included
+        if k == 1 or (k == 0 and today.weekday() < 5):
+            saturday += timedelta(days=7)
+        return DateSpan(start=saturday, end=saturday + timedelta(days=1))
+    if unit == "month":
+        m = _add_months(today.replace(day=1), k)
+        return _month_span(m.year, m.month)
+    return DateSpan(start=date(today.year + k, 1, 1), end=date(today.year + k, 12, 31))
+
+
+def _weekday(which: str | None, weekday: int, today: date) -> DateSpan:
+    if which == "next":
+        return _day(today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
+    if which == "this":
+        return _day(today - timedelta(days=today.weekday()) + timedelta(days=weekday))
+    return _day(today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1))
+
+
+def _numeric(m: re.Match[str], today: date) -> DateSpan:
+    day, month = int(m["d"]), int(m["m"])
+    if not 1 <= month <= 12:
+        raise ValueError(_BAD_NUMERIC)
+    return _day_month(day, month, _year(m["year"]) if "year" in m.groupdict() else None, today)
+
+
+def _month_in(m: re.Match[str], today: date) -> DateSpan:
+    month = _MONTHS[m["month"]]
+    year = today.year if month <= today.month else today.year - 1  # "in March": the latest March so far
+    return _month_span(year, month)
+
+
+def _ago(m: re.Match[str], today: date) -> DateSpan:
+    n = _count(m["n"])
+    if n is None:
+        raise ValueError("say how long ago as a number, like 3 days ago")
+    return _day(_unit_back(n, m["unit"], today))
+
+
+def _last_n(m: re.Match[str], today: date) -> DateSpan:
+    n = _count(m["n"])
+    if n is None or n < 1:
+        raise ValueError("say how many days, like the last 7 days")
+    start = _unit_back(n, m["unit"], today) + timedelta(days=1)
+    return DateSpan(start=start, end=today)
+
+
+Resolver = Callable[["re.Match[str]", date], DateSpan]
+
+# Most specific first: a span taken by one pattern is not matched again by a later one.
+_RULES: list[tuple[re.Pattern[str], Resolver]] = [
+    (re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
+     lambda m, _t: _day(date(int(m["year"]), int(m["m"]), int(m["d"])))),
+    (re.compile(r"(?<![\w£$€¥.,/-])(?P<d>\d{1,2})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\w/.-]\d|\d)"),
+     _numeric),
+    # With dashes only a four-digit year: "12-34-56" is a sort code, not a date.
+    (re.compile(r"(?<![\w£$€¥.,/-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<year>\d{4})(?![\w/.-]\d|\d)"),
+     _numeric),
+    (re.compile(r"(?<![\w£$€¥.,/-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/.-]\d|\d)"),
+     _numeric),
+    (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
+     lambda m, t: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), t)),
+    (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
+     lambda m, t: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), t)),
+    (re.compile(rf"\b{MONTH}\s+(?:the\s+)?{_ORD}(?![\d:]|\s*(?:am|pm)\b){_YEAR}(?!\d)"),
+     lambda m, t: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), t)),
+    (re.compile(rf"\b{MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b"),
+     lambda m, _t: _month_span(int(m["year"]), _MONTHS[m["month"]])),
+    (re.compile(rf"\b(?:in|during|since|from)\s+{MONTH}(?![a-z])"),
+     _month_in),
+    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), lambda _m, t: _day(t - timedelta(days=2))),
+    (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), lambda _m, t: _day(t + timedelta(days=2))),
+    (re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"), lambda _m, t: _day(t)),
+    (re.compile(r"\b(?:yesterday|last\s+night)\b"), lambda _m, t: _day(t - timedelta(days=1))),
+    (re.compile(r"\btomorrow\b"), lambda _m, t: _day(t + timedelta(days=1))),
+    (re.compile(rf"\b(?P<n>\d{{1,3}}|{NUMBER_WORDS})(?:\s+of)?\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b"),
+     _ago),
+    (re.compile(rf"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})\s+"
+                r"(?P<unit>days?|weeks?|months?)\b"),
+     _last_n),
+    (re.compile(r"\b(?P<which>last|past|previous|this|current|next|coming)\s+(?P<unit>weekend|week|month|year)\b"),
+     lambda m, t: _period(m["which"], m["unit"], t)),
+    (re.compile(r"\b(?:over\s+|at\s+)?the\s+weekend\b"), lambda _m, t: _period("last", "weekend", t)),
+    (re.compile(rf"\b(?:(?P<which>last|this|next|on|past)\s+)?{WEEKDAY}(?:'?s)?\b"),
+     lambda m, t: _weekday(m["which"], _WEEKDAYS[m["weekday"]], t)),
+    (re.compile(r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
+     lambda m, t: _day_of_month(int(m["day"]), None, t)),
+]
+_SINCE = re.compile(r"\b(?:since|from)\s+$")
+
+
+def _lower_same_length(text: str) -> str:
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+def scan_dates(text: str, now: datetime) -> Scan[DateSpan]:
+    if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInputError(f"extract: `now` must be a timezone-aware datetime, got {now!r}; "
+                                "pass datetime.now(timezone.utc) or the customer's local time with its zone")
+    today = now.date()
+    norm = normalize(text)
+    t = _lower_same_length(norm.text)
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Candidate[DateSpan] | Rejected]] = []
+    for rx, resolve in _RULES:
+        for m in rx.finditer(t):
+            s, e = m.start(), m.end()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            try:
+                span = resolve(m, today)
+            except (ValueError, ValidationError) as exc:
+                found.append((s, _rejected(norm, s, e, exc)))
+                continue
+            if _SINCE.search(t[max(0, s - 12):s]) and span.start <= today:
+                span = DateSpan(start=span.start, end=max(span.end, today))
+                s = _since_start(t, m.start())
+            a, b = norm.span(s, e)
+            found.append((s, Candidate(span, a, b, norm.original[a:b])))
+    found.sort(key=lambda x: x[0])
+    return Scan(tuple(c for _, c in found if isinstance(c, Candidate)),
+                tuple(c for _, c in found if isinstance(c, Rejected)))
+
+
+def _since_start(t: str, s: int) -> int:
+    cues = list(re.finditer(r"\b(?:since|from)\s+", t[max(0, s - 12):s]))
+    return max(0, s - 12) + cues[-1].start() if cues else s
+
+
+def _rejected(norm: Normalized, s: int, e: int, exc: Exception) -> Rejected:
+    a, b = norm.span(s, e)
+    reason = friendly(exc)
+    if "day is out of range" in reason or "month must be" in reason:
+        reason = f"{norm.original[a:b]!r} is not a real date; check the day and month"
+    return Rejected(a, b, norm.original[a:b], reason)
+
+
+def resolve_dates(text: str, now: datetime) -> list[DateMatch]:
+    """Every date or period in `text`, in reading order, resolved against `now` (timezone-aware)."""
+    return [DateMatch(start=c.value.start, end=c.value.end, text=c.text, char_start=c.start, char_end=c.end)
+            for c in scan_dates(text, now).candidates]

@@ -1,0 +1,258 @@
+"""Card last four digits, account ids, e-mail addresses, phone numbers and UK postcodes.
+
+Card digits are only taken after a cue ("ending 8120", "last four 8120", "****8120", "card 8120") and never
+out of a longer digit run, so amounts, years and phone numbers cannot become a card. A full card number
+(13-19 digits, Luhn-valid, grouped like a card) yields its last four with the flag "full_card_number": the
+caller should redact that span before storing or logging the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+from rightfit.extract.text import Normalized, normalize
+from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendly
+
+FULL_CARD = "full_card_number"
+
+_CARD_CUE = re.compile(
+    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is|of))?"
+    r"|\blast\s+digits(?:\s+(?:are|is))?|\bcard(?:\s+(?:no\.?|number|num))?)[\s:#-]*(?P<d>\d+)(?![\d])"
+    r"(?![.,]\d|[ -]\d)")
+_MASKED = re.compile(r"(?<![a-z0-9])(?:[*x•·#]{2,}[\s-]*)+(?P<d>\d{4})(?!\d)")
+_NOT_A_CARD = re.compile(r"\b(?:phone|mobile|number|landline|account|acc|sort\s+code|postcode|pin|ref(?:erence)?)\b")
+_LONG_RUN = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?![\d])")
+_CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 1),
+                (4, 4, 4, 2), (4, 4, 4, 3)}
+_CARD_DIGITS = "give the last four digits of the card, like 'ending 8120'"
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _is_card_number(raw: str) -> bool:
+    digits = re.sub(r"\D", "", raw)
+    if not 13 <= len(digits) <= 19 or not luhn_ok(digits):
+        return False
+    groups = tuple(len(g) for g in re.split(r"[ -]", raw) if g)
+    return len(groups) == 1 or groups in _CARD_GROUPS
+
+
+def _cand(norm: Normalized, s: int, e: int, value: object, flags: frozenset[str] = frozenset()) -> Candidate:
+    a, b = norm.span(s, e)
+    return Candidate(value, a, b, norm.original[a:b], flags)
+
+
+def _rej(norm: Normalized, s: int, e: int, reason: str) -> Rejected:
+    a, b = norm.span(s, e)
+    return Rejected(a, b, norm.original[a:b], reason)
+
+
+def scan_card_last4(text: str) -> Scan[str]:
+    norm = normalize(text)
+    t = norm.text.lower()
+    found: list[tuple[int, Candidate[str] | Rejected]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _LONG_RUN.finditer(t):
+        if _is_card_number(m.group()):
+            digits = re.sub(r"\D", "", m.group())
+            found.append((m.start(), _cand(norm, m.start(), m.end(), digits[-4:], frozenset({FULL_CARD}))))
+            taken.append((m.start(), m.end()))
+    for rx in (_MASKED, _CARD_CUE):
+        for m in rx.finditer(t):
+            s, e = m.start("d"), m.end("d")
+            if any(a < e and s < b for a, b in taken):
+                continue
+            before = t[max(0, m.start() - 30):m.start()]
+            if rx is _CARD_CUE and _NOT_A_CARD.search(before) and "card" not in before[-12:] \
+                    and not m.group().startswith("card"):
+                continue  # "my mobile ends in 0123", "account number ending 4233"
+            if m.start() > 0 and t[m.start() - 1] in "£$€¥":
+                continue
+            taken.append((m.start(), e))
+            if len(m.group("d")) != 4:
+                if rx is _CARD_CUE and m.group().startswith("card") and len(m.group("d")) < 4:
+                    continue  # "card 2 days ago" is not an attempt at card digits
+                found.append((s, _rej(norm, s, e, _CARD_DIGITS)))
+                continue
+            found.append((s, _cand(norm, s, e, m.group("d"))))
+    found.sort(key=lambda x: x[0])
+    return Scan(tuple(c for _, c in found if isinstance(c, Candidate)),
+                tuple(c for _, c in found if isinstance(c, Rejected)))
+
+
+_ACC = re.compile(r"(?<![a-z0-9])acc(?:ount)?(?:\s+id)?\s?[-\s:#]?\s?(?P<d>\d{4,8})(?![\d])")
+_SORT = re.compile(r"(?<![\d-])(?P<a>\d{2})-(?P<b>\d{2})-(?P<c>\d{2})(?![\d-])"
+                   r"|sort\s*code(?:\s+is)?[\s:]*(?P<a2>\d{2})\s?(?P<b2>\d{2})\s?(?P<c2>\d{2})(?!\d)")
+_UK_CUE = re.compile(r"\b(?:account(?:\s+(?:number|no\.?|num))?|acc(?:ount)?\s+no\.?|a/c(?:\s+no\.?)?)\b")
+_UK_NUMBER = re.compile(r"(?<![\w-])(?P<d>\d{6,9})(?![\d-])")
+
+
+def scan_account_id(text: str) -> Scan[AccountId]:
+    norm = normalize(text)
+    t = norm.text.lower()
+    found: list[tuple[int, Candidate[AccountId] | Rejected]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ACC.finditer(t):
+        if not t[m.start():m.start() + 3] == "acc" or "ount" in t[m.start():m.start("d")]:
+            continue  # "account 12345678" is a UK account number, handled below
+        taken.append((m.start(), m.end()))
+        if len(m.group("d")) != 6:
+            found.append((m.start(), _rej(norm, m.start(), m.end(),
+                                          "account ids look like ACC-104233 (ACC and six digits)")))
+            continue
+        found.append((m.start(), _cand(norm, m.start(), m.end(), AccountId(kind="internal",
+                                                                            value=f"ACC-{m.group('d')}"))))
+    sorts = [(m.start(), m.end(), "-".join(x for x in m.group("a", "b", "c") if x) or
+              "-".join(m.group("a2", "b2", "c2"))) for m in _SORT.finditer(t)]
+    for m in _UK_NUMBER.finditer(t):
+        s, e = m.start(), m.end()
+        if any(a < e and s < b for a, b in taken) or any(a <= s < b for a, b, _ in sorts):
+            continue
+        near_sort = [x for x in sorts if abs(x[0] - e) < 30 or abs(s - x[1]) < 30]
+        cue = _UK_CUE.search(t[max(0, s - 30):s])
+        if not near_sort and not cue:
+            continue
+        if s > 0 and t[s - 1] in "£$€¥+":
+            continue
+        if len(m.group("d")) != 8:
+            if cue:
+                found.append((s, _rej(norm, s, e, "a UK account number has 8 digits")))
+            continue
+        sort_code = min(near_sort, key=lambda x: min(abs(x[0] - e), abs(s - x[1])))[2] if near_sort else None
+        lo = min([s, *[x[0] for x in near_sort[:1]]])
+        hi = max([e, *[x[1] for x in near_sort[:1]]])
+        try:
+            value = AccountId(kind="uk", value=m.group("d"), sort_code=sort_code)
+        except ValidationError as exc:
+            found.append((s, _rej(norm, s, e, friendly(exc))))
+            continue
+        found.append((lo, _cand(norm, lo, hi, value)))
+    found.sort(key=lambda x: x[0])
+    return Scan(tuple(c for _, c in found if isinstance(c, Candidate)),
+                tuple(c for _, c in found if isinstance(c, Rejected)))
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+                    r"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+", re.IGNORECASE)
+
+
+def scan_email(text: str) -> Scan[str]:
+    norm = normalize(text)
+    cands: list[Candidate[str]] = []
+    rejected: list[Rejected] = []
+    for m in _EMAIL.finditer(norm.text):
+        raw = m.group().rstrip(".")
+        local, _, domain = raw.partition("@")
+        tld = domain.rsplit(".", 1)[-1]
+        e = m.start() + len(raw)
+        if not local or len(local) > 64 or len(raw) > 254 or ".." in local or local.startswith(".") \
+                or local.endswith(".") or not tld.isalpha() or len(tld) < 2:
+            rejected.append(_rej(norm, m.start(), e, "that e-mail address looks incomplete; write it like "
+                                                     "name@example.com"))
+            continue
+        cands.append(_cand(norm, m.start(), e, f"{local}@{domain.lower()}"))
+    return Scan(tuple(cands), tuple(rejected))
+
+
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ().-]{5,20}\d(?!\d)")
+_PHONE_HELP = ("that phone number doesn't look complete; UK numbers have 11 digits starting with 0, like "
+               "07700 900123, or start with + and the country code")
+
+
+def phone_e164(raw: str) -> str | None:
+    """'+44 (0)7700 900123', '07700 900123', '+33 1 23 45 67 89' -> E.164, or None if it is not a phone number."""
+    if re.search(r"[^\d +().-]", raw) or raw.count("(") != raw.count(")"):
+        return None
+    digits = re.sub(r"\D", "", raw)
+    international = raw.startswith("+") or raw.startswith("00")
+    if raw.startswith("00"):
+        digits = digits[2:]
+    if international and digits.startswith("44"):
+        national = digits[2:]
+        national = national[1:] if national.startswith("0") else national
+    elif not international and digits.startswith("0") and not digits.startswith("00"):
+        national = digits[1:]
+    elif international:
+        return f"+{digits}" if 8 <= len(digits) <= 15 and digits[0] != "0" else None
+    else:
+        return None
+    if len(national) not in (9, 10) or national[0] not in "123578":
+        return None
+    if national[0] == "7" and len(national) != 10:
+        return None  # UK mobiles are 07 + 9 digits
+    return f"+44{national}"
+
+
+def scan_phone(text: str) -> Scan[str]:
+    norm = normalize(text)
+    cands: list[Candidate[str]] = []
+    rejected: list[Rejected] = []
+    for m in _PHONE.finditer(norm.text):
+        raw = m.group()
+        if "/" in raw or re.fullmatch(r"\d{1,2}[.-]\d{1,2}[.-]\d{2,4}", raw):
+            continue  # a date
+        if m.start() > 0 and norm.text[m.start() - 1] in "£$€¥":
+            continue
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) >= 13 and not raw.startswith(("+", "00")) and _is_card_number(raw):
+            continue  # a card number, never a phone
+        value = phone_e164(raw)
+        if value is not None:
+            cands.append(_cand(norm, m.start(), m.end(), value))
+        elif raw.startswith(("0", "+")) and 7 <= len(digits) <= 14 and not re.fullmatch(r"\d{2}-\d{2}-\d{2}", raw):
+            rejected.append(_rej(norm, m.start(), m.end(), _PHONE_HELP))
+    return Scan(tuple(cands), tuple(rejected))
+
+
+_POSTCODE = re.compile(r"(?<![a-z0-9])(?P<out>[a-pr-uwyz][a-hk-y]?\d[a-z\d]?)\s?(?P<in>\d[abd-hjlnp-uw-z]{2})"
+                       r"(?![a-z0-9])", re.IGNORECASE)
+_OUTWARD = re.compile(r"[A-Z]\d|[A-Z]\d\d|[A-Z]\d[A-Z]|[A-Z]{2}\d|[A-Z]{2}\d\d|[A-Z]{2}\d[A-Z]")
+_POSTCODE_CUE = re.compile(r"\bpost\s?code(?:\s+is|\s+to|\s+now)?(?:\s+(?:is|it's|its))?[\s:]*(?P<v>[a-z0-9]{2,4}"
+                           r"(?:\s?[a-z0-9]{1,4})?)", re.IGNORECASE)
+
+
+def scan_postcode(text: str) -> Scan[str]:
+    norm = normalize(text)
+    cands: list[Candidate[str]] = []
+    for m in _POSTCODE.finditer(norm.text):
+        out, inward = m.group("out").upper(), m.group("in").upper()
+        if not _OUTWARD.fullmatch(out):
+            continue
+        cands.append(_cand(norm, m.start(), m.end(), f"{out} {inward}"))
+    rejected: list[Rejected] = []
+    if not cands:
+        for m in _POSTCODE_CUE.finditer(norm.text):
+            if any(ch.isdigit() for ch in m.group("v")):
+                rejected.append(_rej(norm, m.start("v"), m.end("v"),
+                                     "that postcode doesn't look right; UK postcodes look like M14 5QD"))
+    return Scan(tuple(cands), tuple(rejected))
+
+
+def parse_card_last4(text: str) -> list[Candidate[str]]:
+    return list(scan_card_last4(text).candidates)
+
+
+def parse_account_id(text: str) -> list[Candidate[AccountId]]:
+    return list(scan_account_id(text).candidates)
+
+
+def parse_email(text: str) -> list[Candidate[str]]:
+    return list(scan_email(text).candidates)
+
+
+def parse_phone(text: str) -> list[Candidate[str]]:
+    return list(scan_phone(text).candidates)
+
+
+def parse_postcode(text: str) -> list[Candidate[str]]:
+    return list(scan_postcode(text).candidates)

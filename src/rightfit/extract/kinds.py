@@ -1,0 +1,165 @@
+"""The slot kinds: which parser fills a kind, and how a value the model copied out is checked.
+
+A model value is never trusted as written: it must occur in the message, then it goes through the same
+parser and validators as the message itself ("last Friday" is resolved by the date parser, "£23.50" by
+the money parser). Kinds without a parser (address, text) are only filled by the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rightfit.extract.dates import scan_dates
+from rightfit.extract.identifiers import (
+    phone_e164,
+    scan_account_id,
+    scan_card_last4,
+    scan_email,
+    scan_phone,
+    scan_postcode,
+)
+from rightfit.extract.merchant import clean_merchant, scan_merchant
+from rightfit.extract.money import scan_money
+from rightfit.extract.text import normalize
+from rightfit.extract.types import Candidate, DateSpan, Money, Rejected, Scan
+
+_WS = re.compile(r"\s+")
+_EDGE = re.compile(r"^[\s\"'`.,;:!?()-]+|[\s\"'`.,;:!?()-]+$")
+
+
+def _single_days(scan: Scan[DateSpan]) -> Scan[Any]:
+    """The `date` kind wants one day: a period ("last week") is rejected with a question the customer can answer."""
+    days: list[Candidate[Any]] = []
+    rejected = list(scan.rejected)
+    for c in scan.candidates:
+        if c.value.is_range:
+            why = f"{c.text!r} is a period; which day was it (for example 'last Friday' or 3 March)?"
+            rejected.append(Rejected(c.start, c.end, c.text, why))
+        else:
+            days.append(Candidate(c.value.start, c.start, c.end, c.text, c.flags))
+    return Scan(tuple(days), tuple(rejected))
+
+
+def _first(scan: Scan[Any]) -> Any:
+    if scan.candidates:
+        return scan.candidates[0].value
+    if scan.rejected:
+        raise ValueError(scan.rejected[0].reason)
+    return None
+
+
+def _card_from_model(raw: str, message: str, now: datetime) -> Any:
+    """Four digits the model says are a card's, written on their own in the message (not in a longer number,
+    an amount, a date or a phone number)."""
+    digits = raw.strip()
+    if not re.fullmatch(r"\d{4}", digits):
+        return _first(scan_card_last4(raw))
+    text = normalize(message).text
+    if not re.search(rf"(?<![\d£$€¥.,/:+-]){digits}(?![\d]|[.,/:-]\d)", text):
+        return None
+    others: list[Candidate[Any]] = [*scan_money(message).candidates, *scan_phone(message).candidates,
+                                    *scan_dates(message, now).candidates]
+    for c in others:
+        if digits in re.sub(r"\D", "", c.text):
+            return None
+    return digits
+
+
+def _text(raw: str) -> str | None:
+    value = _EDGE.sub("", _WS.sub(" ", raw)).strip()
+    return value if 2 <= len(value) <= 200 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    description: str
+    scan: Callable[[str, datetime], Scan[Any]] | None
+    from_model: Callable[[str, str, datetime], Any]  # (model string, message, now) -> value or None
+    order: Callable[[Any], Any] | None = None  # for pick="largest"/"smallest"
+
+
+def _money_order(v: Money) -> Any:
+    return (v.currency, v.amount)
+
+
+def _date_order(v: Any) -> Any:
+    return v.start if isinstance(v, DateSpan) else v
+
+
+def _scan_money(text: str, _now: datetime) -> Scan[Any]:
+    return scan_money(text)
+
+
+def _scan_days(text: str, now: datetime) -> Scan[Any]:
+    return _single_days(scan_dates(text, now))
+
+
+def _scan_card(text: str, _now: datetime) -> Scan[Any]:
+    return scan_card_last4(text)
+
+
+def _scan_account(text: str, _now: datetime) -> Scan[Any]:
+    return scan_account_id(text)
+
+
+def _scan_merchant(text: str, _now: datetime) -> Scan[Any]:
+    return scan_merchant(text)
+
+
+def _scan_email(text: str, _now: datetime) -> Scan[Any]:
+    return scan_email(text)
+
+
+def _scan_phone(text: str, _now: datetime) -> Scan[Any]:
+    return scan_phone(text)
+
+
+def _scan_postcode(text: str, _now: datetime) -> Scan[Any]:
+    return scan_postcode(text)
+
+
+def _reparse(scan: Callable[[str, datetime], Scan[Any]]) -> Callable[[str, str, datetime], Any]:
+    """The model's string goes through the same parser as the message."""
+    def check(raw: str, _message: str, now: datetime) -> Any:
+        return _first(scan(raw, now))
+    return check
+
+
+def _account_from_model(raw: str, _message: str, _now: datetime) -> Any:
+    # A bare 8-digit number from the model is read as if the customer had said "account 12345678".
+    return _first(scan_account_id(f"account {raw}" if raw.strip().isdigit() else raw))
+
+
+def _merchant_from_model(raw: str, _message: str, _now: datetime) -> Any:
+    return clean_merchant(raw)
+
+
+def _phone_from_model(raw: str, _message: str, _now: datetime) -> Any:
+    return phone_e164(raw.strip())
+
+
+def _text_from_model(raw: str, _message: str, _now: datetime) -> Any:
+    return _text(raw)
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("money", "an amount of money with its currency, as written (e.g. £23.50)", _scan_money,
+         _reparse(_scan_money), _money_order),
+    Kind("date", "a day, as written (e.g. 3 March, yesterday, last Friday)", _scan_days, _reparse(_scan_days),
+         _date_order),
+    Kind("date_range", "a day or a period, as written (e.g. last week, since the 1st)", scan_dates,
+         _reparse(scan_dates), _date_order),
+    Kind("card_last4", "the last four digits of a card", _scan_card, _card_from_model),
+    Kind("account_id", "an account id (ACC-123456) or account number", _scan_account, _account_from_model),
+    Kind("merchant", "the shop, company or payee name, as written", _scan_merchant, _merchant_from_model),
+    Kind("email", "an e-mail address", _scan_email, _reparse(_scan_email)),
+    Kind("phone", "a phone number", _scan_phone, _phone_from_model),
+    Kind("postcode", "a UK postcode", _scan_postcode, _reparse(_scan_postcode)),
+    Kind("address", "a postal address (house number, street, town), as written", None, _text_from_model),
+    Kind("text", "the words from the message", None, _text_from_model),
+)}

@@ -1,0 +1,85 @@
+"""Merchant names: "at Tesco", "to Foxtons", "from Amazon", "called WWW.XBPAY", 'SP DIGITAL' in quotes,
+a capitalised name after "payment to/at".
+
+Lower-case names are only taken after "at" and "from" ("the £45 from tesco"), since "to" + lower case is
+nearly always a verb ("I want to dispute"). Pronouns, determiners, dates and generic nouns are never
+merchants ("at the restaurant", "from my account").
+"""
+
+from __future__ import annotations
+
+import re
+
+from rightfit.extract.text import normalize
+from rightfit.extract.types import Candidate, Scan
+
+STOP_WORDS = frozenset("""
+a an the my your our their his her its this that these those it me us you him them i we they one some any
+all every each no not none there here what which who whom when where why how and or but if so as for of in on
+at to from by with without into onto about over under up down out off again then than too very just only also
+account accounts card cards bank banking app online home work abroad least all once first last next now
+today yesterday tomorrow week month year weekend morning night evening afternoon time day days
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december shop store restaurant hotel company seller merchant website site place
+somewhere someone something anything nothing everything person people friend son daughter mum dad mother father
+wife husband partner brother sister family landlord builder mate please thanks thank hi hello dear sir madam
+payment payments transaction transactions charge charges transfer money cash refund amount purchase order
+direct debit standing uk gbp eur usd pounds pound quid euros dollars
+dispute challenge report cancel freeze unfreeze block unblock check change update raise claim get
+""".split())
+
+_QUOTED = re.compile(r"(?P<q>[\"'])(?P<name>[^\"'\n]{2,40}?)(?P=q)")
+_CALLED = re.compile(r"\b(?:called|named|says|said|showing|shows|listed\s+as|reads|described\s+as)\s+"
+                     r"(?P<name>[^\s,;!?()]+(?:\s+[A-Z0-9*][^\s,;!?()]*){0,3})")
+_TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
+_CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
+_LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+[a-z][\w&'.*-]{2,})?)")
+_TRAIL = re.compile(r"[\s.,;:!?)\]}'\"-]+$")
+_LEAD = re.compile(r"^[\s(\[{'\"-]+")
+_MAX_LEN = 40
+
+
+def clean_merchant(raw: str) -> str | None:
+    """Trim punctuation and trailing joining words; None when what is left is not a plausible name."""
+    name = _LEAD.sub("", _TRAIL.sub("", raw.strip()))
+    words = name.split()
+    while words and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
+        words.pop()
+    name = _TRAIL.sub("", " ".join(words))
+    if not name or len(name) > _MAX_LEN or name.lower() in STOP_WORDS:
+        return None
+    if not any(ch.isalpha() for ch in name) or words[0].lower() in STOP_WORDS:
+        return None
+    if re.fullmatch(r"[\d\s.,£$€¥-]+", name) or re.fullmatch(r"(?i)acc[-\s]?\d+", name) or re.search(r"[£$€¥@]", name):
+        return None  # an amount, an account id or an e-mail address, not a name
+    return name
+
+
+def scan_merchant(text: str) -> Scan[str]:
+    norm = normalize(text)
+    t = norm.text
+    found: list[tuple[int, int, str]] = []
+    for rx in (_QUOTED, _CALLED, _CAPITAL, _LOWER):
+        for m in rx.finditer(t):
+            s, e = m.start("name"), m.end("name")
+            if any(a < e and s < b for a, b, _ in found):
+                continue
+            name = clean_merchant(m.group("name"))
+            if name is None:
+                continue
+            if rx is _QUOTED and not any(c.isalpha() for c in name):
+                continue
+            if rx is _QUOTED and len(name.split()) > 5:
+                continue  # a quoted sentence, not a descriptor
+            found.append((s, s + len(m.group("name")[: len(m.group("name").rstrip())]), name))
+    found.sort()
+    cands = []
+    for s, e, name in found:
+        start = t.find(name, s, e + 1)
+        a, b = norm.span(start, start + len(name)) if start >= 0 else norm.span(s, e)
+        cands.append(Candidate(name, a, b, norm.original[a:b]))
+    return Scan(tuple(cands), ())
+
+
+def parse_merchant(text: str) -> list[Candidate[str]]:
+    return list(scan_merchant(text).candidates)

@@ -1,0 +1,153 @@
+"""Amounts of money: "£23.50", "23.50 GBP", "GBP 1,200", "€40", "18 quid", "twenty pounds", "£2.5k", "50p".
+
+A currency is never assumed: a number is money only with a symbol, an ISO code or a currency word next to
+it, so card digits, years and phone numbers are never amounts. A bare "23.50" is reported as rejected
+("needs a currency") so the assistant can ask instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
+
+from rightfit.extract.text import NUMBER_WORDS, Normalized, normalize, words_to_int
+from rightfit.extract.types import ISO_4217, Candidate, Money, Rejected, Scan, friendly
+
+_NUM = r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?!\d|,\d)"
+_MULT = r"(?:(?P<mult>k|m|bn)\b)?"
+_SYMBOL = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY"}
+_WORDS = {
+    "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP", "grand": "GBP", "pence": "GBP", "p": "GBP",
+    "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "bucks": "USD",
+}
+_MULTIPLIER = {"k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000), "grand": Decimal(1000)}
+_LOWER_CODES = {"gbp", "eur", "usd"}
+# ISO codes that are also everyday words, which customers type in capitals ("ALL 20 PAYMENTS").
+_WORD_CODES = {"ALL", "TOP", "CUP", "BOB", "SOS", "TRY", "MAD", "BAM", "PEN", "TMT", "GEL"}
+
+_SYMBOL_FORM = re.compile(
+    rf"(?P<neg>-\s?)?(?P<sym>[£$€¥])\s?(?P<neg2>-\s?)?{_NUM}{_MULT}(?:\s?(?P<tail>[A-Z]{{3}})\b)?")
+_CODE_FIRST = re.compile(rf"(?<![A-Za-z])(?P<code>[A-Za-z]{{3}})\s?(?P<neg>-\s?)?{_NUM}{_MULT}")
+_CODE_AFTER = re.compile(rf"(?<![\w.,])(?P<neg>-\s?)?{_NUM}{_MULT}\s?(?P<code>[A-Za-z]{{3}})\b")
+_WORD_AFTER = re.compile(
+    rf"(?<![\w.,])(?P<neg>-\s?)?{_NUM}{_MULT}(?:\s?(?P<word>pounds?|quid|sterling|grand|pence|euros?|dollars?|bucks)"
+    rf"|(?P<pword>p))\b", re.IGNORECASE)
+_SPELLED = re.compile(rf"\b(?P<words>{NUMBER_WORDS})\s+(?P<word>pounds?|quid|grand|pence|euros?|dollars?|bucks)\b",
+                      re.IGNORECASE)
+_BARE = re.compile(r"(?<![\w.,£$€¥/-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2}|k\b)(?![\d.]\d|\d)")
+
+_NEGATIVE = "an amount must be more than zero; write it without a minus sign, like £20"
+_DECIMALS = "an amount has at most two decimal places (pence), like £23.50"
+_NO_CURRENCY = "an amount needs a currency; say £ or GBP (for example £23.50)"
+
+
+def _code(raw: str) -> str | None:
+    if raw.isupper() and raw in ISO_4217 and raw not in _WORD_CODES:
+        return raw
+    if raw.lower() in _LOWER_CODES:
+        return raw.upper()
+    return None
+
+
+def _amount(num: str, mult: str | None) -> Decimal | str:
+    digits = num.replace(",", "")
+    if "." in digits and len(digits.split(".", 1)[1]) > 2 and not mult:
+        return _DECIMALS
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return "that amount is not a number; write it like £23.50"
+    if mult:
+        value *= _MULTIPLIER[mult.lower()]
+    return value
+
+
+def _build(norm: Normalized, start: int, end: int, amount: Decimal | str, currency: str, *,
+           negative: bool) -> Candidate[Money] | Rejected:
+    a, b = norm.span(start, end)
+    text = norm.original[a:b]
+    if negative:
+        return Rejected(a, b, text, _NEGATIVE)
+    if isinstance(amount, str):
+        return Rejected(a, b, text, amount)
+    try:
+        return Candidate(Money(amount=amount, currency=currency), a, b, text)
+    except ValidationError as exc:
+        return Rejected(a, b, text, friendly(exc))
+
+
+def scan_money(text: str) -> Scan[Money]:
+    norm = normalize(text)
+    t = norm.text
+    found: list[tuple[int, int, Candidate[Money] | Rejected]] = []
+
+    for m in _SYMBOL_FORM.finditer(t):
+        neg = bool(m.group("neg") or m.group("neg2"))
+        currency = _SYMBOL[m.group("sym")]
+        end = m.end()
+        tail = m.group("tail")
+        if tail is not None and _code(tail) is None and tail not in ISO_4217:
+            end = m.start("tail") if t[m.start("tail") - 1] != " " else m.start("tail") - 1
+        elif tail is not None and currency == "USD":
+            currency = tail  # "$20 CAD": the dollar sign is shared, the code says which
+        if m.group("neg") and m.start() > 0 and t[m.start() - 1].isalnum():
+            neg = bool(m.group("neg2"))  # "refund-£20": a hyphen between words, not a minus sign
+        found.append((m.start(), end, _build(norm, m.start(), end, _amount(m.group("num"), m.group("mult")),
+                                             currency, negative=neg)))
+    for rx in (_CODE_FIRST, _CODE_AFTER):
+        for m in rx.finditer(t):
+            code = _code(m.group("code"))
+            if code is None:
+                continue
+            found.append((m.start(), m.end(), _build(norm, m.start(), m.end(),
+                                                     _amount(m.group("num"), m.group("mult")), code,
+                                                     negative=bool(m.group("neg")))))
+    for m in _WORD_AFTER.finditer(t):
+        word = (m.group("word") or m.group("pword") or "").lower()
+        amount = _amount(m.group("num"), m.group("mult"))
+        if word == "grand" and not isinstance(amount, str):
+            amount *= 1000
+        if word in ("p", "pence") and not isinstance(amount, str):
+            amount /= 100
+        found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), amount, _WORDS[word],
+                                                 negative=bool(m.group("neg")))))
+    for m in _SPELLED.finditer(t):
+        words = m.group("words")
+        if re.search(r"\b(?:few|couple)\b", words, re.IGNORECASE):
+            continue
+        n = words_to_int(words)
+        word = m.group("word").lower()
+        if n is None:
+            continue
+        value = Decimal(n) * (1000 if word == "grand" else 1) / (100 if word == "pence" else 1)
+        found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, _WORDS[word], negative=False)))
+
+    kept = _non_overlapping(found)
+    covered = [(s, e) for s, e, _ in kept]
+    for m in _BARE.finditer(t):
+        if any(s < m.end() and m.start() < e for s, e in covered):
+            continue
+        a, b = norm.span(m.start(), m.end())
+        kept.append((m.start(), m.end(), Rejected(a, b, norm.original[a:b], _NO_CURRENCY)))
+    kept.sort(key=lambda x: x[0])
+    cands = tuple(x for _, _, x in kept if isinstance(x, Candidate))
+    rejected = tuple(x for _, _, x in kept if isinstance(x, Rejected))
+    return Scan(cands, rejected)
+
+
+def _non_overlapping(
+    found: list[tuple[int, int, Candidate[Money] | Rejected]],
+) -> list[tuple[int, int, Candidate[Money] | Rejected]]:
+    """Longest match wins where matches overlap ("£20 GBP" is one amount, not two)."""
+    kept: list[tuple[int, int, Candidate[Money] | Rejected]] = []
+    for item in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(item[1] <= s or item[0] >= e for s, e, _ in kept):
+            kept.append(item)
+    return kept
+
+
+def parse_money(text: str) -> list[Candidate[Money]]:
+    """Every amount with a currency in `text`, in reading order, with its span in `text`."""
+    return list(scan_money(text).candidates)
