@@ -87,6 +87,10 @@ class QAPipeline:
         configure_tracing()  # so every answer has a real trace id, even without a trace store
         self.settings = settings
         self.embedder = embedder
+        if reranker is None and settings.rerank.enabled:
+            from rightfit.retrieval.rerank.factory import reranker_from_settings
+
+            reranker = reranker_from_settings(settings.rerank)
         self.reranker = reranker
         self._generator = generator
         self._lock = threading.Lock()
@@ -160,12 +164,17 @@ class QAPipeline:
         else:
             hits = results[0].hits
         if self.reranker is not None and hits:
-            with stage_span("rerank") as span:
-                hydrated = self._hydrate(loaded, hits)
-                reranked = self.reranker.run(query=query, hits=hydrated)
-                span.set_attributes(reranked.span_attributes())
-            hits = reranked.hits
+            hits = self.rerank(query, hits)
         return tuple(self._hydrate(loaded, hits[:top_k]))
+
+    def rerank(self, query: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
+        """The configured reranker over fused hits (hydrated first); each keeps its fused score."""
+        if self.reranker is None or not hits:
+            return tuple(hits)
+        with stage_span("rerank") as span:
+            reranked = self.reranker.run(query=query, hits=self._hydrate(self._current(), hits))
+            span.set_attributes(reranked.span_attributes())
+        return reranked.hits
 
     @staticmethod
     def _hydrate(loaded: _Loaded, hits: Sequence[Hit]) -> list[Hit]:

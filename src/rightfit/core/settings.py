@@ -28,6 +28,21 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=100)
 
 
+class RerankSettings(BaseModel):
+    """The cross-encoder reranker over the fused hits (see `rightfit tune reranker`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    model: Path | None = Field(None, description="Reranker directory: model.onnx or a cross-encoder checkpoint, "
+                                                 "with tokenizer.json and rightfit-reranker.json.")
+    top_n: int = Field(30, ge=1, le=1000, description="Fused hits the cross-encoder rescores.")
+    batch_size: int = Field(32, ge=1, le=1024)
+    max_length: int | None = Field(None, ge=16, le=512, description="Tokens per pair (default: the model's).")
+    if_missing: Literal["error", "skip"] = Field(
+        "error", description="When the model directory does not exist: fail, or serve without reranking.")
+
+
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -103,6 +118,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".rightfit")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    rerank: RerankSettings = Field(default_factory=RerankSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     endpoint: EndpointSettings = Field(default_factory=EndpointSettings)
@@ -127,6 +143,9 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         # Relative data_dir in a config file is relative to that file, so configs are portable.
         if "data_dir" in data and not Path(str(data["data_dir"])).is_absolute():
             data["data_dir"] = str((config.parent / str(data["data_dir"])).resolve())
+        rerank = data.get("rerank")
+        if isinstance(rerank, dict) and "model" in rerank and not Path(str(rerank["model"])).is_absolute():
+            rerank["model"] = str((config.parent / str(rerank["model"])).resolve())
         assistant = data.get("assistant")
         if isinstance(assistant, dict) and "app" in assistant and not Path(str(assistant["app"])).is_absolute():
             assistant["app"] = str((config.parent / str(assistant["app"])).resolve())

@@ -1,0 +1,146 @@
+"""`rightfit tune`: train a domain reranker for an indexed corpus, without human labels."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, Progress, build_index, pipeline, settings_from
+from rightfit.core.errors import InvalidInputError
+
+tune_app = typer.Typer(no_args_is_help=True, help="Train models for this corpus (needs the `tune` extra: torch).")
+
+GeneratorOpt = Annotated[str, typer.Option("--generator", help="Packaged GGUF model that writes the questions.")]
+PerChunkOpt = Annotated[int, typer.Option("--questions-per-chunk", min=1, max=10)]
+MaxChunksOpt = Annotated[int | None, typer.Option("--max-chunks", min=1, help="Write questions for at most this "
+                                                  "many chunks, evenly spaced (default: all).")]
+DocsOpt = Annotated[Path | None, typer.Option("--docs", help="Index this folder first (default: use the existing "
+                                              "index).", show_default=False)]
+
+
+def _chunks(settings: Any, docs: Path | None) -> tuple[Any, list[Any]]:
+    if docs is not None:
+        build_index(settings, docs)
+    pipe = pipeline(settings)
+    store = pipe.store
+    return pipe, store.chunks(list(range(len(store))))
+
+
+def _generator(settings: Any) -> Any:
+    def make(name: str) -> Any:
+        from rightfit.models.llama import LlamaCppGenerator
+
+        return LlamaCppGenerator(model=name, n_ctx=2048, threads=settings.generation.threads, max_tokens=400)
+    return make
+
+
+@tune_app.command("reranker")
+def tune_reranker_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the int8 ONNX reranker and its provenance.")],
+    work: Annotated[Path | None, typer.Option("--work", help="Work directory for the phases (default: OUT.work); "
+                                              "a re-run resumes from it.", show_default=False)] = None,
+    queries: Annotated[Path | None, typer.Option("--queries", help="Use these synthetic questions (JSONL from "
+                                                 "`rightfit tune questions`) instead of generating them.")] = None,
+    generator: GeneratorOpt = "qwen2.5-1.5b",
+    per_chunk: PerChunkOpt = 2,
+    max_chunks: MaxChunksOpt = None,
+    holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.5, help="Share of documents whose "
+                                           "questions are held out: never trained on, only evaluated.")] = 0.0,
+    layers: Annotated[int, typer.Option("--layers", min=1, max=6, help="MiniLM layers to keep (fewer: faster, "
+                                        "usually less accurate).")] = 6,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20)] = 2,
+    roundtrip_k: Annotated[int, typer.Option("--roundtrip-k", min=1, max=100, help="Keep a question only if "
+                                             "hybrid retrieval ranks its source chunk this high.")] = 10,
+    docs: DocsOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Synthetic questions per chunk, hard negatives from hybrid retrieval, a round-trip filter, fine-tuning of
+    the packaged MiniLM as a cross-encoder, int8 ONNX export with provenance. Interrupt and re-run to resume."""
+    from rightfit.evals.retrieval import evaluate_chunk_queries
+    from rightfit.retrieval.rerank.stage import CrossEncoderReranker
+    from rightfit.retrieval.rerank.training.tune import TuneOptions, tune_reranker
+
+    settings = settings_from(config, data_dir)
+    pipe, chunks = _chunks(settings, docs)
+    fusion = settings.retrieval.fusion
+    opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
+                       layers=layers, epochs=epochs, roundtrip_k=roundtrip_k)
+    bars = Progress()
+
+    def retrieve(question: str) -> Any:
+        return pipe.retrieve_all(question)[fusion]
+
+    def evaluate(model_dir: Path, held: Sequence[Any]) -> dict[str, dict[str, float]]:
+        from rightfit.assistant.qa import QAPipeline
+
+        reranked = QAPipeline(settings=settings, embedder=pipe.embedder,
+                              reranker=CrossEncoderReranker(model=model_dir, top_n=settings.rerank.top_n))
+        return evaluate_chunk_queries(reranked, [(q.question, q.chunk_id) for q in held],
+                                      progress=bars.phase("held-out eval"))
+
+    try:
+        report = tune_reranker(chunks=chunks, retrieve=retrieve, evaluate=evaluate, out=out,
+                               work=work or out.with_name(out.name + ".work"), opts=opts, queries_file=queries,
+                               make_generator=_generator(settings), progress=bars)
+    finally:
+        bars.close()
+    if as_json:
+        typer.echo(json.dumps(asdict(report), indent=2, default=str))
+        return
+    typer.echo(f"reranker written to {report.out}: {report.groups} training groups from {report.questions} questions "
+               f"({report.dropped_roundtrip} failed the round trip, {report.stale} for changed chunks); "
+               f"training {report.train_seconds:.0f} s, total {report.total_seconds:.0f} s")
+    if report.dev_mrr.get("groups"):
+        typer.echo(f"dev groups ({report.dev_mrr['groups']:.0f}): MRR of the source passage among its negatives "
+                   f"{report.dev_mrr['reranker']:.3f} reranked vs {report.dev_mrr['hybrid']:.3f} hybrid order")
+    for label, vals in report.heldout.items():
+        typer.echo(f"held-out {label:<14}" + "  ".join(f"{k} {v:.4f}" for k, v in vals.items()))
+    typer.echo(f"use it: [rerank] enabled = true, model = \"{report.out}\"")
+
+
+@tune_app.command("questions")
+def tune_questions_cmd(
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write (with a provenance line first).")],
+    generator: GeneratorOpt = "qwen2.5-1.5b",
+    per_chunk: PerChunkOpt = 2,
+    max_chunks: MaxChunksOpt = None,
+    docs: DocsOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Only write synthetic questions for the indexed chunks (to commit them, or to review them first)."""
+    from rightfit.retrieval.rerank.training.questions import generate_questions, write_queries
+    from rightfit.retrieval.rerank.training.tune import TuneOptions, provenance_of_questions, select_chunks
+
+    settings = settings_from(config, data_dir)
+    _pipe, chunks = _chunks(settings, docs)
+    selected = select_chunks(chunks, TuneOptions(max_chunks=max_chunks))
+    bars = Progress()
+    try:
+        queries = generate_questions(selected, _generator(settings)(generator), out, per_chunk=per_chunk,
+                                     progress=bars.phase("questions"))
+    finally:
+        bars.close()
+    write_queries(out, queries, header=provenance_of_questions(generator, per_chunk))
+    typer.echo(f"wrote {len(queries)} questions for {len(selected)} chunks to {out}")
+
+
+@tune_app.command("pin")
+def tune_pin_cmd(
+    model: Annotated[Path, typer.Argument(help="A cross-encoder directory you trust (ONNX or Hugging Face).")],
+    max_length: Annotated[int, typer.Option("--max-length", min=16, max=512)] = 256,
+) -> None:
+    """Record the sha256 of a reranker's files beside it, so rightfit will load it (and only it)."""
+    from rightfit.retrieval.rerank.model_dir import write_manifest
+
+    if not model.is_dir():
+        raise InvalidInputError(f"{model} is not a directory; pass the folder that holds the model files")
+    path = write_manifest(model, max_length=max_length, provenance={"pinned_by": "rightfit tune pin"})
+    typer.echo(f"pinned {model} in {path}")

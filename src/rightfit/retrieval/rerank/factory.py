@@ -1,0 +1,26 @@
+"""The reranker the settings ask for (or none), so the pipeline and the CLI build it the same way."""
+
+from __future__ import annotations
+
+import logging
+
+from rightfit.core.errors import ConfigError
+from rightfit.core.settings import RerankSettings
+from rightfit.retrieval.rerank.stage import CrossEncoderReranker
+
+logger = logging.getLogger(__name__)
+
+
+def reranker_from_settings(settings: RerankSettings) -> CrossEncoderReranker | None:
+    """None when reranking is off, or when its model is missing and `if_missing = "skip"`."""
+    if not settings.enabled:
+        return None
+    if settings.model is None:
+        raise ConfigError("[rerank] enabled = true needs [rerank] model = DIR (a reranker directory from "
+                          "`rightfit tune reranker`, or a cross-encoder you pinned with `rightfit tune pin DIR`)")
+    if not settings.model.exists() and settings.if_missing == "skip":
+        logger.warning("reranker %s is not there; serving without reranking (train it with "
+                       "`rightfit tune reranker`)", settings.model)
+        return None
+    return CrossEncoderReranker(model=settings.model, top_n=settings.top_n, batch_size=settings.batch_size,
+                                max_length=settings.max_length)

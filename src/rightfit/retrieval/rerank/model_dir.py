@@ -1,0 +1,120 @@
+"""A reranker on disk: its files, the manifest that pins their sha256, and what kind of model it is.
+
+A directory is one of:
+- ONNX: model.onnx + tokenizer.json (what `rightfit tune reranker` writes, int8), served by onnxruntime;
+- a Hugging Face / sentence-transformers cross-encoder: config.json + model.safetensors or pytorch_model.bin +
+  tokenizer.json, converted once to int8 ONNX (needs the `tune` extra) into the rightfit cache.
+Either way nothing loads until every file matches the sha256 recorded in rightfit-reranker.json beside it;
+`rightfit tune pin DIR` writes that manifest for a model a user brings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from rightfit.core.errors import ModelError, ModelIntegrityError
+from rightfit.models.catalog import sha256_file, verify_file
+
+MANIFEST = "rightfit-reranker.json"
+FORMAT = "rightfit-reranker/1"
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+
+
+@dataclass(frozen=True, slots=True)
+class RerankerFiles:
+    """A verified reranker directory."""
+
+    directory: Path
+    kind: Literal["onnx", "hf"]
+    files: dict[str, str]  # file name -> sha256
+    max_length: int = 256
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
+
+    @property
+    def model_file(self) -> Path:
+        if self.kind == "onnx":
+            return self.directory / "model.onnx"
+        return next(self.directory / n for n in _WEIGHTS if n in self.files)
+
+
+def detect_kind(directory: Path) -> Literal["onnx", "hf"]:
+    if not directory.is_dir():
+        raise ModelError(f"reranker model directory {directory} does not exist; train one with "
+                         "`rightfit tune reranker` or set [rerank] model to a cross-encoder directory")
+    if (directory / "model.onnx").is_file():
+        kind: Literal["onnx", "hf"] = "onnx"
+    elif (directory / "config.json").is_file() and any((directory / n).is_file() for n in _WEIGHTS):
+        kind = "hf"
+    else:
+        raise ModelError(f"reranker model directory {directory} has neither model.onnx nor config.json with "
+                         f"{' or '.join(_WEIGHTS)}; point [rerank] model at a cross-encoder directory")
+    if not (directory / "tokenizer.json").is_file():
+        raise ModelError(f"reranker model directory {directory} has no tokenizer.json; copy the model's "
+                         "tokenizer.json (Hugging Face tokenizers format) next to it")
+    return kind
+
+
+def model_files(directory: Path, kind: Literal["onnx", "hf"]) -> list[str]:
+    if kind == "onnx":
+        names = ["model.onnx", "tokenizer.json"]
+    else:
+        names = ["config.json", next(n for n in _WEIGHTS if (directory / n).is_file()), "tokenizer.json"]
+    return names
+
+
+def write_manifest(directory: Path, *, max_length: int = 256, provenance: dict[str, Any] | None = None) -> Path:
+    """Pin every file the reranker loads by sha256 (atomic write)."""
+    kind = detect_kind(directory)
+    body = {"format": FORMAT, "kind": kind, "max_length": max_length,
+            "files": {n: sha256_file(directory / n) for n in model_files(directory, kind)},
+            "provenance": provenance or {}}
+    tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, directory / MANIFEST)
+    return directory / MANIFEST
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ModelError(f"reranker model directory {directory} has no {MANIFEST}, so its files cannot be "
+                         f"verified; check where they came from, then pin them with `rightfit tune pin {directory}`")
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path} is not valid JSON ({exc}); re-pin with `rightfit tune pin {directory}`") from None
+    if not isinstance(body, dict) or body.get("format") != FORMAT or not isinstance(body.get("files"), dict):
+        raise ModelError(f"{path} is not a {FORMAT} manifest; re-pin with `rightfit tune pin {directory}`")
+    return body
+
+
+def open_model_dir(directory: Path) -> RerankerFiles:
+    """Verify a reranker directory against its manifest: every pinned file present with the pinned sha256."""
+    directory = Path(directory)
+    kind = detect_kind(directory)
+    body = read_manifest(directory)
+    files: dict[str, str] = body["files"]
+    for needed in model_files(directory, kind):
+        if needed not in files:
+            raise ModelError(f"{directory / MANIFEST} does not pin {needed}; re-pin with "
+                             f"`rightfit tune pin {directory}`")
+    for name, sha in files.items():
+        if not (directory / name).is_file():
+            raise ModelError(f"reranker model file {directory / name} is missing (pinned in {MANIFEST}); "
+                             "retrain with `rightfit tune reranker` or restore the file")
+        try:
+            verify_file(directory / name, sha, name=f"reranker {directory.name}/{name}")
+        except ModelIntegrityError as exc:
+            raise ModelIntegrityError(
+                f"{exc}. For a reranker: retrain it with `rightfit tune reranker`, or, if you changed it on "
+                f"purpose, re-pin with `rightfit tune pin {directory}`") from None
+    max_length = int(body.get("max_length", 256))
+    return RerankerFiles(directory=directory, kind=kind, files=files, max_length=max_length,
+                         provenance=dict(body.get("provenance") or {}))

@@ -1,0 +1,102 @@
+"""Training groups from synthetic questions: the source chunk, hard negatives from hybrid retrieval.
+
+A question survives only if hybrid retrieval finds its source chunk in the top `roundtrip_k`
+(round-trip consistency): a question that does not retrieve its own passage is usually vague or wrong.
+Negatives come from other documents, because a neighbouring section of the same document often answers
+the question too, and training on such false negatives teaches the model to ignore real answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rightfit.retrieval.rerank.training.questions import SyntheticQuery
+from rightfit.types import Chunk, RetrievalResult
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingGroup:
+    """One question, its positive passage first, then its negatives; `rank` is the positive's hybrid rank."""
+
+    question: str
+    chunk_id: str
+    doc_id: str
+    passages: tuple[str, ...]
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class MiningReport:
+    questions: int
+    stale: int  # written for a chunk whose text has changed since, or that is gone
+    dropped_roundtrip: int
+    groups: int
+
+
+def mine_groups(
+    queries: Sequence[SyntheticQuery],
+    chunks: dict[str, Chunk],
+    retrieve: Callable[[str], RetrievalResult],
+    row_chunk: Callable[[int], Chunk],
+    passage: Callable[[Chunk], str],
+    *,
+    negatives: int = 7,
+    roundtrip_k: int = 10,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[TrainingGroup], MiningReport]:
+    """`retrieve(question)` runs hybrid retrieval; `row_chunk(row)` reads a hit's chunk."""
+    from rightfit.retrieval.rerank.training.questions import chunk_hash
+
+    rng = random.Random(seed)
+    pool = list(chunks.values())
+    groups: list[TrainingGroup] = []
+    stale = dropped = 0
+    for i, q in enumerate(queries, start=1):
+        source = chunks.get(q.chunk_id)
+        if source is None or chunk_hash(source) != q.chunk_sha256:
+            stale += 1
+        else:
+            hits = retrieve(q.question).hits
+            ranked = [h.chunk_id for h in hits]
+            rank = ranked.index(q.chunk_id) + 1 if q.chunk_id in ranked else 0
+            if rank == 0 or rank > roundtrip_k:
+                dropped += 1
+            else:
+                negs: list[Chunk] = []
+                for h in hits:
+                    c = h.chunk if h.chunk is not None else row_chunk(h.row)
+                    if c.doc_id != source.doc_id and len(negs) < negatives - 1:
+                        negs.append(c)
+                # One random negative keeps scores sensible for passages retrieval would never rank high.
+                while len(negs) < negatives:
+                    c = rng.choice(pool)
+                    if c.doc_id != source.doc_id and c not in negs:
+                        negs.append(c)
+                groups.append(TrainingGroup(question=q.question, chunk_id=q.chunk_id, doc_id=q.doc_id,
+                                            passages=tuple(passage(c) for c in (source, *negs)), rank=rank))
+        if progress is not None:
+            progress(i, len(queries))
+    return groups, MiningReport(questions=len(queries), stale=stale, dropped_roundtrip=dropped, groups=len(groups))
+
+
+def write_groups(path: Path, groups: Sequence[TrainingGroup]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for g in groups:
+            fh.write(json.dumps(asdict(g), ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def read_groups(path: Path) -> list[TrainingGroup]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        rec["passages"] = tuple(rec["passages"])
+        out.append(TrainingGroup(**rec))
+    return out

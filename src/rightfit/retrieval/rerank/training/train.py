@@ -1,0 +1,130 @@
+"""Fine-tune a BERT cross-encoder on (question, positive, negatives) groups with a listwise softmax loss.
+
+Checkpoints every `checkpoint_every` steps, so an interrupted run resumes at the last checkpoint with the
+same data order (each epoch's shuffle is seeded by the epoch number).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from rightfit.retrieval.rerank.training.bert import BertCrossEncoder
+from rightfit.retrieval.rerank.training.mining import TrainingGroup
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    epochs: int = 2
+    groups_per_batch: int = 4
+    lr: float = 5e-5
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    max_length: int = 256
+    seed: int = 0
+    checkpoint_every: int = 25
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    steps: int
+    seconds: float
+    final_loss: float
+
+
+def encode(tokenizer: object, pairs: Sequence[tuple[str, str]], max_length: int) -> dict[str, torch.Tensor]:
+    tokenizer.enable_truncation(max_length=max_length)  # type: ignore[attr-defined]
+    tokenizer.enable_padding(pad_id=0)  # type: ignore[attr-defined]
+    encs = tokenizer.encode_batch(list(pairs))  # type: ignore[attr-defined]
+    return {"input_ids": torch.tensor([e.ids for e in encs], dtype=torch.int64),
+            "attention_mask": torch.tensor([e.attention_mask for e in encs], dtype=torch.int64),
+            "token_type_ids": torch.tensor([e.type_ids for e in encs], dtype=torch.int64)}
+
+
+def _batches(groups: Sequence[TrainingGroup], cfg: TrainConfig, epoch: int) -> list[list[TrainingGroup]]:
+    order = list(groups)
+    random.Random(cfg.seed * 1000 + epoch).shuffle(order)
+    return [order[i : i + cfg.groups_per_batch] for i in range(0, len(order), cfg.groups_per_batch)]
+
+
+def train(
+    model: BertCrossEncoder,
+    tokenizer: object,
+    groups: Sequence[TrainingGroup],
+    cfg: TrainConfig,
+    *,
+    checkpoint: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainReport:
+    if not groups:
+        raise ValueError("no training groups: every synthetic question was filtered out")
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    per_epoch = math.ceil(len(groups) / cfg.groups_per_batch)
+    total = per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup))
+    optim = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    step = 0
+    if checkpoint is not None and checkpoint.is_file():
+        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        if state.get("config") == asdict(cfg) and state.get("groups") == len(groups):
+            model.load_state_dict(state["model"])
+            optim.load_state_dict(state["optim"])
+            sched.load_state_dict(state["sched"])
+            step = int(state["step"])
+            logger.info("resuming training at step %d of %d", step, total)
+    started = time.perf_counter()
+    loss_avg = 0.0
+    model.train()
+    for epoch in range(cfg.epochs):
+        for b, batch in enumerate(_batches(groups, cfg, epoch)):
+            if epoch * per_epoch + b < step:
+                continue  # done before the interruption
+            size = len(batch[0].passages)
+            pairs = [(g.question, p) for g in batch for p in g.passages]
+            logits = model(**encode(tokenizer, pairs, cfg.max_length))[:, 0].view(len(batch), size)
+            # The positive is always first in its group.
+            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(batch), dtype=torch.int64))
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            loss_avg = float(loss) if step == 1 else 0.95 * loss_avg + 0.05 * float(loss)
+            if progress is not None:
+                progress(step, total)
+            if checkpoint is not None and (step % cfg.checkpoint_every == 0 or step == total):
+                tmp = checkpoint.with_name(checkpoint.name + ".tmp")
+                torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
+                            "step": step, "config": asdict(cfg), "groups": len(groups)}, tmp)
+                os.replace(tmp, checkpoint)
+    model.eval()
+    return TrainReport(steps=step, seconds=time.perf_counter() - started, final_loss=loss_avg)
+
+
+@torch.no_grad()
+def group_mrr(model: BertCrossEncoder, tokenizer: object, groups: Sequence[TrainingGroup],
+              max_length: int) -> tuple[float, float]:
+    """MRR of the positive within its group: (reranker order, hybrid order). Hybrid order puts the positive
+    at its retrieval rank among the group's negatives, which were taken in retrieval order."""
+    model.eval()
+    rr_model = rr_hybrid = 0.0
+    for g in groups:
+        scores = model(**encode(tokenizer, [(g.question, p) for p in g.passages], max_length))[:, 0]
+        rr_model += 1.0 / (1 + int((scores[1:] > scores[0]).sum()))
+        rr_hybrid += 1.0 / min(g.rank, len(g.passages))
+    n = max(1, len(groups))
+    return rr_model / n, rr_hybrid / n
