@@ -21,7 +21,8 @@ _CARD_CUE = re.compile(
     r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is|of))?"
     r"|\blast\s+digits(?:\s+(?:are|is))?|\bcard(?:\s+(?:no\.?|number|num))?)[\s:#-]*(?P<d>\d+)(?![\d])"
     r"(?![.,]\d|[ -]\d)")
-_MASKED = re.compile(r"(?<![a-z0-9])(?:[*x•·#]{2,}[\s-]*)+(?P<d>\d{4})(?!\d)")
+# Mask groups need a separator between them: "(?:x{2,}\s*)+" would backtrack exponentially on a long run of x.
+_MASKED = re.compile(r"(?<![*x•·#a-z0-9])[*x•·#]{2,24}(?:[\s-]{1,3}[*x•·#]{2,24}){0,5}[\s-]{0,3}(?P<d>\d{4})(?!\d)")
 _NOT_A_CARD = re.compile(r"\b(?:phone|mobile|number|landline|account|acc|sort\s+code|postcode|pin|ref(?:erence)?)\b")
 _LONG_RUN = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?![\d])")
 _CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 1),
@@ -142,7 +143,7 @@ def scan_account_id(text: str) -> Scan[AccountId]:
                 tuple(c for _, c in found if isinstance(c, Rejected)))
 
 
-_EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_EMAIL = re.compile(r"(?<![\w!#$%&'*+/=?^`{|}~.-])[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
                     r"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+", re.IGNORECASE)
 
 

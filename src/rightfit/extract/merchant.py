@@ -28,7 +28,8 @@ direct debit standing uk gbp eur usd pounds pound quid euros dollars
 dispute challenge report cancel freeze unfreeze block unblock check change update raise claim get
 """.split())
 
-_QUOTED = re.compile(r"(?P<q>[\"'])(?P<name>[^\"'\n]{2,40}?)(?P=q)")
+# Quotes open after a non-letter and close before one, so the apostrophes in "there's ... don't" are not quotes.
+_QUOTED = re.compile(r"(?<!\w)(?P<q>[\"'])(?P<name>[^\"'\n]{2,40}?)(?P=q)(?!\w)")
 _CALLED = re.compile(r"\b(?:called|named|says|said|showing|shows|listed\s+as|reads|described\s+as)\s+"
                      r"(?P<name>[^\s,;!?()]+(?:\s+[A-Z0-9*][^\s,;!?()]*){0,3})")
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"

@@ -103,7 +103,8 @@ NUMBER_WORD = (r"(?:zero|an?|one|two|three|four|five|six|seven|eight|nine|ten|el
                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                r"ninety|hundred|thousand|couple|few)")
 # A run of number words joined by spaces, hyphens or "and": "two hundred and fifty", "twenty-five".
-NUMBER_WORDS = rf"{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*"
+# Capped at 7 words so a long run of "a a a ..." cannot make the matcher quadratic.
+NUMBER_WORDS = rf"{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD}){{0,6}}"
 
 
 def words_to_int(phrase: str) -> int | None:
@@ -111,6 +112,8 @@ def words_to_int(phrase: str) -> int | None:
     words = [w for w in re.split(r"[\s-]+", phrase.lower().strip()) if w and w not in {"and", "of"}]
     if not words:
         return None
+    if words[-1] in ("couple", "few") and all(w in ("a", "an") for w in words[:-1]):
+        return _UNITS[words[-1]]  # "a couple" is 2, not 1 + 2
     total = current = 0
     seen_digit = False
     for w in words:

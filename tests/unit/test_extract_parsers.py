@@ -1,0 +1,279 @@
+"""The deterministic parsers, on the ways bank customers actually write things."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from rightfit.core.errors import InvalidInputError
+from rightfit.extract import (
+    FULL_CARD,
+    AccountId,
+    Money,
+    parse_account_id,
+    parse_card_last4,
+    parse_email,
+    parse_merchant,
+    parse_money,
+    parse_phone,
+    parse_postcode,
+    resolve_dates,
+    scan_account_id,
+    scan_card_last4,
+    scan_money,
+    scan_phone,
+    scan_postcode,
+)
+
+# A Friday, two days into the year: month and year boundaries are one step away.
+NOW = datetime(2026, 1, 2, 15, 30, tzinfo=UTC)
+
+
+def gbp(x: str) -> Money:
+    return Money(amount=Decimal(x), currency="GBP")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("£23.50 to something called WWW.XBPAY", Money(amount=Decimal("23.50"), currency="GBP")),
+    ("it was 23.50 GBP", gbp("23.50")),
+    ("rent of GBP 1,200", gbp("1200")),
+    ("€40 in Lisbon", Money(amount=Decimal("40"), currency="EUR")),
+    ("$12 on an app", Money(amount=Decimal("12"), currency="USD")),
+    ("they took 18 quid", gbp("18")),
+    ("180 pounds came out", gbp("180")),
+    ("twenty pounds", gbp("20")),
+    ("two hundred and fifty quid", gbp("250")),
+    ("a budget of £2.5k", gbp("2500")),
+    ("a 50p charge", gbp("0.50")),
+    ("£ 23.50 with a space", gbp("23.50")),
+    ("fullwidth ￡２３.５０", gbp("23.50")),
+    ("arabic-indic £٤٥", gbp("45")),
+    ("non-breaking £\u00a045", gbp("45")),
+    ("$20 CAD", Money(amount=Decimal("20"), currency="CAD")),
+    ("£20 GBP", gbp("20")),
+])
+def test_money_formats(text: str, expected: Money) -> None:
+    found = parse_money(text)
+    assert [c.value for c in found] == [expected]
+
+
+def test_money_span_points_at_the_original_text() -> None:
+    text = "paid ￡２３.５０ at Tesco"
+    (c,) = parse_money(text)
+    assert text[c.start:c.end] == "￡２３.５０" == c.text
+
+
+def test_two_amounts_in_reading_order() -> None:
+    found = parse_money("I paid £18 at the restaurant but £180 came out")
+    assert [c.value for c in found] == [gbp("18"), gbp("180")]
+    assert [c.text for c in found] == ["£18", "£180"]
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("refund me -£20", "more than zero"),
+    ("£12.345 was taken", "two decimal places"),
+    ("£5000000000", "too large"),
+    ("it was 23.50 yesterday", "needs a currency"),
+])
+def test_money_rejections_say_what_to_fix(text: str, reason: str) -> None:
+    scan = scan_money(text)
+    assert scan.candidates == ()
+    assert reason in scan.rejected[0].reason
+
+
+@pytest.mark.parametrize("text", [
+    "card ending 4421", "call me on 07700 900123", "on 14/03/2025", "in 2024", "ALL 20 payments",
+    "account 12345678", "I have 3 cards",
+])
+def test_numbers_without_a_currency_are_not_money(text: str) -> None:
+    assert parse_money(text) == []
+
+
+def test_money_model_validates_directly() -> None:
+    with pytest.raises(ValidationError, match="not a currency"):
+        Money(amount=Decimal("1"), currency="XYZ")
+    assert Money(amount=Decimal("1.50"), currency="gbp").currency == "GBP"
+    assert str(gbp("1234.5")) == "£1,234.50"
+
+
+def days(text: str, now: datetime = NOW) -> list[tuple[date, date]]:
+    return [(d.start, d.end) for d in resolve_dates(text, now)]
+
+
+def d(y: int, m: int, dd: int) -> tuple[date, date]:
+    return (date(y, m, dd), date(y, m, dd))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("on 2025-12-30", [d(2025, 12, 30)]),
+    ("on 14/03/2024", [d(2024, 3, 14)]),
+    ("on 28/12", [d(2025, 12, 28)]),  # across the year boundary, back
+    ("on 3/1", [d(2026, 1, 3)]),
+    ("on 31st December 2025", [d(2025, 12, 31)]),
+    ("the 28th of December", [d(2025, 12, 28)]),
+    ("March 3rd", [d(2026, 3, 3)]),
+    ("the 30th", [d(2025, 12, 30)]),
+    ("today", [d(2026, 1, 2)]),
+    ("yesterday", [d(2026, 1, 1)]),
+    ("the day before yesterday", [d(2025, 12, 31)]),
+    ("last Friday", [d(2025, 12, 26)]),  # today is a Friday: last Friday is a week ago
+    ("on Friday", [d(2025, 12, 26)]),
+    ("on Monday", [d(2025, 12, 29)]),
+    ("next Friday", [d(2026, 1, 9)]),
+    ("3 days ago", [d(2025, 12, 30)]),
+    ("a couple of days ago", [d(2025, 12, 31)]),
+    ("two weeks ago", [d(2025, 12, 19)]),
+    ("last week", [(date(2025, 12, 22), date(2025, 12, 28))]),
+    ("last month", [(date(2025, 12, 1), date(2025, 12, 31))]),
+    ("next month", [(date(2026, 2, 1), date(2026, 2, 28))]),
+    ("the 1st of next month", [d(2026, 2, 1)]),
+    ("since the 1st", [(date(2026, 1, 1), date(2026, 1, 2))]),
+    ("in the last 7 days", [(date(2025, 12, 27), date(2026, 1, 2))]),
+])
+def test_dates_resolved_against_now(text: str, expected: list[tuple[date, date]]) -> None:
+    assert days(text) == expected
+
+
+def test_now_in_local_time_decides_the_day() -> None:
+    # 23:30 in London on 1 March is still 1 March, whatever UTC says in other zones.
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert days("yesterday", late) == [d(2026, 2, 28)]
+    assert days("the 1st of next month", late) == [d(2026, 4, 1)]
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="timezone-aware"):
+        resolve_dates("yesterday", datetime(2026, 1, 2))  # noqa: DTZ001
+
+
+def test_impossible_dates_are_not_dates() -> None:
+    assert days("on 31/02") == []
+    assert days("sort code 12-34-56") == []
+    assert days("on 03/14/2025") == []  # US order is not a UK date
+
+
+def test_date_match_carries_its_span() -> None:
+    text = "I'm moving on the 1st of next month."
+    (m,) = resolve_dates(text, NOW)
+    assert text[m.char_start:m.char_end] == "the 1st of next month"
+
+
+@pytest.mark.parametrize(("text", "last4"), [
+    ("the card ending 8120", "8120"),
+    ("it ends in 8120", "8120"),
+    ("last four 8120", "8120"),
+    ("last 4 digits are 8120", "8120"),
+    ("****8120", "8120"),
+    ("xxxx xxxx xxxx 8120", "8120"),
+    ("freeze card 0918", "0918"),
+    ("card ending  8120 (odd spacing)", "8120"),
+])
+def test_card_last4_cues(text: str, last4: str) -> None:
+    assert [c.value for c in parse_card_last4(text)] == [last4]
+
+
+@pytest.mark.parametrize("text", [
+    "my new number is 07700 900123",
+    "my mobile ends in 0123",
+    "account number ending 4233",
+    "£4421 went out",
+    "in 2024 I paid £8120",
+    "reference 123456789012",
+])
+def test_card_last4_never_from_phone_amount_year_or_longer_numbers(text: str) -> None:
+    assert parse_card_last4(text) == []
+
+
+def test_full_card_number_gives_last4_and_is_flagged() -> None:
+    text = "my card is 4111 1111 1111 1111 please block it"
+    (c,) = parse_card_last4(text)
+    assert c.value == "1111" and FULL_CARD in c.flags
+    assert text[c.start:c.end] == "4111 1111 1111 1111"
+    assert parse_card_last4("4111 1111 1111 1112") == []  # not Luhn-valid
+
+
+def test_short_card_digits_are_rejected_with_a_reason() -> None:
+    scan = scan_card_last4("the card ending 81")
+    assert scan.candidates == () and "last four digits" in scan.rejected[0].reason
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ACC-104233", AccountId(kind="internal", value="ACC-104233")),
+    ("acc 104233", AccountId(kind="internal", value="ACC-104233")),
+    ("it's Acc-104233.", AccountId(kind="internal", value="ACC-104233")),
+    ("account number 12345678 sort code 12-34-56", AccountId(kind="uk", value="12345678", sort_code="12-34-56")),
+    ("12-34-56 12345678", AccountId(kind="uk", value="12345678", sort_code="12-34-56")),
+    ("a/c no 87654321", AccountId(kind="uk", value="87654321")),
+])
+def test_account_ids(text: str, expected: AccountId) -> None:
+    assert [c.value for c in parse_account_id(text)] == [expected]
+
+
+def test_account_id_rejections_and_non_accounts() -> None:
+    assert "six digits" in scan_account_id("ACC-10423").rejected[0].reason
+    assert "8 digits" in scan_account_id("my account 1234567").rejected[0].reason
+    assert parse_account_id("paid on 20240314") == []
+
+
+@pytest.mark.parametrize(("text", "merchant"), [
+    ("£23.50 to something called WWW.XBPAY, I want to challenge it", "WWW.XBPAY"),
+    ("did the £45 from tesco go through", "tesco"),
+    ("my rent payment of £1,200 to Foxtons", "Foxtons"),
+    ("a payment to Amazon for £79.99", "Amazon"),
+    ("a payment to PAYPAL *GAMESTORE for £44", "PAYPAL *GAMESTORE"),
+    ("it says 'SP DIGITAL', no idea", "SP DIGITAL"),
+    ("it says \u2018SP DIGITAL\u2019, no idea", "SP DIGITAL"),
+    ("paid £12 at Marks & Spencer.", "Marks & Spencer"),
+])
+def test_merchants(text: str, merchant: str) -> None:
+    assert [c.value for c in parse_merchant(text)] == [merchant]
+
+
+@pytest.mark.parametrize("text", [
+    "I paid £18 at the restaurant", "my transfer to my son", "£14.99 from my account", "I want to dispute it",
+    "money from ACC-104233",
+])
+def test_stop_words_are_not_merchants(text: str) -> None:
+    assert parse_merchant(text) == []
+
+
+def test_email() -> None:
+    assert [c.value for c in parse_email("update it to Sam.Jones@Example.COM.")] == ["Sam.Jones@example.com"]
+    assert parse_email("bad@x and @foo") == []
+
+
+@pytest.mark.parametrize(("text", "e164"), [
+    ("new one is 07700 900123", "+447700900123"),
+    ("+44 7700 900123", "+447700900123"),
+    ("+44 (0)7700 900123", "+447700900123"),
+    ("landline 0161 496 0000", "+441614960000"),
+    ("call 0800 123 456", "+44800123456"),
+    ("in France +33 1 23 45 67 89", "+33123456789"),
+    ("０７７００ ９００１２３", "+447700900123"),
+])
+def test_phone_numbers(text: str, e164: str) -> None:
+    assert [c.value for c in parse_phone(text)] == [e164]
+
+
+def test_phone_rejections_and_non_phones() -> None:
+    assert "11 digits" in scan_phone("it's 07700 90012").rejected[0].reason
+    assert parse_phone("card 4111 1111 1111 1111") == []
+    assert parse_phone("sort code 12-34-56 on 14.03.2025") == []
+
+
+@pytest.mark.parametrize(("text", "postcode"), [
+    ("it's changed to M14 5QD", "M14 5QD"),
+    ("m145qd", "M14 5QD"),
+    ("14 Willow Lane, Bristol BS3 4TY", "BS3 4TY"),
+    ("EC1A 1BB", "EC1A 1BB"),
+])
+def test_postcodes(text: str, postcode: str) -> None:
+    assert [c.value for c in parse_postcode(text)] == [postcode]
+
+
+def test_postcode_rejections() -> None:
+    assert parse_postcode("QQ1 1AA") == []  # Q never starts a postcode
+    assert "M14 5QD" in scan_postcode("my postcode is M14 5Q").rejected[0].reason
