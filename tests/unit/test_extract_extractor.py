@@ -254,3 +254,12 @@ def test_warm_up_is_idempotent_and_cheap_without_a_model() -> None:
     ex.warm_up()
     Extractor().warm_up()
     assert gen.warmed == 2  # delegated; the generator's own warm_up is idempotent
+
+
+def test_slot_prefer_resolves_a_year_less_date_in_the_past() -> None:
+    class PastDispute(BaseModel):
+        amount: Annotated[Money, Slot("money")]
+        when: Annotated[date | None, Slot("date", prefer="past")] = None
+
+    out = Extractor().run(text="I didn't make the £120 payment on 14 March", schema=PastDispute, now=NOW)
+    assert out.values["when"] == date(2025, 3, 14)

@@ -277,3 +277,17 @@ def test_postcodes(text: str, postcode: str) -> None:
 def test_postcode_rejections() -> None:
     assert parse_postcode("QQ1 1AA") == []  # Q never starts a postcode
     assert "M14 5QD" in scan_postcode("my postcode is M14 5Q").rejected[0].reason
+
+
+@pytest.mark.parametrize(("text", "prefer", "expected"), [
+    ("the £120 payment on 14 March", "nearest", [d(2026, 3, 14)]),
+    ("the £120 payment on 14 March", "past", [d(2025, 3, 14)]),
+    ("I'm moving on 28/12", "future", [d(2026, 12, 28)]),
+    ("moving on Friday", "future", [d(2026, 1, 9)]),
+    ("on Friday", "past", [d(2025, 12, 26)]),
+    ("in March", "past", [(date(2025, 3, 1), date(2025, 3, 31))]),
+    ("in March", "future", [(date(2026, 3, 1), date(2026, 3, 31))]),
+    ("the 30th", "future", [d(2026, 1, 30)]),
+])
+def test_prefer_past_or_future_for_dates_without_a_year(text: str, prefer: str, expected: list) -> None:
+    assert [(m.start, m.end) for m in resolve_dates(text, NOW, prefer)] == expected  # type: ignore[arg-type]

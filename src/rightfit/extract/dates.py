@@ -3,10 +3,12 @@
 "the 1st of next month", "since the 1st", "in the last 7 days".
 
 Rules, so that the assistant and the customer agree on what a phrase meant:
-- A date without a year ("3 March", "14/03") or without a month ("the 3rd") is the nearest such day to
-  today; ties go to the past (support messages mostly talk about payments already made).
-- A bare weekday ("on Friday", "Friday") and "last Friday" are the most recent one before today; "next
-  Friday" the first one after today; "this Friday" the one in the current Monday-to-Sunday week.
+- A date without a year ("3 March", "14/03") or without a month ("the 3rd", "in March") is the nearest
+  such day to today, ties to the past; with prefer="past" the latest one up to today (a payment already
+  made), with prefer="future" the earliest one from today (a moving date).
+- A bare weekday ("on Friday") and "last Friday" are the most recent one before today (with
+  prefer="future" a bare weekday is the next one after today); "next Friday" the first one after today;
+  "this Friday" the one in the current Monday-to-Sunday week.
 - "last week" / "this week" / "next week" are Monday-to-Sunday ranges; months and years are whole ranges.
 - "since X" is the range from X to today.
 """
@@ -16,13 +18,17 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from pydantic import ValidationError
 
 from rightfit.core.errors import InvalidInputError
 from rightfit.extract.text import NUMBER_WORDS, Normalized, normalize, words_to_int
 from rightfit.extract.types import Candidate, DateMatch, DateSpan, Rejected, Scan, friendly
+
+Prefer = Literal["nearest", "past", "future"]
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -54,12 +60,24 @@ def _month_span(year: int, month: int) -> DateSpan:
     return DateSpan(start=date(year, month, 1), end=date(year, month, calendar.monthrange(year, month)[1]))
 
 
-def _nearest(options: list[date], today: date) -> date:
-    """The option closest to today; ties go to the past."""
+@dataclass(frozen=True, slots=True)
+class _When:
+    today: date
+    prefer: Prefer
+
+
+def _nearest(options: list[date], w: _When) -> date:
+    """The option closest to today (ties go to the past), or the latest past / earliest future one."""
+    today = w.today
+    if w.prefer == "past" and any(d <= today for d in options):
+        return max(d for d in options if d <= today)
+    if w.prefer == "future" and any(d >= today for d in options):
+        return min(d for d in options if d >= today)
     return min(options, key=lambda d: (abs((d - today).days), d > today))
 
 
-def _day_month(day: int, month: int, year: int | None, today: date) -> DateSpan:
+def _day_month(day: int, month: int, year: int | None, w: _When) -> DateSpan:
+    today = w.today
     if year is not None:
         return _day(date(year, month, day))
     options = []
@@ -70,11 +88,12 @@ def _day_month(day: int, month: int, year: int | None, today: date) -> DateSpan:
             continue
     if not options:
         raise ValueError(f"there is no day {day} in {calendar.month_name[month]}")
-    return _day(_nearest(options, today))
+    return _day(_nearest(options, w))
 
 
-def _day_of_month(day: int, month_offset: int | None, today: date) -> DateSpan:
+def _day_of_month(day: int, month_offset: int | None, w: _When) -> DateSpan:
     """'the 3rd' (nearest), or 'the 1st of next month' (month_offset 1)."""
+    today = w.today
     if month_offset is not None:
         base = _add_months(today.replace(day=1), month_offset)
         return _day(base.replace(day=day))
@@ -85,7 +104,7 @@ def _day_of_month(day: int, month_offset: int | None, today: date) -> DateSpan:
             options.append(base.replace(day=day))
     if not options:
         raise ValueError(f"there is no day {day} in a month")
-    return _day(_nearest(options, today))
+    return _day(_nearest(options, w))
 
 
 def _year(raw: str | None) -> int | None:
@@ -126,43 +145,48 @@ def _period(which: str, unit: str, today: date) -> DateSpan:
     return DateSpan(start=date(today.year + k, 1, 1), end=date(today.year + k, 12, 31))
 
 
-def _weekday(which: str | None, weekday: int, today: date) -> DateSpan:
-    if which == "next":
+def _weekday(which: str | None, weekday: int, w: _When) -> DateSpan:
+    today = w.today
+    if which == "next" or (which in (None, "on") and w.prefer == "future"):
         return _day(today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
     if which == "this":
         return _day(today - timedelta(days=today.weekday()) + timedelta(days=weekday))
     return _day(today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1))
 
 
-def _numeric(m: re.Match[str], today: date) -> DateSpan:
+def _numeric(m: re.Match[str], w: _When) -> DateSpan:
     day, month = int(m["d"]), int(m["m"])
     if not 1 <= month <= 12:
         raise ValueError(_BAD_NUMERIC)
-    return _day_month(day, month, _year(m["year"]) if "year" in m.groupdict() else None, today)
+    return _day_month(day, month, _year(m["year"]) if "year" in m.groupdict() else None, w)
 
 
-def _month_in(m: re.Match[str], today: date) -> DateSpan:
+def _month_in(m: re.Match[str], w: _When) -> DateSpan:
     month = _MONTHS[m["month"]]
-    year = today.year if month <= today.month else today.year - 1  # "in March": the latest March so far
+    today = w.today
+    if w.prefer == "future":
+        year = today.year if month >= today.month else today.year + 1
+    else:
+        year = today.year if month <= today.month else today.year - 1  # "in March": the latest March so far
     return _month_span(year, month)
 
 
-def _ago(m: re.Match[str], today: date) -> DateSpan:
+def _ago(m: re.Match[str], w: _When) -> DateSpan:
     n = _count(m["n"])
     if n is None:
         raise ValueError("say how long ago as a number, like 3 days ago")
-    return _day(_unit_back(n, m["unit"], today))
+    return _day(_unit_back(n, m["unit"], w.today))
 
 
-def _last_n(m: re.Match[str], today: date) -> DateSpan:
+def _last_n(m: re.Match[str], w: _When) -> DateSpan:
     n = _count(m["n"])
     if n is None or n < 1:
         raise ValueError("say how many days, like the last 7 days")
-    start = _unit_back(n, m["unit"], today) + timedelta(days=1)
-    return DateSpan(start=start, end=today)
+    start = _unit_back(n, m["unit"], w.today) + timedelta(days=1)
+    return DateSpan(start=start, end=w.today)
 
 
-Resolver = Callable[["re.Match[str]", date], DateSpan]
+Resolver = Callable[["re.Match[str]", "_When"], DateSpan]
 
 # Most specific first: a span taken by one pattern is not matched again by a later one.
 _RULES: list[tuple[re.Pattern[str], Resolver]] = [
@@ -176,32 +200,32 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"(?<![\w£$€¥.,/-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/.-]\d|\d)"),
      _numeric),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
-     lambda m, t: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), t)),
+     lambda m, w: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
-     lambda m, t: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), t)),
+     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b{MONTH}\s+(?:the\s+)?{_ORD}(?![\d:]|\s*(?:am|pm)\b){_YEAR}(?!\d)"),
-     lambda m, t: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), t)),
+     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b{MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b"),
      lambda m, _t: _month_span(int(m["year"]), _MONTHS[m["month"]])),
     (re.compile(rf"\b(?:in|during|since|from)\s+{MONTH}(?![a-z])"),
      _month_in),
-    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), lambda _m, t: _day(t - timedelta(days=2))),
-    (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), lambda _m, t: _day(t + timedelta(days=2))),
-    (re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"), lambda _m, t: _day(t)),
-    (re.compile(r"\b(?:yesterday|last\s+night)\b"), lambda _m, t: _day(t - timedelta(days=1))),
-    (re.compile(r"\btomorrow\b"), lambda _m, t: _day(t + timedelta(days=1))),
+    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), lambda _m, w: _day(w.today - timedelta(days=2))),
+    (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), lambda _m, w: _day(w.today + timedelta(days=2))),
+    (re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"), lambda _m, w: _day(w.today)),
+    (re.compile(r"\b(?:yesterday|last\s+night)\b"), lambda _m, w: _day(w.today - timedelta(days=1))),
+    (re.compile(r"\btomorrow\b"), lambda _m, w: _day(w.today + timedelta(days=1))),
     (re.compile(rf"\b(?P<n>\d{{1,3}}|{NUMBER_WORDS})(?:\s+of)?\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b"),
      _ago),
     (re.compile(rf"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})\s+"
                 r"(?P<unit>days?|weeks?|months?)\b"),
      _last_n),
     (re.compile(r"\b(?P<which>last|past|previous|this|current|next|coming)\s+(?P<unit>weekend|week|month|year)\b"),
-     lambda m, t: _period(m["which"], m["unit"], t)),
-    (re.compile(r"\b(?:over\s+|at\s+)?the\s+weekend\b"), lambda _m, t: _period("last", "weekend", t)),
+     lambda m, w: _period(m["which"], m["unit"], w.today)),
+    (re.compile(r"\b(?:over\s+|at\s+)?the\s+weekend\b"), lambda _m, w: _period("last", "weekend", w.today)),
     (re.compile(rf"\b(?:(?P<which>last|this|next|on|past)\s+)?{WEEKDAY}(?:'?s)?\b"),
-     lambda m, t: _weekday(m["which"], _WEEKDAYS[m["weekday"]], t)),
+     lambda m, w: _weekday(m["which"], _WEEKDAYS[m["weekday"]], w)),
     (re.compile(r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
-     lambda m, t: _day_of_month(int(m["day"]), None, t)),
+     lambda m, w: _day_of_month(int(m["day"]), None, w)),
 ]
 _SINCE = re.compile(r"\b(?:since|from)\s+$")
 
@@ -210,11 +234,16 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
 
 
-def scan_dates(text: str, now: datetime) -> Scan[DateSpan]:
+def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[DateSpan]:
+    """Every date phrase with its resolved day or period; `prefer` picks among the possible years/months of
+    a date that omits them ("14 March", "the 3rd", "in March", a bare weekday)."""
     if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
         raise InvalidInputError(f"extract: `now` must be a timezone-aware datetime, got {now!r}; "
                                 "pass datetime.now(timezone.utc) or the customer's local time with its zone")
+    if prefer not in ("nearest", "past", "future"):
+        raise InvalidInputError(f"extract: prefer must be 'nearest', 'past' or 'future', got {prefer!r}")
     today = now.date()
+    when = _When(today, prefer)
     norm = normalize(text)
     t = _lower_same_length(norm.text)
     taken: list[tuple[int, int]] = []
@@ -226,7 +255,7 @@ def scan_dates(text: str, now: datetime) -> Scan[DateSpan]:
                 continue
             taken.append((s, e))
             try:
-                span = resolve(m, today)
+                span = resolve(m, when)
             except (ValueError, ValidationError) as exc:
                 found.append((s, _rejected(norm, s, e, exc)))
                 continue
@@ -253,7 +282,7 @@ def _rejected(norm: Normalized, s: int, e: int, exc: Exception) -> Rejected:
     return Rejected(a, b, norm.original[a:b], reason)
 
 
-def resolve_dates(text: str, now: datetime) -> list[DateMatch]:
+def resolve_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> list[DateMatch]:
     """Every date or period in `text`, in reading order, resolved against `now` (timezone-aware)."""
     return [DateMatch(start=c.value.start, end=c.value.end, text=c.text, char_start=c.start, char_end=c.end)
-            for c in scan_dates(text, now).candidates]
+            for c in scan_dates(text, now, prefer).candidates]

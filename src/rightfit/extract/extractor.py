@@ -145,9 +145,10 @@ class Extractor:
         for fp in plan.fields:
             if fp.kind.scan is None:
                 continue
-            if fp.kind.name not in scans:
-                scans[fp.kind.name] = fp.kind.scan(text, now)
-            scan = scans[fp.kind.name]
+            key = f"{fp.kind.name}:{fp.slot.prefer}"
+            if key not in scans:
+                scans[key] = fp.kind.scan(text, now, fp.slot.prefer)
+            scan = scans[key]
             if scan.candidates:
                 value, options = _pick(fp, scan.candidates)
                 if options:
@@ -187,7 +188,7 @@ class Extractor:
             model, full_problems = validate_full(plan, values)
             for name, why in full_problems.items():
                 problems.setdefault(name, why)
-        card_scan = scans.get("card_last4") or scan_card_last4(text)
+        card_scan = next((v for k, v in scans.items() if k.startswith("card_last4:")), None) or scan_card_last4(text)
         spans = tuple((c.start, c.end) for c in card_scan.candidates if FULL_CARD in c.flags)
         return Extraction(
             values=MappingProxyType(values), missing=missing, sources=MappingProxyType(sources),
@@ -229,7 +230,7 @@ class Extractor:
                 dropped[fp.name] = f"the model's value {raw[:60]!r} is not in the message"
                 continue
             try:
-                value = fp.kind.from_model(raw, text, now)
+                value = fp.kind.from_model(raw, text, now, fp.slot.prefer)
             except (ValueError, ValidationError) as exc:
                 dropped[fp.name] = f"the model's value {raw[:60]!r} is not a valid {fp.kind.name}: {exc}"[:200]
                 continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rightfit.extract.dates import scan_dates
+from rightfit.extract.dates import Prefer, scan_dates
 from rightfit.extract.identifiers import (
     phone_e164,
     scan_account_id,
@@ -52,7 +52,7 @@ def _first(scan: Scan[Any]) -> Any:
     return None
 
 
-def _card_from_model(raw: str, message: str, now: datetime) -> Any:
+def _card_from_model(raw: str, message: str, now: datetime, _prefer: Prefer) -> Any:
     """Four digits the model says are a card's, written on their own in the message (not in a longer number,
     an amount, a date or a phone number)."""
     digits = raw.strip()
@@ -78,8 +78,8 @@ def _text(raw: str) -> str | None:
 class Kind:
     name: str
     description: str
-    scan: Callable[[str, datetime], Scan[Any]] | None
-    from_model: Callable[[str, str, datetime], Any]  # (model string, message, now) -> value or None
+    scan: Callable[[str, datetime, Prefer], Scan[Any]] | None
+    from_model: Callable[[str, str, datetime, Prefer], Any]  # (model string, message, now, prefer) -> value or None
     order: Callable[[Any], Any] | None = None  # for pick="largest"/"smallest"
 
 
@@ -91,59 +91,63 @@ def _date_order(v: Any) -> Any:
     return v.start if isinstance(v, DateSpan) else v
 
 
-def _scan_money(text: str, _now: datetime) -> Scan[Any]:
+def _scan_money(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_money(text)
 
 
-def _scan_days(text: str, now: datetime) -> Scan[Any]:
-    return _single_days(scan_dates(text, now))
+def _scan_days(text: str, now: datetime, prefer: Prefer) -> Scan[Any]:
+    return _single_days(scan_dates(text, now, prefer))
 
 
-def _scan_card(text: str, _now: datetime) -> Scan[Any]:
+def _scan_spans(text: str, now: datetime, prefer: Prefer) -> Scan[Any]:
+    return scan_dates(text, now, prefer)
+
+
+def _scan_card(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_card_last4(text)
 
 
-def _scan_account(text: str, _now: datetime) -> Scan[Any]:
+def _scan_account(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_account_id(text)
 
 
-def _scan_merchant(text: str, _now: datetime) -> Scan[Any]:
+def _scan_merchant(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_merchant(text)
 
 
-def _scan_email(text: str, _now: datetime) -> Scan[Any]:
+def _scan_email(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_email(text)
 
 
-def _scan_phone(text: str, _now: datetime) -> Scan[Any]:
+def _scan_phone(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_phone(text)
 
 
-def _scan_postcode(text: str, _now: datetime) -> Scan[Any]:
+def _scan_postcode(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_postcode(text)
 
 
-def _reparse(scan: Callable[[str, datetime], Scan[Any]]) -> Callable[[str, str, datetime], Any]:
+def _reparse(scan: Callable[[str, datetime, Prefer], Scan[Any]]) -> Callable[[str, str, datetime, Prefer], Any]:
     """The model's string goes through the same parser as the message."""
-    def check(raw: str, _message: str, now: datetime) -> Any:
-        return _first(scan(raw, now))
+    def check(raw: str, _message: str, now: datetime, prefer: Prefer) -> Any:
+        return _first(scan(raw, now, prefer))
     return check
 
 
-def _account_from_model(raw: str, _message: str, _now: datetime) -> Any:
+def _account_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -> Any:
     # A bare 8-digit number from the model is read as if the customer had said "account 12345678".
     return _first(scan_account_id(f"account {raw}" if raw.strip().isdigit() else raw))
 
 
-def _merchant_from_model(raw: str, _message: str, _now: datetime) -> Any:
+def _merchant_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -> Any:
     return clean_merchant(raw)
 
 
-def _phone_from_model(raw: str, _message: str, _now: datetime) -> Any:
+def _phone_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -> Any:
     return phone_e164(raw.strip())
 
 
-def _text_from_model(raw: str, _message: str, _now: datetime) -> Any:
+def _text_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -> Any:
     return _text(raw)
 
 
@@ -152,8 +156,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          _reparse(_scan_money), _money_order),
     Kind("date", "a day, as written (e.g. 3 March, yesterday, last Friday)", _scan_days, _reparse(_scan_days),
          _date_order),
-    Kind("date_range", "a day or a period, as written (e.g. last week, since the 1st)", scan_dates,
-         _reparse(scan_dates), _date_order),
+    Kind("date_range", "a day or a period, as written (e.g. last week, since the 1st)", _scan_spans,
+         _reparse(_scan_spans), _date_order),
     Kind("card_last4", "the last four digits of a card", _scan_card, _card_from_model),
     Kind("account_id", "an account id (ACC-123456) or account number", _scan_account, _account_from_model),
     Kind("merchant", "the shop, company or payee name, as written", _scan_merchant, _merchant_from_model),

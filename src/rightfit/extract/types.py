@@ -171,13 +171,15 @@ class Slot:
     pick: what to do when the message holds several different values. "only" (default) fills nothing and
       reports them in `Extraction.ambiguous` so the assistant asks; "first"/"last" take them in reading
       order; "largest"/"smallest" compare amounts or dates. A list/tuple field takes them all.
-    model: whether the model may fill this field when the parser finds nothing (never for values that
-      must be typed exactly, if you set it False).
+    model: whether the model may fill this field when the parser finds nothing.
+    prefer: for dates that omit the year or month ("14 March", "the 3rd"): "nearest" to today, "past"
+      (a payment already made) or "future" (a moving date).
     """
 
     kind: str
     pick: Pick = "only"
     model: bool = True
+    prefer: Literal["nearest", "past", "future"] = "nearest"
 
 
 def friendly(exc: Exception) -> str:
