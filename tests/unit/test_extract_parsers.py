@@ -291,3 +291,21 @@ def test_postcode_rejections() -> None:
 ])
 def test_prefer_past_or_future_for_dates_without_a_year(text: str, prefer: str, expected: list) -> None:
     assert [(m.start, m.end) for m in resolve_dates(text, NOW, prefer)] == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("between 14 December and 20 December", [(date(2025, 12, 14), date(2025, 12, 20))]),
+    ("from the 20th to the 28th", [(date(2025, 12, 20), date(2025, 12, 28))]),
+    ("payments from last month", [(date(2025, 12, 1), date(2025, 12, 31))]),  # within it, not "since"
+    ("since last week", [(date(2025, 12, 22), date(2026, 1, 2))]),
+    ("on Boxing Day", [d(2025, 12, 26)]),
+    ("on New Year's Eve", [d(2025, 12, 31)]),
+])
+def test_ranges_and_holidays(text: str, expected: list[tuple[date, date]]) -> None:
+    assert days(text) == expected
+
+
+def test_more_card_and_merchant_phrasings() -> None:
+    assert [c.value for c in parse_card_last4("in my account? the last four of my card are 2210")] == ["2210"]
+    assert parse_merchant("They said it'd be 5 working days") == []
+    assert [c.value for c in parse_merchant("Payment to 'AMZN Mktp UK' £27.48")] == ["AMZN Mktp UK"]

@@ -43,6 +43,9 @@ MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
 _ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:\s*,?\s*(?P<year>(?:19|20)\d{2}))?"
+# Fixed-date UK holidays as (day, month); the phrase is looked up without apostrophes, "years" as "year".
+_HOLIDAYS = {"christmas eve": (24, 12), "christmas": (25, 12), "christmas day": (25, 12), "boxing day": (26, 12),
+             "new year eve": (31, 12), "new year": (1, 1), "new year day": (1, 1)}
 _BAD_NUMERIC = "dates are written day first, like 14/03/2024 for 14 March"
 
 
@@ -199,6 +202,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      _numeric),
     (re.compile(r"(?<![\w£$€¥.,/-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/.-]\d|\d)"),
      _numeric),
+    (re.compile(r"\b(?P<hol>christmas\s+eve|christmas(?:\s+day)?|boxing\s+day|new\s+year'?s\s+eve"
+                r"|new\s+year'?s(?:\s+day)?)\b"),
+     lambda m, w: _day_month(*_HOLIDAYS[re.sub(r"\s+", " ", m["hol"].replace("'", "")).replace("years", "year")],
+                             None, w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
      lambda m, w: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
@@ -227,7 +234,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
      lambda m, w: _day_of_month(int(m["day"]), None, w)),
 ]
-_SINCE = re.compile(r"\b(?:since|from)\s+$")
+_SINCE = re.compile(r"\b(?P<cue>since|from)\s+$")
 
 
 def _lower_same_length(text: str) -> str:
@@ -247,7 +254,8 @@ def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[Dat
     norm = normalize(text)
     t = _lower_same_length(norm.text)
     taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Candidate[DateSpan] | Rejected]] = []
+    spans: list[tuple[int, int, DateSpan]] = []
+    rejected: list[tuple[int, Rejected]] = []
     for rx, resolve in _RULES:
         for m in rx.finditer(t):
             s, e = m.start(), m.end()
@@ -255,23 +263,45 @@ def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[Dat
                 continue
             taken.append((s, e))
             try:
-                span = resolve(m, when)
+                spans.append((s, e, resolve(m, when)))
             except (ValueError, ValidationError) as exc:
-                found.append((s, _rejected(norm, s, e, exc)))
-                continue
-            if _SINCE.search(t[max(0, s - 12):s]) and span.start <= today:
-                span = DateSpan(start=span.start, end=max(span.end, today))
-                s = _since_start(t, m.start())
-            a, b = norm.span(s, e)
-            found.append((s, Candidate(span, a, b, norm.original[a:b])))
+                rejected.append((s, _rejected(norm, s, e, exc)))
+    found: list[tuple[int, Candidate[DateSpan]]] = []
+    for start, e, resolved, joined in _join_ranges(t, sorted(spans, key=lambda x: x[0])):
+        s, span = start, resolved
+        cue = _SINCE.search(t[max(0, s - 12):s])
+        # "since last week" runs to today; "from" only does after a day ("from the 1st"), since
+        # "payments from last month" means within last month.
+        if cue and not joined and span.start <= today and (cue["cue"] == "since" or not span.is_range):
+            span = DateSpan(start=span.start, end=max(span.end, today))
+            s = max(0, s - 12) + cue.start()
+        a, b = norm.span(s, e)
+        found.append((s, Candidate(span, a, b, norm.original[a:b])))
     found.sort(key=lambda x: x[0])
-    return Scan(tuple(c for _, c in found if isinstance(c, Candidate)),
-                tuple(c for _, c in found if isinstance(c, Rejected)))
+    rejected.sort(key=lambda x: x[0])
+    return Scan(tuple(c for _, c in found), tuple(r for _, r in rejected))
 
 
-def _since_start(t: str, s: int) -> int:
-    cues = list(re.finditer(r"\b(?:since|from)\s+", t[max(0, s - 12):s]))
-    return max(0, s - 12) + cues[-1].start() if cues else s
+_BETWEEN = re.compile(r"\b(?:between|from)\s+$")
+_AND = re.compile(r"\s*(?:and|to|until|till|-)\s*")
+
+
+def _join_ranges(t: str, spans: list[tuple[int, int, DateSpan]]) -> list[tuple[int, int, DateSpan, bool]]:
+    """'between 1 June and 10 June', 'from the 3rd to the 9th': two dates joined into one range."""
+    out: list[tuple[int, int, DateSpan, bool]] = []
+    i = 0
+    while i < len(spans):
+        s, e, span = spans[i]
+        if i + 1 < len(spans):
+            s2, e2, span2 = spans[i + 1]
+            cue = _BETWEEN.search(t[max(0, s - 10):s])
+            if cue and _AND.fullmatch(t[e:s2]) and span.start <= span2.end:
+                out.append((max(0, s - 10) + cue.start(), e2, DateSpan(start=span.start, end=span2.end), True))
+                i += 2
+                continue
+        out.append((s, e, span, False))
+        i += 1
+    return out
 
 
 def _rejected(norm: Normalized, s: int, e: int, exc: Exception) -> Rejected:

@@ -18,7 +18,7 @@ from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendl
 FULL_CARD = "full_card_number"
 
 _CARD_CUE = re.compile(
-    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is|of))?"
+    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+of\s+(?:my|the)\s+card)?(?:\s+(?:are|is|of))?"
     r"|\blast\s+digits(?:\s+(?:are|is))?|\bcard(?:\s+(?:no\.?|number|num))?)[\s:#-]*(?P<d>\d+)(?![\d])"
     r"(?![.,]\d|[ -]\d)")
 # Mask groups need a separator between them: "(?:x{2,}\s*)+" would backtrack exponentially on a long run of x.
@@ -75,7 +75,7 @@ def scan_card_last4(text: str) -> Scan[str]:
                 continue
             before = t[max(0, m.start() - 30):m.start()]
             if rx is _CARD_CUE and _NOT_A_CARD.search(before) and "card" not in before[-12:] \
-                    and not m.group().startswith("card"):
+                    and "card" not in m.group():
                 continue  # "my mobile ends in 0123", "account number ending 4233"
             if m.start() > 0 and t[m.start() - 1] in "£$€¥":
                 continue

@@ -30,7 +30,7 @@ dispute challenge report cancel freeze unfreeze block unblock check change updat
 
 # Quotes open after a non-letter and close before one, so the apostrophes in "there's ... don't" are not quotes.
 _QUOTED = re.compile(r"(?<!\w)(?P<q>[\"'])(?P<name>[^\"'\n]{2,40}?)(?P=q)(?!\w)")
-_CALLED = re.compile(r"\b(?:called|named|says|said|showing|shows|listed\s+as|reads|described\s+as)\s+"
+_CALLED = re.compile(r"\b(?:called|named|says|showing|shows|listed\s+as|reads|described\s+as)\s+"
                      r"(?P<name>[^\s,;!?()]+(?:\s+[A-Z0-9*][^\s,;!?()]*){0,3})")
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
 _CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
@@ -40,11 +40,12 @@ _LEAD = re.compile(r"^[\s(\[{'\"-]+")
 _MAX_LEN = 40
 
 
-def clean_merchant(raw: str) -> str | None:
-    """Trim punctuation and trailing joining words; None when what is left is not a plausible name."""
+def clean_merchant(raw: str, *, quoted: bool = False) -> str | None:
+    """Trim punctuation and trailing joining words; None when what is left is not a plausible name.
+    A quoted descriptor is kept word for word ('AMZN Mktp UK')."""
     name = _LEAD.sub("", _TRAIL.sub("", raw.strip()))
     words = name.split()
-    while words and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
+    while words and not quoted and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
         words.pop()
     name = _TRAIL.sub("", " ".join(words))
     if not name or len(name) > _MAX_LEN or name.lower() in STOP_WORDS:
@@ -65,7 +66,7 @@ def scan_merchant(text: str) -> Scan[str]:
             s, e = m.start("name"), m.end("name")
             if any(a < e and s < b for a, b, _ in found):
                 continue
-            name = clean_merchant(m.group("name"))
+            name = clean_merchant(m.group("name"), quoted=rx is _QUOTED)
             if name is None:
                 continue
             if rx is _QUOTED and not any(c.isalpha() for c in name):

@@ -1,0 +1,131 @@
+"""Field extraction on the bank cases: per-field precision/recall and latency, parsers only and with a model.
+
+Each case's intent picks a schema (the fields that intent's tool needs). Every field is a list, so each
+value found is scored: precision = right values / values found, recall = right values / values expected.
+The cases (examples/bank/extract/cases.jsonl) were written by the same person as the parsers. The "dev"
+split was used while writing them (bugs it showed were fixed), so it is a regression check; the "holdout"
+split was written afterwards and scored once before any change, so it is the fairer estimate.
+Run: .venv/bin/python benchmarks/extraction.py [--model qwen2.5-0.5b] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, create_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BANK, hardware_line, pct  # noqa: E402
+from rightfit.extract import AccountId, DateSpan, Extractor, Money, Slot  # noqa: E402
+from rightfit.extract.text import loose  # noqa: E402
+
+PAST, FUTURE, NEAREST = "past", "future", "nearest"
+ACCOUNT_FIELDS = ("money", "merchant", "date", "card_last4", "account_id")
+SCHEMAS: dict[str, tuple[tuple[str, ...], str]] = {
+    "dispute_transaction": (ACCOUNT_FIELDS, PAST),
+    "recent_transactions": (ACCOUNT_FIELDS, PAST),
+    "complaint": (ACCOUNT_FIELDS, PAST),
+    "check_balance": (("account_id", "card_last4", "money"), NEAREST),
+    "freeze_card": (("card_last4", "date"), PAST),
+    "unfreeze_card": (("card_last4", "date"), PAST),
+    "report_lost_card": (("card_last4", "date"), PAST),
+    "report_stolen_card": (("card_last4", "date"), PAST),
+    "update_address": (("address", "postcode", "date"), FUTURE),
+    "update_phone_or_email": (("phone", "email"), NEAREST),
+}
+
+
+def schema_for(intent: str) -> type[BaseModel]:
+    fields, prefer = SCHEMAS[intent]
+    spec: dict[str, Any] = {}
+    for name in fields:
+        kind = "date_range" if name == "date" else name
+        spec[name] = (Annotated[list[Any], Slot(kind, prefer=prefer)], [])  # type: ignore[valid-type]
+    return create_model(f"Bench_{intent}", **spec)
+
+
+def canonical(field: str, value: Any) -> str:
+    if isinstance(value, Money):
+        return f"{value.amount:.2f} {value.currency}"
+    if isinstance(value, DateSpan | AccountId):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if field == "address":
+        return re.sub(r"[^\w ]", "", loose(str(value))).strip()
+    return str(value)
+
+
+def score(cases: list[dict[str, Any]], extractor: Extractor) -> tuple[dict[str, list[int]], list[float], int, int]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+    latencies: list[float] = []
+    exact = model_calls = 0
+    for case in cases:
+        schema = schema_for(case["intent"])
+        now = datetime.fromisoformat(case["now"])
+        started = time.perf_counter()
+        out = extractor.run(text=case["text"], schema=schema, now=now)
+        latencies.append((time.perf_counter() - started) * 1000)
+        model_calls += out.generation is not None
+        all_right = True
+        for name in schema.model_fields:
+            got = {canonical(name, v) for v in out.values.get(name, [])}
+            want = {canonical(name, v) for v in case["expected"].get(name, [])}
+            tp = len(got & want)
+            counts[name][0] += tp
+            counts[name][1] += len(got - want)
+            counts[name][2] += len(want - got)
+            all_right &= got == want
+        exact += all_right
+    return counts, latencies, exact, model_calls
+
+
+def report(title: str, cases: list[dict[str, Any]], extractor: Extractor) -> None:
+    counts, lat, exact, calls = score(cases, extractor)
+    print(f"\n{title}: {len(cases)} messages, {exact} fully right ({exact / len(cases):.1%}), {calls} model calls")
+    print(f"{'field':<12} {'expected':>8} {'found':>6} {'precision':>10} {'recall':>8}")
+    for name in ("money", "date", "merchant", "card_last4", "account_id", "phone", "email", "postcode", "address"):
+        tp, fp, fn = counts.get(name, [0, 0, 0])
+        if tp + fp + fn == 0:
+            continue
+        p = tp / (tp + fp) if tp + fp else float("nan")
+        r = tp / (tp + fn) if tp + fn else float("nan")
+        print(f"{name:<12} {tp + fn:>8} {tp + fp:>6} {p:>10.3f} {r:>8.3f}")
+    print(f"latency per message: p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, max {max(lat):.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=BANK / "extract" / "cases.jsonl")
+    parser.add_argument("--model", default=None, help="an installed GGUF model for the fallback, e.g. qwen2.5-0.5b")
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = cases[: args.limit] if args.limit else cases
+    print(hardware_line())
+    parsers = Extractor()
+    for case in cases[:5]:  # warm the regex and schema caches before timing
+        parsers.run(text=case["text"], schema=schema_for(case["intent"]), now=datetime.fromisoformat(case["now"]))
+    splits = sorted({c.get("split", "dev") for c in cases})
+    for split in splits:
+        report(f"parsers only, {split}", [c for c in cases if c.get("split", "dev") == split], parsers)
+    if args.model:
+        from rightfit.models.llama import LlamaCppGenerator
+
+        generator = LlamaCppGenerator(model=args.model, n_ctx=1024, max_tokens=200)
+        generator.warm_up()
+        for split in splits:
+            report(f"parsers + {args.model} fallback, {split}", [c for c in cases if c.get("split", "dev") == split],
+                   Extractor(generator))
+
+
+if __name__ == "__main__":
+    main()
