@@ -120,3 +120,29 @@ def bank_server(bank_settings: Settings):  # noqa: ANN201
     base, proc = start_server(bank_settings.data_dir)
     yield base
     stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def assistant_template(bank_settings: Settings, real_embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: ANN001
+    """A data directory with the bank index, a trained intent classifier and a freshly seeded bank database."""
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.assistant.service import build_assistant
+
+    data = copy_tree(bank_settings.data_dir, tmp_path_factory.mktemp("assistant") / "data")
+    settings = bank_settings.model_copy(update={"data_dir": data})
+    build_assistant(settings, qa=QAPipeline(settings=settings, embedder=real_embedder))
+    return data
+
+
+@pytest.fixture
+def assistant_settings(assistant_template: Path, bank_settings: Settings, tmp_path: Path) -> Settings:
+    """Per test: its own copy of the bank database, sessions and audit log."""
+    return bank_settings.model_copy(update={"data_dir": copy_tree(assistant_template, tmp_path / "data")})
+
+
+@pytest.fixture
+def assistant(assistant_settings: Settings, real_embedder):  # noqa: ANN001, ANN201
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.assistant.service import build_assistant
+
+    return build_assistant(assistant_settings, qa=QAPipeline(settings=assistant_settings, embedder=real_embedder))

@@ -63,14 +63,14 @@ def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"account_id": value} if value else {}
 
 
-def _card_plan(tool: str, verb: str, usable: tuple[str, ...], **extra: Any) -> Any:
+def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         last4 = values.get("card_last4")
         if last4 is None:
             cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
             candidates = [c for c in cards if c["status"] in usable]
             if not candidates:
-                return Say(f"None of your cards can be {verb} right now.")
+                return Say(f"None of your cards can be {done} right now.")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?")
@@ -170,15 +170,15 @@ ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions),
-    "freeze_card": ActionRoute("freeze_card", CardFields, _card_plan("freeze_card", "freeze", ("active",)),
-                               _render_card),
-    "unfreeze_card": ActionRoute("unfreeze_card", CardFields, _card_plan("unfreeze_card", "unfreeze", ("frozen",)),
-                                 _render_card),
+    "freeze_card": ActionRoute("freeze_card", CardFields,
+                               _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
+    "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
+                                 _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card),
     "report_lost_card": ActionRoute("report_lost_card", CardFields,
-                                    _card_plan("report_card", "block and replace", ("active", "frozen"),
+                                    _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                reason="lost"), _render_card),
     "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
-                                      _card_plan("report_card", "block and replace", ("active", "frozen"),
+                                      _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),

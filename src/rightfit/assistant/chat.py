@@ -80,11 +80,19 @@ def yes_or_no(text: str) -> bool | None:
     return yes if yes != no else None
 
 
+_CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
+         "email": "email", "merchant": "paid to", "money": "amount", "date": "on"}
+
+
+def _slot_kind(schema: type[BaseModel], name: str | None) -> str | None:
+    info = schema.model_fields.get(name) if name else None
+    kinds = [getattr(m, "kind", None) for m in (info.metadata if info else [])]
+    return next((k for k in kinds if isinstance(k, str)), None)
+
+
 def _free_text(schema: type[BaseModel], name: str) -> bool:
     """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
-    info = schema.model_fields.get(name)
-    kinds = {getattr(m, "kind", None) for m in (info.metadata if info else [])}
-    return bool(kinds & {"address", "text"})
+    return _slot_kind(schema, name) in ("address", "text")
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -158,12 +166,21 @@ class ChatAssistant:
         intent, confidence = str(pred.label), float(pred.probability)
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
-            extraction = self._extract(route, text, now, state.slots)
+            extraction = self._extract(route, text, now, state.slots, answer_to=state.asked)
             gave_field = any(src != "previous" for src in extraction.sources.values())
-            if intent == state.intent or gave_field or confidence < self.settings.switch_threshold:
+            wants_person = intent in self.app.handoff_intents and not pred.out_of_scope
+            if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
+                                                        and not wants_person):
                 return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
+        elif state.last is not None and state.last in self.app.actions and intent != state.last:
+            # A follow-up to the action just done ("and for ACC-104871?"): same action, new fields.
+            route = self.app.actions[state.last]
+            extraction = self._extract(route, text, now, {})
+            if extraction.sources and confidence < self.settings.switch_threshold:
+                return self._action(ctx, sid, route, extraction, confidence)
         state = SessionState()
-        if pred.out_of_scope or confidence < self.settings.intent_threshold:
+        threshold = self.settings.intent_threshold
+        if pred.out_of_scope if threshold is None else confidence < threshold:
             return self._uncertain(ctx, sid, text, intent, confidence), state
         if intent in self.app.answer_intents:
             return self._answer(ctx, sid, text, intent, confidence), state
@@ -176,9 +193,18 @@ class ChatAssistant:
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
 
-    def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any]) -> Any:
+    def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
+                 answer_to: str | None = None) -> Any:
         with stage_span("extract", intent=route.intent):
-            return self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
+            extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
+            cue = _CUES.get(_slot_kind(route.slots, answer_to) or "")
+            if answer_to and cue and extraction.values.get(answer_to) is None:
+                # A bare reply to our own question ("5531" after "which card?") has no context words for the
+                # parser; read it again as the answer to that question.
+                retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
+                if retry.values.get(answer_to) is not None:
+                    return retry
+            return extraction
 
     def _lookup(self, ctx: ToolContext) -> Callable[[str, Mapping[str, Any]], ToolOutcome]:
         def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
@@ -194,6 +220,14 @@ class ChatAssistant:
             values[answer_to] = text  # the reply to "what is your new address?" is the address
         slots = _jsonable(values)
         problems = dict(extraction.problems or {})
+        unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
+        if unsure:  # the customer named two cards (or amounts ...): never pick one for them
+            name, options = next(iter(unsure.items()))
+            listed = " or ".join(str(o) for o in options)
+            question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
+                "  ", " ").replace(" ?", "?")
+            return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
+                    SessionState(intent=route.intent, slots=slots, asked=name))
         step: Step = route.plan(values, self._lookup(ctx))
         if isinstance(step, Ask):
             text = step.question
@@ -213,7 +247,7 @@ class ChatAssistant:
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         return (ChatReply(sid, self._render(route, outcome), "action", route.intent, confidence, ctx.trace_id,
-                          tool=outcome, fields=slots), SessionState())
+                          tool=outcome, fields=slots), SessionState(last=route.intent))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                    decision: bool) -> tuple[ChatReply, SessionState]:
@@ -228,7 +262,7 @@ class ChatAssistant:
         route = self.app.actions.get(intent)
         text = self._render(route, outcome) if route else outcome.message
         return ChatReply(sid, text, "action", intent, 1.0, ctx.trace_id, tool=outcome,
-                         fields=dict(state.slots)), SessionState()
+                         fields=dict(state.slots)), SessionState(last=intent)
 
     def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
         if outcome.status == "denied":

@@ -9,14 +9,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from rightfit.assistant.app import AssistantApp, load_app
 from rightfit.assistant.chat import ChatAssistant
 from rightfit.assistant.qa import QAPipeline
 from rightfit.assistant.sessions import SessionStore
-from rightfit.classify.intents import ARTIFACT_VERSION, IntentClassifier, load_labelled_csv
+from rightfit.classify.intents import ARTIFACT_VERSION, IntentClassifier, choose_threshold, load_labelled_csv
 from rightfit.core.errors import ConfigError
 from rightfit.core.protocols import Embedder
 from rightfit.core.settings import Settings
+from rightfit.evals.classification import stratified_folds
 from rightfit.tools.audit import AuditLog
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.policy import OwnershipPolicy
@@ -24,15 +27,31 @@ from rightfit.tools.policy import OwnershipPolicy
 logger = logging.getLogger(__name__)
 
 
+def _cross_validated_threshold(vectors: np.ndarray, labels: list[str], embedder: Embedder) -> tuple[float, float]:
+    """The out-of-scope threshold that rejects at most 5% of correctly classified held-out messages (5 folds),
+    and the cross-validated accuracy."""
+    probs, correct = np.zeros(len(labels)), np.zeros(len(labels), dtype=bool)
+    for held in stratified_folds(labels, 5):
+        train = np.setdiff1d(np.arange(len(labels)), held)
+        clf = IntentClassifier(embedder=embedder).fit_vectors(vectors[train], [labels[i] for i in train])
+        p = clf.proba_vectors(vectors[held])
+        probs[held] = p.max(axis=1)
+        correct[held] = [clf.labels[k] == labels[i] for k, i in zip(p.argmax(axis=1), held, strict=True)]
+    return choose_threshold(probs, correct, max_rejected=0.05), float(correct.mean())
+
+
 def intent_classifier(app: AssistantApp, *, embedder: Embedder, cache_dir: Path) -> IntentClassifier:
     """The app's intent classifier, trained on its labelled messages once and cached by their hash."""
     digest = hashlib.sha256(app.intents_csv.read_bytes()).hexdigest()[:16]
-    target = cache_dir / f"intents-{digest}-v{ARTIFACT_VERSION}"
+    target = cache_dir / f"intents-{digest}-v{ARTIFACT_VERSION}-cv"
     if target.is_dir():
         return IntentClassifier.load(target, embedder=embedder)
     texts, labels = load_labelled_csv(app.intents_csv)
     logger.info("training the intent classifier on %d messages from %s", len(texts), app.intents_csv)
-    clf = IntentClassifier(embedder=embedder).fit(texts, labels)
+    vectors = embedder.embed(texts)
+    threshold, accuracy = _cross_validated_threshold(vectors, labels, embedder)
+    clf = IntentClassifier(embedder=embedder, threshold=threshold).fit_vectors(vectors, labels)
+    clf.metrics = {"cv_accuracy": accuracy, "n": float(len(texts))}
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".intents-"))
     try:

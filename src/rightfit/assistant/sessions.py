@@ -40,16 +40,17 @@ class SessionState:
     slots: Mapping[str, Any] = field(default_factory=dict)  # filled fields, JSON-ready
     pending: Mapping[str, Any] | None = None  # {"tool": ..., "arguments": ..., "intent": ...} awaiting a yes/no
     asked: str | None = None  # the field the last reply asked for
+    last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
-                           "asked": self.asked}, ensure_ascii=False, default=str)
+                           "asked": self.asked, "last": self.last}, ensure_ascii=False, default=str)
 
     @classmethod
     def from_json(cls, text: str) -> SessionState:
         d = json.loads(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
-                   asked=d.get("asked"))
+                   asked=d.get("asked"), last=d.get("last"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,10 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     def page() -> str:
         return resources.files("rightfit.server").joinpath("static/index.html").read_text(encoding="utf-8")
 
+    @app.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+    def chat_page() -> str:
+        return resources.files("rightfit.server").joinpath("static/chat.html").read_text(encoding="utf-8")
+
     @app.get("/healthz")
     def health() -> dict[str, Any]:
         store = pipeline.store

@@ -1,0 +1,165 @@
+"""Scripted multi-turn conversations with the bank assistant, one or more per route, over the real stack:
+MiniLM intent classifier, extractor, bank tools on SQLite, the documents index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+class Conversation:
+    def __init__(self, assistant, customer: str = "C001") -> None:  # noqa: ANN001
+        self.assistant, self.customer, self.session = assistant, customer, None
+
+    def say(self, message: str):  # noqa: ANN201
+        reply = self.assistant.run(customer_id=self.customer, message=message, session_id=self.session)
+        self.session = reply.session_id
+        return reply
+
+
+def _db(settings) -> sqlite3.Connection:  # noqa: ANN001
+    return sqlite3.connect(Path(settings.data_dir) / "bank.sqlite")
+
+
+def _card(settings, customer: str, last4: str) -> str:  # noqa: ANN001
+    with _db(settings) as db:
+        return db.execute("SELECT status FROM cards WHERE customer_id = ? AND last4 = ?", (customer, last4)).fetchone()[0]
+
+
+def test_greeting_and_goodbye(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    hello = c.say("hi there")
+    assert (hello.route, hello.intent) == ("smalltalk", "greeting")
+    bye = c.say("thanks a lot, that's all")
+    assert (bye.route, bye.intent) == ("smalltalk", "thanks_goodbye")
+
+
+def test_policy_question_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("How much cash can I take out of an ATM per day?")
+    assert reply.route == "answer" and reply.intent == "policy_question"
+    assert "£500" in reply.reply
+    assert reply.citations and reply.citations[0].doc_id == "atm-and-spending-limits"
+
+
+def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my balance?")
+    assert reply.route == "action" and reply.tool.tool == "get_balance"
+    assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
+
+
+def test_recent_transactions(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("show me my recent transactions")
+    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
+    assert len(reply.tool.result["transactions"]) == 5
+
+
+def test_freeze_asks_which_card_then_confirms(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("please freeze my card")
+    assert ask.route == "ask" and "8120" in ask.reply and "4417" in ask.reply
+    confirm = c.say("the one ending 8120")
+    assert confirm.route == "confirm" and "8120" in confirm.reply
+    assert _card(assistant_settings, "C001", "8120") == "active"  # nothing changes before the yes
+    done = c.say("yes")
+    assert done.route == "action" and done.tool.status == "ok"
+    assert _card(assistant_settings, "C001", "8120") == "frozen"
+    assert _card(assistant_settings, "C006", "8120") == "active"  # another customer's card with the same digits
+
+
+def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card ending 4417").route == "confirm"
+    cancelled = c.say("no, leave it")
+    assert cancelled.route == "cancelled"
+    assert _card(assistant_settings, "C001", "4417") == "active"
+
+
+def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my credit card ending 4417")
+    c.say("yes")
+    assert _card(assistant_settings, "C001", "4417") == "frozen"
+    reply = c.say("I found it, please unfreeze my card")  # only one frozen card: no need to ask which
+    assert reply.route == "confirm" and "4417" in reply.reply
+    c.say("yes please")
+    assert _card(assistant_settings, "C001", "4417") == "active"
+
+
+def test_stolen_card_is_blocked_and_replaced(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    reply = c.say("my debit card ending 8120 was stolen from my bag")
+    assert reply.intent == "report_stolen_card" and reply.route == "confirm"
+    done = c.say("yes")
+    assert "replacement" in done.reply
+    assert _card(assistant_settings, "C001", "8120") == "stolen"
+
+
+def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("I want to dispute a payment")
+    assert ask.route == "ask" and ask.intent == "dispute_transaction"
+    confirm = c.say("£23.50 to something called WWW.XBPAY")
+    assert confirm.route == "confirm" and "WWW.XBPAY" in confirm.reply and "£23.50" in confirm.reply
+    done = c.say("yes")
+    assert done.tool.status == "ok" and done.tool.result["dispute_id"].startswith("DSP-")
+    with _db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM disputes WHERE customer_id = 'C001'").fetchone()[0] == 1
+
+
+def test_address_change_asks_for_each_missing_field(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    first = c.say("I've moved house, can you update my address please")
+    assert first.route == "ask" and "postcode" in first.reply
+    second = c.say("it's M1 1AE")
+    assert second.route == "ask" and "street" in second.reply
+    third = c.say("5 New Street, Manchester")
+    assert third.route == "confirm" and "5 New Street, Manchester" in third.reply and "M1 1AE" in third.reply
+    c.say("yes")
+    with _db(assistant_settings) as db:
+        assert db.execute("SELECT address, postcode FROM customers WHERE id = 'C001'").fetchone() == (
+            "5 New Street, Manchester", "M1 1AE")
+
+
+def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    reply = c.say("please change my mobile number to 07700 900999")
+    assert reply.route == "confirm" and reply.intent == "update_phone_or_email"
+    c.say("yes")
+    with _db(assistant_settings) as db:
+        assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "+447700900999"
+
+
+def test_handoff_creates_a_ticket_with_summary_and_fields(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("I was charged £180 at the restaurant on my card ending 8120 but I only paid £18")
+    reply = c.say("I'd like to speak to a person please")
+    assert reply.route == "handoff" and reply.ticket_id and reply.ticket_id in reply.reply
+    with _db(assistant_settings) as db:
+        summary, fields = db.execute("SELECT summary, fields FROM tickets WHERE id = ?", (reply.ticket_id,)).fetchone()
+    assert "person" in summary and "£180" in summary  # what the customer said before asking
+    assert isinstance(json.loads(fields), dict)
+
+
+def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
+    assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id
+
+
+def test_out_of_scope_is_refused_politely(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("tell me how to grow tomatoes")
+    assert reply.route == "refuse"
+    assert "only help with banking" in reply.reply
+
+
+def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my card ending 8120").route == "confirm"
+    other = c.say("actually, what's my balance?")
+    assert other.tool.tool == "get_balance"
+    assert c.say("yes").route != "action"  # the freeze is no longer pending
+    assert _card(assistant_settings, "C001", "8120") == "active"
