@@ -10,12 +10,14 @@ from rightfit.cli import docs as _docs  # noqa: F401  (registers its commands on
 from rightfit.cli.app import app
 from rightfit.cli.classify import classify_app
 from rightfit.cli.evals import eval_app
+from rightfit.cli.guard import guard_app
 from rightfit.cli.models import models_app
 from rightfit.cli.tune import tune_app
 from rightfit.core.errors import InvalidInputError, RightfitError
 
 app.add_typer(eval_app, name="eval")
 app.add_typer(classify_app, name="classify")
+app.add_typer(guard_app, name="guard")
 app.add_typer(models_app, name="models")
 app.add_typer(tune_app, name="tune")
 

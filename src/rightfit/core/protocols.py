@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from rightfit.types import Answer, Generation, Hit, RetrievalResult
+
+if TYPE_CHECKING:  # the guard's verdict types live with the guard; only annotations need them here
+    from rightfit.guard.verdicts import GuardVerdict
 
 
 @runtime_checkable
@@ -65,3 +68,10 @@ class Generator(Stage, Protocol):
 @runtime_checkable
 class Answerer(Stage, Protocol):
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+
+@runtime_checkable
+class Guard(Stage, Protocol):
+    """Scores one input (a message or a document chunk); flagged inputs are kept out of the model's reach."""
+
+    def run(self, *, text: str) -> GuardVerdict: ...

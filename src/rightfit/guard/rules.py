@@ -16,8 +16,8 @@ FAMILIES = ("override", "prompt_leak", "role_play", "exfiltration", "fake_markup
             "new_task")
 
 _IGNORE = r"(?:ignore|disregard|forget|skip|bypass|override|drop|abandon|discard|set aside|leave behind|stop following)"
-_PREVIOUS = r"(?:all|any|every|the|your|my|these|those|previous|prior|above|earlier|preceding|foregoing|former|initial" \
-            r"|original|system|bank'?s?|safety|current|existing|other|of|\s)*"
+_PREVIOUS = (r"(?:all|any|every|the|your|my|these|those|previous|prior|above|earlier|preceding|foregoing|former"
+             r"|initial|original|system|bank'?s?|safety|current|existing|other|of|\s)*")
 _RULES = r"(?:instructions?|rules?|directions?|guidelines?|prompts?|polic(?:y|ies)|restrictions?|constraints?" \
          r"|context|programming|guardrails?|filters?|directives?|orders?|tasks?|commands?|training|information)"
 _AI = r"(?:assistant|ai|bot|chatbot|model|llm|language model|gpt)"
@@ -25,10 +25,12 @@ _AI = r"(?:assistant|ai|bot|chatbot|model|llm|language model|gpt)"
 _PATTERNS: dict[str, list[str]] = {
     "override": [
         rf"\b{_IGNORE}\b{_PREVIOUS}\b{_RULES}\b",
-        r"\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|the above)|all that|the above|what you were told)\b",
+        r"\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|the above)|all that|the above"
+        r"|what you were told)\b",
         r"\bdo not follow (?:the|your|any) (?:bank'?s? )?(?:rules|instructions|policy)\b",
         # German, French, Spanish, Italian (accents already dropped)
-        r"\bignorier(?:e|en sie|t|en)?\b.{0,40}\b(?:anweisungen|regeln|vorgaben|instruktionen|informationen|ausfuhrungen|oben)",
+        r"\bignorier(?:e|en sie|t|en)?\b.{0,40}\b(?:anweisungen|regeln|vorgaben|instruktionen|informationen"
+        r"|ausfuhrungen|oben)",
         r"\b(?:vergiss|vergessen sie|vergesst)\b.{0,30}\b(?:alles|alle|regeln|anweisungen|vorherigen|bisherigen)",
         r"\b(?:alle|die) (?:bisherigen|vorherigen|obigen) (?:informationen|anweisungen|aufgaben)\b",
         r"\bignorez?\b.{0,30}\b(?:instructions|regles|consignes)\b",
@@ -40,7 +42,8 @@ _PATTERNS: dict[str, list[str]] = {
         r"\b(?:print|show|reveal|repeat|output|display|tell|list|translate|spell|encode|dump|leak|give|write|recite"
         r"|summari[sz]e|share|expose|return)\b.{0,30}\byour (?:prompt|instructions|rules|configuration|config"
         r"|guidelines|context|directives|programming)\b",
-        r"\b(?:repeat|output|print|show) (?:the|all the|everything|all) (?:text|words|lines|content)? ?(?:above|before)\b",
+        r"\b(?:repeat|output|print|show) (?:the|all the|everything|all) (?:text|words|lines|content)? ?"
+        r"(?:above|before)\b",
         r"\bwhat (?:were|are) your (?:initial |original |first )?(?:instructions|rules|prompt)\b",
         r"\bprompt_?text|\bsystemprompt|\bsystem-prompt|\bprompt (?:del )?sistema|\bprompt systeme|\bprompt di sistema",
         r"\b(?:leak|reveal|dump) (?:the |your )?(?:prompt|context)\b",
@@ -64,7 +67,8 @@ _PATTERNS: dict[str, list[str]] = {
     ],
     "exfiltration": [
         r"\b(?:send|email|e-mail|post|forward|export|upload|transmit|leak|append|list|give|dump|show)\b.{0,40}"
-        r"\b(?:all|every|other|each) (?!my\b|of my\b|our\b)(?:\w+ )?(?:customers?'?s?|clients?'?s?|users?'?s?|account holders?|accounts)\b",
+        r"\b(?:all|every|other|each) (?!my\b|of my\b|our\b)(?:\w+ )?(?:customers?'?s?|clients?'?s?|users?'?s?"
+        r"|account holders?|accounts)\b",
         r"\b(?:customer|client|user) (?:list|database|records|data ?base|table)\b",
         r"\banother customer'?s?\b|\bother (?:customers|people)'?s? (?:accounts?|balances?|details|data)\b",
         r"\b(?:send|email|post|forward|upload|transfer)\b.{0,60}\b(?:to|at) (?:https?://|www\.|\S+@\S+)",

@@ -127,7 +127,7 @@ def _fit_lr(x: object, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return coef, float(model.intercept_[0])
 
 
-def _level1(feats: Features, y: np.ndarray, idx: np.ndarray, strata: np.ndarray, k: int,
+def _level1(feats: Features, y: np.ndarray, idx: np.ndarray, strata: np.ndarray, *, k: int,
             seed: int) -> np.ndarray:
     """Out-of-fold [embed logit, n-gram logit] for the rows idx, fitted within idx only."""
     out = np.zeros((len(idx), 2))
@@ -156,7 +156,7 @@ def fit_model(feats: Features, data: LabelledSet, idx: np.ndarray, *, embedder_i
     """Fit on the rows idx: level-1 heads on all of them, the combiner on their out-of-fold logits, the
     threshold on the combiner's out-of-fold scores for the benign banking rows (all benign rows if none)."""
     y, strata = data.labels, _strata(data)
-    z = np.column_stack([_level1(feats, y, idx, strata, folds, seed), feats.rules[idx]])
+    z = np.column_stack([_level1(feats, y, idx, strata, k=folds, seed=seed), feats.rules[idx]])
     stack_coef, stack_b = _fit_lr(z, y[idx], STACK_C)
     inner = np.zeros(len(idx))
     for fold in stratified_folds(strata[idx], folds, seed + 1):
