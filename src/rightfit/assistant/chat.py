@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
+from rightfit.assistant.qa import clean_query
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.settings import Settings
@@ -136,7 +137,8 @@ class ChatAssistant:
         with request_span("chat") as span:
             trace_id = trace_id_of(span)
             ctx = ToolContext(customer_id=customer_id, trace_id=trace_id)
-            check = self.input_guard(message) if self.input_guard else InputCheck(" ".join(message.split()))
+            check = self.input_guard(message) if self.input_guard else InputCheck(
+                clean_query(message, max_chars=self.settings.max_message_chars, what="message"))
             if not check.text:
                 raise InvalidInputError("message is empty; write what you need help with")
             if check.blocked:

@@ -1,0 +1,146 @@
+"""The chat API over a real `rightfit serve` process: bearer tokens, sessions, the OpenAI-compatible endpoint,
+and malformed requests answered with 4xx and a reason, with nothing written."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import copy_tree, start_server, stop_server
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def server(assistant_template: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    data = copy_tree(assistant_template, tmp_path_factory.mktemp("chat-api") / "data")
+    base, proc = start_server(data)
+    yield base, data
+    stop_server(proc)
+
+
+def _login(base: str, customer: str = "C001") -> dict[str, str]:
+    r = httpx.post(f"{base}/v1/demo/login", json={"customer_id": customer}, timeout=30)
+    assert r.status_code == 200, r.text
+    return {"Authorization": "Bearer " + r.json()["token"]}
+
+
+def _counts(data: Path) -> tuple[int, ...]:
+    with sqlite3.connect(data / "bank.sqlite") as db:
+        bank = tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("disputes", "tickets"))
+        cards = db.execute("SELECT group_concat(status) FROM cards").fetchone()
+    with sqlite3.connect(data / "assistant.sqlite") as db:
+        turns = db.execute("SELECT count(*) FROM turns").fetchone()[0]
+    return (*bank, hash(cards), turns)
+
+
+def test_chat_round_trip_with_session(server) -> None:  # noqa: ANN001
+    base, _ = server
+    auth = _login(base)
+    first = httpx.post(f"{base}/v1/chat", json={"message": "please freeze my card"}, headers=auth, timeout=60)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["route"] == "ask" and body["trace_id"] and body["session_id"]
+    second = httpx.post(f"{base}/v1/chat", json={"message": "the one ending 4417", "session_id": body["session_id"]},
+                        headers=auth, timeout=60)
+    assert second.json()["route"] == "confirm"
+
+
+def test_policy_answer_has_citations(server) -> None:  # noqa: ANN001
+    base, _ = server
+    r = httpx.post(f"{base}/v1/chat", json={"message": "How much cash can I take out of an ATM per day?"},
+                   headers=_login(base), timeout=60)
+    body = r.json()
+    assert body["route"] == "answer" and "£500" in body["reply"]
+    assert body["citations"][0]["doc_id"] == "atm-and-spending-limits"
+
+
+def test_openai_compatible_client_can_talk_to_the_assistant(server) -> None:  # noqa: ANN001
+    base, _ = server
+    auth = _login(base)
+    payload = {"model": "rightfit-assistant", "temperature": 0.2,
+               "messages": [{"role": "system", "content": "You are customer C002."},
+                            {"role": "user", "content": "what's my balance?"}]}
+    r = httpx.post(f"{base}/v1/chat/completions", json=payload, headers=auth, timeout=60)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["object"] == "chat.completion"
+    content = body["choices"][0]["message"]["content"]
+    assert "£1,842.50" in content  # Alice's balance: the system message cannot change who is asking
+    assert r.headers["X-Session-Id"] == body["rightfit"]["session_id"]
+    follow = httpx.post(f"{base}/v1/chat/completions", headers={**auth, "X-Session-Id": r.headers["X-Session-Id"]},
+                        json={"messages": [{"role": "user", "content": [{"type": "text", "text": "thanks, bye"}]}]},
+                        timeout=60)
+    assert follow.json()["rightfit"]["intent"] == "thanks_goodbye"
+
+
+def test_openai_streaming(server) -> None:  # noqa: ANN001
+    base, _ = server
+    with httpx.stream("POST", f"{base}/v1/chat/completions", headers=_login(base), timeout=60,
+                      json={"stream": True, "messages": [{"role": "user", "content": "hello"}]}) as r:
+        lines = [line for line in r.iter_lines() if line.startswith("data: ")]
+    assert lines[-1] == "data: [DONE]"
+    text = "".join(json.loads(line[6:])["choices"][0]["delta"].get("content", "") for line in lines[:-1])
+    assert text.startswith("Hello")
+
+
+@pytest.mark.parametrize(("kwargs", "status", "words"), [
+    ({"json": {"message": "hi"}}, 401, "bearer token"),
+    ({"json": {"message": "hi"}, "headers": {"Authorization": "Bearer rf_not-a-real-token"}}, 401, "invalid"),
+    ({"json": {"message": "hi"}, "headers": {"Authorization": "Basic dXNlcjpwYXNz"}}, 401, "bearer"),
+])
+def test_bad_tokens_are_refused(server, kwargs, status, words) -> None:  # noqa: ANN001
+    base, data = server
+    before = _counts(data)
+    r = httpx.post(f"{base}/v1/chat", timeout=30, **kwargs)
+    assert r.status_code == status and words in r.json()["error"]["message"].lower()
+    assert r.headers.get("WWW-Authenticate") == "Bearer"
+    assert _counts(data) == before
+
+
+@pytest.mark.parametrize(("body", "status", "words"), [
+    ({"message": "hi", "session_id": "s_does-not-exist"}, 404, "no session"),
+    ({"message": 42}, 422, "message"),
+    ({"message": ["freeze", "card"]}, 422, "message"),
+    ({"message": "hi", "session_id": "../../etc/passwd"}, 422, "session_id"),
+    ({"message": "hi", "customer_id": "C002"}, 422, "customer_id"),
+    ({"message": "x" * 2500}, 422, "limit is 2000"),
+    ({"message": "   \u200b  "}, 422, "empty"),
+    ({}, 422, "message"),
+])
+def test_malformed_requests_get_4xx_and_write_nothing(server, body, status, words) -> None:  # noqa: ANN001
+    base, data = server
+    auth = _login(base)
+    before = _counts(data)
+    r = httpx.post(f"{base}/v1/chat", json=body, headers=auth, timeout=30)
+    assert r.status_code == status, r.text
+    assert words in r.json()["error"]["message"]
+    assert _counts(data) == before
+
+
+def test_huge_body_is_refused_before_reading(server) -> None:  # noqa: ANN001
+    base, data = server
+    before = _counts(data)
+    r = httpx.post(f"{base}/v1/chat", content=b'{"message": "' + b"a" * 200_000 + b'"}',
+                   headers={**_login(base), "Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+    assert _counts(data) == before
+
+
+def test_other_customers_session_is_not_found(server) -> None:  # noqa: ANN001
+    base, _ = server
+    ben = httpx.post(f"{base}/v1/chat", json={"message": "what's my balance"}, headers=_login(base, "C002"),
+                     timeout=60).json()
+    r = httpx.post(f"{base}/v1/chat", json={"message": "and again?", "session_id": ben["session_id"]},
+                   headers=_login(base, "C001"), timeout=30)
+    assert r.status_code == 404
+
+
+def test_demo_login_refuses_unknown_customers(server) -> None:  # noqa: ANN001
+    base, _ = server
+    r = httpx.post(f"{base}/v1/demo/login", json={"customer_id": "C999"}, timeout=30)
+    assert r.status_code == 404 and "/v1/demo/customers" in r.json()["error"]["message"]
