@@ -7,23 +7,27 @@ from typing import Annotated
 
 import typer
 
+from rightfit.guard.normalize import DEFAULT_MAX_CHARS
+
+EVAL_MAX_CHARS = 100_000
 guard_app = typer.Typer(no_args_is_help=True, help="Input guard: train and evaluate the prompt-injection detector.")
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Detector artifact folder (default: rules only).",
                                                show_default=False)]
 
 
-def _detector(model: Path | None) -> object:
+def _detector(model: Path | None, *, max_chars: int = DEFAULT_MAX_CHARS) -> object:
     from rightfit.guard.injection import InjectionDetector
 
     if model is None:
         typer.echo("no --model given: rules only (train one with `rightfit guard train --out DIR`)", err=True)
-        return InjectionDetector()
+        return InjectionDetector(max_chars=max_chars)
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.models.embedding import MiniLMEmbedder
 
     limit_blas_threads()
     detector = InjectionDetector.load(model, embedder=MiniLMEmbedder())
+    detector.max_chars = max_chars
     detector.warm_up()
     return detector
 
@@ -87,7 +91,8 @@ def guard_eval(
     from rightfit.guard.training import detection_report, load_injection_csv
 
     rows = load_injection_csv(data, group="eval")
-    detector = _detector(model)
+    # Scored whatever their length: the request path refuses over-long messages before this detector.
+    detector = _detector(model, max_chars=EVAL_MAX_CHARS)
     verdicts = [detector.run(text=t) for t in rows.texts]  # type: ignore[attr-defined]
     flagged = np.array([v.flagged for v in verdicts])
     report = detection_report(rows.labels, flagged, latencies_ms=[v.latency_ms for v in verdicts])

@@ -1,0 +1,98 @@
+"""Prompt-injection detector: k-fold cross-validation on the shared injection set plus the project's banking data.
+
+Rows: the combined detector (rules + MiniLM + n-grams, stacked), classifier only (no rule features), rules only.
+Every message is scored by a model whose threshold was chosen inside its training folds (FPR target on benign
+banking messages). The bank intent messages (examples/bank/intents, never trained on) are a second benign check.
+Latency is per message, one at a time, normalization + rules + classifier, on the model fitted on all data.
+Run: .venv/bin/python benchmarks/guard_cv.py [--folds 5] [--max-fpr 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BANK, ROOT, hardware_line, pct  # noqa: E402
+from rightfit.core.runtime import limit_blas_threads  # noqa: E402
+from rightfit.guard.injection import InjectionDetector  # noqa: E402
+from rightfit.guard.training import (  # noqa: E402
+    BANK_BENIGN,
+    Features,
+    cross_validate,
+    default_training_set,
+    featurize,
+    fit_model,
+)
+from rightfit.models.embedding import MiniLMEmbedder  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data" / "injection" / "train.csv")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--max-fpr", type=float, default=0.02)
+    args = parser.parse_args()
+
+    limit_blas_threads()
+    data = default_training_set(args.shared, BANK / "guard")
+    with (BANK / "intents" / "intents.csv").open(encoding="utf-8") as fh:
+        intents = [r["text"] for r in csv.DictReader(fh)]
+    embedder = MiniLMEmbedder()
+    feats = featurize(data.texts, embedder)
+    intent_feats = featurize(intents, embedder)
+    groups = np.array(data.groups)
+    y = data.labels
+    bank, shared_benign = groups == BANK_BENIGN, (groups == "shared") & (y == 0)
+
+    no_rules = Features(feats.vectors, feats.hashed, np.zeros_like(feats.rules))
+    print(hardware_line())
+    print(f"load average at start {os.getloadavg()[0]:.1f} (2 cores; other work shares them)")
+    n_shared, n_shared_inj = int((groups == "shared").sum()), int(((groups == "shared") & (y == 1)).sum())
+    print(f"{len(data)} messages: {n_shared} shared ({n_shared_inj}"
+          f" injections), {int(bank.sum())} benign banking, {int((groups == 'bank_injection').sum())} bank injections;"
+          f" {args.folds}-fold CV, threshold at <= {args.max_fpr:.0%} FPR on benign banking (inner CV)")
+    header = (f"{'detector':<34}{'TPR':>7}{'TPR shared':>11}{'TPR bank':>9}{'FPR bank':>9}{'FPR shared':>11}"
+              f"{'FPR intents':>12}{'precision':>10}")
+    print(header)
+
+    def row(name: str, flagged: np.ndarray, intent_flags: np.ndarray) -> None:
+        tp, fp = int(np.sum(flagged & (y == 1))), int(np.sum(flagged & (y == 0)))
+        print(f"{name:<34}{flagged[y == 1].mean():>7.3f}{flagged[(groups == 'shared') & (y == 1)].mean():>11.3f}"
+              f"{flagged[groups == 'bank_injection'].mean():>9.3f}{flagged[bank].mean():>9.3f}"
+              f"{flagged[shared_benign].mean():>11.3f}{intent_flags.mean():>12.3f}{tp / max(1, tp + fp):>10.3f}",
+              flush=True)
+
+    everything = np.arange(len(data))
+    for name, f, intent_f in (("rules + MiniLM + n-grams (stacked)", feats, intent_feats),
+                              ("classifier only (MiniLM + n-grams)", no_rules,
+                               Features(intent_feats.vectors, intent_feats.hashed, np.zeros_like(intent_feats.rules)))):
+        cv = cross_validate(f, data, embedder_id=embedder.model_id, max_fpr=args.max_fpr, folds=args.folds)
+        model = fit_model(f, data, everything, embedder_id=embedder.model_id, max_fpr=args.max_fpr, folds=args.folds)
+        intent_flags = model.scores(intent_f.vectors, intent_f.hashed, intent_f.rules) >= model.threshold
+        row(name, cv.flagged, intent_flags)
+    rules_only = InjectionDetector(max_chars=100_000)
+    row("rules only", np.array([v.flagged for v in rules_only.run_batch(texts=data.texts)]),
+        np.array([v.flagged for v in rules_only.run_batch(texts=intents)]))
+
+    full = fit_model(feats, data, everything, embedder_id=embedder.model_id, max_fpr=args.max_fpr, folds=args.folds)
+    detector = InjectionDetector(embedder=embedder, model=full, max_chars=100_000)
+    detector.warm_up()
+    print("\nlatency per message (ms), one at a time:")
+    print(f"{'messages':<34}{'p50':>7}{'p95':>7}{'max':>8}")
+    for name, texts in (("benign banking", [t for t, g in zip(data.texts, groups, strict=True) if g == BANK_BENIGN]),
+                        ("bank intents", intents),
+                        ("shared set (max 4.5k chars)", [t for t, g in zip(data.texts, groups, strict=True)
+                                                                     if g == "shared"])):
+        lat = [detector.run(text=t).latency_ms for t in texts]
+        print(f"{name:<34}{pct(lat, 50):>7.1f}{pct(lat, 95):>7.1f}{max(lat):>8.1f}", flush=True)
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
