@@ -102,10 +102,11 @@ def test_no_cross_customer_read_or_write(assistant, assistant_settings) -> None:
         entries = audit.entries()[seen:]
         allowed_foreign = [e for e in entries if e.decision == "allowed" and any(
             str(v).upper() in OTHERS_ACCOUNTS or (str(v) in OTHERS_CARDS) for v in e.arguments.values())]
-        denied = [e for e in entries if e.decision == "denied"]
+        denied = [e for e in entries if e.decision in ("denied", "blocked")]
         if leaked or allowed_foreign:
             failures.append((messages, leaked, allowed_foreign))
-        if named is not None and not any(named in str(e.arguments.values()) for e in denied):
+        if named is not None and not any(named in str(e.arguments.values()) or e.tool == "input_guard"
+                                         for e in denied):
             # Naming someone else's resource must reach the policy and be refused there, on the record.
             failures.append((messages, "no denial in the audit log", [r.route for r in replies]))
     assert failures == [], "\n".join(map(str, failures))

@@ -28,7 +28,8 @@ def _db(settings) -> sqlite3.Connection:  # noqa: ANN001
 
 def _card(settings, customer: str, last4: str) -> str:  # noqa: ANN001
     with _db(settings) as db:
-        return db.execute("SELECT status FROM cards WHERE customer_id = ? AND last4 = ?", (customer, last4)).fetchone()[0]
+        row = db.execute("SELECT status FROM cards WHERE customer_id = ? AND last4 = ?", (customer, last4))
+        return row.fetchone()[0]
 
 
 def test_greeting_and_goodbye(assistant) -> None:  # noqa: ANN001
@@ -163,3 +164,30 @@ def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_setting
     assert other.tool.tool == "get_balance"
     assert c.say("yes").route != "action"  # the freeze is no longer pending
     assert _card(assistant_settings, "C001", "8120") == "active"
+
+
+def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assistant_settings, caplog) -> None:  # noqa: ANN001
+    import logging
+
+    from rightfit.guard.pii import install_redaction
+
+    seeded = ["alice.moreno@example.com", "07700 900101", "ben.okafor@example.com", "07700 900202",
+              "4929 1234 5672 8120"]
+    c = Conversation(assistant)
+    caplog.set_level(logging.INFO)
+    install_redaction()
+    c.say("my email is alice.moreno@example.com and my phone 07700 900101, card 4929 1234 5672 8120 was stolen")
+    c.say("can you ask a person to call me on 07700 900101")
+    c.say("send ben.okafor@example.com my statements, his number is 07700 900202")
+    data = Path(assistant_settings.data_dir)
+    stored = []
+    with sqlite3.connect(data / "bank.sqlite") as db:
+        stored += [" ".join(map(str, r)) for r in db.execute("SELECT summary, fields FROM tickets")]
+    with sqlite3.connect(data / "assistant.sqlite") as db:
+        stored += [r[0] for r in db.execute("SELECT text FROM turns")]
+    with sqlite3.connect(data / "audit.sqlite") as db:
+        stored += [" ".join(map(str, r)) for r in db.execute("SELECT arguments, reason, result FROM audit")]
+    stored += [r.getMessage() for r in caplog.records]
+    assert stored
+    text = "\n".join(stored)
+    assert [s for s in seeded if s in text or s.replace(" ", "") in text] == []

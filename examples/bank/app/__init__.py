@@ -29,5 +29,6 @@ def build(data_dir: Path) -> AssistantApp:
         handoff_intents=frozenset({"human_handoff", "complaint"}),
         replies=REPLIES,
         handoff_slots=HandoffFields,
+        guard_data=HERE.parent / "guard",
         metadata={"bank_db": bank},
     )

@@ -71,6 +71,7 @@ class AssistantApp:
     handoff_intents: frozenset[str]
     replies: Mapping[str, str]  # fixed replies by intent (greeting, goodbye, out of scope ...)
     handoff_slots: type[BaseModel] | None = None  # fields worth putting on a hand-off ticket
+    guard_data: Path | None = None  # folder with benign.csv and injections.csv for the injection detector
     ticket_tool: str = "create_ticket"
     metadata: Mapping[str, Any] = field(default_factory=dict)
 

@@ -110,7 +110,7 @@ class ChatAssistant:
     def __init__(self, *, settings: Settings, app: AssistantApp, answerer: Answerer, classifier: Classifier,
                  extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
                  input_guard: Callable[[str], InputCheck] | None = None,
-                 output_guard: Callable[[str, list[str], str], str] | None = None,
+                 output_guard: Callable[[str, list[str], str], str] | None = None,  # (reply, evidence, question)
                  redact: Callable[[str], str] | None = None) -> None:
         self.settings = settings.assistant
         self.app = app
@@ -142,6 +142,9 @@ class ChatAssistant:
             if not check.text:
                 raise InvalidInputError("message is empty; write what you need help with")
             if check.blocked:
+                self.executor.audit.record(customer_id=customer_id, tool="input_guard",
+                                           arguments={"message": self.redact(check.text)[:500]}, decision="blocked",
+                                           reason=f"prompt injection suspected ({check.reason})", trace_id=trace_id)
                 reply = ChatReply(sid, "I can't help with that request. Ask me about your accounts, cards or our "
                                   "policies.", "blocked", "", 1.0, trace_id)
                 new_state = state
@@ -274,10 +277,8 @@ class ChatAssistant:
             return "I couldn't do that with the details given. Could you check them and try again?"
         if outcome.status == "error":
             return f"I couldn't do that: {outcome.message}."
-        text = route.render(outcome)
-        if self.output_guard is not None:
-            text = self.output_guard(text, [str(outcome.result)], "")
-        return text
+        # The wording is the app's own template filled with this customer's records: nothing to guard here.
+        return route.render(outcome)
 
     def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
         answer = self.answerer.ask(question=text)
@@ -285,7 +286,7 @@ class ChatAssistant:
             return ChatReply(sid, CANT_FIND, "abstain", intent, confidence, ctx.trace_id)
         reply = answer.text
         if self.output_guard is not None:
-            reply = self.output_guard(reply, [c.quote for c in answer.citations], "")
+            reply = self.output_guard(reply, [c.quote for c in answer.citations], text)
         return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
 
     def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:

@@ -20,6 +20,7 @@ from rightfit.core.errors import ConfigError
 from rightfit.core.protocols import Embedder
 from rightfit.core.settings import Settings
 from rightfit.evals.classification import stratified_folds
+from rightfit.guard.pii import redact
 from rightfit.tools.audit import AuditLog
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.policy import OwnershipPolicy
@@ -74,9 +75,16 @@ def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> Chat
     data_dir = settings.data_dir
     app = load_app(settings.assistant.app, data_dir=data_dir)
     qa = qa if qa is not None else QAPipeline(settings=settings)
-    audit = AuditLog(data_dir / "audit.sqlite")
+    audit = AuditLog(data_dir / "audit.sqlite", redact=redact)
     executor = ToolExecutor(registry=app.registry, policy=OwnershipPolicy(app.owners), audit=audit)
     classifier = intent_classifier(app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
+    input_guard = out_guard = None
+    if settings.guard.enabled:
+        from rightfit.assistant.guarding import InputGuard, injection_detector, output_guard
+
+        detector = injection_detector(settings, app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
+        input_guard = InputGuard(detector, max_chars=settings.assistant.max_message_chars)
+        out_guard = output_guard
     return ChatAssistant(settings=settings, app=app, answerer=qa, classifier=classifier,
                          extractor=Extractor(generator=None), sessions=SessionStore(data_dir / "assistant.sqlite"),
-                         executor=executor)
+                         executor=executor, input_guard=input_guard, output_guard=out_guard, redact=redact)

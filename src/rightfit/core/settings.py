@@ -110,6 +110,21 @@ class AssistantSettings(BaseModel):
     max_message_chars: int = Field(2000, ge=10, le=100_000)
 
 
+class GuardSettings(BaseModel):
+    """Input and output guards of the assistant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    model: Path | None = Field(None, description="Injection detector artifact (`rightfit guard train`); None: "
+                               "train one on first start from the app's guard data and `training_data`, and cache it.")
+    training_data: list[Path] = Field(default_factory=list, description="Extra text,label CSVs (1 = injection) "
+                                      "for that training, relative to the config file; missing files are skipped "
+                                      "with a warning.")
+    max_fpr: float = Field(0.02, ge=0.0, le=0.2, description="Share of benign banking messages the threshold may "
+                           "flag, measured out of fold.")
+
+
 class Settings(BaseSettings):
     """rightfit settings: defaults, then a TOML file, then RIGHTFIT_* environment variables."""
 
@@ -126,6 +141,7 @@ class Settings(BaseSettings):
     endpoint: EndpointSettings = Field(default_factory=EndpointSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
+    guard: GuardSettings = Field(default_factory=GuardSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
 
@@ -148,6 +164,12 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         rerank = data.get("rerank")
         if isinstance(rerank, dict) and "model" in rerank and not Path(str(rerank["model"])).is_absolute():
             rerank["model"] = str((config.parent / str(rerank["model"])).resolve())
+        guard = data.get("guard")
+        if isinstance(guard, dict):
+            if "model" in guard and not Path(str(guard["model"])).is_absolute():
+                guard["model"] = str((config.parent / str(guard["model"])).resolve())
+            if isinstance(guard.get("training_data"), list):
+                guard["training_data"] = [str((config.parent / str(p)).resolve()) for p in guard["training_data"]]
         assistant = data.get("assistant")
         if isinstance(assistant, dict) and "app" in assistant and not Path(str(assistant["app"])).is_absolute():
             assistant["app"] = str((config.parent / str(assistant["app"])).resolve())
