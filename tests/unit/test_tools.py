@@ -35,7 +35,8 @@ def executor(bank: BankDB, tmp_path: Path) -> ToolExecutor:
 
 def _status(bank: BankDB, last4: str, customer: str) -> str:
     with bank.read() as db:
-        return db.execute("SELECT status FROM cards WHERE last4 = ? AND customer_id = ?", (last4, customer)).fetchone()[0]
+        row = db.execute("SELECT status FROM cards WHERE last4 = ? AND customer_id = ?", (last4, customer))
+        return row.fetchone()[0]
 
 
 def test_schema_comes_from_signature_and_docstring() -> None:
