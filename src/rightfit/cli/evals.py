@@ -21,6 +21,10 @@ eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer 
 def eval_retrieval(
     beir: Annotated[Path, typer.Option("--beir", help="BEIR directory: corpus.jsonl, queries.jsonl, qrels.")],
     split: Annotated[str, typer.Option(help="qrels split to read (qrels/SPLIT.tsv).")] = "test",
+    rerank: Annotated[bool, typer.Option("--rerank", help="Also score the configured fusion reranked by the "
+                                         "cross-encoder ([rerank] model, or --rerank-model).")] = False,
+    rerank_model: Annotated[Path | None, typer.Option("--rerank-model", help="Reranker directory for --rerank.",
+                                                      show_default=False)] = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
@@ -32,6 +36,11 @@ def eval_retrieval(
         key = hashlib.sha256(str(beir.resolve()).encode()).hexdigest()[:16]
         data_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rightfit" / "beir" / key
     settings = settings_from(config, data_dir)
+    # Reranked only when asked, so the same command gives comparable tables whatever the config says.
+    rerank_update: dict[str, Any] = {"enabled": rerank, "if_missing": "error"}
+    if rerank_model is not None:
+        rerank_update["model"] = rerank_model
+    settings = settings.model_copy(update={"rerank": settings.rerank.model_copy(update=rerank_update)})
     bars = Progress()
     try:
         report = evaluate_beir(beir, lambda _d: pipeline(settings),

@@ -26,7 +26,8 @@ DocsOpt = Annotated[Path | None, typer.Option("--docs", help="Index this folder 
 def _chunks(settings: Any, docs: Path | None) -> tuple[Any, list[Any]]:
     if docs is not None:
         build_index(settings, docs)
-    pipe = pipeline(settings)
+    # Mining and the held-out baseline need plain hybrid retrieval, whatever reranker the config serves with.
+    pipe = pipeline(settings.model_copy(update={"rerank": settings.rerank.model_copy(update={"enabled": False})}))
     store = pipe.store
     return pipe, store.chunks(list(range(len(store))))
 
@@ -54,6 +55,7 @@ def tune_reranker_cmd(
     layers: Annotated[int, typer.Option("--layers", min=1, max=6, help="MiniLM layers to keep (fewer: faster, "
                                         "usually less accurate).")] = 6,
     epochs: Annotated[int, typer.Option("--epochs", min=1, max=20)] = 2,
+    lr: Annotated[float, typer.Option("--lr", min=1e-6, max=1e-2, help="Peak learning rate.")] = 5e-5,
     roundtrip_k: Annotated[int, typer.Option("--roundtrip-k", min=1, max=100, help="Keep a question only if "
                                              "hybrid retrieval ranks its source chunk this high.")] = 10,
     docs: DocsOpt = None,
@@ -71,7 +73,7 @@ def tune_reranker_cmd(
     pipe, chunks = _chunks(settings, docs)
     fusion = settings.retrieval.fusion
     opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
-                       layers=layers, epochs=epochs, roundtrip_k=roundtrip_k)
+                       layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k)
     bars = Progress()
 
     def retrieve(question: str) -> Any:

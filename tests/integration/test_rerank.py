@@ -1,0 +1,175 @@
+"""The reranker with a tiny real model: a 1-layer cross-encoder cut from the packaged MiniLM and trained for a
+few steps in this session; the ONNX round trip; loading a Hugging Face checkpoint; the tune command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rightfit.core.errors import ModelIntegrityError
+from rightfit.models.catalog import MINILM_TOKENIZER, verified_path
+from rightfit.retrieval.rerank import MANIFEST, CrossEncoderReranker
+from rightfit.types import Chunk, Hit
+
+torch = pytest.importorskip("torch", reason="the reranker's training path needs the `tune` extra")
+
+pytestmark = pytest.mark.integration
+
+EXE = str(Path(sys.executable).parent / "rightfit")
+FACTS = [
+    ("how much cash can I take out of an ATM each day", "You can withdraw up to £500 per day from ATMs."),
+    ("what is the limit for contactless payments", "The contactless limit is £100 per payment."),
+    ("what does the premier account cost per month", "The Premier account costs £15 per month."),
+    ("how long do you take to answer a complaint", "We reply to complaints within 8 weeks."),
+    ("when are your branches open", "Branches open 9am to 5pm on weekdays."),
+    ("how long does a cheque take to clear", "Cheques clear within 2 working days."),
+]
+
+
+def pairs_tensor(pairs: list[tuple[str, str]]) -> dict[str, object]:
+    from tokenizers import Tokenizer
+
+    from rightfit.retrieval.rerank.training.train import encode
+
+    return encode(Tokenizer.from_file(str(verified_path(MINILM_TOKENIZER))), pairs, 128)
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A 1-layer cross-encoder trained on six facts, as a torch model, an HF directory and two ONNX exports."""
+    from tokenizers import Tokenizer
+
+    from rightfit.retrieval.rerank.training.bert import load_cross_encoder, save_cross_encoder
+    from rightfit.retrieval.rerank.training.export import export_onnx
+    from rightfit.retrieval.rerank.training.mining import TrainingGroup
+    from rightfit.retrieval.rerank.training.train import TrainConfig, train
+    from rightfit.retrieval.rerank.training.tune import BASE_CONFIG
+
+    base = tmp_path_factory.mktemp("tiny-reranker")
+    tok = verified_path(MINILM_TOKENIZER)
+    model = load_cross_encoder(verified_path(BASE_CONFIG).parent, layers=1)
+    groups = [TrainingGroup(question=q, chunk_id=str(i), doc_id=str(i), rank=1,
+                            passages=(p, *[o for j, (_, o) in enumerate(FACTS) if j != i]))
+              for i, (q, p) in enumerate(FACTS)]
+    train(model, Tokenizer.from_file(str(tok)), groups,
+          TrainConfig(epochs=30, groups_per_batch=3, lr=1e-3, warmup=0.1, max_length=128))
+    save_cross_encoder(model, base / "hf", [tok])
+    return {"model": model, "hf": base / "hf",
+            "int8": export_onnx(model, base / "int8", tokenizer=tok, max_length=128).directory,
+            "fp32": export_onnx(model, base / "fp32", tokenizer=tok, max_length=128, quantize=False).directory}
+
+
+def torch_scores(model: object, query: str, passages: list[str]) -> np.ndarray:
+    with torch.no_grad():
+        return model(**pairs_tensor([(query, p) for p in passages]))[:, 0].numpy()  # type: ignore[operator]
+
+
+def as_hits(passages: list[str]) -> list[Hit]:
+    return [Hit(row=i, chunk_id=f"c{i}", score=1.0 - i / 10, retriever="rrf",
+                chunk=Chunk(chunk_id=f"c{i}", doc_id=f"d{i}", title="", section=(), text=p, start=0, end=len(p)))
+            for i, p in enumerate(passages)]
+
+
+def test_trained_tiny_reranker_puts_the_answer_first(tiny: dict[str, object]) -> None:
+    stage = CrossEncoderReranker(model=tiny["int8"])  # type: ignore[arg-type]
+    passages = [p for _, p in FACTS]
+    firsts = [stage.run(query=q, hits=as_hits(passages[::-1])).hits[0].chunk.text for q, _ in FACTS]  # type: ignore[union-attr]
+    # Chance is one in six; a few steps on a one-layer model get most of them.
+    assert sum(f == p for f, (_, p) in zip(firsts, FACTS, strict=True)) >= 4
+
+
+def test_onnx_export_scores_like_the_torch_model(tiny: dict[str, object]) -> None:
+    passages = [p for _, p in FACTS] + ["An unrelated sentence about the weather in spring."]
+    for q, _ in FACTS[:3]:
+        ref = torch_scores(tiny["model"], q, passages)
+        fp32 = CrossEncoderReranker(model=tiny["fp32"], max_length=128).score(q, passages)  # type: ignore[arg-type]
+        int8 = CrossEncoderReranker(model=tiny["int8"], max_length=128).score(q, passages)  # type: ignore[arg-type]
+        np.testing.assert_allclose(fp32, ref, atol=1e-4)
+        spread = float(ref.max() - ref.min())
+        assert np.abs(int8 - ref).max() < 0.1 * spread  # int8 moves scores a little, not the ranking's top
+        assert int(np.argmax(int8)) == int(np.argmax(ref))
+
+
+def test_a_hugging_face_checkpoint_loads_after_pinning(tiny: dict[str, object], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    hf = shutil.copytree(tiny["hf"], tmp_path / "my-cross-encoder")  # type: ignore[arg-type]
+    r = subprocess.run([EXE, "tune", "pin", str(hf)], capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    passages = [p for _, p in FACTS]
+    stage = CrossEncoderReranker(model=hf, max_length=128)
+    got = stage.score(FACTS[0][0], passages)
+    np.testing.assert_allclose(got, torch_scores(tiny["model"], FACTS[0][0], passages), atol=0.1)
+    assert (tmp_path / "cache" / "rightfit" / "rerankers").is_dir()  # converted once, cached by weight hash
+
+
+def test_a_changed_model_file_is_refused(tiny: dict[str, object], tmp_path: Path) -> None:
+    d = shutil.copytree(tiny["int8"], tmp_path / "rr")  # type: ignore[arg-type]
+    with (d / "model.onnx").open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ModelIntegrityError, match="hash mismatch.*model.onnx"):
+        CrossEncoderReranker(model=d).warm_up()
+    (d / "model.onnx").unlink()
+    with pytest.raises(Exception, match="neither model.onnx nor config.json"):
+        CrossEncoderReranker(model=d).warm_up()
+
+
+def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path: Path) -> None:
+    """The whole command on a tiny corpus, with questions from a file instead of a generative model."""
+    from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, write_queries
+    from rightfit.retrieval.stores.embedded import EmbeddedStore
+
+    data = tmp_path / "data"
+    r = subprocess.run([EXE, "index", str(mini_corpus), "--data-dir", str(data)], capture_output=True, text=True,
+                       timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    store = EmbeddedStore.open(data)
+    chunks = store.chunks(list(range(len(store))))
+    store.close()
+    questions = {"cards": "daily cash machine withdrawal limit", "fees": "premier monthly charge",
+                 "complaints": "complaint reply time", "faq-1": "branch opening times"}
+    queries = [SyntheticQuery(q, c.chunk_id, c.doc_id, chunk_hash(c)) for c in chunks
+               for d, q in questions.items() if c.doc_id == d]
+    write_queries(tmp_path / "q.jsonl", queries, header={"generator": "hand-written for this test"})
+    out = tmp_path / "reranker"
+    args = [EXE, "tune", "reranker", "--data-dir", str(data), "--queries", str(tmp_path / "q.jsonl"),
+            "--out", str(out), "--layers", "1", "--epochs", "1", "--json"]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["groups"] >= 1
+    manifest = json.loads((out / MANIFEST).read_text())
+    prov = manifest["provenance"]
+    assert prov["base_model"]["sha256"] and prov["data"]["groups_sha256"] and prov["hyperparameters"]["epochs"] == 1
+    # A second run resumes: every phase is already done for the same inputs.
+    r2 = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
+    assert r2.returncode == 0 and json.loads(r2.stdout)["train_seconds"] == report["train_seconds"]
+
+    beir = tmp_path / "beir"
+    beir.mkdir()
+    (beir / "corpus.jsonl").write_text("".join(json.dumps({"_id": d, "title": d, "text": t}) + "\n" for d, t in [
+        ("atm", "You can withdraw up to £500 per day from ATMs."), ("fees", "Premier costs £15 per month.")]))
+    (beir / "queries.jsonl").write_text(json.dumps({"_id": "q1", "text": "cash machine limit"}) + "\n")
+    (beir / "qrels").mkdir()
+    (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\tatm\t1\n")
+    r = subprocess.run([EXE, "eval", "retrieval", "--beir", str(beir), "--data-dir", str(tmp_path / "beir-data"),
+                        "--rerank", "--rerank-model", str(out)], capture_output=True, text=True, timeout=300,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+    assert "rrf+rerank" in r.stdout
+
+
+def test_cli_tune_without_an_index_or_with_a_broken_reranker_fails_clearly(tmp_path: Path) -> None:
+    r = subprocess.run([EXE, "tune", "reranker", "--data-dir", str(tmp_path / "empty"), "--out",
+                        str(tmp_path / "o"), "--queries", str(tmp_path / "q.jsonl")],
+                       capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode != 0 and "Traceback" not in r.stderr and "no index" in r.stderr
+    r = subprocess.run([EXE, "tune", "pin", str(tmp_path / "nothing")], capture_output=True, text=True, timeout=60,
+                       check=False)
+    assert r.returncode == 2 and "not a directory" in r.stderr

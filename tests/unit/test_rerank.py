@@ -1,0 +1,191 @@
+"""The reranker stage's ordering, its model-directory checks and settings, and the training data phases,
+without torch or a real model (the integration tests use a tiny real one)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rightfit.core.errors import ConfigError, InvalidInputError, ModelError, ModelIntegrityError
+from rightfit.core.settings import RerankSettings, load_settings
+from rightfit.retrieval.rerank import MANIFEST, CrossEncoderReranker, open_model_dir, passage_text, write_manifest
+from rightfit.retrieval.rerank.factory import reranker_from_settings
+from rightfit.retrieval.rerank.training.mining import mine_groups
+from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, generate_questions, read_queries
+from rightfit.retrieval.rerank.training.tune import is_heldout
+from rightfit.types import Chunk, Generation, Hit, RetrievalResult
+
+
+def chunk(i: int, text: str, doc: str | None = None) -> Chunk:
+    return Chunk(chunk_id=f"c{i}", doc_id=doc or f"d{i}", title=f"T{i}", section=("S",), text=text, start=0,
+                 end=len(text))
+
+
+class WordOverlapReranker(CrossEncoderReranker):
+    """The real stage's run() with a transparent scorer: shared words with the query."""
+
+    def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
+        q = set(query.lower().split())
+        return np.array([len(q & set(p.lower().split())) for p in passages], dtype=np.float32)
+
+
+def hits_for(texts: list[str]) -> list[Hit]:
+    return [Hit(row=i, chunk_id=f"c{i}", score=1.0 - i / 100, retriever="rrf", chunk=chunk(i, t))
+            for i, t in enumerate(texts)]
+
+
+def test_rerank_reorders_the_top_n_and_keeps_fused_scores(tmp_path: Path) -> None:
+    stage = WordOverlapReranker(model=tmp_path, top_n=3)
+    hits = hits_for(["opening hours", "cancel a standing order today", "standing order", "cancel standing order"])
+    out = stage.run(query="cancel standing order", hits=hits)
+    assert [h.chunk_id for h in out.hits] == ["c1", "c2", "c0", "c3"]  # c3 is past top_n: stays below
+    assert [h.fused_score for h in out.hits] == [0.99, 0.98, 1.0, 0.97]
+    assert out.hits[0].score == 3.0
+    assert [h.chunk_id for h in stage.run(query="cancel standing order", hits=hits, top_k=2).hits] == ["c1", "c2"]
+
+
+def test_rerank_ties_keep_the_fused_order(tmp_path: Path) -> None:
+    stage = WordOverlapReranker(model=tmp_path)
+    out = stage.run(query="fees", hits=hits_for(["fees here", "and fees there", "no match"]))
+    assert [h.chunk_id for h in out.hits] == ["c0", "c1", "c2"]
+
+
+def test_rerank_refuses_unhydrated_hits(tmp_path: Path) -> None:
+    stage = WordOverlapReranker(model=tmp_path)
+    with pytest.raises(InvalidInputError, match="hydrate"):
+        stage.run(query="q", hits=[Hit(row=0, chunk_id="c0", score=1.0, retriever="rrf")])
+    assert stage.run(query="q", hits=[]).hits == ()
+
+
+def test_passage_text_carries_title_and_section() -> None:
+    assert passage_text(chunk(1, "Body.")) == "T1 > S\nBody."
+
+
+def _onnx_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "reranker"
+    d.mkdir()
+    (d / "model.onnx").write_bytes(b"not really onnx")
+    (d / "tokenizer.json").write_text("{}")
+    return d
+
+
+def test_model_dir_errors_name_the_problem_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="does not exist.*rightfit tune reranker"):
+        open_model_dir(tmp_path / "nowhere")
+    d = _onnx_dir(tmp_path)
+    with pytest.raises(ModelError, match=f"no {MANIFEST}.*rightfit tune pin"):
+        open_model_dir(d)
+    write_manifest(d)
+    assert open_model_dir(d).kind == "onnx"
+    (d / "model.onnx").write_bytes(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="hash mismatch.*re-pin"):
+        open_model_dir(d)
+    (d / "model.onnx").unlink()
+    with pytest.raises(ModelError, match="neither model.onnx nor config.json"):
+        open_model_dir(d)
+
+
+def test_a_pinned_file_that_disappears_is_reported(tmp_path: Path) -> None:
+    d = _onnx_dir(tmp_path)
+    (d / "extra.bin").write_bytes(b"x")
+    write_manifest(d)
+    body = json.loads((d / MANIFEST).read_text())
+    body["files"]["extra.bin"] = "0" * 64
+    (d / MANIFEST).write_text(json.dumps(body))
+    (d / "extra.bin").unlink()
+    with pytest.raises(ModelError, match="extra.bin is missing"):
+        open_model_dir(d)
+
+
+def test_stage_warm_up_fails_clearly_without_a_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="does not exist"):
+        CrossEncoderReranker(model=tmp_path / "missing").warm_up()
+    with pytest.raises(ValueError, match="top_n"):
+        CrossEncoderReranker(model=tmp_path, top_n=0)
+
+
+def test_rerank_settings_from_a_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "rightfit.toml"
+    cfg.write_text('[rerank]\nenabled = true\nmodel = "models/rr"\nif_missing = "skip"\n')
+    s = load_settings(cfg)
+    assert s.rerank.model == (tmp_path / "models" / "rr").resolve()
+    assert s.rerank.top_n == 30
+    assert reranker_from_settings(s.rerank) is None  # missing and "skip": served without reranking
+    strict = reranker_from_settings(s.rerank.model_copy(update={"if_missing": "error"}))
+    assert isinstance(strict, CrossEncoderReranker)
+    with pytest.raises(ModelError, match="does not exist"):
+        strict.warm_up()
+    with pytest.raises(ConfigError, match="needs \\[rerank\\] model"):
+        reranker_from_settings(RerankSettings(enabled=True))
+    cfg.write_text("[rerank]\ntop_m = 3\n")
+    with pytest.raises(ConfigError, match="rerank.top_m"):
+        load_settings(cfg)
+
+
+class ScriptedGenerator:
+    model_id = "scripted"
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def warm_up(self) -> None:
+        pass
+
+    def generate(self, *, messages: Sequence[dict[str, str]], schema: dict[str, object] | None = None,
+                 max_tokens: int | None = None, on_token: object = None) -> Generation:
+        self.calls += 1
+        text = json.dumps({"questions": [f"how does question {self.calls} work here", "no", "what about fees now"]})
+        return Generation(text=text, model="scripted", tokens_in=1, tokens_out=1, seconds=0.0)
+
+
+def test_question_generation_cleans_and_resumes(tmp_path: Path) -> None:
+    chunks = [chunk(i, f"Passage {i} about fees and limits.") for i in range(3)]
+    out = tmp_path / "q.jsonl"
+    partial = tmp_path / "q.jsonl.partial"
+    # An interrupted run left the first chunk done and half a line.
+    first = SyntheticQuery("an earlier question about c0", "c0", "d0", chunk_hash(chunks[0]))
+    partial.write_text(json.dumps({"chunk_id": "c0", "queries": [asdict(first)]}) + "\n{\"chunk_")
+    gen = ScriptedGenerator()
+    queries = generate_questions(chunks, gen, out, per_chunk=3)
+    assert gen.calls == 2  # only the chunks not done before
+    assert queries[0] == first
+    assert all(q.question != "no" for q in queries)  # too short to be a question
+    assert read_queries(out)[0] == queries and not partial.exists()
+    with pytest.raises(InvalidInputError, match="does not exist"):
+        read_queries(tmp_path / "none.jsonl")
+
+
+def test_mining_filters_round_trips_and_stale_chunks() -> None:
+    chunks = {c.chunk_id: c for c in [chunk(0, "zero", "a"), chunk(1, "one", "a"), chunk(2, "two", "b"),
+                                      chunk(3, "three", "c"), chunk(4, "four", "d")]}
+    rows = list(chunks.values())
+
+    def retrieve(question: str) -> RetrievalResult:
+        order = [1, 0, 2, 3, 4] if "found" in question else [2, 3, 4, 1]
+        return RetrievalResult(hits=tuple(Hit(row=r, chunk_id=f"c{r}", score=1.0, retriever="rrf") for r in order),
+                               stage="rrf")
+
+    queries = [SyntheticQuery("found it", "c0", "a", chunk_hash(chunks["c0"])),
+               SyntheticQuery("lost it", "c0", "a", chunk_hash(chunks["c0"])),
+               SyntheticQuery("found stale", "c0", "a", "0" * 64)]
+    groups, report = mine_groups(queries, chunks, retrieve, lambda r: rows[r], lambda c: c.text,
+                                 negatives=3, roundtrip_k=2)
+    assert (report.groups, report.dropped_roundtrip, report.stale) == (1, 1, 1)
+    g = groups[0]
+    assert g.passages[0] == "zero" and g.rank == 2
+    assert "one" not in g.passages  # same document as the source: possibly relevant, never a negative
+    assert len(g.passages) == 4
+
+
+def test_holdout_split_is_stable_and_roughly_the_share() -> None:
+    docs = [f"doc-{i}" for i in range(1000)]
+    held = [d for d in docs if is_heldout(d, 0.2)]
+    assert 150 < len(held) < 250
+    assert held == [d for d in docs if is_heldout(d, 0.2)]
+    assert not any(is_heldout(d, 0.0) for d in docs)
