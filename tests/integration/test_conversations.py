@@ -191,3 +191,13 @@ def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assis
     assert stored
     text = "\n".join(stored)
     assert [s for s in seeded if s in text or s.replace(" ", "") in text] == []
+
+
+def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("I think I've lost my card somewhere in town")
+    assert ask.intent == "report_lost_card" and ask.route == "ask"
+    confirm = c.say("4417")
+    assert confirm.route == "confirm" and "4417" in confirm.reply
+    c.say("yes")
+    assert _card(assistant_settings, "C001", "4417") == "lost"

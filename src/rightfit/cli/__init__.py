@@ -29,6 +29,9 @@ def main() -> None:
     # Some dependencies set their own loggers to DEBUG on import; filter at the handler instead.
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.WARNING)
+    from rightfit.guard.pii import install_redaction
+
+    install_redaction()  # card numbers, IBANs, e-mail addresses ... never reach a log line
     try:
         app()
     except InvalidInputError as exc:
