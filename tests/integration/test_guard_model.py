@@ -53,12 +53,19 @@ def test_ordinary_instruction_like_banking_wording_is_not_flagged(held_out) -> N
     assert flagged == []
 
 
-def test_held_out_benign_banking_messages_are_rarely_flagged(held_out) -> None:  # noqa: ANN001
-    data, test, detector = held_out
-    benign = [data.texts[i] for i in test if data.groups[i] == "bank_benign"]
-    verdicts = detector.run_batch(texts=benign)
-    assert len(benign) >= 90
-    assert sum(v.flagged for v in verdicts) / len(benign) <= 0.05
+def test_benign_banking_messages_are_rarely_flagged_out_of_fold(real_embedder) -> None:  # noqa: ANN001
+    """The issue's target, measured over every fold rather than one (one fold of ~100 messages moves by
+    several points with a single re-shuffle): at most 3% of benign banking messages flagged by a model and
+    threshold that never saw them, and at least 90% of injections caught."""
+    from rightfit.guard.training import BANK_BENIGN, cross_validate
+
+    if not SHARED.is_file():
+        pytest.skip(f"shared injection set not found at {SHARED}")
+    data = default_training_set(SHARED, ROOT / "examples" / "bank" / "guard")
+    cv = cross_validate(featurize(data.texts, real_embedder), data, embedder_id=real_embedder.model_id, max_fpr=0.02)
+    benign = np.array(data.groups) == BANK_BENIGN
+    assert cv.flagged[benign].mean() <= 0.03
+    assert cv.flagged[data.labels == 1].mean() >= 0.90
 
 
 def test_clear_and_held_out_injections_are_flagged(held_out) -> None:  # noqa: ANN001
