@@ -59,12 +59,14 @@ def canonical(field: str, value: Any) -> str:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    if field == "address":
-        return re.sub(r"[^\w ]", "", loose(str(value))).strip()
+    if field == "address":  # compared without the postcode (its own field), punctuation or case
+        text = re.sub(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", "", loose(str(value)))
+        return re.sub(r"\s+", " ", re.sub(r"[^\w ]", "", text)).strip()
     return str(value)
 
 
-def score(cases: list[dict[str, Any]], extractor: Extractor) -> tuple[dict[str, list[int]], list[float], int, int]:
+def score(cases: list[dict[str, Any]], extractor: Extractor,
+          errors: bool = False) -> tuple[dict[str, list[int]], list[float], int, int]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     latencies: list[float] = []
     exact = model_calls = 0
@@ -84,12 +86,14 @@ def score(cases: list[dict[str, Any]], extractor: Extractor) -> tuple[dict[str, 
             counts[name][1] += len(got - want)
             counts[name][2] += len(want - got)
             all_right &= got == want
+            if errors and got != want:
+                print(f"  {case['id']} {name}: got {sorted(got)} want {sorted(want)} ({out.sources.get(name, '-')})")
         exact += all_right
     return counts, latencies, exact, model_calls
 
 
-def report(title: str, cases: list[dict[str, Any]], extractor: Extractor) -> None:
-    counts, lat, exact, calls = score(cases, extractor)
+def report(title: str, cases: list[dict[str, Any]], extractor: Extractor, errors: bool = False) -> None:
+    counts, lat, exact, calls = score(cases, extractor, errors)
     print(f"\n{title}: {len(cases)} messages, {exact} fully right ({exact / len(cases):.1%}), {calls} model calls")
     print(f"{'field':<12} {'expected':>8} {'found':>6} {'precision':>10} {'recall':>8}")
     for name in ("money", "date", "merchant", "card_last4", "account_id", "phone", "email", "postcode", "address"):
@@ -107,8 +111,11 @@ def main() -> None:
     parser.add_argument("--cases", type=Path, default=BANK / "extract" / "cases.jsonl")
     parser.add_argument("--model", default=None, help="an installed GGUF model for the fallback, e.g. qwen2.5-0.5b")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--split", default=None, help="only this split (dev or holdout)")
+    parser.add_argument("--errors", action="store_true", help="print every field that is not exactly right")
     args = parser.parse_args()
     cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [c for c in cases if args.split is None or c.get("split", "dev") == args.split]
     cases = cases[: args.limit] if args.limit else cases
     print(hardware_line())
     parsers = Extractor()
@@ -116,7 +123,7 @@ def main() -> None:
         parsers.run(text=case["text"], schema=schema_for(case["intent"]), now=datetime.fromisoformat(case["now"]))
     splits = sorted({c.get("split", "dev") for c in cases})
     for split in splits:
-        report(f"parsers only, {split}", [c for c in cases if c.get("split", "dev") == split], parsers)
+        report(f"parsers only, {split}", [c for c in cases if c.get("split", "dev") == split], parsers, args.errors)
     if args.model:
         from rightfit.models.llama import LlamaCppGenerator
 
@@ -124,7 +131,7 @@ def main() -> None:
         generator.warm_up()
         for split in splits:
             report(f"parsers + {args.model} fallback, {split}", [c for c in cases if c.get("split", "dev") == split],
-                   Extractor(generator))
+                   Extractor(generator), args.errors)
 
 
 if __name__ == "__main__":

@@ -263,3 +263,10 @@ def test_slot_prefer_resolves_a_year_less_date_in_the_past() -> None:
 
     out = Extractor().run(text="I didn't make the £120 payment on 14 March", schema=PastDispute, now=NOW)
     assert out.values["when"] == date(2025, 3, 14)
+
+
+def test_model_address_must_look_like_an_address() -> None:
+    gen = FakeGenerator({"address": "the 1st of next month"})
+    out = Extractor(gen).run(text="I'm moving on the 1st of next month", schema=AddressChange, now=NOW)
+    assert out.missing == ("address",) and "not a valid address" in out.dropped["address"]
+    assert out.values["move_date"] == date(2026, 2, 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rightfit.extract.dates import Prefer, scan_dates
@@ -72,6 +72,28 @@ def _card_from_model(raw: str, message: str, now: datetime, _prefer: Prefer) -> 
 def _text(raw: str) -> str | None:
     value = _EDGE.sub("", _WS.sub(" ", raw)).strip()
     return value if 2 <= len(value) <= 200 else None
+
+
+_STREET = re.compile(r"\b(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|place|pl|court|ct|crescent|"
+                     r"grove|gardens|terrace|square|hill|row|walk|mews|park|flat|house|cottage|farm|apartment|"
+                     r"apt|building|estate|green|parade|yard|wharf|quay|view|rise)\b", re.IGNORECASE)
+
+
+def _address(raw: str) -> str | None:
+    """An address line has a house number or a street word ("14 Willow Lane", "Rose Cottage"); a date, an
+    amount or a lone postcode the model copied is not an address."""
+    value = _text(raw)
+    if value is None or not (_STREET.search(value) or re.search(r"\d", value)):
+        return None
+    if not re.search(r"[A-Za-z]{3,}", value) or scan_postcode(value).candidates and len(value) <= 8:
+        return None
+    if scan_money(value).candidates or re.fullmatch(r"[\d\s/.-]+", value):
+        return None
+    leftover = value
+    for c in scan_dates(value, datetime(2000, 1, 1, tzinfo=UTC)).candidates:
+        leftover = leftover.replace(c.text, "")
+    has_place = _STREET.search(leftover) or re.search(r"\d", leftover)
+    return value if has_place and re.search(r"[A-Za-z]{3,}", leftover) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +173,10 @@ def _text_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -
     return _text(raw)
 
 
+def _address_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer) -> Any:
+    return _address(raw)
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("money", "an amount of money with its currency, as written (e.g. £23.50)", _scan_money,
          _reparse(_scan_money), _money_order),
@@ -164,6 +190,6 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("email", "an e-mail address", _scan_email, _reparse(_scan_email)),
     Kind("phone", "a phone number", _scan_phone, _phone_from_model),
     Kind("postcode", "a UK postcode", _scan_postcode, _reparse(_scan_postcode)),
-    Kind("address", "a postal address (house number, street, town), as written", None, _text_from_model),
+    Kind("address", "a postal address (house number, street, town), as written", None, _address_from_model),
     Kind("text", "the words from the message", None, _text_from_model),
 )}
