@@ -37,7 +37,8 @@ class RerankSettings(BaseModel):
     model: Path | None = Field(None, description="Reranker directory: model.onnx or a cross-encoder checkpoint, "
                                                  "with tokenizer.json and rightfit-reranker.json.")
     top_n: int = Field(30, ge=1, le=1000, description="Fused hits the cross-encoder rescores.")
-    batch_size: int = Field(32, ge=1, le=1024)
+    batch_size: int = Field(8, ge=1, le=1024, description="Pairs per model call; small batches of similar "
+                                                          "length waste less work on padding.")
     max_length: int | None = Field(None, ge=16, le=512, description="Tokens per pair (default: the model's).")
     if_missing: Literal["error", "skip"] = Field(
         "error", description="When the model directory does not exist: fail, or serve without reranking.")

@@ -36,7 +36,7 @@ class CrossEncoderReranker:
     `rightfit tune reranker`, an ONNX export, or a Hugging Face / sentence-transformers cross-encoder.
     """
 
-    def __init__(self, *, model: Path, top_n: int = 30, batch_size: int = 32, max_length: int | None = None,
+    def __init__(self, *, model: Path, top_n: int = 30, batch_size: int = 8, max_length: int | None = None,
                  threads: int | None = None, top_k: int | None = None) -> None:
         if not 1 <= top_n <= 1000:
             raise ValueError(f"rerank top_n must be between 1 and 1000, got {top_n}")
