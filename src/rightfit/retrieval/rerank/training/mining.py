@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rightfit.core.errors import InvalidInputError
 from rightfit.retrieval.rerank.training.questions import SyntheticQuery
 from rightfit.types import Chunk, RetrievalResult
 
@@ -55,6 +57,11 @@ def mine_groups(
 
     rng = random.Random(seed)
     pool = list(chunks.values())
+    # Every group needs the same number of negatives from other documents; a small corpus has fewer.
+    per_doc = Counter(c.doc_id for c in pool)
+    negatives = min(negatives, len(pool) - max(per_doc.values(), default=0))
+    if negatives < 1:
+        raise InvalidInputError("reranker training needs chunks from at least two documents; index more documents")
     groups: list[TrainingGroup] = []
     stale = dropped = 0
     for i, q in enumerate(queries, start=1):
@@ -71,13 +78,12 @@ def mine_groups(
                 negs: list[Chunk] = []
                 for h in hits:
                     c = h.chunk if h.chunk is not None else row_chunk(h.row)
-                    if c.doc_id != source.doc_id and len(negs) < negatives - 1:
+                    if c.doc_id != source.doc_id and len(negs) < max(1, negatives - 1):
                         negs.append(c)
-                # One random negative keeps scores sensible for passages retrieval would never rank high.
-                while len(negs) < negatives:
-                    c = rng.choice(pool)
-                    if c.doc_id != source.doc_id and c not in negs:
-                        negs.append(c)
+                # A random negative keeps scores sensible for passages retrieval would never rank high.
+                others = [c for c in pool if c.doc_id != source.doc_id and c not in negs]
+                rng.shuffle(others)
+                negs += others[: negatives - len(negs)]
                 groups.append(TrainingGroup(question=q.question, chunk_id=q.chunk_id, doc_id=q.doc_id,
                                             passages=tuple(passage(c) for c in (source, *negs)), rank=rank))
         if progress is not None:
