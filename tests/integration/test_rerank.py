@@ -105,7 +105,10 @@ def test_a_hugging_face_checkpoint_loads_after_pinning(tiny: dict[str, object], 
     passages = [p for _, p in FACTS]
     stage = CrossEncoderReranker(model=hf, max_length=128)
     got = stage.score(FACTS[0][0], passages)
-    np.testing.assert_allclose(got, torch_scores(tiny["model"], FACTS[0][0], passages), atol=0.1)
+    ref = torch_scores(tiny["model"], FACTS[0][0], passages)
+    # Converted to int8 like our own exports: close to the checkpoint's scores, same ranking at the top.
+    assert np.abs(got - ref).max() < 0.1 * float(ref.max() - ref.min())
+    assert int(np.argmax(got)) == int(np.argmax(ref))
     assert (tmp_path / "cache" / "rightfit" / "rerankers").is_dir()  # converted once, cached by weight hash
 
 
