@@ -117,6 +117,9 @@ def serve(
 
         check_lock(settings, lock)
         typer.echo(f"deployment matches {lock}", err=True)
+    if settings.assistant.app is not None:
+        typer.echo(f"loading the assistant from {settings.assistant.app} (a first start trains its intent "
+                   "classifier and injection detector: about a minute)", err=True)
     application = create_app(settings)
     application.state.pipeline.warm_up()  # load models now, not on the first request
     typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
