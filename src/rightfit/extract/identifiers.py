@@ -12,6 +12,7 @@ import re
 
 from pydantic import ValidationError
 
+from rightfit.core.checksums import luhn_ok
 from rightfit.extract.text import Normalized, normalize
 from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendly
 
@@ -28,16 +29,6 @@ _LONG_RUN = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?![\d])")
 _CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 1),
                 (4, 4, 4, 2), (4, 4, 4, 3)}
 _CARD_DIGITS = "give the last four digits of the card, like 'ending 8120'"
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def _is_card_number(raw: str) -> bool:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rightfit.core.checksums import luhn_ok
+
 KINDS = ("card", "iban", "email", "phone", "ni_number", "ssn", "sort_code", "account_number")
 
 
@@ -29,15 +31,7 @@ class PIIMatch:
 
 
 def luhn_valid(digits: str) -> bool:
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    return digits.isdigit() and 12 <= len(digits) <= 19 and luhn_ok(digits)
 
 
 _IBAN_LENGTHS = {"GB": 22, "DE": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "IE": 22, "BE": 16, "PT": 25, "PL": 28,
