@@ -1,24 +1,13 @@
 """The assistant's guards: the input guard (normalize, detect injection) and the output guard (no figures,
-links or PII the evidence does not hold), with the injection detector trained once per data and cached."""
+links or PII the evidence does not hold)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
-import numpy as np
-
-from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.chat import InputCheck
-from rightfit.core.errors import ConfigError
-from rightfit.core.protocols import Embedder
-from rightfit.core.settings import Settings
-from rightfit.guard.injection import InjectionDetector, InjectionModel
+from rightfit.guard.injection import InjectionDetector
 from rightfit.guard.normalize import normalize
 from rightfit.guard.output import check_output
 from rightfit.guard.pii import find_pii, keep_values, redact
@@ -27,44 +16,6 @@ from rightfit.telemetry.tracing import stage_span
 logger = logging.getLogger(__name__)
 BLOCKED_OUTPUT = ("I can't give that answer: part of it isn't supported by our documents or your account "
                   "records. I can pass you to a colleague if you'd like.")
-
-
-def injection_detector(settings: Settings, app: AssistantApp, *, embedder: Embedder,
-                       cache_dir: Path) -> InjectionDetector:
-    from rightfit.guard.training import BANK_BENIGN, LabelledSet, featurize, fit_model, load_injection_csv
-
-    if settings.guard.model is not None:
-        return InjectionDetector.load(settings.guard.model, embedder=embedder)
-    if app.guard_data is None:
-        raise ConfigError("no injection detector: set [guard] model, or give the app guard_data to train one")
-    sources = [(app.guard_data / "benign.csv", BANK_BENIGN), (app.guard_data / "injections.csv", "bank_injection")]
-    for extra in settings.guard.training_data:
-        if extra.is_file():
-            sources.append((extra, "shared"))
-        else:
-            logger.warning("guard training data %s is missing; training without it", extra)
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p, _ in sources)
-                            + repr(settings.guard.max_fpr).encode()).hexdigest()[:16]
-    target = cache_dir / f"guard-{digest}"
-    if target.is_dir():
-        return InjectionDetector(embedder=embedder, model=InjectionModel.load(target))
-    data: LabelledSet = load_injection_csv(sources[0][0], group=sources[0][1])
-    for path, group in sources[1:]:
-        data = data + load_injection_csv(path, group=group)
-    logger.info("training the injection detector on %d messages", len(data))
-    feats = featurize(data.texts, embedder)
-    model = fit_model(feats, data, np.arange(len(data)), embedder_id=embedder.model_id, max_fpr=settings.guard.max_fpr)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".guard-"))
-    try:
-        model.save(tmp)
-        os.replace(tmp, target)
-    except OSError:
-        if not target.is_dir():
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return InjectionDetector(embedder=embedder, model=model)
 
 
 class InputGuard:

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,12 +21,28 @@ from rightfit.core.errors import ConfigError
 from rightfit.core.protocols import Embedder
 from rightfit.core.settings import Settings
 from rightfit.evals.classification import stratified_folds
+from rightfit.guard.injection import InjectionDetector, InjectionModel
 from rightfit.guard.pii import redact
 from rightfit.tools.audit import AuditLog
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.policy import OwnershipPolicy
 
 logger = logging.getLogger(__name__)
+
+
+def _store(target: Path, save: Callable[[Path], object]) -> None:
+    """Write an artifact folder under a temporary name and rename it, so a reader sees all of it or none;
+    when two processes race, the first rename wins and the other's copy is dropped."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        save(tmp)
+        os.replace(tmp, target)
+    except OSError:
+        if not target.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _cross_validated_threshold(vectors: np.ndarray, labels: list[str], embedder: Embedder) -> tuple[float, float]:
@@ -53,17 +70,38 @@ def intent_classifier(app: AssistantApp, *, embedder: Embedder, cache_dir: Path)
     threshold, accuracy = _cross_validated_threshold(vectors, labels, embedder)
     clf = IntentClassifier(embedder=embedder, threshold=threshold).fit_vectors(vectors, labels)
     clf.metrics = {"cv_accuracy": accuracy, "n": float(len(texts))}
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".intents-"))
-    try:
-        clf.save(tmp)
-        os.replace(tmp, target)  # a reader sees the whole artifact or none
-    except OSError:
-        if not target.is_dir():
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    _store(target, clf.save)
     return clf
+
+
+def injection_detector(settings: Settings, app: AssistantApp, *, embedder: Embedder,
+                       cache_dir: Path) -> InjectionDetector:
+    """The configured injection detector, or one trained on the app's guard data once and cached by its hash."""
+    from rightfit.guard.training import BANK_BENIGN, LabelledSet, featurize, fit_model, load_injection_csv
+
+    if settings.guard.model is not None:
+        return InjectionDetector.load(settings.guard.model, embedder=embedder)
+    if app.guard_data is None:
+        raise ConfigError("no injection detector: set [guard] model, or give the app guard_data to train one")
+    sources = [(app.guard_data / "benign.csv", BANK_BENIGN), (app.guard_data / "injections.csv", "bank_injection")]
+    for extra in settings.guard.training_data:
+        if extra.is_file():
+            sources.append((extra, "shared"))
+        else:
+            logger.warning("guard training data %s is missing; training without it", extra)
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p, _ in sources)
+                            + repr(settings.guard.max_fpr).encode()).hexdigest()[:16]
+    target = cache_dir / f"guard-{digest}"
+    if target.is_dir():
+        return InjectionDetector(embedder=embedder, model=InjectionModel.load(target))
+    data: LabelledSet = load_injection_csv(sources[0][0], group=sources[0][1])
+    for path, group in sources[1:]:
+        data = data + load_injection_csv(path, group=group)
+    logger.info("training the injection detector on %d messages", len(data))
+    feats = featurize(data.texts, embedder)
+    model = fit_model(feats, data, np.arange(len(data)), embedder_id=embedder.model_id, max_fpr=settings.guard.max_fpr)
+    _store(target, model.save)
+    return InjectionDetector(embedder=embedder, model=model)
 
 
 def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> ChatAssistant:
@@ -80,7 +118,7 @@ def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> Chat
     classifier = intent_classifier(app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
     input_guard = out_guard = None
     if settings.guard.enabled:
-        from rightfit.assistant.guarding import InputGuard, injection_detector, output_guard
+        from rightfit.assistant.guarding import InputGuard, output_guard
 
         detector = injection_detector(settings, app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
         input_guard = InputGuard(detector, max_chars=settings.assistant.max_message_chars)
