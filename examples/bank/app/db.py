@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from rightfit.core.sqlite import write_transaction
+
 from . import seed
 
 SCHEMA = """
@@ -77,21 +79,8 @@ class BankDB:
         finally:
             db.close()
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        else:
-            db.execute("COMMIT")
-        finally:
-            db.close()
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self.path, rows=True, foreign_keys=True)
 
     def owners(self, kind: str, identifier: str) -> frozenset[str]:
         """Customer ids owning an account id, a card (by last four digits) or a transaction id."""

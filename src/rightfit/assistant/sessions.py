@@ -13,12 +13,13 @@ import json
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+from rightfit.core.sqlite import write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, created REAL NOT NULL,
@@ -72,25 +73,11 @@ class SessionStore:
         with contextlib.closing(sqlite3.connect(path)) as db:
             db.executescript(_SCHEMA)
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        finally:
-            db.close()
-
     # tokens ---------------------------------------------------------------------------------------------
     def issue_token(self, customer_id: str, *, ttl_seconds: float = 8 * 3600) -> str:
         token = "rf_" + secrets.token_urlsafe(24)
         now = time.time()
-        with self._tx() as db:
+        with write_transaction(self.path) as db:
             db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?)", (_digest(token), customer_id, now, now + ttl_seconds))
         return token
 
@@ -121,7 +108,7 @@ class SessionStore:
     def save_turn(self, *, session_id: str, customer_id: str, state: SessionState, turns: list[Turn],
                   is_new: bool) -> None:
         now = time.time()
-        with self._tx() as db:
+        with write_transaction(self.path) as db:
             if is_new:
                 db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
                            (session_id, customer_id, now, now, state.to_json()))

@@ -6,6 +6,7 @@ outside SQLite's rules (or by dropping the triggers) breaks the chain and `verif
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from rightfit.core.sqlite import write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -66,22 +69,20 @@ class AuditLog:
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+    def _connect(self) -> contextlib.closing[sqlite3.Connection]:
+        return contextlib.closing(sqlite3.connect(self.path, timeout=30, isolation_level=None))
 
     def record(self, *, customer_id: str, tool: str, arguments: Mapping[str, Any], decision: str, reason: str,
                result: str = "", trace_id: str = "") -> int:
         args_json = self._redact(json.dumps(dict(arguments), ensure_ascii=False, sort_keys=True, default=str))
         values = (round(time.time(), 6), customer_id, tool, args_json, decision, self._redact(reason),
                   self._redact(result[:2000]), trace_id)
-        with self._lock, self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._lock, write_transaction(self.path) as db:
             row = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             prev = row[0] if row else ""
             cur = db.execute(
                 f"INSERT INTO audit ({', '.join(_FIELDS)}, prev_hash, hash) VALUES ({', '.join('?' * 10)})",
                 (*values, prev, _row_hash(prev, values)))
-            db.execute("COMMIT")
             return int(cur.lastrowid or 0)
 
     def entries(self, *, customer_id: str | None = None, decision: str | None = None,
