@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
-from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor, ToolOutcome
@@ -303,8 +303,10 @@ class ChatAssistant:
         if self.app.handoff_slots is not None:
             extraction = self.extractor.run(text=text, schema=self.app.handoff_slots, now=now, filled={})
             fields = _jsonable(extraction.values)
-        history = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"] \
-            if self._exists(sid, ctx.customer_id) else []
+        try:
+            history = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
+        except NotFoundError:  # a conversation that starts with the hand-off has no history yet
+            history = []
         said = [*history[-3:], text]
         summary = self.redact(f"Customer asked for a person ({intent.replace('_', ' ')}). Customer said: "
                               + " / ".join(f'"{s[:200]}"' for s in said))
@@ -318,10 +320,3 @@ class ChatAssistant:
         reply = self.app.replies.get(intent, "I've passed this to a colleague, who will contact you.")
         return ChatReply(sid, f"{reply} Your reference is {ticket}.", "handoff", intent, confidence, ctx.trace_id,
                          tool=outcome, fields=fields, ticket_id=ticket)
-
-    def _exists(self, sid: str, customer_id: str) -> bool:
-        try:
-            self.sessions.load(sid, customer_id)
-        except Exception:  # noqa: BLE001  (a new session has no history yet)
-            return False
-        return True
