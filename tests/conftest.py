@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -146,3 +147,14 @@ def assistant(assistant_settings: Settings, real_embedder):  # noqa: ANN001, ANN
     from rightfit.assistant.service import build_assistant
 
     return build_assistant(assistant_settings, qa=QAPipeline(settings=assistant_settings, embedder=real_embedder))
+
+
+@contextlib.contextmanager
+def serve_assistant_copy(template: Path, tmp_path_factory: pytest.TempPathFactory, name: str):  # noqa: ANN201
+    """A real server over a private copy of the assistant data directory: (base URL, data directory)."""
+    data = copy_tree(template, tmp_path_factory.mktemp(name) / "data")
+    base, proc = start_server(data)
+    try:
+        yield base, data
+    finally:
+        stop_server(proc)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_tree, start_server, stop_server
+from tests.conftest import serve_assistant_copy
 from tests.e2e.test_web_page import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -15,10 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 @pytest.fixture(scope="module")
 def chat_server(assistant_template: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    data = copy_tree(assistant_template, tmp_path_factory.mktemp("chat-page") / "data")
-    base, proc = start_server(data)
-    yield base, data
-    stop_server(proc)
+    with serve_assistant_copy(assistant_template, tmp_path_factory, "chat-page") as (base, data):
+        yield base, data
 
 
 @pytest.fixture(scope="module")

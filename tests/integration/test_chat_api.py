@@ -10,17 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import copy_tree, start_server, stop_server
+from tests.conftest import serve_assistant_copy
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def server(assistant_template: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    data = copy_tree(assistant_template, tmp_path_factory.mktemp("chat-api") / "data")
-    base, proc = start_server(data)
-    yield base, data
-    stop_server(proc)
+    with serve_assistant_copy(assistant_template, tmp_path_factory, "chat-api") as (base, data):
+        yield base, data
 
 
 def _login(base: str, customer: str = "C001") -> dict[str, str]:

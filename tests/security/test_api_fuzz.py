@@ -10,17 +10,15 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import copy_tree, start_server, stop_server
+from tests.conftest import serve_assistant_copy
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def fuzz_server(assistant_template: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    data = copy_tree(assistant_template, tmp_path_factory.mktemp("fuzz") / "data")
-    base, proc = start_server(data)
-    yield base
-    stop_server(proc)
+    with serve_assistant_copy(assistant_template, tmp_path_factory, "fuzz") as (base, _):
+        yield base
 
 
 def test_no_server_errors(fuzz_server: str) -> None:
