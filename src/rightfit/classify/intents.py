@@ -8,9 +8,6 @@ folder with the weights (.npz) and a manifest (labels, metrics, threshold, embed
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rightfit.core.errors import InvalidInputError, ModelIntegrityError
+from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
-from rightfit.models.catalog import sha256_file
+from rightfit.models.artifact import read_weights, write_weights
 
 ARTIFACT_VERSION = 1
 
@@ -111,34 +108,19 @@ class IntentClassifier:
         """Write the artifact; returns the sha256 of its weights."""
         if self.coef is None or self.intercept is None:
             raise InvalidInputError("intent classifier is not trained; nothing to save")
-        directory.mkdir(parents=True, exist_ok=True)
-        weights = directory / "weights.npz"
-        np.savez(weights, coef=self.coef, intercept=self.intercept)
-        digest = sha256_file(weights)
         manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "labels": self.labels,
                     "threshold": self.threshold, "c": self.c, "embedder": self.embedder.model_id,
-                    "weights_sha256": digest, "metrics": self.metrics}
-        (directory / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        return digest
+                    "metrics": self.metrics}
+        return write_weights(directory, {"coef": self.coef, "intercept": self.intercept}, manifest)
 
     @classmethod
     def load(cls, directory: Path, *, embedder: Embedder) -> IntentClassifier:
-        try:
-            manifest = json.loads((directory / "manifest.json").read_text())
-            raw = (directory / "weights.npz").read_bytes()
-        except (OSError, ValueError) as exc:
-            raise InvalidInputError(f"{directory} is not a classifier artifact ({exc}); train one with "
-                                    "`rightfit classify train`") from None
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != manifest.get("weights_sha256"):
-            raise ModelIntegrityError(f"classifier weights hash mismatch in {directory}: expected "
-                                      f"{manifest.get('weights_sha256')}, got {digest}; retrain it")
+        manifest, arrays = read_weights(directory, what="intent classifier", train="rightfit classify train")
         if manifest.get("embedder") != embedder.model_id:
             raise InvalidInputError(f"classifier in {directory} was trained on {manifest.get('embedder')} "
                                     f"embeddings, not {embedder.model_id}; retrain it")
         clf = cls(embedder=embedder, c=float(manifest["c"]), threshold=float(manifest["threshold"]))
-        with np.load(io.BytesIO(raw)) as data:  # the bytes just verified, not a second read of the file
-            clf.coef, clf.intercept = data["coef"], data["intercept"]
+        clf.coef, clf.intercept = arrays["coef"], arrays["intercept"]
         clf.labels = list(manifest["labels"])
         clf.metrics = dict(manifest.get("metrics") or {})
         return clf

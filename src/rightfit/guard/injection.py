@@ -18,9 +18,6 @@ checked on every load.
 from __future__ import annotations
 
 import functools
-import hashlib
-import io
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,11 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rightfit.core.errors import InvalidInputError, ModelIntegrityError
+from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
 from rightfit.guard.normalize import DEFAULT_MAX_CHARS, normalize
 from rightfit.guard.rules import FAMILIES, match_rules, rule_features
 from rightfit.guard.verdicts import GuardVerdict
+from rightfit.models.artifact import read_weights, write_weights
 
 ARTIFACT_VERSION = 1
 # Measured: embedding only the head of the text scores as well as the whole text in cross-validation,
@@ -85,45 +83,26 @@ class InjectionModel:
 
     def save(self, directory: Path) -> str:
         """Write the artifact; returns the sha256 of its weights."""
-        directory.mkdir(parents=True, exist_ok=True)
-        weights = directory / "weights.npz"
-        buf = io.BytesIO()
-        np.savez_compressed(buf, embed_coef=self.embed_coef, hash_coef=self.hash_coef, stack_coef=self.stack_coef,
-                            intercepts=np.array([self.embed_intercept, self.hash_intercept, self.stack_intercept]))
-        raw = buf.getvalue()
-        weights.write_bytes(raw)
-        digest = hashlib.sha256(raw).hexdigest()
         manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "kind": "injection-detector",
                     "threshold": self.threshold, "embedder": self.embedder_id, "embed_chars": EMBED_CHARS,
-                    "hash_features": HASH_FEATURES, "families": list(FAMILIES), "weights_sha256": digest,
-                    "metrics": self.metrics}
-        (directory / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        return digest
+                    "hash_features": HASH_FEATURES, "families": list(FAMILIES), "metrics": self.metrics}
+        arrays = {"embed_coef": self.embed_coef, "hash_coef": self.hash_coef, "stack_coef": self.stack_coef,
+                  "intercepts": np.array([self.embed_intercept, self.hash_intercept, self.stack_intercept])}
+        return write_weights(directory, arrays, manifest, compressed=True)
 
     @classmethod
     def load(cls, directory: Path) -> InjectionModel:
-        try:
-            manifest = json.loads((directory / "manifest.json").read_text())
-            raw = (directory / "weights.npz").read_bytes()
-        except (OSError, ValueError) as exc:
-            raise InvalidInputError(f"{directory} is not an injection-detector artifact ({exc}); train one with "
-                                    "`rightfit guard train --out DIR`") from None
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != manifest.get("weights_sha256"):
-            raise ModelIntegrityError(f"injection detector weights hash mismatch in {directory}: expected "
-                                      f"{manifest.get('weights_sha256')}, got {digest}; retrain it with "
-                                      "`rightfit guard train`")
+        manifest, data = read_weights(directory, what="injection detector", train="rightfit guard train --out DIR")
         if (manifest.get("version") != ARTIFACT_VERSION or list(manifest.get("families", [])) != list(FAMILIES)
                 or manifest.get("hash_features") != HASH_FEATURES or manifest.get("embed_chars") != EMBED_CHARS):
             raise InvalidInputError(f"injection detector in {directory} was trained by another version of rightfit; "
                                     "retrain it with `rightfit guard train`")
-        with np.load(io.BytesIO(raw)) as data:  # the bytes just verified, not a second read of the file
-            intercepts = data["intercepts"]
-            return cls(embed_coef=data["embed_coef"], embed_intercept=float(intercepts[0]),
-                       hash_coef=data["hash_coef"], hash_intercept=float(intercepts[1]),
-                       stack_coef=data["stack_coef"], stack_intercept=float(intercepts[2]),
-                       threshold=float(manifest["threshold"]), embedder_id=str(manifest["embedder"]),
-                       metrics=dict(manifest.get("metrics") or {}))
+        intercepts = data["intercepts"]
+        return cls(embed_coef=data["embed_coef"], embed_intercept=float(intercepts[0]),
+                   hash_coef=data["hash_coef"], hash_intercept=float(intercepts[1]),
+                   stack_coef=data["stack_coef"], stack_intercept=float(intercepts[2]),
+                   threshold=float(manifest["threshold"]), embedder_id=str(manifest["embedder"]),
+                   metrics=dict(manifest.get("metrics") or {}))
 
     def scores(self, vectors: np.ndarray, hashed: object, rules: np.ndarray) -> np.ndarray:
         """Combined probability per row from precomputed embeddings, n-gram features and rule features."""
