@@ -107,6 +107,8 @@ class AssistantSettings(BaseModel):
                                     "that gives no field starts a new intent only above this probability.")
     demo_login: bool = Field(False, description="Offer POST /v1/demo/login, which hands out a token for any "
                              "seeded customer. For local demos only.")
+    extract_model: str | None = Field(None, description="Model that fills the fields the parsers leave empty "
+                                      "(a packaged model name or 'openai:MODEL'); None: parsers only.")
     token_ttl_hours: float = Field(8.0, gt=0, le=24 * 30)
     max_message_chars: int = Field(2000, ge=10, le=100_000)
 
@@ -124,6 +126,69 @@ class GuardSettings(BaseModel):
                                       "with a warning.")
     max_fpr: float = Field(0.02, ge=0.0, le=0.2, description="Share of benign banking messages the threshold may "
                            "flag, measured out of fold.")
+    scan_documents: bool = Field(True, description="Scan document chunks for instructions aimed at the assistant "
+                                 "when indexing, and flag them.")
+    answer_from_flagged: bool = Field(False, description="Let flagged chunks reach answers (they are still shown to "
+                                      "the model as quoted data).")
+
+
+class TokenPrice(BaseModel):
+    """Money per million tokens of a remote endpoint model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input: float = Field(0.0, ge=0.0)
+    output: float = Field(0.0, ge=0.0)
+
+
+class PriceSettings(BaseModel):
+    """The price sheet that turns a request's CPU time and tokens into money."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: str = Field("USD", min_length=1, max_length=8)
+    cpu_hour: float = Field(0.04, ge=0.0, description="Money per CPU-hour of local work (inference included).")
+    endpoint: dict[str, TokenPrice] = Field(default_factory=dict, description="Per endpoint model (the name "
+                                            "after 'openai:'), money per million input and output tokens.")
+
+
+class Gate(BaseModel):
+    """A threshold on one suite metric: a minimum for quality, a maximum for latency and cost."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suite: str = Field(min_length=1)
+    metric: str = Field(min_length=1)
+    min: float | None = None
+    max: float | None = None
+
+
+class FitTask(BaseModel):
+    """One task of the ladder: which suites judge it, which setting picks its rung, and the rungs to try,
+    cheapest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suites: list[str] = Field(min_length=1)
+    setting: Literal["answer.rung", "assistant.extract_model"]
+    rungs: list[str] = Field(min_length=1, description="Rung names ('extractive', 'parsers', a packaged model, "
+                             "'openai:MODEL'), cheapest first.")
+
+
+class EvalSettings(BaseModel):
+    """Eval suites, the price sheet, the gates and the ladder (`rightfit eval run|gate`, `rightfit fit`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suites: Path | None = Field(None, description="Folder with suites.toml (relative to the config file).")
+    baseline: Path | None = Field(None, description="Saved run the gate compares against (relative to the "
+                                  "config file).")
+    repeats: int = Field(1, ge=1, le=20, description="Runs per suite for rungs that are not deterministic.")
+    bootstrap: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples for confidence intervals.")
+    confidence: float = Field(0.95, gt=0.5, lt=1.0)
+    prices: PriceSettings = Field(default_factory=PriceSettings)
+    gates: list[Gate] = Field(default_factory=list)
+    tasks: dict[str, FitTask] = Field(default_factory=dict, description="The ladder's tasks, by name.")
 
 
 class Settings(BaseSettings):
@@ -143,6 +208,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     guard: GuardSettings = Field(default_factory=GuardSettings)
+    evals: EvalSettings = Field(default_factory=EvalSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
 
@@ -171,6 +237,11 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
                 guard["model"] = str((config.parent / str(guard["model"])).resolve())
             if isinstance(guard.get("training_data"), list):
                 guard["training_data"] = [str((config.parent / str(p)).resolve()) for p in guard["training_data"]]
+        evals = data.get("evals")
+        if isinstance(evals, dict):
+            for key in ("suites", "baseline"):
+                if key in evals and not Path(str(evals[key])).is_absolute():
+                    evals[key] = str((config.parent / str(evals[key])).resolve())
         assistant = data.get("assistant")
         if isinstance(assistant, dict) and "app" in assistant and not Path(str(assistant["app"])).is_absolute():
             assistant["app"] = str((config.parent / str(assistant["app"])).resolve())
