@@ -31,4 +31,5 @@ def build(data_dir: Path) -> AssistantApp:
         handoff_slots=HandoffFields,
         guard_data=HERE.parent / "guard",
         metadata={"bank_db": bank},
+        reset=bank.reset,
     )

@@ -38,9 +38,10 @@ CREATE TABLE tickets (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES 
 """
 
 
-def create(path: Path) -> None:
-    """Create and seed the database at `path` if it does not exist, atomically (never half-written)."""
-    if path.exists():
+def create(path: Path, *, replace: bool = False) -> None:
+    """Create and seed the database at `path` if it does not exist (or, with `replace`, over the existing one),
+    atomically: a reader sees the old database or the new one, never a half-written one."""
+    if path.exists() and not replace:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bank-", suffix=".sqlite")
@@ -78,6 +79,10 @@ class BankDB:
             yield db
         finally:
             db.close()
+
+    def reset(self) -> None:
+        """Back to the seeded state (eval suites start every conversation from it)."""
+        create(self.path, replace=True)
 
     def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return write_transaction(self.path, rows=True, foreign_keys=True)

@@ -74,6 +74,8 @@ class AssistantApp:
     guard_data: Path | None = None  # folder with benign.csv and injections.csv for the injection detector
     ticket_tool: str = "create_ticket"
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # Restores the application's seeded state, so each scripted eval conversation starts from the same data.
+    reset: Callable[[], None] | None = None
 
 
 def load_app(path: Path, *, data_dir: Path) -> AssistantApp:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from rightfit.answer.extractive import ExtractiveAnswerer, bm25_idf
 from rightfit.answer.grounded import GroundedAnswerer
-from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder, Generator, Reranker
 from rightfit.core.settings import Settings
 from rightfit.retrieval.bm25 import BM25Retriever
@@ -212,24 +212,10 @@ class QAPipeline:
                                   threshold=threshold, passages=a.passages, max_sentences=a.max_sentences)
 
     def _make_grounded(self, model: str) -> GroundedAnswerer:
+        from rightfit.models.generators import make_generator
+
         g = self.settings.generation
-        generator: Generator
-        if self._generator is not None:
-            generator = self._generator
-        elif model.startswith("openai:"):
-            from rightfit.models.openai_http import OpenAICompatibleGenerator
-
-            e = self.settings.endpoint
-            if e.base_url is None:
-                raise ConfigError(f"rung {model!r} needs [endpoint] base_url in the settings")
-            generator = OpenAICompatibleGenerator(
-                base_url=e.base_url, model=model.removeprefix("openai:"), api_key_env=e.api_key_env,
-                timeout=e.timeout, retries=e.retries, max_concurrency=e.max_concurrency, max_tokens=g.max_tokens,
-                schema_style=e.schema_style)
-        else:
-            from rightfit.models.llama import LlamaCppGenerator
-
-            generator = LlamaCppGenerator(model=model, n_ctx=g.n_ctx, threads=g.threads, max_tokens=g.max_tokens)
+        generator = self._generator if self._generator is not None else make_generator(self.settings, model)
         return GroundedAnswerer(generator=generator, passages=g.passages, budget_tokens=g.prompt_budget,
                                 max_tokens=g.max_tokens)
 

@@ -123,6 +123,12 @@ def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> Chat
         detector = injection_detector(settings, app, embedder=qa.embedder, cache_dir=data_dir / "classifiers")
         input_guard = InputGuard(detector, max_chars=settings.assistant.max_message_chars)
         out_guard = output_guard
+    generator = None
+    if settings.assistant.extract_model is not None:
+        from rightfit.models.generators import make_generator
+
+        # Field filling needs short outputs only; a small context keeps the model's memory low.
+        generator = make_generator(settings, settings.assistant.extract_model, n_ctx=1024, max_tokens=200)
     return ChatAssistant(settings=settings, app=app, answerer=qa, classifier=classifier,
-                         extractor=Extractor(generator=None), sessions=SessionStore(data_dir / "assistant.sqlite"),
+                         extractor=Extractor(generator=generator), sessions=SessionStore(data_dir / "assistant.sqlite"),
                          executor=executor, input_guard=input_guard, output_guard=out_guard, redact=redact)
