@@ -52,12 +52,14 @@ def real_embedder():  # noqa: ANN201
 
 @pytest.fixture(scope="session")
 def bank_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # noqa: ANN001
-    """The bank example indexed once per session with the real embedding model."""
+    """The bank example indexed once per session with the real embedding model, scanned as `rightfit index` does."""
+    from rightfit.guard.ingest_scan import ChunkScanner
     from rightfit.ingest.indexer import Indexer
 
     base = load_settings(BANK / "rightfit.toml")
     data = tmp_path_factory.mktemp("bank") / "data"
-    Indexer(data_dir=data, embedder=real_embedder, max_chars=base.chunking.max_chars).run(source=BANK / "docs")
+    Indexer(data_dir=data, embedder=real_embedder, max_chars=base.chunking.max_chars,
+            guard=ChunkScanner()).run(source=BANK / "docs")
     return base.model_copy(update={"data_dir": data})
 
 

@@ -27,10 +27,16 @@ class Chunk:
     text: str
     start: int
     end: int
+    # Why the ingest scan took this chunk for instructions to the assistant ("rule:fake_markup"); "" if it did not.
+    flag: str = ""
 
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,16 @@ class SkippedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class FlaggedChunk:
+    """A chunk the ingest scan flagged, named for the person who indexed the documents."""
+
+    file: str  # path relative to the corpus root
+    doc_id: str
+    chunk_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class IndexReport:
     generation: int
     documents: int
@@ -83,6 +99,8 @@ class IndexReport:
     removed_files: int
     skipped: tuple[SkippedFile, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    flagged: tuple[FlaggedChunk, ...] = ()  # every flagged chunk in the new index, unchanged files included
+    scanned: bool = False  # whether chunks were scanned for instructions at all
 
 
 @dataclass(frozen=True, slots=True)

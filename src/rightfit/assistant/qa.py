@@ -1,4 +1,5 @@
-"""The policy-question path: validate, retrieve (BM25 + dense), fuse, rerank (optional), answer.
+"""The policy-question path: validate, retrieve (BM25 + dense), fuse, drop flagged passages, rerank (optional),
+answer.
 
 This is where stages are wired; stages themselves never import each other. Every stage runs in its own
 span inside one request span, and every answer carries that trace id.
@@ -14,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from opentelemetry import trace
 
 from rightfit.answer.extractive import ExtractiveAnswerer, bm25_idf
 from rightfit.answer.grounded import GroundedAnswerer
@@ -72,6 +75,7 @@ class _Loaded:
         self.weighted = WeightedFusion(weights=(1.0 - r.dense_weight, r.dense_weight), top_k=r.candidates)
         self.bm25.warm_up()
         self.num_docs = len(store)
+        self.flagged_rows = store.flagged_rows
 
 
 class QAPipeline:
@@ -144,7 +148,9 @@ class QAPipeline:
             span.set_attributes(weighted.span_attributes())
         return {"bm25": bm25, "dense": dense, "rrf": rrf, "weighted": weighted}
 
-    def _retrieve(self, query: str, method: Method, top_k: int) -> tuple[Hit, ...]:
+    def _retrieve(self, query: str, method: Method, top_k: int, *, allow_flagged: bool = True) -> tuple[Hit, ...]:
+        """Top hits for one query; `allow_flagged` False leaves out chunks the ingest scan flagged, before
+        reranking and the top-k cut, so an answer still gets `top_k` clean passages."""
         loaded = self._current()
         results: list[RetrievalResult] = []
         if method in ("bm25", "rrf", "weighted"):
@@ -163,6 +169,11 @@ class QAPipeline:
             hits = fused.hits
         else:
             hits = results[0].hits
+        if not allow_flagged and loaded.flagged_rows:
+            kept = tuple(h for h in hits if h.row not in loaded.flagged_rows)
+            if len(kept) < len(hits):
+                trace.get_current_span().set_attribute("flagged_passages_dropped", len(hits) - len(kept))
+            hits = kept
         if self.reranker is not None and hits:
             hits = self.rerank(query, hits)
         return tuple(self._hydrate(loaded, hits[:top_k]))
@@ -229,7 +240,8 @@ class QAPipeline:
             gate = self.settings.answer.generative_gate if isinstance(answerer, GroundedAnswerer) else None
             # The gate reads as many passages as the extractive rung does.
             depth = answerer.passages if gate is None else max(answerer.passages, self.settings.answer.passages)
-            hits = self._retrieve(question, self.settings.retrieval.fusion, depth)
+            hits = self._retrieve(question, self.settings.retrieval.fusion, depth,
+                                  allow_flagged=self.settings.guard.answer_from_flagged)
             if gate is not None:
                 # A cheap check first: when not even the best sentence supports the question well, abstain
                 # without spending seconds of generation.

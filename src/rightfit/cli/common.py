@@ -65,10 +65,16 @@ def build_index(settings: Settings, source: Path, files: list[Path] | None = Non
     from rightfit.models.embedding import MiniLMEmbedder
 
     limit_blas_threads()
+    guard = None
+    if settings.guard.scan_documents:
+        from rightfit.guard.ingest_scan import ChunkScanner
+
+        guard = ChunkScanner()
     progress = Progress()
     try:
         indexer = Indexer(data_dir=settings.data_dir, embedder=MiniLMEmbedder(),
-                          max_chars=settings.chunking.max_chars, max_file_bytes=settings.limits.max_file_bytes)
+                          max_chars=settings.chunking.max_chars, max_file_bytes=settings.limits.max_file_bytes,
+                          guard=guard)
         return indexer.run(source=source, files=files, progress=progress)
     finally:
         progress.close()

@@ -12,6 +12,7 @@ import typer
 from rightfit.cli.app import app
 from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, build_index, pipeline, settings_from
 from rightfit.core.errors import InvalidInputError
+from rightfit.types import IndexReport
 
 
 @app.command()
@@ -32,6 +33,30 @@ def index(
                f"{report.reused_files} unchanged, {report.removed_files} removed) in {report.seconds:.1f}s")
     for s in report.skipped:
         typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+    echo_flagged(report, allowed=settings.guard.answer_from_flagged)
+
+
+def echo_flagged(report: IndexReport, *, allowed: bool) -> None:
+    """Say how many chunks the ingest scan flagged, and in which documents."""
+    if not report.scanned:
+        typer.echo("documents were not scanned for instructions to the assistant ([guard] scan_documents = false)")
+        return
+    if not report.flagged:
+        typer.echo("no chunk carries instructions to the assistant")
+        return
+    counts: dict[tuple[str, str], int] = {}
+    reasons: dict[tuple[str, str], dict[str, None]] = {}
+    for f in report.flagged:
+        key = (f.file, f.doc_id)
+        counts[key] = counts.get(key, 0) + 1
+        reasons.setdefault(key, {}).update(dict.fromkeys(f.reason.split(",")))
+    fate = ("still used in answers ([guard] answer_from_flagged = true)" if allowed
+            else "kept out of answers; set [guard] answer_from_flagged = true to allow them")
+    typer.echo(f"flagged {len(report.flagged)} chunks in {len(counts)} documents as instructions to the assistant, "
+               f"{fate}:")
+    for (file, doc_id), n in sorted(counts.items()):
+        name = file if doc_id == Path(file).stem else f"{file} ({doc_id})"
+        typer.echo(f"  {name}: {n} chunks ({', '.join(reasons[file, doc_id])})")
 
 
 @app.command()
@@ -54,7 +79,8 @@ def search(
         return
     for i, h in enumerate(result.hits, start=1):
         c = h.chunk
-        typer.echo(f"{i}. [{c.doc_id}] {c.section_path or c.title}  (score {h.score:.4f})")
+        flag = f"  FLAGGED: carries instructions to the assistant ({c.flag})" if c.flag else ""
+        typer.echo(f"{i}. [{c.doc_id}] {c.section_path or c.title}  (score {h.score:.4f}){flag}")
         typer.echo("   " + " ".join(c.text.split())[:300])
     if not result.hits:
         typer.echo("no passage matches")
@@ -63,7 +89,8 @@ def search(
 def _hit_json(h: Any) -> dict[str, Any]:
     c = h.chunk
     return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section_path,
-            "start": c.start, "end": c.end, "score": h.score, "text": c.text}
+            "start": c.start, "end": c.end, "score": h.score, "text": c.text, "flagged": c.flagged,
+            "flag_reason": c.flag}
 
 
 @app.command()
@@ -112,6 +139,9 @@ def serve(
         typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
         for s in report.skipped:
             typer.echo(f"skipped {s.path}: {s.reason}", err=True)
+        if report.flagged:
+            typer.echo(f"{len(report.flagged)} chunks flagged as instructions to the assistant in: "
+                       f"{', '.join(sorted({f.file for f in report.flagged}))} (see `rightfit index`)", err=True)
     if lock is not None:
         from rightfit.models.lock import check_lock
 

@@ -1,4 +1,9 @@
-"""Index a folder: load, chunk, embed and write a new generation; only changed files are processed again."""
+"""Index a folder: load, chunk, scan, embed and write a new generation; only changed files are processed again.
+
+When a guard is given, every chunk is scanned for instructions aimed at the assistant and the verdict is stored
+with it. Unchanged files keep the flags stored for them, as long as the same scanner produced them; a different
+scanner (or none) re-scans them, which costs far less than embedding them again.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from rightfit.core.errors import IngestError, InvalidInputError
-from rightfit.core.protocols import Embedder
+from rightfit.core.protocols import Embedder, Guard
 from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
 from rightfit.ingest.loaders import SUPPORTED, load_file
 from rightfit.retrieval.bm25 import build_bm25
@@ -23,11 +28,11 @@ from rightfit.retrieval.stores.embedded import (
     clean_stale,
     current_generation,
 )
-from rightfit.types import Chunk, Document, IndexReport, SkippedFile
+from rightfit.types import Chunk, Document, FlaggedChunk, IndexReport, SkippedFile
 
 logger = logging.getLogger(__name__)
 
-# progress(phase, done, total): phases are "scan", "load", "embed", "bm25".
+# progress(phase, done, total): phases are "load", "guard", "embed", "bm25".
 Progress = Callable[[str, int, int], None]
 
 
@@ -59,11 +64,13 @@ class Indexer:
     """Builds the embedded index for one folder of documents in a data directory."""
 
     def __init__(self, *, data_dir: Path, embedder: Embedder, max_chars: int = 900,
-                 max_file_bytes: int = 20_000_000) -> None:
+                 max_file_bytes: int = 20_000_000, guard: Guard | None = None) -> None:
+        """`guard` scans each chunk at ingest (rightfit.guard.ingest_scan.ChunkScanner); None stores none flagged."""
         self.data_dir = data_dir
         self.embedder = embedder
         self.max_chars = max_chars
         self.max_file_bytes = max_file_bytes
+        self.guard = guard
 
     def _config_key(self) -> str:
         # A change to chunking or the embedding model invalidates every reused chunk and vector.
@@ -119,7 +126,7 @@ class Indexer:
         removed = sum(1 for p in old_files if p not in {r.path for r in reused} | {q.record.path for q in pending})
         writer = GenerationWriter(self.data_dir)
         try:
-            n_docs, n_chunks = self._write(writer, previous, reused, pending, note)
+            n_docs, n_chunks, flagged = self._write(writer, previous, reused, pending, note)
             writer.commit()
         except BaseException:
             writer.abort()  # the previous generation stays live and untouched
@@ -136,6 +143,8 @@ class Indexer:
             removed_files=removed,
             skipped=tuple(skipped),
             seconds=time.perf_counter() - started,
+            flagged=tuple(flagged),
+            scanned=self.guard is not None,
         )
 
     def _previous(self) -> EmbeddedStore | None:
@@ -163,11 +172,29 @@ class Indexer:
             seen[d.doc_id] = rel
         return True
 
+    def _scan(self, chunks: list[Chunk], note: Progress, total: int, done: int) -> list[Chunk]:
+        """The chunks with the guard's verdict stored in `flag` (cleared when there is no guard)."""
+        if self.guard is None:
+            return [replace(c, flag="") if c.flag else c for c in chunks]
+        out = []
+        for i, c in enumerate(chunks, start=1):
+            verdict = self.guard.run(text=index_text(c))
+            flag = (",".join(verdict.reasons) or "flagged") if verdict.flagged else ""
+            out.append(replace(c, flag=flag))
+            if i % 64 == 0 or i == len(chunks):
+                note("guard", done + i, total)
+        return out
+
     def _write(self, writer: GenerationWriter, previous: EmbeddedStore | None, reused: list[FileRecord],
-               pending: list[_Pending], note: Progress) -> tuple[int, int]:
+               pending: list[_Pending], note: Progress) -> tuple[int, int, list[FlaggedChunk]]:
         blocks: list[np.ndarray] = []
         texts_by_row: list[str] = []
+        flagged: list[FlaggedChunk] = []
         n_docs = 0
+        scanner = None if self.guard is None else self.guard.name
+        rescan = previous is not None and previous.scanner != scanner
+        to_scan = sum(len(p.chunks) for p in pending) + (len(previous) if rescan and previous is not None else 0)
+        scanned = 0
         for record in reused:
             assert previous is not None
             writer.add_file(record)
@@ -176,7 +203,11 @@ class Indexer:
                 n_docs += 1
                 rows = previous.rows_of_doc(doc.doc_id)
                 chunks = previous.chunks(rows)
+                if rescan:
+                    chunks = self._scan(chunks, note, to_scan, scanned)
+                    scanned += len(chunks)
                 writer.add_chunks(chunks)
+                flagged.extend(FlaggedChunk(record.path, c.doc_id, c.chunk_id, c.flag) for c in chunks if c.flag)
                 texts_by_row.extend(index_text(c) for c in chunks)
                 blocks.append(previous.vectors[rows] if rows else np.zeros((0, self.embedder.dim), np.float32))
         new_chunks: list[Chunk] = []
@@ -185,8 +216,11 @@ class Indexer:
             for doc in item.docs:
                 writer.add_document(doc, item.record.path)
                 n_docs += 1
-            writer.add_chunks(item.chunks)
-            new_chunks.extend(item.chunks)
+            chunks = self._scan(item.chunks, note, to_scan, scanned)
+            scanned += len(chunks)
+            writer.add_chunks(chunks)
+            flagged.extend(FlaggedChunk(item.record.path, c.doc_id, c.chunk_id, c.flag) for c in chunks if c.flag)
+            new_chunks.extend(chunks)
         new_texts = [index_text(c) for c in new_chunks]
         texts_by_row.extend(new_texts)
         done = 0
@@ -204,5 +238,9 @@ class Indexer:
         if texts_by_row:
             build_bm25(texts_by_row, writer.directory / "bm25")
         note("bm25", 1, 1)
-        writer.finish(vectors=vectors, meta={"config": self._config_key(), "embedder": self.embedder.model_id})
-        return n_docs, len(texts_by_row)
+        writer.finish(vectors=vectors, meta={"config": self._config_key(), "embedder": self.embedder.model_id,
+                                             "scanner": scanner})
+        if flagged:
+            logger.warning("%d chunks carry instructions to the assistant and are flagged: %s", len(flagged),
+                           ", ".join(sorted({f.file for f in flagged})))
+        return n_docs, len(texts_by_row), flagged

@@ -73,6 +73,10 @@ class HitOut(BaseModel):
     end: int
     score: float
     text: str
+    flagged: bool = Field(False, description="The ingest scan found instructions to the assistant in this passage; "
+                          "it is shown in search but kept out of answers unless [guard] answer_from_flagged is set.")
+    flag_reason: str = Field("", description="What the scan matched (e.g. 'rule:fake_markup'); empty when not "
+                             "flagged.")
 
 
 class SearchResponseOut(BaseModel):
@@ -131,7 +135,7 @@ def _hit_out(h: Hit) -> HitOut:
     c = h.chunk
     assert c is not None
     return HitOut(chunk_id=c.chunk_id, doc_id=c.doc_id, title=c.title, section=c.section_path, start=c.start,
-                  end=c.end, score=h.score, text=c.text)
+                  end=c.end, score=h.score, text=c.text, flagged=c.flagged, flag_reason=c.flag)
 
 
 def _answer_out(a: Answer) -> AskResponse:

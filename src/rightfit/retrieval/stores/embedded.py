@@ -25,14 +25,16 @@ from rightfit.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+# 2: chunks carry the ingest scan's flag. Version 1 indexes still load, with every chunk unflagged.
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,
                         fmt TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, title TEXT NOT NULL,
-                     section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+                     section TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+                     flag TEXT NOT NULL DEFAULT '');
 CREATE INDEX chunks_doc ON chunks(doc_id);
 """
 
@@ -91,9 +93,9 @@ class GenerationWriter:
                          (doc.doc_id, file, doc.title, doc.source, doc.fmt, doc.text))
 
     def add_chunks(self, chunks: Iterable[Chunk]) -> int:
-        rows = [(self._rows + i, c.chunk_id, c.doc_id, c.title, json.dumps(list(c.section)), c.text, c.start, c.end)
-                for i, c in enumerate(chunks)]
-        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        rows = [(self._rows + i, c.chunk_id, c.doc_id, c.title, json.dumps(list(c.section)), c.text, c.start, c.end,
+                 c.flag) for i, c in enumerate(chunks)]
+        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self._rows += len(rows)
         return len(rows)
 
@@ -152,9 +154,17 @@ class EmbeddedStore:
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self.meta = {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
-        rows = self._db.execute("SELECT chunk_id, doc_id FROM chunks ORDER BY row").fetchall()
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+        # Indexes written before the ingest scan have no flag column: they load with every chunk unflagged.
+        self._flag_column = "flag" if "flag" in columns else "''"
+        if "flag" not in columns:
+            logger.warning("index %s was built before document scanning, so no chunk is flagged; run "
+                           "`rightfit index DOCS_DIR` to scan it", generation)
+        rows = self._db.execute(f"SELECT chunk_id, doc_id, {self._flag_column} FROM chunks ORDER BY row").fetchall()
         self.chunk_ids: list[str] = [r[0] for r in rows]
         self.doc_ids: list[str] = [r[1] for r in rows]
+        # Rows the ingest scan flagged, so answers can leave them out before any chunk text is read.
+        self.flagged_rows: frozenset[int] = frozenset(i for i, r in enumerate(rows) if r[2])
         self._vectors: np.ndarray | None = None
 
     @classmethod
@@ -168,6 +178,12 @@ class EmbeddedStore:
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
+
+    @property
+    def scanner(self) -> str | None:
+        """Name of the scanner whose flags this index holds; None when its chunks were not scanned."""
+        value = self.meta.get("scanner")
+        return str(value) if value else None
 
     @property
     def vectors(self) -> np.ndarray:
@@ -186,10 +202,10 @@ class EmbeddedStore:
         with self._lock:
             found = {
                 r[0]: Chunk(chunk_id=r[1], doc_id=r[2], title=r[3], section=tuple(json.loads(r[4])), text=r[5],
-                            start=r[6], end=r[7])
+                            start=r[6], end=r[7], flag=r[8])
                 for r in self._db.execute(
-                    f'SELECT row, chunk_id, doc_id, title, section, text, start, "end" FROM chunks '  # noqa: S608
-                    f"WHERE row IN ({marks})", list(rows))
+                    f'SELECT row, chunk_id, doc_id, title, section, text, start, "end", {self._flag_column} '  # noqa: S608
+                    f"FROM chunks WHERE row IN ({marks})", list(rows))
             }
         return [found[r] for r in rows]
 
