@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import random
 import re
 import time
@@ -12,29 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from rightfit.core.runtime import hardware_line  # noqa: F401  (re-exported for every benchmark)
+
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "examples" / "bank"
-
-
-def hardware_line() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    import onnxruntime
-
-    return (f"hardware: {cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
-            f"onnxruntime {onnxruntime.__version__}, numpy {np.__version__}")
 
 
 def bank_vocabulary() -> list[str]:

@@ -12,57 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, create_model
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BANK, hardware_line, pct  # noqa: E402
-from rightfit.extract import AccountId, DateSpan, Extractor, Money, Slot  # noqa: E402
-from rightfit.extract.text import loose  # noqa: E402
-
-PAST, FUTURE, NEAREST = "past", "future", "nearest"
-ACCOUNT_FIELDS = ("money", "merchant", "date", "card_last4", "account_id")
-SCHEMAS: dict[str, tuple[tuple[str, ...], str]] = {
-    "dispute_transaction": (ACCOUNT_FIELDS, PAST),
-    "recent_transactions": (ACCOUNT_FIELDS, PAST),
-    "complaint": (ACCOUNT_FIELDS, PAST),
-    "check_balance": (("account_id", "card_last4", "money"), NEAREST),
-    "freeze_card": (("card_last4", "date"), PAST),
-    "unfreeze_card": (("card_last4", "date"), PAST),
-    "report_lost_card": (("card_last4", "date"), PAST),
-    "report_stolen_card": (("card_last4", "date"), PAST),
-    "update_address": (("address", "postcode", "date"), FUTURE),
-    "update_phone_or_email": (("phone", "email"), NEAREST),
-}
-
-
-def schema_for(intent: str) -> type[BaseModel]:
-    fields, prefer = SCHEMAS[intent]
-    spec: dict[str, Any] = {}
-    for name in fields:
-        kind = "date_range" if name == "date" else name
-        spec[name] = (Annotated[list[Any], Slot(kind, prefer=prefer)], [])  # type: ignore[valid-type]
-    return create_model(f"Bench_{intent}", **spec)
-
-
-def canonical(field: str, value: Any) -> str:
-    if isinstance(value, Money):
-        return f"{value.amount:.2f} {value.currency}"
-    if isinstance(value, DateSpan | AccountId):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if field == "address":  # compared without the postcode (its own field), punctuation or case
-        text = re.sub(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", "", loose(str(value)))
-        return re.sub(r"\s+", " ", re.sub(r"[^\w ]", "", text)).strip()
-    return str(value)
+from rightfit.evals.suites.extraction import canonical, schema_for  # noqa: E402
+from rightfit.extract import Extractor  # noqa: E402
 
 
 def score(cases: list[dict[str, Any]], extractor: Extractor,

@@ -7,6 +7,7 @@ import logging
 import typer
 
 from rightfit.cli import docs as _docs  # noqa: F401  (registers its commands on `app`)
+from rightfit.cli import fit as _fit  # noqa: F401  (registers `fit` on `app`)
 from rightfit.cli.app import app
 from rightfit.cli.classify import classify_app
 from rightfit.cli.evals import eval_app

@@ -123,8 +123,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     docs: Annotated[Path | None, typer.Option(help="Index this folder first (only changed files).")] = None,
-    lock: Annotated[Path | None, typer.Option(help="Refuse to start unless models, index and settings match "
-                                              "this lock file.")] = None,
+    lock: Annotated[Path | None, typer.Option(help="Serve the rungs this lock file chose (`rightfit fit`), and "
+                                              "refuse to start unless models, index, classifiers and settings "
+                                              "match it.")] = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -143,10 +144,11 @@ def serve(
             typer.echo(f"{len(report.flagged)} chunks flagged as instructions to the assistant in: "
                        f"{', '.join(sorted({f.file for f in report.flagged}))} (see `rightfit index`)", err=True)
     if lock is not None:
-        from rightfit.models.lock import check_lock
+        from rightfit.models.lock import apply_lock
 
-        check_lock(settings, lock)
-        typer.echo(f"deployment matches {lock}", err=True)
+        settings = apply_lock(settings, lock)
+        typer.echo(f"deployment matches {lock}: answers by {settings.answer.rung}, fields by "
+                   f"{settings.assistant.extract_model or 'the parsers'}", err=True)
     if settings.assistant.app is not None:
         typer.echo(f"loading the assistant from {settings.assistant.app} (a first start trains its intent "
                    "classifier and injection detector: about a minute)", err=True)

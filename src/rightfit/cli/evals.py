@@ -141,3 +141,177 @@ def eval_export_beir(
 
     n_docs, n_queries = qa_to_beir(qa, docs, out)
     typer.echo(f"wrote {n_docs} documents and {n_queries} judged queries to {out}")
+
+
+# The assembled assistant on its eval suites -------------------------------------------------------------------
+SuitesArg = Annotated[list[str] | None, typer.Argument(help="Suites to run (default: every suite in "
+                                                       "[evals] suites/suites.toml).", show_default=False)]
+JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML file here.", show_default=False)]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write an HTML report with plots here.",
+                                              show_default=False)]
+
+
+def _run(settings: Any, suites: list[str] | None, repeats: int | None = None) -> Any:
+    from rightfit.evals.run import run_suites
+
+    bars = Progress()
+    try:
+        return run_suites(settings, suites, repeats=repeats, progress=bars)
+    finally:
+        bars.close()
+
+
+def _write(path: Path | None, text: str, what: str) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    typer.echo(f"wrote {what} {path}", err=True)
+
+
+def suites_table(run: Any) -> str:
+    from rightfit.evals.report import money
+
+    lines = [f"{'suite':<14}{'items':>6}  {'pass rate [95% CI]':<24}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+             f"  {'cost/request':<18}{'cost/resolved':<18}other metrics"]
+    for name, s in run.suites.items():
+        m = s.metrics
+        other = ", ".join(f"{k} {m[k].value:.3f}" for k in s.quality_metrics()[2:])
+        lines.append(f"{name:<14}{len({r.id for r in s.items}):>6}  {m['pass_rate'].text():<24}"
+                     f"{m['p50_ms'].value:>8.0f}{m['p95_ms'].value:>8.0f}{m['p99_ms'].value:>8.0f}  "
+                     f"{money(m['cost_per_request'].value, run.currency):<18}"
+                     f"{money(m['cost_per_resolved'].value, run.currency):<18}{other}")
+    return "\n".join(lines)
+
+
+@eval_app.command("run")
+def eval_run(
+    suites: SuitesArg = None,
+    repeats: Annotated[int | None, typer.Option(min=1, max=20, help="Runs per item (default: 1 for local "
+                                                "rungs, [evals] repeats for endpoint rungs).")] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Save the run (JSON) for gates and drift.")] = None,
+    junit: JunitOpt = None,
+    html_out: HtmlOpt = None,
+    failures: Annotated[bool, typer.Option("--failures", help="List every failed item.")] = False,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Run the eval suites on the assembled assistant: quality, p50/p95/p99 latency and cost per suite."""
+    from rightfit.evals.report import html_report, junit_items
+
+    settings = settings_from(config, data_dir)
+    run = _run(settings, suites, repeats)
+    typer.echo(run.hardware)
+    typer.echo(suites_table(run))
+    if failures:
+        for name, s in run.suites.items():
+            for r in s.items:
+                if not r.passed:
+                    typer.echo(f"  {name} {r.id}: {r.detail}")
+    if save is not None:
+        run.save(save)
+        typer.echo(f"saved the run to {save}", err=True)
+    _write(junit, junit_items(run), "JUnit XML")
+    _write(html_out, html_report("rightfit eval run", {"run": run}), "report")
+
+
+@eval_app.command("gate")
+def eval_gate(
+    suites: SuitesArg = None,
+    baseline: Annotated[Path | None, typer.Option(help="Saved run to compare against (default: [evals] "
+                                                  "baseline).", show_default=False)] = None,
+    from_run: Annotated[Path | None, typer.Option("--run", help="Gate this saved run instead of running the "
+                                                  "suites.", show_default=False)] = None,
+    save_baseline: Annotated[bool, typer.Option("--save-baseline", help="Save this run as the baseline when "
+                                                "the thresholds pass.")] = False,
+    junit: JunitOpt = None,
+    html_out: HtmlOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Fail (exit 1) when a suite misses a threshold or got worse than the baseline beyond noise."""
+    from rightfit.evals.gate import baseline_checks, table, threshold_checks
+    from rightfit.evals.report import html_report, junit_checks
+    from rightfit.evals.run import Run
+
+    settings = settings_from(config, data_dir)
+    run = Run.load(from_run) if from_run is not None else _run(settings, suites)
+    checks = threshold_checks(run, settings.evals.gates)
+    baseline = baseline if baseline is not None else settings.evals.baseline
+    reference = None
+    if baseline is not None and baseline.is_file() and not save_baseline:
+        reference = Run.load(baseline)
+        checks += baseline_checks(run, reference, settings.evals)
+    elif baseline is not None and not save_baseline:
+        typer.echo(f"no baseline at {baseline}: thresholds only (save one with --save-baseline)", err=True)
+    typer.echo(run.hardware)
+    typer.echo(suites_table(run))
+    typer.echo("")
+    typer.echo(table(checks) if checks else "no gates configured ([[evals.gates]] in the settings)")
+    runs = {"this run": run} if reference is None else {"this run": run, "baseline": reference}
+    _write(junit, junit_checks(checks), "JUnit XML")
+    _write(html_out, html_report("rightfit eval gate", runs, checks=checks), "report")
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        typer.echo(f"\ngate FAILED: {len(failed)} of {len(checks)} checks", err=True)
+        raise typer.Exit(1)
+    if save_baseline:
+        if baseline is None:
+            raise InvalidInputError("--save-baseline needs --baseline PATH or [evals] baseline in the settings")
+        run.save(baseline)
+        typer.echo(f"saved the baseline to {baseline}", err=True)
+    typer.echo(f"\ngate passed: {len(checks)} checks", err=True)
+
+
+def _run_or_load(source: Path, suites: list[str] | None, data_dir: Path | None) -> Any:
+    from rightfit.evals.run import Run
+
+    if source.suffix == ".json":
+        return Run.load(source)
+    return _run(settings_from(source, data_dir), suites)
+
+
+@eval_app.command("drift")
+def eval_drift(
+    reference: Annotated[Path, typer.Option("--reference", help="Config (.toml) or saved run (.json) to "
+                                            "compare against.")],
+    candidate: Annotated[Path, typer.Option("--candidate", help="Config (.toml) or saved run (.json) to "
+                                            "judge.")],
+    suites: SuitesArg = None,
+    min_agreement: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Fail when fewer items than "
+                                                        "this share give the same output.")] = None,
+    show: Annotated[int, typer.Option(min=0, help="Changed items to list per suite.")] = 10,
+    junit: JunitOpt = None,
+    html_out: HtmlOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Compare two configurations on the suites: agreement, metric deltas with intervals, changed items."""
+    from rightfit.evals.drift import compare
+    from rightfit.evals.gate import table
+    from rightfit.evals.report import html_report, junit_checks
+
+    ref_run = _run_or_load(reference, suites, data_dir)
+    cand_run = _run_or_load(candidate, suites, data_dir)
+    settings = settings_from(candidate if candidate.suffix == ".toml" else None, data_dir)
+    drifts = compare(ref_run, cand_run, settings.evals)
+    checks = [c for d in drifts for c in d.checks]
+    for d in drifts:
+        typer.echo(f"== {d.suite}: {d.items} items, {d.agreement:.1%} same output, {len(d.changed)} changed")
+        for c in d.changed[:show]:
+            mark = {(True, False): "now fails", (False, True): "now passes"}.get(
+                (c.reference_passed, c.candidate_passed), "")
+            typer.echo(f"  {c.item} {mark}\n    reference: {c.reference[:150]}\n    candidate: {c.candidate[:150]}")
+    typer.echo("")
+    typer.echo(table(checks))
+    failed = [c for c in checks if not c.passed]
+    low = [d for d in drifts if min_agreement is not None and d.agreement < min_agreement]
+    _write(junit, junit_checks(checks), "JUnit XML")
+    _write(html_out, html_report("rightfit eval drift", {"reference": ref_run, "candidate": cand_run},
+                                 checks=checks), "report")
+    if failed or low:
+        for d in low:
+            typer.echo(f"{d.suite}: agreement {d.agreement:.1%} is below --min-agreement {min_agreement:.0%}",
+                       err=True)
+        raise typer.Exit(1)

@@ -186,6 +186,9 @@ class EvalSettings(BaseModel):
     repeats: int = Field(1, ge=1, le=20, description="Runs per suite for rungs that are not deterministic.")
     bootstrap: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples for confidence intervals.")
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
+    regression_margin: float = Field(0.02, ge=0.0, le=1.0, description="Against the baseline, a quality metric "
+                                     "fails only when it dropped by more than this and its confidence interval "
+                                     "excludes no change.")
     prices: PriceSettings = Field(default_factory=PriceSettings)
     gates: list[Gate] = Field(default_factory=list)
     tasks: dict[str, FitTask] = Field(default_factory=dict, description="The ladder's tasks, by name.")

@@ -1,7 +1,9 @@
-"""The lock file: the exact hashes of everything a deployment serves (models, index), checked at start-up.
+"""The lock file: the exact hashes of everything a deployment serves (models, index, classifiers), checked
+at start-up, and the rung chosen per task by `rightfit fit` with its evidence.
 
-Write it where the configuration was evaluated (`rightfit lock`); serve with `--lock` and a model file,
-index or setting that differs from the locked one stops the server instead of serving something untested.
+Write it where the configuration was evaluated (`rightfit fit`, or `rightfit lock` for the configuration as
+it is); serve with `--lock`: the locked rungs are applied, and a model file, index, classifier or setting that
+differs from the locked one stops the server instead of serving something untested.
 """
 
 from __future__ import annotations
@@ -33,21 +35,69 @@ def _settings_hash(settings: Settings) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def build_lock(settings: Settings) -> dict[str, Any]:
+def _classifier_hashes(settings: Settings) -> dict[str, str]:
+    """Every cached classifier artifact (intent classifier, injection detector) by folder, hashed."""
+    folder = settings.data_dir / "classifiers"
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for artifact in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        digest = hashlib.sha256()
+        for f in sorted(artifact.rglob("*")):
+            if f.is_file():
+                digest.update(f.relative_to(artifact).as_posix().encode() + b"\0" + sha256_file(f).encode())
+        out[artifact.name] = digest.hexdigest()
+    return out
+
+
+def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None = None,
+               evidence: dict[str, Any] | None = None) -> dict[str, Any]:
     from rightfit.models.store import ModelStore
 
     models = {MINILM_ONNX.name: MINILM_ONNX.sha256, MINILM_TOKENIZER.name: MINILM_TOKENIZER.sha256}
-    rung = settings.answer.rung
-    if rung != "extractive" and not rung.startswith("openai:"):
-        store = ModelStore()
-        store.resolve(rung)  # refuse to lock a model that does not verify
-        models[rung] = store.expected_sha256(rung)
-    return {"version": LOCK_VERSION, "created": time.time(), "rung": rung, "models": models,
-            "index": _index_hashes(settings), "settings_sha256": _settings_hash(settings)}
+    store = ModelStore()
+    for model in (settings.answer.rung, settings.assistant.extract_model):
+        if model is not None and model != "extractive" and not model.startswith("openai:"):
+            store.resolve(model)  # refuse to lock a model that does not verify
+            models[model] = store.expected_sha256(model)
+    lock: dict[str, Any] = {
+        "version": LOCK_VERSION, "created": time.time(), "rung": settings.answer.rung,
+        "extract_model": settings.assistant.extract_model, "models": models, "index": _index_hashes(settings),
+        "classifiers": _classifier_hashes(settings), "settings_sha256": _settings_hash(settings)}
+    if choices is not None:
+        lock["choices"] = choices
+    if evidence is not None:
+        lock["evidence"] = evidence
+    return lock
 
 
-def write_lock(settings: Settings, path: Path) -> dict[str, Any]:
-    lock = build_lock(settings)
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        locked = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"lock file {path} is unreadable ({exc}); write it with `rightfit fit` or "
+                          "`rightfit lock`") from None
+    if not isinstance(locked, dict):
+        raise ConfigError(f"lock file {path} is not a lock (expected a JSON object)")
+    return locked
+
+
+def apply_lock(settings: Settings, path: Path) -> Settings:
+    """The settings with the lock's chosen rungs in place, checked against every locked hash."""
+    from rightfit.evals.ladder import apply_rung
+
+    for task, choice in (_read(path).get("choices") or {}).items():
+        try:
+            settings = apply_rung(settings, choice["setting"], choice["rung"])
+        except (KeyError, TypeError):
+            raise ConfigError(f"lock file {path}: choice for task {task!r} needs setting and rung") from None
+    check_lock(settings, path)
+    return settings
+
+
+def write_lock(settings: Settings, path: Path, *, choices: dict[str, dict[str, str]] | None = None,
+               evidence: dict[str, Any] | None = None) -> dict[str, Any]:
+    lock = build_lock(settings, choices=choices, evidence=evidence)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(lock, indent=2) + "\n")
     tmp.replace(path)
@@ -56,14 +106,16 @@ def write_lock(settings: Settings, path: Path) -> dict[str, Any]:
 
 def check_lock(settings: Settings, path: Path) -> None:
     """Raise ConfigError listing every difference between what would be served and the lock."""
-    try:
-        locked = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"lock file {path} is unreadable ({exc}); write it with `rightfit lock`") from None
+    locked = _read(path)
     current = build_lock(settings)
     problems = []
     if locked.get("rung") != current["rung"]:
         problems.append(f"rung is {current['rung']!r}, locked {locked.get('rung')!r}")
+    if locked.get("extract_model") != current["extract_model"]:
+        problems.append(f"extract model is {current['extract_model']!r}, locked {locked.get('extract_model')!r}")
+    for name, digest in (locked.get("classifiers") or {}).items():
+        if current["classifiers"].get(name) != digest:
+            problems.append(f"classifier {name} is missing or differs from the locked one")
     for name, digest in current["models"].items():
         if locked.get("models", {}).get(name) != digest:
             problems.append(f"model {name} hash {digest[:12]}... is not the locked one")
@@ -74,4 +126,4 @@ def check_lock(settings: Settings, path: Path) -> None:
         problems.append("settings differ from the locked settings")
     if problems:
         raise ConfigError(f"this deployment does not match {path}: " + "; ".join(problems)
-                          + ". Re-evaluate and run `rightfit lock`, or serve without --lock")
+                          + ". Re-evaluate with `rightfit fit` (or `rightfit lock`), or serve without --lock")
