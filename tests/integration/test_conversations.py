@@ -166,19 +166,32 @@ def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_setting
     assert _card(assistant_settings, "C001", "8120") == "active"
 
 
+SEEDED_PII = ["alice.moreno@example.com", "07700 900101", "ben.okafor@example.com", "07700 900202",
+              "4929 1234 5672 8120"]
+
+
+def _talk_about_pii(assistant) -> list:  # noqa: ANN001
+    c = Conversation(assistant)
+    return [c.say("my email is alice.moreno@example.com and my phone 07700 900101, card 4929 1234 5672 8120 was "
+                  "stolen"),
+            c.say("can you ask a person to call me on 07700 900101"),
+            c.say("send ben.okafor@example.com my statements, his number is 07700 900202"),
+            Conversation(assistant).say("What are the overdraft fees? My email is alice.moreno@example.com and my "
+                                        "phone is 07700 900101")]
+
+
+def _leaked(text: str) -> list[str]:
+    return [s for s in SEEDED_PII if s in text or s.replace(" ", "") in text]
+
+
 def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assistant_settings, caplog) -> None:  # noqa: ANN001
     import logging
 
     from rightfit.guard.pii import install_redaction
 
-    seeded = ["alice.moreno@example.com", "07700 900101", "ben.okafor@example.com", "07700 900202",
-              "4929 1234 5672 8120"]
-    c = Conversation(assistant)
     caplog.set_level(logging.INFO)
     install_redaction()
-    c.say("my email is alice.moreno@example.com and my phone 07700 900101, card 4929 1234 5672 8120 was stolen")
-    c.say("can you ask a person to call me on 07700 900101")
-    c.say("send ben.okafor@example.com my statements, his number is 07700 900202")
+    _talk_about_pii(assistant)
     data = Path(assistant_settings.data_dir)
     stored = []
     with sqlite3.connect(data / "bank.sqlite") as db:
@@ -189,8 +202,33 @@ def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assis
         stored += [" ".join(map(str, r)) for r in db.execute("SELECT arguments, reason, result FROM audit")]
     stored += [r.getMessage() for r in caplog.records]
     assert stored
-    text = "\n".join(stored)
-    assert [s for s in seeded if s in text or s.replace(" ", "") in text] == []
+    assert _leaked("\n".join(stored)) == []
+
+
+@pytest.mark.parametrize("trace_content", [False, True])
+def test_no_seeded_customer_pii_in_the_trace_store(assistant_settings, real_embedder,  # noqa: ANN001
+                                                   trace_content: bool) -> None:
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.assistant.service import build_assistant
+    from rightfit.telemetry.tracing import configure_tracing, flush
+
+    settings = assistant_settings.model_copy(update={"trace_content": trace_content})
+    traces = Path(settings.data_dir) / "traces.sqlite"
+    configure_tracing(trace_db=traces)  # as `rightfit serve` does
+    bot = build_assistant(settings, qa=QAPipeline(settings=settings, embedder=real_embedder))
+    replies = _talk_about_pii(bot)
+    # The policy question reached the documents path, which records the question when trace_content is on.
+    assert replies[-1].route in ("answer", "abstain"), replies[-1]
+    flush()
+    with sqlite3.connect(traces) as db:
+        spans = db.execute("SELECT name, attributes FROM spans").fetchall()
+    assert {"chat", "ask"} <= {name for name, _ in spans}
+    questions = [json.loads(a).get("question", "") for name, a in spans if name == "ask"]
+    if trace_content:  # the question was recorded, so only redaction keeps the e-mail and phone out
+        assert any("overdraft fees" in q and "[email]" in q and "[phone]" in q for q in questions), questions
+    else:
+        assert questions and not any(questions)
+    assert _leaked("\n".join(f"{name} {attributes}" for name, attributes in spans)) == []
 
 
 def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> None:  # noqa: ANN001

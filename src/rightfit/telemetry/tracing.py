@@ -33,10 +33,13 @@ def configure_tracing(*, trace_db: Path | None = None) -> None:
     """Idempotent: ensure an SDK provider exists; add the SQLite trace store and, if configured, OTLP export.
 
     OTLP export turns on when OTEL_EXPORTER_OTLP_ENDPOINT is set and the exporter package is installed.
+    Both exporters receive spans with PII redacted from every attribute value (telemetry/redaction.py).
     """
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    from rightfit.telemetry.redaction import RedactingSpanExporter
 
     with _lock:
         provider = _sdk_provider()
@@ -50,11 +53,12 @@ def configure_tracing(*, trace_db: Path | None = None) -> None:
                     logger.warning("OTEL_EXPORTER_OTLP_ENDPOINT is set but opentelemetry-exporter-otlp-proto-http "
                                    "is not installed; pip install it to export traces")
                 else:
-                    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+                    provider.add_span_processor(BatchSpanProcessor(RedactingSpanExporter(OTLPSpanExporter())))
         if trace_db is not None and trace_db.resolve() not in _trace_dbs:
             from rightfit.telemetry.store import SQLiteSpanExporter
 
-            provider.add_span_processor(BatchSpanProcessor(SQLiteSpanExporter(trace_db)))  # type: ignore[attr-defined]
+            provider.add_span_processor(  # type: ignore[attr-defined]
+                BatchSpanProcessor(RedactingSpanExporter(SQLiteSpanExporter(trace_db))))
             _trace_dbs.add(trace_db.resolve())
 
 
