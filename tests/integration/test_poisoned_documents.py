@@ -69,3 +69,23 @@ def test_bank_corpus_has_no_flagged_chunk(bank_settings: Settings) -> None:
     assert store.scanner is not None and store.scanner.startswith("ingest_scan/")
     flagged = store.chunks(sorted(store.flagged_rows))
     assert [(c.chunk_id, c.flag) for c in flagged] == []
+
+
+def test_http_search_marks_the_flagged_passage_and_ask_leaves_it_out(mini_corpus: Path, settings: Settings,
+                                                                    real_embedder) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from rightfit.assistant.qa import QAPipeline
+    from rightfit.guard.ingest_scan import ChunkScanner
+    from rightfit.ingest.indexer import Indexer
+    from rightfit.server.app import create_app
+
+    (mini_corpus / "travel-money.md").write_text(POISONED, encoding="utf-8")
+    Indexer(data_dir=settings.data_dir, embedder=real_embedder, guard=ChunkScanner()).run(source=mini_corpus)
+    client = TestClient(create_app(settings, pipeline=QAPipeline(settings=settings, embedder=real_embedder)))
+    hits = client.post("/v1/search", json={"query": "travel money card currencies"}).json()["hits"]
+    assert [(h["doc_id"], h["flagged"]) for h in hits][:2] == [("travel-money", True), (hits[1]["doc_id"], False)]
+    assert "flagged" in client.get("/openapi.json").json()["components"]["schemas"]["HitOut"]["properties"]
+    answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert PLANTED not in (answer["answer"] or "")
+    assert all(c["doc_id"] != "travel-money" for c in answer["citations"])
