@@ -161,3 +161,20 @@ def test_turn_checks_report_each_mismatch() -> None:
         "route": "action", "tool": "get_balance", "reply_excludes": ["balance"], "cites": "fees"})
     assert problems == ["route refuse, expected action", "tool None, expected get_balance",
                         "reply contains 'balance'", "does not cite fees"]
+
+
+def test_an_item_that_crashes_is_a_failed_item_with_its_place_not_a_lost_run() -> None:
+    from rightfit.core.settings import Settings
+    from rightfit.evals.run import _judge
+    from rightfit.evals.suites import SuiteItem
+
+    class Broken:
+        kind = "broken"
+        lower_is_better = frozenset()
+
+        def judge(self, env: object, item: SuiteItem) -> None:
+            raise RuntimeError("kaput")
+
+    result = _judge(None, Broken(), "broken", SuiteItem("a", {}), repeat=0, settings=Settings())  # type: ignore[arg-type]
+    assert not result.passed and not result.resolved
+    assert "RuntimeError: kaput @ test_eval_gates.py:" in result.detail

@@ -212,8 +212,10 @@ def _judge(env: EvalEnv, suite: Suite, name: str, item: Any, *, repeat: int, set
             raise
         except Exception as exc:  # one broken item is a failed item, not a lost run
             detail = f"error: {type(exc).__name__}: {exc}"
-            if not isinstance(exc, InvalidInputError):
-                detail += " @ " + traceback.format_exc(limit=-1).strip().splitlines()[-3].strip()
+            if not isinstance(exc, InvalidInputError):  # where it broke, for the report
+                frames = traceback.extract_tb(exc.__traceback__)
+                if frames:
+                    detail += f" @ {Path(frames[-1].filename).name}:{frames[-1].lineno}"
             judgement = None
     latency = (time.perf_counter() - started) * 1000
     usage = usage_of(spans.take(ctx.trace_id), ctx.span_id)
@@ -242,7 +244,12 @@ def run_suites(settings: Settings, names: Sequence[str] | None = None, *, repeat
         for name in chosen:
             suite = suites[name]
             items = list(suite.items())
-            suite.judge(env, items[0])  # warm-up, untimed: model loading is not a request's latency
+            try:  # warm-up, untimed: model loading is not a request's latency
+                suite.judge(env, items[0])
+            except ConfigError:
+                raise
+            except Exception:  # noqa: S110  (the timed run records this item's error)
+                pass
             rows = []
             total = len(items) * n_repeats
             for repeat in range(n_repeats):
