@@ -20,7 +20,7 @@ from rightfit.types import Chunk
 
 logger = logging.getLogger(__name__)
 
-PROMPT_VERSION = "q1"
+PROMPT_VERSION = "q2"
 _SYSTEM = (
     "You write questions that customers or users would type into a search box. Each question must be answerable "
     "from the passage alone, must not copy a whole sentence from it, and must not mention 'the passage' or "
@@ -53,8 +53,10 @@ def question_schema(n: int) -> dict[str, object]:
 
 def _messages(chunk: Chunk, n: int) -> list[dict[str, str]]:
     where = " > ".join((chunk.title, *chunk.section))
-    user = (f"Passage (from: {where}):\n{chunk.text}\n\nWrite {n} different short questions this passage answers. "
-            'Reply as JSON: {"questions": [...]}')
+    user = (f"Passage (from: {where}):\n{chunk.text}\n\nWrite {n} different questions this passage answers, each "
+            "about a different detail where the passage has several. Mix styles: a plain question, a few search "
+            "words, and a person asking about their own situation in their own words (without the passage's "
+            'terms). Reply as JSON: {"questions": [...]}')
     return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
 
 
