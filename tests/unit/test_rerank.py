@@ -15,6 +15,8 @@ from rightfit.core.errors import ConfigError, InvalidInputError, ModelError, Mod
 from rightfit.core.settings import RerankSettings, load_settings
 from rightfit.retrieval.rerank import MANIFEST, CrossEncoderReranker, open_model_dir, passage_text, write_manifest
 from rightfit.retrieval.rerank.factory import reranker_from_settings
+from rightfit.retrieval.rerank.stage import combined_scores
+from rightfit.retrieval.rerank.training.blend import Candidates, choose_fused_weight
 from rightfit.retrieval.rerank.training.mining import mine_groups
 from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, generate_questions, read_queries
 from rightfit.retrieval.rerank.training.tune import is_heldout
@@ -29,7 +31,13 @@ def chunk(i: int, text: str, doc: str | None = None) -> Chunk:
 class WordOverlapReranker(CrossEncoderReranker):
     """The real stage's run() with a transparent scorer: shared words with the query."""
 
+    calls = 0
+
+    def warm_up(self) -> None:
+        pass  # no model files: the scorer is below
+
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
+        self.calls += 1
         q = set(query.lower().split())
         return np.array([len(q & set(p.lower().split())) for p in passages], dtype=np.float32)
 
@@ -189,3 +197,51 @@ def test_holdout_split_is_stable_and_roughly_the_share() -> None:
     assert 150 < len(held) < 250
     assert held == [d for d in docs if is_heldout(d, 0.2)]
     assert not any(is_heldout(d, 0.0) for d in docs)
+
+
+def test_a_fused_weight_mixes_both_scores_and_one_keeps_the_hybrid_order(tmp_path: Path) -> None:
+    hits = hits_for(["opening hours", "cancel a standing order today", "standing order", "cancel standing order"])
+    query = "cancel standing order"
+    hybrid_only = WordOverlapReranker(model=tmp_path, fused_weight=1.0)
+    assert [h.chunk_id for h in hybrid_only.run(query=query, hits=hits).hits] == ["c0", "c1", "c2", "c3"]
+    assert hybrid_only.calls == 0  # a weight of 1 keeps the fused order without running the model
+    mixed = WordOverlapReranker(model=tmp_path, fused_weight=0.5).run(query=query, hits=hits).hits
+    # Reranker alone: c1, c3, c2, c0. Half and half: c3 (last in fused order) falls below c0 (first).
+    assert [h.chunk_id for h in mixed] == ["c1", "c0", "c2", "c3"]
+    assert [h.fused_score for h in mixed] == [0.99, 1.0, 0.98, 0.97]
+    with pytest.raises(ValueError, match="fused_weight"):
+        CrossEncoderReranker(model=tmp_path, fused_weight=1.5)
+
+
+def test_combined_scores_standardize_each_side() -> None:
+    assert combined_scores([3.0, 1.0], [0.1, 0.2], None).tolist() == [3.0, 1.0]  # the reranker alone
+    np.testing.assert_allclose(combined_scores([3.0, 1.0], [0.1, 0.2], 0.25), [0.5, -0.5])
+    np.testing.assert_allclose(combined_scores([2.0, 2.0], [0.3, 0.1], 0.5), [0.5, -0.5])  # flat side: no say
+
+
+def test_the_manifest_carries_a_checked_fused_weight(tmp_path: Path) -> None:
+    d = _onnx_dir(tmp_path)
+    write_manifest(d)
+    assert open_model_dir(d).fused_weight is None
+    write_manifest(d, fused_weight=0.35)
+    assert open_model_dir(d).fused_weight == 0.35
+    body = json.loads((d / MANIFEST).read_text())
+    body["fused_weight"] = "high"
+    (d / MANIFEST).write_text(json.dumps(body))
+    with pytest.raises(ModelError, match="fused_weight must be a number from 0 to 1"):
+        open_model_dir(d)
+
+
+def test_the_blend_weight_is_chosen_on_held_out_questions_and_prefers_hybrid_on_ties() -> None:
+    # The reranker finds the positive (fused rank 3) in one question and misses it (fused rank 1) in another.
+    helps = Candidates(reranker=[0.0, 0.1, 2.0], fused=[0.3, 0.2, 0.1], positive=2)
+    hurts = Candidates(reranker=[0.0, 2.0, 0.1], fused=[0.3, 0.2, 0.1], positive=0)
+    both = choose_fused_weight([helps, hurts])
+    assert both.hybrid_mrr == pytest.approx((1 / 3 + 1) / 2)
+    assert both.reranker_only_mrr == pytest.approx((1 + 1 / 3) / 2)
+    assert both.mrr[both.fused_weight] == max(both.mrr.values())
+    assert 0.0 < both.fused_weight < 1.0  # a mix gets both first
+    assert choose_fused_weight([hurts]).fused_weight == 1.0  # a reranker that only hurts keeps the hybrid order
+    assert choose_fused_weight([helps]).fused_weight < 1.0
+    with pytest.raises(ValueError, match="held-out"):
+        choose_fused_weight([])

@@ -6,6 +6,11 @@ A directory is one of:
   tokenizer.json, converted once to int8 ONNX (needs the `tune` extra) into the rightfit cache.
 Either way nothing loads until every file matches the sha256 recorded in rightfit-reranker.json beside it;
 `rightfit tune pin DIR` writes that manifest for a model a user brings.
+
+The manifest may also carry `fused_weight`: the stage then orders hits by
+(1 - w) * z(cross-encoder score) + w * z(fused retrieval score), both standardized over the reranked hits,
+instead of by the cross-encoder score alone. `rightfit tune reranker` picks w on its own held-out synthetic
+questions; a model pinned without it is trusted on its own.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class RerankerFiles:
     files: dict[str, str]  # file name -> sha256
     max_length: int = 256
     provenance: dict[str, Any] = field(default_factory=dict)
+    fused_weight: float | None = None  # see the module docstring
 
     def path(self, name: str) -> Path:
         return self.directory / name
@@ -69,16 +75,25 @@ def model_files(directory: Path, kind: Literal["onnx", "hf"]) -> list[str]:
     return names
 
 
-def write_manifest(directory: Path, *, max_length: int = 256, provenance: dict[str, Any] | None = None) -> Path:
+def write_manifest(directory: Path, *, max_length: int = 256, provenance: dict[str, Any] | None = None,
+                   fused_weight: float | None = None) -> Path:
     """Pin every file the reranker loads by sha256 (atomic write)."""
     kind = detect_kind(directory)
-    body = {"format": FORMAT, "kind": kind, "max_length": max_length,
-            "files": {n: sha256_file(directory / n) for n in model_files(directory, kind)},
-            "provenance": provenance or {}}
+    body: dict[str, Any] = {"format": FORMAT, "kind": kind, "max_length": max_length,
+                            "files": {n: sha256_file(directory / n) for n in model_files(directory, kind)},
+                            "provenance": provenance or {}}
+    if fused_weight is not None:
+        body["fused_weight"] = check_fused_weight(fused_weight, where=str(directory / MANIFEST))
     tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, directory / MANIFEST)
     return directory / MANIFEST
+
+
+def check_fused_weight(value: object, *, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
+        raise ModelError(f"{where}: fused_weight must be a number from 0 to 1, got {value!r}")
+    return float(value)
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -116,5 +131,8 @@ def open_model_dir(directory: Path) -> RerankerFiles:
                 f"{exc}. For a reranker: retrain it with `rightfit tune reranker`, or, if you changed it on "
                 f"purpose, re-pin with `rightfit tune pin {directory}`") from None
     max_length = int(body.get("max_length", 256))
+    weight = body.get("fused_weight")
+    if weight is not None:
+        weight = check_fused_weight(weight, where=str(directory / MANIFEST))
     return RerankerFiles(directory=directory, kind=kind, files=files, max_length=max_length,
-                         provenance=dict(body.get("provenance") or {}))
+                         provenance=dict(body.get("provenance") or {}), fused_weight=weight)

@@ -1,7 +1,8 @@
 """The reranker stage: a cross-encoder scores (query, passage) pairs and reorders the top N hits.
 
 Runs in onnxruntime (int8), no torch. The fused retrieval score stays on every hit as `fused_score`,
-for tie-breaks and for whatever reads confidence downstream.
+for tie-breaks and for whatever reads confidence downstream. A reranker whose manifest has a `fused_weight`
+orders by both scores (see rightfit.retrieval.rerank.model_dir); one without it, by its own score.
 """
 
 from __future__ import annotations
@@ -23,6 +24,21 @@ from rightfit.types import Chunk, Hit, RetrievalResult
 logger = logging.getLogger(__name__)
 
 
+def standardized(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Zero mean, unit spread over one query's hits (all zeros when they are all equal)."""
+    x = np.asarray(values, dtype=np.float64)
+    spread = float(x.std()) if len(x) else 0.0
+    return (x - x.mean()) / spread if spread > 1e-12 else np.zeros_like(x)
+
+
+def combined_scores(scores: Sequence[float] | np.ndarray, fused: Sequence[float] | np.ndarray,
+                    fused_weight: float | None) -> np.ndarray:
+    """What the stage orders by: the cross-encoder's score, or its mix with the fused retrieval score."""
+    if fused_weight is None:
+        return np.asarray(scores, dtype=np.float64)
+    return (1.0 - fused_weight) * standardized(scores) + fused_weight * standardized(fused)
+
+
 def passage_text(chunk: Chunk) -> str:
     """What the cross-encoder reads for a chunk; training and serving must use the same form."""
     where = " > ".join(p for p in (chunk.title, *chunk.section) if p)
@@ -34,16 +50,19 @@ class CrossEncoderReranker:
 
     `model` is a reranker directory (see rightfit.retrieval.rerank.model_dir): an int8 ONNX model from
     `rightfit tune reranker`, an ONNX export, or a Hugging Face / sentence-transformers cross-encoder.
+    `fused_weight` overrides the manifest's (None: use the manifest's, if any).
     """
 
     def __init__(self, *, model: Path, top_n: int = 30, batch_size: int = 8, max_length: int | None = None,
-                 threads: int | None = None, top_k: int | None = None) -> None:
+                 threads: int | None = None, top_k: int | None = None, fused_weight: float | None = None) -> None:
         if not 1 <= top_n <= 1000:
             raise ValueError(f"rerank top_n must be between 1 and 1000, got {top_n}")
         if not 1 <= batch_size <= 1024:
             raise ValueError(f"rerank batch_size must be between 1 and 1024, got {batch_size}")
         if max_length is not None and not 16 <= max_length <= 512:
             raise ValueError(f"rerank max_length must be between 16 and 512, got {max_length}")
+        if fused_weight is not None and not 0.0 <= fused_weight <= 1.0:
+            raise ValueError(f"rerank fused_weight must be between 0 and 1, got {fused_weight}")
         self.name = "rerank"
         self.model = Path(model)
         self.top_n = top_n
@@ -51,6 +70,7 @@ class CrossEncoderReranker:
         self.max_length = max_length
         self.threads = threads if threads is not None else min(2, os.cpu_count() or 1)
         self.top_k = top_k
+        self.fused_weight = fused_weight
         self.files: RerankerFiles | None = None
         self._session: Any = None
         self._tokenizer: Any = None
@@ -65,6 +85,7 @@ class CrossEncoderReranker:
             from tokenizers import Tokenizer
 
             files = open_model_dir(self.model)
+            weight = files.fused_weight  # the pinned directory's, also for a converted checkpoint
             if files.kind == "hf":
                 from rightfit.retrieval.rerank.convert import onnx_from_hf
 
@@ -86,6 +107,8 @@ class CrossEncoderReranker:
                 raise ModelError(f"reranker {files.model_file} takes inputs {sorted(self._inputs)}; a cross-encoder "
                                  "needs input_ids and attention_mask")
             self.files = files
+            if self.fused_weight is None:
+                self.fused_weight = weight
             self._tokenizer = tokenizer
             self._session = session
 
@@ -115,9 +138,14 @@ class CrossEncoderReranker:
             raise InvalidInputError("the reranker needs hits with their chunk text; hydrate them first")
         if not head:
             return RetrievalResult(hits=(), stage=self.name)
-        scores = self.score(query, [passage_text(h.chunk) for h in head if h.chunk is not None])
         fused = [h.score if h.fused_score is None else h.fused_score for h in head]
-        # Ties (equal logits) keep the fused order.
+        self.warm_up()  # reads the manifest's fused weight
+        if self.fused_weight == 1.0:  # the fused order as it is: nothing to score
+            scores = standardized(fused)
+        else:
+            logits = self.score(query, [passage_text(h.chunk) for h in head if h.chunk is not None])
+            scores = combined_scores(logits, fused, self.fused_weight)
+        # Ties keep the fused order.
         order = sorted(range(len(head)), key=lambda i: (-float(scores[i]), -fused[i], i))
         reranked = [dataclasses.replace(head[i], score=float(scores[i]), fused_score=fused[i]) for i in order]
         # The tail keeps its fused order below every reranked hit.
