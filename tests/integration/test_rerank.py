@@ -100,11 +100,13 @@ def test_a_hugging_face_checkpoint_loads_after_pinning(tiny: dict[str, object], 
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     hf = shutil.copytree(tiny["hf"], tmp_path / "my-cross-encoder")  # type: ignore[arg-type]
-    r = subprocess.run([EXE, "tune", "pin", str(hf)], capture_output=True, text=True, timeout=120, check=False)
+    r = subprocess.run([EXE, "tune", "pin", str(hf), "--fused-weight", "0.3"], capture_output=True, text=True,
+                       timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     passages = [p for _, p in FACTS]
     stage = CrossEncoderReranker(model=hf, max_length=128)
     got = stage.score(FACTS[0][0], passages)
+    assert stage.fused_weight == 0.3  # from the pinned directory's manifest, not the converted copy's
     ref = torch_scores(tiny["model"], FACTS[0][0], passages)
     # Converted to int8 like our own exports: close to the checkpoint's scores, same ranking at the top.
     assert np.abs(got - ref).max() < 0.1 * float(ref.max() - ref.min())
@@ -142,7 +144,7 @@ def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path:
     write_queries(tmp_path / "q.jsonl", queries, header={"generator": "hand-written for this test"})
     out = tmp_path / "reranker"
     args = [EXE, "tune", "reranker", "--data-dir", str(data), "--queries", str(tmp_path / "q.jsonl"),
-            "--out", str(out), "--layers", "1", "--epochs", "1", "--json"]
+            "--out", str(out), "--layers", "1", "--epochs", "1", "--dev-share", "0.5", "--json"]
     r = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
@@ -150,6 +152,13 @@ def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path:
     manifest = json.loads((out / MANIFEST).read_text())
     prov = manifest["provenance"]
     assert prov["base_model"]["sha256"] and prov["data"]["groups_sha256"] and prov["hyperparameters"]["epochs"] == 1
+    # The blend weight was chosen on the held-out dev questions and is what the stage serves with.
+    assert report["blend_mrr"]["questions"] >= 1
+    assert manifest["fused_weight"] == report["fused_weight"]
+    assert report["blend_mrr"]["served"] >= report["blend_mrr"]["hybrid"]
+    served = CrossEncoderReranker(model=out)
+    served.warm_up()
+    assert served.fused_weight == report["fused_weight"]
     # A second run resumes: every phase is already done for the same inputs.
     r2 = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
     assert r2.returncode == 0 and json.loads(r2.stdout)["train_seconds"] == report["train_seconds"]

@@ -58,6 +58,13 @@ def tune_reranker_cmd(
     lr: Annotated[float, typer.Option("--lr", min=1e-6, max=1e-2, help="Peak learning rate.")] = 3e-4,
     roundtrip_k: Annotated[int, typer.Option("--roundtrip-k", min=1, max=100, help="Keep a question only if "
                                              "hybrid retrieval ranks its source chunk this high.")] = 10,
+    max_length: Annotated[int, typer.Option("--max-length", min=16, max=512, help="Tokens per (question, "
+                                            "passage) pair, in training and when serving.")] = 128,
+    dev_share: Annotated[float, typer.Option("--dev-share", min=0.05, max=0.5, help="Share of the training "
+                                             "questions' chunks held out to choose how much of the fused "
+                                             "retrieval score the reranker keeps.")] = 0.2,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, max=64, help="Torch threads for training "
+                                                "(default: up to 2).", show_default=False)] = None,
     docs: DocsOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
@@ -73,7 +80,8 @@ def tune_reranker_cmd(
     pipe, chunks = _chunks(settings, docs)
     fusion = settings.retrieval.fusion
     opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
-                       layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k)
+                       layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k, max_length=max_length,
+                       dev_share=dev_share, top_n=settings.rerank.top_n, threads=threads)
     bars = Progress()
 
     def retrieve(question: str) -> Any:
@@ -102,9 +110,18 @@ def tune_reranker_cmd(
     if report.dev_mrr.get("groups"):
         typer.echo(f"dev groups ({report.dev_mrr['groups']:.0f}): MRR of the source passage among its negatives "
                    f"{report.dev_mrr['reranker']:.3f} reranked vs {report.dev_mrr['hybrid']:.3f} hybrid order")
-        if report.dev_mrr["reranker"] < report.dev_mrr["hybrid"]:
-            typer.echo("warning: on its dev questions the reranker orders passages worse than hybrid retrieval; "
-                       "train on more questions (more chunks, --questions-per-chunk) before serving it", err=True)
+    if report.blend_mrr:
+        b = report.blend_mrr
+        typer.echo(f"dev questions ({b['questions']:.0f}), MRR@10 of the source passage in the hybrid top "
+                   f"{opts.top_n}: hybrid {b['hybrid']:.3f}, reranker alone {b['reranker']:.3f}, served "
+                   f"(fused weight {report.fused_weight}) {b['served']:.3f}")
+        if report.fused_weight is not None and report.fused_weight >= 1.0:
+            typer.echo("warning: on its dev questions the reranker does not improve on hybrid retrieval, so it "
+                       "keeps the hybrid order (fused weight 1.0); train on more questions (more chunks, "
+                       "--questions-per-chunk) for it to help", err=True)
+    else:
+        typer.echo("warning: too few questions to hold any out, so nothing checked that this reranker orders "
+                   "passages better than hybrid retrieval; it is served alone", err=True)
     for label, vals in report.heldout.items():
         typer.echo(f"held-out {label:<14}" + "  ".join(f"{k} {v:.4f}" for k, v in vals.items()))
     typer.echo(f"use it: [rerank] enabled = true, model = \"{report.out}\"")
@@ -141,11 +158,16 @@ def tune_questions_cmd(
 def tune_pin_cmd(
     model: Annotated[Path, typer.Argument(help="A cross-encoder directory you trust (ONNX or Hugging Face).")],
     max_length: Annotated[int, typer.Option("--max-length", min=16, max=512)] = 256,
+    fused_weight: Annotated[float | None, typer.Option("--fused-weight", min=0.0, max=1.0, help="Order by "
+                                                       "(1 - W) * reranker + W * fused retrieval score, each "
+                                                       "standardized per query (default: the reranker alone).",
+                                                       show_default=False)] = None,
 ) -> None:
     """Record the sha256 of a reranker's files beside it, so rightfit will load it (and only it)."""
     from rightfit.retrieval.rerank.model_dir import write_manifest
 
     if not model.is_dir():
         raise InvalidInputError(f"{model} is not a directory; pass the folder that holds the model files")
-    path = write_manifest(model, max_length=max_length, provenance={"pinned_by": "rightfit tune pin"})
+    path = write_manifest(model, max_length=max_length, provenance={"pinned_by": "rightfit tune pin"},
+                          fused_weight=fused_weight)
     typer.echo(f"pinned {model} in {path}")

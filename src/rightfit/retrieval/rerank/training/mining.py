@@ -4,6 +4,12 @@ A question survives only if hybrid retrieval finds its source chunk in the top `
 (round-trip consistency): a question that does not retrieve its own passage is usually vague or wrong.
 Negatives come from other documents, because a neighbouring section of the same document often answers
 the question too, and training on such false negatives teaches the model to ignore real answers.
+
+Negatives are also drawn from the chunks that have training questions of their own (`negative_pool`), so every
+passage the model sees is a positive for some questions and a negative for others. Otherwise the passage alone
+gives the label away (positives are the few chunks questions were written for, negatives the rest), and the
+model learns which passages were positives instead of what makes a passage answer a question: such a model
+scores a passage almost the same whatever the query, and ranks unseen relevant passages below random.
 """
 
 from __future__ import annotations
@@ -50,9 +56,11 @@ def mine_groups(
     negatives: int = 7,
     roundtrip_k: int = 10,
     seed: int = 0,
+    negative_pool: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[TrainingGroup], MiningReport]:
-    """`retrieve(question)` runs hybrid retrieval; `row_chunk(row)` reads a hit's chunk."""
+    """`retrieve(question)` runs hybrid retrieval; `row_chunk(row)` reads a hit's chunk. Negatives come from
+    `negative_pool` (chunk ids; default: every chunk) first, hardest first, then from any other document."""
     from rightfit.retrieval.rerank.training.questions import chunk_hash
 
     rng = random.Random(seed)
@@ -77,12 +85,16 @@ def mine_groups(
             else:
                 negs: list[Chunk] = []
                 for h in hits:
+                    if negative_pool is not None and h.chunk_id not in negative_pool:
+                        continue
                     c = h.chunk if h.chunk is not None else row_chunk(h.row)
                     if c.doc_id != source.doc_id and len(negs) < max(1, negatives - 1):
                         negs.append(c)
                 # A random negative keeps scores sensible for passages retrieval would never rank high.
                 others = [c for c in pool if c.doc_id != source.doc_id and c not in negs]
                 rng.shuffle(others)
+                if negative_pool is not None:  # the pool's own chunks first (a stable sort keeps the shuffle)
+                    others.sort(key=lambda c: c.chunk_id not in negative_pool)
                 negs += others[: negatives - len(negs)]
                 groups.append(TrainingGroup(question=q.question, chunk_id=q.chunk_id, doc_id=q.doc_id,
                                             passages=tuple(passage(c) for c in (source, *negs)), rank=rank))

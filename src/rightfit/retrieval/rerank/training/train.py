@@ -30,7 +30,7 @@ class TrainConfig:
     lr: float = 5e-5
     warmup: float = 0.1
     weight_decay: float = 0.01
-    max_length: int = 256
+    max_length: int = 128
     seed: int = 0
     checkpoint_every: int = 25
     # The 30k x 384 word-embedding table is half the model; updating it on a few hundred questions mostly
@@ -67,12 +67,13 @@ def train(
     cfg: TrainConfig,
     *,
     checkpoint: Path | None = None,
+    threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainReport:
     if not groups:
         raise ValueError("no training groups: every synthetic question was filtered out")
     torch.manual_seed(cfg.seed)
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    torch.set_num_threads(threads if threads is not None else min(2, os.cpu_count() or 1))
     per_epoch = math.ceil(len(groups) / cfg.groups_per_batch)
     total = per_epoch * cfg.epochs
     warm = max(1, int(total * cfg.warmup))

