@@ -2,11 +2,14 @@
 the reranker never trained on: it trains on synthetic questions only).
 
 Run: .venv/bin/python benchmarks/rerank_quality.py --model examples/bank/.data/reranker [--model OTHER ...]
+Each model gets two rows: its cross-encoder score alone, and (when its manifest has one) the blend with the
+fused score it serves with (the weight `rightfit tune reranker` chose on held-out synthetic questions).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,31 +31,42 @@ def main() -> None:
     parser.add_argument("--beir", type=Path, default=BANK / "eval" / "beir")
     parser.add_argument("--model", type=Path, action="append", required=True, help="Reranker directory (repeat).")
     parser.add_argument("--top-n", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads for the reranker.")
     args = parser.parse_args()
     limit_blas_threads()
     data = load_beir(args.beir)
     embedder = MiniLMEmbedder()
     print(hardware_line())
+    print("load average (1, 5, 15 min) at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{args.beir}: {len(data.queries)} queries; reranking the top {args.top_n} RRF hits")
-    print(f"{'method':<26}" + "".join(f"{m:>11}" for m in METRICS) + f"{'p95 ms':>9}")
+    print(f"{'method':<34}" + "".join(f"{m:>11}" for m in METRICS) + f"{'p95 ms':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         Indexer(data_dir=Path(tmp), embedder=embedder).run(source=data.corpus.parent, files=[data.corpus])
         settings = load_settings(data_dir=tmp)
         scores, latency = evaluate_queries(QAPipeline(settings=settings, embedder=embedder), data.queries, data.qrels)
-        print(f"{'rrf (hybrid)':<26}" + "".join(f"{scores['rrf'][k]:>11.4f}" for k in METRICS)
+        print(f"{'rrf (hybrid)':<34}" + "".join(f"{scores['rrf'][k]:>11.4f}" for k in METRICS)
               + f"{latency['p95']:>9.1f}", flush=True)
         for model in args.model:
-            stage = CrossEncoderReranker(model=model, top_n=args.top_n)
-            pipe = QAPipeline(settings=settings, embedder=embedder, reranker=stage)
-            scores, latency = evaluate_queries(pipe, data.queries, data.qrels)
-            print(f"{'rrf + ' + model.name:<26}" + "".join(f"{scores['rrf+rerank'][k]:>11.4f}" for k in METRICS)
-                  + f"{latency['p95']:>9.1f}", flush=True)
-            prov = open_model_dir(model).provenance
+            files = open_model_dir(model)
+            weights = [0.0] if files.fused_weight in (None, 0.0) else [0.0, files.fused_weight]
+            for weight in weights:
+                stage = CrossEncoderReranker(model=model, top_n=args.top_n, threads=args.threads,
+                                             fused_weight=weight)
+                pipe = QAPipeline(settings=settings, embedder=embedder, reranker=stage)
+                scores, latency = evaluate_queries(pipe, data.queries, data.qrels)
+                label = f"+ {model.name} " + ("alone" if weight == 0.0 else f"blended, w={weight:.2f}")
+                print(f"{label:<34}" + "".join(f"{scores['rrf+rerank'][k]:>11.4f}" for k in METRICS)
+                      + f"{latency['p95']:>9.1f}", flush=True)
+            prov = files.provenance
             d, m, h = prov.get("data", {}), prov.get("metrics", {}), prov.get("hyperparameters", {})
-            print(f"    {model}: {d.get('groups', '?')} training questions x {1 + h.get('negatives', 0)} passages, "
-                  f"{h.get('epochs', '?')} epochs, {m.get('train_seconds', '?')} s training, "
-                  f"{prov.get('base_model', {}).get('layers_kept', '?')} layers")
+            groups = d.get("groups", 0)
+            print(f"    {model}: {groups} training questions x {1 + h.get('negatives', 0)} passages "
+                  f"= {groups * (1 + h.get('negatives', 0))} pairs, {h.get('epochs', '?')} epochs, "
+                  f"{m.get('train_seconds', '?')} s training, {prov.get('base_model', {}).get('layers_kept', '?')} "
+                  f"layers, {files.max_length} tokens per pair; fused weight {files.fused_weight} chosen on "
+                  f"{d.get('dev_groups', '?')} held-out synthetic questions")
     print("p95 ms: retrieval of all four methods (+ reranking) per query")
+    print("load average (1, 5, 15 min) at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

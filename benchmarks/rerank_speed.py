@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from rightfit.core.runtime import limit_blas_threads  # noqa: E402
 from rightfit.core.settings import load_settings  # noqa: E402
 from rightfit.ingest.indexer import Indexer  # noqa: E402
 from rightfit.models.embedding import MiniLMEmbedder  # noqa: E402
-from rightfit.retrieval.rerank import CrossEncoderReranker, open_model_dir  # noqa: E402
+from rightfit.retrieval.rerank import CrossEncoderReranker, open_model_dir, passage_text  # noqa: E402
 
 
 def main() -> None:
@@ -37,6 +38,7 @@ def main() -> None:
     questions = questions[:: max(1, len(questions) // args.queries)][: args.queries]
     embedder = MiniLMEmbedder()
     print(hardware_line())
+    print("load average (1, 5, 15 min) at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{len(questions)} bank questions, top {args.top_n} fused hits each, {args.threads} threads")
     print(f"{'model':<34}{'layers':>7}{'max len':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'tokens/pair':>12}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,9 +59,10 @@ def main() -> None:
                      for t in timed(lambda q=q, hits=hits, stage=stage: stage.run(query=q, hits=hits), 1)]
             tok = stage._tokenizer  # noqa: SLF001
             lengths = [sum(e.attention_mask) for q, hits in batches[:10]
-                       for e in tok.encode_batch([(q, h.chunk.text) for h in hits])]
+                       for e in tok.encode_batch([(q, passage_text(h.chunk)) for h in hits])]
             print(f"{str(model)[-34:]:<34}{layers!s:>7}{max_length or 'model':>8}{pct(times, 50):>9.1f}"
                   f"{pct(times, 95):>9.1f}{max(times):>9.1f}{sum(lengths) / len(lengths):>12.0f}", flush=True)
+    print("load average (1, 5, 15 min) at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
