@@ -54,7 +54,7 @@ def tune_reranker_cmd(
                                            "questions are held out: never trained on, only evaluated.")] = 0.0,
     layers: Annotated[int, typer.Option("--layers", min=1, max=6, help="MiniLM layers to keep (fewer: faster, "
                                         "usually less accurate; 2 fits the 150 ms budget for 30 passages).")] = 2,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20)] = 4,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20)] = 6,
     lr: Annotated[float, typer.Option("--lr", min=1e-6, max=1e-2, help="Peak learning rate.")] = 3e-4,
     roundtrip_k: Annotated[int, typer.Option("--roundtrip-k", min=1, max=100, help="Keep a question only if "
                                              "hybrid retrieval ranks its source chunk this high.")] = 10,

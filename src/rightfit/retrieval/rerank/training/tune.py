@@ -57,7 +57,7 @@ class TuneOptions:
     negatives: int = 7
     roundtrip_k: int = 10
     layers: int = 2
-    epochs: int = 4
+    epochs: int = 6
     lr: float = 3e-4
     max_length: int = 128  # tokens per (question, passage) pair, in training and when serving
     dev_share: float = 0.2  # of the training questions' chunks: only for choosing the fused weight
