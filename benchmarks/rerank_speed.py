@@ -30,6 +30,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--fused-weight", type=float, default=None, help="Override the manifest's (0: always run "
+                        "the model; a reranker whose weight is 1 keeps the fused order without running it).")
     parser.add_argument("--max-length", type=int, action="append", help="Tokens per pair (repeat; default: the "
                         "model's).")
     args = parser.parse_args()
@@ -50,7 +52,8 @@ def main() -> None:
             batches.append((q, pipe._hydrate(pipe._current(), hits)))  # noqa: SLF001 - the benchmark times only the stage
         for model, max_length in [(m, n) for m in args.model for n in (args.max_length or [None])]:
             stage = CrossEncoderReranker(model=model, top_n=args.top_n, threads=args.threads,
-                                         batch_size=args.batch_size, max_length=max_length)
+                                         batch_size=args.batch_size, max_length=max_length,
+                                         fused_weight=args.fused_weight)
             stage.warm_up()
             layers = open_model_dir(model).provenance.get("base_model", {}).get("layers_kept", "?")
             for q, hits in batches[:3]:
