@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -215,6 +217,32 @@ class Settings(BaseSettings):
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
 
+# Settings that name files or folders; in a config file they are relative to that file.
+RELATIVE_PATHS = (("rerank", "model"), ("guard", "model"), ("guard", "training_data"), ("assistant", "app"),
+                  ("evals", "suites"), ("evals", "baseline"))
+
+
+def _relative_to(config: Path, value: object) -> str:
+    path = Path(str(value))
+    return str(path if path.is_absolute() else (config.parent / path).resolve())
+
+
+def read_toml(path: Path, *, label: str, fix: str) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or malformed file is a ConfigError naming it (and, if missing, `fix`)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{label} does not exist; {fix}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{label} is not valid TOML: {exc}") from None
+
+
+def settings_sha256(settings: Settings) -> str:
+    """What a lock and a saved eval run record: every setting but where the data lives."""
+    data = settings.model_dump(mode="json", exclude={"data_dir"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     """Settings from an optional TOML file, with explicit overrides winning.
 
@@ -222,32 +250,17 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     """
     data: dict[str, object] = {}
     if config is not None:
-        try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file {config} does not exist; pass an existing --config path") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {config} is not valid TOML: {exc}") from None
-        # Relative data_dir in a config file is relative to that file, so configs are portable.
-        if "data_dir" in data and not Path(str(data["data_dir"])).is_absolute():
-            data["data_dir"] = str((config.parent / str(data["data_dir"])).resolve())
-        rerank = data.get("rerank")
-        if isinstance(rerank, dict) and "model" in rerank and not Path(str(rerank["model"])).is_absolute():
-            rerank["model"] = str((config.parent / str(rerank["model"])).resolve())
-        guard = data.get("guard")
-        if isinstance(guard, dict):
-            if "model" in guard and not Path(str(guard["model"])).is_absolute():
-                guard["model"] = str((config.parent / str(guard["model"])).resolve())
-            if isinstance(guard.get("training_data"), list):
-                guard["training_data"] = [str((config.parent / str(p)).resolve()) for p in guard["training_data"]]
-        evals = data.get("evals")
-        if isinstance(evals, dict):
-            for key in ("suites", "baseline"):
-                if key in evals and not Path(str(evals[key])).is_absolute():
-                    evals[key] = str((config.parent / str(evals[key])).resolve())
-        assistant = data.get("assistant")
-        if isinstance(assistant, dict) and "app" in assistant and not Path(str(assistant["app"])).is_absolute():
-            assistant["app"] = str((config.parent / str(assistant["app"])).resolve())
+        data = read_toml(config, label=f"config file {config}", fix="pass an existing --config path")
+        # Relative paths in a config file are relative to that file, so configs are portable.
+        if "data_dir" in data:
+            data["data_dir"] = _relative_to(config, data["data_dir"])
+        for section, key in RELATIVE_PATHS:
+            table = data.get(section)
+            if not isinstance(table, dict) or key not in table:
+                continue
+            value = table[key]
+            table[key] = [_relative_to(config, v) for v in value] if isinstance(value, list) else _relative_to(
+                config, value)
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**data)  # type: ignore[arg-type]

@@ -6,7 +6,6 @@ configured one, so an eval never changes the bank database, sessions or audit lo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from rightfit.core.errors import ConfigError, InvalidInputError
-from rightfit.core.settings import Settings
+from rightfit.core.settings import Settings, settings_sha256
 from rightfit.evals.cost import collector, price, usage_of
 from rightfit.evals.stats import Estimate, cluster_resamples, estimate
 from rightfit.evals.suites import EvalEnv, Suite, load_suites
@@ -125,11 +124,6 @@ def configuration(settings: Settings) -> dict[str, Any]:
             "retrieval.fusion": settings.retrieval.fusion, "rerank.enabled": settings.rerank.enabled,
             "rerank.model": str(settings.rerank.model) if settings.rerank.model else None,
             "guard.enabled": settings.guard.enabled}
-
-
-def settings_sha256(settings: Settings) -> str:
-    data = settings.model_dump(mode="json", exclude={"data_dir"})
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def summarize(items: Sequence[ItemResult], *, bootstrap: int, confidence: float,

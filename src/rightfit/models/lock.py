@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ConfigError
-from rightfit.core.settings import Settings
+from rightfit.core.settings import Settings, settings_sha256
 from rightfit.models.catalog import MINILM_ONNX, MINILM_TOKENIZER, sha256_file
 from rightfit.retrieval.stores.embedded import current_generation
 
@@ -28,11 +28,6 @@ def _index_hashes(settings: Settings) -> dict[str, str]:
         raise ConfigError(f"no index in {settings.data_dir} to lock; run `rightfit index` first")
     return {"generation": gen.name, "chunks.sqlite": sha256_file(gen / "chunks.sqlite"),
             "vectors.npy": sha256_file(gen / "vectors.npy")}
-
-
-def _settings_hash(settings: Settings) -> str:
-    data = settings.model_dump(mode="json", exclude={"data_dir"})
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _classifier_hashes(settings: Settings) -> dict[str, str]:
@@ -63,7 +58,7 @@ def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None 
     lock: dict[str, Any] = {
         "version": LOCK_VERSION, "created": time.time(), "rung": settings.answer.rung,
         "extract_model": settings.assistant.extract_model, "models": models, "index": _index_hashes(settings),
-        "classifiers": _classifier_hashes(settings), "settings_sha256": _settings_hash(settings)}
+        "classifiers": _classifier_hashes(settings), "settings_sha256": settings_sha256(settings)}
     if choices is not None:
         lock["choices"] = choices
     if evidence is not None:

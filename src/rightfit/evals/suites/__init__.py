@@ -10,11 +10,11 @@ Each kind is a class in this package; `load_suites` returns them by name, in fil
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ConfigError
+from rightfit.core.settings import read_toml
 from rightfit.evals.suites.base import EvalEnv, Judgement, Suite, SuiteItem
 from rightfit.evals.suites.conversations import ConversationSuite
 from rightfit.evals.suites.documents import AnswerSuite, RetrievalSuite
@@ -32,12 +32,7 @@ def load_suites(folder: Path | None) -> dict[str, Suite]:
         raise ConfigError("no eval suites configured; set [evals] suites to a folder with suites.toml "
                           "(the bank example: examples/bank/evals)")
     manifest = folder / "suites.toml"
-    try:
-        spec = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{manifest} does not exist; [evals] suites must name a folder with suites.toml") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{manifest} is not valid TOML: {exc}") from None
+    spec = read_toml(manifest, label=str(manifest), fix="[evals] suites must name a folder with suites.toml")
     suites: dict[str, Suite] = {}
     for name, table in spec.items():
         if not isinstance(table, dict):
