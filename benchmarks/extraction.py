@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BANK, hardware_line, pct  # noqa: E402
-from rightfit.evals.suites.extraction import canonical, schema_for  # noqa: E402
+from rightfit.evals.suites.extraction import compare, schema_for  # noqa: E402
 from rightfit.extract import Extractor  # noqa: E402
 
 
@@ -38,9 +38,7 @@ def score(cases: list[dict[str, Any]], extractor: Extractor,
         latencies.append((time.perf_counter() - started) * 1000)
         model_calls += out.generation is not None
         all_right = True
-        for name in schema.model_fields:
-            got = {canonical(name, v) for v in out.values.get(name, [])}
-            want = {canonical(name, v) for v in case["expected"].get(name, [])}
+        for name, (got, want) in compare(schema, out.values, case["expected"]).items():
             tp = len(got & want)
             counts[name][0] += tp
             counts[name][1] += len(got - want)
