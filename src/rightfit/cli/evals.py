@@ -164,10 +164,9 @@ def _run(settings: Any, suites: list[str] | None, repeats: int | None = None) ->
 def _write(path: Path | None, text: str, what: str) -> None:
     if path is None:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from rightfit.core.files import write_text_atomic
+
+    write_text_atomic(path, text)
     typer.echo(f"wrote {what} {path}", err=True)
 
 

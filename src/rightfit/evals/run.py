@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.files import write_text_atomic
 from rightfit.core.settings import Settings, settings_sha256
 from rightfit.evals.cost import collector, price, usage_of
 from rightfit.evals.stats import Estimate, cluster_resamples, estimate
@@ -112,10 +113,7 @@ class Run:
                                     "`rightfit eval run --save PATH`") from None
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, self.to_json())
 
 
 def configuration(settings: Settings) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ConfigError
+from rightfit.core.files import write_text_atomic
 from rightfit.core.settings import Settings, settings_sha256
 from rightfit.models.catalog import MINILM_ONNX, MINILM_TOKENIZER, sha256_file
 from rightfit.retrieval.stores.embedded import current_generation
@@ -93,9 +94,7 @@ def apply_lock(settings: Settings, path: Path) -> Settings:
 def write_lock(settings: Settings, path: Path, *, choices: dict[str, dict[str, str]] | None = None,
                evidence: dict[str, Any] | None = None) -> dict[str, Any]:
     lock = build_lock(settings, choices=choices, evidence=evidence)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(lock, indent=2) + "\n")
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps(lock, indent=2) + "\n")
     return lock
 
 
