@@ -59,6 +59,16 @@ class Progress:
             bar.close()
 
 
+def write_output(path: Path | None, text: str, what: str) -> None:
+    """Write a report the user asked for (no path: nothing), atomically, and say where it went."""
+    if path is None:
+        return
+    from rightfit.core.files import write_text_atomic
+
+    write_text_atomic(path, text)
+    typer.echo(f"wrote {what} {path}", err=True)
+
+
 def build_index(settings: Settings, source: Path, files: list[Path] | None = None) -> Any:
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.ingest.indexer import Indexer

@@ -11,7 +11,16 @@ from typing import Annotated, Any
 
 import typer
 
-from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, Progress, build_index, pipeline, settings_from
+from rightfit.cli.common import (
+    ConfigOpt,
+    DataDirOpt,
+    JsonOpt,
+    Progress,
+    build_index,
+    pipeline,
+    settings_from,
+    write_output,
+)
 from rightfit.core.errors import InvalidInputError
 
 eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality.")
@@ -161,15 +170,6 @@ def _run(settings: Any, suites: list[str] | None, repeats: int | None = None) ->
         bars.close()
 
 
-def _write(path: Path | None, text: str, what: str) -> None:
-    if path is None:
-        return
-    from rightfit.core.files import write_text_atomic
-
-    write_text_atomic(path, text)
-    typer.echo(f"wrote {what} {path}", err=True)
-
-
 def suites_table(run: Any) -> str:
     from rightfit.evals.report import money
 
@@ -212,8 +212,8 @@ def eval_run(
     if save is not None:
         run.save(save)
         typer.echo(f"saved the run to {save}", err=True)
-    _write(junit, junit_items(run), "JUnit XML")
-    _write(html_out, html_report("rightfit eval run", {"run": run}), "report")
+    write_output(junit, junit_items(run), "JUnit XML")
+    write_output(html_out, html_report("rightfit eval run", {"run": run}), "report")
 
 
 @eval_app.command("gate")
@@ -250,8 +250,8 @@ def eval_gate(
     typer.echo("")
     typer.echo(table(checks) if checks else "no gates configured ([[evals.gates]] in the settings)")
     runs = {"this run": run} if reference is None else {"this run": run, "baseline": reference}
-    _write(junit, junit_checks(checks), "JUnit XML")
-    _write(html_out, html_report("rightfit eval gate", runs, checks=checks), "report")
+    write_output(junit, junit_checks(checks), "JUnit XML")
+    write_output(html_out, html_report("rightfit eval gate", runs, checks=checks), "report")
     failed = [c for c in checks if not c.passed]
     if failed:
         typer.echo(f"\ngate FAILED: {len(failed)} of {len(checks)} checks", err=True)
@@ -306,8 +306,8 @@ def eval_drift(
     typer.echo(table(checks))
     failed = [c for c in checks if not c.passed]
     low = [d for d in drifts if min_agreement is not None and d.agreement < min_agreement]
-    _write(junit, junit_checks(checks), "JUnit XML")
-    _write(html_out, html_report("rightfit eval drift", {"reference": ref_run, "candidate": cand_run},
+    write_output(junit, junit_checks(checks), "JUnit XML")
+    write_output(html_out, html_report("rightfit eval drift", {"reference": ref_run, "candidate": cand_run},
                                  checks=checks), "report")
     if failed or low:
         for d in low:

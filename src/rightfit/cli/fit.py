@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from rightfit.cli.app import app
-from rightfit.cli.common import ConfigOpt, DataDirOpt, Progress, settings_from
+from rightfit.cli.common import ConfigOpt, DataDirOpt, Progress, settings_from, write_output
 
 
 def fit_table(result: Any, currency: str) -> str:
@@ -50,7 +50,6 @@ def fit_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run each task's suites on every rung; lock the cheapest rung that passes every gate of the task."""
-    from rightfit.cli.evals import _write
     from rightfit.evals.ladder import fit
     from rightfit.evals.report import html_report
     from rightfit.models.lock import write_lock
@@ -63,10 +62,11 @@ def fit_command(
     finally:
         bars.close()
     currency = settings.evals.prices.currency
-    typer.echo(next(iter(next(iter(result.rungs.values())))).run.hardware)
+    first_run = next(r.run for results in result.rungs.values() for r in results)
+    typer.echo(first_run.hardware)
     typer.echo(fit_table(result, currency))
     runs = {f"{task} · {r.rung}": r.run for task, rs in result.rungs.items() for r in rs}
-    _write(html_out, html_report("rightfit fit", runs, plots=fit_plots(result, currency)), "report")
+    write_output(html_out, html_report("rightfit fit", runs, plots=fit_plots(result, currency)), "report")
     missing = [t for t in result.rungs if t not in result.choice]
     if missing:
         typer.echo(f"no rung passes every gate for: {', '.join(missing)}; nothing locked. Add a larger rung or "
