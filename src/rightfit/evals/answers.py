@@ -13,7 +13,7 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,13 +165,14 @@ def judge(items: Sequence[QAItem], ask: Callable[[str], Answer],
     return out
 
 
-def _unsupported_by_gold(j: Judged, doc_text: Callable[[str], str]) -> bool:
+def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str]) -> bool:
+    """Whether an answer states a figure (amount, number, date ...) that none of the gold documents contains."""
     from rightfit.answer.verify import figures
 
-    gold = " ".join(doc_text(d) for d in j.item.doc_ids)
-    return bool(j.answer.text) and any(
-        not contains_answer(gold, f) for f in figures(j.answer.text or "")
-    )
+    if not text:
+        return False
+    gold = " ".join(doc_text(d) for d in doc_ids)
+    return any(not contains_answer(gold, f) for f in figures(text))
 
 
 def report(judged: Sequence[Judged], threshold: float | None, split: str,
@@ -184,7 +185,7 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
     lat = [j.seconds * 1000 for j in judged]
     wrong = sum(1 for j in given if not j.item.answerable)
     if doc_text is not None:
-        wrong += sum(1 for j in given_ans if _unsupported_by_gold(j, doc_text))
+        wrong += sum(1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text))
     precisions = [sum(d in j.item.doc_ids for d in j.cited_docs) / len(j.cited_docs)
                   for j in given_ans if j.cited_docs]
     return AnswerReport(

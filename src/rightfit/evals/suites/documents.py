@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rightfit.answer.verify import figures
-from rightfit.evals.answers import contains_answer
+from rightfit.evals.answers import contains_answer, unsupported_by_gold
 from rightfit.evals.suites.base import EvalEnv, Judgement, SuiteItem, read_jsonl
 
 
@@ -82,7 +81,6 @@ class AnswerSuite:
         scores = {"accuracy": float(right), "false_abstention": float(not given)}
         if given:
             scores["citation_hit"] = float(any(c.doc_id in gold_docs for c in answer.citations))
-            gold_text = " ".join(env.qa.store.document_text(d) for d in gold_docs)
-            scores["hallucination"] = float(any(not contains_answer(gold_text, f) for f in figures(output)))
+            scores["hallucination"] = float(unsupported_by_gold(output, gold_docs, env.qa.store.document_text))
         detail = "" if right else ("abstained" if not given else f"expected {gold!r}, got {output[:160]!r}")
         return Judgement(passed=right, resolved=right, output=output, scores=scores, detail=detail)
