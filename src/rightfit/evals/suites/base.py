@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -55,7 +55,6 @@ class EvalEnv:
     """The assembled system under evaluation, built lazily so a suite only pays for the parts it uses."""
 
     settings: Settings
-    _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def qa(self) -> QAPipeline:
