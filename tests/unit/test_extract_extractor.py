@@ -136,15 +136,17 @@ def test_filled_values_from_another_schema_are_ignored() -> None:
 
 
 def test_model_fills_only_what_parsers_cannot_and_must_copy_from_the_message() -> None:
-    gen = FakeGenerator({"address": "14 Willow Lane, Bristol"})
-    out = Extractor(gen).run(text="new address is 14 Willow Lane, Bristol BS3 4TY", schema=AddressChange, now=NOW)
-    assert out.values["address"] == "14 Willow Lane, Bristol" and out.sources["address"] == "model"
+    # A named house has no number for the address parser to start from, so the model fills it.
+    gen = FakeGenerator({"address": "Rose Cottage, Willow Lane, Bristol"})
+    out = Extractor(gen).run(text="new address is Rose Cottage, Willow Lane, Bristol BS3 4TY", schema=AddressChange,
+                             now=NOW)
+    assert out.values["address"] == "Rose Cottage, Willow Lane, Bristol" and out.sources["address"] == "model"
     assert out.values["postcode"] == "BS3 4TY" and out.sources["postcode"] == "parser"
     (call,) = gen.calls
     schema = call["schema"]
     assert isinstance(schema, dict)
     assert set(schema["properties"]) == {"address", "move_date"}  # postcode was parsed, so not asked
-    assert "14 Willow Lane" in call["messages"][1]["content"]
+    assert "Rose Cottage" in call["messages"][1]["content"]
 
 
 def test_model_value_not_in_the_message_is_refused() -> None:
@@ -181,7 +183,8 @@ def test_model_invalid_json_leaves_fields_missing() -> None:
 
 
 def test_without_a_generator_model_only_fields_stay_missing() -> None:
-    out = Extractor().run(text="new address is 14 Willow Lane, Bristol BS3 4TY", schema=AddressChange, now=NOW)
+    out = Extractor().run(text="new address is Rose Cottage, Willow Lane, Bristol BS3 4TY", schema=AddressChange,
+                          now=NOW)
     assert out.missing == ("address",) and out.values == {"postcode": "BS3 4TY"}
 
 

@@ -27,6 +27,8 @@ from rightfit.extract import (
     scan_phone,
     scan_postcode,
 )
+from rightfit.extract.address import scan_address
+from rightfit.extract.identifiers import scan_card_kind
 
 # A Friday, two days into the year: month and year boundaries are one step away.
 NOW = datetime(2026, 1, 2, 15, 30, tzinfo=UTC)
@@ -170,6 +172,8 @@ def test_date_match_carries_its_span() -> None:
     ("xxxx xxxx xxxx 8120", "8120"),
     ("freeze card 0918", "0918"),
     ("card ending  8120 (odd spacing)", "8120"),
+    ("freeze the 8120 card", "8120"),
+    ("my 4417 credit card was stolen", "4417"),
 ])
 def test_card_last4_cues(text: str, last4: str) -> None:
     assert [c.value for c in parse_card_last4(text)] == [last4]
@@ -182,6 +186,7 @@ def test_card_last4_cues(text: str, last4: str) -> None:
     "£4421 went out",
     "in 2024 I paid £8120",
     "reference 123456789012",
+    "the 2024 card fees",
 ])
 def test_card_last4_never_from_phone_amount_year_or_longer_numbers(text: str) -> None:
     assert parse_card_last4(text) == []
@@ -272,6 +277,27 @@ def test_phone_rejections_and_non_phones() -> None:
 ])
 def test_postcodes(text: str, postcode: str) -> None:
     assert [c.value for c in parse_postcode(text)] == [postcode]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("I've moved, new address is 41 Temple Way, Bristol BS2 0BY", "41 Temple Way, Bristol"),
+    ("flat 2, 10 high street, leeds please", "flat 2, 10 high street, leeds"),
+    ("moved to 7b Mill Lane", "7b Mill Lane"),
+    ("41 temple way bs2 0by", "41 temple way"),
+])
+def test_numbered_addresses_without_their_postcode(text: str, address: str) -> None:
+    assert [c.value for c in scan_address(text).candidates] == [address]
+
+
+@pytest.mark.parametrize("text", ["I paid 20 at the park", "it went out 3 days ago", "Rose Cottage, Mill Lane"])
+def test_not_numbered_addresses(text: str) -> None:
+    assert scan_address(text).candidates == ()
+
+
+def test_card_kind() -> None:
+    assert [c.value for c in scan_card_kind("the credit one").candidates] == ["credit"]
+    assert [c.value for c in scan_card_kind("freeze my Debit card").candidates] == ["debit"]
+    assert scan_card_kind("what's my balance").candidates == ()
 
 
 def test_postcode_rejections() -> None:

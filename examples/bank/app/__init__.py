@@ -10,7 +10,7 @@ from pathlib import Path
 from rightfit.assistant.app import AssistantApp
 
 from .db import BankDB
-from .routes import ACTIONS, REPLIES, HandoffFields
+from .routes import ACTIONS, REPLIES, HandoffFields, refine_intent
 from .tools import build_registry
 
 HERE = Path(__file__).resolve().parent
@@ -32,4 +32,5 @@ def build(data_dir: Path) -> AssistantApp:
         guard_data=HERE.parent / "guard",
         metadata={"bank_db": bank},
         reset=bank.reset,
+        refine_intent=refine_intent,
     )

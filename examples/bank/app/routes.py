@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -29,6 +30,8 @@ class TransactionFields(BaseModel):
 
 class CardFields(BaseModel):
     card_last4: CardSlot = None
+    card_kind: Annotated[str | None, Slot("card_kind", model=False),
+                         Field(None, description="debit or credit")] = None
 
 
 class DisputeFields(BaseModel):
@@ -65,18 +68,41 @@ def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
-        last4 = values.get("card_last4")
+        last4, kind = values.get("card_last4"), values.get("card_kind")
         if last4 is None:
             cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
-            candidates = [c for c in cards if c["status"] in usable]
+            candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
-                return Say(f"None of your cards can be {done} right now.")
+                return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now.")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?")
             last4 = candidates[0]["last4"]
         return Call(tool, {"card_last4": last4, **extra}, confirm=f"{verb.capitalize()} your card ending {last4}?")
     return plan
+
+
+_UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
+                       r"back on)", re.IGNORECASE)
+_FREEZE = re.compile(r"\b(?:freez\w*|put a (?:freeze|block) on|temporar(?:il)?y block)", re.IGNORECASE)
+
+
+def refine_intent(text: str, intent: str) -> str:
+    """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
+    word alone is enough even when the classifier found no intent ("found it, unfreeze it please")."""
+    if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
+        return intent
+    unfreeze, freeze = bool(_UNFREEZE.search(text)), bool(_FREEZE.search(text))
+    if unfreeze and not freeze:
+        return "unfreeze_card"
+    if freeze and not unfreeze:
+        return "freeze_card"
+    return intent
+
+
+def _known_merchants(lookup: Lookup) -> Mapping[str, list[str]]:
+    """The payees on the customer's own accounts, so "my trainline payments" is read without a cue word."""
+    return {"merchant": (lookup("customer_merchants", {}).result or {}).get("merchants", [])}
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -169,7 +195,7 @@ def _render_update(o: ToolOutcome) -> str:
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions),
+                                       _render_transactions, known=_known_merchants),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
@@ -180,7 +206,8 @@ ACTIONS = {
     "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card),
-    "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute),
+    "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
+                                       known=_known_merchants),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
     "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
 }

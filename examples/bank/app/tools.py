@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -239,7 +240,17 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                               (ctx.customer_id,)).fetchall()
         return {"cards": [dict(r) for r in rows]}
 
-    for fn in (get_balance, recent_transactions, find_transactions, create_ticket, customer_cards):
+    def customer_merchants(ctx: ToolContext) -> dict[str, Any]:
+        """The distinct merchant names on the customer's accounts."""
+        with bank.read() as db:
+            rows = db.execute("SELECT DISTINCT t.merchant FROM transactions t JOIN account_holders h "
+                              "ON h.account_id = t.account_id WHERE h.customer_id = ? ORDER BY t.merchant",
+                              (ctx.customer_id,)).fetchall()
+        return {"merchants": [r["merchant"] for r in rows]}
+
+    reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, recent_transactions, find_transactions,
+                                                         create_ticket, customer_cards, customer_merchants)
+    for fn in reads:
         registry.add(fn)
     for fn in (freeze_card, unfreeze_card, report_card, open_dispute, update_address, update_contact):
         registry.add(fn, mutates=True)

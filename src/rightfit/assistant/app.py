@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ class ActionRoute:
     slots: type[BaseModel]
     plan: Callable[[Mapping[str, Any], Lookup], Step]
     render: Callable[[ToolOutcome], str]
+    # Values a slot can only take from the customer's own records (their merchants ...): a name from this list
+    # written anywhere in the message fills the slot when the parsers found nothing ("my trainline payments").
+    known: Callable[[Lookup], Mapping[str, Sequence[str]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,9 @@ class AssistantApp:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     # Restores the application's seeded state, so each scripted eval conversation starts from the same data.
     reset: Callable[[], None] | None = None
+    # The app's corrections to the classifier's label from words that decide it (text, label) -> label:
+    # "freeze" and "unfreeze" embed almost alike, but the word settles which one the customer wants.
+    refine_intent: Callable[[str, str], str] | None = None
 
 
 def load_app(path: Path, *, data_dir: Path) -> AssistantApp:

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
+from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
@@ -36,6 +37,13 @@ logger = logging.getLogger(__name__)
 _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|do it|please do|correct|that's right)\b")
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
+SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
+                "themselves.")
+# A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
+# action waits. Requests phrased as questions ("can you freeze it?") are not asides.
+_ASIDE = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
+                    r"[\s,.!:-]+)*(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|"
+                    r"can i|could i|am i)\b", re.IGNORECASE)
 
 
 class Classifier(Protocol):
@@ -94,6 +102,22 @@ def _slot_kind(schema: type[BaseModel], name: str | None) -> str | None:
 def _free_text(schema: type[BaseModel], name: str) -> bool:
     """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
     return _slot_kind(schema, name) in ("address", "text")
+
+
+def _known_mentioned(text: str, known: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
+    """Empty slots whose known values the message names, matched as whole words regardless of case and
+    apostrophes ("sainsburys" is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
+    flat = re.sub(r"[^\w\s]", "", text.lower())
+    found: dict[str, str] = {}
+    for name, options in known.items():
+        if values.get(name) is not None:
+            continue
+        for option in sorted(options, key=len, reverse=True):
+            words = re.sub(r"[^\w\s]", "", option.lower()).split()
+            if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
+                found[name] = option
+                break
+    return found
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -169,11 +193,21 @@ class ChatAssistant:
         with stage_span("classify"):
             (pred,) = self.classifier.run(texts=[text])
         intent, confidence = str(pred.label), float(pred.probability)
+        out_of_scope = pred.out_of_scope
+        if self.app.refine_intent is not None:
+            refined = self.app.refine_intent(text, intent)
+            if refined != intent:
+                intent, out_of_scope = refined, False
+        acting = state.intent in self.app.actions or intent in self.app.actions or intent in self.app.handoff_intents
+        if acting and (other := self._someone_else(ctx, text, state.intent or intent)) is not None:
+            return self._refuse_for_other(ctx, sid, text, other, intent=intent, confidence=confidence), state
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
             extraction = self._extract(route, text, now, state.slots, answer_to=state.asked)
             gave_field = any(src != "previous" for src in extraction.sources.values())
-            wants_person = intent in self.app.handoff_intents and not pred.out_of_scope
+            if not gave_field and _ASIDE.match(text) and (intent not in self.app.actions or intent == state.intent):
+                return self._aside(ctx, sid, state, text, confidence), state
+            wants_person = intent in self.app.handoff_intents and not out_of_scope
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
                                                         and not wants_person):
                 return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
@@ -182,16 +216,17 @@ class ChatAssistant:
             route = self.app.actions[state.last]
             extraction = self._extract(route, text, now, {})
             if extraction.sources and confidence < self.settings.switch_threshold:
-                return self._action(ctx, sid, route, extraction, confidence)
+                return self._action(ctx, sid, route, extraction, confidence, text=text)
         state = SessionState()
         threshold = self.settings.intent_threshold
-        if pred.out_of_scope if threshold is None else confidence < threshold:
+        settled = intent != pred.label  # by the app's own words: the classifier's confidence no longer matters
+        if not settled and (out_of_scope if threshold is None else confidence < threshold):
             return self._uncertain(ctx, sid, text, intent, confidence), state
         if intent in self.app.answer_intents:
             return self._answer(ctx, sid, text, intent, confidence), state
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            return self._action(ctx, sid, route, self._extract(route, text, now, {}), confidence)
+            return self._action(ctx, sid, route, self._extract(route, text, now, {}), confidence, text=text)
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
@@ -211,6 +246,35 @@ class ChatAssistant:
                     return retry
             return extraction
 
+    def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
+        """Who else the message asks about, if anyone; the caller's own names and the app's known values for
+        the route (merchants such as "Sainsbury's") are not people."""
+        if someone_else(text) is None:  # the common case costs no lookup
+            return None
+        own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
+        route = self.app.actions.get(intent)
+        known = route.known(self._lookup(ctx)) if route is not None and route.known is not None else {}
+        return someone_else(text, own_names=own, not_people=[v for values in known.values() for v in values])
+
+    def _refuse_for_other(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
+                          confidence: float) -> ChatReply:
+        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
+                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
+                                   reason=f"request about someone else ({self.redact(other)[:60]})",
+                                   trace_id=ctx.trace_id)
+        return ChatReply(sid, self.app.replies.get("someone_else", SOMEONE_ELSE), "refuse", intent, confidence,
+                         ctx.trace_id)
+
+    def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
+        """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
+        intent = next(iter(self.app.answer_intents), "")
+        reply = self._answer(ctx, sid, text, intent, confidence)
+        if state.asked:
+            reply = ChatReply(reply.session_id, f"{reply.reply}\n\nTo carry on with your request, I still need "
+                              f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.", reply.route,
+                              reply.intent, reply.confidence, reply.trace_id, citations=reply.citations)
+        return reply
+
     def _lookup(self, ctx: ToolContext) -> Callable[[str, Mapping[str, Any]], ToolOutcome]:
         def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
             if self.executor.registry.get(tool).mutates:  # planning may read, never write
@@ -223,6 +287,8 @@ class ChatAssistant:
         values = dict(extraction.values)
         if answer_to and values.get(answer_to) is None and _free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
+        if route.known is not None and text:
+            values.update(_known_mentioned(text, route.known(self._lookup(ctx)), values))
         slots = _jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}

@@ -24,6 +24,11 @@ _CARD_CUE = re.compile(
     r"(?![.,]\d|[ -]\d)")
 # Mask groups need a separator between them: "(?:x{2,}\s*)+" would backtrack exponentially on a long run of x.
 _MASKED = re.compile(r"(?<![*x•·#a-z0-9])[*x•·#]{2,24}(?:[\s-]{1,3}[*x•·#]{2,24}){0,5}[\s-]{0,3}(?P<d>\d{4})(?!\d)")
+# "the 8120 card", "my 4417 credit card": four digits written as the card's name.
+# Not "the 2024 card fees": there the number qualifies a compound noun.
+_CARD_NAMED = re.compile(r"\b(?:the|my|that|this|your)\s+(?P<d>\d{4})\s+(?:(?:debit|credit)\s+)?card\b"
+                         r"(?!\s+(?:fees?|limits?|charges?|payments?|spending|statements?|rates?|rules|terms|scheme|"
+                         r"offers?|transactions?|bills?|interest|balance)\b)")
 _NOT_A_CARD = re.compile(r"\b(?:phone|mobile|number|landline|account|acc|sort\s+code|postcode|pin|ref(?:erence)?)\b")
 _LONG_RUN = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?![\d])")
 _CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 1),
@@ -59,7 +64,7 @@ def scan_card_last4(text: str) -> Scan[str]:
             digits = re.sub(r"\D", "", m.group())
             found.append((m.start(), _cand(norm, m.start(), m.end(), digits[-4:], frozenset({FULL_CARD}))))
             taken.append((m.start(), m.end()))
-    for rx in (_MASKED, _CARD_CUE):
+    for rx in (_MASKED, _CARD_CUE, _CARD_NAMED):
         for m in rx.finditer(t):
             s, e = m.start("d"), m.end("d")
             if any(a < e and s < b for a, b in taken):
@@ -87,6 +92,16 @@ _SORT = re.compile(r"(?<![\d-])(?P<a>\d{2})-(?P<b>\d{2})-(?P<c>\d{2})(?![\d-])"
                    r"|sort\s*code(?:\s+is)?[\s:]*(?P<a2>\d{2})\s?(?P<b2>\d{2})\s?(?P<c2>\d{2})(?!\d)")
 _UK_CUE = re.compile(r"\b(?:account(?:\s+(?:number|no\.?|num))?|acc(?:ount)?\s+no\.?|a/c(?:\s+no\.?)?)\b")
 _UK_NUMBER = re.compile(r"(?<![\w-])(?P<d>\d{6,9})(?![\d-])")
+
+
+_CARD_KIND = re.compile(r"\b(?P<k>debit|credit)(?:\s+card|\s+one|\b)")
+
+
+def scan_card_kind(text: str) -> Scan[str]:
+    """"the credit one", "my debit card": which of the customer's cards, by kind."""
+    norm = normalize(text)
+    t = norm.text.lower()
+    return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
 
 
 def scan_account_id(text: str) -> Scan[AccountId]:

@@ -2,7 +2,8 @@
 
 A model value is never trusted as written: it must occur in the message, then it goes through the same
 parser and validators as the message itself ("last Friday" is resolved by the date parser, "£23.50" by
-the money parser). Kinds without a parser (address, text) are only filled by the model.
+the money parser). The address parser reads numbered street addresses only; a named house is left to the
+model. The text kind has no parser and is only filled by the model.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from rightfit.extract.address import STREET, scan_address
 from rightfit.extract.dates import Prefer, scan_dates
 from rightfit.extract.identifiers import (
     phone_e164,
     scan_account_id,
+    scan_card_kind,
     scan_card_last4,
     scan_email,
     scan_phone,
@@ -74,16 +77,11 @@ def _text(raw: str) -> str | None:
     return value if 2 <= len(value) <= 200 else None
 
 
-_STREET = re.compile(r"\b(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|place|pl|court|ct|crescent|"
-                     r"grove|gardens|terrace|square|hill|row|walk|mews|park|flat|house|cottage|farm|apartment|"
-                     r"apt|building|estate|green|parade|yard|wharf|quay|view|rise)\b", re.IGNORECASE)
-
-
 def _address(raw: str) -> str | None:
     """An address line has a house number or a street word ("14 Willow Lane", "Rose Cottage"); a date, an
     amount or a lone postcode the model copied is not an address."""
     value = _text(raw)
-    if value is None or not (_STREET.search(value) or re.search(r"\d", value)):
+    if value is None or not (STREET.search(value) or re.search(r"\d", value)):
         return None
     if not re.search(r"[A-Za-z]{3,}", value) or scan_postcode(value).candidates and len(value) <= 8:
         return None
@@ -92,7 +90,7 @@ def _address(raw: str) -> str | None:
     leftover = value
     for c in scan_dates(value, datetime(2000, 1, 1, tzinfo=UTC)).candidates:
         leftover = leftover.replace(c.text, "")
-    has_place = _STREET.search(leftover) or re.search(r"\d", leftover)
+    has_place = STREET.search(leftover) or re.search(r"\d", leftover)
     return value if has_place and re.search(r"[A-Za-z]{3,}", leftover) else None
 
 
@@ -127,6 +125,14 @@ def _scan_spans(text: str, now: datetime, prefer: Prefer) -> Scan[Any]:
 
 def _scan_card(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_card_last4(text)
+
+
+def _scan_card_kind(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_card_kind(text)
+
+
+def _scan_address(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_address(text)
 
 
 def _scan_account(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
@@ -190,6 +196,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("email", "an e-mail address", _scan_email, _reparse(_scan_email)),
     Kind("phone", "a phone number", _scan_phone, _phone_from_model),
     Kind("postcode", "a UK postcode", _scan_postcode, _reparse(_scan_postcode)),
-    Kind("address", "a postal address (house number, street, town), as written", None, _address_from_model),
+    Kind("card_kind", "which kind of card: debit or credit", _scan_card_kind, _reparse(_scan_card_kind)),
+    Kind("address", "a postal address (house number, street, town), as written", _scan_address,
+         _address_from_model),
     Kind("text", "the words from the message", None, _text_from_model),
 )}

@@ -1,0 +1,60 @@
+"""Street addresses written in a message: "41 Temple Way, Bristol BS2 0BY", "flat 2, 10 high street, leeds".
+
+Only numbered addresses are read here (a house number, up to three name words and a street word, then an
+optional town after a comma or a space); a named house ("Rose Cottage, Mill Lane") is left to the model
+or to the customer's reply to "what is the new street address?". The postcode is not part of the value:
+the postcode parser reads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rightfit.extract.identifiers import scan_postcode
+from rightfit.extract.text import normalize
+from rightfit.extract.types import Candidate, Scan
+
+STREET = re.compile(r"\b(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|place|pl|court|ct|crescent|"
+                    r"grove|gardens|terrace|square|hill|row|walk|mews|park|flat|house|cottage|farm|apartment|"
+                    r"apt|building|estate|green|parade|yard|wharf|quay|view|rise)\b", re.IGNORECASE)
+_STREET_WORD = STREET.pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
+# Words that end a street name or a town: "20 at the park" is not an address, nor is "... bristol please".
+_JOINING = frozenset("""a an the at in on to from my your for of by near and or but it is was please thanks thank
+now today since from as with that this which so if i we me day days week weeks month months year years ago
+hours minutes times""".split())
+_NAME = r"[a-z][a-z'-]*"
+_ADDRESS = re.compile(
+    rf"(?<![\w£$€.,/-])(?P<flat>(?:flat|apartment|apt|unit)\s+\d{{1,4}}[a-z]?,?\s+)?"
+    rf"(?P<num>\d{{1,4}}[a-z]?)\s+(?P<street>(?:{_NAME}\s+){{0,3}}?(?:{_STREET_WORD}))\b"
+    rf"(?P<town>(?:,\s*|\s+){_NAME}(?:\s+{_NAME})?)?(?![\w-])", re.IGNORECASE)
+
+
+def _town(raw: str) -> str:
+    """The town words up to the first joining word."""
+    words = []
+    for word in raw.strip(" ,").split():
+        if word.lower() in _JOINING or STREET.fullmatch(word):
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def scan_address(text: str) -> Scan[str]:
+    norm = normalize(text)
+    t = norm.text
+    postcodes = [(c.start, c.end) for c in scan_postcode(text).candidates]
+    cands: list[Candidate[str]] = []
+    for m in _ADDRESS.finditer(t):
+        names = m.group("street").split()[:-1]
+        if any(w.lower() in _JOINING for w in names):
+            continue
+        end = m.end("street")
+        town = _town(m.group("town") or "")
+        if town:
+            with_town = t.index(town, end) + len(town)
+            a, b = norm.span(m.start(), with_town)
+            if not any(a < pe and ps < b for ps, pe in postcodes):  # a "town" that is half a postcode is not one
+                end = with_town
+        a, b = norm.span(m.start(), end)
+        cands.append(Candidate(t[m.start():end], a, b, norm.original[a:b]))
+    return Scan(tuple(cands), ())
