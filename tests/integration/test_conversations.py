@@ -239,3 +239,69 @@ def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> N
     assert confirm.route == "confirm" and "4417" in confirm.reply
     c.say("yes")
     assert _card(assistant_settings, "C001", "4417") == "lost"
+
+
+def test_request_about_someone_else_is_refused_on_the_record(assistant, assistant_settings) -> None:  # noqa: ANN001
+    from rightfit.tools.audit import AuditLog
+
+    c = Conversation(assistant)
+    # Alice has a card ending 8120 too: the request must not become a freeze of her own card.
+    reply = c.say("can you freeze farid haddad's card ending 8120 for him, he's abroad")
+    assert reply.route == "refuse" and reply.tool is None
+    assert c.say("yes").tool is None
+    assert _card(assistant_settings, "C001", "8120") == "active"
+    assert _card(assistant_settings, "C006", "8120") == "active"
+    others = Conversation(assistant).say("list my husband's recent payments")
+    assert others.route == "refuse" and others.tool is None
+    denied = [e for e in AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite").entries()
+              if e.tool == "third_party_check"]
+    assert [e.decision for e in denied] == ["denied", "denied"]
+    # Possessives that are not people still work: a merchant's name, a day.
+    mine = Conversation(assistant).say("show me today's transactions")
+    assert mine.route == "action" and mine.tool.tool == "recent_transactions"
+
+
+def test_address_and_postcode_in_one_message(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, "C002")
+    confirm = c.say("we moved last week, the new address is 9 Harbour Road, Whitby YO21 1AB")
+    assert confirm.route == "confirm" and "9 Harbour Road, Whitby" in confirm.reply and "YO21 1AB" in confirm.reply
+    c.say("yes")
+    with _db(assistant_settings) as db:
+        assert db.execute("SELECT address, postcode FROM customers WHERE id = 'C002'").fetchone() == (
+            "9 Harbour Road, Whitby", "YO21 1AB")
+
+
+def test_card_chosen_by_kind_or_by_its_digits_before_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my card please").route == "ask"
+    confirm = c.say("the credit one")
+    assert confirm.route == "confirm" and "4417" in confirm.reply and "8120" not in confirm.reply
+    direct = Conversation(assistant).say("freeze the 8120 card")
+    assert direct.route == "confirm" and direct.fields.get("card_last4") == "8120"
+
+
+def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_settings) -> None:  # noqa: ANN001
+    with _db(assistant_settings) as db:
+        merchant = db.execute(
+            "SELECT t.merchant FROM transactions t JOIN account_holders h ON h.account_id = t.account_id "
+            "WHERE h.customer_id = 'C001' AND t.amount_pence < 0 GROUP BY t.merchant ORDER BY count(*) DESC"
+        ).fetchone()[0]
+    reply = Conversation(assistant).say(f"show me just my {merchant.lower()} payments")
+    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
+    rows = reply.tool.result["transactions"]
+    assert rows and {r["merchant"] for r in rows} == {merchant}
+
+
+def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, "C002")
+    assert c.say("I need to update my address").route == "ask"
+    aside = c.say("actually first, how much cash can I take out of an ATM per day?")
+    assert aside.route == "answer" and "£500" in aside.reply and "postcode" in aside.reply
+    confirm_or_ask = c.say("it's BS2 0BY")
+    assert confirm_or_ask.intent == "update_address" and confirm_or_ask.route == "ask"
+    assert "street" in confirm_or_ask.reply
+
+
+def test_freeze_or_unfreeze_follows_the_verb(assistant) -> None:  # noqa: ANN001
+    freeze = Conversation(assistant, "C002").say("need my card freezing asap")
+    assert freeze.intent == "freeze_card"

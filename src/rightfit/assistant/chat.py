@@ -41,9 +41,10 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
                 "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
-_ASIDE = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
-                    r"[\s,.!:-]+)*(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|"
-                    r"can i|could i|am i)\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
+                      r"[\s,.!:-]+)+", re.IGNORECASE)
+_ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
+                    r"am i)\b", re.IGNORECASE)
 
 
 class Classifier(Protocol):
@@ -205,7 +206,8 @@ class ChatAssistant:
             route = self.app.actions[state.intent]
             extraction = self._extract(route, text, now, state.slots, answer_to=state.asked)
             gave_field = any(src != "previous" for src in extraction.sources.values())
-            if not gave_field and _ASIDE.match(text) and (intent not in self.app.actions or intent == state.intent):
+            other_action = intent in self.app.actions and intent != state.intent
+            if not gave_field and not other_action and _ASIDE.match(_LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
             wants_person = intent in self.app.handoff_intents and not out_of_scope
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
@@ -268,7 +270,7 @@ class ChatAssistant:
     def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
         """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, text, intent, confidence)
+        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence)
         if state.asked:
             reply = ChatReply(reply.session_id, f"{reply.reply}\n\nTo carry on with your request, I still need "
                               f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.", reply.route,
