@@ -84,7 +84,7 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
 
 _UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
                        r"back on)", re.IGNORECASE)
-_FREEZE = re.compile(r"\b(?:freez\w*|put a (?:freeze|block) on|temporar(?:il)?y block)", re.IGNORECASE)
+_FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block)", re.IGNORECASE)
 
 
 def refine_intent(text: str, intent: str) -> str:

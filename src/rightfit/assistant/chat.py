@@ -34,7 +34,8 @@ from rightfit.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|do it|please do|correct|that's right)\b")
+_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
+                  r"that's right|absolutely|definitely)\b")
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
@@ -119,6 +120,11 @@ def _known_mentioned(text: str, known: Mapping[str, Any], values: Mapping[str, A
                 found[name] = option
                 break
     return found
+
+
+def _route_of(outcome: ToolOutcome) -> str:
+    """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
+    return "refuse" if outcome.status == "denied" else "action"
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -319,8 +325,8 @@ class ChatAssistant:
             text = f"{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
-        return (ChatReply(sid, self._render(route, outcome), "action", route.intent, confidence, ctx.trace_id,
-                          tool=outcome, fields=slots), SessionState(last=route.intent))
+        return (ChatReply(sid, self._render(route, outcome), _route_of(outcome), route.intent, confidence,
+                          ctx.trace_id, tool=outcome, fields=slots), SessionState(last=route.intent))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                    decision: bool) -> tuple[ChatReply, SessionState]:
@@ -334,7 +340,7 @@ class ChatAssistant:
                                     confirmed=True)
         route = self.app.actions.get(intent)
         text = self._render(route, outcome) if route else outcome.message
-        return ChatReply(sid, text, "action", intent, 1.0, ctx.trace_id, tool=outcome,
+        return ChatReply(sid, text, _route_of(outcome), intent, 1.0, ctx.trace_id, tool=outcome,
                          fields=dict(state.slots)), SessionState(last=intent)
 
     def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:

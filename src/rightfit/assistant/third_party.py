@@ -15,7 +15,9 @@ from collections.abc import Iterable
 _OBJECT = (r"cards?|accounts?|balances?|transactions?|payments?|spending|statements?|phone(?:\s+number)?|"
            r"mobile(?:\s+number)?|numbers?|e-?mails?|address|details|pin|savings|money|overdraft|"
            r"direct\s+debits?|loan|mortgage|isa")
-_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+(?:[a-z0-9-]+\s+){{0,2}}?(?:{_OBJECT})\b",
+_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+(?:[a-z0-9-]+\s+){{0,2}}?(?:{_OBJECT})\b"
+                         rf"|\b(?P<pronoun>his|her|their)\s+(?:[a-z0-9-]+\s+){{0,2}}?(?:{_OBJECT})\b"
+                         r"|\b(?:it'?s|it\s+is|that'?s|they'?re|belongs?\s+to)\s+(?:my\s+|our\s+)?(?P<owner>[a-z][a-z-]*)'s\b",
                          re.IGNORECASE)
 # "what's", "it's", "today's", "the bank's": a contraction, a time or the bank, not a person.
 _NOT_A_PERSON = frozenset("""
@@ -37,7 +39,8 @@ def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterab
     payments")."""
     skip = _NOT_A_PERSON | _words(own_names) | _words(not_people)
     for m in _POSSESSIVE.finditer(text):
-        if m.group("who").lower() not in skip:
-            return m.group("who")
+        who = m.group("who") or m.group("owner") or m.group("pronoun")
+        if who.lower() not in skip:
+            return who
     other = _ANOTHER.search(text)
     return other.group(0) if other else None
