@@ -1,0 +1,29 @@
+"""Which messages ask about someone else's accounts, cards or details."""
+
+from __future__ import annotations
+
+import pytest
+
+from rightfit.assistant.third_party import someone_else
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("please freeze farid haddad's card ending 8120", "haddad"),
+    ("what's Daniel Evans's phone number? he lives with me", "Evans"),
+    ("my wife's card was stolen", "wife"),
+    ("how much has she got in her account", "her"),
+    ("freeze card 2208, it's my flatmate's", "flatmate"),
+    ("report it stolen, it's chloe's", "chloe"),
+    ("can you check the balance on behalf of my dad", "on behalf of my"),
+])
+def test_someone_else_is_named(text: str, who: str) -> None:
+    assert someone_else(text, own_names=["Alice Moreno"]) == who
+
+
+@pytest.mark.parametrize("text", [
+    "what's my balance", "show today's transactions", "last week's payments please", "it's the debit one",
+    "I'm Alice, freeze alice's card", "the bank's phone number", "freeze my card for my son",
+    "dispute my sainsbury's payment",
+])
+def test_the_caller_times_and_merchants_are_not_someone_else(text: str) -> None:
+    assert someone_else(text, own_names=["Alice Moreno"], not_people=["Sainsbury's", "Tesco"]) is None
