@@ -7,24 +7,39 @@ from typing import Annotated
 
 import typer
 
+from rightfit.cli.common import ConfigOpt, DataDirOpt, settings_from
 from rightfit.guard.normalize import DEFAULT_MAX_CHARS
 
 EVAL_MAX_CHARS = 100_000
 guard_app = typer.Typer(no_args_is_help=True, help="Input guard: train and evaluate the prompt-injection detector.")
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Detector artifact folder (default: rules only).",
-                                               show_default=False)]
+ModelOpt = Annotated[Path | None, typer.Option(
+    "--model", "-m", help="Detector artifact folder (default: the configured assistant's detector, else rules only).",
+    show_default=False)]
 
 
-def _detector(model: Path | None, *, max_chars: int = DEFAULT_MAX_CHARS) -> object:
-    from rightfit.guard.injection import InjectionDetector
-
-    if model is None:
-        typer.echo("no --model given: rules only (train one with `rightfit guard train --out DIR`)", err=True)
-        return InjectionDetector(max_chars=max_chars)
+def _detector(model: Path | None, *, config: Path | None = None, data_dir: Path | None = None,
+              max_chars: int = DEFAULT_MAX_CHARS) -> object:
     from rightfit.core.runtime import limit_blas_threads
+    from rightfit.guard.injection import InjectionDetector
     from rightfit.models.embedding import MiniLMEmbedder
 
+    if model is None:
+        settings = settings_from(config, data_dir)
+        if settings.assistant.app is None:
+            typer.echo("no --model and no assistant configured: rules only (train a detector with `rightfit guard "
+                       "train --out DIR`, or pass the app's --config)", err=True)
+            return InjectionDetector(max_chars=max_chars)
+        from rightfit.assistant.app import load_app
+        from rightfit.assistant.service import injection_detector
+
+        limit_blas_threads()
+        app = load_app(settings.assistant.app, data_dir=settings.data_dir)
+        typer.echo(f"the detector {app.name}'s assistant serves", err=True)
+        served = injection_detector(settings, app, embedder=MiniLMEmbedder(),
+                                    cache_dir=settings.data_dir / "classifiers")
+        served.max_chars = max_chars
+        return served
     limit_blas_threads()
     detector = InjectionDetector.load(model, embedder=MiniLMEmbedder())
     detector.max_chars = max_chars
@@ -84,6 +99,8 @@ def guard_train(
 def guard_eval(
     data: Annotated[Path, typer.Option("--data", "-d", help="CSV with text,label (1 = injection, 0 = benign).")],
     model: ModelOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """TPR, FPR, precision and latency per message (normalization, rules and classifier, one at a time)."""
     import numpy as np
@@ -92,7 +109,7 @@ def guard_eval(
 
     rows = load_injection_csv(data, group="eval")
     # Scored whatever their length: the request path refuses over-long messages before this detector.
-    detector = _detector(model, max_chars=EVAL_MAX_CHARS)
+    detector = _detector(model, config=config, data_dir=data_dir, max_chars=EVAL_MAX_CHARS)
     verdicts = [detector.run(text=t) for t in rows.texts]  # type: ignore[attr-defined]
     flagged = np.array([v.flagged for v in verdicts])
     report = detection_report(rows.labels, flagged, latencies_ms=[v.latency_ms for v in verdicts])
@@ -106,13 +123,15 @@ def guard_eval(
 def guard_check(
     text: Annotated[str, typer.Argument(help="A customer message.")],
     model: ModelOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """Would the input guard flag this message? Also shows what normalization changed and any PII found."""
     from rightfit.guard.normalize import normalize
     from rightfit.guard.pii import find_pii
 
     norm = normalize(text)
-    verdict = _detector(model).run(text=text)  # type: ignore[attr-defined]
+    verdict = _detector(model, config=config, data_dir=data_dir).run(text=text)  # type: ignore[attr-defined]
     state = "FLAGGED" if verdict.flagged else "ok"
     typer.echo(f"{state} (score {verdict.score:.3f}{'; ' + ', '.join(verdict.reasons) if verdict.reasons else ''})")
     if norm.changes:
