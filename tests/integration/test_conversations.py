@@ -305,3 +305,11 @@ def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(as
 def test_freeze_or_unfreeze_follows_the_verb(assistant) -> None:  # noqa: ANN001
     freeze = Conversation(assistant, "C002").say("need my card freezing asap")
     assert freeze.intent == "freeze_card"
+
+
+def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assistant) -> None:  # noqa: ANN001
+    # Below the intent threshold, but the classifier leans towards a policy question.
+    banking = Conversation(assistant).say("can my company pension be moved over to you")
+    assert banking.route == "abstain" and "can't find" in banking.reply
+    other = Conversation(assistant).say("write me a short poem about autumn leaves")
+    assert other.route == "refuse" and "only help with banking" in other.reply

@@ -229,7 +229,8 @@ class ChatAssistant:
         threshold = self.settings.intent_threshold
         settled = intent != pred.label  # by the app's own words: the classifier's confidence no longer matters
         if not settled and (out_of_scope if threshold is None else confidence < threshold):
-            return self._uncertain(ctx, sid, text, intent, confidence), state
+            leaning = pred.top[0][0] if pred.top else intent
+            return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
         if intent in self.app.answer_intents:
             return self._answer(ctx, sid, text, intent, confidence), state
         if intent in self.app.actions:
@@ -363,10 +364,13 @@ class ChatAssistant:
             reply = self.output_guard(reply, [c.quote for c in answer.citations], text)
         return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
 
-    def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
-        """Not confidently any intent: answer it if the documents do, otherwise say what we can help with."""
+    def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
+                   leaning: str) -> ChatReply:
+        """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
+        leaned towards reading as a policy question ("can I buy an annuity from you?") gets "I can't find
+        that", and anything else is told what we can help with."""
         reply = self._answer(ctx, sid, text, intent, confidence)
-        if reply.route == "answer":
+        if reply.route == "answer" or leaning in self.app.answer_intents:
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
                          ctx.trace_id)
