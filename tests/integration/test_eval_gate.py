@@ -154,6 +154,16 @@ rungs = ["extractive"]
     served = apply_lock(load_settings(cfg), lock)
     assert served.answer.rung == "extractive" and served.assistant.extract_model is None
 
+    # One task at a time: --update keeps the other task's choice and evidence.
+    one = workspace / "one.lock"
+    assert rightfit("fit", "answers", "--config", str(cfg), "--out", str(one)).returncode == 0
+    second = rightfit("fit", "retrieval", "--update", "--config", str(cfg), "--out", str(one))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "kept from" in second.stderr and "answers -> extractive" in second.stderr
+    merged = json.loads(one.read_text())
+    assert set(merged["choices"]) == set(merged["evidence"]) == {"answers", "retrieval"}
+    assert apply_lock(load_settings(cfg), one).answer.rung == "extractive"
+
     strict = config(workspace, "strict", tasks=tasks.replace('rungs = ["extractive"]', 'rungs = ["extractive"]')
                     + '[[evals.gates]]\nsuite = "answers"\nmetric = "accuracy"\nmin = 0.99\n')
     refused = rightfit("fit", "answers", "--config", str(strict), "--out", str(workspace / "strict.lock"))

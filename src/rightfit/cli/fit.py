@@ -46,15 +46,24 @@ def fit_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Lock file to write.")] = Path("rightfit.lock"),
     html_out: Annotated[Path | None, typer.Option("--html", help="Write an HTML report with plots here.",
                                                   show_default=False)] = None,
+    update: Annotated[bool, typer.Option("--update", help="Keep the choices already in --out for the tasks not "
+                                         "fitted now, and fit with them in place.")] = False,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run each task's suites on every rung; lock the cheapest rung that passes every gate of the task."""
-    from rightfit.evals.ladder import fit
+    from rightfit.evals.ladder import apply_rung, fit
     from rightfit.evals.report import html_report
-    from rightfit.models.lock import write_lock
+    from rightfit.models.lock import kept_choices, write_lock
 
     settings = settings_from(config, data_dir)
+    kept: dict[str, Any] = {}
+    kept_evidence: dict[str, Any] = {}
+    if update and out.is_file():
+        kept, kept_evidence = kept_choices(settings, out, set(tasks or settings.evals.tasks))
+        for task, choice in kept.items():
+            settings = apply_rung(settings, choice["setting"], choice["rung"])
+            typer.echo(f"kept from {out}: {task} -> {choice['rung']}", err=True)
     bars = Progress()
     try:
         result = fit(settings, tasks=tasks, progress=lambda task, rung, suite, done, total: bars(
@@ -73,7 +82,8 @@ def fit_command(
                    "revisit the gates", err=True)
         raise typer.Exit(1)
     chosen = result.chosen_settings(settings, settings.evals.tasks)
-    choices = {t: {"setting": settings.evals.tasks[t].setting, "rung": r.rung} for t, r in result.choice.items()}
-    write_lock(chosen, out, choices=choices, evidence=result.evidence())
+    choices = {**kept, **{t: {"setting": settings.evals.tasks[t].setting, "rung": r.rung}
+                          for t, r in result.choice.items()}}
+    write_lock(chosen, out, choices=choices, evidence={**kept_evidence, **result.evidence()})
     typer.echo("\n" + "; ".join(f"{t}: {c['rung']}" for t, c in choices.items()))
     typer.echo(f"wrote {out}; serve it with `rightfit serve --lock {out}`", err=True)

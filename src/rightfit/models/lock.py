@@ -67,6 +67,18 @@ def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None 
     return lock
 
 
+def kept_choices(settings: Settings, path: Path, fitted: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The choices and evidence in an existing lock for tasks other than `fitted`, to keep when fitting one
+    task at a time; refused when the index they were measured on has changed since."""
+    locked = _read(path)
+    if (locked.get("index") or {}).get("chunks.sqlite") != _index_hashes(settings)["chunks.sqlite"]:
+        raise ConfigError(f"the index changed since {path} was written, so its other choices were measured on "
+                          "another index; fit every task again (without --update)")
+    choices = {t: c for t, c in (locked.get("choices") or {}).items() if t not in fitted}
+    evidence = {t: e for t, e in (locked.get("evidence") or {}).items() if t in choices}
+    return choices, evidence
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         locked = json.loads(path.read_text())
