@@ -276,6 +276,7 @@ def test_card_chosen_by_kind_or_by_its_digits_before_card(assistant, assistant_s
     assert c.say("freeze my card please").route == "ask"
     confirm = c.say("the credit one")
     assert confirm.route == "confirm" and "4417" in confirm.reply and "8120" not in confirm.reply
+    assert confirm.fields["card_last4"] == "4417" and confirm.fields["card_kind"] == "credit"
     direct = Conversation(assistant).say("freeze the 8120 card")
     assert direct.route == "confirm" and direct.fields.get("card_last4") == "8120"
 

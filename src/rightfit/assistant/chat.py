@@ -320,6 +320,9 @@ class ChatAssistant:
                 SessionState()
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
+        # A field the plan settled from the customer's records ("the debit one" is the card ending 8120).
+        slots.update({k: v for k, v in _jsonable(step.arguments).items()
+                      if k in route.slots.model_fields and slots.get(k) is None})
         outcome = self.executor.run(ctx=ctx, tool=step.tool, arguments=step.arguments)
         if outcome.status == "needs_confirmation":
             pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent}
