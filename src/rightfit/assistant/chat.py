@@ -230,13 +230,13 @@ class ChatAssistant:
         settled = intent != pred.label  # by the app's own words: the classifier's confidence no longer matters
         if not settled and (out_of_scope if threshold is None else confidence < threshold):
             leaning = pred.top[0][0] if pred.top else intent
-            if leaning in self.app.actions:
-                # Not confident, but the message carries that action's own fields (a card's last four, one of
-                # the customer's merchants): independent evidence of the action, and changes still wait for a yes.
-                lean = self.app.actions[leaning]
+            lean = self.app.actions.get(leaning)
+            if lean is not None and lean.known is not None:
+                # Not confident, but the message names one of the customer's own records that action reads (one
+                # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
+                # balance request and an unsupported transfer alike.
                 extraction = self._extract(lean, text, now, {})
-                known = lean.known(self._lookup(ctx)) if lean.known is not None else {}
-                if extraction.sources or _known_mentioned(text, known, extraction.values):
+                if _known_mentioned(text, lean.known(self._lookup(ctx)), extraction.values):
                     return self._action(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
         if intent in self.app.answer_intents:
