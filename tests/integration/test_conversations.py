@@ -32,6 +32,11 @@ def _card(settings, customer: str, last4: str) -> str:  # noqa: ANN001
         return row.fetchone()[0]
 
 
+def _address(settings, customer: str) -> tuple[str, str]:  # noqa: ANN001
+    with _db(settings) as db:
+        return db.execute("SELECT address, postcode FROM customers WHERE id = ?", (customer,)).fetchone()
+
+
 def test_greeting_and_goodbye(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     hello = c.say("hi there")
@@ -121,9 +126,7 @@ def test_address_change_asks_for_each_missing_field(assistant, assistant_setting
     third = c.say("5 New Street, Manchester")
     assert third.route == "confirm" and "5 New Street, Manchester" in third.reply and "M1 1AE" in third.reply
     c.say("yes")
-    with _db(assistant_settings) as db:
-        assert db.execute("SELECT address, postcode FROM customers WHERE id = 'C001'").fetchone() == (
-            "5 New Street, Manchester", "M1 1AE")
+    assert _address(assistant_settings, "C001") == ("5 New Street, Manchester", "M1 1AE")
 
 
 def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -266,9 +269,7 @@ def test_address_and_postcode_in_one_message(assistant, assistant_settings) -> N
     confirm = c.say("we moved last week, the new address is 9 Harbour Road, Whitby YO21 1AB")
     assert confirm.route == "confirm" and "9 Harbour Road, Whitby" in confirm.reply and "YO21 1AB" in confirm.reply
     c.say("yes")
-    with _db(assistant_settings) as db:
-        assert db.execute("SELECT address, postcode FROM customers WHERE id = 'C002'").fetchone() == (
-            "9 Harbour Road, Whitby", "YO21 1AB")
+    assert _address(assistant_settings, "C002") == ("9 Harbour Road, Whitby", "YO21 1AB")
 
 
 def test_card_chosen_by_kind_or_by_its_digits_before_card(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -100,9 +100,9 @@ def refine_intent(text: str, intent: str) -> str:
     return intent
 
 
-def _known_merchants(lookup: Lookup) -> Mapping[str, list[str]]:
+def _merchants(lookup: Lookup) -> list[str]:
     """The payees on the customer's own accounts, so "my trainline payments" is read without a cue word."""
-    return {"merchant": (lookup("customer_merchants", {}).result or {}).get("merchants", [])}
+    return list((lookup("customer_merchants", {}).result or {}).get("merchants", []))
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -195,7 +195,7 @@ def _render_update(o: ToolOutcome) -> str:
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions, known=_known_merchants),
+                                       _render_transactions, known={"merchant": _merchants}),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
@@ -207,7 +207,7 @@ ACTIONS = {
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
-                                       known=_known_merchants),
+                                       known={"merchant": _merchants}),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
     "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
 }

@@ -57,9 +57,10 @@ class ActionRoute:
     slots: type[BaseModel]
     plan: Callable[[Mapping[str, Any], Lookup], Step]
     render: Callable[[ToolOutcome], str]
-    # Values a slot can only take from the customer's own records (their merchants ...): a name from this list
-    # written anywhere in the message fills the slot when the parsers found nothing ("my trainline payments").
-    known: Callable[[Lookup], Mapping[str, Sequence[str]]] | None = None
+    # Per slot, the values it can only take from the customer's own records (their merchants ...): a name from
+    # that list written anywhere in the message fills the slot when the parsers found nothing ("my trainline
+    # payments"). Looked up only while the slot is empty.
+    known: Mapping[str, Callable[[Lookup], Sequence[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

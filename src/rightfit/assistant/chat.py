@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -106,20 +106,15 @@ def _free_text(schema: type[BaseModel], name: str) -> bool:
     return _slot_kind(schema, name) in ("address", "text")
 
 
-def _known_mentioned(text: str, known: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
-    """Empty slots whose known values the message names, matched as whole words regardless of case and
-    apostrophes ("sainsburys" is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
+def _mentioned(text: str, options: Sequence[str]) -> str | None:
+    """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
+    is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
     flat = re.sub(r"[^\w\s]", "", text.lower())
-    found: dict[str, str] = {}
-    for name, options in known.items():
-        if values.get(name) is not None:
-            continue
-        for option in sorted(options, key=len, reverse=True):
-            words = re.sub(r"[^\w\s]", "", option.lower()).split()
-            if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
-                found[name] = option
-                break
-    return found
+    for option in sorted(options, key=len, reverse=True):
+        words = re.sub(r"[^\w\s]", "", option.lower()).split()
+        if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
+            return option
+    return None
 
 
 def _route_of(outcome: ToolOutcome) -> str:
@@ -231,12 +226,13 @@ class ChatAssistant:
         if not settled and (out_of_scope if threshold is None else confidence < threshold):
             leaning = pred.top[0][0] if pred.top else intent
             lean = self.app.actions.get(leaning)
-            if lean is not None and lean.known is not None:
+            if lean is not None and lean.known:
                 # Not confident, but the message names one of the customer's own records that action reads (one
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
                 extraction = self._extract(lean, text, now, {})
-                if _known_mentioned(text, lean.known(self._lookup(ctx)), extraction.values):
+                if found := self._known_in(ctx, lean, text, extraction.values):
+                    extraction = replace(extraction, values={**extraction.values, **found})
                     return self._action(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
         if intent in self.app.answer_intents:
@@ -270,8 +266,17 @@ class ChatAssistant:
             return None
         own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
         route = self.app.actions.get(intent)
-        known = route.known(self._lookup(ctx)) if route is not None and route.known is not None else {}
-        return someone_else(text, own_names=own, not_people=[v for values in known.values() for v in values])
+        lookup = self._lookup(ctx)
+        not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
+        return someone_else(text, own_names=own, not_people=not_people)
+
+    def _known_in(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any]) -> dict[str, str]:
+        """The route's empty known-value slots that the message names; a slot already filled costs no lookup."""
+        found = {}
+        for name, options in route.known.items():
+            if values.get(name) is None and text and (hit := _mentioned(text, options(self._lookup(ctx)))):
+                found[name] = hit
+        return found
 
     def _refuse_for_other(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
                           confidence: float) -> ChatReply:
@@ -287,9 +292,8 @@ class ChatAssistant:
         intent = next(iter(self.app.answer_intents), "")
         reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence)
         if state.asked:
-            reply = ChatReply(reply.session_id, f"{reply.reply}\n\nTo carry on with your request, I still need "
-                              f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.", reply.route,
-                              reply.intent, reply.confidence, reply.trace_id, citations=reply.citations)
+            reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need "
+                                        f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.")
         return reply
 
     def _lookup(self, ctx: ToolContext) -> Callable[[str, Mapping[str, Any]], ToolOutcome]:
@@ -304,8 +308,7 @@ class ChatAssistant:
         values = dict(extraction.values)
         if answer_to and values.get(answer_to) is None and _free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
-        if route.known is not None and text:
-            values.update(_known_mentioned(text, route.known(self._lookup(ctx)), values))
+        values.update(self._known_in(ctx, route, text, values))
         slots = _jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}

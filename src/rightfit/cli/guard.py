@@ -24,24 +24,22 @@ def _detector(model: Path | None, *, config: Path | None = None, data_dir: Path 
     from rightfit.guard.injection import InjectionDetector
     from rightfit.models.embedding import MiniLMEmbedder
 
-    if model is None:
-        settings = settings_from(config, data_dir)
-        if settings.assistant.app is None:
-            typer.echo("no --model and no assistant configured: rules only (train a detector with `rightfit guard "
-                       "train --out DIR`, or pass the app's --config)", err=True)
-            return InjectionDetector(max_chars=max_chars)
+    settings = settings_from(config, data_dir) if model is None else None
+    if settings is not None and settings.assistant.app is None:
+        typer.echo("no --model and no assistant configured: rules only (train a detector with `rightfit guard "
+                   "train --out DIR`, or pass the app's --config)", err=True)
+        return InjectionDetector(max_chars=max_chars)
+    limit_blas_threads()
+    if settings is not None and settings.assistant.app is not None:
         from rightfit.assistant.app import load_app
         from rightfit.assistant.service import injection_detector
 
-        limit_blas_threads()
         app = load_app(settings.assistant.app, data_dir=settings.data_dir)
         typer.echo(f"the detector {app.name}'s assistant serves", err=True)
-        served = injection_detector(settings, app, embedder=MiniLMEmbedder(),
-                                    cache_dir=settings.data_dir / "classifiers")
-        served.max_chars = max_chars
-        return served
-    limit_blas_threads()
-    detector = InjectionDetector.load(model, embedder=MiniLMEmbedder())
+        detector = injection_detector(settings, app, embedder=MiniLMEmbedder(),
+                                      cache_dir=settings.data_dir / "classifiers")
+    else:
+        detector = InjectionDetector.load(model, embedder=MiniLMEmbedder())  # type: ignore[arg-type]
     detector.max_chars = max_chars
     detector.warm_up()
     return detector
