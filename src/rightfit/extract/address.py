@@ -1,9 +1,9 @@
 """Street addresses written in a message: "41 Temple Way, Bristol BS2 0BY", "flat 2, 10 high street, leeds".
 
 Only numbered addresses are read here (a house number, up to three name words and a street word, then an
-optional town after a comma or a space); a named house ("Rose Cottage, Mill Lane") is left to the model
-or to the customer's reply to "what is the new street address?". The postcode is not part of the value:
-the postcode parser reads it.
+optional town after a comma or a space; without a street word only when a postcode follows); a named
+house ("Rose Cottage, Mill Lane") is left to the model or to the customer's reply to "what is the new
+street address?". The postcode is not part of the value: the postcode parser reads it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ _ADDRESS = re.compile(
     rf"(?<![\w£$€.,/-])(?P<flat>(?:flat|apartment|apt|unit)\s+\d{{1,4}}[a-z]?,?\s+)?"
     rf"(?P<num>\d{{1,4}}[a-z]?)\s+(?P<street>(?:{_NAME}\s+){{0,3}}?(?:{_STREET_WORD}))\b"
     rf"(?P<town>(?:,\s*|\s+){_NAME}(?:\s+{_NAME})?)?(?![\w-])", re.IGNORECASE)
+
+
+# A street without a street word ("7 Kingsway, Cardiff CF10 3AT") is only read when a postcode follows it.
+_BEFORE_POSTCODE = re.compile(
+    rf"(?<![\w£$€.,/-])(?P<num>\d{{1,4}}[a-z]?)\s+(?P<street>{_NAME}(?:\s+{_NAME}){{0,2}}),?\s+"
+    rf"(?P<town>{_NAME}(?:\s+{_NAME})?),?\s+$", re.IGNORECASE)
 
 
 def _town(raw: str) -> str:
@@ -57,4 +63,16 @@ def scan_address(text: str) -> Scan[str]:
                 end = with_town
         a, b = norm.span(m.start(), end)
         cands.append(Candidate(t[m.start():end], a, b, norm.original[a:b]))
+    for code in scan_postcode(text).candidates:
+        before = norm.original[max(0, code.start - 60):code.start]
+        lead = _BEFORE_POSTCODE.search(before)
+        if lead is None or any(c.start < code.start and code.start - 60 < c.end for c in cands):
+            continue
+        words = [*lead.group("street").split(), *lead.group("town").split()]
+        if any(w.lower() in _JOINING for w in words):
+            continue
+        a = code.start - len(before) + lead.start()
+        b = code.start - len(before) + lead.end("town")
+        cands.append(Candidate(norm.original[a:b], a, b, norm.original[a:b]))
+    cands.sort(key=lambda c: c.start)
     return Scan(tuple(cands), ())

@@ -19,9 +19,14 @@ from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendl
 FULL_CARD = "full_card_number"
 
 _CARD_CUE = re.compile(
-    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+of\s+(?:my|the)\s+card)?(?:\s+(?:are|is|of))?"
-    r"|\blast\s+digits(?:\s+(?:are|is))?|\bcard(?:\s+(?:no\.?|number|num))?)[\s:#-]*(?P<d>\d+)(?![\d])"
+    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\bends(?=\s+(?!19\d\d|20\d\d)\d{4}(?!\d))|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+of\s+(?:my|the)\s+card)?(?:\s+(?:are|is|of))?"
+    r"|\blast\s+digits(?:\s+(?:are|is))?|\bcards?(?:\s+(?:no\.?|number|num))?"
+    # A card action's object: "unfreeze 8120", "block 4417 please".
+    r"|\b(?:un)?(?:freeze|block|lock|cancel)\s+(?:(?:my|the)\s+)?(?=\d{4}\b))[\s:#,-]*(?P<d>\d+)(?![\d])"
     r"(?![.,]\d|[ -]\d)")
+# More digits joined to a card just read: "cards 8120 and 4417", "ending 1111 & 2222", "8120, 4417".
+_CARD_MORE = re.compile(r"\s*(?:,\s*|\s(?:and|&|or)\s+|&\s*)(?:(?:the\s+)?(?:one\s+)?(?:ending\s+(?:in\s+)?)?)"
+                        r"(?P<d>\d{4})(?![\d.,]\d|\d)")
 # Mask groups need a separator between them: "(?:x{2,}\s*)+" would backtrack exponentially on a long run of x.
 _MASKED = re.compile(r"(?<![*x•·#a-z0-9])[*x•·#]{2,24}(?:[\s-]{1,3}[*x•·#]{2,24}){0,5}[\s-]{0,3}(?P<d>\d{4})(?!\d)")
 # "the 8120 card", "my 4417 credit card": four digits written as the card's name.
@@ -82,6 +87,13 @@ def scan_card_last4(text: str) -> Scan[str]:
                 found.append((s, _rej(norm, s, e, _CARD_DIGITS)))
                 continue
             found.append((s, _cand(norm, s, e, m.group("d"))))
+            end = e
+            while (more := _CARD_MORE.match(t, end)) is not None:
+                a, end = more.start("d"), more.end("d")
+                if t[a - 1] in "£$€¥" or any(x < end and a < y for x, y in taken):
+                    break
+                taken.append((a, end))
+                found.append((a, _cand(norm, a, end, more.group("d"))))
     found.sort(key=lambda x: x[0])
     return Scan(tuple(c for _, c in found if isinstance(c, Candidate)),
                 tuple(c for _, c in found if isinstance(c, Rejected)))

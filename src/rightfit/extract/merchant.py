@@ -1,5 +1,6 @@
 """Merchant names: "at Tesco", "to Foxtons", "from Amazon", "called WWW.XBPAY", 'SP DIGITAL' in quotes,
-a capitalised name after "payment to/at".
+a capitalised name after "payment to/at", and a name as the subject of a charge ("Ticketmaster charged me",
+"netflix took money", "my Tesco payment", "SQ *THE COFFEE BARN £6.40", "spent on Deliveroo").
 
 Lower-case names are only taken after "at" and "from" ("the £45 from tesco"), since "to" + lower case is
 nearly always a verb ("I want to dispute"). Pronouns, determiners, dates and generic nouns are never
@@ -24,7 +25,8 @@ september october november december shop store restaurant hotel company seller m
 somewhere someone something anything nothing everything person people friend son daughter mum dad mother father
 wife husband partner brother sister family landlord builder mate please thanks thank hi hello dear sir madam
 payment payments transaction transactions charge charges transfer money cash refund amount purchase order
-direct debit standing uk gbp eur usd pounds pound quid euros dollars
+direct debit standing uk gbp eur usd pounds pound quid euros dollars atm pin visa mastercard did does do has
+have had is was were be been both got sort guy man woman driver taxi app
 dispute challenge report cancel freeze unfreeze block unblock check change update raise claim get
 """.split())
 
@@ -35,14 +37,25 @@ _CALLED = re.compile(r"\b(?:called|named|says|showing|shows|listed\s+as|reads|de
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
 _CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
 _LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+[a-z][\w&'.*-]{2,})?)")
+_RUN = rf"{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and))*"
+# The name as the subject of a charge, the word before "payment", or a card descriptor followed by its amount.
+_CHARGED = re.compile(rf"(?P<name>{_RUN})\s+(?:has\s+|have\s+|just\s+|both\s+|also\s+)?(?:charged|took|taken|take|"
+                      r"billed|debited|deducted|double[\s-]charged)\b")
+_CHARGED_LOWER = re.compile(r"(?<![\w'])(?P<name>[a-z][\w&.*+-]{2,})\s+(?:has\s+|just\s+|also\s+)?"
+                            r"(?:charged|took|taken|billed|debited)\b")
+_BEFORE_NOUN = re.compile(rf"(?P<name>{_RUN})\s+(?:payments?|charges?|transactions?|subscriptions?|orders?|bills?|"
+                          r"purchases?|renewals?|membership|direct\s+debit|standing\s+order)\b")
+_BEFORE_AMOUNT = re.compile(r"(?<![\w*])(?P<name>[A-Z][A-Z0-9*&'./+-]+(?:\s+[A-Z0-9*&'./+-]+){0,4})\s+[£$€]\s?\d")
+_SPENT_ON = re.compile(rf"\b(?:spent|spend|spending)\s+(?:[\w£$€.,]+\s+){{0,3}}?on\s+(?P<name>{_RUN})")
 _TRAIL = re.compile(r"[\s.,;:!?)\]}'\"-]+$")
 _LEAD = re.compile(r"^[\s(\[{'\"-]+")
 _MAX_LEN = 40
 
 
-def clean_merchant(raw: str, *, quoted: bool = False) -> str | None:
+def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False) -> str | None:
     """Trim punctuation and trailing joining words; None when what is left is not a plausible name.
-    A quoted descriptor is kept word for word ('AMZN Mktp UK')."""
+    A quoted descriptor is kept word for word ('AMZN Mktp UK'); `lead_checked` names whose leading words
+    `_subject` already judged ("Just Eat")."""
     name = _LEAD.sub("", _TRAIL.sub("", raw.strip()))
     words = name.split()
     while words and not quoted and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
@@ -50,30 +63,61 @@ def clean_merchant(raw: str, *, quoted: bool = False) -> str | None:
     name = _TRAIL.sub("", " ".join(words))
     if not name or len(name) > _MAX_LEN or name.lower() in STOP_WORDS:
         return None
-    if not any(ch.isalpha() for ch in name) or words[0].lower() in STOP_WORDS:
+    if not any(ch.isalpha() for ch in name) or (words[0].lower() in STOP_WORDS and not lead_checked):
         return None
     if re.fullmatch(r"[\d\s.,£$€¥-]+", name) or re.fullmatch(r"(?i)acc[-\s]?\d+", name) or re.search(r"[£$€¥@]", name):
         return None  # an amount, an account id or an e-mail address, not a name
     return name
 
 
+def _subject(raw: str, *, sentence_start: bool) -> str:
+    """A name found before its verb or noun, without the words that lead into it ("Did Shell", "my Tesco")."""
+    words = raw.split()
+    first = sentence_start
+    while words:
+        word = words[0].strip(".,:;!?")
+        # A capitalised common word is part of a name ("Just Eat") unless it starts the sentence ("Did Shell").
+        common = word.lower() in STOP_WORDS and (word.islower() or first)
+        if not (common or _AMOUNT_WORD.fullmatch(word) or not any(c.isalpha() for c in word)):
+            break
+        words.pop(0)
+        first = False
+    return " ".join(words)
+
+
+_AMOUNT_WORD = re.compile(r"[£$€]?\d[\d.,]*(?:p|k)?", re.IGNORECASE)
+_SUBJECT = (_CHARGED, _CHARGED_LOWER, _BEFORE_NOUN, _BEFORE_AMOUNT)
+
+
 def scan_merchant(text: str) -> Scan[str]:
     norm = normalize(text)
     t = norm.text
     found: list[tuple[int, int, str]] = []
-    for rx in (_QUOTED, _CALLED, _CAPITAL, _LOWER):
+    for rx in (_QUOTED, _CALLED, _CAPITAL, _LOWER, _SPENT_ON, *_SUBJECT):
         for m in rx.finditer(t):
+            raw = m.group("name")
             s, e = m.start("name"), m.end("name")
+            if rx in _SUBJECT:
+                raw = _subject(raw, sentence_start=re.search(r"(?:^|[.!?:;]\s*)$", t[:s]) is not None)
+                s = e - len(raw)
             if any(a < e and s < b for a, b, _ in found):
                 continue
-            name = clean_merchant(m.group("name"), quoted=rx is _QUOTED)
+            if rx in _SUBJECT and re.match(r"\s+both\b", t[e:]) and " and " in raw:
+                # "Amazon Prime and Disney+ both took money": two names
+                first, second = raw.split(" and ", 1)
+                for part, at in ((first, s), (second, s + len(first) + 5)):
+                    name = clean_merchant(part, lead_checked=True)
+                    if name is not None:
+                        found.append((at, at + len(part), name))
+                continue
+            name = clean_merchant(raw, quoted=rx is _QUOTED, lead_checked=rx in _SUBJECT)
             if name is None:
                 continue
             if rx is _QUOTED and not any(c.isalpha() for c in name):
                 continue
             if rx is _QUOTED and len(name.split()) > 5:
                 continue  # a quoted sentence, not a descriptor
-            found.append((s, s + len(m.group("name")[: len(m.group("name").rstrip())]), name))
+            found.append((s, s + len(raw.rstrip()), name))
     found.sort()
     cands = []
     for s, e, name in found:

@@ -1,4 +1,5 @@
-"""Amounts of money: "£23.50", "23.50 GBP", "GBP 1,200", "€40", "18 quid", "twenty pounds", "£2.5k", "50p".
+"""Amounts of money: "£23.50", "23.50 GBP", "GBP 1,200", "€40", "18 quid", "twenty pounds", "£2.5k", "50p",
+"1.299,00 €".
 
 A currency is never assumed: a number is money only with a symbol, an ISO code or a currency word next to
 it, so card digits, years and phone numbers are never amounts. A bare "23.50" is reported as rejected
@@ -36,6 +37,10 @@ _WORD_AFTER = re.compile(
     rf"|(?P<pword>p))\b", re.IGNORECASE)
 _SPELLED = re.compile(rf"\b(?P<words>{NUMBER_WORDS})\s+(?P<word>pounds?|quid|grand|pence|euros?|dollars?|bucks)\b",
                       re.IGNORECASE)
+# Euro amounts written the continental way: "€15,50", "1.299,00 €", "12,99 EUR", "3,50 euros".
+_EU_NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+,\d{2})(?![\d.,]\d|\d)"
+_EURO_FORM = re.compile(rf"(?<![\w.,])(?:€\s?(?P<num>{_EU_NUM})|(?P<num2>{_EU_NUM})\s?(?:€|EUR\b|eur\b|euros?\b)"
+                        r"|(?P<num3>\d+)\s?€)")
 _BARE = re.compile(r"(?<![\w.,£$€¥/-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2}|k\b)(?![\d.]\d|\d)")
 
 _NEGATIVE = "an amount must be more than zero; write it without a minus sign, like £20"
@@ -104,6 +109,9 @@ def scan_money(text: str) -> Scan[Money]:
             found.append((m.start(), m.end(), _build(norm, m.start(), m.end(),
                                                      _amount(m.group("num"), m.group("mult")), code,
                                                      negative=bool(m.group("neg")))))
+    for m in _EURO_FORM.finditer(t):
+        value = Decimal((m.group("num") or m.group("num2") or m.group("num3")).replace(".", "").replace(",", "."))
+        found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, "EUR", negative=False)))
     for m in _WORD_AFTER.finditer(t):
         word = (m.group("word") or m.group("pword") or "").lower()
         amount = _amount(m.group("num"), m.group("mult"))
