@@ -37,7 +37,7 @@ _CALLED = re.compile(r"\b(?:called|named|says|showing|shows|listed\s+as|reads|de
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
 _CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
 _LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+[a-z][\w&'.*-]{2,})?)")
-_RUN = rf"{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and))*"
+_RUN = rf"(?<![\w&'.*/+-]){_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,5}}"
 # The name as the subject of a charge, the word before "payment", or a card descriptor followed by its amount.
 _CHARGED = re.compile(rf"(?P<name>{_RUN})\s+(?:has\s+|have\s+|just\s+|both\s+|also\s+)?(?:charged|took|taken|take|"
                       r"billed|debited|deducted|double[\s-]charged)\b")
@@ -45,7 +45,7 @@ _CHARGED_LOWER = re.compile(r"(?<![\w'])(?P<name>[a-z][\w&.*+-]{2,})\s+(?:has\s+
                             r"(?:charged|took|taken|billed|debited)\b")
 _BEFORE_NOUN = re.compile(rf"(?P<name>{_RUN})\s+(?:payments?|charges?|transactions?|subscriptions?|orders?|bills?|"
                           r"purchases?|renewals?|membership|direct\s+debit|standing\s+order)\b")
-_BEFORE_AMOUNT = re.compile(r"(?<![\w*])(?P<name>[A-Z][A-Z0-9*&'./+-]+(?:\s+[A-Z0-9*&'./+-]+){0,4})\s+[£$€]\s?\d")
+_BEFORE_AMOUNT = re.compile(r"(?<![\w*&'./+-])(?P<name>[A-Z][A-Z0-9*&'./+-]+(?:\s+[A-Z0-9*&'./+-]+){0,4})\s+[£$€]\s?\d")
 _SPENT_ON = re.compile(rf"\b(?:spent|spend|spending)\s+(?:[\w£$€.,]+\s+){{0,3}}?on\s+(?P<name>{_RUN})")
 _TRAIL = re.compile(r"[\s.,;:!?)\]}'\"-]+$")
 _LEAD = re.compile(r"^[\s(\[{'\"-]+")
@@ -98,7 +98,8 @@ def scan_merchant(text: str) -> Scan[str]:
             raw = m.group("name")
             s, e = m.start("name"), m.end("name")
             if rx in _SUBJECT:
-                raw = _subject(raw, sentence_start=re.search(r"(?:^|[.!?:;]\s*)$", t[:s]) is not None)
+                before = t[:s].rstrip()
+                raw = _subject(raw, sentence_start=not before or before[-1] in ".!?:;")
                 s = e - len(raw)
             if any(a < e and s < b for a, b, _ in found):
                 continue
