@@ -41,7 +41,9 @@ _RUN = rf"(?<![\w&'.*/+-]){_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,5}}"
 # The name as the subject of a charge, the word before "payment", or a card descriptor followed by its amount.
 _CHARGED = re.compile(rf"(?P<name>{_RUN})\s+(?:has\s+|have\s+|just\s+|both\s+|also\s+)?(?:charged|took|taken|take|"
                       r"billed|debited|deducted|double[\s-]charged)\b")
-_CHARGED_LOWER = re.compile(r"(?<![\w'])(?P<name>[a-z][\w&.*+-]{2,})\s+(?:has\s+|just\s+|also\s+)?"
+# Lower case only without a determiner: "netflix took money", not "the pump took the money".
+_CHARGED_LOWER = re.compile(r"(?<![\w'])(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bmy )(?<!\bthis )(?<!\bthat )"
+                            r"(?<!\bour )(?<!\byour )(?P<name>[a-z][\w&.*+-]{2,})\s+(?:has\s+|just\s+|also\s+)?"
                             r"(?:charged|took|taken|billed|debited)\b")
 _BEFORE_NOUN = re.compile(rf"(?P<name>{_RUN})\s+(?:payments?|charges?|transactions?|subscriptions?|orders?|bills?|"
                           r"purchases?|renewals?|membership|direct\s+debit|standing\s+order)\b")
