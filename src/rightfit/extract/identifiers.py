@@ -19,7 +19,10 @@ from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendl
 FULL_CARD = "full_card_number"
 
 _CARD_CUE = re.compile(
-    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)|\bends(?=\s+(?!19\d\d|20\d\d)\d{4}(?!\d))|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+of\s+(?:my|the)\s+card)?(?:\s+(?:are|is|of))?"
+    r"(?:\bending(?:\s+(?:in|with))?|\bends?\s+(?:in|with)"
+    # A bare "ends" only before four digits that are not a year: "ends 5531", not "the offer ends 2026".
+    r"|\bends(?=\s+(?!19\d\d|20\d\d)\d{4}(?!\d))"
+    r"|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+of\s+(?:my|the)\s+card)?(?:\s+(?:are|is|of))?"
     r"|\blast\s+digits(?:\s+(?:are|is))?|\bcards?(?:\s+(?:no\.?|number|num))?"
     # A card action's object: "unfreeze 8120", "block 4417 please".
     r"|\b(?:un)?(?:freeze|block|lock|cancel)\s+(?:(?:my|the)\s+)?(?=\d{4}\b))[\s:#,-]*(?P<d>\d+)(?![\d])"
