@@ -1,13 +1,13 @@
-"""Can a small model tell when the extractive answer really answers the question? (An experiment, not a rung.)
+"""How much a judge model helps the extractive rung abstain, per weight of its P(yes) in the confidence.
 
-For each question the extractive rung answers without abstaining; a GGUF chat model is then asked one
-yes/no question about that answer ("does the passage answer this question?") and its probability of "yes"
-is read from the first token's log-probabilities. Reported for the sentence score, the judge's P(yes) and
-their mean: accuracy on answerable questions at the threshold that abstains on 90% of the unanswerable
-ones (set on the same questions, so optimistic for every row alike) and the AUC of right answers against
-unanswerable questions. Use the calibration split or the development set (qa-dev.jsonl), never the test
-split, for choosing anything.
-Run: .venv/bin/python benchmarks/answer_judge.py --qa examples/bank/eval/qa.jsonl --split calibration
+For each question the extractive rung answers without abstaining; the judge model (the judged rung's
+`yes_probability`, same prompt) is then asked whether the quoted answer answers the question. Reported
+for confidence = (1 - w) x sentence score + w x P(yes) over a range of w: accuracy on answerable
+questions at the threshold that abstains on 90% of the unanswerable ones (set on the same questions, so
+optimistic for every row alike) and the AUC of right answers against unanswerable questions. Choose w on
+the development set (qa-dev.jsonl), never on the test split; `rightfit eval answers --rung
+extractive+MODEL` then calibrates the threshold on the calibration split and reports the test split.
+Run: .venv/bin/python benchmarks/answer_judge.py --qa examples/bank/eval/qa-dev.jsonl --split all
      [--model qwen2.5-1.5b] [--limit N]
 """
 
@@ -21,21 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BANK, hardware_line, pct  # noqa: E402
-
-SYSTEM = ("You check whether a passage from a bank's help pages answers a customer's question. "
-          "Reply with one word: yes or no.")
-
-
-def p_yes(llm: object, heading: str, passage: str, question: str) -> float:
-    user = (f"Passage from \"{heading}\":\n{passage}\n\nQuestion: {question}\n\n"
-            "Does the passage answer this question? Answer yes or no.")
-    out = llm.create_chat_completion(  # type: ignore[attr-defined]
-        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
-        max_tokens=1, temperature=0.0, logprobs=True, top_logprobs=20)
-    top = out["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
-    yes = sum(math.exp(t["logprob"]) for t in top if t["token"].strip().lower() == "yes")
-    no = sum(math.exp(t["logprob"]) for t in top if t["token"].strip().lower() == "no")
-    return yes / (yes + no) if yes + no else 0.5
 
 
 def summary(rows: list[tuple[bool, bool, float]]) -> tuple[float, float]:
@@ -59,21 +44,19 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
 
-    from llama_cpp import Llama
-
+    from rightfit.answer.judged import judge_messages
     from rightfit.assistant.qa import QAPipeline
     from rightfit.core.settings import load_settings
     from rightfit.evals.answers import contains_answer, load_qa
-    from rightfit.models.store import ModelStore
+    from rightfit.models.llama import LlamaCppGenerator
 
     settings = load_settings(BANK / "rightfit.toml")
     qa = QAPipeline(settings=settings)
     extractive = qa._extractive(threshold=0.0)
     items = [i for i in load_qa(args.qa) if args.split in ("all", i.split)][: args.limit]
-    # logits_all: the first token's log-probabilities; fine for a benchmark, too much memory for serving.
-    llm = Llama(model_path=str(ModelStore().resolve(args.model)), n_ctx=2048, n_threads=2, n_threads_batch=2,
-                logits_all=True, verbose=False)
-    rows_ext, rows_judge, rows_mix, seconds = [], [], [], []
+    model = LlamaCppGenerator(model=args.model, n_ctx=2048, max_tokens=1)
+    rows: list[tuple[bool, bool, float, float]] = []
+    seconds: list[float] = []
     for n, item in enumerate(items, 1):
         hits = qa._retrieve(item.question, settings.retrieval.fusion, settings.answer.passages,
                             allow_flagged=settings.guard.answer_from_flagged)
@@ -81,25 +64,23 @@ def main() -> None:
         ok = item.answer is not None and contains_answer(answer.text, item.answer)
         judged = 0.0
         if answer.text is not None and answer.citations:
-            cite = answer.citations[-1]
-            heading = " - ".join(dict.fromkeys(p for p in (cite.title, cite.section[-1] if cite.section else "") if p))
             started = time.perf_counter()
-            judged = p_yes(llm, heading, answer.text, item.question)
+            judged = model.yes_probability(messages=judge_messages(
+                question=item.question, answer=answer.text, citation=answer.citations[-1]))
             seconds.append(time.perf_counter() - started)
-        rows_ext.append((item.answerable, ok, answer.confidence))
-        rows_judge.append((item.answerable, ok, judged))
-        rows_mix.append((item.answerable, ok, 0.5 * answer.confidence + 0.5 * judged))
+        rows.append((item.answerable, ok, answer.confidence, judged))
         print(f"\r{n}/{len(items)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     print(hardware_line())
-    answerable = sum(r[0] for r in rows_ext)
+    answerable = sum(r[0] for r in rows)
     print(f"{args.qa.name} ({args.split}): {answerable} answerable, {len(items) - answerable} unanswerable; "
           f"judge {args.model}, p50 {pct(seconds, 50):.2f} s, p95 {pct(seconds, 95):.2f} s per question")
-    print(f"{'abstain on':<28}{'accuracy @ 90% abstention':>27}{'AUC right vs unanswerable':>27}")
-    for label, rows in (("sentence score", rows_ext), (f"P(yes) from {args.model}", rows_judge),
-                        ("mean of the two", rows_mix)):
-        accuracy, auc = summary(rows)
-        print(f"{label:<28}{accuracy:>27.3f}{auc:>27.3f}")
+    print(f"{'confidence':<40}{'accuracy @ 90% abstention':>27}{'AUC right vs unanswerable':>27}")
+    for weight in (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0):
+        label = ("sentence score" if weight == 0 else f"P(yes) from {args.model}" if weight == 1
+                 else f"{1 - weight:.2f} x sentence + {weight:.2f} x P(yes)")
+        accuracy, auc = summary([(a, ok, (1 - weight) * e + weight * j) for a, ok, e, j in rows])
+        print(f"{label:<40}{accuracy:>27.3f}{auc:>27.3f}")
 
 
 if __name__ == "__main__":

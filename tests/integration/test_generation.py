@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rightfit.answer.grounded import answer_schema
 from rightfit.answer.verify import verify_answer
 from rightfit.assistant.qa import QAPipeline
 from rightfit.core.errors import ModelIntegrityError
-from rightfit.core.settings import Settings
+from rightfit.core.settings import JudgeSettings, Settings
 from rightfit.models.catalog import GGUF_CATALOG
 from rightfit.models.llama import LlamaCppGenerator
 from rightfit.models.store import ModelStore
@@ -92,6 +93,44 @@ def test_generative_rung_answers_are_verified_or_abstained(bank_settings: Settin
     names = {s["name"]: s for s in read_trace(settings.data_dir / "traces.sqlite", answer.trace_id)}
     assert f"stage.grounded:{MODEL}" in names
     assert names["stage.generate"]["attributes"]["tokens_in"] > 0
+
+
+JUDGE_PROMPT = [{"role": "system", "content": "Reply with one word: yes or no."},
+                {"role": "user", "content": "Passage: You can take out up to £500 a day from ATMs.\n\n"
+                                            "Question: How much cash can I get from an ATM each day?\n\n"
+                                            "Does the passage answer this question? Answer yes or no."}]
+
+
+def test_yes_probability_is_read_from_the_first_token(generator: LlamaCppGenerator) -> None:
+    first = generator.yes_probability(messages=JUDGE_PROMPT)
+    assert 0.0 < first < 1.0
+    assert generator.yes_probability(messages=JUDGE_PROMPT) == pytest.approx(first, abs=1e-6)  # greedy, repeatable
+    # the same figure as llama.cpp's own log-probabilities (which need the logits_all buffer this avoids)
+    from llama_cpp import Llama
+
+    full = Llama(model_path=str(generator.store.resolve(MODEL)), n_ctx=1024, n_threads=2, logits_all=True,
+                 verbose=False)
+    top = full.create_chat_completion(messages=JUDGE_PROMPT, max_tokens=1, temperature=0.0, logprobs=True,
+                                      top_logprobs=20)["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+    p = {w: sum(math.exp(t["logprob"]) for t in top if t["token"].strip().lower() == w) for w in ("yes", "no")}
+    assert first == pytest.approx(p["yes"] / (p["yes"] + p["no"]), abs=0.01)
+
+
+def test_judged_rung_gives_the_extractive_quote_or_abstains(bank_settings: Settings, real_embedder) -> None:  # noqa: ANN001
+    configure_tracing(trace_db=bank_settings.data_dir / "traces.sqlite")
+    question = "How much cash can I take out of an ATM per day?"
+    plain = QAPipeline(settings=bank_settings, embedder=real_embedder).ask(question=question)
+    settings = bank_settings.model_copy(update={"answer": bank_settings.answer.model_copy(update={
+        "rung": f"extractive+{MODEL}", "judge": JudgeSettings(weight=0.5, threshold=0.0)})})
+    judged = QAPipeline(settings=settings, embedder=real_embedder).ask(question=question)
+    assert judged.text == plain.text and judged.citations == plain.citations  # the model never rewrites
+    flush()
+    names = {s["name"]: s for s in read_trace(settings.data_dir / "traces.sqlite", judged.trace_id)}
+    p_yes = names["stage.judge"]["attributes"]["p_yes"]
+    assert 0.0 < p_yes < 1.0
+    assert judged.confidence == pytest.approx(0.5 * names["stage.judge"]["attributes"]["sentence_score"]
+                                              + 0.5 * p_yes)
+    assert names["stage.generate"]["attributes"]["tokens_in"] > 0  # priced like any generation
 
 
 def test_server_streams_tokens_then_the_verified_answer(bank_settings: Settings) -> None:

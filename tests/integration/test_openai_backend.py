@@ -17,6 +17,7 @@ import pytest
 
 from rightfit.answer.grounded import answer_schema
 from rightfit.core.errors import ModelError
+from rightfit.models.llama import LlamaCppGenerator
 from rightfit.models.openai_http import OpenAICompatibleGenerator
 from rightfit.models.store import ModelStore
 
@@ -69,6 +70,17 @@ def test_schema_output_and_streaming_against_llama_cpp_server(llama_server: str)
     streamed = gen.generate(messages=[{"role": "user", "content": "Say hello."}], max_tokens=8,
                             on_token=pieces.append)
     assert pieces and "".join(pieces) == streamed.text
+
+
+def test_yes_probability_over_http_matches_the_in_process_model(llama_server: str) -> None:
+    messages = [{"role": "system", "content": "Reply with one word: yes or no."},
+                {"role": "user", "content": "Passage: Replacement cards arrive in 3 to 5 working days.\n\n"
+                                            "Question: Can I open a savings account online?\n\n"
+                                            "Does the passage answer this question? Answer yes or no."}]
+    remote = OpenAICompatibleGenerator(base_url=llama_server, model="smollm2").yes_probability(messages=messages)
+    local = LlamaCppGenerator(model="smollm2-135m", n_ctx=1024, max_tokens=1).yes_probability(messages=messages)
+    assert 0.0 < remote < 1.0
+    assert remote == pytest.approx(local, abs=0.02)
 
 
 class _Flaky(BaseHTTPRequestHandler):

@@ -20,9 +20,10 @@ from opentelemetry import trace
 
 from rightfit.answer.extractive import ExtractiveAnswerer, bm25_idf
 from rightfit.answer.grounded import GroundedAnswerer
-from rightfit.core.errors import InvalidInputError
-from rightfit.core.protocols import Embedder, Generator, Reranker
-from rightfit.core.settings import Settings
+from rightfit.answer.judged import JudgedAnswerer
+from rightfit.core.errors import ConfigError, InvalidInputError
+from rightfit.core.protocols import Embedder, Generator, Reranker, YesNoModel
+from rightfit.core.settings import Settings, judge_model
 from rightfit.retrieval.bm25 import BM25Retriever
 from rightfit.retrieval.dense import DenseRetriever
 from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
@@ -101,6 +102,7 @@ class QAPipeline:
         self._loaded: _Loaded | None = None
         self._retired: _Loaded | None = None
         self._grounded: GroundedAnswerer | None = None
+        self._judge: YesNoModel | None = None
         self._generation: Path | None = None
 
     def warm_up(self) -> None:
@@ -206,15 +208,33 @@ class QAPipeline:
             hits = self._retrieve(query, method, k)
             return SearchResponse(query=query, method=method, hits=hits, trace_id=trace_id_of(span))
 
-    def answerer(self) -> ExtractiveAnswerer | GroundedAnswerer:
-        """The configured rung: the extractive answerer, or a generative model behind the verifier."""
+    def answerer(self) -> ExtractiveAnswerer | JudgedAnswerer | GroundedAnswerer:
+        """The configured rung: the extractive answerer, extractive answers a model confirms, or a generative
+        model behind the verifier."""
         a = self.settings.answer
+        judge = judge_model(a.rung)
+        if judge is not None:
+            with self._lock:
+                if self._judge is None:
+                    self._judge = self._make_judge(judge)
+            return JudgedAnswerer(extractive=self._extractive(threshold=0.0), model=self._judge,
+                                  weight=a.judge.weight, threshold=a.judge.threshold)
         if a.rung != "extractive":
             with self._lock:
                 if self._grounded is None:
                     self._grounded = self._make_grounded(a.rung)
             return self._grounded
         return self._extractive(threshold=a.abstain_threshold)
+
+    def _make_judge(self, model: str) -> YesNoModel:
+        from rightfit.models.generators import make_generator
+
+        generator = self._generator if self._generator is not None else make_generator(
+            self.settings, model, n_ctx=2048, max_tokens=1)
+        if not isinstance(generator, YesNoModel):
+            raise ConfigError(f"rung extractive+{model}: {generator.name} cannot answer yes/no questions with "
+                              "probabilities; use a llama.cpp model or an OpenAI-compatible endpoint")
+        return generator
 
     def _extractive(self, *, threshold: float) -> ExtractiveAnswerer:
         loaded = self._current()

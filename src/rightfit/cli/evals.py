@@ -22,6 +22,7 @@ from rightfit.cli.common import (
     write_output,
 )
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.settings import judge_model
 
 eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality.")
 
@@ -69,8 +70,9 @@ def eval_retrieval(
 @eval_app.command("answers")
 def eval_answers(
     qa: Annotated[Path, typer.Option("--qa", help="JSONL: id, question, answer (or null), doc_ids.")],
-    rung: Annotated[list[str] | None, typer.Option("--rung", help="Rungs to evaluate: 'extractive' or a model "
-                                                   "name; repeat for several (default: the configured rung).")] = None,
+    rung: Annotated[list[str] | None, typer.Option("--rung", help="Rungs to evaluate: 'extractive', a model "
+                                                   "name or 'extractive+MODEL'; repeat for several (default: the "
+                                                   "configured rung).")] = None,
     split: Annotated[str, typer.Option(help="Questions to ask the generative rungs: test, calibration or all.")]
     = "test",
     limit: Annotated[int | None, typer.Option(min=1, help="Ask at most this many questions per rung.")] = None,
@@ -82,8 +84,8 @@ def eval_answers(
 ) -> None:
     """Answer accuracy, citations, abstention, hallucination and latency per rung.
 
-    The extractive rung's threshold is calibrated on the calibration split only; every rung is reported on
-    the test split.
+    The thresholds of the extractive and judged rungs are calibrated on the calibration split only; every
+    rung is reported on the test split.
     """
     from rightfit.evals.answers import calibrate, judge, load_qa, report
 
@@ -95,33 +97,39 @@ def eval_answers(
     results: dict[str, list[Any]] = {}
     summary: list[tuple[str, Any]] = []
     for name in rungs:
-        answer_settings = settings.answer.model_copy(update={"rung": name, "abstain_threshold": 0.0})
+        is_judged = judge_model(name) is not None
+        scored = name == "extractive" or is_judged  # a confidence to calibrate a threshold on
+        configured = settings.answer.judge.threshold if is_judged else settings.answer.abstain_threshold
+        answer_settings = settings.answer.model_copy(update={
+            "rung": name, "abstain_threshold": 0.0,
+            "judge": settings.answer.judge.model_copy(update={"threshold": 0.0})})
         rung_pipeline = pipeline(settings.model_copy(update={"answer": answer_settings}))
         doc_text = rung_pipeline.store.document_text
         reported = [i for i in items if split in ("all", i.split)]
         if limit is not None and limit < len(reported):  # evenly spaced, to keep the file's mix of questions
             reported = [reported[k * len(reported) // limit] for k in range(limit)]
         chosen = reported
-        if name == "extractive":  # calibration always uses the whole calibration split
+        if scored:  # calibration always uses the whole calibration split
             chosen = [i for i in items if i.split == "calibration" and i not in reported] + reported
         def ask_one(question: str, rung_pipeline: Any = rung_pipeline) -> Any:
             return rung_pipeline.ask(question=question)
 
         bars = Progress()
         try:
-            judged = judge(chosen, ask_one, progress=bars.phase(name))
+            answers = judge(chosen, ask_one, progress=bars.phase(name))
         finally:
             bars.close()
-        test = [j for j in judged if j.item in reported]
-        if name == "extractive":
-            cal = [j for j in judged if j.item.split == "calibration"]
+        test = [j for j in answers if j.item in reported]
+        if scored:
+            cal = [j for j in answers if j.item.split == "calibration"]
             threshold = calibrate(cal, target_abstention=target_abstention)
             reports = [report(cal, threshold, "calibration", doc_text), report(test, threshold, split, doc_text),
-                       report(test, settings.answer.abstain_threshold, f"{split} (configured threshold)", doc_text),
+                       report(test, configured, f"{split} (configured threshold)", doc_text),
                        report(test, 0.0, f"{split} (never abstaining)", doc_text)]
-            summary.append((f"extractive @{settings.answer.abstain_threshold:.3f}", reports[2]))
+            summary.append((f"{name} @{configured:.3f}", reports[2]))
             if not as_json:
-                typer.echo(f"calibrated threshold: {threshold:.3f} (set [answer] abstain_threshold to use it)")
+                where = "[answer.judge] threshold" if is_judged else "[answer] abstain_threshold"
+                typer.echo(f"calibrated threshold: {threshold:.3f} (set {where} to use it)")
         else:
             reports = [report(test, None, split, doc_text)]
             summary.append((name, reports[0]))
@@ -133,9 +141,9 @@ def eval_answers(
     if as_json:
         typer.echo(json.dumps({k: [asdict(r) for r in v] for k, v in results.items()}, indent=2))
         return
-    typer.echo(f"\n{'rung':<24}{'accuracy':>9}{'halluc.':>9}{'abst.unans':>11}{'missed':>8}{'p50 ms':>8}{'p95 ms':>8}")
+    typer.echo(f"\n{'rung':<32}{'accuracy':>9}{'halluc.':>9}{'abst.unans':>11}{'missed':>8}{'p50 ms':>8}{'p95 ms':>8}")
     for label, r in summary:
-        typer.echo(f"{label:<24}{r.accuracy:>9.1%}{r.hallucination:>9.1%}{r.abstention_recall:>11.1%}"
+        typer.echo(f"{label:<32}{r.accuracy:>9.1%}{r.hallucination:>9.1%}{r.abstention_recall:>11.1%}"
                    f"{r.false_abstention:>8.1%}{r.p50_ms:>8.0f}{r.p95_ms:>8.0f}")
 
 

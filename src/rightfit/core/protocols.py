@@ -66,6 +66,16 @@ class Generator(Stage, Protocol):
 
 
 @runtime_checkable
+class YesNoModel(Stage, Protocol):
+    """A chat model asked a yes/no question: the probability that its reply starts with "yes" rather than
+    "no", read from the first token's distribution (one token generated)."""
+
+    model_id: str
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float: ...
+
+
+@runtime_checkable
 class Answerer(Stage, Protocol):
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer: ...
 

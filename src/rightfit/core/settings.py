@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rightfit.core.errors import ConfigError
@@ -46,10 +46,38 @@ class RerankSettings(BaseModel):
         "error", description="When the model directory does not exist: fail, or serve without reranking.")
 
 
+JUDGED = "extractive+"
+
+
+def judge_model(rung: str) -> str | None:
+    """The model named by a judged rung ('extractive+qwen2.5-1.5b'), else None."""
+    return rung.removeprefix(JUDGED) if rung.startswith(JUDGED) else None
+
+
+def rung_models(rung: str) -> list[str]:
+    """The generative models a rung runs: none for 'extractive', the judge for a judged rung, else itself."""
+    if rung == "extractive":
+        return []
+    judge = judge_model(rung)
+    return [judge if judge is not None else rung]
+
+
+class JudgeSettings(BaseModel):
+    """Judged rungs ('extractive+MODEL'): the model says whether the extractive answer answers the question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weight: float = Field(0.5, ge=0.0, le=1.0, description="Share of the judge's P(yes) in the confidence; the "
+                          "rest is the extractive sentence score.")
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="Below this blended confidence a judged rung "
+                             "abstains (calibrate it with `rightfit eval answers --rung extractive+MODEL`).")
+
+
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rung: str = Field("extractive", description="'extractive', or the name of an installed or registered model.")
+    rung: str = Field("extractive", description="'extractive', the name of an installed or registered model, "
+                      "or 'extractive+MODEL': extractive answers that MODEL checks before they are given.")
     abstain_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Below this confidence the answerer says it can't find the answer."
     )
@@ -59,6 +87,15 @@ class AnswerSettings(BaseModel):
         description="For generative rungs: abstain without generating when the extractive confidence of the "
                     "best sentence is below this (None: always generate).")
     max_sentences: int = Field(2, ge=1, le=5)
+    judge: JudgeSettings = JudgeSettings()
+
+    @field_validator("rung")
+    @classmethod
+    def _named(cls, rung: str) -> str:
+        if not rung.strip() or judge_model(rung) in ("", "extractive"):
+            raise ValueError(f"rung {rung!r} names no model; use 'extractive', a model name or "
+                             "'extractive+MODEL'")
+        return rung
 
 
 class GenerationSettings(BaseModel):

@@ -184,7 +184,7 @@ def scratch_settings(settings: Settings) -> Iterator[Settings]:
 def deterministic(settings: Settings) -> bool:
     """Local models decode greedily, so only endpoint rungs need repeated runs."""
     rungs = [settings.answer.rung, settings.assistant.extract_model or ""]
-    return not any(r.startswith("openai:") for r in rungs)
+    return not any(r.startswith(("openai:", "extractive+openai:")) for r in rungs)
 
 
 Progress = Callable[[str, int, int], None]

@@ -49,6 +49,7 @@ class LlamaCppGenerator:
         self.temperature = temperature
         self.seed = seed
         self._llm: Any = None
+        self._yes_no: tuple[list[int], list[int]] | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -71,6 +72,49 @@ class LlamaCppGenerator:
     def count_tokens(self, text: str) -> int:
         self.warm_up()
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _answer_ids(self) -> tuple[list[int], list[int]]:
+        """Token ids that start a "yes" or a "no" reply, in the casings and spacings a chat model uses."""
+        if self._yes_no is None:
+            found: tuple[set[int], set[int]] = (set(), set())
+            for ids, word in zip(found, ("yes", "no"), strict=True):
+                for form in (word, word.capitalize(), word.upper(), f" {word}", f" {word.capitalize()}"):
+                    tokens = self._llm.tokenize(form.encode("utf-8"), add_bos=False, special=False)
+                    if len(tokens) == 1:
+                        ids.add(int(tokens[0]))
+            if not found[0] or not found[1]:
+                raise ModelError(f"model {self.model_id}: its vocabulary has no single token for yes or no, so it "
+                                 "cannot be used as a judge; pick another model")
+            self._yes_no = (sorted(found[0]), sorted(found[1]))
+        return self._yes_no
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
+        """P(yes) against P(no) for the reply's first token, from its logits (no logits_all buffer needed)."""
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        self.warm_up()
+        yes, no = self._answer_ids()
+        first: list[np.ndarray] = []
+
+        def keep_first(_input_ids: Any, scores: Any) -> Any:
+            if not first:
+                first.append(np.array(scores, dtype=np.float64))
+            return scores
+
+        with self._lock, stage_span("generate", model=self.model_id, backend="llama.cpp", purpose="judge") as span:
+            out = self._llm.create_chat_completion(messages=list(messages), max_tokens=1, temperature=0.0,
+                                                   seed=self.seed, logits_processor=LogitsProcessorList([keep_first]))
+            tokens_in = int((out.get("usage") or {}).get("prompt_tokens", 0))
+            span.set_attributes({"tokens_in": tokens_in, "tokens_out": 1, "finish_reason": "length"})
+            if not first:
+                raise ModelError(f"model {self.model_id} produced no token to judge")
+            logits = first[0]
+            top = float(max(logits[yes].max(), logits[no].max()))
+            p_yes, p_no = (float(np.exp(logits[ids] - top).sum()) for ids in (yes, no))
+            probability = p_yes / (p_yes + p_no)
+            span.set_attribute("p_yes", probability)
+        return probability
 
     def generate(
         self,

@@ -16,7 +16,7 @@ from typing import Any
 
 from rightfit.core.errors import ConfigError
 from rightfit.core.files import write_text_atomic
-from rightfit.core.settings import Settings, settings_sha256
+from rightfit.core.settings import Settings, rung_models, settings_sha256
 from rightfit.models.catalog import MINILM_ONNX, MINILM_TOKENIZER, sha256_file
 from rightfit.retrieval.stores.embedded import current_generation
 
@@ -52,8 +52,8 @@ def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None 
 
     models = {MINILM_ONNX.name: MINILM_ONNX.sha256, MINILM_TOKENIZER.name: MINILM_TOKENIZER.sha256}
     store = ModelStore()
-    for model in (settings.answer.rung, settings.assistant.extract_model):
-        if model is not None and model != "extractive" and not model.startswith("openai:"):
+    for model in (*rung_models(settings.answer.rung), settings.assistant.extract_model):
+        if model is not None and not model.startswith("openai:"):
             store.resolve(model)  # refuse to lock a model that does not verify
             models[model] = store.expected_sha256(model)
     lock: dict[str, Any] = {

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rightfit.core.errors import ModelError
 from rightfit.telemetry.tracing import stage_span
 from rightfit.types import Generation
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
@@ -86,12 +88,16 @@ class OpenAICompatibleGenerator:
         return body
 
     def _send(self, body: dict[str, Any], on_token: Callable[[str], None] | None) -> tuple[str, str, dict[str, int]]:
+        return self._retrying(lambda: self._once(body) if on_token is None else self._stream(body, on_token))
+
+    def _retrying(self, call: Callable[[], _T]) -> _T:
+        """`call` with retries and exponential backoff on connection errors, 429 and 5xx."""
         import httpx
 
         attempt = 0
         while True:
             try:
-                return self._once(body) if on_token is None else self._stream(body, on_token)
+                return call()
             except (httpx.TransportError, _RetryableError) as exc:
                 attempt += 1
                 if attempt > self.retries:
@@ -109,10 +115,16 @@ class OpenAICompatibleGenerator:
         if status >= 400:
             raise ModelError(f"openai endpoint {self.base_url}: HTTP {status}: {text()[:300]}")
 
-    def _once(self, body: dict[str, Any]) -> tuple[str, str, dict[str, int]]:
+    def _post_json(self, body: dict[str, Any]) -> dict[str, Any]:
         resp = self._client.post("/chat/completions", json=body)
         self._check(resp.status_code, lambda: resp.text)
         data = resp.json()
+        if not isinstance(data, dict):
+            raise ValueError("the response is not a JSON object")  # noqa: TRY004  (reported as an unexpected response)
+        return data
+
+    def _once(self, body: dict[str, Any]) -> tuple[str, str, dict[str, int]]:
+        data = self._post_json(body)
         choice = data["choices"][0]
         return choice["message"].get("content") or "", choice.get("finish_reason") or "stop", data.get("usage") or {}
 
@@ -160,6 +172,35 @@ class OpenAICompatibleGenerator:
             span.set_attributes({"tokens_in": tokens_in, "tokens_out": tokens_out, "finish_reason": finish})
         return Generation(text=text, model=self.model_id, tokens_in=tokens_in, tokens_out=tokens_out,
                           seconds=time.perf_counter() - started, finish_reason=finish)
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
+        """P(yes) against P(no) for the reply's first token, from the endpoint's top log-probabilities."""
+        self.warm_up()
+        body = self._payload(messages, None, 1, stream=False)
+        body.update(temperature=0.0, logprobs=True, top_logprobs=20)
+        with self._slots, stage_span("generate", model=self.model_id, backend="openai", purpose="judge") as span:
+            data = self._retrying(lambda: self._post_json(body))
+            try:
+                choice = data["choices"][0]
+                top = (choice.get("logprobs") or {}).get("content") or []
+                candidates = top[0].get("top_logprobs") or [] if top else []
+                words = [(str(c["token"]).strip().lower(), math.exp(float(c["logprob"]))) for c in candidates]
+                text = (choice.get("message") or {}).get("content") or ""
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+                raise ModelError(f"openai endpoint {self.base_url}: unexpected response ({exc})") from None
+            if not candidates:
+                raise ModelError(f"openai endpoint {self.base_url} returned no log-probabilities; a judge needs an "
+                                 "endpoint that supports logprobs and top_logprobs")
+            p_yes = sum(p for w, p in words if w == "yes")
+            p_no = sum(p for w, p in words if w == "no")
+            if p_yes + p_no > 0:
+                probability = p_yes / (p_yes + p_no)
+            else:  # neither in the top 20: the reply itself is the only evidence
+                probability = 1.0 if text.strip().lower().startswith("yes") else 0.0
+            usage = data.get("usage") or {}
+            span.set_attributes({"tokens_in": int(usage.get("prompt_tokens", 0)), "tokens_out": 1,
+                                 "finish_reason": "length", "p_yes": probability})
+        return probability
 
 
 class _RetryableError(Exception):
