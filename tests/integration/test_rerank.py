@@ -185,3 +185,68 @@ def test_cli_tune_without_an_index_or_with_a_broken_reranker_fails_clearly(tmp_p
     r = subprocess.run([EXE, "tune", "pin", str(tmp_path / "nothing")], capture_output=True, text=True, timeout=60,
                        check=False)
     assert r.returncode == 2 and "not a directory" in r.stderr
+
+
+def test_the_blend_weight_chosen_on_labelled_questions_follows_a_reranker_that_helps(
+        tiny: dict[str, object], tmp_path: Path) -> None:
+    """Retrieval that ranks every answer last: the labelled questions pick a weight that lets the reranker
+    reorder, and that weight's MRR is what the scan reports for it."""
+    from rightfit.retrieval.rerank.training.tune import choose_blend
+    from rightfit.types import RetrievalResult
+
+    passages = [p for _, p in FACTS]
+
+    def retrieve(question: str) -> RetrievalResult:
+        answer = passages[[q for q, _ in FACTS].index(question)]
+        ordered = [p for p in passages if p != answer] + [answer]
+        return RetrievalResult(hits=tuple(as_hits(ordered)), stage="rrf")
+
+    model = shutil.copytree(tiny["int8"], tmp_path / "rr")  # type: ignore[arg-type]
+    gold = [frozenset({f"d{len(FACTS) - 1}"})] * len(FACTS)  # the answer is always the last hit, doc d5
+    choice = choose_blend(model, [q for q, _ in FACTS], gold, by="doc", retrieve=retrieve, rows=[], top_n=30)
+    assert choice.questions == len(FACTS)
+    assert choice.hybrid_mrr == pytest.approx(1 / len(FACTS))
+    assert choice.fused_weight < 1.0 and choice.mrr[choice.fused_weight] > choice.hybrid_mrr + 0.3
+
+
+def test_cli_blend_writes_the_weight_into_the_manifest_and_keeps_the_pins(
+        tiny: dict[str, object], mini_corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    r = subprocess.run([EXE, "index", str(mini_corpus), "--data-dir", str(data)], capture_output=True, text=True,
+                       timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    model = shutil.copytree(tiny["int8"], tmp_path / "rr")  # type: ignore[arg-type]
+    before = json.loads((model / MANIFEST).read_text())
+    qa = tmp_path / "dev.jsonl"
+    rows = [("how much cash can I take out of an ATM each day", "£500", ["cards"]),
+            ("what does the premier account cost per month", "£15", ["fees"]),
+            ("how long do you take to answer a complaint", "8 weeks", ["complaints"]),
+            ("do you lend money for boats", None, ["fees"])]  # unanswerable: left out
+    qa.write_text("".join(json.dumps({"id": str(i), "question": q, "answer": a, "doc_ids": d}) + "\n"
+                          for i, (q, a, d) in enumerate(rows)))
+    args = [EXE, "tune", "blend", str(model), "--qa", str(qa), "--data-dir", str(data), "--json"]
+    r = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["written"] is False
+    assert json.loads((model / MANIFEST).read_text()) == before
+    r = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["questions"] == 3
+    after = json.loads((model / MANIFEST).read_text())
+    assert after["fused_weight"] == out["fused_weight"] and after["files"] == before["files"]
+    assert after["provenance"]["fused_weight_choice"]["qa_sha256"] == out["qa_sha256"]
+    stage = CrossEncoderReranker(model=model)
+    stage.warm_up()
+    assert stage.fused_weight == out["fused_weight"]
+
+    # A model file changed since it was pinned is refused, not re-pinned with the new weight.
+    with (model / "model.onnx").open("ab") as fh:
+        fh.write(b"\0")
+    r = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode != 0 and "Traceback" not in r.stderr and "hash mismatch" in r.stderr
+    assert json.loads((model / MANIFEST).read_text()) == after
+    # Questions without gold documents cannot choose anything.
+    qa.write_text(json.dumps({"id": "1", "question": "anything?", "answer": None, "doc_ids": []}) + "\n")
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 2 and "no answerable question with doc_ids" in r.stderr

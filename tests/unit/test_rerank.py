@@ -234,8 +234,8 @@ def test_the_manifest_carries_a_checked_fused_weight(tmp_path: Path) -> None:
 
 def test_the_blend_weight_is_chosen_on_held_out_questions_and_prefers_hybrid_on_ties() -> None:
     # The reranker finds the positive (fused rank 3) in one question and misses it (fused rank 1) in another.
-    helps = Candidates(reranker=[0.0, 0.1, 2.0], fused=[0.3, 0.2, 0.1], positive=2)
-    hurts = Candidates(reranker=[0.0, 2.0, 0.1], fused=[0.3, 0.2, 0.1], positive=0)
+    helps = Candidates(reranker=[0.0, 0.1, 2.0], fused=[0.3, 0.2, 0.1], positives=frozenset({2}))
+    hurts = Candidates(reranker=[0.0, 2.0, 0.1], fused=[0.3, 0.2, 0.1], positives=frozenset({0}))
     both = choose_fused_weight([helps, hurts])
     assert both.hybrid_mrr == pytest.approx((1 / 3 + 1) / 2)
     assert both.reranker_only_mrr == pytest.approx((1 + 1 / 3) / 2)
@@ -245,3 +245,13 @@ def test_the_blend_weight_is_chosen_on_held_out_questions_and_prefers_hybrid_on_
     assert choose_fused_weight([helps]).fused_weight < 1.0
     with pytest.raises(ValueError, match="held-out"):
         choose_fused_weight([])
+
+
+def test_the_blend_scan_counts_the_first_of_several_relevant_passages() -> None:
+    # Two gold passages (fused ranks 2 and 3); the reranker lifts the second one to the top.
+    two = Candidates(reranker=[0.0, 0.5, 3.0], fused=[0.3, 0.2, 0.1], positives=frozenset({1, 2}))
+    none = Candidates(reranker=[0.0, 0.0, 0.0], fused=[0.3, 0.2, 0.1], positives=frozenset())
+    choice = choose_fused_weight([two, none])
+    assert choice.hybrid_mrr == pytest.approx(0.5 / 2)
+    assert choice.reranker_only_mrr == pytest.approx(1.0 / 2)
+    assert choice.fused_weight < 1.0

@@ -171,3 +171,57 @@ def tune_pin_cmd(
     path = write_manifest(model, max_length=max_length, provenance={"pinned_by": "rightfit tune pin"},
                           fused_weight=fused_weight)
     typer.echo(f"pinned {model} in {path}")
+
+
+@tune_app.command("blend")
+def tune_blend_cmd(
+    model: Annotated[Path, typer.Argument(help="A pinned reranker directory (from `rightfit tune reranker` or "
+                                          "`rightfit tune pin`).")],
+    qa: Annotated[Path, typer.Option("--qa", help="Labelled development questions: JSONL with \"question\", "
+                                     "\"answer\" and \"doc_ids\" (the eval answers format; questions with a null "
+                                     "answer are left out). Not the set you report results on.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the scan, leave the manifest as it is.")] = False,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Choose how much of the fused retrieval score a reranker keeps, on labelled questions of yours: the
+    weight with the best MRR@10 of a gold document over the hybrid top N, written into the reranker's manifest."""
+    from rightfit.evals.answers import load_qa
+    from rightfit.models.catalog import sha256_file
+    from rightfit.retrieval.rerank.model_dir import set_fused_weight
+    from rightfit.retrieval.rerank.training.tune import choose_blend
+
+    settings = settings_from(config, data_dir)
+    # A question with "answer": null has no document that answers it; its doc_ids are only near misses.
+    items = [i for i in load_qa(qa) if i.doc_ids and i.answerable]
+    if not items:
+        raise InvalidInputError(f"{qa} has no answerable question with doc_ids; the blend weight needs questions "
+                                "with the documents that answer them")
+    pipe, chunks = _chunks(settings, None)
+    fusion = settings.retrieval.fusion
+    bars = Progress()
+    try:
+        choice = choose_blend(model, [i.question for i in items], [frozenset(i.doc_ids) for i in items], by="doc",
+                              retrieve=lambda q: pipe.retrieve_all(q)[fusion], rows=chunks,
+                              top_n=settings.rerank.top_n, progress=bars.phase("scoring"))
+    finally:
+        bars.close()
+    chosen = {"qa": str(qa), "qa_sha256": sha256_file(qa), "questions": choice.questions,
+              "top_n": settings.rerank.top_n, "metric": "MRR@10 of a gold document",
+              "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()}}
+    if not dry_run:
+        set_fused_weight(model, choice.fused_weight, chosen=chosen)
+    if as_json:
+        typer.echo(json.dumps({"fused_weight": choice.fused_weight, "written": not dry_run, **chosen}, indent=2))
+        return
+    typer.echo(f"{choice.questions} questions, MRR@10 over the {fusion} top {settings.rerank.top_n}: hybrid "
+               f"{choice.hybrid_mrr:.4f}, reranker alone {choice.reranker_only_mrr:.4f}, fused weight "
+               f"{choice.fused_weight:.2f} {choice.mrr[choice.fused_weight]:.4f}")
+    typer.echo("  by fused weight: " + " ".join(f"{w:.2f}:{v:.3f}" for w, v in choice.mrr.items()))
+    if dry_run:
+        typer.echo("dry run: manifest unchanged")
+    else:
+        typer.echo(f"{model}: serves with fused weight {choice.fused_weight:.2f}"
+                   + (" (the hybrid order: the reranker did not help on these questions)"
+                      if choice.fused_weight >= 1.0 else ""))

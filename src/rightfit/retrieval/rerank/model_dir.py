@@ -10,7 +10,8 @@ Either way nothing loads until every file matches the sha256 recorded in rightfi
 The manifest may also carry `fused_weight`: the stage then orders hits by
 (1 - w) * z(cross-encoder score) + w * z(fused retrieval score), both standardized over the reranked hits,
 instead of by the cross-encoder score alone. `rightfit tune reranker` picks w on its own held-out synthetic
-questions; a model pinned without it is trusted on its own.
+questions, `rightfit tune blend` on labelled questions of the user's; a model pinned without it is trusted on
+its own.
 """
 
 from __future__ import annotations
@@ -84,6 +85,19 @@ def write_manifest(directory: Path, *, max_length: int = 256, provenance: dict[s
                             "provenance": provenance or {}}
     if fused_weight is not None:
         body["fused_weight"] = check_fused_weight(fused_weight, where=str(directory / MANIFEST))
+    tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, directory / MANIFEST)
+    return directory / MANIFEST
+
+
+def set_fused_weight(directory: Path, fused_weight: float, *, chosen: dict[str, Any]) -> Path:
+    """Change the weight a verified reranker serves with, keeping its pinned hashes (a file changed since it
+    was pinned is refused, not re-pinned); `chosen` records how the weight was picked, in the provenance."""
+    open_model_dir(directory)
+    body = read_manifest(directory)
+    body["fused_weight"] = check_fused_weight(fused_weight, where=str(directory / MANIFEST))
+    body.setdefault("provenance", {})["fused_weight_choice"] = chosen
     tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, directory / MANIFEST)

@@ -1,10 +1,11 @@
-"""How much of the fused retrieval score a trained reranker should keep, chosen on held-out synthetic questions.
+"""How much of the fused retrieval score a reranker should keep, chosen on questions it did not train on.
 
 A cross-encoder fine-tuned on a few hundred synthetic questions knows the domain only a little, while hybrid
 retrieval is often already good; ordering by the cross-encoder alone throws the hybrid ordering away. The stage
 can order by (1 - w) * z(reranker) + w * z(fused) instead (rightfit.retrieval.rerank.stage.combined_scores);
-`choose_fused_weight` picks w on questions the reranker did not train on (never on a human-written eval set),
-preferring the larger w (closer to hybrid alone) when two weights do equally well.
+`choose_fused_weight` picks w on questions the reranker did not train on: its held-out synthetic questions, or
+labelled development questions of the user's (`rightfit tune blend`), never the eval set the reranker is judged
+on. It prefers the larger w (closer to hybrid alone) when two weights do equally well.
 """
 
 from __future__ import annotations
@@ -19,18 +20,18 @@ GRID = tuple(round(i / 20, 2) for i in range(21))  # 0.0, 0.05, ..., 1.0
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """One held-out question: scores of the hybrid top N (in fused order) and where its source passage is."""
+    """One held-out question: scores of the hybrid top N (in fused order) and which of them are relevant."""
 
     reranker: Sequence[float]
     fused: Sequence[float]
-    positive: int  # index into the lists; the source passage is always among them
+    positives: frozenset[int]  # indexes into the lists; empty when no relevant passage made the top N
 
 
 @dataclass(frozen=True, slots=True)
 class BlendChoice:
     fused_weight: float
     questions: int
-    mrr: dict[float, float]  # fused weight -> MRR@10 of the source passage
+    mrr: dict[float, float]  # fused weight -> MRR@10 of the first relevant passage
 
     @property
     def hybrid_mrr(self) -> float:
@@ -45,8 +46,8 @@ def reciprocal_rank(c: Candidates, fused_weight: float, k: int = 10) -> float:
     scores = combined_scores(c.reranker, c.fused, fused_weight)
     # The stage's order: score, then fused score, then fused rank.
     order = sorted(range(len(scores)), key=lambda i: (-float(scores[i]), -float(c.fused[i]), i))
-    rank = order.index(c.positive) + 1
-    return 1.0 / rank if rank <= k else 0.0
+    rank = next((r for r, i in enumerate(order[:k], start=1) if i in c.positives), None)
+    return 0.0 if rank is None else 1.0 / rank
 
 
 def choose_fused_weight(dev: Sequence[Candidates], grid: Sequence[float] = GRID) -> BlendChoice:

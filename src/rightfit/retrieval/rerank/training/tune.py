@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rightfit.core.errors import DependencyMissingError, InvalidInputError
 from rightfit.models.catalog import MINILM_TOKENIZER, PackagedFile, sha256_file, verified_path
@@ -279,20 +279,32 @@ def _choose_blend(model_dir: Path, questions: Sequence[str], sources: Sequence[s
                   retrieve: Callable[[str], RetrievalResult], rows: Sequence[Chunk], opts: TuneOptions,
                   progress: Callable[[int, int], None]) -> Any:
     """Score each dev question's hybrid top N with the exported reranker; pick the fused weight."""
+    return choose_blend(model_dir, questions, [frozenset({s}) for s in sources], by="chunk", retrieve=retrieve,
+                        rows=rows, top_n=opts.top_n, threads=opts.threads, progress=progress)
+
+
+def choose_blend(model_dir: Path, questions: Sequence[str], relevant: Sequence[frozenset[str]], *,
+                 by: Literal["chunk", "doc"], retrieve: Callable[[str], RetrievalResult], rows: Sequence[Chunk],
+                 top_n: int, threads: int | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
+    """The fused weight with the best MRR@10 on `questions`; `relevant[i]` holds the chunk ids (`by="chunk"`:
+    a synthetic question's source) or document ids (`by="doc"`: a labelled question's gold) that answer it."""
     from rightfit.retrieval.rerank.stage import CrossEncoderReranker
     from rightfit.retrieval.rerank.training.blend import Candidates, choose_fused_weight
 
-    stage = CrossEncoderReranker(model=model_dir, top_n=opts.top_n, threads=opts.threads, fused_weight=0.0)
+    stage = CrossEncoderReranker(model=model_dir, top_n=top_n, threads=threads, fused_weight=0.0)
     dev: list[Candidates] = []
-    for i, (question, source) in enumerate(zip(questions, sources, strict=True), start=1):
-        hits = retrieve(question).hits[: opts.top_n]
-        ids = [h.chunk_id for h in hits]
-        if source in ids:  # always, for questions that passed the round trip within the top N
-            texts = [passage_text(h.chunk if h.chunk is not None else rows[h.row]) for h in hits]
-            dev.append(Candidates(reranker=[float(x) for x in stage.score(question, texts)],
-                                  fused=[h.score if h.fused_score is None else h.fused_score for h in hits],
-                                  positive=ids.index(source)))
-        progress(i, len(questions))
+    for i, (question, gold) in enumerate(zip(questions, relevant, strict=True), start=1):
+        hits = retrieve(question).hits[:top_n]
+        chunks = [h.chunk if h.chunk is not None else rows[h.row] for h in hits]
+        # A question with nothing relevant in the top N scores 0 at every weight: it cannot move the choice.
+        positives = frozenset(j for j, c in enumerate(chunks) if (c.chunk_id if by == "chunk" else c.doc_id) in gold)
+        scores = [0.0] * len(chunks)
+        if positives:
+            scores = [float(x) for x in stage.score(question, [passage_text(c) for c in chunks])]
+        fused = [h.score if h.fused_score is None else h.fused_score for h in hits]
+        dev.append(Candidates(reranker=scores, fused=fused, positives=positives))
+        if progress is not None:
+            progress(i, len(questions))
     return choose_fused_weight(dev)
 
 
