@@ -119,3 +119,17 @@ def test_repeated_reindexing_keeps_serving(pipeline: QAPipeline, settings: Setti
         hits = pipeline.search(query=f"zebra policy extra {n}", method="bm25").hits
         assert hits[0].chunk is not None and hits[0].chunk.doc_id.startswith("extra")
     assert pipeline.store.generation.name.endswith("5")
+
+
+def test_per_query_retrieval_scores_average_to_the_reported_ones(pipeline: QAPipeline) -> None:
+    from rightfit.evals.retrieval import evaluate_queries
+
+    queries = {"q1": "cash machine daily limit", "q2": "premier monthly fee", "q3": "when are branches open"}
+    qrels = {"q1": {"cards": 1}, "q2": {"fees": 1}, "q3": {"faq-1": 1}}
+    per: dict[str, dict[str, dict[str, float]]] = {}
+    scores, _latency = evaluate_queries(pipeline, queries, qrels, per_query=per)
+    for method, metrics in scores.items():
+        for metric, mean in metrics.items():
+            assert set(per[method][metric]) == set(queries)
+            assert sum(per[method][metric].values()) / 3 == pytest.approx(mean)
+    assert per["rrf"]["mrr@10"]["q1"] == 1.0  # the ATM passage is the first hit

@@ -118,7 +118,8 @@ def tune_reranker_cmd(
         if report.fused_weight is not None and report.fused_weight >= 1.0:
             typer.echo("warning: on its dev questions the reranker does not improve on hybrid retrieval, so it "
                        "keeps the hybrid order (fused weight 1.0); train on more questions (more chunks, "
-                       "--questions-per-chunk) for it to help", err=True)
+                       "--questions-per-chunk), or choose the weight on labelled development questions with "
+                       f"`rightfit tune blend {report.out} --qa FILE`", err=True)
     else:
         typer.echo("warning: too few questions to hold any out, so nothing checked that this reranker orders "
                    "passages better than hybrid retrieval; it is served alone", err=True)

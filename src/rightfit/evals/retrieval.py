@@ -41,7 +41,10 @@ def evaluate_queries(
     qrels: dict[str, dict[str, int]],
     *,
     progress: Callable[[int, int], None] | None = None,
+    per_query: dict[str, dict[str, dict[str, float]]] | None = None,
 ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Mean metrics per method, and retrieval latency; `per_query`, when given, receives
+    method -> metric -> query id -> value (for paired comparisons)."""
     store = pipeline.store
     # With a reranker, it reorders the configured fusion's hits: that row is the "hybrid + reranker" line.
     fusion = pipeline.settings.retrieval.fusion
@@ -58,11 +61,13 @@ def evaluate_queries(
         rel = qrels[qid]
         for method, result in results.items():
             ranked = rank_docs(result.hits, store.doc_ids, 10)
-            sums[method]["recall@1"] += recall_at(ranked, rel, 1)
-            sums[method]["recall@5"] += recall_at(ranked, rel, 5)
-            sums[method]["recall@10"] += recall_at(ranked, rel, 10)
-            sums[method]["mrr@10"] += mrr_at(ranked, rel, 10)
-            sums[method]["ndcg@10"] += ndcg_at(ranked, rel, 10)
+            values = {"recall@1": recall_at(ranked, rel, 1), "recall@5": recall_at(ranked, rel, 5),
+                      "recall@10": recall_at(ranked, rel, 10), "mrr@10": mrr_at(ranked, rel, 10),
+                      "ndcg@10": ndcg_at(ranked, rel, 10)}
+            for metric, value in values.items():
+                sums[method][metric] += value
+                if per_query is not None:
+                    per_query.setdefault(method, {}).setdefault(metric, {})[qid] = value
         if progress is not None:
             progress(i, len(queries))
     n = max(1, len(queries))
