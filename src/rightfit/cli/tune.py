@@ -1,4 +1,5 @@
-"""`rightfit tune`: train a domain reranker for an indexed corpus, without human labels."""
+"""`rightfit tune`: train a domain reranker for an indexed corpus without human labels, pin one you bring, and
+choose how much of the fused retrieval score it keeps."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import typer
 from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, Progress, build_index, pipeline, settings_from
 from rightfit.core.errors import InvalidInputError
 
-tune_app = typer.Typer(no_args_is_help=True, help="Train models for this corpus (needs the `tune` extra: torch).")
+tune_app = typer.Typer(no_args_is_help=True,
+                       help="Train and pin rerankers for this corpus (training needs the `tune` extra: torch).")
 
 GeneratorOpt = Annotated[str, typer.Option("--generator", help="Packaged GGUF model that writes the questions.")]
 PerChunkOpt = Annotated[int, typer.Option("--questions-per-chunk", min=1, max=10)]
