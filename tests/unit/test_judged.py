@@ -106,3 +106,53 @@ def test_the_models_a_rung_runs() -> None:
     assert rung_models("extractive+qwen2.5-1.5b") == ["qwen2.5-1.5b"]
     assert rung_models("qwen2.5-0.5b") == ["qwen2.5-0.5b"]
     assert AnswerSettings(rung="extractive+qwen2.5-1.5b").judge.weight == 0.5
+
+
+class KeywordJudge(ScriptedJudge):
+    """Says yes only to a passage containing `word`."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(0.0)
+        self.word = word
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
+        self.seen.append(messages)
+        passage = messages[-1]["content"].split("Question:")[0]
+        return 0.95 if self.word in passage else 0.02
+
+
+CONTACTLESS = "The contactless limit is £100 per payment, and you can spend up to £500 per day by card."
+CHUNK2 = Chunk(chunk_id="contactless#0", doc_id="contactless", title="Contactless payments",
+               section=("Contactless payments", "Limits"), text=CONTACTLESS, start=0, end=len(CONTACTLESS))
+TWO_HITS = [*HITS, Hit(row=1, chunk_id="contactless#0", score=0.9, retriever="rrf", chunk=CHUNK2)]
+CONTACTLESS_Q = "How much can I withdraw or spend per day?"
+
+
+def _candidates_rung(candidates: int) -> tuple[JudgedAnswerer, KeywordJudge]:
+    judge = KeywordJudge("contactless")
+    extractive = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0)
+    return JudgedAnswerer(extractive=extractive, model=judge, weight=0.75, threshold=0.5,
+                          candidates=candidates), judge
+
+
+def test_with_several_candidates_the_answer_is_the_one_the_judge_confirms() -> None:
+    one, judge_one = _candidates_rung(1)
+    first = one.extractive.run(question=CONTACTLESS_Q, hits=TWO_HITS)
+    assert first.citations[0].chunk_id == "atm#0"  # the sentence score prefers the ATM page
+    assert one.run(question=CONTACTLESS_Q, hits=TWO_HITS).abstained and len(judge_one.seen) == 1
+    two, judge_two = _candidates_rung(2)
+    answer = two.run(question=CONTACTLESS_Q, hits=TWO_HITS)
+    assert not answer.abstained and len(judge_two.seen) == 2
+    assert [c.chunk_id for c in answer.citations] == ["contactless#0"]
+    assert answer.text is not None and answer.text in CONTACTLESS
+
+
+def test_candidates_stop_when_the_passages_run_out_and_the_setting_is_bounded() -> None:
+    rung, judge = _candidates_rung(3)
+    answer = rung.run(question=QUESTION, hits=HITS)  # one chunk: one candidate, one call
+    assert answer.abstained and len(judge.seen) == 1
+    with pytest.raises(ValueError, match="candidates"):
+        JudgedAnswerer(extractive=rung.extractive, model=judge, candidates=0)
+    assert load_settings(answer={"judge": {"candidates": 3}}).answer.judge.candidates == 3
+    with pytest.raises(ConfigError):
+        load_settings(answer={"judge": {"candidates": 9}})

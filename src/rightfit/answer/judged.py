@@ -7,7 +7,9 @@ The answer is still the quoted sentence with its citation: the model decides whe
 what it says, so it cannot invent anything.
 
 Confidence = (1 - weight) * sentence score + weight * P(yes); below the threshold the rung abstains. When
-not even P(yes) = 1 could lift the sentence score over the threshold, the model is not asked.
+not even P(yes) = 1 could lift the sentence score over the threshold, the model is not asked. With
+`candidates` > 1 the best sentence of each of the top chunks is judged and the answer is the candidate with
+the best blended confidence (one model call per candidate).
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ class JudgedAnswerer:
     """Stage: extractive answers that a yes/no model confirms, or abstention."""
 
     def __init__(self, *, extractive: ExtractiveAnswerer, model: YesNoModel, weight: float = 0.5,
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, candidates: int = 1) -> None:
         if not 0.0 <= weight <= 1.0 or not 0.0 <= threshold <= 1.0:
             raise ValueError(f"judged: weight and threshold must be within [0, 1], got {weight}, {threshold}")
+        if not 1 <= candidates <= 5:
+            raise ValueError(f"judged: candidates must be between 1 and 5, got {candidates}")
         if extractive.threshold != 0.0:
             raise ValueError("judged: the extractive answerer must not abstain by itself (threshold 0); the "
                              "judged rung applies its own threshold to the blended confidence")
@@ -47,6 +51,7 @@ class JudgedAnswerer:
         self.model = model
         self.weight = weight
         self.threshold = threshold
+        self.candidates = candidates
         self.passages = extractive.passages
         self.name = f"extractive+{model.model_id}"
 
@@ -54,21 +59,45 @@ class JudgedAnswerer:
         self.extractive.warm_up()
         self.model.warm_up()
 
+    def _drafts(self, question: str, hits: Sequence[Hit]) -> list[Answer]:
+        """The extractive answer, then the answer from the passages left once its cited chunks are set aside,
+        up to `candidates` drafts: a near miss in the top chunk no longer hides the answer in the next one."""
+        drafts: list[Answer] = []
+        remaining = list(hits)
+        while len(drafts) < self.candidates and remaining:
+            draft = self.extractive.run(question=question, hits=remaining)
+            if draft.text is None or not draft.citations:
+                if not drafts:
+                    drafts.append(draft)
+                break
+            drafts.append(draft)
+            used = {c.chunk_id for c in draft.citations}
+            remaining = [h for h in remaining if h.chunk_id not in used]
+        return drafts or [self.extractive.run(question=question, hits=hits)]
+
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer:
-        draft = self.extractive.run(question=question, hits=hits)
-        if draft.text is None or not draft.citations:
-            return draft
-        score = draft.confidence
-        best_possible = (1.0 - self.weight) * score + self.weight
-        if best_possible < self.threshold:
+        drafts = self._drafts(question, hits)
+        first = drafts[0]
+        if first.text is None or not first.citations:
+            return first
+        best: tuple[float, Answer, float, float] | None = None  # confidence, draft, sentence score, P(yes)
+        for n, draft in enumerate(drafts):
+            score = draft.confidence
+            if (1.0 - self.weight) * score + self.weight < self.threshold:
+                continue  # not even P(yes) = 1 could lift it over the threshold: no model call
+            with stage_span("judge", model=self.model.model_id, candidate=n) as span:
+                p_yes = self.model.yes_probability(
+                    messages=judge_messages(question=question, answer=draft.text or "", citation=draft.citations[-1]))
+                span.set_attributes({"sentence_score": score, "p_yes": p_yes})
+            confidence = (1.0 - self.weight) * score + self.weight * p_yes
+            if best is None or confidence > best[0]:
+                best = (confidence, draft, score, p_yes)
+        if best is None:
+            score = first.confidence
             return dataclasses.replace(
-                draft, text=None, abstained=True, citations=(), confidence=(1.0 - self.weight) * score,
+                first, text=None, abstained=True, citations=(), confidence=(1.0 - self.weight) * score,
                 reason=f"sentence score {score:.2f} is too low for the judge to lift it over {self.threshold:.2f}")
-        with stage_span("judge", model=self.model.model_id) as span:
-            p_yes = self.model.yes_probability(
-                messages=judge_messages(question=question, answer=draft.text, citation=draft.citations[-1]))
-            span.set_attributes({"sentence_score": score, "p_yes": p_yes})
-        confidence = (1.0 - self.weight) * score + self.weight * p_yes
+        confidence, draft, score, p_yes = best
         if confidence < self.threshold:
             return dataclasses.replace(
                 draft, text=None, abstained=True, citations=(), confidence=confidence,

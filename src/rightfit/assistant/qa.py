@@ -218,7 +218,8 @@ class QAPipeline:
                 if self._judge is None:
                     self._judge = self._make_judge(judge)
             return JudgedAnswerer(extractive=self._extractive(threshold=0.0), model=self._judge,
-                                  weight=a.judge.weight, threshold=a.judge.threshold)
+                                  weight=a.judge.weight, threshold=a.judge.threshold,
+                                  candidates=a.judge.candidates)
         if a.rung != "extractive":
             with self._lock:
                 if self._grounded is None:

@@ -71,6 +71,9 @@ class JudgeSettings(BaseModel):
                           "rest is the extractive sentence score.")
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="Below this blended confidence a judged rung "
                              "abstains (calibrate it with `rightfit eval answers --rung extractive+MODEL`).")
+    candidates: int = Field(1, ge=1, le=5, description="Candidate answers judged per question: the best "
+                            "sentence of each of this many chunks; the best blended one is given. Each costs "
+                            "one model call.")
 
 
 class AnswerSettings(BaseModel):
