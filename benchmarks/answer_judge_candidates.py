@@ -1,7 +1,7 @@
 """Judging more than one candidate answer: the best sentence of each of the top K chunks, each judged.
 
-For each question the extractive rung picks its best sentence; that chunk is then set aside and it picks
-again from the rest, up to K candidates, each shown to the judge model (same prompt as the judged rung).
+For each question the judged rung's candidates (`JudgedAnswerer.drafts`: the extractive answer, then again
+with its chunk set aside, up to K) are each shown to the judge model (same prompt as the rung).
 Reported per weight w and K: answering with the candidate of the best blended confidence
 (1 - w) x sentence score + w x P(yes), accuracy on answerable questions at the threshold that abstains on
 90% of the unanswerable ones (set on the same questions: compare rows, not absolute values), the AUC of
@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
 
-    from rightfit.answer.judged import judge_messages
+    from rightfit.answer.judged import JudgedAnswerer, judge_messages
     from rightfit.assistant.qa import QAPipeline
     from rightfit.core.settings import load_settings
     from rightfit.evals.answers import contains_answer, load_qa
@@ -38,18 +38,19 @@ def main() -> None:
 
     settings = load_settings(BANK / "rightfit.toml")
     qa = QAPipeline(settings=settings)
-    extractive = qa._extractive(threshold=0.0)  # noqa: SLF001 - never abstain: every candidate gets judged
     items = [i for i in load_qa(args.qa) if args.split in ("all", i.split)][: args.limit]
     model = LlamaCppGenerator(model=args.model, n_ctx=2048, max_tokens=1)
+    # The rung's own candidates; every one is judged here (no threshold), to scan weights afterwards.
+    rung = JudgedAnswerer(extractive=qa._extractive(threshold=0.0), model=model,  # noqa: SLF001
+                          candidates=args.candidates)
     print(hardware_line())
     rows: list[tuple[bool, list[tuple[bool, float, float]]]] = []
     seconds: list[float] = []
     for n, item in enumerate(items, 1):
-        remaining = list(qa._retrieve(item.question, settings.retrieval.fusion, settings.answer.passages,  # noqa: SLF001
-                                      allow_flagged=False))
+        hits = qa._retrieve(item.question, settings.retrieval.fusion, settings.answer.passages,  # noqa: SLF001
+                            allow_flagged=False)
         cands: list[tuple[bool, float, float]] = []
-        for _ in range(args.candidates):
-            answer = extractive.run(question=item.question, hits=remaining)
+        for answer in rung.drafts(item.question, hits):
             if answer.text is None or not answer.citations:
                 break
             started = time.perf_counter()
@@ -58,8 +59,6 @@ def main() -> None:
             seconds.append(time.perf_counter() - started)
             right = bool(item.answer is not None and contains_answer(answer.text, item.answer))
             cands.append((right, answer.confidence, p_yes))
-            used = {c.chunk_id for c in answer.citations}
-            remaining = [h for h in remaining if h.chunk is None or h.chunk.chunk_id not in used]
         rows.append((item.answerable, cands))
         print(f"\r{n}/{len(items)}", end="", file=sys.stderr, flush=True)
     print(f"\n{len(items)} questions from {args.qa.name}; judge {args.model}: p50 {pct(seconds, 50):.2f} s per call, "

@@ -59,28 +59,27 @@ class JudgedAnswerer:
         self.extractive.warm_up()
         self.model.warm_up()
 
-    def _drafts(self, question: str, hits: Sequence[Hit]) -> list[Answer]:
+    def drafts(self, question: str, hits: Sequence[Hit]) -> list[Answer]:
         """The extractive answer, then the answer from the passages left once its cited chunks are set aside,
-        up to `candidates` drafts: a near miss in the top chunk no longer hides the answer in the next one."""
-        drafts: list[Answer] = []
+        up to `candidates` drafts: a near miss in the top chunk no longer hides the answer in the next one.
+        The first draft may be an abstention (no passages); the later ones always quote something."""
+        drafts = [self.extractive.run(question=question, hits=hits)]
         remaining = list(hits)
-        while len(drafts) < self.candidates and remaining:
-            draft = self.extractive.run(question=question, hits=remaining)
-            if draft.text is None or not draft.citations:
-                if not drafts:
-                    drafts.append(draft)
+        while len(drafts) < self.candidates and drafts[-1].text is not None and drafts[-1].citations:
+            used = {c.chunk_id for c in drafts[-1].citations}
+            remaining = [h for h in remaining if h.chunk_id not in used]
+            draft = self.extractive.run(question=question, hits=remaining) if remaining else None
+            if draft is None or draft.text is None or not draft.citations:
                 break
             drafts.append(draft)
-            used = {c.chunk_id for c in draft.citations}
-            remaining = [h for h in remaining if h.chunk_id not in used]
-        return drafts or [self.extractive.run(question=question, hits=hits)]
+        return drafts
 
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer:
-        drafts = self._drafts(question, hits)
+        drafts = self.drafts(question, hits)
         first = drafts[0]
         if first.text is None or not first.citations:
             return first
-        best: tuple[float, Answer, float, float] | None = None  # confidence, draft, sentence score, P(yes)
+        best: tuple[float, Answer, float] | None = None  # blended confidence, draft, P(yes)
         for n, draft in enumerate(drafts):
             score = draft.confidence
             if (1.0 - self.weight) * score + self.weight < self.threshold:
@@ -91,16 +90,16 @@ class JudgedAnswerer:
                 span.set_attributes({"sentence_score": score, "p_yes": p_yes})
             confidence = (1.0 - self.weight) * score + self.weight * p_yes
             if best is None or confidence > best[0]:
-                best = (confidence, draft, score, p_yes)
+                best = (confidence, draft, p_yes)
         if best is None:
             score = first.confidence
             return dataclasses.replace(
                 first, text=None, abstained=True, citations=(), confidence=(1.0 - self.weight) * score,
                 reason=f"sentence score {score:.2f} is too low for the judge to lift it over {self.threshold:.2f}")
-        confidence, draft, score, p_yes = best
+        confidence, draft, p_yes = best
         if confidence < self.threshold:
             return dataclasses.replace(
                 draft, text=None, abstained=True, citations=(), confidence=confidence,
-                reason=f"confidence {confidence:.2f} (sentence {score:.2f}, judge {p_yes:.2f}) is below the "
-                       f"threshold {self.threshold:.2f}")
+                reason=f"confidence {confidence:.2f} (sentence {draft.confidence:.2f}, judge {p_yes:.2f}) is "
+                       f"below the threshold {self.threshold:.2f}")
         return dataclasses.replace(draft, confidence=confidence)

@@ -78,17 +78,14 @@ def model_files(directory: Path, kind: Literal["onnx", "hf"]) -> list[str]:
 
 def write_manifest(directory: Path, *, max_length: int = 256, provenance: dict[str, Any] | None = None,
                    fused_weight: float | None = None) -> Path:
-    """Pin every file the reranker loads by sha256 (atomic write)."""
+    """Pin every file the reranker loads by sha256."""
     kind = detect_kind(directory)
     body: dict[str, Any] = {"format": FORMAT, "kind": kind, "max_length": max_length,
                             "files": {n: sha256_file(directory / n) for n in model_files(directory, kind)},
                             "provenance": provenance or {}}
     if fused_weight is not None:
         body["fused_weight"] = check_fused_weight(fused_weight, where=str(directory / MANIFEST))
-    tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, directory / MANIFEST)
-    return directory / MANIFEST
+    return _write(directory, body)
 
 
 def set_fused_weight(directory: Path, fused_weight: float, *, chosen: dict[str, Any]) -> Path:
@@ -98,6 +95,11 @@ def set_fused_weight(directory: Path, fused_weight: float, *, chosen: dict[str, 
     body = read_manifest(directory)
     body["fused_weight"] = check_fused_weight(fused_weight, where=str(directory / MANIFEST))
     body.setdefault("provenance", {})["fused_weight_choice"] = chosen
+    return _write(directory, body)
+
+
+def _write(directory: Path, body: dict[str, Any]) -> Path:
+    """Atomic: a reader sees the old manifest or the new one, never half of one."""
     tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, directory / MANIFEST)
