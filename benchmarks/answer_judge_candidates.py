@@ -12,6 +12,7 @@ Run: .venv/bin/python benchmarks/answer_judge_candidates.py --qa examples/bank/e
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,8 @@ def main() -> None:
     ap.add_argument("--model", default="qwen2.5-1.5b")
     ap.add_argument("--candidates", type=int, default=3)
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--rows", type=Path, help="Also write each question's candidates (right, sentence score, "
+                    "P(yes)) to this JSONL file, for analysis without re-running the judge.")
     args = ap.parse_args()
 
     from rightfit.answer.judged import JudgedAnswerer, judge_messages
@@ -60,6 +63,11 @@ def main() -> None:
             right = bool(item.answer is not None and contains_answer(answer.text, item.answer))
             cands.append((right, answer.confidence, p_yes))
         rows.append((item.answerable, cands))
+        if args.rows is not None:
+            with args.rows.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"question": item.question, "answerable": item.answerable,
+                                     "candidates": [dict(zip(("right", "sentence", "p_yes"), c, strict=True))
+                                                    for c in cands]}) + "\n")
         print(f"\r{n}/{len(items)}", end="", file=sys.stderr, flush=True)
     print(f"\n{len(items)} questions from {args.qa.name}; judge {args.model}: p50 {pct(seconds, 50):.2f} s per call, "
           f"{len(seconds) / max(1, len(items)):.2f} calls per question")
