@@ -32,6 +32,8 @@ def main() -> None:
     ap.add_argument("--rows", type=Path, help="Also write each question's candidates (right, sentence score, "
                     "P(yes)) to this JSONL file, for analysis without re-running the judge.")
     args = ap.parse_args()
+    if args.rows is not None:
+        args.rows.write_text("", encoding="utf-8")  # one run per file; rows are appended as questions finish
 
     from rightfit.answer.judged import JudgedAnswerer, judge_messages
     from rightfit.assistant.qa import QAPipeline
