@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
 
-    from rightfit.answer.judged import judge_messages
+    from rightfit.answer.judged import JudgedAnswerer
     from rightfit.assistant.qa import QAPipeline
     from rightfit.core.settings import load_settings
     from rightfit.evals.answers import contains_answer, load_qa
@@ -55,6 +55,7 @@ def main() -> None:
     extractive = qa._extractive(threshold=0.0)
     items = [i for i in load_qa(args.qa) if args.split in ("all", i.split)][: args.limit]
     model = LlamaCppGenerator(model=args.model, n_ctx=2048, max_tokens=1)
+    rung = JudgedAnswerer(extractive=extractive, model=model)  # only its judge call: weights are scanned below
     rows: list[tuple[bool, bool, float, float]] = []
     seconds: list[float] = []
     for n, item in enumerate(items, 1):
@@ -65,8 +66,7 @@ def main() -> None:
         judged = 0.0
         if answer.text is not None and answer.citations:
             started = time.perf_counter()
-            judged = model.yes_probability(messages=judge_messages(
-                question=item.question, answer=answer.text, citation=answer.citations[-1]))
+            judged = rung.judge(item.question, answer)
             seconds.append(time.perf_counter() - started)
         rows.append((item.answerable, ok, answer.confidence, judged))
         print(f"\r{n}/{len(items)}", end="", file=sys.stderr, flush=True)

@@ -35,7 +35,7 @@ def main() -> None:
     if args.rows is not None:
         args.rows.write_text("", encoding="utf-8")  # one run per file; rows are appended as questions finish
 
-    from rightfit.answer.judged import JudgedAnswerer, judge_messages
+    from rightfit.answer.judged import JudgedAnswerer
     from rightfit.assistant.qa import QAPipeline
     from rightfit.core.settings import load_settings
     from rightfit.evals.answers import contains_answer, load_qa
@@ -59,8 +59,7 @@ def main() -> None:
             if answer.text is None or not answer.citations:
                 break
             started = time.perf_counter()
-            p_yes = model.yes_probability(messages=judge_messages(question=item.question, answer=answer.text,
-                                                                  citation=answer.citations[-1]))
+            p_yes = rung.judge(item.question, answer)
             seconds.append(time.perf_counter() - started)
             right = bool(item.answer is not None and contains_answer(answer.text, item.answer))
             cands.append((right, answer.confidence, p_yes))

@@ -74,6 +74,17 @@ class JudgedAnswerer:
             drafts.append(draft)
         return drafts
 
+    def judge(self, question: str, draft: Answer, *, candidate: int = 0) -> float:
+        """The model's P(yes) that the draft (a quote with a citation) answers the question: one call."""
+        with stage_span("judge", model=self.model.model_id, candidate=candidate) as span:
+            p_yes = self.model.yes_probability(
+                messages=judge_messages(question=question, answer=draft.text or "", citation=draft.citations[-1]))
+            span.set_attributes({"sentence_score": draft.confidence, "p_yes": p_yes})
+        return p_yes
+
+    def blend(self, sentence_score: float, p_yes: float) -> float:
+        return (1.0 - self.weight) * sentence_score + self.weight * p_yes
+
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer:
         drafts = self.drafts(question, hits)
         first = drafts[0]
@@ -81,20 +92,16 @@ class JudgedAnswerer:
             return first
         best: tuple[float, Answer, float] | None = None  # blended confidence, draft, P(yes)
         for n, draft in enumerate(drafts):
-            score = draft.confidence
-            if (1.0 - self.weight) * score + self.weight < self.threshold:
+            if self.blend(draft.confidence, 1.0) < self.threshold:
                 continue  # not even P(yes) = 1 could lift it over the threshold: no model call
-            with stage_span("judge", model=self.model.model_id, candidate=n) as span:
-                p_yes = self.model.yes_probability(
-                    messages=judge_messages(question=question, answer=draft.text or "", citation=draft.citations[-1]))
-                span.set_attributes({"sentence_score": score, "p_yes": p_yes})
-            confidence = (1.0 - self.weight) * score + self.weight * p_yes
+            p_yes = self.judge(question, draft, candidate=n)
+            confidence = self.blend(draft.confidence, p_yes)
             if best is None or confidence > best[0]:
                 best = (confidence, draft, p_yes)
         if best is None:
             score = first.confidence
             return dataclasses.replace(
-                first, text=None, abstained=True, citations=(), confidence=(1.0 - self.weight) * score,
+                first, text=None, abstained=True, citations=(), confidence=self.blend(score, 0.0),
                 reason=f"sentence score {score:.2f} is too low for the judge to lift it over {self.threshold:.2f}")
         confidence, draft, p_yes = best
         if confidence < self.threshold:
