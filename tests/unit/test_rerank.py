@@ -247,6 +247,23 @@ def test_the_blend_weight_is_chosen_on_held_out_questions_and_prefers_hybrid_on_
         choose_fused_weight([])
 
 
+def test_the_blend_choice_is_cross_validated_so_a_lucky_weight_shows_as_noise() -> None:
+    # Same scores, different gold: the reranker's swap of the top two helps 11 questions and hurts 10.
+    def question(gold: int) -> Candidates:
+        return Candidates(reranker=[0.0, 2.0, 0.0], fused=[0.3, 0.2, 0.1], positives=frozenset({gold}))
+
+    lucky = choose_fused_weight([question(1) if i % 2 == 0 else question(0) for i in range(21)])
+    assert lucky.fused_weight < 1.0 and lucky.mrr[lucky.fused_weight] > lucky.hybrid_mrr  # in-sample it "helps"
+    cv = lucky.cross_validation
+    assert cv is not None and cv.folds == 5 and len(cv.weights) == 5
+    assert cv.gain_interval[0] < 0.0 < cv.gain_interval[1] and not cv.demonstrated
+    # A reranker that helps every question keeps its gain out of fold.
+    real = choose_fused_weight([question(1)] * 20).cross_validation
+    assert real is not None and real.demonstrated and real.gain == pytest.approx(0.5)
+    assert all(w < 1.0 for w in real.weights)
+    assert choose_fused_weight([question(1)] * 9).cross_validation is None  # fewer than two per fold
+
+
 def test_the_blend_scan_counts_the_first_of_several_relevant_passages() -> None:
     # Two gold passages (fused ranks 2 and 3); the reranker lifts the second one to the top.
     two = Candidates(reranker=[0.0, 0.5, 3.0], fused=[0.3, 0.2, 0.1], positives=frozenset({1, 2}))

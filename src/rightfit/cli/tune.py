@@ -117,6 +117,8 @@ def tune_reranker_cmd(
         typer.echo(f"dev questions ({b['questions']:.0f}), MRR@10 of the source passage in the hybrid top "
                    f"{opts.top_n}: hybrid {b['hybrid']:.3f}, reranker alone {b['reranker']:.3f}, served "
                    f"(fused weight {report.fused_weight}) {b['served']:.3f}")
+        if report.blend_check is not None:
+            typer.echo(cross_validation_line(report.blend_check))
         if report.fused_weight is not None and report.fused_weight >= 1.0:
             typer.echo("warning: on its dev questions the reranker does not improve on hybrid retrieval, so it "
                        "keeps the hybrid order (fused weight 1.0); train on more questions (more chunks, "
@@ -176,6 +178,16 @@ def tune_pin_cmd(
     typer.echo(f"pinned {model} in {path}")
 
 
+def cross_validation_line(cv: Any) -> str:
+    """What the weight choice is worth on questions it did not see, and whether that is more than noise."""
+    low, high = cv.gain_interval
+    verdict = ("a gain clear of noise" if cv.demonstrated else
+               "no gain beyond noise" if high >= 0 else "a loss beyond noise")
+    return (f"  cross-validated ({cv.folds} folds, weights {' '.join(f'{w:.2f}' for w in cv.weights)}): MRR@10 "
+            f"{cv.mrr:.4f} against hybrid {cv.hybrid_mrr:.4f}, gain {cv.gain:+.4f} [95%: {low:+.4f}, {high:+.4f}], "
+            f"{verdict}")
+
+
 @tune_app.command("blend")
 def tune_blend_cmd(
     model: Annotated[Path, typer.Argument(help="A pinned reranker directory (from `rightfit tune reranker` or "
@@ -212,7 +224,8 @@ def tune_blend_cmd(
         bars.close()
     chosen = {"qa": str(qa), "qa_sha256": sha256_file(qa), "questions": choice.questions,
               "top_n": settings.rerank.top_n, "metric": "MRR@10 of a gold document",
-              "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()}}
+              "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()},
+              "cross_validated": choice.cross_validation.as_dict() if choice.cross_validation else None}
     if not dry_run:
         set_fused_weight(model, choice.fused_weight, chosen=chosen)
     if as_json:
@@ -222,6 +235,10 @@ def tune_blend_cmd(
                f"{choice.hybrid_mrr:.4f}, reranker alone {choice.reranker_only_mrr:.4f}, fused weight "
                f"{choice.fused_weight:.2f} {choice.mrr[choice.fused_weight]:.4f}")
     typer.echo("  by fused weight: " + " ".join(f"{w:.2f}:{v:.3f}" for w, v in choice.mrr.items()))
+    if choice.cross_validation is not None:
+        typer.echo(cross_validation_line(choice.cross_validation))
+    else:
+        typer.echo(f"  too few questions ({choice.questions}) to cross-validate the choice; it may be luck")
     if dry_run:
         typer.echo("dry run: manifest unchanged")
     else:

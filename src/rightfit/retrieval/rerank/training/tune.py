@@ -78,6 +78,7 @@ class TuneReport:
     dev_mrr: dict[str, float] = field(default_factory=dict)
     fused_weight: float | None = None
     blend_mrr: dict[str, float] = field(default_factory=dict)  # on the dev questions: hybrid, reranker, served
+    blend_check: Any = None  # the weight choice's CrossValidation on the dev questions, when there were enough
     heldout: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -255,15 +256,18 @@ def tune_reranker(
 
     weight: float | None = None  # no dev questions: nothing to choose a weight on
     blend: dict[str, float] = {}
+    check = None
     if dev:
         choice = _choose_blend(out, [g.question for g in dev], [g.chunk_id for g in dev], retrieve=retrieve,
                                rows=list(chunks), opts=opts, progress=lambda d, t: tick("blend weight", d, t))
         weight = choice.fused_weight
+        check = choice.cross_validation
         blend = {"hybrid": choice.hybrid_mrr, "reranker": choice.reranker_only_mrr, "served": choice.mrr[weight],
                  "questions": float(choice.questions)}
         provenance["metrics"]["dev_mrr_at_10"] = {  # type: ignore[index]
             "chosen_fused_weight": weight, "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()},
-            "questions": choice.questions}
+            "questions": choice.questions,
+            "cross_validated": choice.cross_validation.as_dict() if choice.cross_validation else None}
     write_manifest(out, max_length=opts.max_length, provenance=provenance, fused_weight=weight)
 
     heldout = evaluate(out, held_q) if evaluate is not None and held_q else {}
@@ -272,7 +276,7 @@ def tune_reranker(
         write_manifest(out, max_length=opts.max_length, provenance=provenance, fused_weight=weight)
     return TuneReport(out=out, questions=len(queries), groups=len(fit), dropped_roundtrip=dropped, stale=stale,
                       train_seconds=train_seconds, total_seconds=time.perf_counter() - started, dev_mrr=dev_mrr,
-                      fused_weight=weight, blend_mrr=blend, heldout=heldout)
+                      fused_weight=weight, blend_mrr=blend, blend_check=check, heldout=heldout)
 
 
 def _choose_blend(model_dir: Path, questions: Sequence[str], sources: Sequence[str], *,
