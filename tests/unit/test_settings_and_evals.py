@@ -26,6 +26,22 @@ def test_relative_data_dir_is_relative_to_the_config(tmp_path: Path) -> None:
     assert s.answer.abstain_threshold == 0.4
 
 
+def test_environment_overrides_the_config_file_and_flags_override_both(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "rightfit.toml"
+    cfg.write_text("data_dir = '.data'\n[answer]\nabstain_threshold = 0.4\npassages = 4\n")
+    monkeypatch.setenv("RIGHTFIT_ANSWER__ABSTAIN_THRESHOLD", "0.9")
+    monkeypatch.setenv("RIGHTFIT_DATA_DIR", str(tmp_path / "env-data"))
+    s = load_settings(cfg)
+    assert s.answer.abstain_threshold == 0.9  # the variable, not the file
+    assert s.answer.passages == 4  # the rest of the file's table stays
+    assert s.data_dir == tmp_path / "env-data"
+    assert load_settings(cfg, data_dir=tmp_path / "flag").data_dir == tmp_path / "flag"
+    monkeypatch.setenv("RIGHTFIT_ANSWER__PASSAGES", "many")
+    with pytest.raises(ConfigError, match="RIGHTFIT_ANSWER__PASSAGES.*answer.passages"):
+        load_settings(cfg)
+
+
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("this is = = not toml")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from rightfit.core.errors import ConfigError
 
@@ -236,12 +239,34 @@ class EvalSettings(BaseModel):
     tasks: dict[str, FitTask] = Field(default_factory=dict, description="The ladder's tasks, by name.")
 
 
+# The TOML file's table while load_settings builds a Settings: a source of its own so that environment
+# variables rank above it (constructor arguments would rank above the environment).
+_FILE_DATA: ContextVar[dict[str, Any] | None] = ContextVar("_FILE_DATA", default=None)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002
+        return (_FILE_DATA.get() or {}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_FILE_DATA.get() or {})
+
+
 class Settings(BaseSettings):
-    """rightfit settings: defaults, then a TOML file, then RIGHTFIT_* environment variables."""
+    """rightfit settings: defaults, then a TOML file, then RIGHTFIT_* environment variables, then explicit
+    arguments (command-line flags)."""
 
     model_config = SettingsConfigDict(
         extra="forbid", frozen=True, env_prefix="RIGHTFIT_", env_nested_delimiter="__"
     )
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+                                   file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _FileSource(settings_cls)
 
     data_dir: Path = Path(".rightfit")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
@@ -284,7 +309,8 @@ def settings_sha256(settings: Settings) -> str:
 
 
 def load_settings(config: Path | None = None, **overrides: object) -> Settings:
-    """Settings from an optional TOML file, with explicit overrides winning.
+    """Settings from an optional TOML file, overridden by RIGHTFIT_* environment variables, with explicit
+    overrides winning over both.
 
     Raises ConfigError naming the file and the bad key, instead of pydantic's raw error.
     """
@@ -301,12 +327,18 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
             value = table[key]
             table[key] = [_relative_to(config, v) for v in value] if isinstance(value, list) else _relative_to(
                 config, value)
-    data.update({k: v for k, v in overrides.items() if v is not None})
+    token = _FILE_DATA.set(data)
     try:
-        return Settings(**data)  # type: ignore[arg-type]
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     except ValidationError as exc:
-        where = f" in {config}" if config else ""
+        sources = [str(config)] if config else []
+        fields = {f.upper() for f in Settings.model_fields}
+        sources += sorted(k for k in os.environ
+                          if k.upper().startswith("RIGHTFIT_") and k.upper()[9:].split("__")[0] in fields)
+        where = f" (from {', '.join(sources)})" if sources else ""
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings{where}: {problems}") from None
+    finally:
+        _FILE_DATA.reset(token)
