@@ -88,13 +88,18 @@ class _Flaky(BaseHTTPRequestHandler):
 
     failures = 0
     delay = 0.0
+    break_stream = False
+    streams_broken = 0
     active = 0
     peak = 0
     lock = threading.Lock()
 
     def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("content-length", 0)))
+        request = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
         cls = type(self)
+        if request.get("stream") and cls.break_stream:
+            self._broken_stream()
+            return
         with cls.lock:
             cls.active += 1
             cls.peak = max(cls.peak, cls.active)
@@ -115,13 +120,28 @@ class _Flaky(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _broken_stream(self) -> None:
+        """Two tokens of a chunked event stream, then the connection drops mid-body."""
+        self.protocol_version = "HTTP/1.1"
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for piece in ("Hel", "lo"):
+            event = f"data: {json.dumps({'choices': [{'delta': {'content': piece}}]})}\n\n".encode()
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+        self.wfile.flush()
+        type(self).streams_broken += 1
+        self.close_connection = True
+
     def log_message(self, *args: object) -> None:
         return None
 
 
 @pytest.fixture
 def flaky() -> Iterator[tuple[str, type[_Flaky]]]:
-    handler = type("Handler", (_Flaky,), {"failures": 0, "delay": 0.0, "active": 0, "peak": 0,
+    handler = type("Handler", (_Flaky,), {"failures": 0, "delay": 0.0, "break_stream": False,
+                                          "streams_broken": 0, "active": 0, "peak": 0,
                                           "lock": threading.Lock()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -139,6 +159,27 @@ def test_retries_with_backoff_then_succeeds(flaky) -> None:  # noqa: ANN001
     with pytest.raises(ModelError, match="after 3 attempts"):
         OpenAICompatibleGenerator(base_url=base, model="m", retries=2, backoff=0.01).generate(
             messages=[{"role": "user", "content": "x"}])
+
+
+def test_a_stream_that_breaks_midway_is_not_replayed(flaky) -> None:  # noqa: ANN001
+    base, handler = flaky
+    handler.break_stream = True
+    tokens: list[str] = []
+    gen = OpenAICompatibleGenerator(base_url=base, model="m", retries=3, backoff=0.01)
+    with pytest.raises(ModelError, match="stream broke after 2 tokens"):
+        gen.generate(messages=[{"role": "user", "content": "x"}], on_token=tokens.append)
+    assert tokens == ["Hel", "lo"]  # each token once: no retry repeated them
+    assert handler.streams_broken == 1
+
+
+def test_a_hung_endpoint_times_out_with_a_clear_error(flaky) -> None:  # noqa: ANN001
+    base, handler = flaky
+    handler.delay = 1.5
+    gen = OpenAICompatibleGenerator(base_url=base, model="m", retries=1, backoff=0.01, timeout=0.3)
+    started = time.perf_counter()
+    with pytest.raises(ModelError, match="failed after 2 attempts"):
+        gen.generate(messages=[{"role": "user", "content": "x"}])
+    assert time.perf_counter() - started < 1.5  # gave up on the timeout, did not wait for the server
 
 
 def test_unreachable_endpoint_is_a_clear_error() -> None:

@@ -129,7 +129,20 @@ class OpenAICompatibleGenerator:
         return choice["message"].get("content") or "", choice.get("finish_reason") or "stop", data.get("usage") or {}
 
     def _stream(self, body: dict[str, Any], on_token: Callable[[str], None]) -> tuple[str, str, dict[str, int]]:
+        import httpx
+
         pieces: list[str] = []
+        try:
+            return self._read_stream(body, on_token, pieces)
+        except httpx.TransportError as exc:
+            if not pieces:
+                raise  # nothing reached the caller yet: safe to retry
+            # A retry would send the caller the same tokens again.
+            raise ModelError(f"openai endpoint {self.base_url}: the stream broke after {len(pieces)} tokens "
+                             f"({exc}); not retried, since those tokens were already passed on") from None
+
+    def _read_stream(self, body: dict[str, Any], on_token: Callable[[str], None],
+                     pieces: list[str]) -> tuple[str, str, dict[str, int]]:
         finish = "stop"
         usage: dict[str, int] = {}
         with self._client.stream("POST", "/chat/completions", json=body) as resp:
