@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -29,20 +31,67 @@ def settings_from(config: Path | None, data_dir: Path | None, **overrides: Any) 
     return load_settings(config, data_dir=str(data_dir) if data_dir else None, **overrides)
 
 
+# Where stderr is not a terminal (a log file, CI, nohup), progress is plain lines instead of bars: one when a phase
+# starts, one at each quarter, at most one per this many seconds in between, and one when it ends.
+PROGRESS_LOG_INTERVAL = 30.0
+
+
 def progress_bar(desc: str, total: int) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False, dynamic_ncols=True,
-                disable=None if total > 1 else True)
+    # disable=None: a bar only on a terminal (Progress prints lines elsewhere); one-step phases get one too.
+    return tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False, dynamic_ncols=True, disable=None)
+
+
+def format_duration(seconds: float) -> str:
+    """45s, 3m10s, 1h02m."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
+@dataclass
+class _LoggedPhase:
+    started: float
+    last_line: float
+    done: int = 0
+    total: int = 0
+    quarter: int = 0
+    finished: bool = False
 
 
 class Progress:
-    """tqdm bars, one per phase, on stderr so stdout stays parseable."""
+    """Progress of a long job on stderr, so stdout stays parseable: tqdm bars, one per phase, on a terminal;
+    plain lines (start, every quarter, every PROGRESS_LOG_INTERVAL seconds, end with the time taken) otherwise.
 
-    def __init__(self) -> None:
+    Call it as `progress(phase, done, total)`, or hand `progress.phase(name)` to a runner that reports one count;
+    `close()` when the job ends. `stream` and `clock` are for tests (default: sys.stderr at first use, monotonic).
+    """
+
+    def __init__(self, *, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.bars: dict[str, Any] = {}
+        self._stream = stream
+        self._clock = clock
+        self._terminal: bool | None = None
+        self._logged: dict[str, _LoggedPhase] = {}
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        stream = self._stream if self._stream is not None else sys.stderr
+        if self._terminal is None:
+            self._terminal = _is_terminal(stream)
+        if not self._terminal:
+            self._log(stream, phase, done, total)
+            return
         bar = self.bars.get(phase)
         if bar is None:
             bar = self.bars[phase] = progress_bar(phase, total)
@@ -57,6 +106,56 @@ class Progress:
     def close(self) -> None:
         for bar in self.bars.values():
             bar.close()
+        self.bars.clear()
+        stream = self._stream if self._stream is not None else sys.stderr
+        for name, p in self._logged.items():
+            if not p.finished:  # interrupted, or a runner that never reported its last step
+                p.finished = True
+                self._write(stream, f"{name}: stopped at {self._count(p.done, p.total)} after "
+                                    f"{format_duration(self._clock() - p.started)}")
+
+    def _log(self, stream: TextIO, phase: str, done: int, total: int) -> None:
+        now = self._clock()
+        p = self._logged.get(phase)
+        finished = done >= total
+        if p is None or (p.finished and not finished):  # a new phase, or one that runs again
+            p = self._logged[phase] = _LoggedPhase(started=now, last_line=now, done=done, total=total,
+                                                   quarter=self._quarter(done, total), finished=finished)
+            if finished:
+                self._write(stream, f"{phase}: done {done}/{total} in {format_duration(0)}")
+            else:
+                self._write(stream, f"{phase}: started ({done}/{total})")
+            return
+        p.done, p.total = done, total
+        if p.finished:
+            return
+        elapsed = format_duration(now - p.started)
+        if finished:
+            p.finished = True
+            self._write(stream, f"{phase}: done {done}/{total} in {elapsed}")
+            return
+        quarter = self._quarter(done, total)
+        # Quarter lines only once a phase has run a few seconds: a quick phase gets its start and end alone.
+        if (quarter > p.quarter and now - p.started >= 2.0) or now - p.last_line >= PROGRESS_LOG_INTERVAL:
+            p.quarter = max(p.quarter, quarter)
+            p.last_line = now
+            self._write(stream, f"{phase}: {self._count(done, total)} {elapsed}")
+
+    @staticmethod
+    def _quarter(done: int, total: int) -> int:
+        return 4 * done // total if total > 0 else 0
+
+    @staticmethod
+    def _count(done: int, total: int) -> str:
+        return f"{done}/{total} ({100 * done // total}%)" if total > 0 else f"{done}/{total}"
+
+    @staticmethod
+    def _write(stream: TextIO, line: str) -> None:
+        try:
+            stream.write(line + "\n")
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stderr must not stop the job
+            pass
 
 
 def write_output(path: Path | None, text: str, what: str) -> None:
