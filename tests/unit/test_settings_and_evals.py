@@ -8,7 +8,7 @@ from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.settings import load_settings
 from rightfit.evals.answers import Judged, QAItem, calibrate, contains_answer, load_qa, report
 from rightfit.evals.beir import load_beir
-from rightfit.types import Answer
+from rightfit.types import Answer, Citation
 
 
 def test_unknown_setting_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -91,3 +91,28 @@ def test_beir_loader_reads_the_layout(tmp_path: Path) -> None:
     (tmp_path / "queries.jsonl").unlink()
     with pytest.raises(InvalidInputError, match="queries.jsonl is missing"):
         load_beir(tmp_path)
+
+
+def test_answer_report_scores_citations_and_unsupported_figures() -> None:
+    def cited(*docs: str) -> tuple[Citation, ...]:
+        return tuple(Citation(doc_id=d, chunk_id=f"{d}#0", title=d, section="", start=0, end=1, quote="x")
+                     for d in docs)
+
+    two_gold = QAItem(qid="1", question="q1", answer="£5", doc_ids=("a", "b"))
+    one_gold = QAItem(qid="2", question="q2", answer="£5", doc_ids=("c",))
+    unanswerable = QAItem(qid="3", question="q3", answer=None, doc_ids=())
+    judged = [
+        Judged(two_gold, Answer(question="q1", text="It is £5.", abstained=False, confidence=0.9,
+                                citations=cited("a")), 0.01),
+        Judged(one_gold, Answer(question="q2", text="It is £5, or £7 abroad.", abstained=False, confidence=0.9,
+                                citations=cited("c", "x")), 0.01),
+        Judged(unanswerable, Answer(question="q3", text=None, abstained=True, confidence=0.1), 0.01),
+    ]
+    docs = {"a": "The fee is £5.", "b": "Other.", "c": "The fee is £5."}
+    r = report(judged, 0.5, "x", doc_text=docs.__getitem__)
+    assert r.citation_precision == pytest.approx((1 + 1 / 2) / 2)  # "x" is not a gold document
+    assert r.citation_recall == pytest.approx((1 / 2 + 1) / 2)  # "b" was never cited
+    assert r.citation_hit == 1.0
+    assert r.hallucination == pytest.approx(1 / 2)  # £7 is in no gold document
+    assert r.abstention_recall == 1.0 and r.accuracy == 1.0
+    assert "citation recall" in r.table()

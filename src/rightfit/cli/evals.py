@@ -24,7 +24,7 @@ from rightfit.cli.common import (
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import judge_model
 
-eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality.")
+eval_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Measure retrieval and answer quality.")
 
 
 @eval_app.command("retrieval")
@@ -71,7 +71,8 @@ def eval_retrieval(
 def eval_answers(
     qa: Annotated[Path, typer.Option("--qa", help="JSONL: id, question, answer (or null), doc_ids.")],
     rung: Annotated[list[str] | None, typer.Option("--rung", help="Rungs to evaluate: 'extractive', a model "
-                                                   "name or 'extractive+MODEL'; repeat for several (default: the "
+                                                   "name, 'extractive+MODEL', or 'openai:MODEL' for the "
+                                                   "[endpoint] base_url; repeat for several (default: the "
                                                    "configured rung).")] = None,
     split: Annotated[str, typer.Option(help="Questions to ask the generative rungs: test, calibration or all.")]
     = "test",

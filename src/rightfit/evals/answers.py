@@ -128,6 +128,7 @@ class AnswerReport:
     token_f1: float  # mean over answerable questions (0 when abstained)
     citation_precision: float  # cited documents that are gold, over answers to answerable questions
     citation_hit: float  # answers to answerable questions citing at least one gold document
+    citation_recall: float  # gold documents cited, over the gold documents of answered answerable questions
     abstention_recall: float  # unanswerable questions abstained on
     abstention_precision: float  # abstentions that were on unanswerable questions
     false_abstention: float  # answerable questions abstained on
@@ -143,6 +144,7 @@ class AnswerReport:
             f"  token F1, answerable                               {self.token_f1:7.3f}",
             f"  citation precision / answers citing a gold doc     {self.citation_precision:7.1%} / "
             f"{self.citation_hit:.1%}",
+            f"  citation recall (gold documents cited)             {self.citation_recall:7.1%}",
             f"  abstained on unanswerable (abstention recall)      {self.abstention_recall:7.1%}",
             f"  abstention precision                               {self.abstention_precision:7.1%}",
             f"  abstained on answerable (missed)                   {self.false_abstention:7.1%}",
@@ -188,12 +190,15 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
         wrong += sum(1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text))
     precisions = [sum(d in j.item.doc_ids for d in j.cited_docs) / len(j.cited_docs)
                   for j in given_ans if j.cited_docs]
+    recalls = [len(set(j.item.doc_ids) & set(j.cited_docs)) / len(set(j.item.doc_ids))
+               for j in given_ans if j.item.doc_ids]
     return AnswerReport(
         split=split, threshold=threshold, answerable=len(ans), unanswerable=len(una),
         accuracy=sum(j.correct for j in given_ans) / max(1, len(ans)),
         token_f1=sum(token_f1(j.answer.text, j.item.answer or "") for j in given_ans) / max(1, len(ans)),
         citation_precision=sum(precisions) / max(1, len(precisions)),
         citation_hit=sum(j.cites_gold for j in given_ans) / max(1, len(given_ans)),
+        citation_recall=sum(recalls) / max(1, len(recalls)),
         abstention_recall=sum(not j.given(threshold) for j in una) / max(1, len(una)),
         abstention_precision=sum(not j.item.answerable for j in abstained) / max(1, len(abstained)),
         false_abstention=(len(ans) - len(given_ans)) / max(1, len(ans)),
