@@ -14,7 +14,7 @@ import typer
 from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, Progress, build_index, pipeline, settings_from
 from rightfit.core.errors import InvalidInputError
 
-tune_app = typer.Typer(no_args_is_help=True,
+tune_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                        help="Train and pin rerankers for this corpus (training needs the `tune` extra: torch).")
 
 GeneratorOpt = Annotated[str, typer.Option("--generator", help="Packaged GGUF model that writes the questions.")]
