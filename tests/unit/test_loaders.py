@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,20 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     path.write_text("x" * 5000)
     with pytest.raises(IngestError, match="over the 1000-byte limit"):
         load_file(path, tmp_path, max_bytes=1000)
+
+
+def test_a_jsonl_corpus_larger_than_the_limit_loads_when_each_document_fits(tmp_path: Path) -> None:
+    # A BEIR corpus is one file of many documents: the limit is per line, not per file.
+    path = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"_id": str(i), "text": f"document {i} " + "y" * 200}) for i in range(20)]
+    lines.insert(5, json.dumps({"_id": "huge", "text": "z" * 5000}))
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"_id": "latin", "text": "caf\xe9"}\n')
+    assert path.stat().st_size > 4000
+    docs, problems = load_file(path, tmp_path, max_bytes=1000)
+    assert [d.doc_id for d in docs] == [str(i) for i in range(20)]
+    assert len(problems) == 2
+    assert "corpus.jsonl line 6" in problems[0] and "over the 1000-byte limit per document" in problems[0]
+    assert "line 22" in problems[1] and "not valid UTF-8" in problems[1]
 
 
 def test_crlf_and_bom_are_normalized(tmp_path: Path) -> None:

@@ -103,12 +103,22 @@ def _load_pdf(path: Path, name: str) -> tuple[str, str]:
 def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[list[Document], list[str]]:
     """Documents in one file (a JSONL file holds many) and the problems of any lines skipped inside it.
 
-    Raises IngestError when nothing in the file is usable.
+    `max_bytes` caps one document: a whole file, or one line of a JSONL file (a JSONL corpus such as a BEIR
+    dataset's can be far larger than any one document). Raises IngestError when nothing in the file is usable.
     """
     name = path.relative_to(root).as_posix()
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
         raise IngestError(f"{name}: unsupported file type {path.suffix!r}; supported: {', '.join(sorted(SUPPORTED))}")
+    if fmt == "jsonl":
+        problems: list[str] = []
+        try:
+            docs = list(_load_jsonl(path, name, problems, max_bytes))
+        except OSError as exc:
+            raise IngestError(f"{name}: cannot be read ({exc.strerror})") from None
+        if not docs:
+            raise IngestError(f"{name}: no usable line ({'; '.join(problems[:3]) or 'file is empty'})")
+        return docs, problems
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -117,12 +127,6 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[l
     except OSError as exc:
         raise IngestError(f"{name}: cannot be read ({exc.strerror})") from None
     doc_id = doc_id_for(path, root)
-    if fmt == "jsonl":
-        problems: list[str] = []
-        docs = list(_load_jsonl(raw, name, problems))
-        if not docs:
-            raise IngestError(f"{name}: no usable line ({'; '.join(problems[:3]) or 'file is empty'})")
-        return docs, problems
     if fmt == "pdf":
         if not raw.startswith(b"%PDF"):
             raise IngestError(f"{name}: has a .pdf name but is not a PDF file")
@@ -138,25 +142,43 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[l
     return [Document(doc_id=doc_id, title=title, text=text, source=name, fmt=fmt)], []
 
 
-def _load_jsonl(raw: bytes, name: str, bad: list[str]) -> Iterator[Document]:
-    """One document per line: {"_id" or "id", "title"?, "text"} (the BEIR corpus format)."""
-    text = decode_text(raw, name)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad.append(f"{name} line {lineno}: invalid JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            bad.append(f"{name} line {lineno}: expected a JSON object")
-            continue
-        doc_id = obj.get("_id", obj.get("id"))
-        body = obj.get("text")
-        if not isinstance(doc_id, (str, int)) or not isinstance(body, str) or not body.strip():
-            bad.append(f"{name} line {lineno}: needs an \"_id\" (or \"id\") and a non-empty \"text\"")
-            continue
-        title = obj.get("title") if isinstance(obj.get("title"), str) else ""
-        yield Document(doc_id=str(doc_id), title=title or "", text=_CONTROL.sub("", body),
-                       source=f"{name}:{lineno}", fmt="jsonl")
+def _load_jsonl(path: Path, name: str, bad: list[str], max_bytes: int) -> Iterator[Document]:
+    """One document per line: {"_id" or "id", "title"?, "text"} (the BEIR corpus format), read line by line."""
+    with path.open("rb") as fh:
+        if b"\x00" in fh.read(8192):
+            raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are "
+                              "indexed")
+        fh.seek(0)
+        for lineno, raw in enumerate(fh, start=1):
+            if len(raw) > max_bytes:
+                bad.append(f"{name} line {lineno}: {len(raw)} bytes is over the {max_bytes}-byte limit per document")
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                bad.append(f"{name} line {lineno}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8")
+                continue
+            doc = _jsonl_document(line, name, lineno, bad)
+            if doc is not None:
+                yield doc
+
+
+def _jsonl_document(line: str, name: str, lineno: int, bad: list[str]) -> Document | None:
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        bad.append(f"{name} line {lineno}: invalid JSON ({exc.msg})")
+        return None
+    if not isinstance(obj, dict):
+        bad.append(f"{name} line {lineno}: expected a JSON object")
+        return None
+    doc_id = obj.get("_id", obj.get("id"))
+    body = obj.get("text")
+    if not isinstance(doc_id, (str, int)) or not isinstance(body, str) or not body.strip():
+        bad.append(f"{name} line {lineno}: needs an \"_id\" (or \"id\") and a non-empty \"text\"")
+        return None
+    title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+    return Document(doc_id=str(doc_id), title=title or "", text=_CONTROL.sub("", body),
+                    source=f"{name}:{lineno}", fmt="jsonl")
