@@ -163,3 +163,17 @@ def test_an_index_from_before_the_scan_still_loads_and_is_scanned_on_the_next_ru
     report = _scanned(settings, mini_corpus, embedder)
     assert embedder.calls == 0 and [f.file for f in report.flagged] == ["travel.md"]
     assert _flagged_docs(settings) == ["travel"]
+
+
+def test_a_second_index_run_at_the_same_time_is_refused_and_the_index_is_untouched(
+        settings: Settings, mini_corpus: Path) -> None:
+    from rightfit.retrieval.stores.embedded import exclusive_writer
+
+    first = _index(settings, mini_corpus)
+    (mini_corpus / "pets.md").write_text("# Pets\n\nDogs are welcome in branches.\n")
+    with exclusive_writer(settings.data_dir):  # another run is writing
+        with pytest.raises(InvalidInputError, match="another index run is writing"):
+            _index(settings, mini_corpus)
+        assert "pets" not in EmbeddedStore.open(settings.data_dir).doc_ids
+    again = _index(settings, mini_corpus)  # once it is done, the next run goes ahead
+    assert again.generation == first.generation + 1 and again.processed_files == 1

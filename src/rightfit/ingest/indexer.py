@@ -27,6 +27,7 @@ from rightfit.retrieval.stores.embedded import (
     GenerationWriter,
     clean_stale,
     current_generation,
+    exclusive_writer,
 )
 from rightfit.types import Chunk, Document, FlaggedChunk, IndexReport, SkippedFile
 
@@ -83,6 +84,10 @@ class Indexer:
             raise InvalidInputError(f"index: {source} is not a directory; pass the folder that holds the documents")
         note = progress or _silent
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        with exclusive_writer(self.data_dir):
+            return self._build(source, files, note, started)
+
+    def _build(self, source: Path, files: list[Path] | None, note: Progress, started: float) -> IndexReport:
         clean_stale(self.data_dir)
         previous = self._previous()
         old_files = previous.files() if previous else {}

@@ -13,14 +13,15 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rightfit.core.errors import IndexMissingError
+from rightfit.core.errors import IndexMissingError, InvalidInputError
 from rightfit.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,29 @@ def _fsync_tree(path: Path) -> None:
         if p.is_file():
             with p.open("rb") as fh:
                 os.fsync(fh.fileno())
+
+
+@contextmanager
+def exclusive_writer(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory's writer lock for one index run; a second run at the same time is refused
+    (it would take the same generation number and remove the first one's temporary directory)."""
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".writer.lock").open("a") as fh:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no advisory locks; runs are not serialized
+            yield
+            return
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InvalidInputError(f"index: another index run is writing to {data_dir}; wait for it to finish and "
+                                    "run again (the current index stays in use meanwhile)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def clean_stale(data_dir: Path) -> None:
