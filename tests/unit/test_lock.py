@@ -30,3 +30,35 @@ def test_lock_matches_until_the_index_or_settings_change(settings: Settings, min
 def test_lock_needs_an_index(settings: Settings, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="rightfit index"):
         write_lock(settings, tmp_path / "x.lock")
+
+
+def test_lock_covers_the_served_reranker_and_its_fused_weight(settings: Settings, mini_corpus: Path,
+                                                             tmp_path: Path) -> None:
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    reranker = tmp_path / "rr"
+    reranker.mkdir()
+    (reranker / "model.onnx").write_bytes(b"weights")
+    (reranker / "rightfit-reranker.json").write_text('{"fused_weight": 0.95}')
+    served = settings.model_copy(update={"rerank": settings.rerank.model_copy(
+        update={"enabled": True, "model": reranker})})
+    lock = tmp_path / "rightfit.lock"
+    write_lock(served, lock)
+    check_lock(served, lock)
+    (reranker / "rightfit-reranker.json").write_text('{"fused_weight": 0.5}')  # `tune blend` changed it
+    with pytest.raises(ConfigError, match="reranker .* differs from the locked one"):
+        check_lock(served, lock)
+
+
+def test_a_pinned_pipeline_keeps_the_locked_index_generation(settings: Settings, mini_corpus: Path) -> None:
+    from rightfit.assistant.qa import QAPipeline
+
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    pipeline = QAPipeline(settings=settings, embedder=HashingEmbedder())
+    with pytest.raises(ConfigError, match="lock file has gen-000009"):
+        pipeline.pin_generation("gen-000009")
+    pinned = pipeline.pin_generation(pipeline.store.generation.name)
+    (mini_corpus / "pets.md").write_text("# Pets\n\nDogs are welcome in branches.\n")
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    assert pipeline.store.generation.name == pinned  # a new generation is not picked up
+    assert "pets" not in {h.chunk.doc_id for h in pipeline.search(query="dogs welcome branches").hits if h.chunk}
+    assert QAPipeline(settings=settings, embedder=HashingEmbedder()).store.generation.name != pinned

@@ -104,6 +104,18 @@ class QAPipeline:
         self._grounded: GroundedAnswerer | None = None
         self._judge: YesNoModel | None = None
         self._generation: Path | None = None
+        self._pinned = False
+
+    def pin_generation(self, expected: str | None = None) -> str:
+        """Keep serving the index generation loaded now, instead of following new ones, and return its name;
+        with `expected`, refuse unless it is that generation. A deployment served under a lock file keeps the
+        index the lock was checked against, whatever `rightfit index` writes meanwhile."""
+        name = self._current().store.generation.name
+        if expected is not None and name != expected:
+            raise ConfigError(f"the index is generation {name} but the lock file has {expected}; re-run `rightfit "
+                              "lock` (or `rightfit fit`) on this index, or serve without --lock")
+        self._pinned = True
+        return name
 
     def warm_up(self) -> None:
         self._current()
@@ -115,6 +127,8 @@ class QAPipeline:
         self.answerer().warm_up()
 
     def _current(self) -> _Loaded:
+        if self._pinned and self._loaded is not None:
+            return self._loaded
         gen = current_generation(self.settings.data_dir)
         with self._lock:
             if self._loaded is None or gen != self._generation:

@@ -153,6 +153,10 @@ def serve(
         typer.echo(f"loading the assistant from {settings.assistant.app} (a first start trains its intent "
                    "classifier and injection detector: about a minute)", err=True)
     application = create_app(settings)
+    if lock is not None:  # keep the locked index, whatever `rightfit index` writes while serving
+        from rightfit.models.lock import locked_generation
+
+        application.state.pipeline.pin_generation(locked_generation(lock))
     application.state.pipeline.warm_up()  # load models now, not on the first request
     typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")

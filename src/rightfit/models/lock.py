@@ -38,12 +38,27 @@ def _classifier_hashes(settings: Settings) -> dict[str, str]:
         return {}
     out = {}
     for artifact in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        digest = hashlib.sha256()
-        for f in sorted(artifact.rglob("*")):
-            if f.is_file():
-                digest.update(f.relative_to(artifact).as_posix().encode() + b"\0" + sha256_file(f).encode())
-        out[artifact.name] = digest.hexdigest()
+        out[artifact.name] = _folder_digest(artifact)
     return out
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            digest.update(f.relative_to(folder).as_posix().encode() + b"\0" + sha256_file(f).encode())
+    return digest.hexdigest()
+
+
+def _reranker_hash(settings: Settings) -> str | None:
+    """Every file of the served reranker (model, tokenizer, manifest with its fused weight) hashed together;
+    None when no reranker is served."""
+    if not settings.rerank.enabled or settings.rerank.model is None:
+        return None
+    model = Path(settings.rerank.model)
+    if not model.is_dir():
+        return None if settings.rerank.if_missing == "skip" else "missing"
+    return _folder_digest(model)
 
 
 def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None = None,
@@ -59,7 +74,8 @@ def build_lock(settings: Settings, *, choices: dict[str, dict[str, str]] | None 
     lock: dict[str, Any] = {
         "version": LOCK_VERSION, "created": time.time(), "rung": settings.answer.rung,
         "extract_model": settings.assistant.extract_model, "models": models, "index": _index_hashes(settings),
-        "classifiers": _classifier_hashes(settings), "settings_sha256": settings_sha256(settings)}
+        "classifiers": _classifier_hashes(settings), "reranker": _reranker_hash(settings),
+        "settings_sha256": settings_sha256(settings)}
     if choices is not None:
         lock["choices"] = choices
     if evidence is not None:
@@ -103,6 +119,11 @@ def apply_lock(settings: Settings, path: Path) -> Settings:
     return settings
 
 
+def locked_generation(path: Path) -> str | None:
+    """The index generation a lock file was written against."""
+    return (_read(path).get("index") or {}).get("generation")
+
+
 def write_lock(settings: Settings, path: Path, *, choices: dict[str, dict[str, str]] | None = None,
                evidence: dict[str, Any] | None = None) -> dict[str, Any]:
     lock = build_lock(settings, choices=choices, evidence=evidence)
@@ -128,6 +149,9 @@ def check_lock(settings: Settings, path: Path) -> None:
     for key in ("chunks.sqlite", "vectors.npy"):
         if locked.get("index", {}).get(key) != current["index"][key]:
             problems.append(f"index {key} differs from the locked index")
+    if locked.get("reranker") != current["reranker"]:
+        problems.append("the reranker (its model, tokenizer or fused weight) differs from the locked one"
+                        if current["reranker"] else "the locked reranker is not served")
     if locked.get("settings_sha256") != current["settings_sha256"]:
         problems.append("settings differ from the locked settings")
     if problems:
