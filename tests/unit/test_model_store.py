@@ -59,3 +59,15 @@ def test_catalog_pins_versions_and_hashes() -> None:
         assert len(model.sha256) == 64
         assert all("==" in p for p in model.packages)
         assert len(model.parts) == len(model.packages) or len(model.packages) == 1
+
+
+def test_register_with_the_wrong_hash_names_both_hashes_and_records_nothing(tmp_path: Path, monkeypatch,
+                                                                            model_file) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path, digest = model_file
+    store = ModelStore(tmp_path / "models")
+    with pytest.raises(ModelIntegrityError) as err:
+        store.register("mine", path, "0" * 64)
+    assert f"has sha256 {digest}, not the {'0' * 64} you gave" in str(err.value)
+    assert "install" not in str(err.value)
+    assert store.installed() == {}

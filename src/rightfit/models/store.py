@@ -18,11 +18,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
-from rightfit.models.catalog import GGUF_CATALOG, verify_file
+from rightfit.models.catalog import GGUF_CATALOG, rehash, verify_file
 
 logger = logging.getLogger(__name__)
+
+GGUF_MAGIC = b"GGUF"  # the first four bytes of every GGUF file
 
 
 def default_model_dir() -> Path:
@@ -43,6 +46,39 @@ class InstalledModel:
     licence: str
     upstream: str
     installed_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """One model's full re-hash, as a value, so `models verify` can report every model, not just the first bad one."""
+
+    name: str
+    status: str  # "ok", "mismatch", "missing", "not installed" or "unknown"
+    expected: str = ""
+    actual: str = ""
+    path: str = ""
+    fix: str = ""  # what the user should do next; for "unknown", the names that are known
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def detail(self) -> str:
+        """One line that starts with what happened, for the verify report and for errors."""
+        if self.status == "ok":
+            return f"ok sha256 {self.actual}"
+        if self.status == "mismatch":
+            return (f"hash mismatch: expected {self.expected}, got {self.actual} ({self.path}); "
+                    f"the file was changed or corrupted: {self.fix}")
+        if self.status == "missing":
+            return f"file {self.path} is missing; {self.fix}"
+        if self.status == "not installed":
+            return f"not installed; {self.fix}"
+        return f"unknown model name; {self.fix}"
+
+    def error(self) -> ModelError:
+        kind = ModelIntegrityError if self.status == "mismatch" else ModelError
+        return kind(f"model {self.name}: {self.detail()}")
 
 
 class ModelStore:
@@ -133,7 +169,13 @@ class ModelStore:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256.lower()):
             raise ModelError(f"register {name}: {sha256!r} is not a sha256 hex digest (64 hex characters)")
         path = path.resolve()
-        verify_file(path, sha256.lower(), name=name, use_cache=False)
+        _require_gguf(name, path)
+        actual = rehash(path, sha256.lower())
+        if actual != sha256.lower():
+            # Nothing is recorded: a registered hash is the one every later load is checked against.
+            raise ModelIntegrityError(
+                f"register {name}: hash mismatch: {path} has sha256 {actual}, not the {sha256.lower()} you gave; "
+                "check the file and the hash its publisher gives (nothing was registered)")
         record = InstalledModel(name=name, path=str(path), sha256=sha256.lower(), size=path.stat().st_size,
                                 source="registered", packages=(), licence=licence, upstream=str(path),
                                 installed_at=time.time())
@@ -152,21 +194,46 @@ class ModelStore:
                              "or register your own with `rightfit models register NAME PATH --sha256 HASH`")
         return record.sha256
 
+    def known_names(self) -> list[str]:
+        return [*GGUF_CATALOG, *(name for name in self._registry() if name not in GGUF_CATALOG)]
+
+    def _fix(self, name: str, record: InstalledModel) -> str:
+        """How to repair a model's file: only a catalog model can be reinstalled; a registered file is the user's."""
+        if name in GGUF_CATALOG:
+            return f"reinstall it with `rightfit models install {name}`"
+        return ("restore the original file, or re-register the file with its correct hash: "
+                f"`rightfit models register {name} {record.path} --sha256 HASH`")
+
     def resolve(self, name: str) -> Path:
         """The verified path of an installed model; raises ModelError naming the fix otherwise."""
         expected = self.expected_sha256(name)
         record = self._registry().get(name)
         if record is None:
             raise ModelError(f"model {name} is not installed; run `rightfit models install {name}`")
-        return verify_file(Path(record.path), expected, name=name)
+        return verify_file(Path(record.path), expected, name=name, fix=self._fix(name, record))
 
-    def verify(self, name: str) -> str:
-        """Re-hash the file in full (no cache); returns the hash or raises ModelIntegrityError."""
+    def check(self, name: str) -> Verification:
+        """Re-hash one model's file in full (no cache) and say what is wrong with it, without raising."""
         record = self._registry().get(name)
         if record is None:
-            raise ModelError(f"model {name} is not installed; run `rightfit models install {name}`")
-        verify_file(Path(record.path), self.expected_sha256(name), name=name, use_cache=False)
-        return self.expected_sha256(name)
+            if name in GGUF_CATALOG:
+                return Verification(name, "not installed", fix=f"run `rightfit models install {name}`")
+            return Verification(name, "unknown", fix=f"known models: {', '.join(self.known_names())}")
+        expected = self.expected_sha256(name)
+        path = Path(record.path)
+        fix = self._fix(name, record)
+        if not path.is_file():
+            return Verification(name, "missing", expected=expected, path=str(path), fix=fix)
+        actual = rehash(path, expected)
+        return Verification(name, "ok" if actual == expected else "mismatch", expected=expected, actual=actual,
+                            path=str(path), fix=fix)
+
+    def verify(self, name: str) -> str:
+        """Re-hash the file in full (no cache); returns the hash or raises ModelError naming the fix."""
+        result = self.check(name)
+        if not result.ok:
+            raise result.error()
+        return result.actual
 
     def remove(self, name: str) -> None:
         registry = self._registry()
@@ -176,16 +243,30 @@ class ModelStore:
         self._save(registry)
 
 
-def catalog_rows(store: ModelStore) -> list[dict[str, str]]:
+def _require_gguf(name: str, path: Path) -> None:
+    # A wrong path (a tokenizer, a safetensors file, a saved error page) would otherwise be recorded
+    # under its own hash and only fail when the backend tries to load it.
+    if not path.is_file():
+        raise ModelError(f"register {name}: {path} is not a file; pass the path of the .gguf model file")
+    with path.open("rb") as fh:
+        head = fh.read(len(GGUF_MAGIC))
+    if head != GGUF_MAGIC:
+        raise ModelError(f"register {name}: {path} is not a GGUF file (it starts with {head!r}, a GGUF file with "
+                         f"{GGUF_MAGIC!r}); pass a .gguf model file (llama.cpp's convert script makes one)")
+
+
+def catalog_rows(store: ModelStore) -> list[dict[str, Any]]:
+    """One row per catalog or registered model; `packages` is the list of pinned pip requirements."""
     installed = store.installed()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for m in GGUF_CATALOG.values():
         rows.append({"name": m.name, "size": f"{m.size / 1e6:.0f} MB", "context": str(m.context_length),
                      "licence": m.licence, "installed": "yes" if m.name in installed else "no",
-                     "upstream": m.upstream, "sha256": m.sha256})
+                     "upstream": m.upstream, "sha256": m.sha256, "packages": list(m.packages),
+                     "chat_template": m.chat_template})
     for name, r in installed.items():
         if name not in GGUF_CATALOG:
             rows.append({"name": name, "size": f"{r.size / 1e6:.0f} MB", "context": "?", "licence": r.licence,
-                         "installed": "registered", "upstream": r.upstream, "sha256": r.sha256})
+                         "installed": "registered", "upstream": r.upstream, "sha256": r.sha256,
+                         "packages": list(r.packages), "chat_template": "?"})
     return rows
-
