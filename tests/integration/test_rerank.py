@@ -114,6 +114,22 @@ def test_a_hugging_face_checkpoint_loads_after_pinning(tiny: dict[str, object], 
     assert (tmp_path / "cache" / "rightfit" / "rerankers").is_dir()  # converted once, cached by weight hash
 
 
+def test_a_hugging_face_repository_with_an_onnx_export_is_served_without_conversion(
+        tiny: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = shutil.copytree(tiny["hf"], tmp_path / "hub-download")  # type: ignore[arg-type]
+    (repo / "onnx").mkdir()
+    shutil.copy(tiny["fp32"] / "model.onnx", repo / "onnx" / "model.onnx")  # type: ignore[operator]
+    r = subprocess.run([EXE, "tune", "pin", str(repo)], capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    passages = [p for _, p in FACTS]
+    stage = CrossEncoderReranker(model=repo, max_length=128)
+    got = stage.score(FACTS[0][0], passages)
+    assert stage.files is not None and stage.files.model_file == repo / "onnx" / "model.onnx"
+    np.testing.assert_allclose(got, torch_scores(tiny["model"], FACTS[0][0], passages), atol=1e-4)
+    assert not (tmp_path / "cache" / "rightfit" / "rerankers").exists()  # the checkpoint was not converted
+
+
 def test_a_changed_model_file_is_refused(tiny: dict[str, object], tmp_path: Path) -> None:
     d = shutil.copytree(tiny["int8"], tmp_path / "rr")  # type: ignore[arg-type]
     with (d / "model.onnx").open("ab") as fh:
@@ -121,7 +137,7 @@ def test_a_changed_model_file_is_refused(tiny: dict[str, object], tmp_path: Path
     with pytest.raises(ModelIntegrityError, match="hash mismatch.*model.onnx"):
         CrossEncoderReranker(model=d).warm_up()
     (d / "model.onnx").unlink()
-    with pytest.raises(Exception, match="neither model.onnx nor config.json"):
+    with pytest.raises(Exception, match=r"neither model.onnx \(or onnx/model.onnx\) nor config.json"):
         CrossEncoderReranker(model=d).warm_up()
 
 

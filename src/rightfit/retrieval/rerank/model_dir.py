@@ -1,7 +1,8 @@
 """A reranker on disk: its files, the manifest that pins their sha256, and what kind of model it is.
 
 A directory is one of:
-- ONNX: model.onnx + tokenizer.json (what `rightfit tune reranker` writes, int8), served by onnxruntime;
+- ONNX: model.onnx (or onnx/model.onnx, the Hugging Face layout) + tokenizer.json (what `rightfit tune
+  reranker` writes, int8), served by onnxruntime;
 - a Hugging Face / sentence-transformers cross-encoder: config.json + model.safetensors or pytorch_model.bin +
   tokenizer.json, converted once to int8 ONNX (needs the `tune` extra) into the rightfit cache.
 Either way nothing loads until every file matches the sha256 recorded in rightfit-reranker.json beside it;
@@ -28,6 +29,7 @@ from rightfit.models.catalog import sha256_file, verify_file
 MANIFEST = "rightfit-reranker.json"
 FORMAT = "rightfit-reranker/1"
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+_ONNX = ("model.onnx", "onnx/model.onnx")  # ours; a Hugging Face repository's export
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class RerankerFiles:
     @property
     def model_file(self) -> Path:
         if self.kind == "onnx":
-            return self.directory / "model.onnx"
+            return self.directory / next(n for n in _ONNX if n in self.files)
         return next(self.directory / n for n in _WEIGHTS if n in self.files)
 
 
@@ -55,12 +57,13 @@ def detect_kind(directory: Path) -> Literal["onnx", "hf"]:
     if not directory.is_dir():
         raise ModelError(f"reranker model directory {directory} does not exist; train one with "
                          "`rightfit tune reranker` or set [rerank] model to a cross-encoder directory")
-    if (directory / "model.onnx").is_file():
+    if any((directory / n).is_file() for n in _ONNX):  # preferred over a checkpoint: no conversion, no torch
         kind: Literal["onnx", "hf"] = "onnx"
     elif (directory / "config.json").is_file() and any((directory / n).is_file() for n in _WEIGHTS):
         kind = "hf"
     else:
-        raise ModelError(f"reranker model directory {directory} has neither model.onnx nor config.json with "
+        raise ModelError(f"reranker model directory {directory} has neither model.onnx (or onnx/model.onnx) nor "
+                         "config.json with "
                          f"{' or '.join(_WEIGHTS)}; point [rerank] model at a cross-encoder directory")
     if not (directory / "tokenizer.json").is_file():
         raise ModelError(f"reranker model directory {directory} has no tokenizer.json; copy the model's "
@@ -70,7 +73,7 @@ def detect_kind(directory: Path) -> Literal["onnx", "hf"]:
 
 def model_files(directory: Path, kind: Literal["onnx", "hf"]) -> list[str]:
     if kind == "onnx":
-        names = ["model.onnx", "tokenizer.json"]
+        names = [next(n for n in _ONNX if (directory / n).is_file()), "tokenizer.json"]
     else:
         names = ["config.json", next(n for n in _WEIGHTS if (directory / n).is_file()), "tokenizer.json"]
     return names
