@@ -94,7 +94,7 @@ def test_model_dir_errors_name_the_problem_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ModelIntegrityError, match="hash mismatch.*re-pin"):
         open_model_dir(d)
     (d / "model.onnx").unlink()
-    with pytest.raises(ModelError, match="neither model.onnx nor config.json"):
+    with pytest.raises(ModelError, match=r"neither model.onnx \(or onnx/model.onnx\) nor config.json"):
         open_model_dir(d)
 
 
