@@ -85,8 +85,12 @@ class Progress:
         self._terminal: bool | None = None
         self._logged: dict[str, _LoggedPhase] = {}
 
+    @property
+    def _out(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stderr
+
     def __call__(self, phase: str, done: int, total: int) -> None:
-        stream = self._stream if self._stream is not None else sys.stderr
+        stream = self._out
         if self._terminal is None:
             self._terminal = _is_terminal(stream)
         if not self._terminal:
@@ -107,7 +111,7 @@ class Progress:
         for bar in self.bars.values():
             bar.close()
         self.bars.clear()
-        stream = self._stream if self._stream is not None else sys.stderr
+        stream = self._out
         for name, p in self._logged.items():
             if not p.finished:  # interrupted, or a runner that never reported its last step
                 p.finished = True

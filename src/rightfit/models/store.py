@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
-from rightfit.models.catalog import GGUF_CATALOG, rehash, verify_file
+from rightfit.models.catalog import GGUF_CATALOG, mismatch_detail, rehash, verify_file
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,7 @@ class Verification:
         if self.status == "ok":
             return f"ok sha256 {self.actual}"
         if self.status == "mismatch":
-            return (f"hash mismatch: expected {self.expected}, got {self.actual} ({self.path}); "
-                    f"the file was changed or corrupted: {self.fix}")
+            return f"hash mismatch: {mismatch_detail(self.expected, self.actual, self.path, self.fix)}"
         if self.status == "missing":
             return f"file {self.path} is missing; {self.fix}"
         if self.status == "not installed":
