@@ -71,6 +71,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     reason: str = ""
     trace_id: str = ""
+    rejected: bool = False  # the abstention replaced a drafted answer the verifier refused
 
 
 @dataclass(frozen=True, slots=True)

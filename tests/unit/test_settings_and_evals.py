@@ -116,3 +116,17 @@ def test_answer_report_scores_citations_and_unsupported_figures() -> None:
     assert r.hallucination == pytest.approx(1 / 2)  # £7 is in no gold document
     assert r.abstention_recall == 1.0 and r.accuracy == 1.0
     assert "citation recall" in r.table()
+
+
+def test_hallucination_by_gold_counts_invented_names_and_verifier_refusals() -> None:
+    item = QAItem(qid="1", question="q1", answer="£5", doc_ids=("a",))
+    docs = {"a": "The Everyday account fee is £5."}
+    named = Answer(question="q1", text="The Platinum Plus fee is £5.", abstained=False, confidence=0.9)
+    own = Answer(question="q1", text="The Everyday account fee is £5.", abstained=False, confidence=0.9)
+    refused = Answer(question="q1", text=None, abstained=True, confidence=0.0, rejected=True)
+    r = report([Judged(item, named, 0.01), Judged(item, own, 0.01), Judged(item, refused, 0.01)], None, "x",
+               doc_text=docs.__getitem__)
+    assert r.hallucination == pytest.approx(1 / 2)  # "Platinum Plus" is in no gold document
+    assert r.verifier_rejected == pytest.approx(1 / 3)
+    assert report([Judged(item, named, 0.01)], None, "x", doc_text=docs.__getitem__,
+                  known=("Platinum Plus",)).hallucination == 0.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rightfit.answer.verify import verify_answer
@@ -104,25 +104,26 @@ def parse_output(generation: Generation) -> Draft:
     return Draft(generation, answerable, text, cites)
 
 
-def repair_citations(answer: str, cited: Sequence[int], passages: dict[int, str]) -> tuple[int, ...]:
+def repair_citations(answer: str, cited: Sequence[int], passages: dict[int, str], *,
+                     known: Collection[str] = ()) -> tuple[int, ...]:
     """Small models often cite the wrong passage number. When the cited passages do not support the
     answer but other given passages do, cite those instead; the verifier still decides. Figures
     that appear in no given passage cannot be repaired, so an invention is still rejected."""
     valid = tuple(c for c in cited if c in passages)
-    if valid and verify_answer(answer, valid, passages).ok:
+    if valid and verify_answer(answer, valid, passages, known=known).ok:
         return valid
-    supporting = tuple(n for n in passages if verify_answer(answer, [n], passages).ok)
+    supporting = tuple(n for n in passages if verify_answer(answer, [n], passages, known=known).ok)
     if supporting:
         return supporting[:1]
     together = tuple(passages)
-    return together if verify_answer(answer, together, passages).ok else valid
+    return together if verify_answer(answer, together, passages, known=known).ok else valid
 
 
 class GroundedAnswerer:
     """Stage: answer with a generative model from the top passages; verified, or an abstention."""
 
     def __init__(self, *, generator: Generator, passages: int = 5, budget_tokens: int = 1200,
-                 max_tokens: int = 160) -> None:
+                 max_tokens: int = 160, known_terms: Collection[str] = ()) -> None:
         if passages < 1 or budget_tokens < 200 or max_tokens < 16:
             raise ValueError("grounded: passages >= 1, budget_tokens >= 200 and max_tokens >= 16 are required")
         self.generator = generator
@@ -130,6 +131,7 @@ class GroundedAnswerer:
         self.passages = passages
         self.budget_tokens = budget_tokens
         self.max_tokens = max_tokens
+        self.known_terms = tuple(known_terms)
 
     def warm_up(self) -> None:
         self.generator.warm_up()
@@ -153,20 +155,19 @@ class GroundedAnswerer:
         prompt, draft = self.draft(question=question, hits=hits, on_token=on_token)
         return self.decide(question, prompt, draft)
 
-    @staticmethod
-    def decide(question: str, prompt: Prompt, draft: Draft) -> Answer:
+    def decide(self, question: str, prompt: Prompt, draft: Draft) -> Answer:
         if draft.parse_error:
             return Answer(question=question, text=None, abstained=True, confidence=0.0, reason=draft.parse_error)
         if not draft.answerable:
             return Answer(question=question, text=None, abstained=True, confidence=0.0,
                           reason="the model found no answer in the passages")
         texts = {n: h.chunk.text for n, h in prompt.passages.items() if h.chunk is not None}
-        cites = repair_citations(draft.text, draft.citations, texts)
-        verdict = verify_answer(draft.text, cites, texts)
+        cites = repair_citations(draft.text, draft.citations, texts, known=self.known_terms)
+        verdict = verify_answer(draft.text, cites, texts, known=self.known_terms)
         if not verdict.ok:
             logger.info("grounded answer rejected: %s", verdict.reason)
             return Answer(question=question, text=None, abstained=True, confidence=0.0,
-                          reason=f"answer rejected by the verifier: {verdict.reason}")
+                          reason=f"answer rejected by the verifier: {verdict.reason}", rejected=True)
         citations = []
         for n in cites:
             c = prompt.passages[n].chunk

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 _FIGURE = re.compile(
@@ -26,7 +26,7 @@ _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
 # A capitalised word or run of them, not at the start of a sentence: a product, place or scheme name.
 _NAMED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*|\b[A-Z]{2,}\b")
 _COMMON = {"I", "You", "Your", "We", "Our", "The", "If", "It", "Yes", "No", "This", "That", "For", "To", "In",
-           "On", "A", "An", "And", "Or", "But", "UK", "Please", "There", "They", "He", "She", "When", "Larkspur"}
+           "On", "A", "An", "And", "Or", "But", "UK", "Please", "There", "They", "He", "She", "When"}
 
 
 def _norm(text: str) -> str:
@@ -60,8 +60,31 @@ class Verdict:
     unsupported: tuple[str, ...] = ()
 
 
-def verify_answer(answer: str, citations: Sequence[int], passages: Mapping[int, str]) -> Verdict:
-    """`passages` maps the ids shown to the model to their text."""
+def unsupported_terms(answer: str, source: str, *, known: Collection[str] = ()) -> tuple[str, ...]:
+    """The figures and named terms of `answer` that `source` does not contain, each once.
+
+    The words of the `known` names pass without support: the deployment's own names (its organisation, its
+    products), which answers may use although a passage does not spell them out.
+    """
+    text = _norm(source)
+    words_in_text = set(re.findall(r"[a-z0-9']+", text))
+    vouched = {w for k in known for w in re.findall(r"[a-z0-9']+", _norm(k))}
+    unsupported: list[str] = []
+    for fig in figures(answer):
+        # "£500" must not be supported by "£5,000" nor "500" by "1500": digits may not continue either side.
+        body = r"\s*".join(re.escape(part) for part in _figure_key(fig).split(" "))
+        if not re.search(r"(?<![\d.])" + body + r"(?![\d])", text):
+            unsupported.append(fig)
+    for term in named_terms(answer):
+        words = [w for w in re.findall(r"[a-z0-9']+", _norm(term)) if w not in vouched]
+        if words and not all(w in words_in_text or _WORD_NUMBERS.get(w, "") in words_in_text for w in words):
+            unsupported.append(term)
+    return tuple(dict.fromkeys(unsupported))
+
+
+def verify_answer(answer: str, citations: Sequence[int], passages: Mapping[int, str], *,
+                  known: Collection[str] = ()) -> Verdict:
+    """`passages` maps the ids shown to the model to their text; `known` as for `unsupported_terms`."""
     if not answer.strip():
         return Verdict(False, "the answer is empty")
     if not citations:
@@ -69,19 +92,7 @@ def verify_answer(answer: str, citations: Sequence[int], passages: Mapping[int, 
     missing = [c for c in citations if c not in passages]
     if missing:
         return Verdict(False, f"the answer cites passages that were not given: {missing}")
-    cited = _norm(" ".join(passages[c] for c in citations))
-    cited_words = set(re.findall(r"[a-z0-9']+", cited))
-    unsupported: list[str] = []
-    for fig in figures(answer):
-        # "£500" must not be supported by "£5,000" nor "500" by "1500": digits may not continue either side.
-        body = r"\s*".join(re.escape(part) for part in _figure_key(fig).split(" "))
-        if not re.search(r"(?<![\d.])" + body + r"(?![\d])", cited):
-            unsupported.append(fig)
-    for term in named_terms(answer):
-        words = re.findall(r"[a-z0-9']+", _norm(term))
-        if words and not all(w in cited_words or _WORD_NUMBERS.get(w, "") in cited_words for w in words):
-            unsupported.append(term)
+    unsupported = unsupported_terms(answer, " ".join(passages[c] for c in citations), known=known)
     if unsupported:
-        shown = ", ".join(dict.fromkeys(unsupported))
-        return Verdict(False, f"not found in the cited passages: {shown}", tuple(dict.fromkeys(unsupported)))
+        return Verdict(False, f"not found in the cited passages: {', '.join(unsupported)}", unsupported)
     return Verdict(True)

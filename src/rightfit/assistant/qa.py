@@ -263,7 +263,7 @@ class QAPipeline:
         g = self.settings.generation
         generator = self._generator if self._generator is not None else make_generator(self.settings, model)
         return GroundedAnswerer(generator=generator, passages=g.passages, budget_tokens=g.prompt_budget,
-                                max_tokens=g.max_tokens)
+                                max_tokens=g.max_tokens, known_terms=self.settings.answer.known_terms)
 
     def ask(self, *, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
         question = clean_query(question, max_chars=self.settings.limits.max_query_chars, what="question")

@@ -106,6 +106,7 @@ def eval_answers(
             "judge": settings.answer.judge.model_copy(update={"threshold": 0.0})})
         rung_pipeline = pipeline(settings.model_copy(update={"answer": answer_settings}))
         doc_text = rung_pipeline.store.document_text
+        known = settings.answer.known_terms
         reported = [i for i in items if split in ("all", i.split)]
         if limit is not None and limit < len(reported):  # evenly spaced, to keep the file's mix of questions
             reported = [reported[k * len(reported) // limit] for k in range(limit)]
@@ -124,15 +125,16 @@ def eval_answers(
         if scored:
             cal = [j for j in answers if j.item.split == "calibration"]
             threshold = calibrate(cal, target_abstention=target_abstention)
-            reports = [report(cal, threshold, "calibration", doc_text), report(test, threshold, split, doc_text),
-                       report(test, configured, f"{split} (configured threshold)", doc_text),
-                       report(test, 0.0, f"{split} (never abstaining)", doc_text)]
+            reports = [report(cal, threshold, "calibration", doc_text, known=known),
+                       report(test, threshold, split, doc_text, known=known),
+                       report(test, configured, f"{split} (configured threshold)", doc_text, known=known),
+                       report(test, 0.0, f"{split} (never abstaining)", doc_text, known=known)]
             summary.append((f"{name} @{configured:.3f}", reports[2]))
             if not as_json:
                 where = "[answer.judge] threshold" if is_judged else "[answer] abstain_threshold"
                 typer.echo(f"calibrated threshold: {threshold:.3f} (set {where} to use it)")
         else:
-            reports = [report(test, None, split, doc_text)]
+            reports = [report(test, None, split, doc_text, known=known)]
             summary.append((name, reports[0]))
         results[name] = reports
         if not as_json:
@@ -142,10 +144,11 @@ def eval_answers(
     if as_json:
         typer.echo(json.dumps({k: [asdict(r) for r in v] for k, v in results.items()}, indent=2))
         return
-    typer.echo(f"\n{'rung':<32}{'accuracy':>9}{'halluc.':>9}{'abst.unans':>11}{'missed':>8}{'p50 ms':>8}{'p95 ms':>8}")
+    typer.echo(f"\n{'rung':<32}{'accuracy':>9}{'halluc.':>9}{'abst.unans':>11}{'missed':>8}{'refused':>8}"
+               f"{'p50 ms':>8}{'p95 ms':>8}")
     for label, r in summary:
         typer.echo(f"{label:<32}{r.accuracy:>9.1%}{r.hallucination:>9.1%}{r.abstention_recall:>11.1%}"
-                   f"{r.false_abstention:>8.1%}{r.p50_ms:>8.0f}{r.p95_ms:>8.0f}")
+                   f"{r.false_abstention:>8.1%}{r.verifier_rejected:>8.1%}{r.p50_ms:>8.0f}{r.p95_ms:>8.0f}")
 
 
 @eval_app.command("export-beir")

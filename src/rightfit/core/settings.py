@@ -93,6 +93,9 @@ class AnswerSettings(BaseModel):
         description="For generative rungs: abstain without generating when the extractive confidence of the "
                     "best sentence is below this (None: always generate).")
     max_sentences: int = Field(2, ge=1, le=5)
+    known_terms: tuple[str, ...] = Field(
+        (), description="Names the verifier of generated answers accepts without a passage that contains them: "
+                        "your organisation's and products' own names (each word of them passes).")
     judge: JudgeSettings = JudgeSettings()
 
     @field_validator("rung")

@@ -13,7 +13,7 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +132,8 @@ class AnswerReport:
     abstention_recall: float  # unanswerable questions abstained on
     abstention_precision: float  # abstentions that were on unanswerable questions
     false_abstention: float  # answerable questions abstained on
-    hallucination: float  # answers given to unanswerable questions, or with a figure no gold document has
+    hallucination: float  # answers given to unanswerable questions, or with a figure or name no gold document has
+    verifier_rejected: float  # questions whose drafted answer the verifier refused (an abstention instead)
     p50_ms: float
     p95_ms: float
 
@@ -149,6 +150,7 @@ class AnswerReport:
             f"  abstention precision                               {self.abstention_precision:7.1%}",
             f"  abstained on answerable (missed)                   {self.false_abstention:7.1%}",
             f"  hallucination rate (of answers given)              {self.hallucination:7.1%}",
+            f"  drafts the verifier refused (of questions)         {self.verifier_rejected:7.1%}",
             f"  latency p50 / p95                                  {self.p50_ms:.0f} / {self.p95_ms:.0f} ms",
         ])
 
@@ -167,18 +169,19 @@ def judge(items: Sequence[QAItem], ask: Callable[[str], Answer],
     return out
 
 
-def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str]) -> bool:
-    """Whether an answer states a figure (amount, number, date ...) that none of the gold documents contains."""
-    from rightfit.answer.verify import figures
+def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str], *,
+                        known: Collection[str] = ()) -> bool:
+    """Whether an answer states a figure (amount, number, date ...) or a name that none of the gold documents
+    contains: the verifier's check, against the documents that answer the question instead of those cited."""
+    from rightfit.answer.verify import unsupported_terms
 
     if not text:
         return False
-    gold = " ".join(doc_text(d) for d in doc_ids)
-    return any(not contains_answer(gold, f) for f in figures(text))
+    return bool(unsupported_terms(text, " ".join(doc_text(d) for d in doc_ids), known=known))
 
 
 def report(judged: Sequence[Judged], threshold: float | None, split: str,
-           doc_text: Callable[[str], str] | None = None) -> AnswerReport:
+           doc_text: Callable[[str], str] | None = None, *, known: Collection[str] = ()) -> AnswerReport:
     ans = [j for j in judged if j.item.answerable]
     una = [j for j in judged if not j.item.answerable]
     given_ans = [j for j in ans if j.given(threshold)]
@@ -187,7 +190,8 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
     lat = [j.seconds * 1000 for j in judged]
     wrong = sum(1 for j in given if not j.item.answerable)
     if doc_text is not None:
-        wrong += sum(1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text))
+        wrong += sum(1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text,
+                                                                    known=known))
     precisions = [sum(d in j.item.doc_ids for d in j.cited_docs) / len(j.cited_docs)
                   for j in given_ans if j.cited_docs]
     recalls = [len(set(j.item.doc_ids) & set(j.cited_docs)) / len(set(j.item.doc_ids))
@@ -203,6 +207,7 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
         abstention_precision=sum(not j.item.answerable for j in abstained) / max(1, len(abstained)),
         false_abstention=(len(ans) - len(given_ans)) / max(1, len(ans)),
         hallucination=wrong / max(1, len(given)),
+        verifier_rejected=sum(j.answer.rejected for j in judged) / max(1, len(judged)),
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95),
     )
 

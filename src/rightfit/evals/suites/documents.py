@@ -69,7 +69,7 @@ class AnswerSuite:
         given = not answer.abstained and bool(answer.text)
         output = "(abstained)" if not given else (answer.text or "")
         # Hallucination is measured over the answers given: any answer to an unanswerable question, or an
-        # answer with a figure that none of the gold documents contains.
+        # answer with a figure or name that none of the gold documents contains.
         if gold is None:
             scores = {"abstention_recall": float(not given)}
             if given:
@@ -81,6 +81,7 @@ class AnswerSuite:
         scores = {"accuracy": float(right), "false_abstention": float(not given)}
         if given:
             scores["citation_hit"] = float(any(c.doc_id in gold_docs for c in answer.citations))
-            scores["hallucination"] = float(unsupported_by_gold(output, gold_docs, env.qa.store.document_text))
+            scores["hallucination"] = float(unsupported_by_gold(output, gold_docs, env.qa.store.document_text,
+                                                                known=env.qa.settings.answer.known_terms))
         detail = "" if right else ("abstained" if not given else f"expected {gold!r}, got {output[:160]!r}")
         return Judgement(passed=right, resolved=right, output=output, scores=scores, detail=detail)
