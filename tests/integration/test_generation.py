@@ -58,6 +58,18 @@ def test_streaming_yields_tokens(generator: LlamaCppGenerator) -> None:
     assert pieces and "".join(pieces) == out.text
 
 
+def test_roles_on_one_model_share_one_loaded_copy(generator: LlamaCppGenerator, store: ModelStore) -> None:
+    # A judge beside the answerer (same file, no longer context) takes turns on the loaded model
+    # instead of loading a second copy that would compete for the same cores.
+    judge = LlamaCppGenerator(model=MODEL, store=store, n_ctx=512, max_tokens=1)
+    judge.warm_up()
+    generator.warm_up()
+    assert judge._llm is generator._llm
+    longer = LlamaCppGenerator(model=MODEL, store=store, n_ctx=2048, max_tokens=8)
+    longer.warm_up()
+    assert longer._llm is not generator._llm and longer._llm.n_ctx() >= 2048
+
+
 def test_tampered_model_file_is_refused_at_load(store: ModelStore, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     original = store.installed()[MODEL]

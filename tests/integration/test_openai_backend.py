@@ -202,6 +202,24 @@ def test_concurrency_limit_is_respected(flaky) -> None:  # noqa: ANN001
     assert handler.peak == 2
 
 
+def test_the_limit_holds_for_every_role_on_one_endpoint(flaky, tmp_path) -> None:  # noqa: ANN001
+    # The answer rung and the judge each build a generator; together they must stay within the endpoint's limit.
+    from rightfit.core.settings import Settings
+    from rightfit.models.generators import make_generator
+
+    base, handler = flaky
+    handler.delay = 0.1
+    settings = Settings(data_dir=tmp_path, endpoint={"base_url": base, "max_concurrency": 2})
+    answers, judge = make_generator(settings, "openai:m"), make_generator(settings, "openai:m", max_tokens=1)
+    threads = [threading.Thread(target=g.generate, kwargs={"messages": [{"role": "user", "content": "x"}]})
+               for g in (answers, judge) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert handler.peak == 2
+
+
 def test_api_key_comes_from_the_environment(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.delenv("RIGHTFIT_TEST_KEY", raising=False)
     gen = OpenAICompatibleGenerator(base_url="http://127.0.0.1:9/v1", model="m", api_key_env="RIGHTFIT_TEST_KEY")

@@ -24,10 +24,22 @@ from rightfit.types import Generation
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+# One limit per endpoint in this process, however many generators (answers, judge, field filling) use it.
+_ENDPOINT_SLOTS: dict[tuple[str, int], threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _endpoint_slots(base_url: str, limit: int) -> threading.BoundedSemaphore:
+    with _SLOTS_LOCK:
+        return _ENDPOINT_SLOTS.setdefault((base_url, limit), threading.BoundedSemaphore(limit))
 
 
 class OpenAICompatibleGenerator:
-    """Stage: chat completions over HTTP with JSON-schema output and token streaming."""
+    """Stage: chat completions over HTTP with JSON-schema output and token streaming.
+
+    `max_concurrency` bounds the requests in flight to `base_url` from this process, shared by every
+    generator on that endpoint.
+    """
 
     def __init__(
         self,
@@ -59,7 +71,7 @@ class OpenAICompatibleGenerator:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.schema_style = schema_style
-        self._slots = threading.BoundedSemaphore(max_concurrency)
+        self._slots = _endpoint_slots(self.base_url, max_concurrency)
         self._client: Any = None
 
     def warm_up(self) -> None:
