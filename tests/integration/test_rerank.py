@@ -76,6 +76,45 @@ def as_hits(passages: list[str]) -> list[Hit]:
             for i, p in enumerate(passages)]
 
 
+def test_training_interrupted_mid_way_resumes_to_the_same_model(tmp_path: Path) -> None:
+    from tokenizers import Tokenizer
+
+    from rightfit.retrieval.rerank.training.bert import load_cross_encoder
+    from rightfit.retrieval.rerank.training.mining import TrainingGroup
+    from rightfit.retrieval.rerank.training.train import TrainConfig, train
+    from rightfit.retrieval.rerank.training.tune import BASE_CONFIG
+
+    tok = Tokenizer.from_file(str(verified_path(MINILM_TOKENIZER)))
+    groups = [TrainingGroup(question=q, chunk_id=str(i), doc_id=str(i), rank=1,
+                            passages=(p, *[o for j, (_, o) in enumerate(FACTS) if j != i][:2]))
+              for i, (q, p) in enumerate(FACTS)]
+    cfg = TrainConfig(epochs=4, groups_per_batch=3, lr=1e-3, warmup=0.1, max_length=64, checkpoint_every=2)
+
+    def fresh() -> object:
+        return load_cross_encoder(verified_path(BASE_CONFIG).parent, layers=1)
+
+    whole = fresh()
+    train(whole, tok, groups, cfg)  # type: ignore[arg-type]
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_at_5(step: int, _total: int) -> None:
+        if step == 5:
+            raise Interrupted
+
+    ckpt = tmp_path / "train.ckpt"
+    with pytest.raises(Interrupted):
+        train(fresh(), tok, groups, cfg, checkpoint=ckpt, progress=stop_at_5)  # type: ignore[arg-type]
+    steps: list[int] = []
+    resumed = fresh()
+    report = train(resumed, tok, groups, cfg, checkpoint=ckpt,  # type: ignore[arg-type]
+                   progress=lambda step, _total: steps.append(step))
+    assert steps[0] == 5 and report.steps == 8  # picked up after the checkpoint at step 4
+    for name, value in whole.state_dict().items():  # type: ignore[attr-defined]
+        assert torch.allclose(value, resumed.state_dict()[name], atol=1e-6), name
+
+
 def test_trained_tiny_reranker_puts_the_answer_first(tiny: dict[str, object]) -> None:
     stage = CrossEncoderReranker(model=tiny["int8"])  # type: ignore[arg-type]
     passages = [p for _, p in FACTS]

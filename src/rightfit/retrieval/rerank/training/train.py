@@ -89,6 +89,8 @@ def train(
             model.load_state_dict(state["model"])
             optim.load_state_dict(state["optim"])
             sched.load_state_dict(state["sched"])
+            if "rng" in state:  # dropout draws on it: restored, the resumed run is the uninterrupted one
+                torch.set_rng_state(state["rng"])
             step = int(state["step"])
             logger.info("resuming training at step %d of %d", step, total)
     started = time.perf_counter()
@@ -116,7 +118,8 @@ def train(
             if checkpoint is not None and (step % cfg.checkpoint_every == 0 or step == total):
                 tmp = checkpoint.with_name(checkpoint.name + ".tmp")
                 torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
-                            "step": step, "config": asdict(cfg), "groups": len(groups)}, tmp)
+                            "rng": torch.get_rng_state(), "step": step, "config": asdict(cfg),
+                            "groups": len(groups)}, tmp)
                 os.replace(tmp, checkpoint)
     model.eval()
     return TrainReport(steps=step, seconds=time.perf_counter() - started, final_loss=loss_avg)
