@@ -82,6 +82,6 @@ class AnswerSuite:
         if given:
             scores["citation_hit"] = float(any(c.doc_id in gold_docs for c in answer.citations))
             scores["hallucination"] = float(unsupported_by_gold(output, gold_docs, env.qa.store.document_text,
-                                                                known=env.qa.settings.answer.known_terms))
+                                                                known=env.settings.answer.known_terms))
         detail = "" if right else ("abstained" if not given else f"expected {gold!r}, got {output[:160]!r}")
         return Judgement(passed=right, resolved=right, output=output, scores=scores, detail=detail)
