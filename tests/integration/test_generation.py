@@ -6,6 +6,8 @@ import dataclasses
 import json
 import math
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,16 +60,36 @@ def test_streaming_yields_tokens(generator: LlamaCppGenerator) -> None:
     assert pieces and "".join(pieces) == out.text
 
 
-def test_roles_on_one_model_share_one_loaded_copy(generator: LlamaCppGenerator, store: ModelStore) -> None:
-    # A judge beside the answerer (same file, no longer context) takes turns on the loaded model
-    # instead of loading a second copy that would compete for the same cores.
-    judge = LlamaCppGenerator(model=MODEL, store=store, n_ctx=512, max_tokens=1)
+def test_roles_on_one_model_take_turns(generator: LlamaCppGenerator, store: ModelStore) -> None:
+    # A judge beside the answerer (same file, its own context) must not decode at the same time: on two
+    # cores both would only slow down.
+    judge = LlamaCppGenerator(model=MODEL, store=store, n_ctx=512, max_tokens=8)
     judge.warm_up()
-    generator.warm_up()
-    assert judge._llm is generator._llm
-    longer = LlamaCppGenerator(model=MODEL, store=store, n_ctx=2048, max_tokens=8)
-    longer.warm_up()
-    assert longer._llm is not generator._llm and longer._llm.n_ctx() >= 2048
+    spans: list[tuple[float, float]] = []
+    for g in (generator, judge):
+        real = g._llm.create_chat_completion
+
+        def timed(*args: object, _real=real, **kwargs: object) -> object:  # noqa: ANN001
+            started = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spans.append((started, time.perf_counter()))
+
+        g._llm.create_chat_completion = timed
+    try:
+        threads = [threading.Thread(target=g.generate, kwargs={"messages": [{"role": "user", "content": "Hi"}],
+                                                                "max_tokens": 8})
+                   for g in (generator, judge, generator, judge)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        del generator._llm.create_chat_completion
+    spans.sort()
+    assert len(spans) == 4
+    assert all(end <= nxt for (_, end), (nxt, _) in zip(spans, spans[1:], strict=False))
 
 
 def test_tampered_model_file_is_refused_at_load(store: ModelStore, tmp_path: Path, monkeypatch) -> None:

@@ -245,7 +245,7 @@ class QAPipeline:
         from rightfit.models.generators import make_generator
 
         generator = self._generator if self._generator is not None else make_generator(
-            self.settings, model, max_tokens=1)
+            self.settings, model, n_ctx=2048, max_tokens=1)
         if not isinstance(generator, YesNoModel):
             raise ConfigError(f"rung extractive+{model}: {generator.name} cannot answer yes/no questions with "
                               "probabilities; use a llama.cpp model or an OpenAI-compatible endpoint")

@@ -127,8 +127,8 @@ def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> Chat
     if settings.assistant.extract_model is not None:
         from rightfit.models.generators import make_generator
 
-        # Field filling needs short outputs only.
-        generator = make_generator(settings, settings.assistant.extract_model, max_tokens=200)
+        # Field filling needs short outputs only; a small context keeps the model's memory low.
+        generator = make_generator(settings, settings.assistant.extract_model, n_ctx=1024, max_tokens=200)
     return ChatAssistant(settings=settings, app=app, answerer=qa, classifier=classifier,
                          extractor=Extractor(generator=generator), sessions=SessionStore(data_dir / "assistant.sqlite"),
                          executor=executor, input_guard=input_guard, output_guard=out_guard, redact=redact)

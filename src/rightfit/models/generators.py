@@ -7,12 +7,9 @@ from rightfit.core.protocols import Generator
 from rightfit.core.settings import Settings
 
 
-def make_generator(settings: Settings, model: str, *, max_tokens: int | None = None) -> Generator:
-    """`model` is a packaged or registered model name, or 'openai:MODEL' for the configured endpoint.
-
-    Every role (answers, judge, field filling) gets the same context length, `[generation] n_ctx`, so
-    roles served by one model share a single loaded copy of it (and one request limit for an endpoint).
-    """
+def make_generator(settings: Settings, model: str, *, n_ctx: int | None = None,
+                   max_tokens: int | None = None) -> Generator:
+    """`model` is a packaged or registered model name, or 'openai:MODEL' for the configured endpoint."""
     g = settings.generation
     tokens = max_tokens if max_tokens is not None else g.max_tokens
     if model.startswith("openai:"):
@@ -27,4 +24,5 @@ def make_generator(settings: Settings, model: str, *, max_tokens: int | None = N
             schema_style=e.schema_style)
     from rightfit.models.llama import LlamaCppGenerator
 
-    return LlamaCppGenerator(model=model, n_ctx=g.n_ctx, threads=g.threads, max_tokens=tokens)
+    return LlamaCppGenerator(model=model, n_ctx=n_ctx if n_ctx is not None else g.n_ctx, threads=g.threads,
+                             max_tokens=tokens)

@@ -6,9 +6,7 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +17,24 @@ from rightfit.types import Generation
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(eq=False)
-class _Loaded:
-    llm: Any
-    n_ctx: int
-    lock: threading.Lock
+# One lock per model file in this process: generators of the same model (answers, judge, field filling) take
+# turns on it, since two requests at once would only compete for the same cores.
+_FILE_LOCKS: dict[str, threading.Lock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
 
 
-# Models loaded in this process, by file and threads: generators of the same model (answers, judge, field
-# filling) share one loaded copy and take turns on it; two copies would compete for the same cores and each
-# hold its own context memory. Freed when no generator holds it any more.
-_LOADED: weakref.WeakValueDictionary[tuple[str, int], _Loaded] = weakref.WeakValueDictionary()
-_LOADING = threading.Lock()
+def _file_lock(path: Path) -> threading.Lock:
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(str(path.resolve()), threading.Lock())
 
 
 class LlamaCppGenerator:
-    """Stage: a GGUF chat model in this process. One request at a time per loaded model.
+    """Stage: a GGUF chat model in this process. One request at a time per model file.
 
-    Generators of the same file share the loaded model when its context is at least as long as they ask
-    for, so a deployment that answers, judges and fills fields with one model runs one request at a time on it.
-    Consecutive prompts that start with the same text (the fixed system prompt) reuse its evaluated
-    state: llama.cpp keeps the previous prompt's KV cache and only processes the new suffix.
+    Each generator has its own llama.cpp context, so consecutive prompts with the same start (its fixed
+    system prompt) reuse their evaluated state: llama.cpp keeps the previous prompt's KV cache and only
+    processes the new suffix. Generators of one file (a judge beside the answerer) share the weights, which
+    llama.cpp maps from the file once, and take turns; each keeps its own prefix.
     """
 
     def __init__(
@@ -66,42 +60,28 @@ class LlamaCppGenerator:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.seed = seed
-        self._loaded: _Loaded | None = None
+        self._llm: Any = None
         self._yes_no: tuple[list[int], list[int]] | None = None
-
-    @property
-    def _llm(self) -> Any:
-        return self._loaded.llm if self._loaded is not None else None
-
-    @property
-    def _lock(self) -> threading.Lock:
-        assert self._loaded is not None, "warm_up() first"
-        return self._loaded.lock
+        self._loading = threading.Lock()
+        self._lock = threading.Lock()  # replaced by the model file's lock once loaded
 
     def warm_up(self) -> None:
-        if self._loaded is not None:
-            return
-        path = self.store.resolve(self.model_id)  # hash-verified, or ModelError
-        key = (str(Path(path).resolve()), self.threads)
-        with _LOADING:
-            shared = _LOADED.get(key)
-            if shared is None or shared.n_ctx < self.n_ctx:
-                shared = _Loaded(self._load(path), self.n_ctx, threading.Lock())
-                _LOADED[key] = shared
-            self._loaded = shared
-
-    def _load(self, path: Path) -> Any:
-        try:
-            from llama_cpp import Llama
-        except ImportError:
-            raise DependencyMissingError(
-                "llama-cpp-python is not installed; run `bash scripts/install` (it builds it for this CPU)"
-            ) from None
-        try:
-            return Llama(model_path=str(Path(path)), n_ctx=self.n_ctx, n_threads=self.threads,
-                         n_threads_batch=self.threads, seed=self.seed, verbose=False)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"model {self.model_id} failed to load in llama.cpp: {exc}") from exc
+        with self._loading:
+            if self._llm is not None:
+                return
+            path = self.store.resolve(self.model_id)  # hash-verified, or ModelError
+            self._lock = _file_lock(Path(path))
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise DependencyMissingError(
+                    "llama-cpp-python is not installed; run `bash scripts/install` (it builds it for this CPU)"
+                ) from None
+            try:
+                self._llm = Llama(model_path=str(Path(path)), n_ctx=self.n_ctx, n_threads=self.threads,
+                                  n_threads_batch=self.threads, seed=self.seed, verbose=False)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"model {self.model_id} failed to load in llama.cpp: {exc}") from exc
 
     def count_tokens(self, text: str) -> int:
         self.warm_up()
