@@ -55,7 +55,8 @@ def main() -> None:
     extractive = qa._extractive(threshold=0.0)
     items = [i for i in load_qa(args.qa) if args.split in ("all", i.split)][: args.limit]
     model = LlamaCppGenerator(model=args.model, n_ctx=2048, max_tokens=1)
-    rung = JudgedAnswerer(extractive=extractive, model=model)  # only its judge call: weights are scanned below
+    # Only its judge call is used: weights are scanned below.
+    rung = JudgedAnswerer(extractive=extractive, model=model, pages=settings.answer.judge.pages)
     rows: list[tuple[bool, bool, float, float]] = []
     seconds: list[float] = []
     for n, item in enumerate(items, 1):

@@ -47,7 +47,7 @@ def main() -> None:
     model = LlamaCppGenerator(model=args.model, n_ctx=2048, max_tokens=1)
     # The rung's own candidates; every one is judged here (no threshold), to scan weights afterwards.
     rung = JudgedAnswerer(extractive=qa._extractive(threshold=0.0), model=model,  # noqa: SLF001
-                          candidates=args.candidates)
+                          candidates=args.candidates, pages=settings.answer.judge.pages)
     print(hardware_line())
     rows: list[tuple[bool, list[tuple[bool, float, float]]]] = []
     seconds: list[float] = []

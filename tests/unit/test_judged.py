@@ -92,7 +92,10 @@ def test_judge_prompt_is_a_system_and_a_user_message() -> None:
     plain = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0).run(question=QUESTION, hits=HITS)
     messages = judge_messages(question=QUESTION, answer="£500 a day.", citation=plain.citations[0])
     assert [m["role"] for m in messages] == ["system", "user"]
-    assert "yes or no" in messages[0]["content"]
+    assert "yes or no" in messages[0]["content"] and "organisation's help pages" in messages[0]["content"]
+    told = judge_messages(question=QUESTION, answer="£500 a day.", citation=plain.citations[0],
+                          pages="a bank's help pages")
+    assert "a passage from a bank's help pages answers" in told[0]["content"]
 
 
 @pytest.mark.parametrize("rung", ["extractive+", "extractive+extractive", " "])

@@ -22,24 +22,28 @@ from rightfit.core.protocols import YesNoModel
 from rightfit.telemetry.tracing import stage_span
 from rightfit.types import Answer, Citation, Hit
 
-SYSTEM = ("You check whether a passage from a bank's help pages answers a customer's question. "
-          "Reply with one word: yes or no.")
+PAGES = "an organisation's help pages"
 
 
-def judge_messages(*, question: str, answer: str, citation: Citation) -> list[dict[str, str]]:
-    """The judge's prompt: the quoted answer under its page title and section, then the question."""
+def system_prompt(pages: str = PAGES) -> str:
+    return f"You check whether a passage from {pages} answers a customer's question. Reply with one word: yes or no."
+
+
+def judge_messages(*, question: str, answer: str, citation: Citation, pages: str = PAGES) -> list[dict[str, str]]:
+    """The judge's prompt: the quoted answer under its page title and section, then the question; `pages`
+    says what the documents are ("a bank's help pages")."""
     parts = (citation.title, citation.section.rsplit(" > ", 1)[-1])
     heading = " - ".join(dict.fromkeys(p for p in parts if p))
     user = (f"Passage from \"{heading}\":\n{answer}\n\nQuestion: {question}\n\n"
             "Does the passage answer this question? Answer yes or no.")
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system_prompt(pages)}, {"role": "user", "content": user}]
 
 
 class JudgedAnswerer:
     """Stage: extractive answers that a yes/no model confirms, or abstention."""
 
     def __init__(self, *, extractive: ExtractiveAnswerer, model: YesNoModel, weight: float = 0.5,
-                 threshold: float = 0.5, candidates: int = 1) -> None:
+                 threshold: float = 0.5, candidates: int = 1, pages: str = PAGES) -> None:
         if not 0.0 <= weight <= 1.0 or not 0.0 <= threshold <= 1.0:
             raise ValueError(f"judged: weight and threshold must be within [0, 1], got {weight}, {threshold}")
         if not 1 <= candidates <= 5:
@@ -52,6 +56,7 @@ class JudgedAnswerer:
         self.weight = weight
         self.threshold = threshold
         self.candidates = candidates
+        self.pages = pages
         self.passages = extractive.passages
         self.name = f"extractive+{model.model_id}"
 
@@ -78,7 +83,8 @@ class JudgedAnswerer:
         """The model's P(yes) that the draft (a quote with a citation) answers the question: one call."""
         with stage_span("judge", model=self.model.model_id, candidate=candidate) as span:
             p_yes = self.model.yes_probability(
-                messages=judge_messages(question=question, answer=draft.text or "", citation=draft.citations[-1]))
+                messages=judge_messages(question=question, answer=draft.text or "", citation=draft.citations[-1],
+                                        pages=self.pages))
             span.set_attributes({"sentence_score": draft.confidence, "p_yes": p_yes})
         return p_yes
 

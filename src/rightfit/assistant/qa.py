@@ -233,7 +233,7 @@ class QAPipeline:
                     self._judge = self._make_judge(judge)
             return JudgedAnswerer(extractive=self._extractive(threshold=0.0), model=self._judge,
                                   weight=a.judge.weight, threshold=a.judge.threshold,
-                                  candidates=a.judge.candidates)
+                                  candidates=a.judge.candidates, pages=a.judge.pages)
         if a.rung != "extractive":
             with self._lock:
                 if self._grounded is None:

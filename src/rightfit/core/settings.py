@@ -77,6 +77,9 @@ class JudgeSettings(BaseModel):
     candidates: int = Field(1, ge=1, le=5, description="Candidate answers judged per question: the best "
                             "sentence of each of this many chunks; the best blended one is given. Each costs "
                             "one model call.")
+    pages: str = Field("an organisation's help pages", min_length=3, max_length=200,
+                       description="What the documents are, in the judge's prompt: \"You check whether a passage "
+                                   "from PAGES answers a customer's question.\"")
 
 
 class AnswerSettings(BaseModel):
