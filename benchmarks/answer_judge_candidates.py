@@ -53,7 +53,7 @@ def main() -> None:
     seconds: list[float] = []
     for n, item in enumerate(items, 1):
         hits = qa._retrieve(item.question, settings.retrieval.fusion, settings.answer.passages,  # noqa: SLF001
-                            allow_flagged=False)
+                            allow_flagged=settings.guard.answer_from_flagged)
         cands: list[tuple[bool, float, float]] = []
         for answer in rung.drafts(item.question, hits):
             if answer.text is None or not answer.citations:
