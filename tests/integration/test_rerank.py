@@ -4,6 +4,7 @@ few steps in this session; the ONNX round trip; loading a Hugging Face checkpoin
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -282,8 +283,13 @@ def test_cli_blend_writes_the_weight_into_the_manifest_and_keeps_the_pins(
     args = [EXE, "tune", "blend", str(model), "--qa", str(qa), "--data-dir", str(data), "--json"]
     r = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["written"] is False
+    assert json.loads(r.stdout)["written"] is False and json.loads(r.stdout)["max_length"] is None
     assert json.loads((model / MANIFEST).read_text()) == before
+    # Served at a shorter length ([rerank] max_length), the weight is chosen at that length.
+    r = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, timeout=300, check=False,
+                       env={**os.environ, "RIGHTFIT_RERANK__MAX_LENGTH": "32"})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["max_length"] == 32
     r = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)

@@ -204,7 +204,7 @@ def tune_blend_cmd(
     weight with the best MRR@10 of a gold document over the hybrid top N, written into the reranker's manifest."""
     from rightfit.evals.answers import load_qa
     from rightfit.models.catalog import sha256_file
-    from rightfit.retrieval.rerank.model_dir import set_fused_weight
+    from rightfit.retrieval.rerank.model_dir import open_model_dir, set_fused_weight
     from rightfit.retrieval.rerank.training.tune import choose_blend
 
     settings = settings_from(config, data_dir)
@@ -219,11 +219,13 @@ def tune_blend_cmd(
     try:
         choice = choose_blend(model, [i.question for i in items], [frozenset(i.doc_ids) for i in items], by="doc",
                               retrieve=lambda q: pipe.retrieve_all(q)[fusion], rows=chunks,
-                              top_n=settings.rerank.top_n, progress=bars.phase("scoring"))
+                              top_n=settings.rerank.top_n, max_length=settings.rerank.max_length,
+                              progress=bars.phase("scoring"))
     finally:
         bars.close()
     chosen = {"qa": str(qa), "qa_sha256": sha256_file(qa), "questions": choice.questions,
-              "top_n": settings.rerank.top_n, "metric": "MRR@10 of a gold document",
+              "top_n": settings.rerank.top_n, "max_length": settings.rerank.max_length,
+              "metric": "MRR@10 of a gold document",
               "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()},
               "cross_validated": choice.cross_validation.as_dict() if choice.cross_validation else None}
     if not dry_run:
@@ -231,7 +233,9 @@ def tune_blend_cmd(
     if as_json:
         typer.echo(json.dumps({"fused_weight": choice.fused_weight, "written": not dry_run, **chosen}, indent=2))
         return
-    typer.echo(f"{choice.questions} questions, MRR@10 over the {fusion} top {settings.rerank.top_n}: hybrid "
+    length = settings.rerank.max_length or open_model_dir(model).max_length
+    typer.echo(f"{choice.questions} questions, {length} tokens per pair, MRR@10 over the {fusion} top "
+               f"{settings.rerank.top_n}: hybrid "
                f"{choice.hybrid_mrr:.4f}, reranker alone {choice.reranker_only_mrr:.4f}, fused weight "
                f"{choice.fused_weight:.2f} {choice.mrr[choice.fused_weight]:.4f}")
     typer.echo("  by fused weight: " + " ".join(f"{w:.2f}:{v:.3f}" for w, v in choice.mrr.items()))

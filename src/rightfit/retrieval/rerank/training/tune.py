@@ -289,13 +289,16 @@ def _choose_blend(model_dir: Path, questions: Sequence[str], sources: Sequence[s
 
 def choose_blend(model_dir: Path, questions: Sequence[str], relevant: Sequence[frozenset[str]], *,
                  by: Literal["chunk", "doc"], retrieve: Callable[[str], RetrievalResult], rows: Sequence[Chunk],
-                 top_n: int, threads: int | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
+                 top_n: int, threads: int | None = None, max_length: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Any:
     """The fused weight with the best MRR@10 on `questions`; `relevant[i]` holds the chunk ids (`by="chunk"`:
-    a synthetic question's source) or document ids (`by="doc"`: a labelled question's gold) that answer it."""
+    a synthetic question's source) or document ids (`by="doc"`: a labelled question's gold) that answer it.
+    `max_length` scores pairs at the length they will be served at (default: the model's)."""
     from rightfit.retrieval.rerank.stage import CrossEncoderReranker
     from rightfit.retrieval.rerank.training.blend import Candidates, choose_fused_weight
 
-    stage = CrossEncoderReranker(model=model_dir, top_n=top_n, threads=threads, fused_weight=0.0)
+    stage = CrossEncoderReranker(model=model_dir, top_n=top_n, threads=threads, fused_weight=0.0,
+                                 max_length=max_length)
     dev: list[Candidates] = []
     for i, (question, gold) in enumerate(zip(questions, relevant, strict=True), start=1):
         hits = retrieve(question).hits[:top_n]
