@@ -22,6 +22,7 @@ PASSAGES = {
     ("You can withdraw up to £750 per day.", [1]),  # invented amount
     ("You can withdraw up to £50 per day.", [1]),  # a prefix of a real figure is not support
     ("Premier customers can withdraw £10,000 per day.", [1]),
+    ("Premier customers can withdraw £1,500, every day.", [1]),
     ("Payments arrive within 3 hours.", [2]),  # invented duration
     ("Call us on 03069 990199.", [2]),  # invented phone number
     ("We charge 2.5% abroad.", [3]),  # invented rate
@@ -41,6 +42,7 @@ def test_planted_unsupported_answers_are_rejected(answer: str, cites: list[int])
     ("Premier customers can take out £1000 per day.", [1]),
     ("Faster Payments usually arrive within 2 hours; call 03069 990100 between 8am and 8pm.", [2]),
     ("The foreign currency fee is 2.75%.", [3]),
+    ("You can take out £500, or £1,000, if you are a Premier customer.", [1]),  # a comma after a figure
 ])
 def test_supported_answers_pass(answer: str, cites: list[int]) -> None:
     assert verify_answer(answer, cites, PASSAGES).ok

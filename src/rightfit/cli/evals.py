@@ -79,6 +79,9 @@ def eval_answers(
     limit: Annotated[int | None, typer.Option(min=1, help="Ask at most this many questions per rung.")] = None,
     target_abstention: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of unanswerable questions "
                                                      "to abstain on, when calibrating.")] = 0.9,
+    answers_out: Annotated[Path | None, typer.Option("--answers-out", help="Also write every reported "
+                                                     "question's answer as JSONL: given or not, right or not, "
+                                                     "figures and names in no gold document.")] = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
@@ -88,7 +91,7 @@ def eval_answers(
     The thresholds of the extractive and judged rungs are calibrated on the calibration split only; every
     rung is reported on the test split.
     """
-    from rightfit.evals.answers import calibrate, judge, load_qa, report
+    from rightfit.evals.answers import answer_rows, calibrate, judge, load_qa, report
 
     if split not in ("test", "calibration", "all"):
         raise InvalidInputError(f"--split {split!r} is not one of test, calibration, all")
@@ -97,6 +100,7 @@ def eval_answers(
     rungs = rung or [settings.answer.rung]
     results: dict[str, list[Any]] = {}
     summary: list[tuple[str, Any]] = []
+    rows: list[dict[str, object]] = []
     for name in rungs:
         is_judged = judge_model(name) is not None
         scored = name == "extractive" or is_judged  # a confidence to calibrate a threshold on
@@ -137,10 +141,13 @@ def eval_answers(
             reports = [report(test, None, split, doc_text, known=known)]
             summary.append((name, reports[0]))
         results[name] = reports
+        headline = reports[1] if scored else reports[0]  # a scored rung's: at the calibrated threshold
+        rows += [{"rung": name, **r} for r in answer_rows(test, headline.threshold, doc_text, known=known)]
         if not as_json:
             typer.echo(f"== {name}")
             for r in reports:
                 typer.echo(r.table())
+    write_output(answers_out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "answers")
     if as_json:
         typer.echo(json.dumps({k: [asdict(r) for r in v] for k, v in results.items()}, indent=2))
         return

@@ -180,6 +180,28 @@ def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Call
     return bool(unsupported_terms(text, " ".join(doc_text(d) for d in doc_ids), known=known))
 
 
+def answer_rows(judged: Sequence[Judged], threshold: float | None, doc_text: Callable[[str], str], *,
+                known: Collection[str] = ()) -> list[dict[str, object]]:
+    """One record per question, to see which answers the report counted how: given at `threshold`, right,
+    and the figures and names of a given answer that no gold document contains."""
+    from rightfit.answer.verify import unsupported_terms
+
+    rows: list[dict[str, object]] = []
+    for j in judged:
+        given = j.given(threshold)
+        unsupported: tuple[str, ...] = ()
+        if given and j.item.answerable and j.answer.text:
+            unsupported = unsupported_terms(j.answer.text, " ".join(doc_text(d) for d in j.item.doc_ids), known=known)
+        rows.append({
+            "id": j.item.qid, "split": j.item.split, "question": j.item.question, "gold": j.item.answer,
+            "gold_doc_ids": list(j.item.doc_ids), "answer": j.answer.text, "confidence": round(j.answer.confidence, 4),
+            "threshold": threshold, "given": given, "correct": given and j.correct,
+            "hallucination": given and (not j.item.answerable or bool(unsupported)),
+            "not_in_gold": list(unsupported), "cited_doc_ids": j.cited_docs, "refused_by_verifier": j.answer.rejected,
+            "reason": j.answer.reason, "ms": round(j.seconds * 1000, 1)})
+    return rows
+
+
 def report(judged: Sequence[Judged], threshold: float | None, split: str,
            doc_text: Callable[[str], str] | None = None, *, known: Collection[str] = ()) -> AnswerReport:
     ans = [j for j in judged if j.item.answerable]
