@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from rightfit.assistant.qa import QAPipeline
 from rightfit.core.settings import Settings
 from rightfit.telemetry.store import read_trace
 from rightfit.telemetry.tracing import configure_tracing, flush
+from tests.conftest import BANK, copy_tree
 
 pytestmark = pytest.mark.integration
 
@@ -51,3 +57,23 @@ def test_each_stage_leaves_a_span_in_the_trace_store(bank: QAPipeline, bank_sett
         if s["name"].startswith("stage."):
             assert s["attributes"]["latency_ms"] >= 0
     assert all("stolen" not in str(s["attributes"]) for s in spans)  # question text stays out by default
+
+
+def test_eval_answers_lists_each_answer_as_the_report_counted_it(bank_settings: Settings, tmp_path: Path) -> None:
+    data = copy_tree(bank_settings.data_dir, tmp_path / "data")
+    rows_file = tmp_path / "answers.jsonl"
+    r = subprocess.run([str(Path(sys.executable).parent / "rightfit"), "eval", "answers", "--qa",
+                        str(BANK / "eval" / "qa.jsonl"), "--config", str(BANK / "rightfit.toml"), "--data-dir",
+                        str(data), "--limit", "24", "--answers-out", str(rows_file), "--json"],
+                       capture_output=True, text=True, timeout=600, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    headline = json.loads(r.stdout)["extractive"][1]  # the test split at the calibrated threshold
+    rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
+    assert len(rows) == 24 and {row["rung"] for row in rows} == {"extractive"}
+    assert all(row["threshold"] == headline["threshold"] for row in rows)
+    given = [row for row in rows if row["given"]]
+    answerable = [row for row in rows if row["gold"] is not None]
+    assert headline["answerable"] == len(answerable)
+    assert headline["accuracy"] == pytest.approx(sum(row["correct"] for row in rows) / len(answerable))
+    assert headline["hallucination"] == pytest.approx(sum(row["hallucination"] for row in given) / max(1, len(given)))
+    assert all(row["answer"] and row["cited_doc_ids"] for row in given)
