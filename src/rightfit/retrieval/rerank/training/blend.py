@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rightfit.evals.stats import paired_difference
 from rightfit.retrieval.rerank.stage import combined_scores
 
 GRID = tuple(round(i / 20, 2) for i in range(21))  # 0.0, 0.05, ..., 1.0
@@ -114,8 +115,9 @@ def _cross_validate(rr: np.ndarray, weights: Sequence[float], *, folds: int, see
         w = _best({wt: float(rr[i, rest].mean()) for i, wt in enumerate(weights)})
         per_fold.append(w)
         chosen[~rest] = rr[list(weights).index(w), ~rest]
-    gains = chosen - hybrid
-    resampled = gains[np.random.default_rng(seed).integers(0, n, size=(2000, n))].mean(axis=1)
-    low, high = np.percentile(resampled, [2.5, 97.5])
+    def by_question(values: np.ndarray) -> dict[str, float]:
+        return {f"{i:07d}": float(v) for i, v in enumerate(values)}  # keys sort in question order
+
+    gain, _ = paired_difference(by_question(chosen), by_question(hybrid), n=2000, confidence=0.95, seed=seed)
     return CrossValidation(folds=folds, weights=tuple(per_fold), mrr=float(chosen.mean()),
-                           hybrid_mrr=float(hybrid.mean()), gain_interval=(float(low), float(high)))
+                           hybrid_mrr=float(hybrid.mean()), gain_interval=(gain.low, gain.high))
