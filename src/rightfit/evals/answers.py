@@ -169,29 +169,31 @@ def judge(items: Sequence[QAItem], ask: Callable[[str], Answer],
     return out
 
 
-def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str], *,
-                        known: Collection[str] = ()) -> bool:
-    """Whether an answer states a figure (amount, number, date ...) or a name that none of the gold documents
+def not_in_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str], *,
+                known: Collection[str] = ()) -> tuple[str, ...]:
+    """The figures (amounts, numbers, dates ...) and names of an answer that none of the gold documents
     contains: the verifier's check, against the documents that answer the question instead of those cited."""
     from rightfit.answer.verify import unsupported_terms
 
     if not text:
-        return False
-    return bool(unsupported_terms(text, " ".join(doc_text(d) for d in doc_ids), known=known))
+        return ()
+    return unsupported_terms(text, " ".join(doc_text(d) for d in doc_ids), known=known)
+
+
+def unsupported_by_gold(text: str | None, doc_ids: Iterable[str], doc_text: Callable[[str], str], *,
+                        known: Collection[str] = ()) -> bool:
+    return bool(not_in_gold(text, doc_ids, doc_text, known=known))
 
 
 def answer_rows(judged: Sequence[Judged], threshold: float | None, doc_text: Callable[[str], str], *,
                 known: Collection[str] = ()) -> list[dict[str, object]]:
     """One record per question, to see which answers the report counted how: given at `threshold`, right,
     and the figures and names of a given answer that no gold document contains."""
-    from rightfit.answer.verify import unsupported_terms
-
     rows: list[dict[str, object]] = []
     for j in judged:
         given = j.given(threshold)
-        unsupported: tuple[str, ...] = ()
-        if given and j.item.answerable and j.answer.text:
-            unsupported = unsupported_terms(j.answer.text, " ".join(doc_text(d) for d in j.item.doc_ids), known=known)
+        unsupported = (not_in_gold(j.answer.text, j.item.doc_ids, doc_text, known=known)
+                       if given and j.item.answerable else ())
         rows.append({
             "id": j.item.qid, "split": j.item.split, "question": j.item.question, "gold": j.item.answer,
             "gold_doc_ids": list(j.item.doc_ids), "answer": j.answer.text, "confidence": round(j.answer.confidence, 4),
