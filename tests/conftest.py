@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from rightfit.core.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "examples" / "bank"
+EXE = str(Path(sys.executable).parent / "rightfit")  # this environment's command-line entry point
 
 
 @pytest.fixture
@@ -80,15 +82,13 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None):  # no
     """A real `rightfit serve` process on loopback; returns (base URL, process)."""
     import os
     import subprocess
-    import sys
     import time
 
     import httpx
 
     port = _free_port()
-    exe = Path(sys.executable).parent / "rightfit"
     proc = subprocess.Popen(
-        [str(exe), "serve", "--config", str(BANK / "rightfit.toml"), "--data-dir", str(data_dir),
+        [EXE, "serve", "--config", str(BANK / "rightfit.toml"), "--data-dir", str(data_dir),
          "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})},

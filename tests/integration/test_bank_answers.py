@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from rightfit.assistant.qa import QAPipeline
 from rightfit.core.settings import Settings
 from rightfit.telemetry.store import read_trace
 from rightfit.telemetry.tracing import configure_tracing, flush
-from tests.conftest import BANK, copy_tree
+from tests.conftest import BANK, EXE, copy_tree
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +61,7 @@ def test_each_stage_leaves_a_span_in_the_trace_store(bank: QAPipeline, bank_sett
 def test_eval_answers_lists_each_answer_as_the_report_counted_it(bank_settings: Settings, tmp_path: Path) -> None:
     data = copy_tree(bank_settings.data_dir, tmp_path / "data")
     rows_file = tmp_path / "answers.jsonl"
-    r = subprocess.run([str(Path(sys.executable).parent / "rightfit"), "eval", "answers", "--qa",
+    r = subprocess.run([EXE, "eval", "answers", "--qa",
                         str(BANK / "eval" / "qa.jsonl"), "--config", str(BANK / "rightfit.toml"), "--data-dir",
                         str(data), "--limit", "24", "--answers-out", str(rows_file), "--json"],
                        capture_output=True, text=True, timeout=600, check=False)

@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.conftest import BANK, copy_tree
+from tests.conftest import BANK, EXE, copy_tree
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-EXE = str(Path(sys.executable).parent / "rightfit")
 # Every bank suite, on the served configuration (extractive answers, parsers only).
 PASSING = ["retrieval", "answers", "extraction", "intents", "guard", "conversations", "tools", "conversations_2"]
 

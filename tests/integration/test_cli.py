@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rightfit.evals.datasets import classification_to_beir
+from tests.conftest import EXE
 
 pytestmark = pytest.mark.integration
 
-EXE = str(Path(sys.executable).parent / "rightfit")
 BANKING77 = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "banking77" / "train.csv"
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.conftest import BANK, ROOT, copy_tree
+from tests.conftest import BANK, EXE, ROOT, copy_tree
 
 pytestmark = pytest.mark.integration
 
-EXE = str(Path(sys.executable).parent / "rightfit")
 SHARED_INJECTIONS = ROOT.parent / "shared" / "data" / "injection" / "train.csv"
 
 

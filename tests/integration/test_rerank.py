@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,12 @@ from rightfit.core.errors import ModelIntegrityError
 from rightfit.models.catalog import MINILM_TOKENIZER, verified_path
 from rightfit.retrieval.rerank import MANIFEST, CrossEncoderReranker
 from rightfit.types import Chunk, Hit
+from tests.conftest import EXE
 
 torch = pytest.importorskip("torch", reason="the reranker's training path needs the `tune` extra")
 
 pytestmark = pytest.mark.integration
 
-EXE = str(Path(sys.executable).parent / "rightfit")
 FACTS = [
     ("how much cash can I take out of an ATM each day", "You can withdraw up to £500 per day from ATMs."),
     ("what is the limit for contactless payments", "The contactless limit is £100 per payment."),
