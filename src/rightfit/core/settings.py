@@ -340,8 +340,9 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     except ValidationError as exc:
         sources = [str(config)] if config else []
         fields = {f.upper() for f in Settings.model_fields}
+        prefix = str(Settings.model_config.get("env_prefix", ""))
         sources += sorted(k for k in os.environ
-                          if k.upper().startswith("RIGHTFIT_") and k.upper()[9:].split("__")[0] in fields)
+                          if k.upper().startswith(prefix) and k.upper()[len(prefix):].split("__")[0] in fields)
         where = f" (from {', '.join(sources)})" if sources else ""
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
