@@ -90,7 +90,10 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bdisable (?:all |the |your )?(?:guards?|filters?|safety|checks|authentication|authori[sz]ation)\b",
         r"\bsudo\b|\belevated privileges\b|\bgranted (?:full|admin|elevated|root) access\b|\btest mode\b",
         r"\b(?:bypass|skip|without) (?:the )?(?:authentication|verification|authori[sz]ation|security checks?)\b",
-        r"\bapproved by (?:larkspur|the bank|the developers|underwriting)\b|\bauthori[sz]ed you\b",
+        # A claimed sign-off names whoever the writer hopes the assistant obeys; "test approved by <name>"
+        # catches the organisation's own name without the library knowing it.
+        r"\bapproved by (?:the bank|the developers|underwriting)\b|\btest (?:is |was |has been )?approved by\b"
+        r"|\bauthori[sz]ed you\b",
     ],
     "tool_abuse": [
         r"\b(?:call|use|run|execute|invoke)\b.{0,20}\b(?:tool|function|command)\b",
