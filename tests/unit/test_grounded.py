@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from rightfit.answer.grounded import GroundedAnswerer, answer_schema, build_prompt
-from rightfit.answer.verify import verify_answer
+from rightfit.answer.verify import figures, verify_answer
 from rightfit.types import Chunk, Generation, Hit
 
 PASSAGES = {
@@ -46,6 +46,11 @@ def test_planted_unsupported_answers_are_rejected(answer: str, cites: list[int])
 ])
 def test_supported_answers_pass(answer: str, cites: list[int]) -> None:
     assert verify_answer(answer, cites, PASSAGES).ok
+
+
+def test_a_comma_joins_digits_only_as_a_thousands_separator() -> None:
+    assert figures("Rooms 3,4 and 12,3456; £1,500,000 or £500, or 2,000.5%") == [
+        "3", "4", "12", "3456", "£1,500,000", "£500", "2,000.5%"]
 
 
 def _hits() -> list[Hit]:

@@ -114,6 +114,8 @@ def test_answer_report_scores_citations_and_unsupported_figures() -> None:
     assert r.citation_recall == pytest.approx((1 / 2 + 1) / 2)  # "b" was never cited
     assert r.citation_hit == 1.0
     assert r.hallucination == pytest.approx(1 / 2)  # £7 is in no gold document
+    assert (r.answered_unanswerable, r.outside_gold) == (0, 1)
+    assert "outside the gold documents  0 / 1" in r.table()
     assert r.abstention_recall == 1.0 and r.accuracy == 1.0
     assert "citation recall" in r.table()
 
@@ -130,3 +132,8 @@ def test_hallucination_by_gold_counts_invented_names_and_verifier_refusals() -> 
     assert r.verifier_rejected == pytest.approx(1 / 3)
     assert report([Judged(item, named, 0.01)], None, "x", doc_text=docs.__getitem__,
                   known=("Platinum Plus",)).hallucination == 0.0
+    # An answer to a question the documents do not answer counts, whatever it says.
+    nothing = QAItem(qid="2", question="q2", answer=None, doc_ids=())
+    r = report([Judged(item, own, 0.01), Judged(nothing, own, 0.01)], None, "x", doc_text=docs.__getitem__)
+    assert r.hallucination == pytest.approx(1 / 2)
+    assert (r.answered_unanswerable, r.outside_gold) == (1, 0)

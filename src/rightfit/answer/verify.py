@@ -12,14 +12,15 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+# A comma belongs to a number only as a thousands separator: "£500, or" is £500 and "rooms 3,4" two numbers.
+_NUMBER = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _FIGURE = re.compile(
-    # Thousands commas only between digits: "£500, or" is the amount £500.
-    r"[£$€]\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion))?"  # amounts
-    r"|\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:%|p\b|pence\b)"  # percentages, pence
+    rf"[£$€]\s?{_NUMBER}(?:\s?(?:k|m|bn|million|billion))?"  # amounts
+    rf"|{_NUMBER}\s?(?:%|p\b|pence\b)"  # percentages, pence
     r"|\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b"  # times of day
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)(?:\s+\d{4})?\b"  # dates
-    r"|\b\d(?:[\d,]*\d)?(?:\.\d+)?\b",  # any other number
+    rf"|\b{_NUMBER}\b",  # any other number
     re.IGNORECASE,
 )
 _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",

@@ -133,6 +133,8 @@ class AnswerReport:
     abstention_precision: float  # abstentions that were on unanswerable questions
     false_abstention: float  # answerable questions abstained on
     hallucination: float  # answers given to unanswerable questions, or with a figure or name no gold document has
+    answered_unanswerable: int  # the hallucinations of the first kind
+    outside_gold: int  # of the second kind: a figure or name none of the question's gold documents contains
     verifier_rejected: float  # questions whose drafted answer the verifier refused (an abstention instead)
     p50_ms: float
     p95_ms: float
@@ -150,6 +152,8 @@ class AnswerReport:
             f"  abstention precision                               {self.abstention_precision:7.1%}",
             f"  abstained on answerable (missed)                   {self.false_abstention:7.1%}",
             f"  hallucination rate (of answers given)              {self.hallucination:7.1%}",
+            f"    answers to unanswerable questions / with a figure or name outside the gold documents  "
+            f"{self.answered_unanswerable} / {self.outside_gold}",
             f"  drafts the verifier refused (of questions)         {self.verifier_rejected:7.1%}",
             f"  latency p50 / p95                                  {self.p50_ms:.0f} / {self.p95_ms:.0f} ms",
         ])
@@ -212,10 +216,9 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
     given = [j for j in judged if j.given(threshold)]
     abstained = [j for j in judged if not j.given(threshold)]
     lat = [j.seconds * 1000 for j in judged]
-    wrong = sum(1 for j in given if not j.item.answerable)
-    if doc_text is not None:
-        wrong += sum(1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text,
-                                                                    known=known))
+    answered_unanswerable = sum(1 for j in given if not j.item.answerable)
+    outside_gold = 0 if doc_text is None else sum(
+        1 for j in given_ans if unsupported_by_gold(j.answer.text, j.item.doc_ids, doc_text, known=known))
     precisions = [sum(d in j.item.doc_ids for d in j.cited_docs) / len(j.cited_docs)
                   for j in given_ans if j.cited_docs]
     recalls = [len(set(j.item.doc_ids) & set(j.cited_docs)) / len(set(j.item.doc_ids))
@@ -230,7 +233,8 @@ def report(judged: Sequence[Judged], threshold: float | None, split: str,
         abstention_recall=sum(not j.given(threshold) for j in una) / max(1, len(una)),
         abstention_precision=sum(not j.item.answerable for j in abstained) / max(1, len(abstained)),
         false_abstention=(len(ans) - len(given_ans)) / max(1, len(ans)),
-        hallucination=wrong / max(1, len(given)),
+        hallucination=(answered_unanswerable + outside_gold) / max(1, len(given)),
+        answered_unanswerable=answered_unanswerable, outside_gold=outside_gold,
         verifier_rejected=sum(j.answer.rejected for j in judged) / max(1, len(judged)),
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95),
     )
