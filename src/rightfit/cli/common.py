@@ -185,7 +185,8 @@ def build_index(settings: Settings, source: Path, files: list[Path] | None = Non
         guard = ChunkScanner()
     progress = Progress()
     try:
-        indexer = Indexer(data_dir=settings.data_dir, embedder=MiniLMEmbedder(),
+        # Chunks are embedded once each: nothing to cache.
+        indexer = Indexer(data_dir=settings.data_dir, embedder=MiniLMEmbedder(cache_size=0),
                           max_chars=settings.chunking.max_chars, max_file_bytes=settings.limits.max_file_bytes,
                           guard=guard)
         return indexer.run(source=source, files=files, progress=progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,8 +17,18 @@ from rightfit.models.catalog import MINILM_ONNX, MINILM_TOKENIZER, verified_path
 logger = logging.getLogger(__name__)
 
 
+# Longer texts are chunks being indexed, seen once: caching them would only push out the texts that recur.
+_CACHEABLE_CHARS = 2000
+
+
 class MiniLMEmbedder:
-    """Mean-pooled, L2-normalized 384-d vectors. Loading is lazy and verified; embed() is thread-safe."""
+    """Mean-pooled, L2-normalized 384-d vectors. Loading is lazy and verified; embed() is thread-safe.
+
+    The vectors of the last `cache_size` distinct short texts are kept: a question is embedded by the intent
+    classifier, dense retrieval and the extractive answerer in turn, and the answerer embeds the sentences
+    of the passages retrieved, which recur from one question to the next (embedding was nearly all of the
+    extractive rung's time). 4096 vectors take 6 MB.
+    """
 
     model_id = "all-MiniLM-L6-v2-int8-onnx"
     dim = 384
@@ -30,9 +41,12 @@ class MiniLMEmbedder:
         tokenizer_path: Path | None = None,
         max_tokens: int = 256,
         threads: int | None = None,
+        cache_size: int = 4096,
     ) -> None:
         if max_tokens < 8 or max_tokens > 512:
             raise ValueError(f"max_tokens must be between 8 and 512, got {max_tokens}")
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be 0 (no cache) or more, got {cache_size}")
         if model_path is not None and model_sha256 is None:
             raise ModelError(
                 f"embedding model {model_path}: a custom model needs its sha256 so it can be verified before loading"
@@ -45,6 +59,9 @@ class MiniLMEmbedder:
         self._session: object | None = None
         self._tokenizer: object | None = None
         self._lock = threading.Lock()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def warm_up(self) -> None:
         with self._lock:
@@ -80,6 +97,35 @@ class MiniLMEmbedder:
         progress: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         self.warm_up()
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        # Each distinct text is encoded once, and not at all if its vector is cached.
+        rows: dict[str, list[int]] = {}
+        with self._cache_lock:
+            for i, text in enumerate(texts):
+                cached = self._cache.get(text) if self.cache_size else None
+                if cached is None:
+                    rows.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = cached
+        todo = list(rows)
+        if progress is not None and len(texts) > len(todo):
+            progress(len(texts) - len(todo))
+        vectors = self._encode(todo, batch_size=batch_size, progress=progress)
+        for text, vec in zip(todo, vectors, strict=True):
+            out[rows[text]] = vec
+        if self.cache_size:
+            with self._cache_lock:
+                for text, vec in zip(todo, vectors, strict=True):
+                    if len(text) <= _CACHEABLE_CHARS:
+                        self._cache[text] = vec.copy()
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return out
+
+    def _encode(self, texts: Sequence[str], *, batch_size: int, progress: Callable[[int], None] | None) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
