@@ -104,7 +104,7 @@ class MiniLMEmbedder:
         rows: dict[str, list[int]] = {}
         with self._cache_lock:
             for i, text in enumerate(texts):
-                cached = self._cache.get(text) if self.cache_size else None
+                cached = self._cache.get(text)
                 if cached is None:
                     rows.setdefault(text, []).append(i)
                 else:
@@ -127,8 +127,6 @@ class MiniLMEmbedder:
 
     def _encode(self, texts: Sequence[str], *, batch_size: int, progress: Callable[[int], None] | None) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
         # Batches of similar length waste less work on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         tokenizer = self._tokenizer
