@@ -115,6 +115,33 @@ def test_training_interrupted_mid_way_resumes_to_the_same_model(tmp_path: Path) 
         assert torch.allclose(value, resumed.state_dict()[name], atol=1e-6), name
 
 
+def test_distillation_follows_the_teacher_over_the_hard_labels() -> None:
+    """A teacher that says each question is answered by the next fact's passage (a negative in its group): with
+    the loss on the teacher's labels alone, the model ranks the teacher's passage first, not the source."""
+    from tokenizers import Tokenizer
+
+    from rightfit.retrieval.rerank.training.bert import load_cross_encoder
+    from rightfit.retrieval.rerank.training.mining import TrainingGroup
+    from rightfit.retrieval.rerank.training.train import TrainConfig, train
+    from rightfit.retrieval.rerank.training.tune import BASE_CONFIG
+
+    tok = Tokenizer.from_file(str(verified_path(MINILM_TOKENIZER)))
+    passages = [p for _, p in FACTS]
+    groups = [TrainingGroup(question=q, chunk_id=str(i), doc_id=str(i), rank=1,
+                            passages=(p, *[o for j, o in enumerate(passages) if j != i]))
+              for i, (q, p) in enumerate(FACTS)]
+    teacher = [tuple(0.95 if p == passages[(i + 1) % len(FACTS)] else 0.05 for p in g.passages)
+               for i, g in enumerate(groups)]
+    cfg = TrainConfig(epochs=30, groups_per_batch=3, lr=1e-3, warmup=0.1, max_length=128, distill=1.0)
+    with pytest.raises(ValueError, match="teacher"):
+        train(load_cross_encoder(verified_path(BASE_CONFIG).parent, layers=1), tok, groups, cfg)
+    model = load_cross_encoder(verified_path(BASE_CONFIG).parent, layers=1)
+    train(model, tok, groups, cfg, teacher=teacher)
+    firsts = [int(np.argmax(torch_scores(model, q, passages))) for q, _ in FACTS]
+    assert sum(f == (i + 1) % len(FACTS) for i, f in enumerate(firsts)) >= 4  # chance: one in six
+    assert sum(f == i for i, f in enumerate(firsts)) <= 1
+
+
 def test_trained_tiny_reranker_puts_the_answer_first(tiny: dict[str, object]) -> None:
     stage = CrossEncoderReranker(model=tiny["int8"])  # type: ignore[arg-type]
     passages = [p for _, p in FACTS]
@@ -230,6 +257,43 @@ def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path:
                        check=False)
     assert r.returncode == 0, r.stderr
     assert "rrf+rerank" in r.stdout
+
+
+def test_cli_tunes_with_a_teacher_model_and_reuses_its_labels(mini_corpus: Path, tmp_path: Path) -> None:
+    """`--teacher` with the smallest packaged model: every training pair gets a label, the manifest says who
+    taught it, and a second run with other settings asks the model nothing new."""
+    from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, write_queries
+    from rightfit.retrieval.stores.embedded import EmbeddedStore
+
+    data = tmp_path / "data"
+    r = subprocess.run([EXE, "index", str(mini_corpus), "--data-dir", str(data)], capture_output=True, text=True,
+                       timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    store = EmbeddedStore.open(data)
+    chunks = store.chunks(list(range(len(store))))
+    store.close()
+    questions = {"cards": "daily cash machine withdrawal limit", "fees": "premier monthly charge"}
+    first = {d: next(c for c in chunks if c.doc_id == d) for d in questions}  # distinct questions: distinct pairs
+    queries = [SyntheticQuery(q, first[d].chunk_id, d, chunk_hash(first[d])) for d, q in questions.items()]
+    write_queries(tmp_path / "q.jsonl", queries, header={"generator": "hand-written for this test"})
+    labels = tmp_path / "teacher.jsonl"
+    args = [EXE, "tune", "reranker", "--data-dir", str(data), "--queries", str(tmp_path / "q.jsonl"),
+            "--layers", "1", "--epochs", "1", "--dev-share", "0.05", "--teacher", "smollm2-135m",
+            "--teacher-labels", str(labels), "--json"]
+    r = subprocess.run([*args, "--out", str(tmp_path / "a")], capture_output=True, text=True, timeout=600,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    rows = [json.loads(line) for line in labels.read_text().splitlines()]
+    group_size = len(json.loads((tmp_path / "a.work" / "groups.jsonl").read_text().splitlines()[0])["passages"])
+    assert len(rows) == report["groups"] * group_size and all(0.0 <= row["p_yes"] <= 1.0 for row in rows)
+    hyper = json.loads((tmp_path / "a" / MANIFEST).read_text())["provenance"]["hyperparameters"]
+    assert hyper["distill"] == 0.5 and "smollm2-135m" in hyper["loss"]
+    r = subprocess.run([*args, "--distill", "0.8", "--out", str(tmp_path / "b")], capture_output=True, text=True,
+                       timeout=600, check=False)
+    assert r.returncode == 0, r.stderr
+    assert len(labels.read_text().splitlines()) == len(rows)
+    assert json.loads((tmp_path / "b" / MANIFEST).read_text())["provenance"]["hyperparameters"]["distill"] == 0.8
 
 
 def test_cli_tune_without_an_index_or_with_a_broken_reranker_fails_clearly(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ from rightfit.retrieval.rerank import MANIFEST, CrossEncoderReranker, open_model
 from rightfit.retrieval.rerank.factory import reranker_from_settings
 from rightfit.retrieval.rerank.stage import combined_scores
 from rightfit.retrieval.rerank.training.blend import Candidates, choose_fused_weight
-from rightfit.retrieval.rerank.training.mining import mine_groups
+from rightfit.retrieval.rerank.training.mining import TrainingGroup, mine_groups
 from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, generate_questions, read_queries
+from rightfit.retrieval.rerank.training.teacher import label_groups
 from rightfit.retrieval.rerank.training.tune import is_heldout
 from rightfit.types import Chunk, Generation, Hit, RetrievalResult
 
@@ -189,6 +190,46 @@ def test_mining_filters_round_trips_and_stale_chunks() -> None:
     assert g.passages[0] == "zero" and g.rank == 2
     assert "one" not in g.passages  # same document as the source: possibly relevant, never a negative
     assert len(g.passages) == 4
+
+
+class PassageJudge:
+    """A yes/no model that says yes when the passage holds the question's last word; records its prompts."""
+
+    model_id = "judge"
+    name = "judge"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
+        user = messages[-1]["content"]
+        passage = user.split("Passage:\n", 1)[1].split("\n\nQuestion: ", 1)[0]
+        question = user.split("\n\nQuestion: ", 1)[1].split("\n\n", 1)[0]
+        self.seen.append(passage)
+        return 0.9 if question.split()[-1] in passage else 0.1
+
+
+def test_teacher_labels_follow_the_groups_are_made_passage_by_passage_and_resume(tmp_path: Path) -> None:
+    groups = [TrainingGroup(question=f"what about {w}", chunk_id=f"c{i}", doc_id=f"d{i}", rank=1,
+                            passages=(f"all on {w}", "all on fees", "all on cards"))
+              for i, w in enumerate(["limits", "fees", "cards"])]
+    path = tmp_path / "teacher.jsonl"
+    judge = PassageJudge()
+    labels = label_groups(groups[:2], judge, path, pages="help pages")
+    assert labels == [(0.9, 0.1, 0.1), (0.9, 0.9, 0.1)]  # a negative that answers gets a high label
+    # Consecutive prompts share their passage (llama.cpp reuses its evaluated tokens).
+    assert judge.seen == sorted(judge.seen)
+    assert len(judge.seen) == 5  # "all on fees" is labelled once for "fees": pairs, not passages, are unique
+    # Interrupted mid-line, then re-run with one more group: only its two new pairs are asked.
+    path.write_text(path.read_text() + '{"key": "ab')
+    judge = PassageJudge()
+    labels = label_groups(groups, judge, path, pages="help pages")
+    assert len(judge.seen) == 2 and labels[2] == (0.9, 0.1, 0.9)
+    judge = PassageJudge()
+    assert label_groups(groups, judge, path, pages="help pages") == labels and not judge.seen
 
 
 def test_holdout_split_is_stable_and_roughly_the_share() -> None:

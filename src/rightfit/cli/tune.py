@@ -67,6 +67,15 @@ def tune_reranker_cmd(
                                              "retrieval score the reranker keeps.")] = 0.2,
     threads: Annotated[int | None, typer.Option("--threads", min=1, max=64, help="Torch threads for training "
                                                 "(default: up to 2).", show_default=False)] = None,
+    teacher: Annotated[str | None, typer.Option("--teacher", help="Packaged GGUF model that also labels every "
+                                                "training pair (P(yes) that the passage answers the question); "
+                                                "the reranker learns from its labels too. About 0.5 s per pair "
+                                                "with qwen2.5-1.5b.", show_default=False)] = None,
+    distill: Annotated[float, typer.Option("--distill", min=0.0, max=1.0, help="Share of the training loss "
+                                           "from the teacher's labels.")] = 0.5,
+    teacher_labels: Annotated[Path | None, typer.Option("--teacher-labels", help="JSONL file of teacher labels "
+                                                        "to reuse and extend (default: in the work directory).",
+                                                        show_default=False)] = None,
     docs: DocsOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
@@ -83,7 +92,8 @@ def tune_reranker_cmd(
     fusion = settings.retrieval.fusion
     opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
                        layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k, max_length=max_length,
-                       dev_share=dev_share, top_n=settings.rerank.top_n, threads=threads)
+                       dev_share=dev_share, top_n=settings.rerank.top_n, threads=threads, teacher=teacher,
+                       distill=distill, pages=settings.answer.judge.pages)
     bars = Progress()
 
     def retrieve(question: str) -> Any:
@@ -100,7 +110,7 @@ def tune_reranker_cmd(
     try:
         report = tune_reranker(chunks=chunks, retrieve=retrieve, evaluate=evaluate, out=out,
                                work=work or out.with_name(out.name + ".work"), opts=opts, queries_file=queries,
-                               make_generator=_generator(settings), progress=bars)
+                               make_generator=_generator(settings), progress=bars, teacher_labels=teacher_labels)
     finally:
         bars.close()
     if as_json:

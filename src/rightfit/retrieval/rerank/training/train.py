@@ -1,5 +1,10 @@
 """Fine-tune a BERT cross-encoder on (question, positive, negatives) groups with a listwise softmax loss.
 
+With graded labels from a teacher (training/teacher.py) and `distill` > 0, the loss mixes the hard label (the
+positive is first) with the cross-entropy against the teacher's distribution over the group's passages,
+softmax(logit(P(yes)) / `teacher_temperature`), so a hard negative the teacher thinks answers the question is
+not pushed down as hard.
+
 Checkpoints every `checkpoint_every` steps, so an interrupted run resumes at the last checkpoint with the
 same data order (each epoch's shuffle is seeded by the epoch number).
 """
@@ -36,6 +41,8 @@ class TrainConfig:
     # The 30k x 384 word-embedding table is half the model; updating it on a few hundred questions mostly
     # costs time (AdamW over 11.7M weights per step) and risks forgetting words the questions never use.
     freeze_embeddings: bool = True
+    distill: float = 0.0  # share of the loss from the teacher's labels (0: hard labels only)
+    teacher_temperature: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +61,16 @@ def encode(tokenizer: object, pairs: Sequence[tuple[str, str]], max_length: int)
             "token_type_ids": torch.tensor([e.type_ids for e in encs], dtype=torch.int64)}
 
 
-def _batches(groups: Sequence[TrainingGroup], cfg: TrainConfig, epoch: int) -> list[list[TrainingGroup]]:
-    order = list(groups)
+def _batches(n: int, cfg: TrainConfig, epoch: int) -> list[list[int]]:
+    order = list(range(n))
     random.Random(cfg.seed * 1000 + epoch).shuffle(order)
     return [order[i : i + cfg.groups_per_batch] for i in range(0, len(order), cfg.groups_per_batch)]
+
+
+def teacher_distribution(p_yes: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Softmax over each group of the teacher's log-odds; P(yes) is clipped so that 0 and 1 stay finite."""
+    p = p_yes.clamp(1e-4, 1 - 1e-4)
+    return torch.softmax((torch.log(p) - torch.log1p(-p)) / temperature, dim=-1)
 
 
 def train(
@@ -69,9 +82,13 @@ def train(
     checkpoint: Path | None = None,
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    teacher: Sequence[tuple[float, ...]] | None = None,
 ) -> TrainReport:
+    """`teacher[i]` holds P(yes) for each passage of `groups[i]`; needed when `cfg.distill` > 0."""
     if not groups:
         raise ValueError("no training groups: every synthetic question was filtered out")
+    if cfg.distill > 0 and (teacher is None or len(teacher) != len(groups)):
+        raise ValueError("distillation needs the teacher's labels for every training group")
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(threads if threads is not None else min(2, os.cpu_count() or 1))
     per_epoch = math.ceil(len(groups) / cfg.groups_per_batch)
@@ -97,14 +114,20 @@ def train(
     loss_avg = 0.0
     model.train()
     for epoch in range(cfg.epochs):
-        for b, batch in enumerate(_batches(groups, cfg, epoch)):
+        for b, idx in enumerate(_batches(len(groups), cfg, epoch)):
             if epoch * per_epoch + b < step:
                 continue  # done before the interruption
+            batch = [groups[i] for i in idx]
             size = len(batch[0].passages)
             pairs = [(g.question, p) for g in batch for p in g.passages]
             logits = model(**encode(tokenizer, pairs, cfg.max_length))[:, 0].view(len(batch), size)
             # The positive is always first in its group.
             loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(batch), dtype=torch.int64))
+            if cfg.distill > 0 and teacher is not None:
+                target = teacher_distribution(torch.tensor([teacher[i] for i in idx], dtype=torch.float32),
+                                              cfg.teacher_temperature)
+                soft = -(target * torch.log_softmax(logits, dim=-1)).sum(dim=-1).mean()
+                loss = (1 - cfg.distill) * loss + cfg.distill * soft
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
