@@ -288,12 +288,20 @@ def test_cli_tunes_with_a_teacher_model_and_reuses_its_labels(mini_corpus: Path,
     group_size = len(json.loads((tmp_path / "a.work" / "groups.jsonl").read_text().splitlines()[0])["passages"])
     assert len(rows) == report["groups"] * group_size and all(0.0 <= row["p_yes"] <= 1.0 for row in rows)
     hyper = json.loads((tmp_path / "a" / MANIFEST).read_text())["provenance"]["hyperparameters"]
-    assert hyper["distill"] == 0.5 and "smollm2-135m" in hyper["loss"]
+    assert hyper["distill"] == 1.0 and hyper["teacher"] == "smollm2-135m" and "smollm2-135m" in hyper["loss"]
     r = subprocess.run([*args, "--distill", "0.8", "--out", str(tmp_path / "b")], capture_output=True, text=True,
                        timeout=600, check=False)
     assert r.returncode == 0, r.stderr
     assert len(labels.read_text().splitlines()) == len(rows)
     assert json.loads((tmp_path / "b" / MANIFEST).read_text())["provenance"]["hyperparameters"]["distill"] == 0.8
+    # Labels only, from a file that has none: the model is never run and every group trains on its hard label.
+    empty = tmp_path / "none.jsonl"
+    r = subprocess.run([*args[:-3], "--teacher-labels", str(empty), "--teacher-labels-only", "--json", "--out",
+                        str(tmp_path / "c")], capture_output=True, text=True, timeout=600, check=False)
+    assert r.returncode == 0, r.stderr
+    assert "have no teacher labels" in r.stderr and not empty.exists()
+    data = json.loads((tmp_path / "c" / MANIFEST).read_text())["provenance"]["data"]
+    assert data["groups_without_teacher_labels"] == json.loads(r.stdout)["groups"]
 
 
 def test_cli_tune_without_an_index_or_with_a_broken_reranker_fails_clearly(tmp_path: Path) -> None:

@@ -230,6 +230,11 @@ def test_teacher_labels_follow_the_groups_are_made_passage_by_passage_and_resume
     assert len(judge.seen) == 2 and labels[2] == (0.9, 0.1, 0.9)
     judge = PassageJudge()
     assert label_groups(groups, judge, path, pages="help pages") == labels and not judge.seen
+    # Without asking the model, a group with an unlabelled pair has no teacher labels (hard labels only).
+    extra = TrainingGroup(question="what about rates", chunk_id="c9", doc_id="d9", rank=1,
+                          passages=("all on limits", "all on rates"))
+    assert label_groups([groups[0], extra], judge, path, pages="help pages", missing="skip") == [labels[0], None]
+    assert not judge.seen
 
 
 def test_holdout_split_is_stable_and_roughly_the_share() -> None:

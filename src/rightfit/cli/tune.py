@@ -72,10 +72,13 @@ def tune_reranker_cmd(
                                                 "the reranker learns from its labels too. About 0.5 s per pair "
                                                 "with qwen2.5-1.5b.", show_default=False)] = None,
     distill: Annotated[float, typer.Option("--distill", min=0.0, max=1.0, help="Share of the training loss "
-                                           "from the teacher's labels.")] = 0.5,
+                                           "from the teacher's labels (the rest from the source passage).")] = 1.0,
     teacher_labels: Annotated[Path | None, typer.Option("--teacher-labels", help="JSONL file of teacher labels "
                                                         "to reuse and extend (default: in the work directory).",
                                                         show_default=False)] = None,
+    labels_only: Annotated[bool, typer.Option("--teacher-labels-only", help="Never run the teacher: groups with "
+                                              "a pair the labels file lacks train on the source passage alone.")
+                           ] = False,
     docs: DocsOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
@@ -93,7 +96,8 @@ def tune_reranker_cmd(
     opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
                        layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k, max_length=max_length,
                        dev_share=dev_share, top_n=settings.rerank.top_n, threads=threads, teacher=teacher,
-                       distill=distill, pages=settings.answer.judge.pages)
+                       distill=distill, pages=settings.answer.judge.pages,
+                       teacher_missing="skip" if labels_only else "label")
     bars = Progress()
 
     def retrieve(question: str) -> Any:

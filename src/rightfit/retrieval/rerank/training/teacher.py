@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from rightfit.core.protocols import YesNoModel
 from rightfit.retrieval.rerank.training.mining import TrainingGroup
@@ -61,12 +62,15 @@ def label_groups(
     *,
     pages: str,
     progress: Callable[[int, int], None] | None = None,
-) -> list[tuple[float, ...]]:
-    """P(yes) for every passage of every group, in the groups' order; labels already in `path` are reused."""
+    missing: Literal["label", "skip"] = "label",
+) -> list[tuple[float, ...] | None]:
+    """P(yes) for every passage of every group, in the groups' order; labels already in `path` are reused.
+
+    `missing="skip"` asks the model nothing: a group with a pair `path` lacks gets None (hard labels only)."""
     labels = read_labels(path)
     pairs = {pair_key(g.question, p, model.model_id): (g.question, p) for g in groups for p in g.passages}
     todo = sorted((k for k in pairs if k not in labels), key=lambda k: (pairs[k][1], pairs[k][0]))
-    if todo:
+    if todo and missing == "label":
         path.parent.mkdir(parents=True, exist_ok=True)
         cut_short = path.is_file() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
         with path.open("a", encoding="utf-8") as fh:
@@ -80,4 +84,5 @@ def label_groups(
                 fh.flush()
                 if progress is not None:
                     progress(i, len(todo))
-    return [tuple(labels[pair_key(g.question, p, model.model_id)] for p in g.passages) for g in groups]
+    keys = [[pair_key(g.question, p, model.model_id) for p in g.passages] for g in groups]
+    return [tuple(labels[k] for k in ks) if all(k in labels for k in ks) else None for ks in keys]

@@ -82,13 +82,14 @@ def train(
     checkpoint: Path | None = None,
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    teacher: Sequence[tuple[float, ...]] | None = None,
+    teacher: Sequence[tuple[float, ...] | None] | None = None,
 ) -> TrainReport:
-    """`teacher[i]` holds P(yes) for each passage of `groups[i]`; needed when `cfg.distill` > 0."""
+    """`teacher[i]` holds P(yes) for each passage of `groups[i]`, or None (that group learns from its hard label
+    alone); needed when `cfg.distill` > 0."""
     if not groups:
         raise ValueError("no training groups: every synthetic question was filtered out")
     if cfg.distill > 0 and (teacher is None or len(teacher) != len(groups)):
-        raise ValueError("distillation needs the teacher's labels for every training group")
+        raise ValueError("distillation needs the teacher's labels for the training groups (one entry per group)")
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(threads if threads is not None else min(2, os.cpu_count() or 1))
     per_epoch = math.ceil(len(groups) / cfg.groups_per_batch)
@@ -122,12 +123,18 @@ def train(
             pairs = [(g.question, p) for g in batch for p in g.passages]
             logits = model(**encode(tokenizer, pairs, cfg.max_length))[:, 0].view(len(batch), size)
             # The positive is always first in its group.
-            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(batch), dtype=torch.int64))
+            hard = torch.nn.functional.cross_entropy(logits, torch.zeros(len(batch), dtype=torch.int64),
+                                                     reduction="none")
+            loss = hard.mean()
             if cfg.distill > 0 and teacher is not None:
-                target = teacher_distribution(torch.tensor([teacher[i] for i in idx], dtype=torch.float32),
-                                              cfg.teacher_temperature)
-                soft = -(target * torch.log_softmax(logits, dim=-1)).sum(dim=-1).mean()
-                loss = (1 - cfg.distill) * loss + cfg.distill * soft
+                taught = [j for j, i in enumerate(idx) if teacher[i] is not None]
+                if taught:
+                    p_yes = torch.tensor([teacher[idx[j]] for j in taught], dtype=torch.float32)
+                    target = teacher_distribution(p_yes, cfg.teacher_temperature)
+                    soft = -(target * torch.log_softmax(logits[taught], dim=-1)).sum(dim=-1)
+                    mixed = hard.clone()
+                    mixed[taught] = (1 - cfg.distill) * hard[taught] + cfg.distill * soft
+                    loss = mixed.mean()
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
