@@ -207,18 +207,26 @@ def test_a_changed_model_file_is_refused(tiny: dict[str, object], tmp_path: Path
         CrossEncoderReranker(model=d).warm_up()
 
 
-def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path: Path) -> None:
-    """The whole command on a tiny corpus, with questions from a file instead of a generative model."""
-    from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, write_queries
+def indexed_chunks(corpus: Path, data: Path) -> list[Chunk]:
+    """`rightfit index` the corpus into `data`; its chunks in row order."""
     from rightfit.retrieval.stores.embedded import EmbeddedStore
 
-    data = tmp_path / "data"
-    r = subprocess.run([EXE, "index", str(mini_corpus), "--data-dir", str(data)], capture_output=True, text=True,
+    r = subprocess.run([EXE, "index", str(corpus), "--data-dir", str(data)], capture_output=True, text=True,
                        timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     store = EmbeddedStore.open(data)
-    chunks = store.chunks(list(range(len(store))))
-    store.close()
+    try:
+        return store.chunks(list(range(len(store))))
+    finally:
+        store.close()
+
+
+def test_cli_tunes_a_reranker_and_evaluates_with_it(mini_corpus: Path, tmp_path: Path) -> None:
+    """The whole command on a tiny corpus, with questions from a file instead of a generative model."""
+    from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, write_queries
+
+    data = tmp_path / "data"
+    chunks = indexed_chunks(mini_corpus, data)
     questions = {"cards": "daily cash machine withdrawal limit", "fees": "premier monthly charge",
                  "complaints": "complaint reply time", "faq-1": "branch opening times"}
     queries = [SyntheticQuery(q, c.chunk_id, c.doc_id, chunk_hash(c)) for c in chunks
@@ -263,15 +271,9 @@ def test_cli_tunes_with_a_teacher_model_and_reuses_its_labels(mini_corpus: Path,
     """`--teacher` with the smallest packaged model: every training pair gets a label, the manifest says who
     taught it, and a second run with other settings asks the model nothing new."""
     from rightfit.retrieval.rerank.training.questions import SyntheticQuery, chunk_hash, write_queries
-    from rightfit.retrieval.stores.embedded import EmbeddedStore
 
     data = tmp_path / "data"
-    r = subprocess.run([EXE, "index", str(mini_corpus), "--data-dir", str(data)], capture_output=True, text=True,
-                       timeout=300, check=False)
-    assert r.returncode == 0, r.stderr
-    store = EmbeddedStore.open(data)
-    chunks = store.chunks(list(range(len(store))))
-    store.close()
+    chunks = indexed_chunks(mini_corpus, data)
     questions = {"cards": "daily cash machine withdrawal limit", "fees": "premier monthly charge"}
     first = {d: next(c for c in chunks if c.doc_id == d) for d in questions}  # distinct questions: distinct pairs
     queries = [SyntheticQuery(q, first[d].chunk_id, d, chunk_hash(first[d])) for d, q in questions.items()]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -55,6 +56,15 @@ def read_labels(path: Path) -> dict[str, float]:
     return labels
 
 
+def _ends_mid_line(path: Path) -> bool:
+    """Whether an interrupted run left a last line without its newline (reads the last byte only)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) != b"\n"
+
+
 def label_groups(
     groups: Sequence[TrainingGroup],
     model: YesNoModel,
@@ -68,11 +78,13 @@ def label_groups(
 
     `missing="skip"` asks the model nothing: a group with a pair `path` lacks gets None (hard labels only)."""
     labels = read_labels(path)
-    pairs = {pair_key(g.question, p, model.model_id): (g.question, p) for g in groups for p in g.passages}
+    keys = [[pair_key(g.question, p, model.model_id) for p in g.passages] for g in groups]
+    pairs = {k: (g.question, p) for g, ks in zip(groups, keys, strict=True)
+             for k, p in zip(ks, g.passages, strict=True)}
     todo = sorted((k for k in pairs if k not in labels), key=lambda k: (pairs[k][1], pairs[k][0]))
     if todo and missing == "label":
         path.parent.mkdir(parents=True, exist_ok=True)
-        cut_short = path.is_file() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
+        cut_short = _ends_mid_line(path)
         with path.open("a", encoding="utf-8") as fh:
             if cut_short:  # end the broken line, so the next label starts a line of its own
                 fh.write("\n")
@@ -84,5 +96,4 @@ def label_groups(
                 fh.flush()
                 if progress is not None:
                     progress(i, len(todo))
-    keys = [[pair_key(g.question, p, model.model_id) for p in g.passages] for g in groups]
     return [tuple(labels[k] for k in ks) if all(k in labels for k in ks) else None for ks in keys]

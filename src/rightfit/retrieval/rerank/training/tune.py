@@ -225,13 +225,13 @@ def tune_reranker(
 
         if make_generator is None:
             raise InvalidInputError("distillation needs the teacher model; pass a generator factory")
-        teacher = label_groups(fit, make_generator(opts.teacher), teacher_labels or work / "teacher.jsonl",
-                               pages=opts.pages, progress=lambda d, t: tick("teacher labels", d, t),
-                               missing=opts.teacher_missing)
+        labels_path = teacher_labels or work / "teacher.jsonl"
+        teacher = label_groups(fit, make_generator(opts.teacher), labels_path, pages=opts.pages,
+                               progress=lambda d, t: tick("teacher labels", d, t), missing=opts.teacher_missing)
         untaught = sum(t is None for t in teacher)
         if untaught:
             logger.warning("%d of %d training groups have no teacher labels in %s: they train on hard labels only",
-                           untaught, len(fit), teacher_labels or work / "teacher.jsonl")
+                           untaught, len(fit), labels_path)
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, max_length=opts.max_length, seed=opts.seed,
                       distill=opts.distill if teacher is not None else 0.0)
     tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg), RECIPE, opts.teacher, teacher)
