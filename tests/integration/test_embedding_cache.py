@@ -60,3 +60,14 @@ def test_the_cache_keeps_the_most_recently_used_texts_and_skips_long_ones() -> N
 def test_a_negative_cache_size_is_refused() -> None:
     with pytest.raises(ValueError, match="cache_size"):
         MiniLMEmbedder(cache_size=-1)
+
+
+def test_texts_the_model_reads_alike_share_one_vector() -> None:
+    # The guard embeds its lower-cased copy of a message and the intent classifier the message itself.
+    emb = CountingEmbedder()
+    first = emb.embed([TEXTS[0]])
+    again = emb.embed([TEXTS[0].lower(), TEXTS[0].upper()])
+    assert emb.encoded == [TEXTS[0]]
+    np.testing.assert_allclose(again, np.vstack([first, first]), atol=1e-6)
+    fresh = MiniLMEmbedder(cache_size=0).embed([TEXTS[0].lower()])
+    np.testing.assert_allclose(fresh, first, atol=1e-6)  # the sharing is exact, not an approximation

@@ -100,30 +100,39 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        # Each distinct text is encoded once, and not at all if its vector is cached.
+        # Each distinct text is encoded once, and not at all if its vector is cached. Texts are told apart by
+        # what the model reads, their normalized form: the guard's lower-cased copy of a question and the
+        # question itself are one text to an uncased model.
+        keys = [self._key(text) for text in texts]
         rows: dict[str, list[int]] = {}
         with self._cache_lock:
-            for i, text in enumerate(texts):
-                cached = self._cache.get(text)
+            for i, key in enumerate(keys):
+                cached = self._cache.get(key)
                 if cached is None:
-                    rows.setdefault(text, []).append(i)
+                    rows.setdefault(key, []).append(i)
                 else:
-                    self._cache.move_to_end(text)
+                    self._cache.move_to_end(key)
                     out[i] = cached
         todo = list(rows)
         if progress is not None and len(texts) > len(todo):
             progress(len(texts) - len(todo))
-        vectors = self._encode(todo, batch_size=batch_size, progress=progress)
-        for text, vec in zip(todo, vectors, strict=True):
-            out[rows[text]] = vec
+        vectors = self._encode([texts[rows[key][0]] for key in todo], batch_size=batch_size, progress=progress)
+        for key, vec in zip(todo, vectors, strict=True):
+            out[rows[key]] = vec
         if self.cache_size:
             with self._cache_lock:
-                for text, vec in zip(todo, vectors, strict=True):
-                    if len(text) <= _CACHEABLE_CHARS:
-                        self._cache[text] = vec.copy()
+                for key, vec in zip(todo, vectors, strict=True):
+                    if len(key) <= _CACHEABLE_CHARS:
+                        self._cache[key] = vec.copy()
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
         return out
+
+    def _key(self, text: str) -> str:
+        """The text as the tokenizer's normalizer leaves it (for MiniLM: lower-cased, control characters
+        dropped), which is all the model sees of it."""
+        normalizer = getattr(self._tokenizer, "normalizer", None)
+        return text if normalizer is None else str(normalizer.normalize_str(text))
 
     def _encode(self, texts: Sequence[str], *, batch_size: int, progress: Callable[[int], None] | None) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
