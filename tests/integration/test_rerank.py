@@ -115,6 +115,18 @@ def test_training_interrupted_mid_way_resumes_to_the_same_model(tmp_path: Path) 
         assert torch.allclose(value, resumed.state_dict()[name], atol=1e-6), name
 
 
+def test_the_teacher_temperature_softens_its_targets_and_certain_labels_stay_finite() -> None:
+    import torch
+
+    from rightfit.retrieval.rerank.training.train import teacher_distribution
+
+    p_yes = torch.tensor([[0.9, 0.5, 0.1], [1.0, 0.0, 0.0]])
+    sharp, soft = teacher_distribution(p_yes, 1.0), teacher_distribution(p_yes, 3.0)
+    assert torch.isfinite(sharp).all() and torch.allclose(sharp.sum(dim=-1), torch.ones(2))
+    assert float(soft[0, 0]) < float(sharp[0, 0]) and float(soft[0, 2]) > float(sharp[0, 2])
+    assert int(sharp[0].argmax()) == int(soft[0].argmax()) == 0  # the order is the teacher's at any temperature
+
+
 def test_distillation_follows_the_teacher_over_the_hard_labels() -> None:
     """A teacher that says each question is answered by the next fact's passage (a negative in its group): with
     the loss on the teacher's labels alone, the model ranks the teacher's passage first, not the source."""
@@ -291,11 +303,12 @@ def test_cli_tunes_with_a_teacher_model_and_reuses_its_labels(mini_corpus: Path,
     assert len(rows) == report["groups"] * group_size and all(0.0 <= row["p_yes"] <= 1.0 for row in rows)
     hyper = json.loads((tmp_path / "a" / MANIFEST).read_text())["provenance"]["hyperparameters"]
     assert hyper["distill"] == 1.0 and hyper["teacher"] == "smollm2-135m" and "smollm2-135m" in hyper["loss"]
-    r = subprocess.run([*args, "--distill", "0.8", "--out", str(tmp_path / "b")], capture_output=True, text=True,
-                       timeout=600, check=False)
+    r = subprocess.run([*args, "--distill", "0.8", "--teacher-temperature", "2", "--out", str(tmp_path / "b")],
+                       capture_output=True, text=True, timeout=600, check=False)
     assert r.returncode == 0, r.stderr
     assert len(labels.read_text().splitlines()) == len(rows)
-    assert json.loads((tmp_path / "b" / MANIFEST).read_text())["provenance"]["hyperparameters"]["distill"] == 0.8
+    hyper = json.loads((tmp_path / "b" / MANIFEST).read_text())["provenance"]["hyperparameters"]
+    assert hyper["distill"] == 0.8 and hyper["teacher_temperature"] == 2.0
     # Labels only, from a file that has none: the model is never run and every group trains on its hard label.
     empty = tmp_path / "none.jsonl"
     r = subprocess.run([*args[:-3], "--teacher-labels", str(empty), "--teacher-labels-only", "--json", "--out",

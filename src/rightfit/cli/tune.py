@@ -73,6 +73,10 @@ def tune_reranker_cmd(
                                                 "with qwen2.5-1.5b.", show_default=False)] = None,
     distill: Annotated[float, typer.Option("--distill", min=0.0, max=1.0, help="Share of the training loss "
                                            "from the teacher's labels (the rest from the source passage).")] = 1.0,
+    teacher_temperature: Annotated[float, typer.Option("--teacher-temperature", min=0.05, max=20.0, help="The "
+                                                       "teacher's log-odds are divided by this before the softmax "
+                                                       "over a question's passages (above 1: softer targets).")
+                                   ] = 1.0,
     teacher_labels: Annotated[Path | None, typer.Option("--teacher-labels", help="JSONL file of teacher labels "
                                                         "to reuse and extend (default: in the work directory).",
                                                         show_default=False)] = None,
@@ -96,7 +100,7 @@ def tune_reranker_cmd(
     opts = TuneOptions(generator=generator, per_chunk=per_chunk, max_chunks=max_chunks, holdout=holdout,
                        layers=layers, epochs=epochs, lr=lr, roundtrip_k=roundtrip_k, max_length=max_length,
                        dev_share=dev_share, top_n=settings.rerank.top_n, threads=threads, teacher=teacher,
-                       distill=distill, pages=settings.answer.judge.pages,
+                       distill=distill, teacher_temperature=teacher_temperature, pages=settings.answer.judge.pages,
                        teacher_missing="skip" if labels_only else "label")
     bars = Progress()
 

@@ -68,6 +68,9 @@ class TuneOptions:
     # Share of the loss from the teacher's labels, when there is a teacher. On the bank's development questions
     # only 1.0 (the teacher alone) made the served blend beat hybrid; 0.5 did not (README, "Reranker").
     distill: float = 1.0
+    # Divides the teacher's log-odds before the softmax over a group: above 1 flattens a lenient teacher's
+    # confident yeses, below 1 sharpens its preferences.
+    teacher_temperature: float = 1.0
     teacher_missing: Literal["label", "skip"] = "label"  # pairs without a label: ask the teacher, or hard labels
     pages: str = "an organisation's help pages"  # what the teacher is told the passages are
 
@@ -233,7 +236,8 @@ def tune_reranker(
             logger.warning("%d of %d training groups have no teacher labels in %s: they train on hard labels only",
                            untaught, len(fit), labels_path)
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, max_length=opts.max_length, seed=opts.seed,
-                      distill=opts.distill if teacher is not None else 0.0)
+                      distill=opts.distill if teacher is not None else 0.0,
+                      teacher_temperature=opts.teacher_temperature)
     tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg), RECIPE, opts.teacher, teacher)
     model_dir = work / "model"
     tokenizer = Tokenizer.from_file(str(tok_path))
