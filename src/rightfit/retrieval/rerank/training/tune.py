@@ -237,7 +237,7 @@ def tune_reranker(
                            untaught, len(fit), labels_path)
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, max_length=opts.max_length, seed=opts.seed,
                       distill=opts.distill if teacher is not None else 0.0,
-                      teacher_temperature=opts.teacher_temperature)
+                      teacher_temperature=opts.teacher_temperature if teacher is not None else 1.0)
     tkey = _key(mkey, BASE_WEIGHTS.sha256, opts.layers, asdict(cfg), RECIPE, opts.teacher, teacher)
     model_dir = work / "model"
     tokenizer = Tokenizer.from_file(str(tok_path))
