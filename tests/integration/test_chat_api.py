@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -76,6 +77,13 @@ def test_openai_compatible_client_can_talk_to_the_assistant(server) -> None:  # 
     assert follow.json()["rightfit"]["intent"] == "thanks_goodbye"
 
 
+def test_openai_model_list(server) -> None:  # noqa: ANN001
+    base, _ = server
+    assert httpx.get(f"{base}/v1/models", timeout=30).status_code == 401
+    listed = httpx.get(f"{base}/v1/models", headers=_login(base), timeout=30).json()
+    assert [m["id"] for m in listed["data"]] == ["rightfit-assistant"]
+
+
 def test_openai_streaming(server) -> None:  # noqa: ANN001
     base, _ = server
     with httpx.stream("POST", f"{base}/v1/chat/completions", headers=_login(base), timeout=60,
@@ -118,6 +126,55 @@ def test_malformed_requests_get_4xx_and_write_nothing(server, body, status, word
     assert r.status_code == status, r.text
     assert words in r.json()["error"]["message"]
     assert _counts(data) == before
+
+
+@pytest.mark.parametrize(("raw", "headers", "words"), [
+    # Lone surrogates are valid JSON escapes but not text: refused before the turn runs, since the reply
+    # could not carry them (the ticket would exist and the client would see a 500).
+    (b'{"model": "\\ud800", "messages": [{"role": "user", "content": "I want to speak to a human"}]}', {},
+     "model"),
+    (b'{"metadata": {"session_id": "\\ud800"}, "messages": [{"role": "user", "content": "hi"}]}', {},
+     "metadata.session_id"),
+    (b'{"messages": [{"role": "user", "content": "hi"}]}', {"X-Session-Id": "../../etc/passwd"}, "X-Session-Id"),
+    # A conversation that ends with the assistant's reply asks nothing new; re-running the message before
+    # it would open a second ticket.
+    (json.dumps({"messages": [{"role": "user", "content": "I want to speak to a human"},
+                              {"role": "assistant", "content": "I've opened ticket TKT-AAAAAA."}]}).encode(), {},
+     "end with a user message"),
+    (b'{"stream": "yes", "messages": [{"role": "user", "content": "I want to speak to a human"}]}', {}, "stream"),
+])
+def test_malformed_completions_get_4xx_and_do_nothing(server, raw, headers, words) -> None:  # noqa: ANN001
+    base, data = server
+    auth = _login(base)
+    before = _counts(data)
+    r = httpx.post(f"{base}/v1/chat/completions", content=raw, timeout=60,
+                   headers={**auth, **headers, "Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert words in r.json()["error"]["message"]
+    assert _counts(data) == before
+
+
+def test_a_confirmation_sent_twice_at_once_acts_once(server) -> None:  # noqa: ANN001
+    base, data = server
+    auth = _login(base)
+    first = httpx.post(f"{base}/v1/chat", json={"message": "freeze my credit card ending 4417"}, headers=auth,
+                       timeout=60).json()
+    assert first["route"] == "confirm"
+
+    def audited() -> int:
+        with sqlite3.connect(data / "audit.sqlite") as db:
+            return int(db.execute("SELECT count(*) FROM audit WHERE tool = 'freeze_card'").fetchone()[0])
+
+    before = audited()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(
+            lambda _: httpx.post(f"{base}/v1/chat", json={"message": "yes", "session_id": first["session_id"]},
+                                 headers=auth, timeout=120), range(8)))
+    done = [r for r in replies if r.status_code == 200 and (r.json()["tool"] or {}).get("name") == "freeze_card"]
+    busy = [r for r in replies if r.status_code == 409]
+    assert len(done) == 1 and audited() == before + 1
+    assert all("still answering" in r.json()["error"]["message"] for r in busy)
+    assert all(r.status_code in (200, 409) for r in replies)
 
 
 def test_huge_body_is_refused_before_reading(server) -> None:  # noqa: ANN001

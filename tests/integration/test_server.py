@@ -48,17 +48,72 @@ def test_bad_ask_requests_get_a_reason(bank_server: str, payload: dict, status: 
     assert fragment in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2]"])
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2]", b"   ",
+                                 b'{"question": "caf\xe9"}', b"[" * 5000 + b"]" * 5000])
 def test_malformed_bodies_are_4xx_not_crashes(bank_server: str, raw: bytes) -> None:
     r = httpx.post(f"{bank_server}/v1/ask", content=raw, headers={"content-type": "application/json"}, timeout=30)
     assert r.status_code == 422
     assert r.json()["error"]["type"] == "invalid_request"
+    assert r.json()["error"]["message"]
+
+
+def test_json_syntax_errors_say_where(bank_server: str) -> None:
+    r = httpx.post(f"{bank_server}/v1/ask", content=b'{"question": "hi",}',
+                   headers={"content-type": "application/json"}, timeout=30)
+    assert "not valid JSON" in r.json()["error"]["message"] and "character 18" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/v1/ask", "/v1/search"])
+def test_length_limit_holds_after_unicode_normalization(bank_server: str, path: str) -> None:
+    # 1,999 characters as sent, each one expanding to 18 under NFKC: refused, not answered at 36,000 characters.
+    field = "question" if path == "/v1/ask" else "query"
+    r = httpx.post(f"{bank_server}{path}", json={field: "\ufdfa" * 1999}, timeout=30)
+    assert r.status_code == 422
+    assert "once Unicode-normalized" in r.json()["error"]["message"]
+
+
+def test_chunked_body_over_the_limit_is_413(bank_server: str) -> None:
+    body = b'{"question": "' + b"a" * 70_000 + b'"}'
+
+    def chunks():  # noqa: ANN202  # no Content-Length: sent with Transfer-Encoding: chunked
+        for i in range(0, len(body), 8192):
+            yield body[i : i + 8192]
+
+    r = httpx.post(f"{bank_server}/v1/ask", content=chunks(), headers={"content-type": "application/json"},
+                   timeout=30)
+    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+    small = httpx.post(f"{bank_server}/v1/search", content=iter([b'{"query": "card fees"}']),
+                       headers={"content-type": "application/json"}, timeout=30)
+    assert small.status_code == 200 and small.json()["hits"]
+
+
+def test_unknown_paths_and_methods_get_the_error_shape(bank_server: str) -> None:
+    missing = httpx.get(f"{bank_server}/v1/nothing-here", timeout=10)
+    assert missing.status_code == 404 and "/docs" in missing.json()["error"]["message"]
+    wrong = httpx.get(f"{bank_server}/v1/ask", timeout=10)
+    assert wrong.status_code == 405 and "POST" in wrong.json()["error"]["message"]
+    assert wrong.headers["allow"] == "POST"
+    assert httpx.head(f"{bank_server}/healthz", timeout=10).status_code == 200
+
+
+def test_loosely_typed_flags_are_refused(bank_server: str) -> None:
+    for payload in ({"question": "card fees", "stream": "yes"}, {"question": "card fees", "stream": 1}):
+        r = httpx.post(f"{bank_server}/v1/ask", json=payload, timeout=30)
+        assert r.status_code == 422 and "stream" in r.json()["error"]["message"]
+    r = httpx.post(f"{bank_server}/v1/search", json={"query": "fees", "top_k": "5"}, timeout=30)
+    assert r.status_code == 422 and "top_k" in r.json()["error"]["message"]
 
 
 def test_search_validates_top_k(bank_server: str) -> None:
     r = httpx.post(f"{bank_server}/v1/search", json={"query": "fees", "top_k": 0}, timeout=30)
     assert r.status_code == 422
     assert "top_k" in r.json()["error"]["message"]
+
+
+def test_search_returns_as_many_hits_as_asked_beyond_the_candidate_depth(bank_server: str) -> None:
+    # Each retriever passes on 50 candidates by default; asking for 80 must not be cut to 50 silently.
+    r = httpx.post(f"{bank_server}/v1/search", json={"query": "card fees", "top_k": 80}, timeout=30)
+    assert r.status_code == 200 and len(r.json()["hits"]) == 80
 
 
 def test_openapi_spec_and_page_are_served(bank_server: str) -> None:

@@ -43,6 +43,8 @@ def test_ordinary_banking_text_keeps_its_numbers_and_words() -> None:
 def test_limits_and_bad_input_give_clear_errors() -> None:
     with pytest.raises(InvalidInputError, match="limit is 10"):
         normalize("x" * 11, max_chars=10)
+    with pytest.raises(InvalidInputError, match="36 characters once Unicode-normalized; the limit is 10"):
+        normalize("\ufdfa" * 2, max_chars=10)
     with pytest.raises(InvalidInputError, match="empty"):
         normalize("\u200b\u200b  \x00")
     with pytest.raises(InvalidInputError, match="UTF-8"):

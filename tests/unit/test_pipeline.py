@@ -50,6 +50,13 @@ def test_query_is_normalized() -> None:
     assert clean_query("ＡＴＭ\u200b  limit\x07", max_chars=100) == "ATM limit"
 
 
+def test_length_limit_applies_to_the_normalized_query() -> None:
+    # U+FDFA is one character that NFKC expands to 18: 10 of them are 180 characters to search with.
+    with pytest.raises(InvalidInputError, match="180 characters once Unicode-normalized; the limit is 100"):
+        clean_query("\ufdfa" * 10, max_chars=100)
+    assert clean_query("ＡＴＭ" * 30, max_chars=90) == "ATM" * 30  # full-width to ASCII: same length, allowed
+
+
 def test_unknown_words_return_no_bm25_hits(pipeline: QAPipeline) -> None:
     assert pipeline.search(query="zzqx wwvv", method="bm25").hits == ()
 

@@ -12,6 +12,7 @@ nothing a message or a model says can change whose data is touched.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -157,10 +158,10 @@ class ChatAssistant:
             raise InvalidInputError(f"message is {len(message)} characters; the limit is "
                                     f"{self.settings.max_message_chars}. Shorten it")
         is_new = session_id is None
-        state = SessionState() if session_id is None else self.sessions.load(session_id, customer_id)
         sid = self.sessions.new_id() if session_id is None else session_id
+        held = contextlib.nullcontext(SessionState()) if is_new else self.sessions.hold(sid, customer_id)
         when = now if now is not None else datetime.now(UTC)
-        with request_span("chat") as span:
+        with held as state, request_span("chat") as span:
             trace_id = trace_id_of(span)
             ctx = ToolContext(customer_id=customer_id, trace_id=trace_id)
             check = self.input_guard(message) if self.input_guard else InputCheck(

@@ -52,6 +52,9 @@ def clean_query(text: str, *, max_chars: int, what: str = "query") -> str:
     text = " ".join(text.split())
     if not text:
         raise InvalidInputError(f"{what} is empty; send some words to search for")
+    if len(text) > max_chars:  # NFKC can expand a character up to 18-fold ("\ufdfa")
+        raise InvalidInputError(f"{what} is {len(text)} characters once Unicode-normalized; the limit is "
+                                f"{max_chars}. Shorten it")
     return text
 
 
@@ -168,19 +171,21 @@ class QAPipeline:
         """Top hits for one query; `allow_flagged` False leaves out chunks the ingest scan flagged, before
         reranking and the top-k cut, so an answer still gets `top_k` clean passages."""
         loaded = self._current()
+        # Each stage passes on at least `candidates` hits, and more when the caller asks for more.
+        depth = max(self.settings.retrieval.candidates, top_k)
         results: list[RetrievalResult] = []
         if method in ("bm25", "rrf", "weighted"):
             with stage_span("bm25") as span:
-                results.append(loaded.bm25.run(query=query))
+                results.append(loaded.bm25.run(query=query, top_k=depth))
                 span.set_attributes(results[-1].span_attributes())
         if method in ("dense", "rrf", "weighted"):
             with stage_span("dense") as span:
-                results.append(loaded.dense.run(query=query))
+                results.append(loaded.dense.run(query=query, top_k=depth))
                 span.set_attributes(results[-1].span_attributes())
         if method in ("rrf", "weighted"):
             fusion = loaded.rrf if method == "rrf" else loaded.weighted
             with stage_span("fusion", method=method) as span:
-                fused = fusion.run(results=results)
+                fused = fusion.run(results=results, top_k=depth)
                 span.set_attributes(fused.span_attributes())
             hits = fused.hits
         else:

@@ -13,12 +13,12 @@ import json
 import secrets
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rightfit.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+from rightfit.core.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from rightfit.core.sqlite import write_transaction
 
 _SCHEMA = """
@@ -29,8 +29,12 @@ CREATE TABLE IF NOT EXISTS turns (session_id TEXT NOT NULL REFERENCES sessions(i
                                   trace_id TEXT NOT NULL, ts REAL NOT NULL, PRIMARY KEY (session_id, seq));
 CREATE TABLE IF NOT EXISTS tokens (digest TEXT PRIMARY KEY, customer_id TEXT NOT NULL, created REAL NOT NULL,
                                    expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS holds (session_id TEXT PRIMARY KEY, until REAL NOT NULL);
 """
 MAX_SESSION_ID = 64
+# How long a turn may hold its conversation before another request may take it over (a crashed process
+# must not lock a conversation for good).
+HOLD_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,18 @@ class Turn:
     text: str
     route: str
     trace_id: str
+
+
+def _check_id(session_id: object) -> None:
+    if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_SESSION_ID:
+        raise InvalidInputError(f"session_id must be a string of 1-{MAX_SESSION_ID} characters")
+
+
+def _state(db: sqlite3.Connection, session_id: str, customer_id: str) -> SessionState:
+    row = db.execute("SELECT customer_id, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None or row[0] != customer_id:
+        raise NotFoundError(f"no session {session_id!r} for this customer; omit session_id to start one")
+    return SessionState.from_json(row[1])
 
 
 def _digest(token: str) -> str:
@@ -94,13 +110,30 @@ class SessionStore:
 
     # sessions -------------------------------------------------------------------------------------------
     def load(self, session_id: str, customer_id: str) -> SessionState:
-        if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_SESSION_ID:
-            raise InvalidInputError(f"session_id must be a string of 1-{MAX_SESSION_ID} characters")
+        _check_id(session_id)
         with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
-            row = db.execute("SELECT customer_id, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if row is None or row[0] != customer_id:
-            raise NotFoundError(f"no session {session_id!r} for this customer; omit session_id to start one")
-        return SessionState.from_json(row[1])
+            return _state(db, session_id, customer_id)
+
+    @contextlib.contextmanager
+    def hold(self, session_id: str, customer_id: str, *, seconds: float = HOLD_SECONDS) -> Iterator[SessionState]:
+        """The conversation's state, held for one turn: while it is held, another message to the same
+        conversation is refused (ConflictError) instead of acting on the same state twice, say running a
+        confirmed action once per copy of a "yes" sent twice."""
+        _check_id(session_id)
+        now = time.time()
+        with write_transaction(self.path) as db:
+            state = _state(db, session_id, customer_id)
+            db.execute("DELETE FROM holds WHERE session_id = ? AND until < ?", (session_id, now))
+            try:
+                db.execute("INSERT INTO holds VALUES (?, ?)", (session_id, now + seconds))
+            except sqlite3.IntegrityError:
+                raise ConflictError("this conversation is still answering an earlier message; wait for that "
+                                    "reply, then send this one again") from None
+        try:
+            yield state
+        finally:
+            with write_transaction(self.path) as db:
+                db.execute("DELETE FROM holds WHERE session_id = ?", (session_id,))
 
     def new_id(self) -> str:
         return "s_" + secrets.token_urlsafe(12)

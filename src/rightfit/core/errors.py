@@ -44,3 +44,7 @@ class AuthenticationError(RightfitError):
 
 class NotFoundError(RightfitError):
     """A named thing (session, ticket) that does not exist for this caller."""
+
+
+class ConflictError(RightfitError):
+    """A request that collides with one still in progress (a second message to a busy conversation)."""

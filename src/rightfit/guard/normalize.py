@@ -162,6 +162,9 @@ def normalize(raw: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS, what: str
         raise InvalidInputError(f"{what} is {len(text)} characters; the limit is {max_chars}. Shorten it")
     stripped, changes = _strip(text)
     cleaned = _tidy(stripped)
+    if len(cleaned) > max_chars:  # NFKC can expand a character up to 18-fold ("\ufdfa")
+        raise InvalidInputError(f"{what} is {len(cleaned)} characters once Unicode-normalized; the limit is "
+                                f"{max_chars}. Shorten it")
     if not cleaned and not allow_empty:
         raise InvalidInputError(f"{what} is empty once control and invisible characters are removed; send some words")
     # Folded from the text before spacing is tidied: "i g n o r e   a l l" keeps its word gaps.

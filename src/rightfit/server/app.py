@@ -6,7 +6,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any, Literal
 
@@ -14,11 +14,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightfit.assistant.qa import QAPipeline, clean_query
 from rightfit.core.errors import (
     AuthenticationError,
+    ConflictError,
     IndexMissingError,
     InvalidInputError,
     NotFoundError,
@@ -33,15 +35,16 @@ logger = logging.getLogger(__name__)
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str = Field(description="What to look for.")
-    top_k: int = Field(5, ge=1, le=100)
+    top_k: int = Field(5, ge=1, le=100, strict=True)
     method: Literal["bm25", "dense", "rrf", "weighted"] | None = None
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(description="A question about the indexed documents.")
-    stream: bool = Field(False, description="Send server-sent events: 'token' previews while a generative rung "
-                         "writes, then one 'answer' event with the verified answer (or 'error').")
+    stream: bool = Field(False, strict=True,
+                         description="Send server-sent events: 'token' previews while a generative rung writes, "
+                         "then one 'answer' event with the verified answer (or 'error').")
 
 
 class CitationOut(BaseModel):
@@ -91,7 +94,11 @@ def _error(status: int, kind: str, message: str) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse request bodies over the limit before they are read into memory (413 with a reason)."""
+    """Refuse request bodies over the limit before they are read into memory (413 with a reason).
+
+    A declared Content-Length is checked up front; a body without one (chunked) is read here, up to the
+    limit, and replayed to the app, so the refusal is still a 413 and not the JSON parser's error.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -102,24 +109,30 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None:
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)  # the server enforces the declared length
             return
+        buffered: list[Message] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLargeError
-            return message
+            buffered.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLargeError:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            return buffered.pop(0) if buffered else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = _error(413, "request_too_large",
@@ -127,8 +140,17 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-class _TooLargeError(Exception):
-    pass
+_NOT_JSON = "the request body is not valid JSON; send a UTF-8 JSON object"
+_HTTP_KINDS = {404: "not_found", 405: "method_not_allowed"}
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    """One validation error as "field: what is wrong"."""
+    if error["type"] == "json_invalid":  # loc is ("body", character offset)
+        where = error["loc"][-1] if isinstance(error["loc"][-1], int) else "?"
+        return f"{_NOT_JSON} ({error.get('ctx', {}).get('error', 'decode error')} at character {where})"
+    field = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
+    return f"{field}: {error['msg']}"
 
 
 def _hit_out(h: Hit) -> HitOut:
@@ -206,10 +228,23 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
-        )
-        return _error(422, "invalid_request", problems or "the request body is not valid JSON")
+        return _error(422, "invalid_request", "; ".join(_problem(e) for e in exc.errors()) or _NOT_JSON)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI's own refusals, in the same {"error": ...} shape as every other one.
+        if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing the body"):
+            return _error(422, "invalid_request", _NOT_JSON)  # not UTF-8, or nested too deeply to parse
+        if exc.status_code == 404:
+            message = f"no such endpoint: {request.url.path}; /docs lists them"
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            message = f"{request.method} is not allowed on {request.url.path}; use {allowed or 'another method'}"
+        else:
+            message = str(exc.detail)
+        response = _error(exc.status_code, _HTTP_KINDS.get(exc.status_code, "http_error"), message)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(InvalidInputError)
     async def _bad_input(_: Request, exc: InvalidInputError) -> JSONResponse:
@@ -225,6 +260,10 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return _error(404, "not_found", str(exc))
 
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return _error(409, "conflict", str(exc))
+
     @app.exception_handler(IndexMissingError)
     async def _no_index(_: Request, exc: IndexMissingError) -> JSONResponse:
         return _error(503, "index_missing", str(exc))
@@ -234,15 +273,15 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
         logger.error("request failed: %s", exc)
         return _error(500, "server_error", str(exc))
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
         return resources.files("rightfit.server").joinpath("static/index.html").read_text(encoding="utf-8")
 
-    @app.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/chat", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     def chat_page() -> str:
         return resources.files("rightfit.server").joinpath("static/chat.html").read_text(encoding="utf-8")
 
-    @app.get("/healthz")
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
     def health() -> dict[str, Any]:
         store = pipeline.store
         return {"status": "ok", "chunks": len(store), "generation": store.generation.name}

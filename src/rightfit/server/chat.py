@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -15,7 +16,8 @@ from rightfit.assistant.chat import ChatAssistant, ChatReply
 from rightfit.core.errors import InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
 
-SessionId = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$",
+_SESSION_ID = r"^[A-Za-z0-9_\-]{1,64}$"
+SessionId = Field(None, min_length=1, max_length=64, pattern=_SESSION_ID,
                   description="Continue this conversation; omit to start a new one.")
 
 
@@ -65,9 +67,11 @@ class OpenAIMessage(BaseModel):
 
 class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # clients send options (temperature, top_p ...) we do not use
-    model: str = "rightfit-assistant"
+    # Echoed back in the reply, so it must be printable text (a lone surrogate would fail the reply after
+    # the turn had run).
+    model: str = Field("rightfit-assistant", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=200)
-    stream: bool = False
+    stream: bool = Field(False, strict=True)
     metadata: dict[str, str] | None = Field(None, description="metadata.session_id continues a conversation.")
 
 
@@ -94,14 +98,23 @@ def reply_out(r: ChatReply) -> ChatResponse:
 
 
 def _last_user_text(messages: list[OpenAIMessage]) -> str:
-    for m in reversed(messages):
-        if m.role == "user":
-            if isinstance(m.content, str):
-                return m.content
-            if m.content:
-                return " ".join(p.text or "" for p in m.content if p.type == "text")
-            break
-    raise InvalidInputError("messages must end with a user message with text content")
+    """This turn's text. Only the last message counts: a conversation ending with the assistant's reply
+    has nothing new to answer, and re-running the user message before it would repeat its action."""
+    last = messages[-1]
+    if last.role == "user":
+        if isinstance(last.content, str):
+            return last.content
+        if last.content:
+            return " ".join(p.text or "" for p in last.content if p.type == "text")
+    raise InvalidInputError(f"messages must end with a user message with text content (the last is "
+                            f"{last.role!r}); send the customer's new message last")
+
+
+def _session_id(value: str | None, where: str) -> str | None:
+    if value is not None and not re.fullmatch(_SESSION_ID, value):
+        raise InvalidInputError(f"{where} must be 1-64 letters, digits, '_' or '-', as returned by an "
+                                "earlier reply")
+    return value
 
 
 def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
@@ -110,20 +123,25 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
 
     @router.post("/v1/chat", response_model=ChatResponse, tags=["assistant"],
                  responses={401: {"description": "missing or invalid bearer token"},
-                            404: {"description": "unknown session"}, 422: {"description": "invalid request"}})
+                            404: {"description": "unknown session"},
+                            409: {"description": "the session is still answering an earlier message"},
+                            422: {"description": "invalid request"}})
     def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
         customer = sessions.customer_for(_bearer(authorization))
         return reply_out(assistant.run(customer_id=customer, message=body.message, session_id=body.session_id))
 
     @router.post("/v1/chat/completions", tags=["assistant"],
                  responses={401: {"description": "missing or invalid bearer token"},
-                            404: {"description": "unknown session"}, 422: {"description": "invalid request"}})
+                            404: {"description": "unknown session"},
+                            409: {"description": "the session is still answering an earlier message"},
+                            422: {"description": "invalid request"}})
     def completions(body: CompletionRequest, response: Response, authorization: str | None = Header(None),
-                    x_session_id: str | None = Header(None, max_length=64)) -> Any:
+                    x_session_id: str | None = Header(None)) -> Any:
         """OpenAI-compatible: the last user message is this turn; the conversation continues through the
         X-Session-Id header (or metadata.session_id) returned with every reply, not through resent history."""
         customer = sessions.customer_for(_bearer(authorization))
-        session_id = x_session_id or (body.metadata or {}).get("session_id")
+        session_id = (_session_id(x_session_id, "the X-Session-Id header")
+                      or _session_id((body.metadata or {}).get("session_id"), "metadata.session_id"))
         reply = assistant.run(customer_id=customer, message=_last_user_text(body.messages), session_id=session_id)
         created = int(time.time())
         extra = reply_out(reply).model_dump(mode="json")
@@ -138,6 +156,14 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
                              "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 "rightfit": extra}
+
+    @router.get("/v1/models", tags=["assistant"], responses={401: {"description": "missing or invalid bearer token"}})
+    def models(authorization: str | None = Header(None)) -> dict[str, Any]:
+        """OpenAI-compatible model list, for clients that list models before they chat: one entry, the
+        assistant (any `model` name is accepted by /v1/chat/completions and echoed back)."""
+        sessions.customer_for(_bearer(authorization))
+        return {"object": "list", "data": [{"id": "rightfit-assistant", "object": "model", "created": 0,
+                                            "owned_by": "rightfit"}]}
 
     @router.get("/v1/demo/customers", tags=["demo"])
     def demo_customers() -> list[dict[str, str]]:
