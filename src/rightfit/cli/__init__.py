@@ -41,6 +41,10 @@ def main() -> None:
     except RightfitError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
+    except OSError as exc:  # the file system said no: a read-only or full disk, a path that is a file
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: {exc.strerror or exc}{where}; check the path and its permissions", err=True)
+        raise SystemExit(1) from None
     except KeyboardInterrupt:
         typer.echo("interrupted; the previous index, if any, is unchanged", err=True)
         raise SystemExit(130) from None

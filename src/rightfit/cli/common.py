@@ -200,5 +200,6 @@ def pipeline(settings: Settings) -> Any:
     from rightfit.telemetry.tracing import configure_tracing
 
     limit_blas_threads()
-    configure_tracing(trace_db=settings.data_dir / "traces.sqlite")
+    # No trace store where there is no data directory: a mistyped --data-dir must not create one.
+    configure_tracing(trace_db=settings.data_dir / "traces.sqlite" if settings.data_dir.is_dir() else None)
     return QAPipeline(settings=settings)

@@ -26,6 +26,10 @@ class IndexMissingError(RightfitError):
     """No usable index in the data directory."""
 
 
+class IndexDamagedError(IndexMissingError):
+    """An index whose files are missing or unreadable (deleted or corrupted by hand, a full disk)."""
+
+
 class ModelError(RightfitError):
     """A model that is missing, unverified or fails to load."""
 

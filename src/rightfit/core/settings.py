@@ -288,6 +288,13 @@ class Settings(BaseSettings):
     evals: EvalSettings = Field(default_factory=EvalSettings)
     trace_content: bool = Field(False, description="Record query text in traces (off: only sizes and ids).")
 
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_a_directory(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a directory; pass a directory (it is created if missing)")
+        return value
+
 
 # Settings that name files or folders; in a config file they are relative to that file.
 RELATIVE_PATHS = (("rerank", "model"), ("guard", "model"), ("guard", "training_data"), ("assistant", "app"),
@@ -305,6 +312,10 @@ def read_toml(path: Path, *, label: str, fix: str) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{label} does not exist; {fix}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{label} is a directory; pass the TOML file inside it") from None
+    except OSError as exc:
+        raise ConfigError(f"{label} cannot be read ({exc.strerror}); {fix}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{label} is not valid TOML: {exc}") from None
 

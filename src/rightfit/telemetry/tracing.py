@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -57,8 +58,14 @@ def configure_tracing(*, trace_db: Path | None = None) -> None:
         if trace_db is not None and trace_db.resolve() not in _trace_dbs:
             from rightfit.telemetry.store import SQLiteSpanExporter
 
-            provider.add_span_processor(  # type: ignore[attr-defined]
-                BatchSpanProcessor(RedactingSpanExporter(SQLiteSpanExporter(trace_db))))
+            try:
+                store = SQLiteSpanExporter(trace_db)
+            except (OSError, sqlite3.Error) as exc:
+                # A read-only deployment must still answer; it just keeps no local traces.
+                logger.warning("traces are not stored in %s (%s); answers still carry trace ids", trace_db, exc)
+            else:
+                provider.add_span_processor(  # type: ignore[attr-defined]
+                    BatchSpanProcessor(RedactingSpanExporter(store)))
             _trace_dbs.add(trace_db.resolve())
 
 

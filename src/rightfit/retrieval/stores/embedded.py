@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from rightfit.core.errors import IndexMissingError, InvalidInputError
+from rightfit.core.errors import IndexDamagedError, IndexMissingError, InvalidInputError
 from rightfit.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -163,6 +163,24 @@ def exclusive_writer(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+def _damaged(generation: Path, what: str) -> IndexDamagedError:
+    data_dir = generation.parent.parent
+    return IndexDamagedError(f"the index in {data_dir} is damaged ({generation.name}: {what}); rebuild it with "
+                             f"`rightfit index DOCS_DIR --data-dir {data_dir}`")
+
+
+def _check_vectors(generation: Path, rows: int) -> None:
+    """The vector file's header, read without loading it: present, a matrix, one row per chunk."""
+    try:
+        vectors = np.load(generation / "vectors.npy", mmap_mode="r")
+    except FileNotFoundError:
+        raise _damaged(generation, "vectors.npy is missing") from None
+    except (OSError, ValueError) as exc:
+        raise _damaged(generation, f"vectors.npy cannot be read: {exc}") from None
+    if vectors.ndim != 2 or vectors.shape[0] != rows:
+        raise _damaged(generation, f"vectors.npy holds {vectors.shape} vectors for {rows} chunks")
+
+
 def clean_stale(data_dir: Path) -> None:
     """Remove temporary directories left by runs that were interrupted."""
     for p in index_root(data_dir).glob(".tmp-gen-*"):
@@ -174,17 +192,24 @@ class EmbeddedStore:
 
     def __init__(self, generation: Path) -> None:
         self.generation = generation
-        uri = f"file:{generation / 'chunks.sqlite'}?mode=ro"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self.meta = {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
-        columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
-        # Indexes written before the ingest scan have no flag column: they load with every chunk unflagged.
-        self._flag_column = "flag" if "flag" in columns else "''"
+        try:
+            uri = f"file:{generation / 'chunks.sqlite'}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.meta = {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+            # Indexes written before the ingest scan have no flag column: they load with every chunk unflagged.
+            self._flag_column = "flag" if "flag" in columns else "''"
+            rows = self._db.execute(
+                f"SELECT chunk_id, doc_id, {self._flag_column} FROM chunks ORDER BY row").fetchall()
+        except (sqlite3.Error, ValueError) as exc:
+            raise _damaged(generation, f"chunks.sqlite cannot be read: {exc}") from None
         if "flag" not in columns:
             logger.warning("index %s was built before document scanning, so no chunk is flagged; run "
                            "`rightfit index DOCS_DIR` to scan it", generation)
-        rows = self._db.execute(f"SELECT chunk_id, doc_id, {self._flag_column} FROM chunks ORDER BY row").fetchall()
+        _check_vectors(generation, len(rows))
+        if not (generation / "bm25").is_dir():
+            raise _damaged(generation, "the bm25 folder is missing")
         self.chunk_ids: list[str] = [r[0] for r in rows]
         self.doc_ids: list[str] = [r[1] for r in rows]
         # Rows the ingest scan flagged, so answers can leave them out before any chunk text is read.

@@ -1,0 +1,50 @@
+"""Unusable paths from the command line: a data directory that is a file, a config that is a folder, a
+mistyped data directory, a damaged index. Each gets one clear line naming the fix, never a traceback, and
+nothing is created or left broken."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXE
+
+pytestmark = pytest.mark.integration
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_a_data_dir_that_is_a_file_or_a_config_that_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    r = run("search", "fees", "--data-dir", str(tmp_path / "afile"))
+    assert r.returncode == 1 and "is a file, not a directory" in r.stderr and "Traceback" not in r.stderr
+    r = run("search", "fees", "--config", str(tmp_path))
+    assert r.returncode == 1 and "is a directory; pass the TOML file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_mistyped_data_dir_is_not_created(tmp_path: Path) -> None:
+    for command in (("search", "fees"), ("ask", "what are the fees?")):
+        r = run(*command, "--data-dir", str(tmp_path / "typo"))
+        assert r.returncode == 1 and "no index in" in r.stderr
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_damaged_index_is_named_and_the_next_index_run_rebuilds_it(mini_corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run("index", str(mini_corpus), "--data-dir", str(data)).returncode == 0
+    generation = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+    (generation / "vectors.npy").unlink()
+    r = run("search", "monthly fee", "--data-dir", str(data))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "damaged" in r.stderr and "vectors.npy is missing" in r.stderr and "rightfit index" in r.stderr
+    r = run("index", str(mini_corpus), "--data-dir", str(data))
+    assert r.returncode == 0, r.stderr
+    assert run("search", "monthly fee", "--data-dir", str(data)).returncode == 0
+    generation = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+    (generation / "chunks.sqlite").write_bytes(b"not a database" * 100)
+    r = run("search", "monthly fee", "--data-dir", str(data))
+    assert r.returncode == 1 and "chunks.sqlite cannot be read" in r.stderr and "Traceback" not in r.stderr
