@@ -4,7 +4,9 @@ nothing is created or left broken."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,25 @@ def test_a_damaged_index_is_named_and_the_next_index_run_rebuilds_it(mini_corpus
     (generation / "chunks.sqlite").write_bytes(b"not a database" * 100)
     r = run("search", "monthly fee", "--data-dir", str(data))
     assert r.returncode == 1 and "chunks.sqlite cannot be read" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
+                                                       (signal.SIGINT, 130, "interrupted")])
+def test_a_stop_mid_index_keeps_the_previous_index(mini_corpus: Path, tmp_path: Path, signum: int, code: int,
+                                                   word: str) -> None:
+
+    data = tmp_path / "data"
+    assert run("index", str(mini_corpus), "--data-dir", str(data)).returncode == 0
+    for i in range(400):  # enough new text that embedding takes a while
+        (mini_corpus / f"extra-{i}.md").write_text(f"# Note {i}\n\n" + "Branch opening hours and fees. " * 40)
+    proc = subprocess.Popen([EXE, "index", str(mini_corpus), "--data-dir", str(data)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((data / "index").glob(".tmp-gen-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert f"{word}; the previous index" in err and "stopped at" in err and "Traceback" not in err
+    r = run("search", "note branch opening", "--data-dir", str(data), "--json")
+    assert r.returncode == 0 and '"extra-' not in r.stdout  # still the first generation

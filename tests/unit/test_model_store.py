@@ -46,6 +46,23 @@ def test_register_refuses_a_wrong_hash_and_catalog_names(tmp_path: Path, model_f
         store.register("mine", path, "abc")
 
 
+@pytest.mark.parametrize("name", ["", "../evil name", "extractive", "Parsers", "openai:x", "a+b", "x" * 65])
+def test_register_refuses_names_that_are_not_plain_or_are_rungs(tmp_path: Path, model_file, name: str) -> None:
+    path, digest = model_file
+    store = ModelStore(tmp_path / "models")
+    with pytest.raises(ModelError, match="cannot name a model"):
+        store.register(name, path, digest)
+    assert store.installed() == {}
+
+
+@pytest.mark.parametrize("content", ["[]", '{"x": 5}', '{"x": {"name": "x"}}'])
+def test_a_registry_of_the_wrong_shape_names_the_fix(tmp_path: Path, content: str) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "registry.json").write_text(content)
+    with pytest.raises(ModelError, match="registry.json is unreadable .*delete it"):
+        ModelStore(tmp_path / "models").installed()
+
+
 def test_unknown_and_uninstalled_models_name_the_fix(tmp_path: Path) -> None:
     store = ModelStore(tmp_path / "models")
     with pytest.raises(ModelError, match="rightfit models register"):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
+from collections.abc import Callable
+from types import FrameType
 
 import typer
 
@@ -33,6 +36,11 @@ def main() -> None:
     from rightfit.guard.pii import install_redaction
 
     install_redaction()  # card numbers, IBANs, e-mail addresses ... never reach a log line
+    # Ctrl-C and a service manager's stop (SIGTERM) both end a command the same way: progress says where it
+    # stopped, a half-built generation is dropped, the previous index stays in use. Not KeyboardInterrupt:
+    # the command framework would swallow that into a bare exit code.
+    signal.signal(signal.SIGINT, _stop(130, "interrupted"))
+    signal.signal(signal.SIGTERM, _stop(143, "terminated"))
     try:
         app()
     except InvalidInputError as exc:
@@ -45,6 +53,20 @@ def main() -> None:
         where = f": {exc.filename}" if exc.filename else ""
         typer.echo(f"error: {exc.strerror or exc}{where}; check the path and its permissions", err=True)
         raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted; the previous index, if any, is unchanged", err=True)
-        raise SystemExit(130) from None
+    except _Stopped as stop:
+        typer.echo(f"{stop.word}; the previous index, if any, is unchanged", err=True)
+        raise SystemExit(stop.code) from None
+
+
+class _Stopped(BaseException):  # noqa: N818  (a signal, not an error)
+    def __init__(self, code: int, word: str) -> None:
+        super().__init__(word)
+        self.code = code
+        self.word = word
+
+
+def _stop(code: int, word: str) -> Callable[[int, FrameType | None], None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise _Stopped(code, word)
+
+    return handler

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,10 @@ class Verification:
         return kind(f"model {self.name}: {self.detail()}")
 
 
+# Rung names that are not models: a model registered under one would be shadowed by the built-in rung.
+_RESERVED_NAMES = frozenset({"extractive", "parsers"})
+
+
 class ModelStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or default_model_dir()
@@ -91,12 +96,12 @@ class ModelStore:
     def _registry(self) -> dict[str, InstalledModel]:
         try:
             raw = json.loads(self._registry_file.read_text())
+            return {k: InstalledModel(**{**v, "packages": tuple(v["packages"])}) for k, v in raw.items()}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"model registry {self._registry_file} is unreadable ({exc}); delete it and "
-                             "reinstall the models") from None
-        return {k: InstalledModel(**{**v, "packages": tuple(v["packages"])}) for k, v in raw.items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:  # unreadable, or not our shape
+            raise ModelError(f"model registry {self._registry_file} is unreadable ({type(exc).__name__}: {exc}); "
+                             "delete it and reinstall the models") from None
 
     def _save(self, registry: dict[str, InstalledModel]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -165,6 +170,10 @@ class ModelStore:
         """Register a user's own GGUF file with the hash they expect; it is verified now and at every load."""
         if name in GGUF_CATALOG:
             raise ModelError(f"{name!r} is a catalog model name; choose another name for your model")
+        # The name is used as a ladder rung ("extractive+NAME") and in file names: plain and unambiguous.
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name) or name.lower() in _RESERVED_NAMES:
+            raise ModelError(f"register: {name!r} cannot name a model; use 1-64 letters, digits, '.', '_' or '-' "
+                             f"(not {', '.join(sorted(_RESERVED_NAMES))}), e.g. 'my-model-q4'")
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256.lower()):
             raise ModelError(f"register {name}: {sha256!r} is not a sha256 hex digest (64 hex characters)")
         path = path.resolve()
