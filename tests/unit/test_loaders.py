@@ -32,8 +32,9 @@ def test_jsonl_gives_one_document_per_line_and_reports_bad_lines(tmp_path: Path)
     docs, problems = load_file(f, tmp_path)
     assert [d.doc_id for d in docs] == ["a", "7"]
     assert len(problems) == 2
-    assert "c.jsonl line 2" in problems[0] and "invalid JSON" in problems[0]
-    assert "line 4" in problems[1]
+    # The caller reports problems under the file name, so each names only the line.
+    assert problems[0] == "line 2: invalid JSON (Expecting value)"
+    assert problems[1].startswith("line 4: ")
 
 
 def test_pdf_text_is_extracted(tmp_path: Path) -> None:
@@ -90,8 +91,8 @@ def test_a_jsonl_corpus_larger_than_the_limit_loads_when_each_document_fits(tmp_
     docs, problems = load_file(path, tmp_path, max_bytes=1000)
     assert [d.doc_id for d in docs] == [str(i) for i in range(20)]
     assert len(problems) == 2
-    assert "corpus.jsonl line 6" in problems[0] and "over the 1000-byte limit per document" in problems[0]
-    assert "line 22" in problems[1] and "not valid UTF-8" in problems[1]
+    assert problems[0].startswith("line 6: ") and "over the 1000-byte limit per document" in problems[0]
+    assert problems[1].startswith("line 22: ") and "not valid UTF-8" in problems[1]
 
 
 def test_crlf_and_bom_are_normalized(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ import numpy as np
 from rightfit.core.errors import IngestError, InvalidInputError
 from rightfit.core.protocols import Embedder, Guard
 from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
-from rightfit.ingest.loaders import SUPPORTED, load_file
+from rightfit.ingest.loaders import SUPPORTED, load_file, name_problem, shown_name
 from rightfit.retrieval.bm25 import build_bm25
 from rightfit.retrieval.stores.embedded import (
     EmbeddedStore,
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 # progress(phase, done, total): phases are "load", "guard", "embed", "bm25".
 Progress = Callable[[str, int, int], None]
+# Stored in place of a file's hash when some of its records lost an id clash with another file: the clash may be
+# gone by the next run (the other file removed), so the file must be loaded again rather than reused as it is.
+_PARTIAL = "partial:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +56,37 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def discover(root: Path) -> list[Path]:
-    """Supported files under root, sorted; hidden files and folders are ignored."""
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path]:
+    """Supported files under root, sorted; hidden files and folders are ignored, symlinked folders not followed.
+
+    A folder that cannot be listed or has a name that is not UTF-8 is added to `problems`, when given: otherwise
+    its files would be missing from the index without a word.
+    """
+    def report(rel: str, reason: str) -> None:
+        if problems is not None:
+            problems.append(SkippedFile(shown_name(rel) + "/", reason))
+            logger.warning("skipped folder %s/: %s", shown_name(rel), reason)
+
+    def unreadable(exc: OSError) -> None:
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
+        report(rel, f"folder cannot be read ({exc.strerror}); its files were not indexed")
+
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        here = Path(dirpath)
+        keep = []
+        for d in dirnames:
+            if d.startswith(".") or (here / d).is_symlink():
+                continue
+            problem = name_problem(d)
+            if problem is None:
+                keep.append(d)
+            else:
+                report((here / d).relative_to(root).as_posix(), problem)
+        dirnames[:] = keep  # os.walk descends only into the folders left here
+        found.extend(here / f for f in filenames
+                     if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED and (here / f).is_file())
+    return sorted(found)
 
 
 class Indexer:
@@ -91,14 +119,19 @@ class Indexer:
         clean_stale(self.data_dir)
         previous = self._previous()
         old_files = previous.files() if previous else {}
-        files = discover(source) if files is None else sorted(files)
         skipped: list[SkippedFile] = []
+        files = discover(source, skipped) if files is None else sorted(files)
         reused: list[FileRecord] = []
         pending: list[_Pending] = []
-        seen_ids: dict[str, str] = {}
+        seen_ids: dict[str, tuple[str, str]] = {}
         for i, path in enumerate(files, start=1):
             rel = path.relative_to(source).as_posix()
             note("load", i, len(files))
+            problem = name_problem(rel)
+            if problem is not None:  # before anything stores the name, hashes it or prints it
+                skipped.append(SkippedFile(shown_name(rel), problem))
+                logger.warning("skipped %s: %s", shown_name(rel), problem)
+                continue
             try:
                 record = FileRecord(rel, _sha256(path), path.stat().st_size)
             except OSError as exc:
@@ -107,18 +140,25 @@ class Indexer:
             old = old_files.get(rel)
             if previous is not None and old is not None and old.sha256 == record.sha256:
                 docs = previous.documents_of_file(rel)
-                if self._claim_ids(docs, rel, seen_ids, skipped):
+                if not any(d.doc_id in seen_ids for d in docs):
+                    self._claim_ids(docs, rel, seen_ids, skipped)  # claims all: none is taken
                     reused.append(record)
-                continue
+                    continue
+                # An id is now taken by a file earlier in the order: load it again so only the clashing ones go.
             try:
                 docs, problems = load_file(path, source, max_bytes=self.max_file_bytes)
             except IngestError as exc:
-                skipped.append(SkippedFile(rel, str(exc)))
+                # The report names the file already; the error names it too for callers that load one file.
+                skipped.append(SkippedFile(rel, str(exc).removeprefix(f"{rel}: ")))
                 logger.warning("skipped %s", exc)
                 continue
             skipped.extend(SkippedFile(rel, p) for p in problems)
-            if not self._claim_ids(docs, rel, seen_ids, skipped):
+            kept, lost_to_others = self._claim_ids(docs, rel, seen_ids, skipped)
+            if not kept:
                 continue
+            if lost_to_others:
+                record = replace(record, sha256=_PARTIAL + record.sha256)
+            docs = kept
             chunks = [c for d in docs for c in chunk_document(d, max_chars=self.max_chars)]
             pending.append(_Pending(record, docs, chunks))
         if not reused and not pending:
@@ -167,15 +207,34 @@ class Indexer:
         return store
 
     @staticmethod
-    def _claim_ids(docs: list[Document], rel: str, seen: dict[str, str], skipped: list[SkippedFile]) -> bool:
-        clash = [d.doc_id for d in docs if d.doc_id in seen]
-        if clash:
-            skipped.append(SkippedFile(rel, f"document id {clash[0]!r} is already used by {seen[clash[0]]}; "
-                                            "rename one of the files"))
-            return False
+    def _claim_ids(docs: list[Document], rel: str, seen: dict[str, tuple[str, str]],
+                   skipped: list[SkippedFile]) -> tuple[list[Document], bool]:
+        """The documents whose ids were still free, now claimed, and whether another file held any of the rest.
+
+        Each clash is reported where it is. A clash skips a one-document file, but only the clashing record of a
+        JSONL file: one repeated id must not drop a corpus of thousands. `seen` maps each id to the file that holds
+        it and the JSONL line, if any.
+        """
+        kept: list[Document] = []
+        lost_to_others = False
         for d in docs:
-            seen[d.doc_id] = rel
-        return True
+            line = d.source.rpartition(":")[2] if d.fmt == "jsonl" else ""
+            if d.doc_id not in seen:
+                seen[d.doc_id] = (rel, line)
+                kept.append(d)
+                continue
+            file, held_line = seen[d.doc_id]
+            lost_to_others = lost_to_others or file != rel
+            holder = f"line {held_line} of {file}" if held_line else file
+            taken = f"document id {d.doc_id!r} is already used by {holder}"
+            if line:
+                reason = f"line {line}: {taken}; give each record its own id"
+            elif held_line:
+                reason = f"{taken}; rename this file or change the id on that line"
+            else:
+                reason = f"{taken}; rename one of the files"
+            skipped.append(SkippedFile(rel, reason))
+        return kept, lost_to_others
 
     def _scan(self, chunks: list[Chunk], note: Progress, total: int, done: int) -> list[Chunk]:
         """The chunks with the guard's verdict stored in `flag` (cleared when there is no guard)."""
