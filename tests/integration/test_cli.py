@@ -96,3 +96,47 @@ def test_guard_check_uses_the_detector_the_assistant_serves(assistant_template: 
     assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout + r.stderr
     r = run("guard", "check", attack, cwd=tmp_path)  # no config anywhere: the rules alone, and it says so
     assert r.returncode == 0 and "rules only" in r.stderr
+
+
+def test_eval_retrieval_leaves_a_live_index_alone_and_warns_about_unjudgeable_qrels(mini_corpus: Path,
+                                                                                    tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    assert run("index", str(mini_corpus), "--data-dir", data).returncode == 0
+    beir = tmp_path / "beir"
+    (beir / "qrels").mkdir(parents=True)
+    (beir / "corpus.jsonl").write_text('{"_id": "fish", "title": "Fish", "text": "Fish swim and breathe through '
+                                       'gills."}\n{"_id": "cats", "title": "Cats", "text": "Cats purr."}\n')
+    (beir / "queries.jsonl").write_text('{"_id": "q1", "text": "what breathes through gills"}\n')
+    (beir / "qrels" / "test.tsv").write_text("q1\tfish\t1\nq1\tno-such-doc\t1\nq7\tcats\t1\n")
+    r = run("eval", "retrieval", "--beir", str(beir), "--data-dir", data)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "empty or dedicated --data-dir" in r.stderr and "omit --data-dir" in r.stderr
+    r = run("search", "monthly fee premier", "--data-dir", data, "--json")
+    assert json.loads(r.stdout)["hits"][0]["doc_id"] == "fees"  # still the user's documents
+    r = run("eval", "retrieval", "--beir", str(beir), "--data-dir", str(tmp_path / "eval"), "--json")
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    assert any("1 relevant document id(s) not in corpus.jsonl" in w and "'no-such-doc'" in w for w in warnings)
+    assert any("1 judged query id(s) not in queries.jsonl" in w and "'q7'" in w for w in warnings)
+    assert "warning:" in r.stderr and "'no-such-doc'" in r.stderr
+    r = run("eval", "retrieval", "--beir", str(beir), "--data-dir", str(tmp_path / "eval"))  # its own: reused
+    assert r.returncode == 0, r.stderr
+
+
+def test_eval_answers_checks_the_qa_file_and_output_before_asking_anything(tmp_path: Path) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text('{"id": "a", "question": "What is the ATM limit?", "answer": "500", "doc_ids": ["atm"]}\n'
+                  '{"id": "b", "question": "", "answer": null, "doc_ids": []}\n'
+                  '{"id": "c", "question": "Limit?", "answer": "500", "doc_ids": "atm"}\n')
+    data = str(tmp_path / "data")
+    r = run("eval", "answers", "--qa", str(qa), "--rung", "extractive", "--data-dir", data)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{qa} line 2: \"question\" is empty" in r.stderr
+    assert f"{qa} line 3: \"doc_ids\" must be a list" in r.stderr
+    assert "extractive:" not in r.stderr  # no question was asked
+    qa.write_text('{"id": "a", "question": "What is the ATM limit?", "answer": "500", "doc_ids": ["atm"]}\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run("eval", "answers", "--qa", str(qa), "--rung", "extractive", "--data-dir", data, "--answers-out", str(out))
+    assert r.returncode == 2 and f"--answers-out {out} is a directory" in r.stderr
+    assert "extractive:" not in r.stderr and "Traceback" not in r.stderr

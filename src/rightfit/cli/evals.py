@@ -27,6 +27,21 @@ from rightfit.core.settings import judge_model
 eval_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Measure retrieval and answer quality.")
 
 
+def check_writable(path: Path | None, option: str) -> None:
+    """Refuse, before a long run, an output path its writer (write_output) would fail on only at the end."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidInputError(f"{option} {path} is a directory; give a file path such as {path / 'answers.jsonl'}")
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:  # the writer creates missing folders
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InvalidInputError(f"{option} {path}: {ancestor} is a file, not a folder; choose another path")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InvalidInputError(f"{option} {path}: the folder {ancestor} is not writable; choose another path")
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     beir: Annotated[Path, typer.Option("--beir", help="BEIR directory: corpus.jsonl, queries.jsonl, qrels.")],
@@ -40,11 +55,13 @@ def eval_retrieval(
     as_json: JsonOpt = False,
 ) -> None:
     """Index a BEIR directory and print Recall@1/5/10, MRR@10 and nDCG@10 for each retriever and fusion."""
-    from rightfit.evals.retrieval import evaluate_beir
+    from rightfit.evals.retrieval import evaluate_beir, mark_eval_data_dir
 
     if data_dir is None:  # one cached index per corpus, so a second run only re-reads it
         key = hashlib.sha256(str(beir.resolve()).encode()).hexdigest()[:16]
         data_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rightfit" / "beir" / key
+        if data_dir.is_dir():  # keyed by this BEIR directory, so ours even if made before eval marked its indexes
+            mark_eval_data_dir(data_dir, beir)
     settings = settings_from(config, data_dir)
     # Reranked only when asked, so the same command gives comparable tables whatever the config says.
     rerank_update: dict[str, Any] = {"enabled": rerank, "if_missing": "error"}
@@ -55,7 +72,8 @@ def eval_retrieval(
     try:
         report = evaluate_beir(beir, lambda _d: pipeline(settings),
                                lambda corpus: build_index(settings, corpus.parent, files=[corpus]),
-                               split=split, progress=bars.phase("queries"))
+                               split=split, progress=bars.phase("queries"), data_dir=settings.data_dir,
+                               warn=lambda w: typer.echo(f"warning: {w}", err=True))
     finally:
         bars.close()
     if as_json:
@@ -91,13 +109,21 @@ def eval_answers(
     The thresholds of the extractive and judged rungs are calibrated on the calibration split only; every
     rung is reported on the test split.
     """
-    from rightfit.evals.answers import answer_rows, calibrate, judge, load_qa, report
+    from rightfit.evals.answers import CALIBRATION_SHARE, answer_rows, calibrate, judge, load_qa, report
 
     if split not in ("test", "calibration", "all"):
         raise InvalidInputError(f"--split {split!r} is not one of test, calibration, all")
     settings = settings_from(config, data_dir)
-    items = load_qa(qa)
+    check_writable(answers_out, "--answers-out")
+    items = load_qa(qa, max_question_chars=settings.limits.max_query_chars)
     rungs = rung or [settings.answer.rung]
+    scored_rungs = [n for n in rungs if n == "extractive" or judge_model(n) is not None]
+    if scored_rungs and not any(i.split == "calibration" and not i.answerable for i in items):
+        # calibrate() would refuse this only after every question had been asked.
+        raise InvalidInputError(
+            f"eval: {qa} has no unanswerable question (\"answer\": null) in the calibration split, which the "
+            f"threshold of {', '.join(scored_rungs)} is calibrated on; add unanswerable questions (about "
+            f"{CALIBRATION_SHARE:.0%} of ids land in the calibration split)")
     results: dict[str, list[Any]] = {}
     summary: list[tuple[str, Any]] = []
     rows: list[dict[str, object]] = []

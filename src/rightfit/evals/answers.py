@@ -41,28 +41,93 @@ class QAItem:
         return "calibration" if h < CALIBRATION_SHARE else "test"
 
 
-def load_qa(path: Path) -> list[QAItem]:
-    items: list[QAItem] = []
+QA_FIELDS = '{"id", "question", "answer" (or null), "doc_ids"}'
+# Problems listed in one error; the rest are counted, so a wholly wrong file does not print thousands of lines.
+MAX_LISTED_PROBLEMS = 10
+
+
+def _qa_line(obj: object, lineno: int, max_question_chars: int | None) -> tuple[QAItem | None, list[str]]:
+    """One line's item, or the problems that stop it being one (each says what to write instead)."""
+    if not isinstance(obj, dict):
+        return None, [f"expected a JSON object {QA_FIELDS}"]
+    problems: list[str] = []
+    qid = obj.get("id", str(lineno))
+    if not isinstance(qid, str) or not qid.strip():
+        problems.append(f"\"id\" must be a non-empty string, got {qid!r}"
+                        + (f"; write \"id\": \"{qid}\"" if isinstance(qid, int) and not isinstance(qid, bool) else ""))
+    question = obj.get("question")
+    if "question" not in obj:
+        problems.append("\"question\" is missing")
+    elif not isinstance(question, str):
+        problems.append(f"\"question\" must be a string, got {question!r}")
+    elif not question.strip():
+        problems.append("\"question\" is empty; write the question or delete the line")
+    elif max_question_chars is not None and len(question) > max_question_chars:
+        problems.append(f"\"question\" is {len(question)} characters; the limit ([limits] max_query_chars) is "
+                        f"{max_question_chars}")
+    answer = obj.get("answer")
+    if "answer" not in obj:
+        problems.append("\"answer\" is missing; write \"answer\": null for a question the documents do not answer")
+    elif answer is not None and not isinstance(answer, str):
+        problems.append(f"\"answer\" must be a string or null, got {answer!r}"
+                        + (f"; write \"answer\": \"{answer}\"" if isinstance(answer, (int, float))
+                           and not isinstance(answer, bool) else ""))
+    elif answer is not None and not answer.strip():
+        problems.append("\"answer\" is empty; write the gold answer, or null for a question the documents do "
+                        "not answer")
+    doc_ids = obj.get("doc_ids")
+    if doc_ids is None:
+        doc_ids = []
+    elif isinstance(doc_ids, str):
+        problems.append(f"\"doc_ids\" must be a list of document ids; write \"doc_ids\": [{json.dumps(doc_ids)}]")
+    elif not isinstance(doc_ids, list) or not all(isinstance(d, str) and d.strip() for d in doc_ids):
+        problems.append(f"\"doc_ids\" must be a list of non-empty strings, got {doc_ids!r}")
+    if problems:
+        return None, problems
+    assert isinstance(qid, str) and isinstance(question, str) and isinstance(doc_ids, list)  # checked above
+    return QAItem(qid=qid, question=question, answer=answer, doc_ids=tuple(doc_ids)), []
+
+
+def load_qa(path: Path, *, max_question_chars: int | None = None) -> list[QAItem]:
+    """Every question in a QA file, checked as a whole before any is asked.
+
+    Every problem is reported at once with its line, so a long eval never stops part-way over a bad line and
+    the file is fixed in one pass. `max_question_chars` refuses questions the assistant would refuse.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: editors on Windows save a byte-order mark, which is no part of the first line's JSON.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"eval: cannot read QA file {path}: {exc}") from None
+    items: list[QAItem] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-            answer = obj.get("answer")
-            item = QAItem(qid=str(obj.get("id", lineno)), question=str(obj["question"]),
-                          answer=None if answer is None else str(answer),
-                          doc_ids=tuple(str(d) for d in obj.get("doc_ids") or ()))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-            raise InvalidInputError(
-                f"eval: {path} line {lineno}: expected {{\"id\", \"question\", \"answer\" (or null), \"doc_ids\"}}"
-            ) from None
-        items.append(item)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path} line {lineno}: invalid JSON ({exc.msg}); expected {QA_FIELDS}")
+            continue
+        item, found = _qa_line(obj, lineno, max_question_chars)
+        problems.extend(f"{path} line {lineno}: {p}" for p in found)
+        qid = obj.get("id", str(lineno)) if isinstance(obj, dict) else None
+        if isinstance(qid, str) and qid in first_line:  # checked on bad lines too, so one pass finds every clash
+            problems.append(f"{path} line {lineno}: id {qid!r} is already used on line {first_line[qid]}; "
+                            "give each question its own id (ids decide the calibration/test split)")
+            continue
+        if isinstance(qid, str):
+            first_line[qid] = lineno
+        if item is not None:
+            items.append(item)
+    if problems:
+        listed = "\n  ".join(problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        raise InvalidInputError(f"eval: {len(problems)} problem(s) in QA file {path}; fix them and run again:\n  "
+                                + listed + (f"\n  ... and {more} more" if more > 0 else ""))
     if not items:
-        raise InvalidInputError(f"eval: {path} has no questions")
+        raise InvalidInputError(f"eval: {path} has no questions; each line is {QA_FIELDS}")
     return items
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rightfit.assistant.qa import METHODS, QAPipeline, rank_docs
+from rightfit.core.errors import InvalidInputError
 from rightfit.evals.beir import load_beir
 from rightfit.evals.metrics import mrr_at, ndcg_at, percentile, recall_at
+from rightfit.retrieval.stores.embedded import current_generation
 from rightfit.types import RetrievalResult
 
 METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
+# Written into a data directory by evaluate_beir: which BEIR directory its index was built from, and which
+# generation, so a later run replaces only an index it built itself (never a live index of the user's documents).
+EVAL_MARKER = "beir-eval.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +29,7 @@ class RetrievalReport:
     chunks: int
     scores: dict[str, dict[str, float]]  # method -> metric -> value
     latency_ms: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # judgements the data cannot honour (see load_beir)
 
     def best(self, metric: str = "mrr@10") -> str:
         return max(self.scores, key=lambda m: self.scores[m][metric])
@@ -76,6 +83,38 @@ def evaluate_queries(
     return scores, latency
 
 
+def _marker(beir: Path) -> str:
+    return str(beir.resolve())
+
+
+def check_eval_data_dir(data_dir: Path, beir: Path) -> None:
+    """Refuse a data directory whose index would be replaced, unless evaluate_beir built it from `beir`."""
+    live = current_generation(data_dir)
+    if live is None:
+        return  # nothing to lose
+    try:
+        mark = json.loads((data_dir / EVAL_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        mark = None
+    if isinstance(mark, dict) and mark.get("beir") == _marker(beir) and mark.get("generation") == live.name:
+        return
+    built = (f"was built from another BEIR directory ({mark.get('beir')})" if isinstance(mark, dict)
+             and mark.get("beir") != _marker(beir) else "was not built by `rightfit eval retrieval` from this "
+             "BEIR directory")
+    raise InvalidInputError(
+        f"eval: {data_dir} holds an index that {built}; indexing {beir}/corpus.jsonl there would replace it. "
+        "Pass an empty or dedicated --data-dir, or omit --data-dir to use a cache kept per BEIR directory")
+
+
+def mark_eval_data_dir(data_dir: Path, beir: Path) -> None:
+    """Record that the index in `data_dir` (its current generation) is the eval index of `beir`."""
+    live = current_generation(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / EVAL_MARKER).write_text(
+        json.dumps({"beir": _marker(beir), "generation": None if live is None else live.name}) + "\n",
+        encoding="utf-8")
+
+
 def evaluate_beir(
     directory: Path,
     pipeline_for: Callable[[Path], QAPipeline],
@@ -83,15 +122,28 @@ def evaluate_beir(
     *,
     split: str = "test",
     progress: Callable[[int, int], None] | None = None,
+    data_dir: Path | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> RetrievalReport:
-    """`index(corpus_file)` builds the index; `pipeline_for(directory)` serves it."""
+    """`index(corpus_file)` builds the index; `pipeline_for(directory)` serves it.
+
+    `data_dir`, where `index` writes, is checked before any work (check_eval_data_dir) and marked once indexed.
+    `warn` hears each of the data's warnings before indexing starts (they are in the report too).
+    """
+    if data_dir is not None:
+        check_eval_data_dir(data_dir, directory)
     data = load_beir(directory, split=split)
+    if warn is not None:
+        for warning in data.warnings:
+            warn(warning)
     index(data.corpus)
+    if data_dir is not None:
+        mark_eval_data_dir(data_dir, directory)
     pipeline = pipeline_for(directory)
     scores, latency = evaluate_queries(pipeline, data.queries, data.qrels, progress=progress)
     store = pipeline.store
     return RetrievalReport(dataset=str(directory), queries=len(data.queries), documents=store.document_count(),
-                           chunks=len(store), scores=scores, latency_ms=latency)
+                           chunks=len(store), scores=scores, latency_ms=latency, warnings=list(data.warnings))
 
 
 def evaluate_chunk_queries(
