@@ -72,3 +72,11 @@ def test_a_stop_mid_index_keeps_the_previous_index(mini_corpus: Path, tmp_path: 
     assert f"{word}; the previous index" in err and "stopped at" in err and "Traceback" not in err
     r = run("search", "note branch opening", "--data-dir", str(data), "--json")
     assert r.returncode == 0 and '"extra-' not in r.stdout  # still the first generation
+
+
+@pytest.mark.parametrize("command", [("eval", "run"), ("eval", "gate")])
+def test_report_paths_are_checked_before_the_suites_run(tmp_path: Path, command: tuple[str, ...]) -> None:
+    config = Path(__file__).resolve().parents[2] / "examples" / "bank" / "rightfit.toml"
+    r = run(*command, "--config", str(config), "--data-dir", str(tmp_path / "data"), "--junit", str(tmp_path))
+    assert r.returncode == 2 and f"--junit {tmp_path} is a directory" in r.stderr
+    assert not (tmp_path / "data").exists()  # refused up front: no suite ran

@@ -246,6 +246,8 @@ def eval_run(
     from rightfit.evals.report import html_report, junit_items
 
     settings = settings_from(config, data_dir)
+    for path, option in ((save, "--save"), (junit, "--junit"), (html_out, "--html")):
+        check_writable(path, option)
     run = _run(settings, suites, repeats)
     typer.echo(run.hardware)
     typer.echo(suites_table(run))
@@ -281,6 +283,8 @@ def eval_gate(
     from rightfit.evals.run import Run
 
     settings = settings_from(config, data_dir)
+    for path, option in ((junit, "--junit"), (html_out, "--html")):
+        check_writable(path, option)
     run = Run.load(from_run) if from_run is not None else _run(settings, suites)
     checks = threshold_checks(run, settings.evals.gates)
     baseline = baseline if baseline is not None else settings.evals.baseline
@@ -336,6 +340,8 @@ def eval_drift(
     from rightfit.evals.gate import table
     from rightfit.evals.report import html_report, junit_checks
 
+    for path, option in ((junit, "--junit"), (html_out, "--html")):
+        check_writable(path, option)
     ref_run = _run_or_load(reference, suites, data_dir)
     cand_run = _run_or_load(candidate, suites, data_dir)
     settings = settings_from(candidate if candidate.suffix == ".toml" else None, data_dir)
