@@ -119,6 +119,11 @@ def test_search_returns_as_many_hits_as_asked_beyond_the_candidate_depth(bank_se
 def test_openapi_spec_and_page_are_served(bank_server: str) -> None:
     spec = httpx.get(f"{bank_server}/openapi.json", timeout=10).json()
     assert {"/v1/ask", "/v1/search"} <= set(spec["paths"])
+    for path in ("/v1/ask", "/v1/search"):  # refusals are documented in the shape they are sent in
+        for code in ("413", "422"):
+            schema = spec["paths"][path]["post"]["responses"][code]["content"]["application/json"]["schema"]
+            assert schema["$ref"].endswith("/ErrorBody")
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
     page = httpx.get(f"{bank_server}/", timeout=10)
     assert page.status_code == 200 and "<form" in page.text
 

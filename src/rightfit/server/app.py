@@ -27,6 +27,7 @@ from rightfit.core.errors import (
     RightfitError,
 )
 from rightfit.core.settings import Settings
+from rightfit.server.errors import documented, error
 from rightfit.types import Answer, Hit
 
 logger = logging.getLogger(__name__)
@@ -89,10 +90,6 @@ class SearchResponseOut(BaseModel):
     trace_id: str
 
 
-def _error(status: int, kind: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"type": kind, "message": message}})
-
-
 class BodyLimit:
     """Refuse request bodies over the limit before they are read into memory (413 with a reason).
 
@@ -135,7 +132,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = _error(413, "request_too_large",
+        response = error(413, "request_too_large",
                           f"request body is over the {self.max_bytes}-byte limit; send a shorter query")
         await response(scope, receive, send)
 
@@ -228,13 +225,13 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid_request", "; ".join(_problem(e) for e in exc.errors()) or _NOT_JSON)
+        return error(422, "invalid_request", "; ".join(_problem(e) for e in exc.errors()) or _NOT_JSON)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's own refusals, in the same {"error": ...} shape as every other one.
         if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing the body"):
-            return _error(422, "invalid_request", _NOT_JSON)  # not UTF-8, or nested too deeply to parse
+            return error(422, "invalid_request", _NOT_JSON)  # not UTF-8, or nested too deeply to parse
         if exc.status_code == 404:
             message = f"no such endpoint: {request.url.path}; /docs lists them"
         elif exc.status_code == 405:
@@ -242,36 +239,36 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
             message = f"{request.method} is not allowed on {request.url.path}; use {allowed or 'another method'}"
         else:
             message = str(exc.detail)
-        response = _error(exc.status_code, _HTTP_KINDS.get(exc.status_code, "http_error"), message)
+        response = error(exc.status_code, _HTTP_KINDS.get(exc.status_code, "http_error"), message)
         response.headers.update(exc.headers or {})
         return response
 
     @app.exception_handler(InvalidInputError)
     async def _bad_input(_: Request, exc: InvalidInputError) -> JSONResponse:
-        return _error(422, "invalid_input", str(exc))
+        return error(422, "invalid_input", str(exc))
 
     @app.exception_handler(AuthenticationError)
     async def _unauthenticated(_: Request, exc: AuthenticationError) -> JSONResponse:
-        response = _error(401, "unauthenticated", str(exc))
+        response = error(401, "unauthenticated", str(exc))
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(NotFoundError)
     async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return _error(404, "not_found", str(exc))
+        return error(404, "not_found", str(exc))
 
     @app.exception_handler(ConflictError)
     async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
-        return _error(409, "conflict", str(exc))
+        return error(409, "conflict", str(exc))
 
     @app.exception_handler(IndexMissingError)
     async def _no_index(_: Request, exc: IndexMissingError) -> JSONResponse:
-        return _error(503, "index_missing", str(exc))
+        return error(503, "index_missing", str(exc))
 
     @app.exception_handler(RightfitError)
     async def _other(_: Request, exc: RightfitError) -> JSONResponse:
         logger.error("request failed: %s", exc)
-        return _error(500, "server_error", str(exc))
+        return error(500, "server_error", str(exc))
 
     @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
@@ -281,12 +278,13 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     def chat_page() -> str:
         return resources.files("rightfit.server").joinpath("static/chat.html").read_text(encoding="utf-8")
 
-    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    @app.head("/healthz", include_in_schema=False)  # for load balancers that probe with HEAD
+    @app.get("/healthz")
     def health() -> dict[str, Any]:
         store = pipeline.store
         return {"status": "ok", "chunks": len(store), "generation": store.generation.name}
 
-    @app.post("/v1/search", response_model=SearchResponseOut)
+    @app.post("/v1/search", response_model=SearchResponseOut, responses=documented(413, 422, 503))
     def search(body: SearchRequest) -> SearchResponseOut:
         result = pipeline.search(query=body.query, top_k=body.top_k, method=body.method)
         return SearchResponseOut(query=result.query, method=result.method, trace_id=result.trace_id,
@@ -294,7 +292,8 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
 
     @app.post("/v1/ask", response_model=AskResponse,
               responses={200: {"content": {"text/event-stream": {}},
-                               "description": "JSON, or server-sent events when stream is true"}})
+                               "description": "JSON, or server-sent events when stream is true"},
+                         **documented(413, 422, 503)})
     def ask(body: AskRequest) -> Any:
         if not body.stream:
             return _answer_out(pipeline.ask(question=body.question))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rightfit.assistant.chat import ChatAssistant, ChatReply
 from rightfit.core.errors import InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
+from rightfit.server.errors import documented
 
 _SESSION_ID = r"^[A-Za-z0-9_\-]{1,64}$"
 SessionId = Field(None, min_length=1, max_length=64, pattern=_SESSION_ID,
@@ -122,19 +123,13 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
     sessions = assistant.sessions
 
     @router.post("/v1/chat", response_model=ChatResponse, tags=["assistant"],
-                 responses={401: {"description": "missing or invalid bearer token"},
-                            404: {"description": "unknown session"},
-                            409: {"description": "the session is still answering an earlier message"},
-                            422: {"description": "invalid request"}})
+                 responses=documented(401, 404, 409, 413, 422))
     def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
         customer = sessions.customer_for(_bearer(authorization))
         return reply_out(assistant.run(customer_id=customer, message=body.message, session_id=body.session_id))
 
     @router.post("/v1/chat/completions", tags=["assistant"],
-                 responses={401: {"description": "missing or invalid bearer token"},
-                            404: {"description": "unknown session"},
-                            409: {"description": "the session is still answering an earlier message"},
-                            422: {"description": "invalid request"}})
+                 responses=documented(401, 404, 409, 413, 422))
     def completions(body: CompletionRequest, response: Response, authorization: str | None = Header(None),
                     x_session_id: str | None = Header(None)) -> Any:
         """OpenAI-compatible: the last user message is this turn; the conversation continues through the
@@ -157,7 +152,7 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 "rightfit": extra}
 
-    @router.get("/v1/models", tags=["assistant"], responses={401: {"description": "missing or invalid bearer token"}})
+    @router.get("/v1/models", tags=["assistant"], responses=documented(401, 422))
     def models(authorization: str | None = Header(None)) -> dict[str, Any]:
         """OpenAI-compatible model list, for clients that list models before they chat: one entry, the
         assistant (any `model` name is accepted by /v1/chat/completions and echoed back)."""
@@ -165,13 +160,13 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
         return {"object": "list", "data": [{"id": "rightfit-assistant", "object": "model", "created": 0,
                                             "owned_by": "rightfit"}]}
 
-    @router.get("/v1/demo/customers", tags=["demo"])
+    @router.get("/v1/demo/customers", tags=["demo"], responses=documented(404))
     def demo_customers() -> list[dict[str, str]]:
         if not settings.assistant.demo_login:
             raise NotFoundError("demo login is off; set [assistant] demo_login = true for a local demo")
         return [{"customer_id": c, "name": n} for c, n in assistant.app.customers()]
 
-    @router.post("/v1/demo/login", tags=["demo"])
+    @router.post("/v1/demo/login", tags=["demo"], responses=documented(404, 413, 422))
     def demo_login(body: LoginRequest) -> dict[str, str]:
         if not settings.assistant.demo_login:
             raise NotFoundError("demo login is off; set [assistant] demo_login = true for a local demo")
