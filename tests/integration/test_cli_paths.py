@@ -80,3 +80,17 @@ def test_report_paths_are_checked_before_the_suites_run(tmp_path: Path, command:
     r = run(*command, "--config", str(config), "--data-dir", str(tmp_path / "data"), "--junit", str(tmp_path))
     assert r.returncode == 2 and f"--junit {tmp_path} is a directory" in r.stderr
     assert not (tmp_path / "data").exists()  # refused up front: no suite ran
+
+
+def test_serve_refuses_an_address_it_cannot_listen_on_before_starting(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = run("serve", "--data-dir", str(tmp_path / "data"), "--port", str(port))
+    assert r.returncode == 2 and "Address already in use" in r.stderr and "another --port" in r.stderr
+    r = run("serve", "--data-dir", str(tmp_path / "data"), "--host", "")
+    assert r.returncode == 2 and "--host is empty" in r.stderr  # not silently every interface
+    assert not (tmp_path / "data").exists()

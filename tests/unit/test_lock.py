@@ -62,3 +62,33 @@ def test_a_pinned_pipeline_keeps_the_locked_index_generation(settings: Settings,
     assert pipeline.store.generation.name == pinned  # a new generation is not picked up
     assert "pets" not in {h.chunk.doc_id for h in pipeline.search(query="dogs welcome branches").hits if h.chunk}
     assert QAPipeline(settings=settings, embedder=HashingEmbedder()).store.generation.name != pinned
+
+
+def _edited(lock: Path, **changes: object) -> Path:
+    import json
+
+    data = json.loads(lock.read_text())
+    data.update(changes)
+    out = lock.with_name("edited.lock")
+    out.write_text(json.dumps(data))
+    return out
+
+
+def test_a_lock_of_the_wrong_shape_or_version_or_missing_classifiers_is_refused(
+        settings: Settings, mini_corpus: Path, tmp_path: Path) -> None:
+    from rightfit.models.lock import apply_lock
+
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    (settings.data_dir / "classifiers" / "intents-x").mkdir(parents=True)
+    (settings.data_dir / "classifiers" / "intents-x" / "weights.npz").write_bytes(b"w")
+    lock = tmp_path / "rightfit.lock"
+    write_lock(settings, lock)
+    apply_lock(settings, lock)  # as written: served
+    with pytest.raises(ConfigError, match="'choices' must be an object"):
+        apply_lock(settings, _edited(lock, choices="abc"))
+    with pytest.raises(ConfigError, match="choice for task 'answers' needs setting and rung"):
+        apply_lock(settings, _edited(lock, choices={"answers": {"rung": 5}}))
+    with pytest.raises(ConfigError, match="lock format version is 5"):
+        apply_lock(settings, _edited(lock, version=5))
+    with pytest.raises(ConfigError, match="classifier intents-x is in the data directory but not in the lock"):
+        apply_lock(settings, _edited(lock, classifiers={}))

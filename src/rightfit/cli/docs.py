@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -135,6 +136,7 @@ def serve(
     from rightfit.server.app import create_app
 
     settings = settings_from(config, data_dir)
+    _check_listen(host, port)  # before indexing and model loading, which can take minutes
     if docs is not None:
         report = build_index(settings, docs)
         typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
@@ -147,8 +149,6 @@ def serve(
         from rightfit.models.lock import apply_lock
 
         settings = apply_lock(settings, lock)
-        typer.echo(f"deployment matches {lock}: answers by {settings.answer.rung}, fields by "
-                   f"{settings.assistant.extract_model or 'the parsers'}", err=True)
     if settings.assistant.app is not None:
         typer.echo(f"loading the assistant from {settings.assistant.app} (a first start trains its intent "
                    "classifier and injection detector: about a minute)", err=True)
@@ -157,9 +157,36 @@ def serve(
         from rightfit.models.lock import locked_generation
 
         application.state.pipeline.pin_generation(locked_generation(lock))
+        typer.echo(f"deployment matches {lock}: answers by {settings.answer.rung}, fields by "
+                   f"{settings.assistant.extract_model or 'the parsers'}", err=True)
     application.state.pipeline.warm_up()  # load models now, not on the first request
-    typer.echo(f"rightfit serving on http://{host}:{port}/  (API docs at /docs)", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"rightfit serving on http://{shown}:{port}/  (API docs at /docs)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse an address the server could not listen on, with the fix, instead of failing after start-up.
+
+    An empty host would listen on every interface; that has to be asked for by name (0.0.0.0 or ::).
+    """
+    import socket
+
+    if not host.strip():
+        raise InvalidInputError("--host is empty; pass 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise InvalidInputError(f"--host {host!r} is not an address of this machine ({exc.strerror}); "
+                                "pass 127.0.0.1 or 0.0.0.0") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            fix = "stop the other server or pass another --port" if exc.errno == errno.EADDRINUSE else (
+                "pass an address of this machine with --host, or a port above 1023 with --port")
+            raise InvalidInputError(f"cannot listen on {host}:{port} ({exc.strerror}); {fix}") from None
 
 
 @app.command("lock")

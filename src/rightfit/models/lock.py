@@ -103,6 +103,14 @@ def _read(path: Path) -> dict[str, Any]:
                           "`rightfit lock`") from None
     if not isinstance(locked, dict):
         raise ConfigError(f"lock file {path} is not a lock (expected a JSON object)")
+    for key in ("choices", "models", "index", "classifiers", "evidence"):
+        if not isinstance(locked.get(key, {}), dict):
+            raise ConfigError(f"lock file {path}: {key!r} must be an object; write the lock again with "
+                              "`rightfit fit` or `rightfit lock`")
+    for task, choice in (locked.get("choices") or {}).items():
+        if not (isinstance(choice, dict) and isinstance(choice.get("setting"), str)
+                and isinstance(choice.get("rung"), str)):
+            raise ConfigError(f"lock file {path}: choice for task {task!r} needs setting and rung")
     return locked
 
 
@@ -110,11 +118,8 @@ def apply_lock(settings: Settings, path: Path) -> Settings:
     """The settings with the lock's chosen rungs in place, checked against every locked hash."""
     from rightfit.evals.ladder import apply_rung
 
-    for task, choice in (_read(path).get("choices") or {}).items():
-        try:
-            settings = apply_rung(settings, choice["setting"], choice["rung"])
-        except (KeyError, TypeError):
-            raise ConfigError(f"lock file {path}: choice for task {task!r} needs setting and rung") from None
+    for choice in (_read(path).get("choices") or {}).values():
+        settings = apply_rung(settings, choice["setting"], choice["rung"])
     check_lock(settings, path)
     return settings
 
@@ -136,6 +141,8 @@ def check_lock(settings: Settings, path: Path) -> None:
     locked = _read(path)
     current = build_lock(settings)
     problems = []
+    if locked.get("version") != LOCK_VERSION:
+        problems.append(f"lock format version is {locked.get('version')!r}, this rightfit reads {LOCK_VERSION}")
     if locked.get("rung") != current["rung"]:
         problems.append(f"rung is {current['rung']!r}, locked {locked.get('rung')!r}")
     if locked.get("extract_model") != current["extract_model"]:
@@ -143,6 +150,8 @@ def check_lock(settings: Settings, path: Path) -> None:
     for name, digest in (locked.get("classifiers") or {}).items():
         if current["classifiers"].get(name) != digest:
             problems.append(f"classifier {name} is missing or differs from the locked one")
+    for name in current["classifiers"].keys() - (locked.get("classifiers") or {}).keys():
+        problems.append(f"classifier {name} is in the data directory but not in the lock")
     for name, digest in current["models"].items():
         if locked.get("models", {}).get(name) != digest:
             problems.append(f"model {name} hash {digest[:12]}... is not the locked one")
