@@ -364,8 +364,12 @@ def test_cli_blend_writes_the_weight_into_the_manifest_and_keeps_the_pins(
             ("what does the premier account cost per month", "£15", ["fees"]),
             ("how long do you take to answer a complaint", "8 weeks", ["complaints"]),
             ("do you lend money for boats", None, ["fees"])]  # unanswerable: left out
-    qa.write_text("".join(json.dumps({"id": str(i), "question": q, "answer": a, "doc_ids": d}) + "\n"
-                          for i, (q, a, d) in enumerate(rows)))
+    few = "".join(json.dumps({"id": str(i), "question": q, "answer": a, "doc_ids": d}) + "\n"
+                  for i, (q, a, d) in enumerate(rows))
+    # Ten answerable questions at least, so the choice can be cross-validated before it is written.
+    enough = "".join(json.dumps({"id": f"{i}-{n}", "question": f"{q} ({n})" if n else q, "answer": a,
+                                 "doc_ids": d}) + "\n" for n in range(4) for i, (q, a, d) in enumerate(rows))
+    qa.write_text(enough)
     args = [EXE, "tune", "blend", str(model), "--qa", str(qa), "--data-dir", str(data), "--json"]
     r = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
@@ -379,7 +383,7 @@ def test_cli_blend_writes_the_weight_into_the_manifest_and_keeps_the_pins(
     r = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["questions"] == 3
+    assert out["questions"] == 12
     after = json.loads((model / MANIFEST).read_text())
     assert after["fused_weight"] == out["fused_weight"] and after["files"] == before["files"]
     assert after["provenance"]["fused_weight_choice"]["qa_sha256"] == out["qa_sha256"]
@@ -387,6 +391,15 @@ def test_cli_blend_writes_the_weight_into_the_manifest_and_keeps_the_pins(
     stage.warm_up()
     assert stage.fused_weight == out["fused_weight"]
 
+    # Three questions are too few to write a weight; doc ids the index does not have are named.
+    qa.write_text(few)
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 2 and "too few to choose a blend weight" in r.stderr
+    qa.write_text(few.replace('"cards"', '"no-such-doc"').replace('"fees"', '"nope"').replace('"complaints"', '"x"'))
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 2 and "none of the doc_ids" in r.stderr
+    assert json.loads((model / MANIFEST).read_text()) == after
+    qa.write_text(enough)
     # A model file changed since it was pinned is refused, not re-pinned with the new weight.
     with (model / "model.onnx").open("ab") as fh:
         fh.write(b"\0")

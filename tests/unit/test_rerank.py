@@ -278,6 +278,17 @@ def test_the_manifest_carries_a_checked_fused_weight(tmp_path: Path) -> None:
         open_model_dir(d)
 
 
+@pytest.mark.parametrize("value", [-5, 0, 10**9, "256", 12.5, True])
+def test_the_manifest_max_length_is_checked(tmp_path: Path, value: object) -> None:
+    d = _onnx_dir(tmp_path)
+    write_manifest(d)
+    body = json.loads((d / MANIFEST).read_text())
+    body["max_length"] = value
+    (d / MANIFEST).write_text(json.dumps(body))
+    with pytest.raises(ModelError, match="max_length must be a whole number of tokens from 8 to 4096"):
+        open_model_dir(d)
+
+
 def test_the_blend_weight_is_chosen_on_held_out_questions_and_prefers_hybrid_on_ties() -> None:
     # The reranker finds the positive (fused rank 3) in one question and misses it (fused rank 1) in another.
     helps = Candidates(reranker=[0.0, 0.1, 2.0], fused=[0.3, 0.2, 0.1], positives=frozenset({2}))

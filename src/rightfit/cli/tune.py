@@ -232,6 +232,14 @@ def tune_blend_cmd(
         raise InvalidInputError(f"{qa} has no answerable question with doc_ids; the blend weight needs questions "
                                 "with the documents that answer them")
     pipe, chunks = _chunks(settings, None)
+    known = set(pipe.store.doc_ids)
+    unknown = [i for i in items if not set(i.doc_ids) & known]
+    if len(unknown) == len(items):
+        raise InvalidInputError(f"none of the doc_ids in {qa} is a document of the index in {settings.data_dir} "
+                                f"(e.g. {sorted(items[0].doc_ids)[0]!r}); use the ids `rightfit search` shows")
+    if unknown:
+        typer.echo(f"warning: {len(unknown)} of {len(items)} questions name no document of the index "
+                   f"(e.g. {unknown[0].qid}); they count as misses", err=True)
     fusion = settings.retrieval.fusion
     bars = Progress()
     try:
@@ -246,6 +254,10 @@ def tune_blend_cmd(
               "metric": "MRR@10 of a gold document",
               "by_fused_weight": {str(w): round(v, 4) for w, v in choice.mrr.items()},
               "cross_validated": choice.cross_validation.as_dict() if choice.cross_validation else None}
+    if not dry_run and choice.cross_validation is None:
+        # A weight chosen on a handful of questions is luck; the manifest keeps the one it has.
+        raise InvalidInputError(f"only {choice.questions} answerable questions in {qa}: too few to choose a "
+                                "blend weight that carries over; add questions (or look with --dry-run)")
     if not dry_run:
         set_fused_weight(model, choice.fused_weight, chosen=chosen)
     if as_json:

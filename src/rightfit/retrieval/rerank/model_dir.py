@@ -149,7 +149,10 @@ def open_model_dir(directory: Path) -> RerankerFiles:
             raise ModelIntegrityError(
                 f"{exc}. For a reranker: retrain it with `rightfit tune reranker`, or, if you changed it on "
                 f"purpose, re-pin with `rightfit tune pin {directory}`") from None
-    max_length = int(body.get("max_length", 256))
+    max_length = body.get("max_length", 256)
+    if isinstance(max_length, bool) or not isinstance(max_length, int) or not 8 <= max_length <= 4096:
+        raise ModelError(f"{directory / MANIFEST}: max_length must be a whole number of tokens from 8 to 4096, got "
+                         f"{max_length!r}; re-pin with `rightfit tune pin {directory}`")
     weight = body.get("fused_weight")
     if weight is not None:
         weight = check_fused_weight(weight, where=str(directory / MANIFEST))
