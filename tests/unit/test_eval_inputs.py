@@ -164,3 +164,27 @@ def test_a_qa_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     items = load_qa(f)
     assert [i.qid for i in items] == ["a", "b"]
     assert items[0].doc_ids == ("atm-and-spending-limits",) and not items[1].answerable
+
+
+def test_beir_export_refuses_what_it_could_not_write_faithfully(tmp_path: Path) -> None:
+    from rightfit.evals.datasets import qa_to_beir
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fees.md").write_text("# Fees\n\nThe Premier account costs £15 a month.\n")
+    qa = tmp_path / "qa.jsonl"
+
+    def write(*rows: dict) -> None:
+        qa.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    write({"id": "q\t1", "question": "premier fee?", "answer": "£15", "doc_ids": ["fees"]})
+    with pytest.raises(InvalidInputError, match="tab or line break"):
+        qa_to_beir(qa, docs, tmp_path / "out")
+    write({"id": "u1", "question": "boat loans?", "answer": None, "doc_ids": []})
+    with pytest.raises(InvalidInputError, match="no answerable question"):
+        qa_to_beir(qa, docs, tmp_path / "out")
+    write({"id": "q1", "question": "premier fee?", "answer": "£15", "doc_ids": ["fees"]})
+    with pytest.raises(InvalidInputError, match="does not exist"):
+        qa_to_beir(qa, tmp_path / "nodocs", tmp_path / "out")
+    assert qa_to_beir(qa, docs, tmp_path / "out") == (1, 1)
+    assert (tmp_path / "out" / "qrels" / "test.tsv").read_text().splitlines()[1:] == ["q1\tfees\t1"]

@@ -20,6 +20,9 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     from rightfit.evals.answers import load_qa
     from rightfit.ingest.indexer import discover
 
+    if not docs.is_dir():
+        raise InvalidInputError(f"eval: the documents folder {docs} does not exist; pass --docs with the corpus "
+                                "the questions cite")
     corpus: list[dict[str, str]] = []
     for path in discover(docs):
         documents, _ = load_file(path, docs)
@@ -30,11 +33,19 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     for item in load_qa(qa_file):
         if not item.answerable:
             continue
+        # qrels are tab-separated lines: a tab or line break inside an id would shift or split them.
+        odd = [i for i in (item.qid, *item.doc_ids) if any(ch in i for ch in "\t\r\n")]
+        if odd:
+            raise InvalidInputError(f"eval: question {item.qid!r}: id {odd[0]!r} holds a tab or line break, "
+                                    "which the BEIR qrels file cannot carry; rename it")
         unknown = [d for d in item.doc_ids if d not in known]
         if unknown:
             raise InvalidInputError(f"eval: question {item.qid} cites unknown documents {unknown}")
         queries[item.qid] = item.question
         qrels[item.qid] = dict.fromkeys(item.doc_ids, 1)
+    if not queries:
+        raise InvalidInputError(f"eval: {qa_file} has no answerable question with doc_ids, so a BEIR export would "
+                                "judge nothing; add questions with an answer and the documents that give it")
     write_beir(out, corpus=corpus, queries=queries, qrels=qrels)
     return len(corpus), len(queries)
 
