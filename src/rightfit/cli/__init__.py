@@ -54,7 +54,8 @@ def main() -> None:
         typer.echo(f"error: {exc.strerror or exc}{where}; check the path and its permissions", err=True)
         raise SystemExit(1) from None
     except _Stopped as stop:
-        typer.echo(f"{stop.word}; the previous index, if any, is unchanged", err=True)
+        typer.echo(f"{stop.word}; anything half-built (an index, a model) was dropped and the previous one, if "
+                   "any, is unchanged", err=True)
         raise SystemExit(stop.code) from None
 
 
