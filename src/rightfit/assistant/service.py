@@ -77,6 +77,7 @@ def intent_classifier(app: AssistantApp, *, embedder: Embedder, cache_dir: Path)
 def injection_detector(settings: Settings, app: AssistantApp, *, embedder: Embedder,
                        cache_dir: Path) -> InjectionDetector:
     """The configured injection detector, or one trained on the app's guard data once and cached by its hash."""
+    from rightfit.guard.injection import ARTIFACT_VERSION as INJECTION_ARTIFACT_VERSION
     from rightfit.guard.training import BANK_BENIGN, LabelledSet, featurize, fit_model, load_injection_csv
 
     if settings.guard.model is not None:
@@ -91,7 +92,8 @@ def injection_detector(settings: Settings, app: AssistantApp, *, embedder: Embed
             logger.warning("guard training data %s is missing; training without it", extra)
     digest = hashlib.sha256(b"".join(p.read_bytes() for p, _ in sources)
                             + repr(settings.guard.max_fpr).encode()).hexdigest()[:16]
-    target = cache_dir / f"guard-{digest}"
+    # The artifact version is in the name, so a cached detector of an older format is retrained, not refused.
+    target = cache_dir / f"guard-{digest}-v{INJECTION_ARTIFACT_VERSION}"
     if target.is_dir():
         return InjectionDetector(embedder=embedder, model=InjectionModel.load(target))
     data: LabelledSet = load_injection_csv(sources[0][0], group=sources[0][1])

@@ -2,24 +2,58 @@
 
 Probabilities come from the softmax of a multinomial logistic regression, which is close to calibrated
 for linear heads on normalized embeddings; below `threshold` a message is out of scope. The artifact is a
-folder with the weights (.npz) and a manifest (labels, metrics, threshold, embedder, sha256 of weights).
+folder with the weights (.npz) and a manifest (labels, metrics, threshold, embedder), one sha256 covering both
+(models/artifact.py).
 """
 
 from __future__ import annotations
 
 import csv
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
-from rightfit.models.artifact import read_weights, write_weights
+from rightfit.models.artifact import check_array, read_weights, validate_manifest, write_weights
 
-ARTIFACT_VERSION = 1
+ARTIFACT_KIND = "intent-classifier"
+# 2: the hash covers the manifest as well as the weights, and two-label models keep one row per label. The
+# assistant's cache folder is named after this (intents-<hash>-v2-cv), so classifiers it cached under version 1
+# are retrained on first use instead of refused.
+ARTIFACT_VERSION = 2
+TRAIN = "rightfit classify train"
+# `classify train` holds out one message in ten of each label: with two, at least one is left to learn from.
+MIN_EXAMPLES_PER_LABEL = 2
+
+
+class IntentManifest(BaseModel):
+    """manifest.json of an intent classifier, as written by `IntentClassifier.save`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: Literal["intent-classifier"]
+    version: Literal[2]
+    created: float
+    labels: list[str] = Field(min_length=2)
+    threshold: float = Field(ge=0.0, le=1.0)
+    c: float = Field(gt=0.0)
+    embedder: str = Field(min_length=1)
+    metrics: dict[str, float]
+    artifact_sha256: str
+
+    @field_validator("labels")
+    @classmethod
+    def _distinct(cls, labels: list[str]) -> list[str]:
+        if len(set(labels)) != len(labels) or not all(labels):
+            raise ValueError("labels must be distinct and non-empty")
+        return labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +67,8 @@ class Prediction:
 def load_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
     """`text,label` (or BANKING77's `text,category`) with a header line."""
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" export starts with a byte-order mark, which is not part of "text".
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             names = reader.fieldnames or []
             field = "label" if "label" in names else "category" if "category" in names else None
@@ -47,6 +82,18 @@ def load_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
     if len({lab for _, lab in rows}) < 2:
         raise InvalidInputError(f"{path}: needs labelled rows of at least two labels")
     return [t for t, _ in rows], [lab for _, lab in rows]
+
+
+def check_training_labels(labels: Sequence[str], *, source: object, minimum: int = MIN_EXAMPLES_PER_LABEL) -> None:
+    """Refuse training data with a label too rare to be both held out and learned from."""
+    counts = Counter(labels)
+    few = sorted(lab for lab, n in counts.items() if n < minimum)
+    if few:
+        listed = ", ".join(f"{lab} has {counts[lab]}" for lab in few[:5])
+        more = f" and {len(few) - 5} more labels" if len(few) > 5 else ""
+        raise InvalidInputError(f"{source}: every label needs at least {minimum} messages (one may be held out to "
+                                f"measure the classifier, the rest train it), but {listed}{more}; add messages or "
+                                "drop those labels")
 
 
 class IntentClassifier:
@@ -73,13 +120,23 @@ class IntentClassifier:
     def fit_vectors(self, vectors: np.ndarray, labels: Sequence[str]) -> IntentClassifier:
         from sklearn.linear_model import LogisticRegression
 
-        self.labels = sorted(set(labels))
-        index = {lab: i for i, lab in enumerate(self.labels)}
+        names = sorted(set(labels))
+        if len(names) < 2:
+            raise InvalidInputError(f"intent classifier: needs messages of at least two labels to learn from, got "
+                                    f"only {', '.join(names) or 'none'}")
+        index = {lab: i for i, lab in enumerate(names)}
         y = np.array([index[lab] for lab in labels])
         model = LogisticRegression(C=self.c, max_iter=2000)
         model.fit(vectors, y)
-        self.coef = model.coef_.astype(np.float32)
-        self.intercept = model.intercept_.astype(np.float32)
+        coef, intercept = model.coef_, model.intercept_
+        if len(names) == 2:
+            # scikit-learn keeps a single row for two classes: the logit of the second against the first. A zero
+            # row for the first makes the softmax below exactly that sigmoid, so every model has one row per label.
+            coef = np.vstack([np.zeros_like(coef), coef])
+            intercept = np.concatenate([np.zeros_like(intercept), intercept])
+        self.labels = names
+        self.coef = coef.astype(np.float32)
+        self.intercept = intercept.astype(np.float32)
         return self
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> IntentClassifier:
@@ -105,24 +162,28 @@ class IntentClassifier:
         return out
 
     def save(self, directory: Path) -> str:
-        """Write the artifact; returns the sha256 of its weights."""
+        """Write the artifact (all or nothing); returns the sha256 covering its weights and manifest."""
         if self.coef is None or self.intercept is None:
             raise InvalidInputError("intent classifier is not trained; nothing to save")
-        manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "labels": self.labels,
+        manifest = {"kind": ARTIFACT_KIND, "version": ARTIFACT_VERSION, "created": time.time(), "labels": self.labels,
                     "threshold": self.threshold, "c": self.c, "embedder": self.embedder.model_id,
                     "metrics": self.metrics}
         return write_weights(directory, {"coef": self.coef, "intercept": self.intercept}, manifest)
 
     @classmethod
     def load(cls, directory: Path, *, embedder: Embedder) -> IntentClassifier:
-        manifest, arrays = read_weights(directory, what="intent classifier", train="rightfit classify train")
-        if manifest.get("embedder") != embedder.model_id:
-            raise InvalidInputError(f"classifier in {directory} was trained on {manifest.get('embedder')} "
-                                    f"embeddings, not {embedder.model_id}; retrain it")
-        clf = cls(embedder=embedder, c=float(manifest["c"]), threshold=float(manifest["threshold"]))
-        clf.coef, clf.intercept = arrays["coef"], arrays["intercept"]
-        clf.labels = list(manifest["labels"])
-        clf.metrics = dict(manifest.get("metrics") or {})
+        what = "intent classifier"
+        raw, arrays = read_weights(directory, what=what, train=TRAIN, kind=ARTIFACT_KIND, version=ARTIFACT_VERSION)
+        manifest = validate_manifest(IntentManifest, raw, directory=directory, what=what, train=TRAIN)
+        if manifest.embedder != embedder.model_id:
+            raise InvalidInputError(f"classifier in {directory} was trained on {manifest.embedder} "
+                                    f"embeddings, not {embedder.model_id}; retrain it with `{TRAIN}`")
+        n = len(manifest.labels)
+        clf = cls(embedder=embedder, c=manifest.c, threshold=manifest.threshold)
+        clf.coef = check_array(arrays, "coef", (n, embedder.dim), directory=directory, what=what, train=TRAIN)
+        clf.intercept = check_array(arrays, "intercept", (n,), directory=directory, what=what, train=TRAIN)
+        clf.labels = list(manifest.labels)
+        clf.metrics = dict(manifest.metrics)
         return clf
 
 

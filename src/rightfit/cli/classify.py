@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from rightfit.cli.common import Progress
+
+
+def save_artifact(save: Callable[[Path], str], out: Path) -> str:
+    """`save(out)`, saying on a failure (a full disk) that the model already in `out` is still the one there."""
+    try:
+        return save(out)
+    except OSError:
+        typer.echo(f"could not write {out}; the artifact there before, if any, is unchanged", err=True)
+        raise
+
+
+def embedding_progress(progress: Progress, total: int) -> Callable[[int], None]:
+    """An embedder's `progress(n more)` callback feeding the "embedding" phase of `progress`."""
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress("embedding", done, total)
+
+    return tick
 
 classify_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                            help="Intent classifiers: train, evaluate, predict.")
@@ -21,16 +45,28 @@ def classify_train(
     """Train on 90%, measure and choose the out-of-scope threshold on the held-out 10%, then refit on all."""
     import numpy as np
 
-    from rightfit.classify.intents import IntentClassifier, choose_threshold, load_labelled_csv
+    from rightfit.classify.intents import (
+        IntentClassifier,
+        check_training_labels,
+        choose_threshold,
+        load_labelled_csv,
+    )
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.evals.classification import score, stratified_folds
+    from rightfit.models.artifact import check_artifact_folder
     from rightfit.models.embedding import MiniLMEmbedder
 
     limit_blas_threads()
+    check_artifact_folder(out)  # before the embedding work, not after it
     texts, labels = load_labelled_csv(data)
+    check_training_labels(labels, source=data)
     embedder = MiniLMEmbedder()
     typer.echo(f"embedding {len(texts)} messages", err=True)
-    vectors = embedder.embed(texts)
+    progress = Progress()
+    try:
+        vectors = embedder.embed(texts, progress=embedding_progress(progress, len(texts)))
+    finally:
+        progress.close()
     held = stratified_folds(labels, 10)[0]
     train = np.setdiff1d(np.arange(len(texts)), held)
     clf = IntentClassifier(embedder=embedder).fit_vectors(vectors[train], [labels[i] for i in train])
@@ -43,9 +79,9 @@ def classify_train(
     final = IntentClassifier(embedder=embedder, threshold=threshold).fit_vectors(vectors, labels)
     final.metrics = {"heldout_accuracy": report.accuracy, "heldout_macro_f1": report.macro_f1,
                      "heldout_n": float(report.n)}
-    digest = final.save(out)
+    digest = save_artifact(final.save, out)
     typer.echo(report.table())
-    typer.echo(f"out-of-scope threshold {threshold:.3f}; wrote {out} (weights sha256 {digest})")
+    typer.echo(f"out-of-scope threshold {threshold:.3f}; wrote {out} (artifact sha256 {digest})")
 
 
 @classify_app.command("eval")

@@ -60,22 +60,32 @@ def guard_train(
     """Cross-validate (every message scored by a model and threshold that never saw it), then fit on all."""
     import numpy as np
 
+    from rightfit.cli.classify import embedding_progress, save_artifact
+    from rightfit.cli.common import Progress
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.guard.training import (
         BANK_BENIGN,
+        check_training_set,
         cross_validate,
         default_training_set,
         detection_report,
         featurize,
         fit_model,
     )
+    from rightfit.models.artifact import check_artifact_folder
     from rightfit.models.embedding import MiniLMEmbedder
 
     limit_blas_threads()
+    check_artifact_folder(out)  # before the embedding and cross-validation work, not after it
     data = default_training_set(shared, project)
+    check_training_set(data, folds=folds)
     embedder = MiniLMEmbedder()
     typer.echo(f"embedding {len(data)} messages", err=True)
-    feats = featurize(data.texts, embedder)
+    progress = Progress()
+    try:
+        feats = featurize(data.texts, embedder, progress=embedding_progress(progress, len(data)))
+    finally:
+        progress.close()
     typer.echo(f"{folds}-fold cross-validation", err=True)
     cv = cross_validate(feats, data, embedder_id=embedder.model_id, max_fpr=max_fpr, folds=folds)
     groups = np.array(data.groups)
@@ -88,10 +98,10 @@ def guard_train(
     model.metrics = {"cv_tpr": overall.tpr, "cv_fpr": overall.fpr, "cv_precision": overall.precision,
                      "cv_fpr_bank_benign": fpr_bank, "cv_fpr_shared_benign": fpr_shared, "n": float(len(data)),
                      "max_fpr": max_fpr}
-    digest = model.save(out)
+    digest = save_artifact(model.save, out)
     typer.echo(f"cross-validated: {overall.line()}")
     typer.echo(f"  FPR on benign banking messages {fpr_bank:.3f}, on the shared benign messages {fpr_shared:.3f}")
-    typer.echo(f"threshold {model.threshold:.3f}; wrote {out} (weights sha256 {digest})")
+    typer.echo(f"threshold {model.threshold:.3f}; wrote {out} (artifact sha256 {digest})")
 
 
 @guard_app.command("eval")

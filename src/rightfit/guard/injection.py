@@ -11,8 +11,8 @@ out-of-fold classifier scores, so it learns how far to trust each. The threshold
 for a low false-positive rate on benign banking messages (training.py). Without a trained model the detector
 runs on rules alone and flags any rule hit.
 
-The artifact is a folder with weights.npz (no pickle) and manifest.json holding the weights' sha256,
-checked on every load.
+The artifact is a folder with weights.npz (no pickle) and manifest.json holding one sha256 over the weights and
+the manifest's fields (threshold included), checked on every load.
 """
 
 from __future__ import annotations
@@ -22,17 +22,22 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
 from rightfit.guard.normalize import DEFAULT_MAX_CHARS, normalize
 from rightfit.guard.rules import FAMILIES, match_rules, rule_features
 from rightfit.guard.verdicts import GuardVerdict
-from rightfit.models.artifact import read_weights, write_weights
+from rightfit.models.artifact import check_array, read_weights, validate_manifest, write_weights
 
-ARTIFACT_VERSION = 1
+ARTIFACT_KIND = "injection-detector"
+# 2: the hash covers the manifest (an edited threshold is refused) as well as the weights.
+ARTIFACT_VERSION = 2
+TRAIN = "rightfit guard train --out DIR"
 # Measured: embedding only the head of the text scores as well as the whole text in cross-validation,
 # and bounds the embedding cost of a long message; the n-gram model and the rules still see all of it.
 EMBED_CHARS = 400
@@ -67,6 +72,23 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+class DetectorManifest(BaseModel):
+    """manifest.json of an injection detector, as written by `InjectionModel.save`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: Literal["injection-detector"]
+    version: Literal[2]
+    created: float
+    threshold: float = Field(gt=0.0, lt=1.0)
+    embedder: str = Field(min_length=1)
+    embed_chars: int
+    hash_features: int
+    families: list[str]
+    metrics: dict[str, float]
+    artifact_sha256: str
+
+
 @dataclass(slots=True)
 class InjectionModel:
     """The weights: embedding head, n-gram head, and the combiner over [embed logit, n-gram logit, families]."""
@@ -82,8 +104,8 @@ class InjectionModel:
     metrics: dict[str, float] = field(default_factory=dict)
 
     def save(self, directory: Path) -> str:
-        """Write the artifact; returns the sha256 of its weights."""
-        manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "kind": "injection-detector",
+        """Write the artifact (all or nothing); returns the sha256 covering its weights and manifest."""
+        manifest = {"version": ARTIFACT_VERSION, "created": time.time(), "kind": ARTIFACT_KIND,
                     "threshold": self.threshold, "embedder": self.embedder_id, "embed_chars": EMBED_CHARS,
                     "hash_features": HASH_FEATURES, "families": list(FAMILIES), "metrics": self.metrics}
         arrays = {"embed_coef": self.embed_coef, "hash_coef": self.hash_coef, "stack_coef": self.stack_coef,
@@ -92,17 +114,22 @@ class InjectionModel:
 
     @classmethod
     def load(cls, directory: Path) -> InjectionModel:
-        manifest, data = read_weights(directory, what="injection detector", train="rightfit guard train --out DIR")
-        if (manifest.get("version") != ARTIFACT_VERSION or list(manifest.get("families", [])) != list(FAMILIES)
-                or manifest.get("hash_features") != HASH_FEATURES or manifest.get("embed_chars") != EMBED_CHARS):
+        what = "injection detector"
+        raw, data = read_weights(directory, what=what, train=TRAIN, kind=ARTIFACT_KIND, version=ARTIFACT_VERSION)
+        manifest = validate_manifest(DetectorManifest, raw, directory=directory, what=what, train=TRAIN)
+        if (manifest.families != list(FAMILIES) or manifest.hash_features != HASH_FEATURES
+                or manifest.embed_chars != EMBED_CHARS):
             raise InvalidInputError(f"injection detector in {directory} was trained by another version of rightfit; "
-                                    "retrain it with `rightfit guard train`")
-        intercepts = data["intercepts"]
-        return cls(embed_coef=data["embed_coef"], embed_intercept=float(intercepts[0]),
-                   hash_coef=data["hash_coef"], hash_intercept=float(intercepts[1]),
-                   stack_coef=data["stack_coef"], stack_intercept=float(intercepts[2]),
-                   threshold=float(manifest["threshold"]), embedder_id=str(manifest["embedder"]),
-                   metrics=dict(manifest.get("metrics") or {}))
+                                    f"retrain it with `{TRAIN}`")
+
+        def array(name: str, shape: tuple[int | None, ...]) -> np.ndarray:
+            return check_array(data, name, shape, directory=directory, what=what, train=TRAIN)
+
+        intercepts = array("intercepts", (3,))
+        return cls(embed_coef=array("embed_coef", (None,)), embed_intercept=float(intercepts[0]),
+                   hash_coef=array("hash_coef", (2 * HASH_FEATURES,)), hash_intercept=float(intercepts[1]),
+                   stack_coef=array("stack_coef", (2 + len(FAMILIES),)), stack_intercept=float(intercepts[2]),
+                   threshold=manifest.threshold, embedder_id=manifest.embedder, metrics=dict(manifest.metrics))
 
     def scores(self, vectors: np.ndarray, hashed: object, rules: np.ndarray) -> np.ndarray:
         """Combined probability per row from precomputed embeddings, n-gram features and rule features."""
@@ -124,6 +151,9 @@ class InjectionDetector:
         if model is not None and embedder is not None and model.embedder_id != embedder.model_id:
             raise InvalidInputError(f"injection detector was trained on {model.embedder_id} embeddings, not "
                                     f"{embedder.model_id}; retrain it with `rightfit guard train`")
+        if model is not None and embedder is not None and model.embed_coef.shape != (embedder.dim,):
+            raise InvalidInputError(f"injection detector has {model.embed_coef.shape} embedding weights for "
+                                    f"{embedder.dim}-d embeddings; retrain it with `rightfit guard train`")
         if threshold is not None and not 0.0 < threshold < 1.0:
             raise ValueError(f"injection detector: threshold must be between 0 and 1, got {threshold}")
         self.embedder = embedder

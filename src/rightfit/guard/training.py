@@ -10,7 +10,7 @@ threshold is read off the combiner's own out-of-fold scores on the benign bankin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,9 @@ BANK_BENIGN = "bank_benign"
 EMBED_C = 10.0
 HASH_C = 30.0
 STACK_C = 10.0
+# Of each class, and at least one per fold: found by enumerating how small sets spread over the groups and the
+# nested folds; with fewer, some inner training part can be left with one class.
+MIN_PER_CLASS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def _single_label(path: Path) -> tuple[list[str], list[str]]:
     """A file of only benign or only injection rows (the project's own sets) is fine here."""
     import csv
 
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # as load_labelled_csv: a leading BOM is fine
         rows = [(r.get("text", "").strip(), (r.get("label") or "").strip()) for r in csv.DictReader(fh)]
     rows = [(t, lab) for t, lab in rows if t and lab]
     if not rows:
@@ -78,6 +81,17 @@ def default_training_set(shared: Path, project: Path) -> LabelledSet:
             + load_injection_csv(project / "injections.csv", group="bank_injection"))
 
 
+def check_training_set(data: LabelledSet, *, folds: int) -> None:
+    """Refuse, before any embedding, a set too small for `folds`-fold cross-validation, nested inside itself:
+    every inner training part must still hold both injections and benign messages."""
+    needed = max(folds, MIN_PER_CLASS)
+    n_inj, n_ben = int(np.sum(data.labels == 1)), int(np.sum(data.labels == 0))
+    if min(n_inj, n_ben) < needed:
+        raise InvalidInputError(f"injection detector: {folds}-fold cross-validation needs at least {needed} injections "
+                                f"(label 1) and {needed} benign messages (label 0), got {n_inj} and {n_ben}; add "
+                                "examples (a useful detector needs hundreds of each)")
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     vectors: np.ndarray
@@ -85,12 +99,14 @@ class Features:
     rules: np.ndarray
 
 
-def featurize(texts: Sequence[str], embedder: Embedder) -> Features:
+def featurize(texts: Sequence[str], embedder: Embedder, *, progress: Callable[[int], None] | None = None) -> Features:
+    """`progress(n)` is called as each n more texts are embedded (the slow part)."""
     # Training rows are trusted files, not requests: no length limit.
     limit = max([1, *map(len, texts)])
     detections = [normalize(t, max_chars=limit, allow_empty=True).detection for t in texts]
     rules = np.array([rule_features(match_rules(d)) for d in detections], dtype=np.float32)
-    return Features(embedder.embed([d[:EMBED_CHARS] for d in detections]), hashed_features(detections), rules)
+    vectors = embedder.embed([d[:EMBED_CHARS] for d in detections], progress=progress)
+    return Features(vectors, hashed_features(detections), rules)
 
 
 def stratified_folds(strata: np.ndarray, k: int, seed: int) -> list[np.ndarray]:
@@ -115,6 +131,11 @@ def _fit_lr(x: object, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     from scipy.sparse import issparse
     from sklearn.linear_model import LogisticRegression
 
+    if len(np.unique(y)) < 2:
+        # check_training_set catches most small sets up front; this is for classes bunched into few folds.
+        only = "injections" if len(y) and y[0] == 1 else "benign messages"
+        raise InvalidInputError(f"injection detector: a cross-validation fold was left with only {only} to train "
+                                "on; add examples of the rarer kind (at least a few per fold) or pass fewer --folds")
     if not issparse(x):
         model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
         return model.coef_[0].astype(np.float32), float(model.intercept_[0])
@@ -183,6 +204,7 @@ class CVResult:
 def cross_validate(feats: Features, data: LabelledSet, *, embedder_id: str, max_fpr: float, folds: int = 5,
                    seed: int = 0) -> CVResult:
     """Outer k-fold: every row is scored by a model (threshold included) that never saw it."""
+    check_training_set(data, folds=folds)
     strata = _strata(data)
     scores = np.zeros(len(data))
     flagged = np.zeros(len(data), dtype=bool)
