@@ -270,54 +270,85 @@ def eval_gate(
                                                   "baseline).", show_default=False)] = None,
     from_run: Annotated[Path | None, typer.Option("--run", help="Gate this saved run instead of running the "
                                                   "suites.", show_default=False)] = None,
-    save_baseline: Annotated[bool, typer.Option("--save-baseline", help="Save this run as the baseline when "
-                                                "the thresholds pass.")] = False,
+    save_baseline: Annotated[bool, typer.Option("--save-baseline", help="Save this run's suites into the "
+                                                "baseline when the thresholds pass (other suites' baselines "
+                                                "are kept).")] = False,
     junit: JunitOpt = None,
     html_out: HtmlOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Fail (exit 1) when a suite misses a threshold or got worse than the baseline beyond noise."""
-    from rightfit.evals.gate import baseline_checks, table, threshold_checks
+    from rightfit.evals.gate import baseline_checks, error_checks, merge_baseline, table, threshold_checks, unchecked
     from rightfit.evals.report import html_report, junit_checks
     from rightfit.evals.run import Run
 
     settings = settings_from(config, data_dir)
     for path, option in ((junit, "--junit"), (html_out, "--html")):
         check_writable(path, option)
-    run = Run.load(from_run) if from_run is not None else _run(settings, suites)
-    checks = threshold_checks(run, settings.evals.gates)
     baseline = baseline if baseline is not None else settings.evals.baseline
-    reference = None
-    if baseline is not None and baseline.is_file() and not save_baseline:
-        reference = Run.load(baseline)
+    if save_baseline and baseline is None:
+        raise InvalidInputError("--save-baseline needs --baseline PATH or [evals] baseline in the settings")
+    if save_baseline:
+        check_writable(baseline, "--baseline")
+    saved = None if from_run is None else Run.load(from_run).only(suites, source=from_run,
+                                                                  configured=settings.evals.suites)
+    if saved is None and suites:  # a name no suite has: the same error as `eval run`, before the checks below
+        from rightfit.evals.suites import load_suites
+
+        known = load_suites(settings.evals.suites)
+        unknown = [n for n in suites if n not in known]
+        if unknown:
+            raise InvalidInputError(f"no suite named {', '.join(unknown)}; suites: {', '.join(known)}")
+    gates = [g for g in settings.evals.gates if not suites or g.suite in suites]
+    has_baseline = baseline is not None and baseline.is_file()
+    # Loaded before any suite runs: a damaged baseline is refused, never compared against or overwritten.
+    reference = Run.load(baseline) if has_baseline and baseline is not None else None
+    if not gates and reference is None and not save_baseline:
+        where = f"for {', '.join(suites)} " if suites else ""
+        raise InvalidInputError(f"no gates configured {where}([[evals.gates]] with suite, metric and min or max "
+                                "in the settings) and no baseline to compare with: nothing to check; add gates, "
+                                "or save a baseline with `rightfit eval gate --save-baseline`")
+    run = saved if saved is not None else _run(settings, suites)
+    checks = error_checks(run) + threshold_checks(run, gates)
+    if reference is not None and not save_baseline:
         checks += baseline_checks(run, reference, settings.evals)
+        missing = [name for name in run.suites if name not in reference.suites]
+        if missing:
+            typer.echo(f"the baseline {baseline} has no {', '.join(missing)}: no regression check for "
+                       f"{'it' if len(missing) == 1 else 'them'} (add with `rightfit eval gate "
+                       f"{' '.join(missing)} --save-baseline`)", err=True)
     elif baseline is not None and not save_baseline:
         typer.echo(f"no baseline at {baseline}: thresholds only (save one with --save-baseline)", err=True)
+    if not save_baseline:  # saving is what gives an ungated suite its first check
+        checks += unchecked(run, checks, "no [[evals.gates]] for this suite and no baseline entry; add a gate or "
+                            "save a baseline with --save-baseline")
     typer.echo(run.hardware)
     typer.echo(suites_table(run))
     typer.echo("")
-    typer.echo(table(checks) if checks else "no gates configured ([[evals.gates]] in the settings)")
-    runs = {"this run": run} if reference is None else {"this run": run, "baseline": reference}
+    typer.echo(table(checks) if checks else f"no thresholds to check for {', '.join(run.suites)} "
+               "([[evals.gates]] in the settings)")
+    runs = {"this run": run} if reference is None or save_baseline else {"this run": run, "baseline": reference}
     write_output(junit, junit_checks(checks), "JUnit XML")
     write_output(html_out, html_report("rightfit eval gate", runs, checks=checks), "report")
     failed = [c for c in checks if not c.passed]
     if failed:
         typer.echo(f"\ngate FAILED: {len(failed)} of {len(checks)} checks", err=True)
         raise typer.Exit(1)
-    if save_baseline:
-        if baseline is None:
-            raise InvalidInputError("--save-baseline needs --baseline PATH or [evals] baseline in the settings")
-        run.save(baseline)
-        typer.echo(f"saved the baseline to {baseline}", err=True)
-    typer.echo(f"\ngate passed: {len(checks)} checks", err=True)
+    if save_baseline and baseline is not None:
+        merge_baseline(reference, run).save(baseline)
+        kept = [name for name in (reference.suites if reference else {}) if name not in run.suites]
+        typer.echo(f"saved the baseline to {baseline}: updated {', '.join(run.suites)}"
+                   + (f"; kept {', '.join(kept)}" if kept else ""), err=True)
+    if checks:
+        typer.echo(f"\ngate passed: {len(checks)} checks", err=True)
 
 
 def _run_or_load(source: Path, suites: list[str] | None, data_dir: Path | None) -> Any:
     from rightfit.evals.run import Run
 
     if source.suffix == ".json":
-        return Run.load(source)
+        return Run.load(source).only(suites, source=source)
     return _run(settings_from(source, data_dir), suites)
 
 
@@ -345,6 +376,11 @@ def eval_drift(
     ref_run = _run_or_load(reference, suites, data_dir)
     cand_run = _run_or_load(candidate, suites, data_dir)
     settings = settings_from(candidate if candidate.suffix == ".toml" else None, data_dir)
+    if not set(ref_run.suites) & set(cand_run.suites):  # nothing to compare is not "no drift"
+        raise InvalidInputError(
+            f"the reference and the candidate share no suite: {reference} has "
+            f"{', '.join(ref_run.suites) or 'none'}, {candidate} has {', '.join(cand_run.suites) or 'none'}; "
+            "compare runs of the same suites")
     drifts = compare(ref_run, cand_run, settings.evals)
     checks = [c for d in drifts for c in d.checks]
     for d in drifts:
@@ -357,11 +393,15 @@ def eval_drift(
     typer.echo(table(checks))
     failed = [c for c in checks if not c.passed]
     low = [d for d in drifts if min_agreement is not None and d.agreement < min_agreement]
+    disjoint = [d for d in drifts if d.items == 0]  # the same suite, but no item in common: nothing compared
     write_output(junit, junit_checks(checks), "JUnit XML")
     write_output(html_out, html_report("rightfit eval drift", {"reference": ref_run, "candidate": cand_run},
                                  checks=checks), "report")
-    if failed or low:
+    if failed or low or disjoint:
         for d in low:
             typer.echo(f"{d.suite}: agreement {d.agreement:.1%} is below --min-agreement {min_agreement:.0%}",
                        err=True)
+        for d in disjoint:
+            typer.echo(f"{d.suite}: the reference and the candidate share no item ids, so nothing was compared; "
+                       "run both on the same suite file", err=True)
         raise typer.Exit(1)

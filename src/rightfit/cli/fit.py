@@ -9,6 +9,8 @@ import typer
 
 from rightfit.cli.app import app
 from rightfit.cli.common import ConfigOpt, DataDirOpt, Progress, settings_from, write_output
+from rightfit.cli.evals import check_writable
+from rightfit.core.errors import InvalidInputError
 
 
 def fit_table(result: Any, currency: str) -> str:
@@ -24,6 +26,14 @@ def fit_table(result: Any, currency: str) -> str:
             lines.append(f"{task:<12}{r.rung:<26}{quality:<52}{r.p95_ms:>8.0f}  "
                          f"{money(r.cost_per_resolved, currency):<18}{verdict}")
     return "\n".join(lines)
+
+
+def check_outputs(out: Path, html_out: Path | None) -> None:
+    """Refuse, before the ladder runs, a lock or report path that could only fail once it has."""
+    for path, option, example in ((out, "--out", "rightfit.lock"), (html_out, "--html", "fit.html")):
+        if path is not None and path.is_dir():
+            raise InvalidInputError(f"{option} {path} is a directory; give a file path such as {path / example}")
+        check_writable(path, option)
 
 
 def fit_plots(result: Any, currency: str) -> list[str]:
@@ -57,6 +67,7 @@ def fit_command(
     from rightfit.models.lock import kept_choices, write_lock
 
     settings = settings_from(config, data_dir)
+    check_outputs(out, html_out)
     kept: dict[str, Any] = {}
     kept_evidence: dict[str, Any] = {}
     if update and out.is_file():

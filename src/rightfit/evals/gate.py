@@ -4,6 +4,9 @@ Thresholds are specifications: the measured value must meet them. The baseline c
 a quality metric fails only when the paired bootstrap interval of its change lies wholly on the bad side
 and the drop is larger than the configured margin, so re-running an unchanged configuration passes and a
 real regression does not. Latency and cost are judged by thresholds only, since they move with the machine.
+
+A gate never passes on what it did not check: a gated suite missing from the run, a suite with items that
+failed to run, and a suite that nothing checks are failures, each saying why.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 from rightfit.core.errors import ConfigError
 from rightfit.core.settings import EvalSettings, Gate
-from rightfit.evals.run import Run
+from rightfit.evals.run import Run, SuiteRun
 from rightfit.evals.stats import Estimate, paired_difference
 
 
@@ -29,14 +32,55 @@ class Check:
     message: str
 
 
+NAN = Estimate(float("nan"), float("nan"), float("nan"))
+
+
+def _limit(gate: Gate) -> str:
+    return " and ".join(x for x in (f">= {gate.min:g}" if gate.min is not None else "",
+                                    f"<= {gate.max:g}" if gate.max is not None else "") if x) or "(none)"
+
+
+def failed_to_run(suite: SuiteRun) -> str | None:
+    """'80 of 92 items failed to run: <the first error>', or None when every item ran."""
+    errored = [r for r in suite.items if r.errored]
+    if not errored:
+        return None
+    ids = {r.id for r in suite.items}
+    first = errored[0].detail.removeprefix("error: ")
+    return f"{len({r.id for r in errored})} of {len(ids)} items failed to run: {first}"
+
+
+def error_checks(run: Run) -> list[Check]:
+    """A failed check per suite with items that failed to run: an item that crashed was not measured."""
+    out = []
+    for name, suite in run.suites.items():
+        problem = failed_to_run(suite)
+        if problem is not None:
+            share = sum(r.errored for r in suite.items) / len(suite.items)
+            out.append(Check(name, "errors", "run", Estimate(share, share, share), "every item runs", False,
+                             problem))
+    return out
+
+
 def threshold_checks(run: Run, gates: Sequence[Gate]) -> list[Check]:
-    """Checks for the gates whose suite is in the run; a gate naming an unknown metric is a config error."""
+    """A check per gate. A gate whose suite is not in the run fails (it checked nothing); a gate naming a
+    metric the suite does not have is a config error."""
     out = []
     for gate in gates:
         suite = run.suites.get(gate.suite)
         if suite is None:
+            held = ", ".join(run.suites) or "no suite"
+            out.append(Check(gate.suite, gate.metric, "threshold", NAN, _limit(gate), False,
+                             f"suite {gate.suite} was not run (this run has {held}); run it with `rightfit eval "
+                             f"run {gate.suite}` or gate only the suites run"))
             continue
         est = suite.metrics.get(gate.metric)
+        if est is None and any(r.errored for r in suite.items):  # no item that ran bore on it
+            errored = len({r.id for r in suite.items if r.errored})
+            out.append(Check(gate.suite, gate.metric, "threshold", NAN, _limit(gate), False,
+                             f"not measured: no item that ran bears on it ({errored} of "
+                             f"{len({r.id for r in suite.items})} items failed to run)"))
+            continue
         if est is None:
             raise ConfigError(f"gate on {gate.suite}.{gate.metric}: suite {gate.suite} has no metric "
                               f"{gate.metric!r}; it has {', '.join(sorted(suite.metrics))}")
@@ -45,11 +89,24 @@ def threshold_checks(run: Run, gates: Sequence[Gate]) -> list[Check]:
             problems.append(f"{est.value:.4g} is below the minimum {gate.min:g} by {gate.min - est.value:.4g}")
         if gate.max is not None and not est.value <= gate.max:
             problems.append(f"{est.value:.4g} is above the maximum {gate.max:g} by {est.value - gate.max:.4g}")
-        limit = " and ".join(x for x in (f">= {gate.min:g}" if gate.min is not None else "",
-                                         f"<= {gate.max:g}" if gate.max is not None else "") if x)
-        out.append(Check(gate.suite, gate.metric, "threshold", est, limit or "(none)", not problems,
+        out.append(Check(gate.suite, gate.metric, "threshold", est, _limit(gate), not problems,
                          "; ".join(problems) or "ok"))
     return out
+
+
+def unchecked(run: Run, checks: Sequence[Check], why: str) -> list[Check]:
+    """A failed check for each suite of the run that no check covers: a gate must not pass on nothing."""
+    covered = {c.suite for c in checks}
+    return [Check(name, "*", "coverage", NAN, "a threshold or a baseline", False, f"nothing checked it: {why}")
+            for name in run.suites if name not in covered]
+
+
+def merge_baseline(existing: Run | None, run: Run) -> Run:
+    """The baseline to save: the run's suites replace theirs in the existing baseline; the others are kept."""
+    if existing is None:
+        return run
+    suites = {**existing.suites, **run.suites}  # existing order, new suites at the end
+    return Run(run.created, run.hardware, run.currency, run.configuration, run.settings_sha256, suites)
 
 
 def baseline_checks(run: Run, baseline: Run, settings: EvalSettings) -> list[Check]:

@@ -2,7 +2,8 @@
 passes every gate of those suites; the choice and its evidence go into the lock file `rightfit serve` loads.
 
 Tasks are independent (intents, FAQ answers and field extraction may each need a different rung), so each
-task's rungs are tried with every other setting as configured.
+task's rungs are tried with every other setting as configured. A rung with items that failed to run (an
+unknown or uninstalled model, a crash) is rejected whatever its metrics say: those items were not measured.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from rightfit.core.errors import ConfigError
 from rightfit.core.settings import FitTask, Settings
-from rightfit.evals.gate import Check, threshold_checks
+from rightfit.evals.gate import Check, error_checks, threshold_checks
 from rightfit.evals.run import Run, run_suites
 from rightfit.evals.stats import Estimate
 
@@ -57,7 +58,8 @@ class RungResult:
 
     def why_not(self) -> str:
         failed = [c for c in self.checks if not c.passed]
-        return "; ".join(f"{c.suite}.{c.metric} {c.message}" for c in failed) or "passes"
+        return "; ".join(f"{c.suite}: {c.message}" if c.kind == "run" else f"{c.suite}.{c.metric} {c.message}"
+                         for c in failed) or "passes"
 
 
 @dataclass
@@ -108,7 +110,8 @@ def fit(settings: Settings, *, tasks: list[str] | None = None, progress: Progres
                 lambda suite, done, total, name=name, rung=rung: progress(name, rung, suite, done, total))
             run = run_suites(trial, task.suites, progress=report)
             gates = [g for g in settings.evals.gates if g.suite in task.suites]
-            result.rungs[name].append(RungResult(name, rung, run, threshold_checks(run, gates)))
+            checks = error_checks(run) + threshold_checks(run, gates)
+            result.rungs[name].append(RungResult(name, rung, run, checks))
         passing = [r for r in result.rungs[name] if r.passed]
         if passing:  # cheapest measured, earlier in the list on a tie
             result.choice[name] = min(passing, key=lambda r: r.cost_per_resolved)

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +29,7 @@ from rightfit.evals.suites import EvalEnv, Suite, load_suites
 from rightfit.evals.suites.base import file_sha256
 
 RUN_VERSION = 1
+ERROR_OUTPUT = "(error)"  # the output of an item whose judging raised: it failed to run, it was not measured
 # Read-only artifacts the scratch directory borrows from the configured data directory.
 SHARED_ARTIFACTS = ("index", "classifiers")
 
@@ -47,6 +48,11 @@ class ItemResult:
     tokens: dict[str, list[int]]  # model -> [in, out]
     cost: float
 
+    @property
+    def errored(self) -> bool:
+        """The item failed to run (its judge raised), so it bears no measured score."""
+        return self.output == ERROR_OUTPUT and self.detail.startswith("error: ")
+
 
 @dataclass
 class SuiteRun:
@@ -58,11 +64,12 @@ class SuiteRun:
     metrics: dict[str, Estimate] = field(default_factory=dict)
 
     def per_item(self, metric: str) -> dict[str, float]:
-        """One value per item (mean over repeats) of a quality metric, for paired comparisons."""
+        """One value per item (mean over repeats) of a quality metric, for paired comparisons; an item that
+        failed to run counts as the worst value, as in the suite's metrics."""
         values: dict[str, list[float]] = {}
         for r in self.items:
             v = (float(r.passed) if metric == "pass_rate" else float(r.resolved) if metric == "resolved_rate"
-                 else r.scores.get(metric))
+                 else worst_score(self.lower_better(metric)) if r.errored else r.scores.get(metric))
             if v is not None:
                 values.setdefault(r.id, []).append(v)
         return {k: sum(v) / len(v) for k, v in values.items()}
@@ -97,6 +104,9 @@ class Run:
             suites = {}
             for name, s in data["suites"].items():
                 items = [ItemResult(**i) for i in s["items"]]
+                if not items or "pass_rate" not in s["metrics"]:
+                    raise InvalidInputError(f"{path}: suite {name} has no items (nothing was measured); re-run "
+                                            "it with `rightfit eval run --save PATH`")
                 metrics = {k: Estimate(*v) for k, v in s["metrics"].items()}
                 suites[name] = SuiteRun(s["name"], s["kind"], s["file_sha256"], s["lower_is_better"], items,
                                         metrics)
@@ -115,6 +125,24 @@ class Run:
     def save(self, path: Path) -> None:
         write_text_atomic(path, self.to_json())
 
+    def only(self, names: Sequence[str] | None, *, source: Path, configured: Path | None = None) -> Run:
+        """This saved run restricted to the named suites (all when none are named). A name the run lacks is an
+        error: the same words as `eval run` when no suite in the `configured` suites folder has it."""
+        if not names:
+            return self
+        missing = [n for n in names if n not in self.suites]
+        if missing:
+            known = list(load_suites(configured)) if configured is not None else []
+            unknown = [n for n in missing if known and n not in known]
+            if unknown:
+                raise InvalidInputError(f"no suite named {', '.join(unknown)}; suites: {', '.join(known)}")
+            held = ", ".join(self.suites) or "no suite"
+            raise InvalidInputError(f"the saved run {source} has no {', '.join(missing)} (it holds {held}); run "
+                                    f"{'it' if len(missing) == 1 else 'them'} with `rightfit eval run "
+                                    f"{' '.join(missing)} --save PATH`")
+        return Run(self.created, self.hardware, self.currency, self.configuration, self.settings_sha256,
+                   {n: self.suites[n] for n in dict.fromkeys(names)}, self.version)
+
 
 def configuration(settings: Settings) -> dict[str, Any]:
     """The settings that choose what runs, as shown in reports and compared by drift."""
@@ -124,13 +152,24 @@ def configuration(settings: Settings) -> dict[str, Any]:
             "guard.enabled": settings.guard.enabled}
 
 
-def summarize(items: Sequence[ItemResult], *, bootstrap: int, confidence: float,
-              seed: int = 0) -> dict[str, Estimate]:
-    """Every suite metric with its bootstrap interval (items resampled with their repeats)."""
+def worst_score(lower_is_better: bool) -> float:
+    """What an item that failed to run contributes to a quality score (scores are shares in [0, 1])."""
+    return 1.0 if lower_is_better else 0.0
+
+
+def summarize(items: Sequence[ItemResult], *, bootstrap: int, confidence: float, seed: int = 0,
+              lower_is_better: Collection[str] = ()) -> dict[str, Estimate]:
+    """Every suite metric with its bootstrap interval (items resampled with their repeats).
+
+    An item that failed to run counts as a failure in every quality metric (the worst value: 0, or 1 for a
+    lower-is-better one), never as an item left out: a rung whose items mostly crash must not look accurate.
+    """
     if not items:
         return {}
     keys = sorted({k for r in items for k in r.scores})
-    scores = np.array([[r.scores.get(k, np.nan) for k in keys] for r in items], dtype=float).reshape(len(items), -1)
+    worst = {k: worst_score(k in lower_is_better) for k in keys}
+    scores = np.array([[worst[k] if r.errored else r.scores.get(k, np.nan) for k in keys] for r in items],
+                      dtype=float).reshape(len(items), -1)
     passed = np.array([r.passed for r in items], dtype=float)
     resolved = np.array([r.resolved for r in items], dtype=float)
     latency = np.array([r.latency_ms for r in items])
@@ -214,7 +253,7 @@ def _judge(env: EvalEnv, suite: Suite, name: str, item: Any, *, repeat: int, set
     cost = price(usage, settings.evals.prices)
     tokens = {m: [t_in, t_out] for m, (t_in, t_out, _) in usage.tokens.items()}
     if judgement is None:
-        return ItemResult(item.id, repeat, False, False, {}, "(error)", detail, latency, usage.cpu_ms, tokens, cost)
+        return ItemResult(item.id, repeat, False, False, {}, ERROR_OUTPUT, detail, latency, usage.cpu_ms, tokens, cost)
     resolved = judgement.passed if judgement.resolved is None else judgement.resolved
     return ItemResult(item.id, repeat, judgement.passed, resolved, judgement.scores, judgement.output,
                       judgement.detail, latency, usage.cpu_ms, tokens, cost)
@@ -230,12 +269,16 @@ def run_suites(settings: Settings, names: Sequence[str] | None = None, *, repeat
     if unknown:
         raise InvalidInputError(f"no suite named {', '.join(unknown)}; suites: {', '.join(suites)}")
     n_repeats = repeats if repeats is not None else (1 if deterministic(settings) else settings.evals.repeats)
+    chosen_items = {name: list(suites[name].items()) for name in chosen}  # every file checked before any runs
+    empty = [name for name, items in chosen_items.items() if not items]
+    if empty:  # nothing to measure is an error, never an empty (passing) suite
+        raise InvalidInputError(f"eval suite {', '.join(empty)} has no items to run; check its file and options "
+                                f"in {settings.evals.suites}/suites.toml")
     results: dict[str, SuiteRun] = {}
     with scratch_settings(settings) as scratch:
         env = EvalEnv(scratch)
         for name in chosen:
-            suite = suites[name]
-            items = list(suite.items())
+            suite, items = suites[name], chosen_items[name]
             try:  # warm-up, untimed: model loading is not a request's latency
                 suite.judge(env, items[0])
             except ConfigError:
@@ -251,7 +294,8 @@ def run_suites(settings: Settings, names: Sequence[str] | None = None, *, repeat
                         progress(name, len(rows), total)
             run = SuiteRun(name, suite.kind, file_sha256(Path(getattr(suite, "path", ""))),
                            sorted(suite.lower_is_better), rows)
-            run.metrics = summarize(rows, bootstrap=settings.evals.bootstrap, confidence=settings.evals.confidence)
+            run.metrics = summarize(rows, bootstrap=settings.evals.bootstrap, confidence=settings.evals.confidence,
+                                    lower_is_better=suite.lower_is_better)
             results[name] = run
     return Run(time.time(), hardware_line(), settings.evals.prices.currency, configuration(settings),
                settings_sha256(settings), results)

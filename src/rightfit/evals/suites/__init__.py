@@ -51,4 +51,6 @@ def load_suites(folder: Path | None) -> dict[str, Suite]:
         except TypeError:
             raise ConfigError(f"{manifest}: [{name}] has options {sorted(options)} that kind {kind!r} "
                               "does not take") from None
+        except ConfigError as exc:  # an option the kind takes, with a value it does not
+            raise ConfigError(f"{manifest}: [{name}] {exc}") from None
     return suites

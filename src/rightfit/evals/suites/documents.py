@@ -7,8 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rightfit.core.errors import ConfigError
 from rightfit.evals.answers import contains_answer, unsupported_by_gold
 from rightfit.evals.suites.base import EvalEnv, Judgement, SuiteItem, read_jsonl
+
+QA_SPLITS = ("test", "calibration", "all")
+
+
+def _check_split(split: object) -> None:
+    if split not in QA_SPLITS:
+        raise ConfigError(f"split = {split!r} is not one of {', '.join(QA_SPLITS)}")
 
 
 def _qa_items(path: Path, split: str) -> list[SuiteItem]:
@@ -30,6 +38,12 @@ class RetrievalSuite:
     k: int = 5
     kind: str = "retrieval"
     lower_is_better: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check_split(self.split)
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or not 1 <= self.k <= 10:
+            raise ConfigError(f"k = {self.k!r} must be a whole number from 1 to 10 (recall@k is scored on the "
+                              "top 10)")
 
     def items(self) -> Sequence[SuiteItem]:
         return [i for i in _qa_items(self.path, self.split) if i.data.get("answer") is not None and
@@ -59,6 +73,9 @@ class AnswerSuite:
     split: str = "test"
     kind: str = "answers"
     lower_is_better: frozenset[str] = frozenset({"hallucination", "false_abstention"})
+
+    def __post_init__(self) -> None:
+        _check_split(self.split)
 
     def items(self) -> Sequence[SuiteItem]:
         return _qa_items(self.path, self.split)

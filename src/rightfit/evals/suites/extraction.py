@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, create_model
 
-from rightfit.core.errors import InvalidInputError
+from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.evals.suites.base import EvalEnv, Judgement, SuiteItem, read_jsonl
 from rightfit.extract import AccountId, DateSpan, Money, Slot
 from rightfit.extract.text import loose
@@ -79,9 +79,19 @@ class ExtractionSuite:
     kind: str = "extraction"
     lower_is_better: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.split, str) or not self.split:
+            raise ConfigError(f"split = {self.split!r} must name a split of the cases (such as dev or holdout) "
+                              "or be \"all\"")
+
     def items(self) -> Sequence[SuiteItem]:
         items = read_jsonl(self.path, ["now", "intent", "text", "expected"])
-        return [i for i in items if self.split == "all" or i.data.get("split", "dev") == self.split]
+        chosen = [i for i in items if self.split == "all" or i.data.get("split", "dev") == self.split]
+        if not chosen:
+            splits = sorted({str(i.data.get("split", "dev")) for i in items})
+            raise ConfigError(f"extraction suite split = {self.split!r} matches no case in {self.path}; its "
+                              f"splits are {', '.join(splits)} (or use \"all\")")
+        return chosen
 
     def judge(self, env: EvalEnv, item: SuiteItem) -> Judgement:
         schema = schema_for(str(item.data["intent"]))
