@@ -96,6 +96,26 @@ def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: 
     assert _card(assistant_settings, "C001", "4417") == "active"
 
 
+def test_a_yes_that_changes_the_card_asks_again_and_acts_on_neither(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card ending 4417").route == "confirm"
+    changed = c.say("yes, but actually the card ending 8120 instead")
+    assert changed.route == "confirm" and "8120" in changed.reply and "4417" not in changed.reply
+    assert _card(assistant_settings, "C001", "4417") == "active"
+    assert c.say("yes, 8120").route == "action"  # repeating the confirmed card is still a yes
+    assert _card(assistant_settings, "C001", "8120") == "frozen"
+    assert _card(assistant_settings, "C001", "4417") == "active"
+
+
+def test_freeze_it_again_says_which_card_is_already_frozen(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card ending 8120")
+    c.say("yes")
+    again = c.say("freeze it again")
+    # The one card left to freeze is not the one the customer meant: the question says so.
+    assert again.route == "confirm" and "8120 is frozen" in again.reply and "4417" in again.reply
+
+
 def test_stolen_card_is_blocked_and_replaced(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     reply = c.say("my debit card ending 8120 was stolen from my bag")

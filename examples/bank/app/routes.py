@@ -78,6 +78,14 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?")
             last4 = candidates[0]["last4"]
+            # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
+            # so the question says why it is the only one offered.
+            others = [c for c in cards if c["status"] in ("active", "frozen") and c["status"] not in usable
+                      and kind in (None, c["kind"])]
+            if others:
+                note = " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in others)
+                return Call(tool, {"card_last4": last4, **extra},
+                            confirm=f"{note} {verb.capitalize()} your {candidates[0]['kind']} card ending {last4}?")
         return Call(tool, {"card_last4": last4, **extra}, confirm=f"{verb.capitalize()} your card ending {last4}?")
     return plan
 

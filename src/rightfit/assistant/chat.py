@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
                   r"that's right|absolutely|definitely)\b")
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
+# After a yes: a figure, or words that change or add to what was confirmed.
+_AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|change|and then)\b")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
@@ -83,13 +85,22 @@ class ChatReply:
     ticket_id: str | None = None
 
 
-def yes_or_no(text: str) -> bool | None:
-    """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew)."""
+def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
+    """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew).
+
+    `agreed` are the values being confirmed: repeating one ("yes, 8120") is still a yes.
+    """
     t = text.lower().strip(" .!")
     if len(t.split()) > 12:
         return None
-    yes, no = bool(_YES.match(t)), bool(_NO.match(t))
-    return yes if yes != no else None
+    yes, no = _YES.match(t), bool(_NO.match(t))
+    rest = t[yes.end():] if yes else ""
+    for value in agreed:
+        rest = rest.replace(str(value).lower(), " ")
+    if yes and _AMENDED.search(rest):
+        # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
+        return None
+    return bool(yes) if bool(yes) != no else None
 
 
 _CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
@@ -189,10 +200,15 @@ class ChatAssistant:
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
               now: datetime) -> tuple[ChatReply, SessionState]:
         if state.pending:
-            decision = yes_or_no(text)
+            decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
             if decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+            if _YES.match(text.lower().strip(" .!")):
+                # "yes, but the card ending 8120 instead": a correction to the waiting action, which is planned
+                # again with the new fields (and confirmed again), never carried out as it was.
+                state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
+            else:
+                state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
         with stage_span("classify"):
             (pred,) = self.classifier.run(texts=[text])
         intent, confidence = str(pred.label), float(pred.probability)
