@@ -325,6 +325,12 @@ def test_postcodes(text: str, postcode: str) -> None:
     ("moved to 7b Mill Lane", "7b Mill Lane"),
     ("41 temple way bs2 0by", "41 temple way"),
     ("new address: 9 Broadway, Ely CB7 4DF", "9 Broadway, Ely"),
+    # A street name that is itself a street word: the whole name, not "12 Park".
+    ("12 Park Avenue, Bath", "12 Park Avenue, Bath"),
+    ("change my address to 9 Hill Street, Derby DE1 1AA", "9 Hill Street, Derby"),
+    ("9 Green Lane Derby", "9 Green Lane Derby"),
+    ("moved to 3 Court Road", "3 Court Road"),
+    ("I moved to 10 Downing Street on the park side", "10 Downing Street"),
 ])
 def test_numbered_addresses_without_their_postcode(text: str, address: str) -> None:
     assert [c.value for c in scan_address(text).candidates] == [address]

@@ -25,8 +25,13 @@ hours minutes times""".split())
 _NAME = r"[a-z][a-z'-]*"
 _ADDRESS = re.compile(
     rf"(?<![\w£$€.,/-])(?P<flat>(?:flat|apartment|apt|unit)\s+\d{{1,4}}[a-z]?,?\s+)?"
-    rf"(?P<num>\d{{1,4}}[a-z]?)\s+(?P<street>(?:{_NAME}\s+){{0,3}}?(?:{_STREET_WORD}))\b"
-    rf"(?P<town>(?:,\s*|\s+){_NAME}(?:\s+{_NAME})?)?(?![\w-])", re.IGNORECASE)
+    rf"(?P<num>\d{{1,4}}[a-z]?)\s+(?P<street>(?:{_NAME}\s+){{0,3}}?(?:{_STREET_WORD}))\b(?![\w-])",
+    re.IGNORECASE)
+
+
+# A street word right after the street ("Park Avenue", "Green Lane"): the first is part of the name.
+_MORE_STREET = re.compile(rf"\s+(?:{_STREET_WORD})\b", re.IGNORECASE)
+_TOWN = re.compile(rf"(?:,\s*|\s+)({_NAME}(?:\s+{_NAME})?)(?![\w-])", re.IGNORECASE)
 
 
 # A street without a street word ("7 Kingsway, Cardiff CF10 3AT") is only read when a postcode follows it.
@@ -55,7 +60,10 @@ def scan_address(text: str) -> Scan[str]:
         if any(w.lower() in _JOINING for w in names):
             continue
         end = m.end("street")
-        town = _town(m.group("town") or "")
+        while (more := _MORE_STREET.match(t, end)) is not None:
+            end = more.end()
+        after = _TOWN.match(t, end)
+        town = _town(after.group(1)) if after else ""
         if town:
             with_town = t.index(town, end) + len(town)
             a, b = norm.span(m.start(), with_town)
