@@ -335,3 +335,15 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
     assert banking.route == "abstain" and "can't find" in banking.reply
     other = Conversation(assistant).say("write me a short poem about autumn leaves")
     assert other.route == "refuse" and "only help with banking" in other.reply
+
+
+@pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",
+                                      "what happens if I freeze my card?",
+                                      "is there a fee to dispute a transaction?"])
+def test_a_question_about_a_card_action_is_answered_not_started(assistant, question: str) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say(question)
+    assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"
+
+
+def test_a_request_worded_as_a_question_still_acts(assistant) -> None:  # noqa: ANN001
+    assert Conversation(assistant).say("can you freeze my card ending 8120 please?").route == "confirm"

@@ -95,9 +95,20 @@ _UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|react
 _FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block)", re.IGNORECASE)
 
 
+# "What number do I call if my card is stolen?" asks about the action, it does not ask for it: answered from
+# the documents, not met with an offer to block a card. A request in the same words ("can you", "please") is one.
+_ASKS_ABOUT = re.compile(r"^\s*(?:what|how|is there|are there|does|do you|when|why|which|where|who)\b", re.IGNORECASE)
+_REQUESTS = re.compile(r"\b(?:please|can you|could you|would you|will you|for me|i want|i need|i'd like|"
+                       r"right now|straight away)\b", re.IGNORECASE)
+_CHANGES = ("freeze_card", "unfreeze_card", "report_lost_card", "report_stolen_card", "dispute_transaction")
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
-    word alone is enough even when the classifier found no intent ("found it, unfreeze it please")."""
+    word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
+    about one of the card or dispute actions is a policy question."""
+    if intent in _CHANGES and _ASKS_ABOUT.match(text) and not _REQUESTS.search(text):
+        return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
         return intent
     unfreeze, freeze = bool(_UNFREEZE.search(text)), bool(_FREEZE.search(text))
