@@ -135,6 +135,10 @@ def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) 
     assert done.tool.status == "ok" and done.tool.result["dispute_id"].startswith("DSP-")
     with _db(assistant_settings) as db:
         assert db.execute("SELECT count(*) FROM disputes WHERE customer_id = 'C001'").fetchone()[0] == 1
+    # The same payment again: the open dispute is named up front, not offered a second time.
+    again = Conversation(assistant).say("I want to dispute the £23.50 payment to WWW.XBPAY")
+    assert done.tool.result["dispute_id"] in again.reply and "already open" in again.reply
+    assert again.route != "confirm" and "TX-" not in again.reply
 
 
 def test_address_change_asks_for_each_missing_field(assistant, assistant_settings) -> None:  # noqa: ANN001

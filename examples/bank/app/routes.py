@@ -154,6 +154,9 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
         return Ask("amount", f"I found {len(found)} payments: {listed}. Which one? Tell me the amount or the date.")
     t = found[0]
+    if t.get("dispute_id"):
+        return Say(f"Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} to "
+                   f"{t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": "disputed by the customer in chat"},
                 confirm=f"Open a dispute for the payment of {t['amount'].lstrip('-')} to {t['merchant']} on "
                         f"{t['date']}?")

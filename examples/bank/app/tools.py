@@ -94,7 +94,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             amount: The amount in pounds.
             on_date: The day it was posted (within two days).
         """
-        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence FROM transactions t JOIN account_holders h "
+        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, (SELECT d.id FROM disputes d WHERE "
+               "d.transaction_id = t.id) AS dispute_id FROM transactions t JOIN account_holders h "
                "ON h.account_id = t.account_id WHERE h.customer_id = ? AND t.amount_pence < 0")
         params: list[Any] = [ctx.customer_id]
         if merchant:
@@ -109,7 +110,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         with bank.read() as db:
             rows = db.execute(sql + " ORDER BY t.posted DESC LIMIT 10", params).fetchall()
         return {"transactions": [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
-                                  "amount": _money(r["amount_pence"])} for r in rows]}
+                                  "amount": _money(r["amount_pence"]), "dispute_id": r["dispute_id"]}
+                                 for r in rows]}
 
     def freeze_card(ctx: ToolContext, card_last4: CardLast4) -> dict[str, Any]:
         """Freeze a card so no payment goes through until it is unfrozen.
@@ -169,8 +171,10 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             (transaction_id, ctx.customer_id)).fetchone()
             if tx is None:
                 raise ToolError(f"no transaction {transaction_id} on your accounts")
-            if db.execute("SELECT 1 FROM disputes WHERE transaction_id = ?", (transaction_id,)).fetchone():
-                raise ToolError(f"a dispute is already open for {transaction_id}")
+            open_ = db.execute("SELECT id FROM disputes WHERE transaction_id = ?", (transaction_id,)).fetchone()
+            if open_:
+                raise ToolError(f"dispute {open_['id']} is already open for the payment of "
+                                f"{_money(tx['amount_pence']).lstrip('-')} to {tx['merchant']}")
             dispute_id = "DSP-" + secrets.token_hex(3).upper()
             db.execute("INSERT INTO disputes (id, customer_id, transaction_id, reason, created) VALUES (?, ?, ?, ?, ?)",
                        (dispute_id, ctx.customer_id, transaction_id, reason, _now()))
