@@ -32,6 +32,7 @@ def test_luhn_and_iban_checksums() -> None:
     ("write to jo.bloggs+bank@example.co.uk today", "email", "[email]"),
     ("ring 07700 900123 now", "phone", "[phone]"),
     ("ring +44 20 7946 0100 now", "phone", "[phone]"),
+    ("my new number is +447700900999", "phone", "[phone]"),  # Luhn-valid digits, but a "+" starts a phone
     ("my NI number is AB 12 34 56 C", "ni_number", "[ni number]"),
     ("SSN 123-45-6789 on file", "ssn", "[ssn]"),
     ("sort code 20-00-00 ok", "sort_code", "[sort code]"),

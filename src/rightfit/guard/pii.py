@@ -64,7 +64,7 @@ def _iban_end(text: str, start: int, limit: int) -> int | None:
 
 
 # Digits may be grouped by single spaces or dashes ("4111 1111 1111 1111", "4111-1111-1111-1111").
-_CARD = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)")
+_CARD = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)")  # "+44...": a phone, not a card
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
 # UK numbers (07..., 01..., 02..., 03..., 08...) and international (+44, +49 ...), spaces/dashes/brackets allowed.
