@@ -75,6 +75,10 @@ min = 0.3
 suite = "retrieval"
 metric = "p95_ms"
 max = 5000
+[[evals.gates]]
+suite = "extraction"
+metric = "exact"
+min = 0.5
 {tasks}""")
     return path
 

@@ -273,3 +273,14 @@ def test_a_saved_run_with_an_empty_suite_is_refused(project: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(InvalidInputError, match="suite extraction has no items"):
         Run.load(path)
+
+
+def test_fit_refuses_a_task_whose_suite_no_gate_judges(tmp_path: Path) -> None:
+    from rightfit.core.errors import ConfigError
+    from rightfit.core.settings import FitTask, Settings
+    from rightfit.evals.ladder import fit
+
+    settings = Settings(data_dir=tmp_path, evals={"tasks": {"extraction": FitTask(
+        suites=["extraction"], setting="assistant.extract_model", rungs=["parsers"])}})
+    with pytest.raises(ConfigError, match="suite extraction has no \\[\\[evals.gates\\]\\]"):
+        fit(settings)

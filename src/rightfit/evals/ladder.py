@@ -100,6 +100,11 @@ def fit(settings: Settings, *, tasks: list[str] | None = None, progress: Progres
     unknown = [n for n in names if n not in configured]
     if unknown:
         raise ConfigError(f"no task named {', '.join(unknown)}; tasks: {', '.join(configured)}")
+    for name in names:  # before any rung runs: a task no gate judges would pass every rung untested
+        ungated = [s for s in configured[name].suites if not any(g.suite == s for g in settings.evals.gates)]
+        if ungated:
+            raise ConfigError(f"task {name}: suite {', '.join(ungated)} has no [[evals.gates]], so every rung "
+                              "would pass it unchecked; add a gate (suite, metric, min or max) for it")
     result = FitResult()
     for name in names:
         task = configured[name]
