@@ -140,3 +140,15 @@ def test_per_query_retrieval_scores_average_to_the_reported_ones(pipeline: QAPip
             assert set(per[method][metric]) == set(queries)
             assert sum(per[method][metric].values()) / 3 == pytest.approx(mean)
     assert per["rrf"]["mrr@10"]["q1"] == 1.0  # the ATM passage is the first hit
+
+
+@pytest.mark.parametrize(("text", "decision"), [
+    ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
+    ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),
+    ("yep, the other one", None),
+])
+def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
+    from rightfit.assistant.chat import yes_or_no
+
+    assert yes_or_no(text) is decision
+    assert yes_or_no("yes, 8120", agreed=["8120"]) is True  # repeating what is confirmed

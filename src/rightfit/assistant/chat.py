@@ -39,7 +39,7 @@ _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go f
                   r"that's right|absolutely|definitely)\b")
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
-_AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|change|and then)\b")
+_AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
