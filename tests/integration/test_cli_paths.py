@@ -69,7 +69,9 @@ def test_a_stop_mid_index_keeps_the_previous_index(mini_corpus: Path, tmp_path: 
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err
-    assert f"{word}; anything half-built" in err and "stopped at" in err and "Traceback" not in err
+    # (Where a phase was cut, progress says "stopped at"; that line depends on when the signal lands, so
+    # tests/unit/test_cli_progress.py checks it.)
+    assert f"{word}; anything half-built" in err and "Traceback" not in err
     r = run("search", "note branch opening", "--data-dir", str(data), "--json")
     assert r.returncode == 0 and '"extra-' not in r.stdout  # still the first generation
 
