@@ -131,7 +131,8 @@ GOOD = {"id": "a", "question": "What is the ATM limit?", "answer": "£500", "doc
     ({"question": "  "}, r'"question" is empty'),
     ({"answer": 500}, r'"answer" must be a string or null, got 500; write "answer": "500"'),
     ({"answer": ""}, r'"answer" is empty; .*null'),
-    ({"id": 7}, r'"id" must be a non-empty string, got 7; write "id": "7"'),
+    ({"id": True}, r'"id" must be a non-empty string \(or a whole number\), got True'),
+    ({"id": "first"}, r"id 'first' is already used on line 1"),
     ({"doc_ids": ["ok", 3]}, r'"doc_ids" must be a list of non-empty strings'),
 ])
 def test_a_wrongly_typed_qa_field_is_named_with_file_and_line(tmp_path: Path, change: dict[str, object],
@@ -139,6 +140,13 @@ def test_a_wrongly_typed_qa_field_is_named_with_file_and_line(tmp_path: Path, ch
     f = qa_file(tmp_path, {**GOOD, "id": "first"}, {**GOOD, **change})
     with pytest.raises(InvalidInputError, match=rf"qa.jsonl line 2: {message}"):
         load_qa(f)
+
+
+def test_a_whole_number_id_is_read_as_its_digits(tmp_path: Path) -> None:
+    items = load_qa(qa_file(tmp_path, {**GOOD, "id": 7}, {**GOOD, "id": "8"}))
+    assert [i.qid for i in items] == ["7", "8"]
+    with pytest.raises(InvalidInputError, match="id '7' is already used on line 1"):
+        load_qa(qa_file(tmp_path, {**GOOD, "id": 7}, {**GOOD, "id": "7"}))
 
 
 def test_every_qa_problem_is_reported_at_once(tmp_path: Path) -> None:

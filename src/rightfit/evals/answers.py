@@ -46,15 +46,20 @@ QA_FIELDS = '{"id", "question", "answer" (or null), "doc_ids"}'
 MAX_LISTED_PROBLEMS = 10
 
 
+def _qid(obj: dict[str, object], lineno: int) -> object:
+    """The question's id: a string, a whole number read as one ("id": 7 is "7"), or the line number."""
+    qid = obj.get("id", str(lineno))
+    return str(qid) if isinstance(qid, int) and not isinstance(qid, bool) else qid
+
+
 def _qa_line(obj: object, lineno: int, max_question_chars: int | None) -> tuple[QAItem | None, list[str]]:
     """One line's item, or the problems that stop it being one (each says what to write instead)."""
     if not isinstance(obj, dict):
         return None, [f"expected a JSON object {QA_FIELDS}"]
     problems: list[str] = []
-    qid = obj.get("id", str(lineno))
+    qid = _qid(obj, lineno)
     if not isinstance(qid, str) or not qid.strip():
-        problems.append(f"\"id\" must be a non-empty string, got {qid!r}"
-                        + (f"; write \"id\": \"{qid}\"" if isinstance(qid, int) and not isinstance(qid, bool) else ""))
+        problems.append(f"\"id\" must be a non-empty string (or a whole number), got {qid!r}")
     question = obj.get("question")
     if "question" not in obj:
         problems.append("\"question\" is missing")
@@ -112,7 +117,7 @@ def load_qa(path: Path, *, max_question_chars: int | None = None) -> list[QAItem
             continue
         item, found = _qa_line(obj, lineno, max_question_chars)
         problems.extend(f"{path} line {lineno}: {p}" for p in found)
-        qid = obj.get("id", str(lineno)) if isinstance(obj, dict) else None
+        qid = _qid(obj, lineno) if isinstance(obj, dict) else None
         if isinstance(qid, str) and qid in first_line:  # checked on bad lines too, so one pass finds every clash
             problems.append(f"{path} line {lineno}: id {qid!r} is already used on line {first_line[qid]}; "
                             "give each question its own id (ids decide the calibration/test split)")
