@@ -12,6 +12,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings, load_settings
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML settings file (default: $RIGHTFIT_CONFIG "
@@ -160,6 +161,21 @@ class Progress:
             stream.flush()
         except (OSError, ValueError):  # a closed or broken stderr must not stop the job
             pass
+
+
+def check_writable(path: Path | None, option: str) -> None:
+    """Refuse, before a long run, an output path its writer (write_output) would fail on only at the end."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidInputError(f"{option} {path} is a directory; give a file path such as {path / 'answers.jsonl'}")
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:  # the writer creates missing folders
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InvalidInputError(f"{option} {path}: {ancestor} is a file, not a folder; choose another path")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InvalidInputError(f"{option} {path}: the folder {ancestor} is not writable; choose another path")
 
 
 def write_output(path: Path | None, text: str, what: str) -> None:

@@ -17,6 +17,7 @@ from rightfit.cli.common import (
     JsonOpt,
     Progress,
     build_index,
+    check_writable,
     pipeline,
     settings_from,
     write_output,
@@ -25,21 +26,6 @@ from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import judge_model
 
 eval_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Measure retrieval and answer quality.")
-
-
-def check_writable(path: Path | None, option: str) -> None:
-    """Refuse, before a long run, an output path its writer (write_output) would fail on only at the end."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise InvalidInputError(f"{option} {path} is a directory; give a file path such as {path / 'answers.jsonl'}")
-    ancestor = path.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:  # the writer creates missing folders
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise InvalidInputError(f"{option} {path}: {ancestor} is a file, not a folder; choose another path")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InvalidInputError(f"{option} {path}: the folder {ancestor} is not writable; choose another path")
 
 
 @eval_app.command("retrieval")

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from rightfit.cli.app import app
-from rightfit.cli.common import ConfigOpt, DataDirOpt, Progress, settings_from, write_output
-from rightfit.cli.evals import check_writable
+from rightfit.cli.common import ConfigOpt, DataDirOpt, Progress, check_writable, settings_from, write_output
 from rightfit.core.errors import InvalidInputError
 
 
