@@ -145,6 +145,13 @@ def load_beir(directory: Path, *, split: str = "test") -> BeirSet:
 def write_beir(out: Path, *, corpus: list[dict[str, str]], queries: dict[str, str],
                qrels: dict[str, dict[str, int]]) -> None:
     """Write the BEIR layout; qrels go to qrels/test.tsv with its header line."""
+    # qrels are tab-separated lines: a tab or line break inside an id would shift or split them. Checked
+    # before anything is written.
+    for qid, rel in qrels.items():
+        odd = [i for i in (qid, *rel) if any(ch in i for ch in "\t\r\n")]
+        if odd:
+            raise InvalidInputError(f"eval: query {qid!r}: id {odd[0]!r} holds a tab or line break, which the "
+                                    "BEIR qrels file cannot carry; rename it")
     out.mkdir(parents=True, exist_ok=True)
     (out / "qrels").mkdir(exist_ok=True)
     with (out / "corpus.jsonl").open("w", encoding="utf-8") as fh:
