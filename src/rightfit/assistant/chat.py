@@ -28,6 +28,7 @@ from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
+from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor, ToolOutcome
 from rightfit.tools.registry import ToolContext
@@ -85,12 +86,16 @@ class ChatReply:
     ticket_id: str | None = None
 
 
+def _plain(text: str) -> str:
+    return text.lower().strip(" .!")
+
+
 def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew).
 
     `agreed` are the values being confirmed: repeating one ("yes, 8120") is still a yes.
     """
-    t = text.lower().strip(" .!")
+    t = _plain(text)
     if len(t.split()) > 12:
         return None
     yes, no = _YES.match(t), bool(_NO.match(t))
@@ -165,9 +170,7 @@ class ChatAssistant:
             now: datetime | None = None) -> ChatReply:
         if not isinstance(message, str):
             raise InvalidInputError("message must be a string")
-        if len(message) > self.settings.max_message_chars:
-            raise InvalidInputError(f"message is {len(message)} characters; the limit is "
-                                    f"{self.settings.max_message_chars}. Shorten it")
+        check_length(message, self.settings.max_message_chars, "message")
         is_new = session_id is None
         sid = self.sessions.new_id() if session_id is None else session_id
         held = contextlib.nullcontext(SessionState()) if is_new else self.sessions.hold(sid, customer_id)
@@ -203,7 +206,7 @@ class ChatAssistant:
             decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
             if decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            if _YES.match(text.lower().strip(" .!")):
+            if _YES.match(_plain(text)):
                 # "yes, but the card ending 8120 instead": a correction to the waiting action, which is planned
                 # again with the new fields (and confirmed again), never carried out as it was.
                 state = SessionState(intent=state.pending.get("intent"), slots=state.slots)

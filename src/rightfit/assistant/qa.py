@@ -24,6 +24,7 @@ from rightfit.answer.judged import JudgedAnswerer
 from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.protocols import Embedder, Generator, Reranker, YesNoModel
 from rightfit.core.settings import Settings, judge_model
+from rightfit.guard.normalize import check_length
 from rightfit.retrieval.bm25 import BM25Retriever
 from rightfit.retrieval.dense import DenseRetriever
 from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
@@ -42,8 +43,7 @@ def clean_query(text: str, *, max_chars: int, what: str = "query") -> str:
     """NFKC-normalize, drop control and invisible characters; refuse empty or over-long input."""
     if not isinstance(text, str):
         raise InvalidInputError(f"{what} must be a string")
-    if len(text) > max_chars:
-        raise InvalidInputError(f"{what} is {len(text)} characters; the limit is {max_chars}. Shorten it")
+    check_length(text, max_chars, what)
     text = unicodedata.normalize("NFKC", text)
     text = "".join(
         ch for ch in text
@@ -52,9 +52,7 @@ def clean_query(text: str, *, max_chars: int, what: str = "query") -> str:
     text = " ".join(text.split())
     if not text:
         raise InvalidInputError(f"{what} is empty; send some words to search for")
-    if len(text) > max_chars:  # NFKC can expand a character up to 18-fold ("\ufdfa")
-        raise InvalidInputError(f"{what} is {len(text)} characters once Unicode-normalized; the limit is "
-                                f"{max_chars}. Shorten it")
+    check_length(text, max_chars, what, normalized=True)
     return text
 
 

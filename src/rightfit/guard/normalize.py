@@ -150,6 +150,14 @@ def detection_text(text: str) -> tuple[str, list[str]]:
     return " ".join(leet.split()), changes
 
 
+def check_length(text: str, max_chars: int, what: str, *, normalized: bool = False) -> None:
+    """Refuse text over the limit; `normalized` text is measured again because NFKC can expand a character
+    up to 18-fold ("\ufdfa"), so a limit checked only as sent can be walked around."""
+    if len(text) > max_chars:
+        how = " once Unicode-normalized" if normalized else ""
+        raise InvalidInputError(f"{what} is {len(text)} characters{how}; the limit is {max_chars}. Shorten it")
+
+
 def normalize(raw: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS, what: str = "message",
               allow_empty: bool = False) -> NormalizedText:
     """Validate and normalize one input. Raises InvalidInputError for non-text, non-UTF-8, over-long or
@@ -158,13 +166,10 @@ def normalize(raw: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS, what: str
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     text = _decode(raw, what)
     # Checked before any work, so an oversized body cannot make normalization itself expensive.
-    if len(text) > max_chars:
-        raise InvalidInputError(f"{what} is {len(text)} characters; the limit is {max_chars}. Shorten it")
+    check_length(text, max_chars, what)
     stripped, changes = _strip(text)
     cleaned = _tidy(stripped)
-    if len(cleaned) > max_chars:  # NFKC can expand a character up to 18-fold ("\ufdfa")
-        raise InvalidInputError(f"{what} is {len(cleaned)} characters once Unicode-normalized; the limit is "
-                                f"{max_chars}. Shorten it")
+    check_length(cleaned, max_chars, what, normalized=True)
     if not cleaned and not allow_empty:
         raise InvalidInputError(f"{what} is empty once control and invisible characters are removed; send some words")
     # Folded from the text before spacing is tidied: "i g n o r e   a l l" keeps its word gaps.
