@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rightfit.cli.common import Progress
-
-
-def save_artifact(save: Callable[[Path], str], out: Path) -> str:
-    """`save(out)`, saying on a failure (a full disk) that the model already in `out` is still the one there."""
-    try:
-        return save(out)
-    except OSError:
-        typer.echo(f"could not write {out}; the artifact there before, if any, is unchanged", err=True)
-        raise
-
-
-def embedding_progress(progress: Progress, total: int) -> Callable[[int], None]:
-    """An embedder's `progress(n more)` callback feeding the "embedding" phase of `progress`."""
-    done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        progress("embedding", done, total)
-
-    return tick
+from rightfit.cli.common import Progress, save_artifact
+from rightfit.core.progress import counting
 
 classify_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                            help="Intent classifiers: train, evaluate, predict.")
@@ -64,7 +43,7 @@ def classify_train(
     typer.echo(f"embedding {len(texts)} messages", err=True)
     progress = Progress()
     try:
-        vectors = embedder.embed(texts, progress=embedding_progress(progress, len(texts)))
+        vectors = embedder.embed(texts, progress=counting(progress, "embedding", len(texts)))
     finally:
         progress.close()
     held = stratified_folds(labels, 10)[0]

@@ -178,6 +178,15 @@ def check_writable(path: Path | None, option: str) -> None:
         raise InvalidInputError(f"{option} {path}: the folder {ancestor} is not writable; choose another path")
 
 
+def save_artifact(save: Callable[[Path], str], out: Path) -> str:
+    """`save(out)`, saying on a failure (a full disk) that the model already in `out` is still the one there."""
+    try:
+        return save(out)
+    except OSError:
+        typer.echo(f"could not write {out}; the artifact there before, if any, is unchanged", err=True)
+        raise
+
+
 def write_output(path: Path | None, text: str, what: str) -> None:
     """Write a report the user asked for (no path: nothing), atomically, and say where it went."""
     if path is None:

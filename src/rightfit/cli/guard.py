@@ -60,8 +60,8 @@ def guard_train(
     """Cross-validate (every message scored by a model and threshold that never saw it), then fit on all."""
     import numpy as np
 
-    from rightfit.cli.classify import embedding_progress, save_artifact
-    from rightfit.cli.common import Progress
+    from rightfit.cli.common import Progress, save_artifact
+    from rightfit.core.progress import counting
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.guard.training import (
         BANK_BENIGN,
@@ -83,7 +83,7 @@ def guard_train(
     typer.echo(f"embedding {len(data)} messages", err=True)
     progress = Progress()
     try:
-        feats = featurize(data.texts, embedder, progress=embedding_progress(progress, len(data)))
+        feats = featurize(data.texts, embedder, progress=counting(progress, "embedding", len(data)))
     finally:
         progress.close()
     typer.echo(f"{folds}-fold cross-validation", err=True)

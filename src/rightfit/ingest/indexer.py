@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from rightfit.core.errors import IngestError, InvalidInputError
+from rightfit.core.progress import counting
 from rightfit.core.protocols import Embedder, Guard
 from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
 from rightfit.ingest.loaders import SUPPORTED, load_file, name_problem, shown_name
@@ -287,15 +288,8 @@ class Indexer:
             new_chunks.extend(chunks)
         new_texts = [index_text(c) for c in new_chunks]
         texts_by_row.extend(new_texts)
-        done = 0
-
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            note("embed", done, len(new_texts))
-
         note("embed", 0, len(new_texts))
-        blocks.append(self.embedder.embed(new_texts, progress=tick) if new_texts
+        blocks.append(self.embedder.embed(new_texts, progress=counting(note, "embed", len(new_texts))) if new_texts
                       else np.zeros((0, self.embedder.dim), np.float32))
         vectors = np.concatenate(blocks) if blocks else np.zeros((0, self.embedder.dim), np.float32)
         note("bm25", 0, 1)
