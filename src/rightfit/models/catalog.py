@@ -96,6 +96,15 @@ def _cache_key(path: Path, expected_sha256: str) -> str:
     return f"{path.resolve()}|{expected_sha256}"
 
 
+def unchanged_since_verified(path: Path, expected_sha256: str) -> bool:
+    """Whether the file is exactly as it was when it last hashed to the expected value (no hashing, so cheap
+    enough for a listing; a load or `rightfit models verify` re-hashes a file this says has changed)."""
+    try:
+        return _read_cache().get(_cache_key(path, expected_sha256)) == _stamp(path)
+    except OSError:
+        return False
+
+
 def mismatch_detail(expected: str, actual: str, path: Path | str, fix: str) -> str:
     """What to say about a model file that does not match its pinned hash (after "hash mismatch ...: ")."""
     return f"expected {expected}, got {actual} ({path}); the file was changed or corrupted: {fix}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
-from rightfit.models.catalog import GGUF_CATALOG, mismatch_detail, rehash, verify_file
+from rightfit.models.catalog import GGUF_CATALOG, mismatch_detail, rehash, unchanged_since_verified, verify_file
 
 logger = logging.getLogger(__name__)
 
@@ -263,18 +263,33 @@ def _require_gguf(name: str, path: Path) -> None:
                          f"{GGUF_MAGIC!r}); pass a .gguf model file (llama.cpp's convert script makes one)")
 
 
+def _file_state(record: InstalledModel, expected_sha256: str, label: str) -> str:
+    """`label` ("yes", "registered") while the file is as verified; otherwise what happened to it."""
+    path = Path(record.path)
+    if not path.is_file():
+        return f"{label}, file missing"
+    if not unchanged_since_verified(path, expected_sha256):
+        return f"{label}, unverified"  # changed since its hash last matched, or never checked here
+    return label
+
+
 def catalog_rows(store: ModelStore) -> list[dict[str, Any]]:
-    """One row per catalog or registered model; `packages` is the list of pinned pip requirements."""
+    """One row per catalog or registered model; `packages` is the list of pinned pip requirements.
+
+    `installed` is "yes" (or "registered") only for a file that is as it was when its hash last matched;
+    otherwise it adds "unverified" or "file missing", without re-hashing anything."""
     installed = store.installed()
     rows: list[dict[str, Any]] = []
     for m in GGUF_CATALOG.values():
+        record = installed.get(m.name)
+        state = "no" if record is None else _file_state(record, m.sha256, "yes")
         rows.append({"name": m.name, "size": f"{m.size / 1e6:.0f} MB", "context": str(m.context_length),
-                     "licence": m.licence, "installed": "yes" if m.name in installed else "no",
+                     "licence": m.licence, "installed": state,
                      "upstream": m.upstream, "sha256": m.sha256, "packages": list(m.packages),
                      "chat_template": m.chat_template})
     for name, r in installed.items():
         if name not in GGUF_CATALOG:
             rows.append({"name": name, "size": f"{r.size / 1e6:.0f} MB", "context": "?", "licence": r.licence,
-                         "installed": "registered", "upstream": r.upstream, "sha256": r.sha256,
+                         "installed": _file_state(r, r.sha256, "registered"), "upstream": r.upstream, "sha256": r.sha256,
                          "packages": list(r.packages), "chat_template": "?"})
     return rows
