@@ -242,5 +242,6 @@ REPLIES = {
                     "accounts and cards.",
     "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
-                 "days and send a final response within 8 weeks.",
+                 "days and send a final response within 8 weeks, or within 15 working days if it is about a "
+                 "payment (a card payment, transfer or direct debit).",
 }
