@@ -30,6 +30,13 @@ def test_atm_question_gets_the_figure_and_the_right_source(bank: QAPipeline) -> 
     assert answer.citations[0].doc_id == "atm-and-spending-limits"
 
 
+def test_an_answer_that_points_back_brings_the_figure_it_points_to(bank: QAPipeline) -> None:
+    # The best sentence is "It is set per transaction; ..." on its own it never said what the limit is.
+    answer = bank.ask(question="what's the contactless limit?")
+    assert not answer.abstained, answer.reason
+    assert "£100" in (answer.text or "") and answer.citations[0].doc_id == "contactless-payments"
+
+
 @pytest.mark.parametrize("question", [
     "Can you help me get a buy-to-let mortgage?",
     "Which cryptocurrencies can I trade in the app?",

@@ -159,6 +159,12 @@ class ExtractiveAnswerer:
         if confidence < self.threshold:
             return Answer(question=question, text=None, abstained=True, confidence=confidence,
                           reason=f"confidence {confidence:.2f} is below the threshold {self.threshold:.2f}")
+        return self.compose(question=question, sentences=sentences, scores=scores, best=best, confidence=confidence)
+
+    def compose(self, *, question: str, sentences: Sequence[Sentence], scores: np.ndarray, best: int,
+                confidence: float) -> Answer:
+        """The answer quoting sentence `best`: its table, or it with a neighbour that scored next to it, or a
+        list item with the line that introduces its list."""
         table = _table_answer(sentences[best])
         if table is not None:
             text, citation = table
@@ -173,6 +179,7 @@ class ExtractiveAnswerer:
                 if abs(other - best) == 1 and sentences[other].chunk.chunk_id == sentences[best].chunk.chunk_id:
                     chosen = sorted([best, other])
                     break
+        chosen = _with_antecedents(sentences, chosen)
         text = " ".join(sentences[i].text for i in chosen)
         citations = tuple(_cite(sentences[i]) for i in chosen)
         intro = lead_in(sentences[best])
@@ -181,6 +188,28 @@ class ExtractiveAnswerer:
             text = f"{head.text} {text}"
             citations = (_cite(head), *citations)
         return Answer(question=question, text=text, abstained=False, confidence=confidence, citations=citations)
+
+
+# A quote that opens by pointing back ("It is set per transaction", "This limit is the same for every card")
+# means nothing alone: the sentence before it says what "it" is.
+_ANAPHOR = re.compile(r"(?:It|It's|Its|This|That|These|Those|They|Their|Such|The same)\b")
+MAX_ANTECEDENTS = 2
+
+
+def _with_antecedents(sentences: Sequence[Sentence], chosen: list[int]) -> list[int]:
+    """`chosen` (consecutive indices) with up to MAX_ANTECEDENTS sentences before it, while the first one
+    opens by referring back; only plain sentences of the same chunk, never a list item or table row."""
+    out = list(chosen)
+    while len(out) - len(chosen) < MAX_ANTECEDENTS and out[0] > 0:
+        first, prev = sentences[out[0]], sentences[out[0] - 1]
+        if not _ANAPHOR.match(first.text) or prev.chunk.chunk_id != first.chunk.chunk_id:
+            break
+        line_start = prev.chunk.text.rfind("\n", 0, prev.start) + 1
+        line = prev.chunk.text[line_start : prev.end]
+        if _LIST_ITEM.match(line) or line.lstrip().startswith("|"):
+            break
+        out.insert(0, out[0] - 1)
+    return out
 
 
 def _cells(line: str) -> list[str]:

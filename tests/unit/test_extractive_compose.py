@@ -1,0 +1,43 @@
+"""How the extractive answer quotes its chosen sentence: a sentence that opens by pointing back ("It",
+"This limit") is quoted with the sentence(s) it points back to, never across chunks or out of a list."""
+
+from __future__ import annotations
+
+from rightfit.answer.extractive import ExtractiveAnswerer
+from rightfit.types import Answer, Chunk, Hit
+from tests.fakes import HashingEmbedder
+
+
+def _answer(text: str, quoted: str, *, chunk_id: str = "c#0") -> Answer:
+    chunk = Chunk(chunk_id=chunk_id, doc_id="contactless", title="Contactless payments",
+                  section=("Contactless payments", "Contactless limit"), text=text, start=0, end=len(text))
+    answerer = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0, max_sentences=1)
+    sentences, scores = answerer.score(question="what is the contactless limit?",
+                                       hits=[Hit(row=0, chunk_id=chunk_id, score=1.0, retriever="rrf", chunk=chunk)])
+    best = next(i for i, s in enumerate(sentences) if s.text.startswith(quoted))
+    return answerer.compose(question="what is the contactless limit?", sentences=sentences, scores=scores,
+                            best=best, confidence=0.9)
+
+
+def test_a_sentence_that_points_back_is_quoted_with_what_it_points_to() -> None:
+    text = ("You can pay up to £100 per transaction by tapping your card.\n\n"
+            "This limit is the same for every card. It is set per transaction, not per day.")
+    answer = _answer(text, "It is set")
+    assert answer.text == ("You can pay up to £100 per transaction by tapping your card. This limit is the same "
+                           "for every card. It is set per transaction, not per day.")
+    assert [c.quote for c in answer.citations] == [
+        "You can pay up to £100 per transaction by tapping your card.", "This limit is the same for every card.",
+        "It is set per transaction, not per day."]
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)  # offsets still point at the quote
+
+
+def test_at_most_two_sentences_are_added_and_a_plain_sentence_stands_alone() -> None:
+    text = "Intro sentence here. It covers cards. This covers more. It is set per transaction."
+    assert _answer(text, "It is set").text == "It covers cards. This covers more. It is set per transaction."
+    assert _answer("Cards have limits. Contactless is capped at £100.", "Contactless").text == \
+        "Contactless is capped at £100."
+
+
+def test_a_list_item_is_not_taken_as_what_a_sentence_points_back_to() -> None:
+    text = "Limits:\n- £100 contactless\nThey apply to every card."
+    assert _answer(text, "They apply").text == "They apply to every card."
