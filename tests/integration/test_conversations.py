@@ -85,6 +85,35 @@ def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -
     assert _card(assistant_settings, "C001", "4417") == "active"
 
 
+def test_a_no_that_names_another_card_asks_again_about_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")
+    assert "8120" in c.say("the one ending 8120").reply
+    corrected = c.say("no, the 4417 one")
+    assert corrected.route == "confirm" and "4417" in corrected.reply and "8120" not in corrected.reply
+    assert _card(assistant_settings, "C001", "4417") == "active"  # asked again, not done
+    assert c.say("yes").tool.status == "ok"
+    assert (_card(assistant_settings, "C001", "4417"), _card(assistant_settings, "C001", "8120")) == ("frozen", "active")
+
+
+def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my credit card ending 4417")
+    c.say("yes")
+    for question in ("what cards do I have?", "is my card frozen?", "status of my cards"):
+        reply = c.say(question)
+        assert (reply.route, reply.intent, reply.tool.tool) == ("action", "list_cards", "customer_cards"), question
+        assert "debit card ending 8120: active" in reply.reply and "credit card ending 4417: frozen" in reply.reply
+    other = Conversation(assistant, customer="C006").say("what cards do I have?")
+    assert "4417" not in other.reply  # only the caller's own cards
+
+
+def test_asking_for_a_person_hands_over_even_with_another_request(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("card 8120 was charged twice at Tesco, get me an agent")
+    assert reply.route == "handoff" and reply.ticket_id
+    assert reply.fields.get("card_last4") == "8120"
+
+
 def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my credit card ending 4417")

@@ -50,6 +50,10 @@ class ContactFields(BaseModel):
     email: Annotated[str | None, Slot("email"), Field(None, description="New e-mail address")] = None
 
 
+class NoFields(BaseModel):
+    pass
+
+
 class HandoffFields(BaseModel):
     card_last4: CardSlot = None
     account: AccountSlot = None
@@ -103,10 +107,37 @@ _REQUESTS = re.compile(r"\b(?:please|can you|could you|would you|will you|for me
 _CHANGES = ("freeze_card", "unfreeze_card", "report_lost_card", "report_stolen_card", "dispute_transaction")
 
 
+# "What cards do I have?", "is my card frozen?": the customer's own cards and their state, read with the
+# customer_cards tool. The classifier has no label for it (its nearest are freeze and policy questions), so
+# the words decide, unless the message also asks to act on a card.
+_MY_CARDS = re.compile(
+    r"\b(?:what|which|how many) cards? (?:do i have|have i got|i have|i've got|are on my)\b"
+    r"|\b(?:status|state) of (?:all )?my cards?\b|\bmy cards?(?:'s)? status(?:es)?\b"
+    r"|\b(?:list|show)(?: me)? (?:all )?my cards\b"
+    r"|\b(?:is|are) my (?:debit |credit )?cards? (?:still )?(?:frozen|blocked|active|locked|working)\b", re.IGNORECASE)
+_CARD_ACTS = re.compile(r"\b(?:un)?(?:freeze|block|lock)\b|\bcancel\w*|\breport\w*|\bdisput\w*|\breplac\w*|"
+                        r"\blost\b|\bstolen\b", re.IGNORECASE)
+
+
+# An explicit request for a person wins over whatever else the message asks for ("card 4539 was charged twice,
+# get me an agent"): the hand-off ticket still carries the card, amount and merchant the message gives.
+_WANTS_PERSON = re.compile(
+    r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |your )?(?:real |actual )?(?:human|person|agent|advis[eo]r|"
+    r"operator|someone|somebody|manager|colleague|member of (?:your|the) team)\b"
+    r"|\b(?:get|put) me (?:through to |in touch with )?(?:a |an )?(?:real |actual )?(?:agent|person|human|advis[eo]r|"
+    r"someone|somebody|manager)\b|\btransfer (?:me )?to (?:an? )?(?:agent|advis[eo]r|human|person)\b"
+    r"|\bhuman agent\b", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
-    about one of the card or dispute actions is a policy question."""
+    about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
+    card is frozen, lists the customer's cards; asking for a person hands the conversation over."""
+    if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
+        return "human_handoff"
+    if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
+        return "list_cards"
     if intent in _CHANGES and _ASKS_ABOUT.match(text) and not _REQUESTS.search(text):
         return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
@@ -126,6 +157,10 @@ def _merchants(lookup: Lookup) -> list[str]:
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("get_balance", _account_args(values))
+
+
+def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    return Call("customer_cards", {})
 
 
 def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -187,6 +222,14 @@ def _render_balance(o: ToolOutcome) -> str:
     return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
 
 
+def _render_cards(o: ToolOutcome) -> str:
+    cards = o.result.get("cards", [])
+    if not cards:
+        return "I can't find any cards on your profile."
+    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {c['status']}" for c in cards)
+    return f"Your cards: {listed}."
+
+
 def _render_transactions(o: ToolOutcome) -> str:
     rows = o.result.get("transactions", [])
     if not rows:
@@ -218,6 +261,7 @@ ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, known={"merchant": _merchants}),
+    "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
