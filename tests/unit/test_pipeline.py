@@ -145,10 +145,10 @@ def test_per_query_retrieval_scores_average_to_the_reported_ones(pipeline: QAPip
 @pytest.mark.parametrize(("text", "decision"), [
     ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),
-    ("yep, the other one", None),
+    ("yep, the other one", None), ("no, the 4417 one", None), ("no, not now", False), ("no, not 8120", False),
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
     from rightfit.assistant.chat import yes_or_no
 
-    assert yes_or_no(text) is decision
+    assert yes_or_no(text, agreed=["8120"]) is decision
     assert yes_or_no("yes, 8120", agreed=["8120"]) is True  # repeating what is confirmed

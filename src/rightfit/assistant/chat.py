@@ -41,6 +41,8 @@ _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go f
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
+# After a no: a figure other than the one asked about ("no, the 4417 one") names what was meant instead.
+_NEW_FIGURE = re.compile(r"\d")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
@@ -99,13 +101,27 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     if len(t.split()) > 12:
         return None
     yes, no = _YES.match(t), bool(_NO.match(t))
-    rest = t[yes.end():] if yes else ""
-    for value in agreed:
-        rest = rest.replace(str(value).lower(), " ")
+    rest = _without(t[yes.end():], agreed) if yes else ""
     if yes and _AMENDED.search(rest):
         # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
         return None
+    if no and not yes and _NEW_FIGURE.search(_without(t[_NO.match(t).end():], agreed)):  # type: ignore[union-attr]
+        # "no, the 4417 one": not a no to the action but to the value; planned again with it, asked again.
+        return None
     return bool(yes) if bool(yes) != no else None
+
+
+def _without(text: str, values: Sequence[object]) -> str:
+    for value in values:
+        text = text.replace(str(value).lower(), " ")
+    return text
+
+
+def corrects(text: str) -> bool:
+    """Whether a reply to a confirmation question corrects what was asked instead of answering it (a yes or
+    a no with another value), so the waiting action is planned again with the new value."""
+    t = _plain(text)
+    return bool(_YES.match(t) or _NO.match(t))
 
 
 _CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
@@ -206,9 +222,9 @@ class ChatAssistant:
             decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
             if decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            if _YES.match(_plain(text)):
-                # "yes, but the card ending 8120 instead": a correction to the waiting action, which is planned
-                # again with the new fields (and confirmed again), never carried out as it was.
+            if corrects(text):
+                # "yes, but the card ending 8120 instead", "no, the 4417 one": a correction to the waiting action,
+                # which is planned again with the new fields (and confirmed again), never carried out as it was.
                 state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action

@@ -32,11 +32,11 @@ _CARD_MORE = re.compile(r"\s*(?:,\s*|\s(?:and|&|or)\s+|&\s*)(?:(?:the\s+)?(?:one
                         r"(?P<d>\d{4})(?![\d.,]\d|\d)")
 # Mask groups need a separator between them: "(?:x{2,}\s*)+" would backtrack exponentially on a long run of x.
 _MASKED = re.compile(r"(?<![*x•·#a-z0-9])[*x•·#]{2,24}(?:[\s-]{1,3}[*x•·#]{2,24}){0,5}[\s-]{0,3}(?P<d>\d{4})(?!\d)")
-# "the 8120 card", "my 4417 credit card": four digits written as the card's name.
+# "the 8120 card", "my 4417 credit card", "no, the 4417 one": four digits written as the card's name.
 # Not "the 2024 card fees": there the number qualifies a compound noun.
-_CARD_NAMED = re.compile(r"\b(?:the|my|that|this|your)\s+(?P<d>\d{4})\s+(?:(?:debit|credit)\s+)?card\b"
+_CARD_NAMED = re.compile(r"\b(?:the|my|that|this|your)\s+(?P<d>\d{4})\s+(?:(?:(?:debit|credit)\s+)?card\b"
                          r"(?!\s+(?:fees?|limits?|charges?|payments?|spending|statements?|rates?|rules|terms|scheme|"
-                         r"offers?|transactions?|bills?|interest|balance)\b)")
+                         r"offers?|transactions?|bills?|interest|balance)\b)|one\b)")
 _NOT_A_CARD = re.compile(r"\b(?:phone|mobile|number|landline|account|acc|sort\s+code|postcode|pin|ref(?:erence)?)\b")
 _LONG_RUN = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?![\d])")
 _CARD_GROUPS = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 4, 4, 1),
