@@ -290,6 +290,6 @@ def catalog_rows(store: ModelStore) -> list[dict[str, Any]]:
     for name, r in installed.items():
         if name not in GGUF_CATALOG:
             rows.append({"name": name, "size": f"{r.size / 1e6:.0f} MB", "context": "?", "licence": r.licence,
-                         "installed": _file_state(r, r.sha256, "registered"), "upstream": r.upstream, "sha256": r.sha256,
-                         "packages": list(r.packages), "chat_template": "?"})
+                         "installed": _file_state(r, r.sha256, "registered"), "upstream": r.upstream,
+                         "sha256": r.sha256, "packages": list(r.packages), "chat_template": "?"})
     return rows
