@@ -150,6 +150,18 @@ def test_yes_probability_is_read_from_the_first_token(generator: LlamaCppGenerat
     assert first == pytest.approx(p["yes"] / (p["yes"] + p["no"]), abs=0.01)
 
 
+def test_choice_probabilities_are_a_distribution_over_the_labels(generator: LlamaCppGenerator) -> None:
+    from rightfit.core.errors import ModelError
+
+    messages = [{"role": "user", "content": "1. Paris\n2. Berlin\n\nWhich one is the capital of France? "
+                                            "Reply with its number."}]
+    probs = generator.choice_probabilities(messages=messages, labels=["0", "1", "2"])
+    assert len(probs) == 3 and sum(probs) == pytest.approx(1.0) and all(0.0 < p < 1.0 for p in probs)
+    assert generator.choice_probabilities(messages=messages, labels=["0", "1", "2"]) == pytest.approx(probs)
+    with pytest.raises(ModelError, match="not one token"):
+        generator.choice_probabilities(messages=messages, labels=["0", "a label of several tokens"])
+
+
 def test_judged_rung_gives_the_extractive_quote_or_abstains(bank_settings: Settings, real_embedder) -> None:  # noqa: ANN001
     configure_tracing(trace_db=bank_settings.data_dir / "traces.sqlite")
     question = "How much cash can I take out of an ATM per day?"

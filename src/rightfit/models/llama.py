@@ -102,13 +102,12 @@ class LlamaCppGenerator:
             self._yes_no = (sorted(found[0]), sorted(found[1]))
         return self._yes_no
 
-    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
-        """P(yes) against P(no) for the reply's first token, from its logits (no logits_all buffer needed)."""
+    def _first_logits(self, messages: Sequence[dict[str, str]], purpose: str) -> Any:
+        """The logits of the reply's first token (one token generated; no logits_all buffer needed)."""
         import numpy as np
         from llama_cpp import LogitsProcessorList
 
         self.warm_up()
-        yes, no = self._answer_ids()
         first: list[np.ndarray] = []
 
         def keep_first(_input_ids: Any, scores: Any) -> Any:
@@ -116,19 +115,41 @@ class LlamaCppGenerator:
                 first.append(np.array(scores, dtype=np.float64))
             return scores
 
-        with self._lock, stage_span("generate", model=self.model_id, backend="llama.cpp", purpose="judge") as span:
+        with self._lock, stage_span("generate", model=self.model_id, backend="llama.cpp", purpose=purpose) as span:
             out = self._llm.create_chat_completion(messages=list(messages), max_tokens=1, temperature=0.0,
                                                    seed=self.seed, logits_processor=LogitsProcessorList([keep_first]))
             tokens_in = int((out.get("usage") or {}).get("prompt_tokens", 0))
             span.set_attributes({"tokens_in": tokens_in, "tokens_out": 1, "finish_reason": "length"})
-            if not first:
-                raise ModelError(f"model {self.model_id} produced no token to judge")
-            logits = first[0]
-            top = float(max(logits[yes].max(), logits[no].max()))
-            p_yes, p_no = (float(np.exp(logits[ids] - top).sum()) for ids in (yes, no))
-            probability = p_yes / (p_yes + p_no)
-            span.set_attribute("p_yes", probability)
-        return probability
+        if not first:
+            raise ModelError(f"model {self.model_id} produced no token to judge")
+        return first[0]
+
+    def yes_probability(self, *, messages: Sequence[dict[str, str]]) -> float:
+        """P(yes) against P(no) for the reply's first token, from its logits."""
+        import numpy as np
+
+        self.warm_up()
+        yes, no = self._answer_ids()
+        logits = self._first_logits(messages, "judge")
+        top = float(max(logits[yes].max(), logits[no].max()))
+        p_yes, p_no = (float(np.exp(logits[ids] - top).sum()) for ids in (yes, no))
+        return p_yes / (p_yes + p_no)
+
+    def choice_probabilities(self, *, messages: Sequence[dict[str, str]], labels: Sequence[str]) -> list[float]:
+        """The probability that the reply starts with each label ("0", "1", ...) rather than another of them,
+        from the first token's logits; every label must be a single token of the model's vocabulary."""
+        import numpy as np
+
+        self.warm_up()
+        ids = []
+        for label in labels:
+            tokens = self._llm.tokenize(label.encode("utf-8"), add_bos=False, special=False)
+            if len(tokens) != 1:
+                raise ModelError(f"model {self.model_id}: the choice label {label!r} is not one token")
+            ids.append(int(tokens[0]))
+        picked = self._first_logits(messages, "choose")[ids]
+        weights = np.exp(picked - picked.max())
+        return [float(w) for w in weights / weights.sum()]
 
     def generate(
         self,
