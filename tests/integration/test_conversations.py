@@ -115,6 +115,27 @@ def test_asking_for_a_person_hands_over_even_with_another_request(assistant) -> 
     assert reply.fields.get("card_last4") == "8120"
 
 
+def test_no_to_a_question_gives_up_the_action(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # ... and "forget it" afterwards is not refused as out of scope
+    c = Conversation(assistant)
+    assert c.say("please freeze my card").route == "ask"
+    stopped = c.say("no")
+    assert (stopped.route, stopped.intent) == ("cancelled", "freeze_card")
+    after = c.say("actually no, forget it")
+    assert after.route == "smalltalk" and "Sorry" not in after.reply
+    assert c.say("no thanks").intent == "thanks_goodbye"
+    assert (_card(assistant_settings, "C001", "8120"), _card(assistant_settings, "C001", "4417")) == ("active",) * 2
+
+
+def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("I want to dispute a payment").route == "ask"
+    listed = c.say("tesco")  # lower case, no cue word: one of the customer's own merchants
+    assert listed.route == "ask" and "£22.08" in listed.reply and "£44.22" in listed.reply
+    confirm = c.say("44.22")  # a bare figure answering our own list of pounds
+    assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
+
+
 def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my credit card ending 4417")

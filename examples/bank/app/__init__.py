@@ -33,4 +33,5 @@ def build(data_dir: Path) -> AssistantApp:
         metadata={"bank_db": bank},
         reset=bank.reset,
         refine_intent=refine_intent,
+        currency="GBP",
     )

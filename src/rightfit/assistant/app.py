@@ -83,6 +83,9 @@ class AssistantApp:
     # The app's corrections to the classifier's label from words that decide it (text, label) -> label:
     # "freeze" and "unfreeze" embed almost alike, but the word settles which one the customer wants.
     refine_intent: Callable[[str, str], str] | None = None
+    # ISO code of the currency the app's records are in: a bare number answering the assistant's own question
+    # about an amount ("44.22" after "which one: -£22.08 or -£44.22?") is read in it. None: always ask.
+    currency: str | None = None
 
 
 def load_app(path: Path, *, data_dir: Path) -> AssistantApp:

@@ -50,6 +50,12 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
+# Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
+_STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
+                   r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
+                   r"leave it|not now)(?: thanks| thank you)?[\s.!]*$", re.IGNORECASE)
+STOPPED = "OK, I haven't changed anything. Anything else?"
+_THANKS = re.compile(r"\bthank", re.IGNORECASE)
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
 
@@ -228,6 +234,15 @@ class ChatAssistant:
                 state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+        if _STOP.match(text.strip()):
+            if state.intent is not None and state.intent in self.app.actions:
+                # "no" to "which card?": the customer is giving up on the action, not answering the question.
+                return ChatReply(sid, STOPPED, "cancelled", state.intent, 1.0, ctx.trace_id,
+                                 fields=dict(state.slots)), SessionState()
+            if not _THANKS.search(text):  # "no thanks" is a goodbye, which the classifier knows
+                # "forget it" with nothing under way: nothing to do, and nothing to refuse either.
+                return ChatReply(sid, "OK. I'm here if you need anything else.", "smalltalk", "stop", 1.0,
+                                 ctx.trace_id), SessionState()
         with stage_span("classify"):
             (pred,) = self.classifier.run(texts=[text])
         intent, confidence = str(pred.label), float(pred.probability)
@@ -242,7 +257,9 @@ class ChatAssistant:
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
             extraction = self._extract(route, text, now, state.slots, answer_to=state.asked)
-            gave_field = any(src != "previous" for src in extraction.sources.values())
+            # "tesco" answering "who was it paid to?": one of the customer's own merchants is a field too.
+            gave_field = (any(src != "previous" for src in extraction.sources.values())
+                          or bool(route.known and self._known_in(ctx, route, text, extraction.values)))
             other_action = intent in self.app.actions and intent != state.intent
             if not gave_field and not other_action and _ASIDE.match(_LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
@@ -286,7 +303,10 @@ class ChatAssistant:
                  answer_to: str | None = None) -> Any:
         with stage_span("extract", intent=route.intent):
             extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
-            cue = _CUES.get(_slot_kind(route.slots, answer_to) or "")
+            kind = _slot_kind(route.slots, answer_to) or ""
+            # A bare "44.22" answering our own question about an amount is in the app's currency (the question
+            # listed the payments in it); a currency is never assumed anywhere else.
+            cue = self.app.currency if kind == "money" and self.app.currency else _CUES.get(kind)
             if answer_to and cue and extraction.values.get(answer_to) is None:
                 # A bare reply to our own question ("5531" after "which card?") has no context words for the
                 # parser; read it again as the answer to that question.
@@ -384,8 +404,8 @@ class ChatAssistant:
         pending = state.pending or {}
         intent = str(pending.get("intent", ""))
         if not decision:
-            return ChatReply(sid, "OK, I haven't changed anything. Anything else?", "cancelled", intent, 1.0,
-                             ctx.trace_id, fields=dict(state.slots)), SessionState()
+            return ChatReply(sid, STOPPED, "cancelled", intent, 1.0, ctx.trace_id,
+                             fields=dict(state.slots)), SessionState()
         # Authorized again at this moment, on the arguments stored by code when the action was proposed.
         outcome = self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=pending.get("arguments") or {},
                                     confirmed=True)
