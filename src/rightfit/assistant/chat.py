@@ -106,15 +106,14 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     t = _plain(text)
     if len(t.split()) > 12:
         return None
-    yes, no = _YES.match(t), bool(_NO.match(t))
-    rest = _without(t[yes.end():], agreed) if yes else ""
-    if yes and _AMENDED.search(rest):
+    yes, no = _YES.match(t), _NO.match(t)
+    if yes and _AMENDED.search(_without(t[yes.end():], agreed)):
         # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
         return None
-    if no and not yes and _NEW_FIGURE.search(_without(t[_NO.match(t).end():], agreed)):  # type: ignore[union-attr]
+    if no and not yes and _NEW_FIGURE.search(_without(t[no.end():], agreed)):
         # "no, the 4417 one": not a no to the action but to the value; planned again with it, asked again.
         return None
-    return bool(yes) if bool(yes) != no else None
+    return bool(yes) if bool(yes) != bool(no) else None
 
 
 def _without(text: str, values: Sequence[object]) -> str:
@@ -124,8 +123,9 @@ def _without(text: str, values: Sequence[object]) -> str:
 
 
 def corrects(text: str) -> bool:
-    """Whether a reply to a confirmation question corrects what was asked instead of answering it (a yes or
-    a no with another value), so the waiting action is planned again with the new value."""
+    """For a reply to a confirmation question that `yes_or_no` read as neither: whether it still opens with a
+    yes or a no, so it corrects what was asked ("yes, but ...", "no, the 4417 one") and the waiting action is
+    planned again with the new value, rather than moving on to something else."""
     t = _plain(text)
     return bool(_YES.match(t) or _NO.match(t))
 

@@ -58,7 +58,7 @@ def models_list(as_json: JsonOpt = False) -> None:
     cells = [{**r, "packages": _short_packages(r["packages"])} for r in rows]
     for text in _table(cells):
         typer.echo(text)
-    if any(", " in r["installed"] for r in rows):
+    if any(r["installed"] not in ("yes", "no", "registered") for r in rows):
         typer.echo("unverified: the file changed since its hash last matched (or was never checked here); "
                    "`rightfit models verify` re-hashes it, and a load refuses a file that does not match", err=True)
 
