@@ -369,6 +369,21 @@ def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_
     assert rows and {r["merchant"] for r in rows} == {merchant}
 
 
+def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    day = assistant.run(customer_id="C001", message="what did I spend on 19 November?", now=now)
+    assert day.tool.tool == "recent_transactions" and day.tool.result["transactions"]
+    assert {t["date"] for t in day.tool.result["transactions"]} == {"2026-11-19"}
+    assert "on 2026-11-19" in day.reply
+    week = assistant.run(customer_id="C001", message="show me my transactions from last week", now=now)
+    dates = {t["date"] for t in week.tool.result["transactions"]}
+    assert dates and all("2026-11-09" <= d <= "2026-11-15" for d in dates), dates
+    none = assistant.run(customer_id="C001", message="what did I spend yesterday?", now=now)
+    assert none.tool.result["transactions"] == [] and "on 2026-11-20" in none.reply
+
+
 def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant, "C002")
     assert c.say("I need to update my address").route == "ask"

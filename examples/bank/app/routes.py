@@ -26,6 +26,8 @@ class AccountFields(BaseModel):
 class TransactionFields(BaseModel):
     account: AccountSlot = None
     merchant: MerchantSlot = None
+    period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
+                      Field(None, description="The days asked about")] = None
 
 
 class CardFields(BaseModel):
@@ -167,6 +169,9 @@ def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     args = _account_args(values)
     if values.get("merchant"):
         args["merchant"] = values["merchant"]
+    period = values.get("period")
+    if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
+        args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
     return Call("recent_transactions", args)
 
 
@@ -232,9 +237,13 @@ def _render_cards(o: ToolOutcome) -> str:
 
 def _render_transactions(o: ToolOutcome) -> str:
     rows = o.result.get("transactions", [])
+    since, until = o.arguments.get("since"), o.arguments.get("until")
+    period = "" if since is None else f" on {since}" if since == until else f" from {since} to {until}"
     if not rows:
-        return "I couldn't find any matching transactions."
-    return "Your latest transactions: " + "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows) + "."
+        return f"I couldn't find any matching transactions{period}."
+    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
+    more = " (the latest 20)" if period and len(rows) == 20 else ""
+    return f"Your transactions{period}{more}: {listed}." if period else f"Your latest transactions: {listed}."
 
 
 def _render_card(o: ToolOutcome) -> str:

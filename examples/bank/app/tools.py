@@ -59,13 +59,16 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
 
     def recent_transactions(ctx: ToolContext, account_id: AccountId | None = None,
                             limit: Annotated[int, Field(ge=1, le=20)] = 5,
-                            merchant: Annotated[str | None, Field(max_length=80)] = None) -> dict[str, Any]:
+                            merchant: Annotated[str | None, Field(max_length=80)] = None, *,
+                            since: date | None = None, until: date | None = None) -> dict[str, Any]:
         """The customer's latest transactions, newest first.
 
         Args:
             account_id: Only this account; omit for all of the customer's accounts.
             limit: How many transactions (1-20).
             merchant: Only transactions whose merchant contains this text.
+            since: Only transactions posted on or after this day.
+            until: Only transactions posted on or before this day.
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -77,6 +80,12 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if merchant:
             sql += " AND lower(t.merchant) LIKE ?"
             params.append("%" + merchant.lower().replace("%", "").replace("_", "") + "%")
+        if since is not None:
+            sql += " AND t.posted >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            sql += " AND t.posted <= ?"
+            params.append(until.isoformat())
         sql += " ORDER BY t.posted DESC, t.id DESC LIMIT ?"
         params.append(limit)
         with bank.read() as db:
