@@ -369,6 +369,17 @@ def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_
     assert rows and {r["merchant"] for r in rows} == {merchant}
 
 
+def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused(assistant) -> None:  # noqa: ANN001
+    for request in ("send £50 to my mum", "can you increase my overdraft?", "transfer £200 to my savings"):
+        reply = Conversation(assistant).say(request)
+        assert reply.intent == "not_in_chat" and reply.tool is None, request
+        assert "Larkspur app" in reply.reply and "Sorry" not in reply.reply
+    question = Conversation(assistant).say("how do I increase my overdraft?")  # a question, not a request
+    assert question.route == "answer" and question.citations[0].doc_id == "arranged-overdrafts"
+    fee = Conversation(assistant).say("how much does it cost to send money abroad?")
+    assert fee.route == "answer" and "£15" in fee.reply
+
+
 def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 

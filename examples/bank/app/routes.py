@@ -131,15 +131,31 @@ _WANTS_PERSON = re.compile(
     r"|\bhuman agent\b", re.IGNORECASE)
 
 
+# Requests to move money or change an overdraft: no tool does either here, and the classifier, with no label for
+# them, sends them to the balance or refuses them as off-topic. They get a reply saying where it can be done.
+# A question about them ("how do I send money abroad?") stays a policy question.
+_MOVE_MONEY = re.compile(r"^(?:(?:please|pls|can you|could you|would you|will you|i want to|i'd like to|i need to|"
+                         r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into)\b)", re.IGNORECASE)
+_CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|larger|lower|reduce|decrease|smaller|"
+                               r"remove|cancel)\b.{0,30}\boverdraft|\boverdraft\b.{0,20}\b(?:increase|raised|higher|"
+                               r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
     about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
-    card is frozen, lists the customer's cards; asking for a person hands the conversation over."""
+    card is frozen, lists the customer's cards; asking for a person hands the conversation over; a request to
+    move money or change an overdraft is told where that can be done."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
+    asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text)
+    if not asks_about and (_MOVE_MONEY.search(text.strip()) or _CHANGE_OVERDRAFT.search(text)):
+        return "not_in_chat"
+    if asks_about and _CHANGE_OVERDRAFT.search(text):
+        return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent in _CHANGES and _ASKS_ABOUT.match(text) and not _REQUESTS.search(text):
         return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
@@ -294,6 +310,10 @@ REPLIES = {
     "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
                     "accounts and cards.",
     "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days.",
+    "not_in_chat": "I can't make payments or transfers, or change an overdraft, from this chat. You can make "
+                   "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
+                   "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
+                   "through, ask me for a person.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
                  "days and send a final response within 8 weeks, or within 15 working days if it is about a "
                  "payment (a card payment, transfer or direct debit).",
