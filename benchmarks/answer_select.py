@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_judge import summary  # noqa: E402
@@ -47,7 +47,18 @@ def select_messages(*, question: str, sentences: Sequence[Sentence], pages: str)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def analyse(rows: list[dict[str, object]]) -> None:
+def _point(row: dict[str, Any], choose_w: float, signal: str) -> tuple[bool, bool, float]:
+    """The candidate chosen by (1 - w) x score + w x P(its number), with that blend as the confidence when the
+    signal is "p_choice", or (1 - w) x score + w x (1 - P(none)) when it is "1-p_none"."""
+    cands = row["candidates"]
+    if not cands:
+        return bool(row["answerable"]), False, 0.0
+    pick = max(cands, key=lambda c: (1 - choose_w) * c["sentence"] + choose_w * c["p"])
+    value = pick["p"] if signal == "p_choice" else 1 - row["p_none"]
+    return bool(row["answerable"]), bool(pick["right"]), (1 - choose_w) * pick["sentence"] + choose_w * value
+
+
+def analyse(rows: list[dict[str, Any]]) -> None:
     """The tables, from each question's candidates (right, sentence score, P(choice)) and P(none)."""
     def table(name: str, points: list[tuple[bool, bool, float]]) -> None:
         acc, auc = summary(points)
@@ -56,34 +67,17 @@ def analyse(rows: list[dict[str, object]]) -> None:
         print(f"{name:<58}{acc:>10.3f}{auc:>8.3f}{never:>10.3f}")
 
     print(f"{'confidence (chosen sentence)':<58}{'acc@90%':>10}{'AUC':>8}{'never':>10}")
-    k_max = max(len(r["candidates"]) for r in rows)  # type: ignore[arg-type]
-    ceiling = [any(c["right"] for c in r["candidates"]) for r in rows if r["answerable"]]  # type: ignore[attr-defined]
+    k_max = max(len(r["candidates"]) for r in rows)
+    ceiling = [any(c["right"] for c in r["candidates"]) for r in rows if r["answerable"]]
     print(f"(a right sentence among the {k_max} candidates: {sum(ceiling) / max(1, len(ceiling)):.3f} of answerable)")
+    extractive = [(_point(r, 0.0, "p_choice"), r["p_none"]) for r in rows]  # w = 0: the best sentence score
     for w in (0.0, 0.25, 0.5, 0.75, 1.0):
-        # The extractive choice (best sentence score), confidence blended with 1 - P(none).
-        points = []
-        for r in rows:
-            cands = r["candidates"]
-            if not cands:
-                points.append((bool(r["answerable"]), False, 0.0))
-                continue
-            first = cands[0]  # type: ignore[index]
-            points.append((bool(r["answerable"]), bool(first["right"]),
-                           (1 - w) * first["sentence"] + w * (1 - r["p_none"])))  # type: ignore[operator]
-        table(f"extractive choice, (1-{w})*score + {w}*(1-P(none))", points)
+        table(f"extractive choice, (1-{w})*score + {w}*(1-P(none))",
+              [(a, ok, (1 - w) * score + w * (1 - p_none)) for (a, ok, score), p_none in extractive])
     for w in (0.0, 0.25, 0.5, 0.75, 1.0):
-        for conf in ("p_choice", "1-p_none"):
-            points = []
-            for r in rows:
-                cands = r["candidates"]
-                if not cands:
-                    points.append((bool(r["answerable"]), False, 0.0))
-                    continue
-                pick = max(cands, key=lambda c: (1 - w) * c["sentence"] + w * c["p"])  # type: ignore[index]  # noqa: B023
-                signal = pick["p"] if conf == "p_choice" else 1 - r["p_none"]  # type: ignore[operator]
-                points.append((bool(r["answerable"]), bool(pick["right"]),
-                               (1 - w) * pick["sentence"] + w * signal))  # type: ignore[operator]
-            table(f"model choice by (1-{w})*score+{w}*p, confidence with {conf}", points)
+        for signal in ("p_choice", "1-p_none"):
+            table(f"model choice by (1-{w})*score+{w}*p, confidence with {signal}",
+                  [_point(r, w, signal) for r in rows])
 
 
 def main() -> None:
@@ -118,7 +112,7 @@ def main() -> None:
     if args.rows is not None:
         args.rows.write_text("", encoding="utf-8")
     print(hardware_line())
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     seconds: list[float] = []
     for n, item in enumerate(items, 1):
         hits = qa._retrieve(item.question, settings.retrieval.fusion, settings.answer.passages,  # noqa: SLF001
@@ -134,7 +128,7 @@ def main() -> None:
                 picked.append(i)
             if len(picked) == args.candidates:
                 break
-        row: dict[str, object] = {"id": item.qid, "answerable": item.answerable, "candidates": [], "p_none": 1.0}
+        row: dict[str, Any] = {"id": item.qid, "answerable": item.answerable, "candidates": [], "p_none": 1.0}
         if picked:
             messages = select_messages(question=item.question, sentences=[sentences[i] for i in picked],
                                        pages=settings.answer.judge.pages)
