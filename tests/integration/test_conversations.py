@@ -369,6 +369,16 @@ def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_
     assert rows and {r["merchant"] for r in rows} == {merchant}
 
 
+def test_a_yes_with_a_further_request_does_what_was_asked_then_takes_the_rest(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card").route == "confirm"
+    both = c.say("yes, and freeze 8120 too")
+    assert both.tool.tool == "freeze_card" and both.tool.status == "ok"
+    assert _card(assistant_settings, "C001", "4417") == "frozen"  # the yes was carried out
+    assert "ending 8120?" in both.reply and _card(assistant_settings, "C001", "8120") == "active"  # asked first
+    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "8120") == "frozen"
+
+
 def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused(assistant) -> None:  # noqa: ANN001
     for request in ("send £50 to my mum", "can you increase my overdraft?", "transfer £200 to my savings"):
         reply = Conversation(assistant).say(request)

@@ -142,6 +142,18 @@ def test_per_query_retrieval_scores_average_to_the_reported_ones(pipeline: QAPip
     assert per["rrf"]["mrr@10"]["q1"] == 1.0  # the ATM passage is the first hit
 
 
+@pytest.mark.parametrize(("text", "more"), [
+    ("yes and freeze 7764 too", "freeze 7764 too"), ("ok, go ahead, and also show my balance", "show my balance"),
+    ("Yes. Also, what is my balance?", "what is my balance?"), ("yes", None), ("yes please", None),
+    ("yes, but the card ending 8120 instead", None), ("yep, the other one too", None),
+    ("no, and freeze 8120 too", None),
+])
+def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | None) -> None:
+    from rightfit.assistant.chat import yes_and_more
+
+    assert yes_and_more(text) == more
+
+
 @pytest.mark.parametrize(("text", "decision"), [
     ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),

@@ -116,6 +116,31 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     return bool(yes) if bool(yes) != bool(no) else None
 
 
+# "too", "as well": what follows the yes is a further request, not a change to what was asked.
+_ADDED = re.compile(r"\b(?:too|also|as well)\b", re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:but|instead|actually|rather|except|different|other)\b", re.IGNORECASE)
+_JOINER = re.compile(r"^[\s,.;:!-]*(?:(?:and|also|then|please|plus)\b[\s,.;:!-]*)*", re.IGNORECASE)
+
+
+def yes_and_more(text: str) -> str | None:
+    """For "yes and freeze 7764 too": the further request after the yes ("freeze 7764 too"), to carry out the
+    confirmed action and then take it as a new message; None when the reply is not a yes with an addition."""
+    stripped = text.strip(" .!")
+    yes = re.match(_YES.pattern, stripped, re.IGNORECASE)
+    if yes is None:
+        return None
+    rest = stripped[yes.end():]
+    if not _ADDED.search(rest) or _CHANGED.search(rest):
+        return None
+    while True:  # "ok, go ahead, and also ...": every yes word and joiner before the further request
+        rest = rest[_JOINER.match(rest).end():]  # type: ignore[union-attr]  # the pattern matches any string
+        again = re.match(_YES.pattern, rest, re.IGNORECASE)
+        if again is None or again.end() == 0:
+            break
+        rest = rest[again.end():]
+    return rest if re.search(r"\w", _ADDED.sub("", rest)) else None
+
+
 def _without(text: str, values: Sequence[object]) -> str:
     for value in values:
         text = text.replace(str(value).lower(), " ")
@@ -224,6 +249,11 @@ class ChatAssistant:
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
               now: datetime) -> tuple[ChatReply, SessionState]:
+        if state.pending and (more := yes_and_more(text)) is not None:
+            # "yes and freeze 7764 too": the yes stands for what was asked; the rest is a message of its own.
+            done, after = self._confirmed(ctx, sid, state, True)
+            further, after = self._turn(ctx, sid, after, more, now)
+            return replace(done, reply=f"{done.reply} {further.reply}"), after
         if state.pending:
             decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
             if decision is not None:
