@@ -390,6 +390,13 @@ def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused
     assert fee.route == "answer" and "£15" in fee.reply
 
 
+def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant) -> None:  # noqa: ANN001
+    question = Conversation(assistant).say("can i get cashback at tesco?")
+    assert question.intent == "policy_question" and question.route in ("answer", "abstain")
+    dispute = Conversation(assistant).say("I was charged twice at tesco, can you help?")
+    assert dispute.intent == "dispute_transaction" and "£22.08" in dispute.reply
+
+
 def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 

@@ -141,6 +141,14 @@ _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|lar
                                r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
 
 
+# A dispute is about something wrong with a payment. A question that names a merchant but no problem ("can i
+# get cashback at tesco?") is a policy question, however close it embeds to the customer's Tesco disputes.
+_PAYMENT_PROBLEM = re.compile(
+    r"disput|chargeback|charg|challeng|revers|refund|money back|get it back|back for|never|didn'?t|don'?t recogni|"
+    r"no idea|not mine|wrong|twice|double|took|taken|cancel|investigat|look into|claw|kept|broken|damaged|"
+    r"weird|unknown|fraud|scam|overcharg|query", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -157,6 +165,8 @@ def refine_intent(text: str, intent: str) -> str:
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent in _CHANGES and _ASKS_ABOUT.match(text) and not _REQUESTS.search(text):
+        return "policy_question"
+    if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
         return intent
