@@ -41,3 +41,22 @@ def test_at_most_two_sentences_are_added_and_a_plain_sentence_stands_alone() -> 
 def test_a_list_item_is_not_taken_as_what_a_sentence_points_back_to() -> None:
     text = "Limits:\n- £100 contactless\nThey apply to every card."
     assert _answer(text, "They apply").text == "They apply to every card."
+
+
+def test_an_item_of_a_short_list_or_its_lead_in_is_answered_with_the_whole_list() -> None:
+    text = ("You can change your PIN at:\n\n- any Larkspur ATM;\n- most other ATMs in the UK.\n\n"
+            "Insert your card and choose PIN services.")
+    whole = "You can change your PIN at: any Larkspur ATM; most other ATMs in the UK."
+    for quoted in ("You can change", "any Larkspur", "most other"):
+        answer = _answer(text, quoted)
+        assert answer.text == whole, quoted
+        (citation,) = answer.citations
+        assert citation.quote == text[citation.start : citation.end] and citation.quote.endswith("in the UK.")
+
+
+def test_a_long_list_or_a_colon_without_a_list_is_quoted_as_before() -> None:
+    items = "\n".join(f"- option {n};" for n in range(1, 7))
+    assert _answer(f"You can choose from:\n{items}", "option 3").text == "You can choose from: option 3;"
+    # A colon that no list follows: never the list further down the chunk.
+    assert _answer("Please note:\nKeep your PIN secret.\n\nYou can:\n- call us\n- write", "Please note").text == \
+        "Please note:"

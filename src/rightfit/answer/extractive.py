@@ -165,9 +165,9 @@ class ExtractiveAnswerer:
                 confidence: float) -> Answer:
         """The answer quoting sentence `best`: its table, or it with a neighbour that scored next to it, or a
         list item with the line that introduces its list."""
-        table = _table_answer(sentences[best])
-        if table is not None:
-            text, citation = table
+        whole = _table_answer(sentences[best]) or _list_answer(sentences[best])
+        if whole is not None:
+            text, citation = whole
             return Answer(question=question, text=text, abstained=False, confidence=confidence,
                           citations=(citation,))
         chosen = [best]
@@ -231,6 +231,33 @@ def lead_in(sent: Sentence) -> tuple[int, int] | None:
             return (s, prev_start + len(line.rstrip())) if line.rstrip().endswith(":") else None
         pos = prev_start
     return None
+
+
+def _list_answer(sent: Sentence, max_items: int = 4) -> tuple[str, Citation] | None:
+    """A best sentence that is an item of a short list with a lead-in line is answered with the whole list.
+
+    Like table rows, the items are alternatives ("You can change your PIN at: any Larkspur ATM; most other ATMs
+    in the UK"): one item alone reads as the only one. The best sentence may be the lead-in line itself."""
+    text = sent.chunk.text
+    intro = lead_in(sent)
+    if intro is None and text[sent.start : sent.end].rstrip().endswith(":"):
+        intro = (sent.start, sent.end)  # checked below: items must follow it
+    if intro is None:
+        return None
+    items: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]*", text[intro[1] :]):
+        start, body = intro[1] + line.start(), line.group()
+        if (marker := _LIST_ITEM.match(body)) is not None:
+            items.append((start + marker.end(), start + len(body.rstrip())))
+        elif body.strip() or len(items) > max_items:
+            break  # the list ended (or never began), or it is too long to quote whole
+    if not 1 < len(items) <= max_items:
+        return None
+    answer = " ".join([text[intro[0] : intro[1]], *(text[a:b] for a, b in items)])
+    c = sent.chunk
+    citation = Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
+                        start=c.start + intro[0], end=c.start + items[-1][1], quote=text[intro[0] : items[-1][1]])
+    return answer, citation
 
 
 def readable(sent: Sentence) -> str:
