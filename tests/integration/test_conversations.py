@@ -384,10 +384,17 @@ def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused
         reply = Conversation(assistant).say(request)
         assert reply.intent == "not_in_chat" and reply.tool is None, request
         assert "Larkspur app" in reply.reply and "Sorry" not in reply.reply
+    card = Conversation(assistant).say("send me a new card")  # "send", but no money moved
+    assert card.intent != "not_in_chat"
     question = Conversation(assistant).say("how do I increase my overdraft?")  # a question, not a request
     assert question.route == "answer" and question.citations[0].doc_id == "arranged-overdrafts"
     fee = Conversation(assistant).say("how much does it cost to send money abroad?")
     assert fee.route == "answer" and "£15" in fee.reply
+
+
+def test_a_question_followed_by_a_request_is_a_request(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what cards do I have? freeze the credit one")
+    assert reply.route == "confirm" and reply.tool.tool == "freeze_card" and "4417" in reply.reply
 
 
 def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant) -> None:  # noqa: ANN001

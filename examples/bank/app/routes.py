@@ -135,7 +135,9 @@ _WANTS_PERSON = re.compile(
 # them, sends them to the balance or refuses them as off-topic. They get a reply saying where it can be done.
 # A question about them ("how do I send money abroad?") stays a policy question.
 _MOVE_MONEY = re.compile(r"^(?:(?:please|pls|can you|could you|would you|will you|i want to|i'd like to|i need to|"
-                         r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into)\b)", re.IGNORECASE)
+                         r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into|me)\b)"
+                         r".{0,40}?(?:[£$€]|\d|\b(?:money|funds|cash|bill|savings|account|to (?:my|his|her|their|a|an|"
+                         r"the)\b))", re.IGNORECASE)
 _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|larger|lower|reduce|decrease|smaller|"
                                r"remove|cancel)\b.{0,30}\boverdraft|\boverdraft\b.{0,20}\b(?:increase|raised|higher|"
                                r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
@@ -159,12 +161,13 @@ def refine_intent(text: str, intent: str) -> str:
         return "human_handoff"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
-    asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text)
+    # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
+    asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
     if not asks_about and (_MOVE_MONEY.search(text.strip()) or _CHANGE_OVERDRAFT.search(text)):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
-    if intent in _CHANGES and _ASKS_ABOUT.match(text) and not _REQUESTS.search(text):
+    if intent in _CHANGES and asks_about:
         return "policy_question"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
