@@ -149,7 +149,7 @@ def test_per_query_retrieval_scores_average_to_the_reported_ones(pipeline: QAPip
     ("no, and freeze 8120 too", None),
 ])
 def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | None) -> None:
-    from rightfit.assistant.chat import yes_and_more
+    from rightfit.assistant.replies import yes_and_more
 
     assert yes_and_more(text) == more
 
@@ -160,7 +160,7 @@ def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | No
     ("yep, the other one", None), ("no, the 4417 one", None), ("no, not now", False), ("no, not 8120", False),
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
-    from rightfit.assistant.chat import yes_or_no
+    from rightfit.assistant.replies import yes_or_no
 
     assert yes_or_no(text, agreed=["8120"]) is decision
     assert yes_or_no("yes, 8120", agreed=["8120"]) is True  # repeating what is confirmed

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.qa import clean_query
+from rightfit.assistant.replies import STOP, STOPPED, THANKS, corrects, yes_and_more, yes_or_no
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
@@ -36,13 +37,6 @@ from rightfit.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
-                  r"that's right|absolutely|definitely)\b")
-_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
-# After a yes: a figure, or words that change or add to what was confirmed.
-_AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
-# After a no: a figure other than the one asked about ("no, the 4417 one") names what was meant instead.
-_NEW_FIGURE = re.compile(r"\d")
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
@@ -50,12 +44,6 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
-# Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
-_STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
-                   r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
-                   r"leave it|not now)(?: thanks| thank you)?[\s.!]*$", re.IGNORECASE)
-STOPPED = "OK, I haven't changed anything. Anything else?"
-_THANKS = re.compile(r"\bthank", re.IGNORECASE)
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
 
@@ -92,67 +80,6 @@ class ChatReply:
     tool: ToolOutcome | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
     ticket_id: str | None = None
-
-
-def _plain(text: str) -> str:
-    return text.lower().strip(" .!")
-
-
-def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
-    """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew).
-
-    `agreed` are the values being confirmed: repeating one ("yes, 8120") is still a yes.
-    """
-    t = _plain(text)
-    if len(t.split()) > 12:
-        return None
-    yes, no = _YES.match(t), _NO.match(t)
-    if yes and _AMENDED.search(_without(t[yes.end():], agreed)):
-        # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
-        return None
-    if no and not yes and _NEW_FIGURE.search(_without(t[no.end():], agreed)):
-        # "no, the 4417 one": not a no to the action but to the value; planned again with it, asked again.
-        return None
-    return bool(yes) if bool(yes) != bool(no) else None
-
-
-# "too", "as well": what follows the yes is a further request, not a change to what was asked.
-_ADDED = re.compile(r"\b(?:too|also|as well)\b", re.IGNORECASE)
-_CHANGED = re.compile(r"\b(?:but|instead|actually|rather|except|different|other)\b", re.IGNORECASE)
-_JOINER = re.compile(r"^[\s,.;:!-]*(?:(?:and|also|then|please|plus)\b[\s,.;:!-]*)*", re.IGNORECASE)
-
-
-def yes_and_more(text: str) -> str | None:
-    """For "yes and freeze 7764 too": the further request after the yes ("freeze 7764 too"), to carry out the
-    confirmed action and then take it as a new message; None when the reply is not a yes with an addition."""
-    stripped = text.strip(" .!")
-    yes = re.match(_YES.pattern, stripped, re.IGNORECASE)
-    if yes is None:
-        return None
-    rest = stripped[yes.end():]
-    if not _ADDED.search(rest) or _CHANGED.search(rest):
-        return None
-    while True:  # "ok, go ahead, and also ...": every yes word and joiner before the further request
-        rest = rest[_JOINER.match(rest).end():]  # type: ignore[union-attr]  # the pattern matches any string
-        again = re.match(_YES.pattern, rest, re.IGNORECASE)
-        if again is None or again.end() == 0:
-            break
-        rest = rest[again.end():]
-    return rest if re.search(r"\w", _ADDED.sub("", rest)) else None
-
-
-def _without(text: str, values: Sequence[object]) -> str:
-    for value in values:
-        text = text.replace(str(value).lower(), " ")
-    return text
-
-
-def corrects(text: str) -> bool:
-    """For a reply to a confirmation question that `yes_or_no` read as neither: whether it still opens with a
-    yes or a no, so it corrects what was asked ("yes, but ...", "no, the 4417 one") and the waiting action is
-    planned again with the new value, rather than moving on to something else."""
-    t = _plain(text)
-    return bool(_YES.match(t) or _NO.match(t))
 
 
 _CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
@@ -264,12 +191,12 @@ class ChatAssistant:
                 state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
-        if _STOP.match(text.strip()):
+        if STOP.match(text.strip()):
             if state.intent is not None and state.intent in self.app.actions:
                 # "no" to "which card?": the customer is giving up on the action, not answering the question.
                 return ChatReply(sid, STOPPED, "cancelled", state.intent, 1.0, ctx.trace_id,
                                  fields=dict(state.slots)), SessionState()
-            if not _THANKS.search(text):  # "no thanks" is a goodbye, which the classifier knows
+            if not THANKS.search(text):  # "no thanks" is a goodbye, which the classifier knows
                 # "forget it" with nothing under way: nothing to do, and nothing to refuse either.
                 return ChatReply(sid, "OK. I'm here if you need anything else.", "smalltalk", "stop", 1.0,
                                  ctx.trace_id), SessionState()

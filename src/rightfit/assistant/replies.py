@@ -1,0 +1,85 @@
+"""Reading a customer's reply to the assistant's question: a clear yes or no, a yes or no that corrects what
+was asked ("no, the 4417 one"), a yes with a further request ("yes, and freeze 8120 too"), or giving up
+("actually no, forget it"). Plain functions over text: the assistant decides what each one means for the
+conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
+                  r"that's right|absolutely|definitely)\b")
+_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
+# After a yes: a figure, or words that change or add to what was confirmed.
+_AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
+# After a no: a figure other than the one asked about ("no, the 4417 one") names what was meant instead.
+_NEW_FIGURE = re.compile(r"\d")
+# Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
+STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
+                  r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
+                  r"leave it|not now)(?: thanks| thank you)?[\s.!]*$", re.IGNORECASE)
+STOPPED = "OK, I haven't changed anything. Anything else?"
+THANKS = re.compile(r"\bthank", re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    return text.lower().strip(" .!")
+
+
+def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
+    """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew).
+
+    `agreed` are the values being confirmed: repeating one ("yes, 8120") is still a yes.
+    """
+    t = _plain(text)
+    if len(t.split()) > 12:
+        return None
+    yes, no = _YES.match(t), _NO.match(t)
+    if yes and _AMENDED.search(_without(t[yes.end():], agreed)):
+        # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
+        return None
+    if no and not yes and _NEW_FIGURE.search(_without(t[no.end():], agreed)):
+        # "no, the 4417 one": not a no to the action but to the value; planned again with it, asked again.
+        return None
+    return bool(yes) if bool(yes) != bool(no) else None
+
+
+# "too", "as well": what follows the yes is a further request, not a change to what was asked.
+_ADDED = re.compile(r"\b(?:too|also|as well)\b", re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:but|instead|actually|rather|except|different|other)\b", re.IGNORECASE)
+_JOINER = re.compile(r"^[\s,.;:!-]*(?:(?:and|also|then|please|plus)\b[\s,.;:!-]*)*", re.IGNORECASE)
+
+
+def yes_and_more(text: str) -> str | None:
+    """For "yes and freeze 7764 too": the further request after the yes ("freeze 7764 too"), to carry out the
+    confirmed action and then take it as a new message; None when the reply is not a yes with an addition."""
+    stripped = text.strip(" .!")
+    yes = re.match(_YES.pattern, stripped, re.IGNORECASE)
+    if yes is None:
+        return None
+    rest = stripped[yes.end():]
+    if not _ADDED.search(rest) or _CHANGED.search(rest):
+        return None
+    while True:  # "ok, go ahead, and also ...": every yes word and joiner before the further request
+        rest = rest[_JOINER.match(rest).end():]  # type: ignore[union-attr]  # the pattern matches any string
+        again = re.match(_YES.pattern, rest, re.IGNORECASE)
+        if again is None or again.end() == 0:
+            break
+        rest = rest[again.end():]
+    return rest if re.search(r"\w", _ADDED.sub("", rest)) else None
+
+
+def _without(text: str, values: Sequence[object]) -> str:
+    for value in values:
+        text = text.replace(str(value).lower(), " ")
+    return text
+
+
+def corrects(text: str) -> bool:
+    """For a reply to a confirmation question that `yes_or_no` read as neither: whether it still opens with a
+    yes or a no, so it corrects what was asked ("yes, but ...", "no, the 4417 one") and the waiting action is
+    planned again with the new value, rather than moving on to something else."""
+    t = _plain(text)
+    return bool(_YES.match(t) or _NO.match(t))
