@@ -419,6 +419,14 @@ def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # 
     assert none.tool.result["transactions"] == [] and "on 2026-11-20" in none.reply
 
 
+def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert {t["merchant"] for t in c.say("show me my tesco payments").tool.result["transactions"]} == {"Tesco"}
+    again = c.say("and trainline?")
+    assert again.tool.tool == "recent_transactions"
+    assert {t["merchant"] for t in again.tool.result["transactions"]} == {"Trainline"}
+
+
 def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant, "C002")
     assert c.say("I need to update my address").route == "ask"

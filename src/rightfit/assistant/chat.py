@@ -225,10 +225,11 @@ class ChatAssistant:
                                                         and not wants_person):
                 return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
-            # A follow-up to the action just done ("and for ACC-104871?"): same action, new fields.
+            # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new fields.
             route = self.app.actions[state.last]
             extraction = self._extract(route, text, now, {})
-            if extraction.sources and confidence < self.settings.switch_threshold:
+            named = bool(route.known and self._known_in(ctx, route, text, extraction.values))
+            if (extraction.sources or named) and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
         state = SessionState()
         threshold = self.settings.intent_threshold
