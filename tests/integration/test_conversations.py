@@ -392,6 +392,13 @@ def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused
     assert fee.route == "answer" and "£15" in fee.reply
 
 
+def test_a_damaged_card_is_answered_from_the_documents_not_blocked_as_lost(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("my card is damaged, can I get a new one?")
+    assert reply.intent == "policy_question" and reply.tool is None
+    lost = Conversation(assistant).say("I lost my card, I need a new card")
+    assert lost.intent == "report_lost_card"
+
+
 def test_a_question_followed_by_a_request_is_a_request(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what cards do I have? freeze the credit one")
     assert reply.route == "confirm" and reply.tool.tool == "freeze_card" and "4417" in reply.reply

@@ -98,7 +98,11 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
 
 _UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
                        r"back on)", re.IGNORECASE)
-_FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block)", re.IGNORECASE)
+_FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block|"
+                     r"block\w*\b.{0,30}\btemporar)", re.IGNORECASE)
+# "Take the freeze off", "lift the temporary block", "cancel the freeze": the freeze is the object, not the verb.
+_LIFT = re.compile(r"\b(?:take|lift|remove|cancel|override|undo|get rid of)\w*\s+(?:the\s+|my\s+|that\s+|this\s+)?"
+                   r"(?:temporary\s+)?(?:freeze|block|lock)\b(?:\s+off\b)?", re.IGNORECASE)
 
 
 # "What number do I call if my card is stolen?" asks about the action, it does not ask for it: answered from
@@ -138,6 +142,15 @@ _MOVE_MONEY = re.compile(r"^(?:(?:please|pls|can you|could you|would you|will yo
                          r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into|me)\b)"
                          r".{0,40}?(?:[£$€]|\d|\b(?:money|funds|cash|bill|savings|account|to (?:my|his|her|their|a|an|"
                          r"the)\b))", re.IGNORECASE)
+_SENT_CARD = re.compile(r"\bcard\b(?!\s+(?:bill|balance|payment))", re.IGNORECASE)
+
+
+def _moves_money(text: str) -> bool:
+    """A request to send, pay, transfer or move money ("send £50 to my mum"); not "send my new card to ..."."""
+    found = _MOVE_MONEY.search(text.strip())
+    return found is not None and not _SENT_CARD.search(found.group())
+
+
 _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|larger|lower|reduce|decrease|smaller|"
                                r"remove|cancel)\b.{0,30}\boverdraft|\boverdraft\b.{0,20}\b(?:increase|raised|higher|"
                                r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
@@ -149,6 +162,14 @@ _PAYMENT_PROBLEM = re.compile(
     r"disput|chargeback|charg|challeng|revers|refund|money back|get it back|back for|never|didn'?t|don'?t recogni|"
     r"no idea|not mine|wrong|twice|double|took|taken|cancel|investigat|look into|claw|kept|broken|damaged|"
     r"weird|unknown|fraud|scam|overcharg|query", re.IGNORECASE)
+
+
+# A damaged card, or a new card wanted with nothing said about losing it, is replaced from the app (the
+# documents say how), never blocked and replaced as lost or stolen, which changes the card number.
+_DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chip (?:has )?(?:stopped|isn'?t|"
+                      r"doesn'?t|not|won'?t)|(?:new|replacement) card)\b", re.IGNORECASE)
+_LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t find|cannot find|misplaced|left (?:it|my)|"
+                   r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
 
 
 def refine_intent(text: str, intent: str) -> str:
@@ -163,7 +184,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "list_cards"
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
     asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
-    if not asks_about and (_MOVE_MONEY.search(text.strip()) or _CHANGE_OVERDRAFT.search(text)):
+    request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
+    if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
@@ -171,9 +193,13 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
+    if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)
+            and not _LOST.search(text)):
+        return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
         return intent
-    unfreeze, freeze = bool(_UNFREEZE.search(text)), bool(_FREEZE.search(text))
+    verbs = _LIFT.sub(" unfreeze ", text)
+    unfreeze, freeze = bool(_UNFREEZE.search(verbs)), bool(_FREEZE.search(verbs))
     if unfreeze and not freeze:
         return "unfreeze_card"
     if freeze and not unfreeze:
