@@ -392,6 +392,17 @@ def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused
     assert fee.route == "answer" and "£15" in fee.reply
 
 
+def test_a_field_given_at_a_confirmation_asks_again_and_a_stray_yes_is_told_so(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert "4417" in c.say("freeze my credit card").reply
+    again = c.say("the credit one")  # not a yes or a no, but a field of the waiting action: asked again
+    assert again.route == "confirm" and "4417" in again.reply
+    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "4417") == "frozen"
+    stray = c.say("yes")
+    assert stray.route == "smalltalk" and stray.tool is None and "nothing waiting" in stray.reply
+    assert c.say("ok so what's my balance then").tool.tool == "get_balance"  # "ok ..." is no stray yes
+
+
 def test_a_damaged_card_is_answered_from_the_documents_not_blocked_as_lost(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("my card is damaged, can I get a new one?")
     assert reply.intent == "policy_question" and reply.tool is None

@@ -164,3 +164,13 @@ def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | N
 
     assert yes_or_no(text, agreed=["8120"]) is decision
     assert yes_or_no("yes, 8120", agreed=["8120"]) is True  # repeating what is confirmed
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("yes", True), ("Yes please.", True), ("go ahead", True), ("ok", False), ("ok thanks", False),
+    ("ok so what's my balance then", False), ("yes and freeze 8120 too", False),
+])
+def test_a_bare_yes_is_a_yes_and_nothing_else(text: str, bare: bool) -> None:
+    from rightfit.assistant.replies import bare_yes
+
+    assert bare_yes(text) is bare

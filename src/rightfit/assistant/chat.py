@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.qa import clean_query
-from rightfit.assistant.replies import STOP, STOPPED, THANKS, corrects, yes_and_more, yes_or_no
+from rightfit.assistant.replies import STOP, STOPPED, THANKS, bare_yes, corrects, yes_and_more, yes_or_no
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
@@ -38,6 +38,7 @@ from rightfit.types import Answer, Citation
 logger = logging.getLogger(__name__)
 
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
+NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
@@ -185,12 +186,16 @@ class ChatAssistant:
             decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
             if decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            if corrects(text):
-                # "yes, but the card ending 8120 instead", "no, the 4417 one": a correction to the waiting action,
-                # which is planned again with the new fields (and confirmed again), never carried out as it was.
+            if corrects(text) or self._gives_field(ctx, str(state.pending.get("intent")), text, now):
+                # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
+                # the waiting action, which is planned again with the new fields (and confirmed again), never
+                # carried out as it was.
                 state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+        elif bare_yes(text) and not state.intent:
+            # A yes with nothing waiting for one (the action was already done, cancelled or never proposed).
+            return ChatReply(sid, NOTHING_PENDING, "smalltalk", "yes", 1.0, ctx.trace_id), state
         if STOP.match(text.strip()):
             if state.intent is not None and state.intent in self.app.actions:
                 # "no" to "which card?": the customer is giving up on the action, not answering the question.
@@ -256,6 +261,15 @@ class ChatAssistant:
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
+
+    def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
+        """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
+        merchants...)."""
+        route = self.app.actions.get(intent)
+        if route is None:
+            return False
+        extraction = self._extract(route, text, now, {})
+        return bool(extraction.sources) or bool(route.known and self._known_in(ctx, route, text, extraction.values))
 
     def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
                  answer_to: str | None = None) -> Any:

@@ -24,6 +24,15 @@ STOPPED = "OK, I haven't changed anything. Anything else?"
 THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
 
+# A yes and nothing else ("yes", "yes please", "go ahead"); "ok" alone acknowledges rather than agrees.
+_BARE_YES = re.compile(r"^(?:yes|yeah|yep|yup|y|sure|confirm(?:ed)?|go ahead|go for it|do it|please do|absolutely|"
+                       r"definitely)(?:[\s,]+(?:please|go ahead|do it))?$")
+
+
+def bare_yes(text: str) -> bool:
+    return bool(_BARE_YES.match(_plain(text)))
+
+
 def _plain(text: str) -> str:
     return text.lower().strip(" .!")
 
