@@ -466,6 +466,9 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
     assert banking.route == "abstain" and "can't find" in banking.reply
     other = Conversation(assistant).say("write me a short poem about autumn leaves")
     assert other.route == "refuse" and "only help with banking" in other.reply
+    # Leaning towards one of the bank's requests, which the documents do not cover: not told it is off-topic.
+    kept = Conversation(assistant).say("the cash machine kept my card")
+    assert kept.route == "abstain" and "colleague" in kept.reply
 
 
 @pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",

@@ -409,10 +409,12 @@ class ChatAssistant:
     def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
                    leaning: str) -> ChatReply:
         """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
-        leaned towards reading as a policy question ("can I buy an annuity from you?") gets "I can't find
-        that", and anything else is told what we can help with."""
+        leaned towards reading as a policy question ("can I buy an annuity from you?") or as one of the app's
+        requests ("the cash machine kept my card") gets "I can't find that", which offers a person, and
+        anything else is told what we can help with."""
         reply = self._answer(ctx, sid, text, intent, confidence)
-        if reply.route == "answer" or leaning in self.app.answer_intents:
+        app_intents = (*self.app.answer_intents, *self.app.actions, *self.app.handoff_intents)
+        if reply.route == "answer" or leaning in app_intents:
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
                          ctx.trace_id)
