@@ -403,6 +403,11 @@ def test_a_field_given_at_a_confirmation_asks_again_and_a_stray_yes_is_told_so(a
     assert c.say("ok so what's my balance then").tool.tool == "get_balance"  # "ok ..." is no stray yes
 
 
+def test_nothing_to_unfreeze_says_what_state_the_cards_are_in(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant, "C002").say("unfreeze my card")
+    assert reply.tool is None and "debit card ending 5531 is active" in reply.reply
+
+
 def test_a_damaged_card_is_answered_from_the_documents_not_blocked_as_lost(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("my card is damaged, can I get a new one?")
     assert reply.intent == "policy_question" and reply.tool is None

@@ -79,7 +79,10 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
             cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
-                return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now.")
+                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
+                                   if kind in (None, c["kind"]))
+                why = f": {states}." if states else "."
+                return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?")
