@@ -62,6 +62,9 @@ def test_recent_transactions(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("show me my recent transactions")
     assert reply.route == "action" and reply.tool.tool == "recent_transactions"
     assert len(reply.tool.result["transactions"]) == 5
+    three = Conversation(assistant).say("show me my last 3 transactions")
+    assert len(three.tool.result["transactions"]) == 3
+    assert len(Conversation(assistant).say("my last 50 payments").tool.result["transactions"]) > 5  # 20 at most
 
 
 def test_freeze_asks_which_card_then_confirms(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -28,7 +28,7 @@ from rightfit.extract import (
     scan_postcode,
 )
 from rightfit.extract.address import scan_address
-from rightfit.extract.identifiers import scan_card_kind
+from rightfit.extract.identifiers import scan_card_kind, scan_count
 
 # A Friday, two days into the year: month and year boundaries are one step away.
 NOW = datetime(2026, 1, 2, 15, 30, tzinfo=UTC)
@@ -383,3 +383,14 @@ def test_more_card_and_merchant_phrasings() -> None:
     assert [c.value for c in parse_card_last4("in my account? the last four of my card are 2210")] == ["2210"]
     assert parse_merchant("They said it'd be 5 working days") == []
     assert [c.value for c in parse_merchant("Payment to 'AMZN Mktp UK' £27.48")] == ["AMZN Mktp UK"]
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("show me my last 3 transactions", [3]), ("my last ten payments please", [10]),
+    ("the latest twenty-five purchases", [25]), ("transactions in the last 7 days", []),
+    ("my recent transactions", []), ("last 3 digits of my card", []),
+])
+def test_count_is_how_many_items_are_asked_for(text: str, counts: list[int]) -> None:
+    found = scan_count(text).candidates
+    assert [c.value for c in found] == counts
+    assert all(text[c.start : c.end] == c.text for c in found)

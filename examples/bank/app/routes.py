@@ -28,6 +28,7 @@ class TransactionFields(BaseModel):
     merchant: MerchantSlot = None
     period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
                       Field(None, description="The days asked about")] = None
+    count: Annotated[int | None, Slot("count", model=False), Field(None, description="How many to show")] = None
 
 
 class CardFields(BaseModel):
@@ -230,6 +231,8 @@ def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
         args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
+    if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
+        args["limit"] = max(1, min(values["count"], 20))
     return Call("recent_transactions", args)
 
 

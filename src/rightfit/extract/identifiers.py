@@ -13,7 +13,7 @@ import re
 from pydantic import ValidationError
 
 from rightfit.core.checksums import luhn_ok
-from rightfit.extract.text import Normalized, normalize
+from rightfit.extract.text import NUMBER_WORDS, Normalized, normalize, words_to_int
 from rightfit.extract.types import AccountId, Candidate, Rejected, Scan, friendly
 
 FULL_CARD = "full_card_number"
@@ -117,6 +117,22 @@ def scan_card_kind(text: str) -> Scan[str]:
     norm = normalize(text)
     t = norm.text.lower()
     return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
+
+
+_COUNT = re.compile(rf"\b(?:last|latest|recent|most recent|past|previous|first|top)\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})"
+                    r"\s+(?:transactions?|payments?|purchases?|items?|entries|charges?|spends?|debits?)\b")
+
+
+def scan_count(text: str) -> Scan[int]:
+    """"my last 3 payments", "the latest ten transactions": how many items are asked for."""
+    norm = normalize(text)
+    t = norm.text.lower()
+    found = []
+    for m in _COUNT.finditer(t):
+        n = int(m.group("n")) if m.group("n").isdigit() else words_to_int(m.group("n"))
+        if n:
+            found.append(_cand(norm, m.start("n"), m.end("n"), n))
+    return Scan(tuple(found), ())
 
 
 def scan_account_id(text: str) -> Scan[AccountId]:

@@ -21,6 +21,7 @@ from rightfit.extract.identifiers import (
     scan_account_id,
     scan_card_kind,
     scan_card_last4,
+    scan_count,
     scan_email,
     scan_phone,
     scan_postcode,
@@ -131,6 +132,10 @@ def _scan_card_kind(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_card_kind(text)
 
 
+def _scan_count(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_count(text)
+
+
 def _scan_address(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_address(text)
 
@@ -197,6 +202,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("phone", "a phone number", _scan_phone, _phone_from_model),
     Kind("postcode", "a UK postcode", _scan_postcode, _reparse(_scan_postcode)),
     Kind("card_kind", "which kind of card: debit or credit", _scan_card_kind, _reparse(_scan_card_kind)),
+    Kind("count", "how many items are asked for (my last 3 payments)", _scan_count, _reparse(_scan_count)),
     Kind("address", "a postal address (house number, street, town), as written", _scan_address,
          _address_from_model),
     Kind("text", "the words from the message", None, _text_from_model),
