@@ -218,10 +218,8 @@ class ChatAssistant:
             return self._refuse_for_other(ctx, sid, text, other, intent=intent, confidence=confidence), state
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
-            extraction = self._extract(route, text, now, state.slots, answer_to=state.asked)
-            # "tesco" answering "who was it paid to?": one of the customer's own merchants is a field too.
-            gave_field = (any(src != "previous" for src in extraction.sources.values())
-                          or bool(route.known and self._known_in(ctx, route, text, extraction.values)))
+            extraction, gave_field = self._with_known(
+                ctx, route, text, self._extract(route, text, now, state.slots, answer_to=state.asked))
             other_action = intent in self.app.actions and intent != state.intent
             if not gave_field and not other_action and _ASIDE.match(_LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
@@ -232,9 +230,8 @@ class ChatAssistant:
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
             # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new fields.
             route = self.app.actions[state.last]
-            extraction = self._extract(route, text, now, {})
-            named = bool(route.known and self._known_in(ctx, route, text, extraction.values))
-            if (extraction.sources or named) and confidence < self.settings.switch_threshold:
+            extraction, gave_field = self._with_known(ctx, route, text, self._extract(route, text, now, {}))
+            if gave_field and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
         state = SessionState()
         threshold = self.settings.intent_threshold
@@ -266,10 +263,15 @@ class ChatAssistant:
         """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
         merchants...)."""
         route = self.app.actions.get(intent)
-        if route is None:
-            return False
-        extraction = self._extract(route, text, now, {})
-        return bool(extraction.sources) or bool(route.known and self._known_in(ctx, route, text, extraction.values))
+        return route is not None and self._with_known(ctx, route, text, self._extract(route, text, now, {}))[1]
+
+    def _with_known(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any) -> tuple[Any, bool]:
+        """The extraction with the route's known values the message names added ("tesco" answering "who was it
+        paid to?" is one of the customer's merchants), and whether the message gave any field at all."""
+        found = self._known_in(ctx, route, text, extraction.values)
+        if found:  # added here, so the action does not look them up a second time
+            extraction = replace(extraction, values={**extraction.values, **found})
+        return extraction, bool(found) or any(src != "previous" for src in extraction.sources.values())
 
     def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
                  answer_to: str | None = None) -> Any:
