@@ -33,7 +33,7 @@ Rows = list[dict[str, Any]]
 def candidate_rows(qa: Any, settings: Any, items: list[Any], k: int) -> Rows:
     import numpy as np
 
-    from rightfit.answer.extractive import readable
+    from rightfit.answer.extractive import heading, readable
     from rightfit.evals.answers import contains_answer
 
     extractive = qa._extractive(threshold=0.0)  # noqa: SLF001
@@ -49,11 +49,9 @@ def candidate_rows(qa: Any, settings: Any, items: list[Any], k: int) -> Rows:
             if body in seen:
                 continue
             seen.add(body)
-            sent = sentences[i]
-            heading = " - ".join(dict.fromkeys(p for p in (sent.chunk.title, (sent.chunk.section or ("",))[-1]) if p))
             text = extractive.compose(question=item.question, sentences=sentences, scores=scores, best=i,
                                       confidence=0.0).text
-            cands.append({"pair": (item.question, f"{heading}: {body}"), "score": float(scores[i]),
+            cands.append({"pair": (item.question, f"{heading(sentences[i])}: {body}"), "score": float(scores[i]),
                           "right": bool(item.answer is not None and contains_answer(text, item.answer))})
             if len(cands) == k:
                 break

@@ -33,13 +33,9 @@ if TYPE_CHECKING:
 
 def select_messages(*, question: str, sentences: Sequence[Sentence], pages: str) -> list[dict[str, str]]:
     """Numbered sentences, each under its page title and section, then the question; one number wanted."""
-    from rightfit.answer.extractive import readable
+    from rightfit.answer.extractive import heading, readable
 
-    lines = []
-    for n, sent in enumerate(sentences, 1):
-        parts = (sent.chunk.title, sent.chunk.section[-1] if sent.chunk.section else "")
-        heading = " - ".join(dict.fromkeys(p for p in parts if p))
-        lines.append(f"{n}. [{heading}] {readable(sent)}")
+    lines = [f"{n}. [{heading(sent)}] {readable(sent)}" for n, sent in enumerate(sentences, 1)]
     system = (f"You find which sentence from {pages} answers a customer's question. Reply with one number: the "
               "sentence's number, or 0 if none of the sentences answers the question.")
     user = ("Sentences:\n" + "\n".join(lines) + f"\n\nQuestion: {question}\n\n"

@@ -9,7 +9,6 @@ calibrated threshold the answerer abstains.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -184,9 +183,9 @@ class ExtractiveAnswerer:
         citations = tuple(_cite(sentences[i]) for i in chosen)
         intro = lead_in(sentences[best])
         if intro is not None:  # "You can apply if you: have an income of at least £10,000 a year;"
-            head = dataclasses.replace(sentences[best], start=intro[0], end=intro[1])
-            text = f"{head.text} {text}"
-            citations = (_cite(head), *citations)
+            head = _cite_span(sentences[best].chunk, intro[0], intro[1])
+            text = f"{head.quote} {text}"
+            citations = (head, *citations)
         return Answer(question=question, text=text, abstained=False, confidence=confidence, citations=citations)
 
 
@@ -254,10 +253,7 @@ def _list_answer(sent: Sentence, max_items: int = 4) -> tuple[str, Citation] | N
     if not 1 < len(items) <= max_items:
         return None
     answer = " ".join([text[intro[0] : intro[1]], *(text[a:b] for a, b in items)])
-    c = sent.chunk
-    citation = Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
-                        start=c.start + intro[0], end=c.start + items[-1][1], quote=text[intro[0] : items[-1][1]])
-    return answer, citation
+    return answer, _cite_span(sent.chunk, intro[0], items[-1][1])
 
 
 def readable(sent: Sentence) -> str:
@@ -319,25 +315,30 @@ def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | N
     else:
         readable_rows = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True) if c) for r in rows]
     answer = ". ".join(readable_rows) + "."
-    c = sent.chunk
-    start, end = lines[0][0], lines[-1][1]
-    citation = Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
-                        start=c.start + start, end=c.start + end, quote=text[start:end])
-    return answer, citation
+    return answer, _cite_span(sent.chunk, lines[0][0], lines[-1][1])
+
+
+def heading(sent: Sentence) -> str:
+    """The sentence's page title and section ("Savings accounts - Easy Access Saver"), each once."""
+    parts = [p for p in (sent.chunk.title, sent.chunk.section[-1] if sent.chunk.section else "") if p]
+    return " - ".join(dict.fromkeys(parts))
 
 
 def _with_context(sent: Sentence, body: str) -> str:
     """Title and heading give a bare sentence (its `readable` form) its subject ("Interest rate: 3.60% AER"
     of which account)."""
-    parts = [p for p in (sent.chunk.title, sent.chunk.section[-1] if sent.chunk.section else "") if p]
-    heading = " - ".join(dict.fromkeys(parts))
-    return f"{heading}: {body}" if heading else body
+    head = heading(sent)
+    return f"{head}: {body}" if head else body
+
+
+def _cite_span(c: Chunk, start: int, end: int) -> Citation:
+    """A citation of chunk text [start, end) (offsets into the chunk), with its offsets into the document."""
+    return Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
+                    start=c.start + start, end=c.start + end, quote=c.text[start:end])
 
 
 def _cite(sent: Sentence) -> Citation:
-    c = sent.chunk
-    return Citation(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, section=c.section_path,
-                    start=c.start + sent.start, end=c.start + sent.end, quote=sent.text)
+    return _cite_span(sent.chunk, sent.start, sent.end)
 
 
 def bm25_idf(num_docs: int, doc_freq: Callable[[str], int]) -> Callable[[str], float]:
