@@ -135,7 +135,7 @@ def verify_file(path: Path, expected_sha256: str, *, name: str, use_cache: bool 
     if not path.is_file():
         missing_fix = "reinstall it with `bash scripts/install`" if fix is None else fix
         raise ModelError(f"model {name}: file {path} is missing; {missing_fix}")
-    if use_cache and _read_cache().get(_cache_key(path, expected_sha256)) == _stamp(path):
+    if use_cache and unchanged_since_verified(path, expected_sha256):
         return path
     actual = rehash(path, expected_sha256)
     if actual != expected_sha256:
