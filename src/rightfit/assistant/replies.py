@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
                   r"that's right|absolutely|definitely)\b")
+_YES_ANY_CASE = re.compile(_YES.pattern, re.IGNORECASE)  # on the message as written, to keep its offsets
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
@@ -65,7 +66,7 @@ def yes_and_more(text: str) -> str | None:
     """For "yes and freeze 7764 too": the further request after the yes ("freeze 7764 too"), to carry out the
     confirmed action and then take it as a new message; None when the reply is not a yes with an addition."""
     stripped = text.strip(" .!")
-    yes = re.match(_YES.pattern, stripped, re.IGNORECASE)
+    yes = _YES_ANY_CASE.match(stripped)
     if yes is None:
         return None
     rest = stripped[yes.end():]
@@ -73,7 +74,7 @@ def yes_and_more(text: str) -> str | None:
         return None
     while True:  # "ok, go ahead, and also ...": every yes word and joiner before the further request
         rest = rest[_JOINER.match(rest).end():]  # type: ignore[union-attr]  # the pattern matches any string
-        again = re.match(_YES.pattern, rest, re.IGNORECASE)
+        again = _YES_ANY_CASE.match(rest)
         if again is None or again.end() == 0:
             break
         rest = rest[again.end():]
