@@ -9,8 +9,12 @@ test splits, which training never sees: AUC of right answers against unanswerabl
 90% abstention set on the same questions (in-sample, to compare rows), and on the test split with the
 threshold calibrated as the rung would be (on the calibration split; and, with --cross-fit, on the
 calibration split pooled with development questions scored by checkers trained on the other half).
+With --extra FILE (qa-dev2.jsonl) those questions join the training, are scored out of fold the same way,
+and set a threshold of their own; the table also shows answering with the sentence of the best blend
+instead of the best score. --no-test leaves the test split out while settings are being chosen.
 Needs torch (bash scripts/install tune). About 5 minutes of training per model on 2 cores.
 Run: .venv/bin/python benchmarks/answer_checker.py [--candidates 10] [--layers 6] [--epochs 3] [--cross-fit]
+     [--extra examples/bank/eval/qa-dev2.jsonl] [--no-test]
 """
 
 from __future__ import annotations
@@ -106,15 +110,17 @@ def train_checker(rows: Rows, *, layers: int, epochs: int, seed: int = 0) -> Any
     return score
 
 
-def points(rows: Rows, w: float) -> list[tuple[bool, bool, float]]:
-    """(answerable, right, confidence) with the extractive choice (the best sentence score)."""
+def points(rows: Rows, w: float, *, choose: bool = False) -> list[tuple[bool, bool, float]]:
+    """(answerable, right, confidence): the extractive choice (the best sentence score), or with choose=True
+    the sentence with the best blend."""
     out = []
     for r in rows:
         if not r["cands"]:
             out.append((r["answerable"], False, 0.0))
             continue
-        best = r["cands"][0]
-        out.append((r["answerable"], best["right"], (1 - w) * best["score"] + w * best["p"]))
+        blends = [((1 - w) * c["score"] + w * c["p"], c["right"]) for c in r["cands"]]
+        conf, right = max(blends, key=lambda b: b[0]) if choose else blends[0]
+        out.append((r["answerable"], right, conf))
     return out
 
 
@@ -135,6 +141,10 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--cross-fit", action="store_true", help="also score the development set out of fold")
+    ap.add_argument("--extra", type=Path, help="more questions (qa-dev2.jsonl): scored out of fold by checkers "
+                    "trained on the development set plus the other half, and pooled with the calibration split "
+                    "to set the threshold")
+    ap.add_argument("--no-test", action="store_true", help="leave the test split out (while choosing settings)")
     args = ap.parse_args()
 
     from rightfit.assistant.qa import QAPipeline
@@ -146,24 +156,38 @@ def main() -> None:
     eval_items = load_qa(BANK / "eval" / "qa.jsonl")
     dev = candidate_rows(qa, settings, load_qa(BANK / "eval" / "qa-dev.jsonl"), args.candidates)
     cal = candidate_rows(qa, settings, [i for i in eval_items if i.split == "calibration"], args.candidates)
-    test = candidate_rows(qa, settings, [i for i in eval_items if i.split == "test"], args.candidates)
+    test = [] if args.no_test else candidate_rows(
+        qa, settings, [i for i in eval_items if i.split == "test"], args.candidates)
+    extra = candidate_rows(qa, settings, load_qa(args.extra), args.candidates) if args.extra else []
     started = time.perf_counter()
-    train_checker(dev, layers=args.layers, epochs=args.epochs)(cal + test)
+    train_checker(dev + extra, layers=args.layers, epochs=args.epochs)(cal + test)
     print(hardware_line())
-    print(f"checker: {args.layers} layers, {args.epochs} epochs on {len(dev)} development questions x "
+    print(f"checker: {args.layers} layers, {args.epochs} epochs on {len(dev) + len(extra)} questions x "
           f"{args.candidates} sentences, {time.perf_counter() - started:.0f} s")
+    if extra:
+        halves = [extra[0::2], extra[1::2]]
+        for k in (0, 1):
+            train_checker(dev + halves[1 - k], layers=args.layers, epochs=args.epochs)(halves[k])
     if args.cross_fit:
         halves = [dev[0::2], dev[1::2]]
         for k in (0, 1):
-            train_checker(halves[1 - k], layers=args.layers, epochs=args.epochs)(halves[k])
-    print(f"{'w':>5}{'cal AUC':>9}{'test AUC':>10}{'cal acc@90':>12}{'test acc@90':>13}"
-          f"{'test, threshold from cal':>26}{'test, from cal+dev':>20}")
-    for w in (0.0, 0.25, 0.5, 0.75):
-        c, t = points(cal, w), points(test, w)
-        (c_acc, c_auc), (t_acc, t_auc) = summary(c), summary(t)
-        pooled = at(t, threshold(c + points(dev, w))) if args.cross_fit else "-"
-        print(f"{w:>5.2f}{c_auc:>9.3f}{t_auc:>10.3f}{c_acc:>12.3f}{t_acc:>13.3f}{at(t, threshold(c)):>26}"
-              f"{pooled:>20}")
+            train_checker(halves[1 - k] + extra, layers=args.layers, epochs=args.epochs)(halves[k])
+    pool = extra + (dev if args.cross_fit else [])
+    print(f"{'w':>5}{'cal AUC':>9}{'cal acc@90':>12}{'pool AUC':>10}{'pool acc@90':>13}"
+          f"{'cal, threshold from pool':>26}{'test AUC':>10}{'test acc@90':>13}{'test, threshold from cal':>26}"
+          f"{'from cal+pool':>15}")
+    for choose, w in [(False, w) for w in (0.0, 0.25, 0.5, 0.75)] + [(True, w) for w in (0.25, 0.5, 0.75)]:
+        if choose and w == 0.25:
+            print("answering with the sentence of the best blend:")
+        c, t, o = (points(rows, w, choose=choose) for rows in (cal, test, pool))
+        (c_acc, c_auc), (o_acc, o_auc) = summary(c), summary(o) if o else (math.nan, math.nan)
+        line = (f"{w:>5.2f}{c_auc:>9.3f}{c_acc:>12.3f}{o_auc:>10.3f}{o_acc:>13.3f}"
+                f"{at(c, threshold(o)) if o else '-':>26}")
+        if t:
+            t_acc, t_auc = summary(t)
+            line += (f"{t_auc:>10.3f}{t_acc:>13.3f}{at(t, threshold(c)):>26}"
+                     f"{at(t, threshold(c + o)) if o else '-':>15}")
+        print(line)
 
 
 if __name__ == "__main__":
