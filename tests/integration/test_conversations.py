@@ -58,6 +58,22 @@ def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
     assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
 
 
+def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001
+    savings = Conversation(assistant).say("how much is in my savings?")
+    assert savings.tool.tool == "get_balance" and "£12,500.00" in savings.reply and "£1,842.50" not in savings.reply
+    current = Conversation(assistant).say("what's in my current account?")
+    assert "£1,842.50" in current.reply and "£12,500.00" not in current.reply
+    both = Conversation(assistant).say("how much is in my savings and my current account?")
+    assert "£1,842.50" in both.reply and "£12,500.00" in both.reply
+    none = Conversation(assistant, customer="C005").say("how much have I got in savings?")
+    assert none.reply == "You don't have a savings account with us."
+
+
+def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my overdraft limit?")
+    assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply
+
+
 def test_recent_transactions(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("show me my recent transactions")
     assert reply.route == "action" and reply.tool.tool == "recent_transactions"
@@ -443,6 +459,9 @@ def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # 
     assert dates and all("2026-11-09" <= d <= "2026-11-15" for d in dates), dates
     none = assistant.run(customer_id="C001", message="what did I spend yesterday?", now=now)
     assert none.tool.result["transactions"] == [] and "on 2026-11-20" in none.reply
+    after = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    yesterday = assistant.run(customer_id="C001", message="show me my transactions from yesterday", now=after)
+    assert {t["date"] for t in yesterday.tool.result["transactions"]} == {"2026-11-16"}  # that day's, not since
 
 
 def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant) -> None:  # noqa: ANN001

@@ -112,3 +112,10 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "my card is damaged, can I get a new one?": "policy_question",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
+
+
+def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
+    refine = _refine()
+    assert refine("what's my overdraft limit?", "check_balance") == "overdraft_limit"
+    assert refine("how much overdraft do I have", "check_balance") == "overdraft_limit"
+    assert refine("what's my balance including my overdraft", "check_balance") == "check_balance"

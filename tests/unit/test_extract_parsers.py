@@ -28,7 +28,7 @@ from rightfit.extract import (
     scan_postcode,
 )
 from rightfit.extract.address import scan_address
-from rightfit.extract.identifiers import scan_card_kind, scan_count
+from rightfit.extract.identifiers import scan_account_kind, scan_card_kind, scan_count
 
 # A Friday, two days into the year: month and year boundaries are one step away.
 NOW = datetime(2026, 1, 2, 15, 30, tzinfo=UTC)
@@ -371,6 +371,10 @@ def test_prefer_past_or_future_for_dates_without_a_year(text: str, prefer: str, 
     ("between 14 December and 20 December", [(date(2025, 12, 14), date(2025, 12, 20))]),
     ("from the 20th to the 28th", [(date(2025, 12, 20), date(2025, 12, 28))]),
     ("payments from last month", [(date(2025, 12, 1), date(2025, 12, 31))]),  # within it, not "since"
+    ("transactions from yesterday", [d(2026, 1, 1)]),  # that day's, not since then
+    ("payments from last Friday", [d(2025, 12, 26)]),
+    ("payments from 3 days ago", [d(2025, 12, 30)]),
+    ("payments from the 28th", [(date(2025, 12, 28), date(2026, 1, 2))]),  # a dated day: since then
     ("since last week", [(date(2025, 12, 22), date(2026, 1, 2))]),
     ("on Boxing Day", [d(2025, 12, 26)]),
     ("on New Year's Eve", [d(2025, 12, 31)]),
@@ -393,4 +397,16 @@ def test_more_card_and_merchant_phrasings() -> None:
 def test_count_is_how_many_items_are_asked_for(text: str, counts: list[int]) -> None:
     found = scan_count(text).candidates
     assert [c.value for c in found] == counts
+    assert all(text[c.start : c.end] == c.text for c in found)
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("how much is in my savings?", ["savings"]), ("balance of my Easy Saver", ["savings"]),
+    ("what's in my current account", ["current"]), ("my joint account balance", ["current"]),
+    ("my savings and my everyday account", ["savings", "current"]),
+    ("what's my balance", []), ("is my current address right?", []),  # "current" alone is no account
+])
+def test_account_kind_is_savings_or_current(text: str, kinds: list[str]) -> None:
+    found = scan_account_kind(text).candidates
+    assert [c.value for c in found] == kinds
     assert all(text[c.start : c.end] == c.text for c in found)

@@ -21,6 +21,9 @@ MerchantSlot = Annotated[str | None, Slot("merchant"), Field(None, description="
 
 class AccountFields(BaseModel):
     account: AccountSlot = None
+    # Every kind named: "my savings and my current account" asks for both, so for all accounts.
+    account_kinds: Annotated[list[str] | None, Slot("account_kind", model=False),
+                             Field(None, description="savings or current")] = None
 
 
 class TransactionFields(BaseModel):
@@ -176,6 +179,12 @@ _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t fin
                    r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
 
 
+# The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
+_MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
+                           r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
+                           r"\bhow (?:much|big) is (?:my|our) overdraft\b", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -193,6 +202,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
+    if intent == "check_balance" and _MY_OVERDRAFT.search(text):
+        return "overdraft_limit"
     if intent in _CHANGES and asks_about:
         return "policy_question"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
@@ -217,7 +228,11 @@ def _merchants(lookup: Lookup) -> list[str]:
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    return Call("get_balance", _account_args(values))
+    args = _account_args(values)
+    kinds = set(values.get("account_kinds") or ())
+    if not args and len(kinds) == 1:  # "how much is in my savings?"
+        args["kind"] = kinds.pop()
+    return Call("get_balance", args)
 
 
 def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -283,6 +298,8 @@ def _contact_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
 
 def _render_balance(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
+    if not accounts and o.arguments.get("kind"):
+        return f"You don't have a {o.arguments['kind']} account with us."
     if not accounts:
         return "I couldn't find that account on your profile."
     return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
@@ -359,6 +376,9 @@ REPLIES = {
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
                    "through, ask me for a person.",
+    "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
+                       "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
+                       "Services on 03069 990100.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
                  "days and send a final response within 8 weeks, or within 15 working days if it is about a "
                  "payment (a card payment, transfer or direct debit).",

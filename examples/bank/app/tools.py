@@ -40,11 +40,13 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             raise ToolError(f"no card ending {last4} on your profile")
         return row
 
-    def get_balance(ctx: ToolContext, account_id: AccountId | None = None) -> dict[str, Any]:
+    def get_balance(ctx: ToolContext, account_id: AccountId | None = None,
+                    kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
         """Balances of the customer's accounts, or of one account.
 
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
+            kind: Only the customer's current or savings accounts.
         """
         sql = ("SELECT a.id, a.name, a.balance_pence FROM accounts a JOIN account_holders h ON h.account_id = a.id "
                "WHERE h.customer_id = ?")
@@ -52,6 +54,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if account_id is not None:
             sql += " AND a.id = ?"
             params.append(account_id.upper())
+        if kind is not None:
+            sql += " AND a.kind = ?"
+            params.append(kind)
         with bank.read() as db:
             rows = db.execute(sql + " ORDER BY a.id", params).fetchall()
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}

@@ -10,7 +10,8 @@ Rules, so that the assistant and the customer agree on what a phrase meant:
   prefer="future" a bare weekday is the next one after today); "next Friday" the first one after today;
   "this Friday" the one in the current Monday-to-Sunday week.
 - "last week" / "this week" / "next week" are Monday-to-Sunday ranges; months and years are whole ranges.
-- "since X" is the range from X to today.
+- "since X" is the range from X to today; so is "from X" when X is a dated day ("from the 1st"), while
+  "from yesterday" or "from last month" is that day or period alone.
 """
 
 from __future__ import annotations
@@ -239,6 +240,8 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, w: _day_of_month(int(m["day"]), None, w)),
 ]
 _SINCE = re.compile(r"\b(?P<cue>since|from)\s+$")
+# Days named relative to today: "transactions from yesterday" are that day's, unlike "from the 1st".
+_NAMED_DAY = re.compile(r"(?:the day before )?yesterday|last night|today|(?:last|this|on|past)\s+\w+day|\w+ days? ago")
 
 
 def _lower_same_length(text: str) -> str:
@@ -274,9 +277,11 @@ def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[Dat
     for start, e, resolved, joined in _join_ranges(t, sorted(spans, key=lambda x: x[0])):
         s, span = start, resolved
         cue = _SINCE.search(t[max(0, s - 12):s])
-        # "since last week" runs to today; "from" only does after a day ("from the 1st"), since
-        # "payments from last month" means within last month.
-        if cue and not joined and span.start <= today and (cue["cue"] == "since" or not span.is_range):
+        # "since last week" runs to today; "from" only does after a dated day ("from the 1st"), since
+        # "payments from last month" means within last month and "from yesterday" means yesterday's.
+        named = _NAMED_DAY.fullmatch(t[s:e]) is not None
+        if (cue and not joined and span.start <= today
+                and (cue["cue"] == "since" or not (span.is_range or named))):
             span = DateSpan(start=span.start, end=max(span.end, today))
             s = max(0, s - 12) + cue.start()
         a, b = norm.span(s, e)

@@ -119,6 +119,18 @@ def scan_card_kind(text: str) -> Scan[str]:
     return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
 
 
+_ACCOUNT_KIND = re.compile(r"\b(?:(?P<savings>savings?|saver|isa)|(?P<current>current|everyday|main|checking|joint)"
+                           r"(?=\s+(?:account|a/c|acc)\b))")
+
+
+def scan_account_kind(text: str) -> Scan[str]:
+    """"my savings", "the current account": which of the customer's accounts, by kind (savings or current)."""
+    norm = normalize(text)
+    t = norm.text.lower()
+    return Scan(tuple(_cand(norm, m.start(), m.end(), "savings" if m.group("savings") else "current")
+                      for m in _ACCOUNT_KIND.finditer(t)), ())
+
+
 _COUNT = re.compile(rf"\b(?:last|latest|recent|most recent|past|previous|first|top)\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})"
                     r"\s+(?:transactions?|payments?|purchases?|items?|entries|charges?|spends?|debits?)\b")
 

@@ -19,6 +19,7 @@ from rightfit.extract.dates import Prefer, scan_dates
 from rightfit.extract.identifiers import (
     phone_e164,
     scan_account_id,
+    scan_account_kind,
     scan_card_kind,
     scan_card_last4,
     scan_count,
@@ -132,6 +133,10 @@ def _scan_card_kind(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_card_kind(text)
 
 
+def _scan_account_kind(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_account_kind(text)
+
+
 def _scan_count(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_count(text)
 
@@ -202,6 +207,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("phone", "a phone number", _scan_phone, _phone_from_model),
     Kind("postcode", "a UK postcode", _scan_postcode, _reparse(_scan_postcode)),
     Kind("card_kind", "which kind of card: debit or credit", _scan_card_kind, _reparse(_scan_card_kind)),
+    Kind("account_kind", "which kind of account: savings or current", _scan_account_kind,
+         _reparse(_scan_account_kind)),
     Kind("count", "how many items are asked for (my last 3 payments)", _scan_count, _reparse(_scan_count)),
     Kind("address", "a postal address (house number, street, town), as written", _scan_address,
          _address_from_model),
