@@ -154,3 +154,22 @@ def test_seeded_database_is_created_atomically(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["bank.sqlite"]  # no temporary file left behind
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 6
+
+
+def test_an_empty_database_file_is_seeded_and_a_foreign_one_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty" / "bank.sqlite"
+    empty.parent.mkdir()
+    empty.touch()  # what `sqlite3 bank.sqlite` leaves behind when it only looked
+    BankDB(empty)
+    with sqlite3.connect(empty) as db:
+        assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 8
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+    with pytest.raises(ConfigError, match="not the bank's database .*move it away"):
+        BankDB(other)
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ConfigError, match="not a SQLite database"):
+        BankDB(garbage)
+    assert garbage.read_bytes() == b"not a database at all" * 100  # refused, not overwritten

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from rightfit.core.errors import ConfigError
 from rightfit.core.sqlite import write_transaction
 
 from . import seed
@@ -64,12 +65,31 @@ def create(path: Path, *, replace: bool = False) -> None:
             os.unlink(tmp)
 
 
+def _check(path: Path) -> None:
+    """An existing file must be the bank's database: an empty one (as `sqlite3 FILE` leaves behind) is seeded,
+    anything else is refused by name rather than failing later, tool call by tool call."""
+    if path.stat().st_size == 0:
+        create(path, replace=True)
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"{path} is not a SQLite database ({exc}); move it away and the bank's demo "
+                          "database is created again on start") from exc
+    missing = {"customers", "accounts", "account_holders", "cards", "transactions"} - tables
+    if missing:
+        raise ConfigError(f"{path} is not the bank's database (no {', '.join(sorted(missing))} table); move it "
+                          "away and the bank's demo database is created again on start")
+
+
 class BankDB:
     """Short-lived connections; every write happens inside one transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         create(path)
+        _check(path)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
