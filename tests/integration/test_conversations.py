@@ -58,6 +58,15 @@ def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
     assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
 
 
+def test_a_card_the_cash_machine_kept_is_blocked_as_lost(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("my card got stuck in the atm")
+    assert ask.intent == "report_lost_card" and ask.route == "ask"
+    assert c.say("the debit one").route == "confirm"
+    assert c.say("yes").tool.status == "ok"
+    assert _card(assistant_settings, "C001", "8120") == "lost"
+
+
 def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001
     savings = Conversation(assistant).say("how much is in my savings?")
     assert savings.tool.tool == "get_balance" and "£12,500.00" in savings.reply and "£1,842.50" not in savings.reply

@@ -110,6 +110,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "please send my new card to my new address": "policy_question",  # not a money transfer
         "do premier customers get a higher overdraft?": "out_of_scope",
         "my card is damaged, can I get a new one?": "policy_question",
+        "the atm kept my card": "report_lost_card", "my card got stuck in the cash machine": "report_lost_card",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
 

@@ -185,12 +185,20 @@ _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|
                            r"\bhow (?:much|big) is (?:my|our) overdraft\b", re.IGNORECASE)
 
 
+# A card a cash machine kept is out of the customer's hands: blocked and replaced as lost, never reported
+# stolen (which the classifier leans to) nor unfrozen ("stuck").
+_MACHINE = r"\b(?:atm|cash ?machine|cash ?point|hole in the wall)\b"
+_KEPT = r"\b(?:kept|keeps|keep|swallow\w*|ate|eaten|retain\w*|stuck|jammed|took|taken|didn'?t (?:give|return))\b"
+_RETAINED = re.compile(rf"{_MACHINE}.{{0,40}}{_KEPT}|{_KEPT}.{{0,40}}{_MACHINE}", re.IGNORECASE)
+_CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
     about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
     card is frozen, lists the customer's cards; asking for a person hands the conversation over; a request to
-    move money or change an overdraft is told where that can be done."""
+    move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
@@ -206,6 +214,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "overdraft_limit"
     if intent in _CHANGES and asks_about:
         return "policy_question"
+    if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
+        return "report_lost_card"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)
