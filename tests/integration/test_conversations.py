@@ -58,6 +58,15 @@ def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
     assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
 
 
+def test_no_the_credit_one_at_the_confirmation_of_the_debit_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    for correction in ("the credit one", "no, the credit one"):
+        c = Conversation(assistant)
+        assert "8120" in c.say("freeze my debit card").reply
+        again = c.say(correction)  # the card "debit" led to is settled again from "credit"
+        assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
+    assert _card(assistant_settings, "C001", "8120") == "active"
+
+
 def test_a_card_the_cash_machine_kept_is_blocked_as_lost(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     ask = c.say("my card got stuck in the atm")
@@ -503,8 +512,9 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
     other = Conversation(assistant).say("write me a short poem about autumn leaves")
     assert other.route == "refuse" and "only help with banking" in other.reply
     # Leaning towards one of the bank's requests, which the documents do not cover: not told it is off-topic.
-    kept = Conversation(assistant).say("the cash machine kept my card")
-    assert kept.route == "abstain" and "colleague" in kept.reply
+    # (A card a cash machine kept, once the example here, is now blocked as lost: see the test above.)
+    cloned = Conversation(assistant).say("my card has been cloned at a petrol station")
+    assert cloned.route == "abstain" and "colleague" in cloned.reply
 
 
 @pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",

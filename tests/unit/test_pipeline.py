@@ -158,6 +158,7 @@ def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | No
     ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),
     ("yep, the other one", None), ("no, the 4417 one", None), ("no, not now", False), ("no, not 8120", False),
+    ("no, the credit one", None), ("no, the other one", False),
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
     from rightfit.assistant.replies import yes_or_no

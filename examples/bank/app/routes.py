@@ -187,7 +187,7 @@ _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|
 
 # A card a cash machine kept is out of the customer's hands: blocked and replaced as lost, never reported
 # stolen (which the classifier leans to) nor unfrozen ("stuck").
-_MACHINE = r"\b(?:atm|cash ?machine|cash ?point|hole in the wall)\b"
+_MACHINE = r"\b(?:atm|machine|cash ?point|hole in the wall)\b"
 _KEPT = r"\b(?:kept|keeps|keep|swallow\w*|ate|eaten|retain\w*|stuck|jammed|took|taken|didn'?t (?:give|return))\b"
 _RETAINED = re.compile(rf"{_MACHINE}.{{0,40}}{_KEPT}|{_KEPT}.{{0,40}}{_MACHINE}", re.IGNORECASE)
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")

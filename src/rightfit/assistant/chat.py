@@ -189,8 +189,11 @@ class ChatAssistant:
             if corrects(text) or self._gives_field(ctx, str(state.pending.get("intent")), text, now):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
-                # carried out as it was.
-                state = SessionState(intent=state.pending.get("intent"), slots=state.slots)
+                # carried out as it was. Fields the plan settled from the customer's records are settled again:
+                # the card "the debit one" led to is not the card after "no, the credit one".
+                settled = set(state.pending.get("settled") or ())
+                state = SessionState(intent=state.pending.get("intent"),
+                                     slots={k: v for k, v in state.slots.items() if k not in settled})
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
         elif bare_yes(text) and not state.intent:
@@ -362,11 +365,13 @@ class ChatAssistant:
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
         # A field the plan settled from the customer's records ("the debit one" is the card ending 8120).
-        slots.update({k: v for k, v in _jsonable(step.arguments).items()
-                      if k in route.slots.model_fields and slots.get(k) is None})
+        settled = {k: v for k, v in _jsonable(step.arguments).items()
+                   if k in route.slots.model_fields and slots.get(k) is None}
+        slots.update(settled)
         outcome = self.executor.run(ctx=ctx, tool=step.tool, arguments=step.arguments)
         if outcome.status == "needs_confirmation":
-            pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent}
+            pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent,
+                       "settled": sorted(settled)}
             text = f"{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))

@@ -15,8 +15,9 @@ _YES_ANY_CASE = re.compile(_YES.pattern, re.IGNORECASE)  # on the message as wri
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
-# After a no: a figure other than the one asked about ("no, the 4417 one") names what was meant instead.
-_NEW_FIGURE = re.compile(r"\d")
+# After a no: a figure other than the one asked about ("no, the 4417 one"), or another one by name ("no, the
+# credit one"), names what was meant instead. "The other one" names nothing the assistant could plan with.
+_NEW_CHOICE = re.compile(r"\d|\bthe (?!other\b)\w+ one\b")
 # Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
 STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
                   r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
@@ -50,7 +51,7 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     if yes and _AMENDED.search(_without(t[yes.end():], agreed)):
         # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.
         return None
-    if no and not yes and _NEW_FIGURE.search(_without(t[no.end():], agreed)):
+    if no and not yes and _NEW_CHOICE.search(_without(t[no.end():], agreed)):
         # "no, the 4417 one": not a no to the action but to the value; planned again with it, asked again.
         return None
     return bool(yes) if bool(yes) != bool(no) else None
