@@ -87,6 +87,22 @@ def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001
     assert none.reply == "You don't have a savings account with us."
 
 
+def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my sort code?")
+    assert reply.tool.tool == "account_details"
+    assert "20-45-77" in reply.reply and "41043321" in reply.reply and "41048712" in reply.reply
+    savings = Conversation(assistant).say("what's the account number for my savings")
+    assert "41048712" in savings.reply and "41043321" not in savings.reply
+    other = Conversation(assistant, customer="C002").say("what's my account number?")
+    assert "42003118" in other.reply and "41043321" not in other.reply  # only the caller's own
+
+
+def test_a_forgotten_pin_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("I forgot my pin")
+    assert reply.route == "answer" and "view it in the app" in reply.reply
+    assert reply.citations and reply.citations[0].doc_id == "pin-management"
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

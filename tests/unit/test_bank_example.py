@@ -111,6 +111,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "do premier customers get a higher overdraft?": "out_of_scope",
         "my card is damaged, can I get a new one?": "policy_question",
         "the atm kept my card": "report_lost_card", "my card got stuck in the cash machine": "report_lost_card",
+        "what's my sort code?": "account_details", "give me my bank details so I can get paid": "account_details",
+        "why has my sort code changed?": "out_of_scope",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
 
@@ -120,3 +122,11 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     assert refine("what's my overdraft limit?", "check_balance") == "overdraft_limit"
     assert refine("how much overdraft do I have", "check_balance") == "overdraft_limit"
     assert refine("what's my balance including my overdraft", "check_balance") == "check_balance"
+
+
+def test_a_forgotten_pin_is_no_lost_card() -> None:
+    refine = _refine()
+    assert refine("I forgot my pin", "report_lost_card") == "policy_question"
+    assert refine("my pin is blocked", "report_stolen_card") == "policy_question"
+    assert refine("I've lost my card and my pin", "report_lost_card") == "report_lost_card"
+    assert refine("forgot my pin, can you freeze my card", "freeze_card") == "freeze_card"

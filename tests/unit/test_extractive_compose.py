@@ -60,3 +60,11 @@ def test_a_long_list_or_a_colon_without_a_list_is_quoted_as_before() -> None:
     # A colon that no list follows: never the list further down the chunk.
     assert _answer("Please note:\nKeep your PIN secret.\n\nYou can:\n- call us\n- write", "Please note").text == \
         "Please note:"
+
+
+def test_irregular_past_forms_meet_their_verb() -> None:
+    from rightfit.answer.extractive import content_terms
+
+    assert {"forget", "pin"} <= content_terms("I forgot my PIN") & content_terms("If you've forgotten your PIN")
+    assert "steal" in content_terms("my card was stolen") & content_terms("someone stole it")
+    assert content_terms("my card is frozen") == content_terms("freeze my card")

@@ -179,6 +179,12 @@ _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t fin
                    r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
 
 
+# The customer's own sort code or account number, which the bank's records hold (an IBAN they do not).
+_MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
+                         r"details)|\b(?:sort\s*code|account\s+number)\s+(?:for|of|on)\s+my\b", re.IGNORECASE)
+
+_DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
+
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
                            r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
@@ -190,6 +196,12 @@ _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|
 _MACHINE = r"\b(?:atm|machine|cash ?point|hole in the wall)\b"
 _KEPT = r"\b(?:kept|keeps|keep|swallow\w*|ate|eaten|retain\w*|stuck|jammed|took|taken|didn'?t (?:give|return))\b"
 _RETAINED = re.compile(rf"{_MACHINE}.{{0,40}}{_KEPT}|{_KEPT}.{{0,40}}{_MACHINE}", re.IGNORECASE)
+# A forgotten or blocked PIN is no lost card: the documents say how to see or unblock it, nothing is blocked.
+_PIN_TROUBLE = re.compile(r"\b(?:forg[eo]t\w*|lost|remember|recall|locked|blocked|wrong|incorrect)\b.{0,25}\bpin\b|"
+                          r"\bpin\b.{0,30}\b(?:forg[eo]t\w*|locked|blocked|not working|isn'?t working|doesn'?t work|"
+                          r"wrong|incorrect)", re.IGNORECASE)
+_CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\bcard\b|"
+                        r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked)\b", re.IGNORECASE)
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
 
 
@@ -197,12 +209,16 @@ def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
     about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
-    card is frozen, lists the customer's cards; asking for a person hands the conversation over; a request to
+    card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
+    forgotten or blocked PIN is a policy question;
+    asking for a person hands the conversation over; a request to
     move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
+    if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
+        return "account_details"
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
     asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
@@ -216,6 +232,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"
     if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
         return "report_lost_card"
+    if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)
+            and not _CARD_GONE.search(text)):
+        return "policy_question"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)
@@ -243,6 +262,14 @@ def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     if not args and len(kinds) == 1:  # "how much is in my savings?"
         args["kind"] = kinds.pop()
     return Call("get_balance", args)
+
+
+def _details_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    args = _account_args(values)
+    kinds = set(values.get("account_kinds") or ())
+    if not args and len(kinds) == 1:
+        args["kind"] = kinds.pop()
+    return Call("account_details", args)
 
 
 def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -315,6 +342,16 @@ def _render_balance(o: ToolOutcome) -> str:
     return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
 
 
+def _render_details(o: ToolOutcome) -> str:
+    accounts = o.result.get("accounts", [])
+    if not accounts and o.arguments.get("kind"):
+        return f"You don't have a {o.arguments['kind']} account with us."
+    if not accounts:
+        return "I couldn't find that account on your profile."
+    return " ".join(f"Your {a['name']} ({a['account_id']}): sort code {a['sort_code']}, account number "
+                    f"{a['account_number']}." for a in accounts)
+
+
 def _render_cards(o: ToolOutcome) -> str:
     cards = o.result.get("cards", [])
     if not cards:
@@ -359,6 +396,7 @@ ACTIONS = {
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, known={"merchant": _merchants}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
+    "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,

@@ -258,6 +258,28 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                               (ctx.customer_id,)).fetchall()
         return {"cards": [dict(r) for r in rows]}
 
+    def account_details(ctx: ToolContext, account_id: AccountId | None = None,
+                        kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
+        """Sort code and account number of the customer's accounts, or of one account.
+
+        Args:
+            account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
+            kind: Only the customer's current or savings accounts.
+        """
+        sql = ("SELECT a.id, a.name, a.sort_code, a.number FROM accounts a JOIN account_holders h "
+               "ON h.account_id = a.id WHERE h.customer_id = ?")
+        params: list[Any] = [ctx.customer_id]
+        if account_id is not None:
+            sql += " AND a.id = ?"
+            params.append(account_id.upper())
+        if kind is not None:
+            sql += " AND a.kind = ?"
+            params.append(kind)
+        with bank.read() as db:
+            rows = db.execute(sql + " ORDER BY a.id", params).fetchall()
+        return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
+                              "account_number": r["number"]} for r in rows]}
+
     def customer_merchants(ctx: ToolContext) -> dict[str, Any]:
         """The distinct merchant names on the customer's accounts."""
         with bank.read() as db:
@@ -266,8 +288,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                               (ctx.customer_id,)).fetchall()
         return {"merchants": [r["merchant"] for r in rows]}
 
-    reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, recent_transactions, find_transactions,
-                                                         create_ticket, customer_cards, customer_merchants)
+    reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, account_details, recent_transactions,
+                                                         find_transactions, create_ticket, customer_cards,
+                                                         customer_merchants)
     for fn in reads:
         registry.add(fn)
     for fn in (freeze_card, unfreeze_card, report_card, open_dispute, update_address, update_contact):

@@ -39,7 +39,17 @@ def _stopwords() -> tuple[str, ...]:
     return (*STOPWORDS_EN_PLUS, *_FORM_WORDS)
 
 
+# Irregular past forms the stemmer leaves apart from their verb: "I forgot my PIN" should meet "if you've
+# forgotten your PIN", "my card was stolen" meet "if your card is stolen or you think it has been stolen".
+_IRREGULAR = {"forgot": "forget", "forgotten": "forget", "stole": "steal", "stolen": "steal", "lost": "lose",
+              "paid": "pay", "sent": "send", "spent": "spend", "took": "take", "taken": "take", "gave": "give",
+              "given": "give", "bought": "buy", "withdrew": "withdraw", "withdrawn": "withdraw", "chose": "choose",
+              "chosen": "choose", "broke": "break", "broken": "break", "froze": "freeze", "frozen": "freeze"}
+_IRREGULAR_WORD = re.compile(r"\b(?:" + "|".join(_IRREGULAR) + r")\b", re.IGNORECASE)
+
+
 def content_terms(text: str) -> set[str]:
+    text = _IRREGULAR_WORD.sub(lambda m: _IRREGULAR[m.group().lower()], text)
     return set(tokenize([text], stopwords=_stopwords())[0])
 
 
