@@ -178,3 +178,12 @@ def test_an_item_that_crashes_is_a_failed_item_with_its_place_not_a_lost_run() -
     result = _judge(None, Broken(), "broken", SuiteItem("a", {}), repeat=0, settings=Settings())  # type: ignore[arg-type]
     assert not result.passed and not result.resolved
     assert "RuntimeError: kaput @ test_eval_gates.py:" in result.detail
+
+
+def test_gate_table_keeps_a_long_suite_name_apart_from_its_metric() -> None:
+    from rightfit.evals.gate import Check, table
+    from rightfit.evals.stats import Estimate
+
+    checks = [Check("conversations_2", "pass_rate", "baseline", Estimate(0.0, 0.0, 0.0), "no drop", True, "")]
+    row = table(checks).splitlines()[1]
+    assert row.split()[:2] == ["conversations_2", "pass_rate"]

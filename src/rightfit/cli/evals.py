@@ -204,12 +204,13 @@ def _run(settings: Any, suites: list[str] | None, repeats: int | None = None) ->
 def suites_table(run: Any) -> str:
     from rightfit.evals.report import money
 
-    lines = [f"{'suite':<14}{'items':>6}  {'pass rate [95% CI]':<24}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    w = max([14, *(len(name) + 1 for name in run.suites)])
+    lines = [f"{'suite':<{w}}{'items':>6}  {'pass rate [95% CI]':<24}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
              f"  {'cost/request':<18}{'cost/resolved':<18}other metrics"]
     for name, s in run.suites.items():
         m = s.metrics
         other = ", ".join(f"{k} {m[k].value:.3f}" for k in s.quality_metrics()[2:])
-        lines.append(f"{name:<14}{len({r.id for r in s.items}):>6}  {m['pass_rate'].text():<24}"
+        lines.append(f"{name:<{w}}{len({r.id for r in s.items}):>6}  {m['pass_rate'].text():<24}"
                      f"{m['p50_ms'].value:>8.0f}{m['p95_ms'].value:>8.0f}{m['p99_ms'].value:>8.0f}  "
                      f"{money(m['cost_per_request'].value, run.currency):<18}"
                      f"{money(m['cost_per_resolved'].value, run.currency):<18}{other}")

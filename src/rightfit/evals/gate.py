@@ -143,8 +143,9 @@ def baseline_checks(run: Run, baseline: Run, settings: EvalSettings) -> list[Che
 
 def table(checks: Sequence[Check], *, only_failed: bool = False) -> str:
     rows = [c for c in checks if not (only_failed and c.passed)]
-    lines = [f"{'suite':<14}{'metric':<20}{'check':<10}{'value [interval]':<30}{'held to':<34}result"]
+    w = max([14, *(len(c.suite) + 2 for c in rows)])  # a long suite name ("conversations_2") keeps a gap
+    lines = [f"{'suite':<{w}}{'metric':<20}{'check':<10}{'value [interval]':<30}{'held to':<34}result"]
     for c in rows:
-        lines.append(f"{c.suite:<14}{c.metric:<20}{c.kind:<10}{c.value.text('.4g'):<30}{c.limit:<34}"
+        lines.append(f"{c.suite:<{w}}{c.metric:<20}{c.kind:<10}{c.value.text('.4g'):<30}{c.limit:<34}"
                      f"{'PASS' if c.passed else 'FAIL: ' + c.message}")
     return "\n".join(lines)
