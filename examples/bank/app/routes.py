@@ -205,6 +205,13 @@ _CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
 
 
+# A hello or a plea for help with nothing else in it ("hi, can you help me?") is met with what the assistant
+# can do, not told it is off-topic.
+_JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.]*)?"
+                        r"(?:(?:can|could|would) you (?:please )?help(?: me)?(?: out)?(?: please)?|"
+                        r"i need (?:some )?help|help(?: me)?(?: please)?)?[\s?!.]*$", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -215,6 +222,8 @@ def refine_intent(text: str, intent: str) -> str:
     move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
+    if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
+        return "greeting"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
     if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
@@ -415,7 +424,8 @@ ACTIONS = {
 
 REPLIES = {
     "greeting": "Hello! I can answer questions about our accounts, cards and fees, and help with your balance, "
-                "recent transactions, freezing a card, lost or stolen cards, disputes and your contact details.",
+                "sort code and account number, recent transactions, your cards, freezing a card, lost or stolen "
+                "cards, disputes and your contact details.",
     "thanks_goodbye": "You're welcome. Have a good day!",
     "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
                     "accounts and cards.",
