@@ -103,6 +103,21 @@ def test_a_forgotten_pin_is_answered_from_the_documents(assistant) -> None:  # n
     assert reply.citations and reply.citations[0].doc_id == "pin-management"
 
 
+def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
+    spent = Conversation(assistant).say("how much did I spend on trainline?")
+    rows = spent.tool.result["transactions"]
+    assert rows and {t["merchant"] for t in rows} == {"Trainline"}
+    total = -sum(float(t["amount"].replace("£", "").replace(",", "")) for t in rows)
+    assert f"In all: £{total:,.2f} out." in spent.reply
+    savings = Conversation(assistant).say("show my savings transactions")
+    assert {t["account"] for t in savings.tool.result["transactions"]} == {"Easy Saver"}
+
+
+def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's the interest rate on my easy saver?")
+    assert reply.route == "answer" and "3.10% AER" in reply.reply
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

@@ -131,3 +131,8 @@ def test_a_forgotten_pin_is_no_lost_card() -> None:
     assert refine("my pin is blocked", "report_stolen_card") == "policy_question"
     assert refine("I've lost my card and my pin", "report_lost_card") == "report_lost_card"
     assert refine("forgot my pin, can you freeze my card", "freeze_card") == "freeze_card"
+
+
+def test_a_rate_on_my_account_is_a_policy_question() -> None:
+    assert _refine()("what's the interest rate on my easy saver?", "check_balance") == "policy_question"
+    assert _refine()("what's my balance?", "check_balance") == "check_balance"

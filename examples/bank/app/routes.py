@@ -16,18 +16,20 @@ CardSlot = Annotated[str | None, Slot("card_last4", model=False),
                      Field(None, description="Last four digits of the customer's card")]
 AccountSlot = Annotated[AccountId | None, Slot("account_id", model=False),
                         Field(None, description="The account id, like ACC-104233")]
+# Every kind named: "my savings and my current account" asks for both, so for all accounts.
+AccountKindsSlot = Annotated[list[str] | None, Slot("account_kind", model=False),
+                             Field(None, description="savings or current")]
 MerchantSlot = Annotated[str | None, Slot("merchant"), Field(None, description="Shop or company paid")]
 
 
 class AccountFields(BaseModel):
     account: AccountSlot = None
-    # Every kind named: "my savings and my current account" asks for both, so for all accounts.
-    account_kinds: Annotated[list[str] | None, Slot("account_kind", model=False),
-                             Field(None, description="savings or current")] = None
+    account_kinds: AccountKindsSlot = None
 
 
 class TransactionFields(BaseModel):
     account: AccountSlot = None
+    account_kinds: AccountKindsSlot = None
     merchant: MerchantSlot = None
     period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
                       Field(None, description="The days asked about")] = None
@@ -69,11 +71,13 @@ class HandoffFields(BaseModel):
 
 
 def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The account asked about: by id, or by kind when exactly one kind was named ("my savings")."""
     account = values.get("account")
-    if account is None:
-        return {}
     value = account.value if isinstance(account, AccountId) else (account or {}).get("value")
-    return {"account_id": value} if value else {}
+    if value:
+        return {"account_id": value}
+    kinds = set(values.get("account_kinds") or ())
+    return {"kind": kinds.pop()} if len(kinds) == 1 else {}
 
 
 def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
@@ -185,6 +189,8 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
 
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
 
+_RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
+
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
                            r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
@@ -237,6 +243,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
+    if intent == "check_balance" and _RATE.search(text):
+        return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:
         return "policy_question"
     if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
@@ -266,19 +274,11 @@ def _merchants(lookup: Lookup) -> list[str]:
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    args = _account_args(values)
-    kinds = set(values.get("account_kinds") or ())
-    if not args and len(kinds) == 1:  # "how much is in my savings?"
-        args["kind"] = kinds.pop()
-    return Call("get_balance", args)
+    return Call("get_balance", _account_args(values))
 
 
 def _details_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    args = _account_args(values)
-    kinds = set(values.get("account_kinds") or ())
-    if not args and len(kinds) == 1:
-        args["kind"] = kinds.pop()
-    return Call("account_details", args)
+    return Call("account_details", _account_args(values))
 
 
 def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -287,8 +287,8 @@ def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
 
 def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     args = _account_args(values)
-    if values.get("merchant"):
-        args["merchant"] = values["merchant"]
+    if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
+        args.update(merchant=values["merchant"], limit=20)
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
         args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
@@ -369,6 +369,10 @@ def _render_cards(o: ToolOutcome) -> str:
     return f"Your cards: {listed}."
 
 
+def _pounds(amount: str) -> float:
+    return float(amount.replace("£", "").replace(",", ""))
+
+
 def _render_transactions(o: ToolOutcome) -> str:
     rows = o.result.get("transactions", [])
     since, until = o.arguments.get("since"), o.arguments.get("until")
@@ -376,8 +380,21 @@ def _render_transactions(o: ToolOutcome) -> str:
     if not rows:
         return f"I couldn't find any matching transactions{period}."
     listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
-    more = " (the latest 20)" if period and len(rows) == 20 else ""
-    return f"Your transactions{period}{more}: {listed}." if period else f"Your latest transactions: {listed}."
+    merchant = o.arguments.get("merchant")
+    filtered = bool(period or merchant)
+    names = {t["merchant"] for t in rows}
+    whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
+    whose += f"{o.arguments['kind']} account " if o.arguments.get("kind") else ""
+    more = " (the latest 20)" if filtered and len(rows) == 20 else ""
+    head = (f"Your {whose}transactions{period}{more}: {listed}." if filtered
+            else f"Your latest {whose}transactions: {listed}.")
+    if not filtered:
+        return head
+    # "How much did I spend at Tesco last month?": the sum of what is listed, money out and in apart.
+    out = -sum(a for a in (_pounds(t["amount"]) for t in rows) if a < 0)
+    into = sum(a for a in (_pounds(t["amount"]) for t in rows) if a > 0)
+    totals = [f"£{v:,.2f} {word}" for v, word in ((out, "out"), (into, "in")) if v]
+    return f"{head} In all: {' and '.join(totals)}." if totals else head
 
 
 def _render_card(o: ToolOutcome) -> str:

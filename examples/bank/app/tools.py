@@ -65,7 +65,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
     def recent_transactions(ctx: ToolContext, account_id: AccountId | None = None,
                             limit: Annotated[int, Field(ge=1, le=20)] = 5,
                             merchant: Annotated[str | None, Field(max_length=80)] = None, *,
-                            since: date | None = None, until: date | None = None) -> dict[str, Any]:
+                            since: date | None = None, until: date | None = None,
+                            kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
         """The customer's latest transactions, newest first.
 
         Args:
@@ -74,6 +75,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             merchant: Only transactions whose merchant contains this text.
             since: Only transactions posted on or after this day.
             until: Only transactions posted on or before this day.
+            kind: Only the customer's current or savings accounts.
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -82,6 +84,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if account_id is not None:
             sql += " AND t.account_id = ?"
             params.append(account_id.upper())
+        if kind is not None:
+            sql += " AND a.kind = ?"
+            params.append(kind)
         if merchant:
             sql += " AND lower(t.merchant) LIKE ?"
             params.append("%" + merchant.lower().replace("%", "").replace("_", "") + "%")
