@@ -118,6 +118,15 @@ def test_a_rate_question_about_my_account_is_answered_from_the_documents(assista
     assert reply.route == "answer" and "3.10% AER" in reply.reply
 
 
+def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    # On 6 December "the 14th" nearest to today is 14 December; a payment already made was on 14 November.
+    now = datetime(2026, 12, 6, 10, tzinfo=UTC)
+    reply = assistant.run(customer_id="C001", message="I was charged twice by tesco on the 14th", now=now)
+    assert reply.route == "confirm" and "2026-11-14" in reply.reply
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

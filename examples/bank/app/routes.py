@@ -45,7 +45,7 @@ class CardFields(BaseModel):
 class DisputeFields(BaseModel):
     merchant: MerchantSlot = None
     amount: Annotated[Money | None, Slot("money"), Field(None, description="Amount of the payment")] = None
-    date: Annotated[DateSpan | None, Slot("date"), Field(None, description="When it was paid")] = None
+    date: Annotated[DateSpan | None, Slot("date", prefer="past"), Field(None, description="When it was paid")] = None
 
 
 class AddressFields(BaseModel):
@@ -67,7 +67,7 @@ class HandoffFields(BaseModel):
     account: AccountSlot = None
     merchant: MerchantSlot = None
     amount: Annotated[Money | None, Slot("money", pick="first"), Field(None)] = None
-    date: Annotated[DateSpan | None, Slot("date", pick="first"), Field(None)] = None
+    date: Annotated[DateSpan | None, Slot("date", pick="first", prefer="past"), Field(None)] = None
 
 
 def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
