@@ -24,7 +24,16 @@ from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.qa import clean_query
-from rightfit.assistant.replies import STOP, STOPPED, THANKS, bare_yes, corrects, yes_and_more, yes_or_no
+from rightfit.assistant.replies import (
+    NOTHING_TO_STOP,
+    STOP,
+    STOPPED,
+    THANKS,
+    bare_yes,
+    corrects,
+    yes_and_more,
+    yes_or_no,
+)
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
@@ -206,8 +215,7 @@ class ChatAssistant:
                                  fields=dict(state.slots)), SessionState()
             if not THANKS.search(text):  # "no thanks" is a goodbye, which the classifier knows
                 # "forget it" with nothing under way: nothing to do, and nothing to refuse either.
-                return ChatReply(sid, "OK. I'm here if you need anything else.", "smalltalk", "stop", 1.0,
-                                 ctx.trace_id), SessionState()
+                return ChatReply(sid, NOTHING_TO_STOP, "smalltalk", "stop", 1.0, ctx.trace_id), SessionState()
         with stage_span("classify"):
             (pred,) = self.classifier.run(texts=[text])
         intent, confidence = str(pred.label), float(pred.probability)

@@ -23,6 +23,7 @@ STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
                   r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
                   r"leave it|not now)(?: thanks| thank you)?[\s.!]*$", re.IGNORECASE)
 STOPPED = "OK, I haven't changed anything. Anything else?"
+NOTHING_TO_STOP = "OK. I'm here if you need anything else."
 THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
 
