@@ -187,8 +187,9 @@ _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t fin
 _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
                          r"details)|\b(?:sort\s*code|account\s+number)\s+(?:for|of|on)\s+my\b", re.IGNORECASE)
 
+# "Why has my sort code changed?" asks about the details, it does not ask for them.
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
-
+# A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
@@ -223,9 +224,8 @@ def refine_intent(text: str, intent: str) -> str:
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
     about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
     card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
-    forgotten or blocked PIN is a policy question;
-    asking for a person hands the conversation over; a request to
-    move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
+    forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
+    to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -342,21 +342,22 @@ def _contact_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("update_contact", args, confirm=f"Change your {listed}?")
 
 
+def _no_account(o: ToolOutcome) -> str:
+    kind = o.arguments.get("kind")
+    return f"You don't have a {kind} account with us." if kind else "I couldn't find that account on your profile."
+
+
 def _render_balance(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
-    if not accounts and o.arguments.get("kind"):
-        return f"You don't have a {o.arguments['kind']} account with us."
     if not accounts:
-        return "I couldn't find that account on your profile."
+        return _no_account(o)
     return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
 
 
 def _render_details(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
-    if not accounts and o.arguments.get("kind"):
-        return f"You don't have a {o.arguments['kind']} account with us."
     if not accounts:
-        return "I couldn't find that account on your profile."
+        return _no_account(o)
     return " ".join(f"Your {a['name']} ({a['account_id']}): sort code {a['sort_code']}, account number "
                     f"{a['account_number']}." for a in accounts)
 

@@ -40,16 +40,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             raise ToolError(f"no card ending {last4} on your profile")
         return row
 
-    def get_balance(ctx: ToolContext, account_id: AccountId | None = None,
-                    kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
-        """Balances of the customer's accounts, or of one account.
-
-        Args:
-            account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
-            kind: Only the customer's current or savings accounts.
-        """
-        sql = ("SELECT a.id, a.name, a.balance_pence FROM accounts a JOIN account_holders h ON h.account_id = a.id "
-               "WHERE h.customer_id = ?")
+    def _accounts(ctx: ToolContext, account_id: str | None, kind: str | None) -> list[Any]:
+        sql = "SELECT a.* FROM accounts a JOIN account_holders h ON h.account_id = a.id WHERE h.customer_id = ?"
         params: list[Any] = [ctx.customer_id]
         if account_id is not None:
             sql += " AND a.id = ?"
@@ -58,9 +50,18 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             sql += " AND a.kind = ?"
             params.append(kind)
         with bank.read() as db:
-            rows = db.execute(sql + " ORDER BY a.id", params).fetchall()
+            return db.execute(sql + " ORDER BY a.id", params).fetchall()
+
+    def get_balance(ctx: ToolContext, account_id: AccountId | None = None,
+                    kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
+        """Balances of the customer's accounts, or of one account.
+
+        Args:
+            account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
+            kind: Only the customer's current or savings accounts.
+        """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}
-                             for r in rows]}
+                             for r in _accounts(ctx, account_id, kind)]}
 
     def recent_transactions(ctx: ToolContext, account_id: AccountId | None = None,
                             limit: Annotated[int, Field(ge=1, le=20)] = 5,
@@ -271,19 +272,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
         """
-        sql = ("SELECT a.id, a.name, a.sort_code, a.number FROM accounts a JOIN account_holders h "
-               "ON h.account_id = a.id WHERE h.customer_id = ?")
-        params: list[Any] = [ctx.customer_id]
-        if account_id is not None:
-            sql += " AND a.id = ?"
-            params.append(account_id.upper())
-        if kind is not None:
-            sql += " AND a.kind = ?"
-            params.append(kind)
-        with bank.read() as db:
-            rows = db.execute(sql + " ORDER BY a.id", params).fetchall()
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
-                              "account_number": r["number"]} for r in rows]}
+                              "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}
 
     def customer_merchants(ctx: ToolContext) -> dict[str, Any]:
         """The distinct merchant names on the customer's accounts."""
