@@ -68,3 +68,11 @@ def test_irregular_past_forms_meet_their_verb() -> None:
     assert {"forget", "pin"} <= content_terms("I forgot my PIN") & content_terms("If you've forgotten your PIN")
     assert "steal" in content_terms("my card was stolen") & content_terms("someone stole it")
     assert content_terms("my card is frozen") == content_terms("freeze my card")
+
+
+def test_a_short_sentence_ending_on_a_bare_auxiliary_brings_the_one_before() -> None:
+    text = ("Paying in at the Post Office doesn't count towards your daily ATM withdrawal limit. "
+            "Withdrawing cash at the Post Office does.")
+    assert _answer(text, "Withdrawing").text == text
+    long = "Cards have limits. We'll help you plan your repayments and help you pay more each month if you can."
+    assert _answer(long, "We'll help").text == long.split(". ", 1)[1]

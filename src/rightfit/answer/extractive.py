@@ -202,16 +202,24 @@ class ExtractiveAnswerer:
 # A quote that opens by pointing back ("It is set per transaction", "This limit is the same for every card")
 # means nothing alone: the sentence before it says what "it" is.
 _ANAPHOR = re.compile(r"(?:It|It's|Its|This|That|These|Those|They|Their|Such|The same)\b")
+# So does a short one that ends on a bare auxiliary ("Withdrawing cash at the Post Office does."): the verb it
+# stands for is in the sentence before. (A long one ending so, "... and help you pay more if you can.", does not.)
+_ELLIPSIS = re.compile(r"\b(?:does|do|did|doesn't|don't|is|isn't|are|aren't|can|can't|will|won't|has|hasn't|have|"
+                       r"haven't)(?:\s+(?:too|not|as well))?[.!]?\s*$", re.IGNORECASE)
 MAX_ANTECEDENTS = 2
+MAX_ELLIPSIS_WORDS = 10
 
 
 def _with_antecedents(sentences: Sequence[Sentence], chosen: list[int]) -> list[int]:
     """`chosen` (consecutive indices) with up to MAX_ANTECEDENTS sentences before it, while the first one
-    opens by referring back; only plain sentences of the same chunk, never a list item or table row."""
+    refers back (opens with a pronoun or ends on a bare auxiliary); only plain sentences of the same chunk,
+    never a list item or table row."""
     out = list(chosen)
     while len(out) - len(chosen) < MAX_ANTECEDENTS and out[0] > 0:
         first, prev = sentences[out[0]], sentences[out[0] - 1]
-        if not _ANAPHOR.match(first.text) or prev.chunk.chunk_id != first.chunk.chunk_id:
+        refers_back = _ANAPHOR.match(first.text) or (len(first.text.split()) <= MAX_ELLIPSIS_WORDS
+                                                     and _ELLIPSIS.search(first.text))
+        if not refers_back or prev.chunk.chunk_id != first.chunk.chunk_id:
             break
         line_start = prev.chunk.text.rfind("\n", 0, prev.start) + 1
         line = prev.chunk.text[line_start : prev.end]
