@@ -127,6 +127,18 @@ def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # 
     assert reply.route == "confirm" and "2026-11-14" in reply.reply
 
 
+def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    both = c.say("what's my balance? and freeze my card")
+    # The balance first; the freeze, which needs to know which card, last, and the conversation waits on it.
+    assert "£1,842.50" in both.reply and both.reply.rstrip().endswith("card ending 4417?")
+    assert both.route == "ask" and both.intent == "freeze_card"
+    assert c.say("the debit one").route == "confirm"
+    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "8120") == "frozen"
+    reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
+    assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

@@ -114,6 +114,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "what's my sort code?": "account_details", "give me my bank details so I can get paid": "account_details",
         "why has my sort code changed?": "out_of_scope",
         "hi, can you help me?": "greeting", "can you help me write a poem": "out_of_scope",
+        "I lost my card, can you block it?": "report_lost_card", "my card was nicked, stop it": "report_stolen_card",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
 

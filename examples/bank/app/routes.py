@@ -209,6 +209,7 @@ _PIN_TROUBLE = re.compile(r"\b(?:forg[eo]t\w*|lost|remember|recall|locked|blocke
                           r"wrong|incorrect)", re.IGNORECASE)
 _CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\bcard\b|"
                         r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked)\b", re.IGNORECASE)
+_STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
 
 
@@ -252,6 +253,9 @@ def refine_intent(text: str, intent: str) -> str:
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)
             and not _CARD_GONE.search(text)):
         return "policy_question"
+    if intent == "out_of_scope" and not asks_about and (gone := _CARD_GONE.search(text)):
+        # "I lost my card, can you block it?": the classifier torn between lost and freeze ("block").
+        return "report_stolen_card" if _STOLEN.search(gone.group()) else "report_lost_card"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)

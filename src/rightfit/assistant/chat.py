@@ -57,6 +57,18 @@ _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|q
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
 
+# Two requests in one message, a sentence each ("what's my balance? and freeze my card").
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
+_JOINED = re.compile(r"^(?:(?:and|also|then|plus|oh)\b[\s,]*)+", re.IGNORECASE)
+
+
+def _two_sentences(text: str) -> tuple[str, str] | None:
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(parts) != 2:
+        return None
+    first, second = parts[0].strip(), _JOINED.sub("", parts[1]).strip()
+    return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
+
 
 class Classifier(Protocol):
     def run(self, *, texts: list[str]) -> list[Any]: ...
@@ -186,6 +198,8 @@ class ChatAssistant:
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
               now: datetime) -> tuple[ChatReply, SessionState]:
+        if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
+            return both
         if state.pending and (more := yes_and_more(text)) is not None:
             # "yes and freeze 7764 too": the yes stands for what was asked; the rest is a message of its own.
             done, after = self._confirmed(ctx, sid, state, True)
@@ -269,6 +283,35 @@ class ChatAssistant:
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
+
+    def _sure_action(self, text: str) -> str | None:
+        """The action a message asks for, when the classifier is sure of it or the app's own words settle it."""
+        (pred,) = self.classifier.run(texts=[text])
+        intent = str(pred.label)
+        refined = self.app.refine_intent(text, intent) if self.app.refine_intent is not None else intent
+        threshold = self.settings.intent_threshold
+        sure = refined != intent or not (pred.out_of_scope if threshold is None else pred.probability < threshold)
+        return refined if sure and refined in self.app.actions else None
+
+    def _two_actions(self, ctx: ToolContext, sid: str, text: str,
+                     now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """Two sentences asking for two different actions are both carried out, one after the other, rather
+        than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
+        its question ends the reply and the conversation waits on it; if both would, neither is split off."""
+        parts = _two_sentences(text)
+        if parts is None:
+            return None
+        intents = [self._sure_action(p) for p in parts]
+        if None in intents or intents[0] == intents[1]:
+            return None
+        done = [self._turn(ctx, sid, SessionState(), p, now) for p in parts]
+        if any(r.route not in ("action", "ask", "confirm") for r, _ in done):
+            return None
+        waiting = [bool(st.pending or st.intent) for _, st in done]
+        if all(waiting):
+            return None
+        (r1, _), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
+        return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
 
     def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
         """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
