@@ -137,3 +137,8 @@ def test_a_forgotten_pin_is_no_lost_card() -> None:
 def test_a_rate_on_my_account_is_a_policy_question() -> None:
     assert _refine()("what's the interest rate on my easy saver?", "check_balance") == "policy_question"
     assert _refine()("what's my balance?", "check_balance") == "check_balance"
+
+
+def test_changing_an_account_number_is_no_new_phone_number() -> None:
+    assert _refine()("how do I change my account number?", "update_phone_or_email") == "policy_question"
+    assert _refine()("change my mobile number", "update_phone_or_email") == "update_phone_or_email"

@@ -189,6 +189,8 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
 
 # "Why has my sort code changed?" asks about the details, it does not ask for them.
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
+_DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
+_CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
@@ -244,6 +246,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
+    if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
+        return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent == "check_balance" and _RATE.search(text):
         return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:
