@@ -119,7 +119,7 @@ def scan_card_kind(text: str) -> Scan[str]:
     return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
 
 
-_ACCOUNT_KIND = re.compile(r"\b(?:(?P<savings>savings?|saver|isa)|(?P<current>current|everyday|main|checking|joint)"
+_ACCOUNT_KIND = re.compile(r"\b(?:(?P<savings>savings?|saver|isa)|(?P<current>current|everyday|main|checking)"
                            r"(?=\s+(?:account|a/c|acc)\b))")
 
 
