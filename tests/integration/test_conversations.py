@@ -139,6 +139,14 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
 
 
+def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> None:  # noqa: ANN001
+    listed = Conversation(assistant).say("show transactions since 31/02")
+    assert listed.tool.tool == "recent_transactions"
+    assert listed.reply.startswith("There is no day 31 in February, so I went without it.")
+    dispute = Conversation(assistant).say("I was charged twice by tesco on 31/02")
+    assert dispute.route == "ask" and "no day 31 in February" in dispute.reply and "Which one?" in dispute.reply
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

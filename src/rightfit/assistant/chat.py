@@ -404,15 +404,19 @@ class ChatAssistant:
             return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
                     SessionState(intent=route.intent, slots=slots, asked=name))
         step: Step = route.plan(values, self._lookup(ctx))
+        asked = step.field if isinstance(step, Ask) else None
+        # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
+        note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
+                       if values.get(k) is None and k != asked)
         if isinstance(step, Ask):
-            text = step.question
+            text = note + step.question
             if step.field in problems:
-                text = f"{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
+                text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
             state = SessionState(intent=route.intent, slots=slots, asked=step.field)
             return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
         if isinstance(step, Say):
-            return ChatReply(sid, step.text, "action", route.intent, confidence, ctx.trace_id, fields=slots), \
-                SessionState()
+            return ChatReply(sid, note + step.text, "action", route.intent, confidence, ctx.trace_id,
+                             fields=slots), SessionState()
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
         # A field the plan settled from the customer's records ("the debit one" is the card ending 8120).
@@ -423,10 +427,10 @@ class ChatAssistant:
         if outcome.status == "needs_confirmation":
             pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent,
                        "settled": sorted(settled)}
-            text = f"{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
+            text = f"{note}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
-        return (ChatReply(sid, self._render(route, outcome), _route_of(outcome), route.intent, confidence,
+        return (ChatReply(sid, note + self._render(route, outcome), _route_of(outcome), route.intent, confidence,
                           ctx.trace_id, tool=outcome, fields=slots), SessionState(last=route.intent))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
