@@ -65,6 +65,10 @@ def test_no_the_credit_one_at_the_confirmation_of_the_debit_card(assistant, assi
         again = c.say(correction)  # the card "debit" led to is settled again from "credit"
         assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
     assert _card(assistant_settings, "C001", "8120") == "active"
+    c = Conversation(assistant)
+    assert "8120" in c.say("freeze card 8120").reply
+    again = c.say("no, the credit one")  # the newer description of the card replaces the digits
+    assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
 
 
 def test_a_card_the_cash_machine_kept_is_blocked_as_lost(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -426,6 +426,9 @@ def _render_update(o: ToolOutcome) -> str:
     return "Done: your " + " and ".join(o.result.get("updated", [])) + " details are updated."
 
 
+# A card is named by its last four digits or by its kind; the newer description replaces the older.
+_A_CARD = (frozenset({"card_last4", "card_kind"}),)
+
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
@@ -433,15 +436,17 @@ ACTIONS = {
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details),
     "freeze_card": ActionRoute("freeze_card", CardFields,
-                               _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card),
+                               _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
+                               together=_A_CARD),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
-                                 _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card),
+                                 _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
+                                 together=_A_CARD),
     "report_lost_card": ActionRoute("report_lost_card", CardFields,
                                     _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                               reason="lost"), _render_card),
+                                               reason="lost"), _render_card, together=_A_CARD),
     "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                                 reason="stolen"), _render_card),
+                                                 reason="stolen"), _render_card, together=_A_CARD),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
                                        known={"merchant": _merchants}),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),

@@ -61,6 +61,10 @@ class ActionRoute:
     # that list written anywhere in the message fills the slot when the parsers found nothing ("my trainline
     # payments"). Looked up only while the slot is empty.
     known: Mapping[str, Callable[[Lookup], Sequence[str]]] = field(default_factory=dict)
+    # Fields that describe one thing between them (a card by its digits or by its kind): when a message gives
+    # one, the others' values from earlier messages are dropped, so "freeze 8120" then "no, the credit one"
+    # means the credit card, not a disagreement between the two.
+    together: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

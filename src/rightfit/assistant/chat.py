@@ -70,6 +70,17 @@ def _two_sentences(text: str) -> tuple[str, str] | None:
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
 
 
+def _newest_wins(route: ActionRoute, extraction: Any) -> Any:
+    """Drop the earlier values of fields that describe one thing with a field this message gave."""
+    given = {k for k, src in extraction.sources.items() if src != "previous"}
+    stale = {k for group in route.together if group & given for k in group - given
+             if extraction.sources.get(k) == "previous"}
+    if not stale:
+        return extraction
+    return replace(extraction, values={k: v for k, v in extraction.values.items() if k not in stale},
+                   sources={k: v for k, v in extraction.sources.items() if k not in stale}, model=None)
+
+
 class Classifier(Protocol):
     def run(self, *, texts: list[str]) -> list[Any]: ...
 
@@ -340,8 +351,8 @@ class ChatAssistant:
                 # parser; read it again as the answer to that question.
                 retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
                 if retry.values.get(answer_to) is not None:
-                    return retry
-            return extraction
+                    extraction = retry
+            return _newest_wins(route, extraction)
 
     def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
