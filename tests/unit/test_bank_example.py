@@ -142,3 +142,8 @@ def test_a_rate_on_my_account_is_a_policy_question() -> None:
 def test_changing_an_account_number_is_no_new_phone_number() -> None:
     assert _refine()("how do I change my account number?", "update_phone_or_email") == "policy_question"
     assert _refine()("change my mobile number", "update_phone_or_email") == "update_phone_or_email"
+
+
+def test_how_a_card_looks_is_no_freeze() -> None:
+    assert _refine()("I want to change my card design", "freeze_card") == "policy_question"
+    assert _refine()("freeze the card with the blue design", "freeze_card") == "freeze_card"

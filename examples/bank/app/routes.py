@@ -215,6 +215,9 @@ _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
 
 
+# How a card looks: the classifier, knowing no such label, takes "change my card design" for a freeze.
+_CARD_LOOKS = re.compile(r"\b(?:design|colou?r|picture|photo|image|artwork)\b", re.IGNORECASE)
+
 # A hello or a plea for help with nothing else in it ("hi, can you help me?") is met with what the assistant
 # can do, not told it is off-topic.
 _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.]*)?"
@@ -269,6 +272,8 @@ def refine_intent(text: str, intent: str) -> str:
         return intent
     verbs = _LIFT.sub(" unfreeze ", text)
     unfreeze, freeze = bool(_UNFREEZE.search(verbs)), bool(_FREEZE.search(verbs))
+    if intent != "out_of_scope" and not (freeze or unfreeze) and _CARD_LOOKS.search(text):
+        return "policy_question"  # "I want to change my card design" is no freeze
     if unfreeze and not freeze:
         return "unfreeze_card"
     if freeze and not unfreeze:
