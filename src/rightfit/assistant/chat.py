@@ -81,6 +81,14 @@ def _newest_wins(route: ActionRoute, extraction: Any) -> Any:
                    sources={k: v for k, v in extraction.sources.items() if k not in stale}, model=None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    prediction: Any  # the classifier's, with its probability and top labels
+    intent: str  # its label as the app's own words refine it
+    settled: bool  # the app's words decided the intent: the classifier's confidence no longer matters
+    unsure: bool  # neither settled nor confident enough to act on
+
+
 class Classifier(Protocol):
     def run(self, *, texts: list[str]) -> list[Any]: ...
 
@@ -207,8 +215,8 @@ class ChatAssistant:
             return reply
 
     # one turn -----------------------------------------------------------------------------------------------
-    def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
-              now: datetime) -> tuple[ChatReply, SessionState]:
+    def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
+              *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:
@@ -241,14 +249,9 @@ class ChatAssistant:
             if not THANKS.search(text):  # "no thanks" is a goodbye, which the classifier knows
                 # "forget it" with nothing under way: nothing to do, and nothing to refuse either.
                 return ChatReply(sid, NOTHING_TO_STOP, "smalltalk", "stop", 1.0, ctx.trace_id), SessionState()
-        with stage_span("classify"):
-            (pred,) = self.classifier.run(texts=[text])
-        intent, confidence = str(pred.label), float(pred.probability)
-        out_of_scope = pred.out_of_scope
-        if self.app.refine_intent is not None:
-            refined = self.app.refine_intent(text, intent)
-            if refined != intent:
-                intent, out_of_scope = refined, False
+        read = reading if reading is not None else self._read(text)
+        pred, intent, confidence = read.prediction, read.intent, float(read.prediction.probability)
+        out_of_scope = pred.out_of_scope and not read.settled
         acting = state.intent in self.app.actions or intent in self.app.actions or intent in self.app.handoff_intents
         if acting and (other := self._someone_else(ctx, text, state.intent or intent)) is not None:
             return self._refuse_for_other(ctx, sid, text, other, intent=intent, confidence=confidence), state
@@ -270,9 +273,7 @@ class ChatAssistant:
             if gave_field and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
         state = SessionState()
-        threshold = self.settings.intent_threshold
-        settled = intent != pred.label  # by the app's own words: the classifier's confidence no longer matters
-        if not settled and (out_of_scope if threshold is None else confidence < threshold):
+        if read.unsure:
             leaning = pred.top[0][0] if pred.top else intent
             lean = self.app.actions.get(leaning)
             if lean is not None and lean.known:
@@ -295,14 +296,17 @@ class ChatAssistant:
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
 
-    def _sure_action(self, text: str) -> str | None:
-        """The action a message asks for, when the classifier is sure of it or the app's own words settle it."""
-        (pred,) = self.classifier.run(texts=[text])
-        intent = str(pred.label)
-        refined = self.app.refine_intent(text, intent) if self.app.refine_intent is not None else intent
+    def _read(self, text: str) -> _Reading:
+        """The message's intent: the classifier's label as the app's own words refine it, and whether it is too
+        unsure to act on (a label the app's words settled is never unsure)."""
+        with stage_span("classify"):
+            (pred,) = self.classifier.run(texts=[text])
+        label = str(pred.label)
+        intent = self.app.refine_intent(text, label) if self.app.refine_intent is not None else label
+        settled = intent != label
         threshold = self.settings.intent_threshold
-        sure = refined != intent or not (pred.out_of_scope if threshold is None else pred.probability < threshold)
-        return refined if sure and refined in self.app.actions else None
+        unsure = not settled and (pred.out_of_scope if threshold is None else pred.probability < threshold)
+        return _Reading(pred, intent, settled, unsure)
 
     def _two_actions(self, ctx: ToolContext, sid: str, text: str,
                      now: datetime) -> tuple[ChatReply, SessionState] | None:
@@ -312,16 +316,15 @@ class ChatAssistant:
         parts = _two_sentences(text)
         if parts is None:
             return None
-        intents = [self._sure_action(p) for p in parts]
-        if None in intents or intents[0] == intents[1]:
+        reads = [self._read(p) for p in parts]
+        if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
-        done = [self._turn(ctx, sid, SessionState(), p, now) for p in parts]
+        done = [self._turn(ctx, sid, SessionState(), p, now, reading=r) for p, r in zip(parts, reads, strict=True)]
         if any(r.route not in ("action", "ask", "confirm") for r, _ in done):
             return None
-        waiting = [bool(st.pending or st.intent) for _, st in done]
-        if all(waiting):
+        (r1, s1), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
+        if s1.pending or s1.intent:  # both wait on the customer
             return None
-        (r1, _), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
         return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
 
     def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
