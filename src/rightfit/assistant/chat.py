@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
+from rightfit.assistant.fields import CUES, free_text, jsonable, mentioned, newest_wins, slot_kind
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.replies import (
     NOTHING_TO_STOP,
@@ -31,6 +32,7 @@ from rightfit.assistant.replies import (
     THANKS,
     bare_yes,
     corrects,
+    two_sentences,
     yes_and_more,
     yes_or_no,
 )
@@ -56,30 +58,6 @@ _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|q
                       r"[\s,.!:-]+)+", re.IGNORECASE)
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
-
-# Two requests in one message, a sentence each ("what's my balance? and freeze my card").
-_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
-_JOINED = re.compile(r"^(?:(?:and|also|then|plus|oh)\b[\s,]*)+", re.IGNORECASE)
-
-
-def _two_sentences(text: str) -> tuple[str, str] | None:
-    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
-    if len(parts) != 2:
-        return None
-    first, second = parts[0].strip(), _JOINED.sub("", parts[1]).strip()
-    return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
-
-
-def _newest_wins(route: ActionRoute, extraction: Any) -> Any:
-    """Drop the earlier values of fields that describe one thing with a field this message gave."""
-    given = {k for k, src in extraction.sources.items() if src != "previous"}
-    stale = {k for group in route.together if group & given for k in group - given
-             if extraction.sources.get(k) == "previous"}
-    if not stale:
-        return extraction
-    return replace(extraction, values={k: v for k, v in extraction.values.items() if k not in stale},
-                   sources={k: v for k, v in extraction.sources.items() if k not in stale}, model=None)
-
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
@@ -123,45 +101,9 @@ class ChatReply:
     ticket_id: str | None = None
 
 
-_CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
-         "email": "email", "merchant": "paid to", "money": "amount", "date": "on"}
-
-
-def _slot_kind(schema: type[BaseModel], name: str | None) -> str | None:
-    info = schema.model_fields.get(name) if name else None
-    kinds = [getattr(m, "kind", None) for m in (info.metadata if info else [])]
-    return next((k for k in kinds if isinstance(k, str)), None)
-
-
-def _free_text(schema: type[BaseModel], name: str) -> bool:
-    """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
-    return _slot_kind(schema, name) in ("address", "text")
-
-
-def _mentioned(text: str, options: Sequence[str]) -> str | None:
-    """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
-    is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
-    flat = re.sub(r"[^\w\s]", "", text.lower())
-    for option in sorted(options, key=len, reverse=True):
-        words = re.sub(r"[^\w\s]", "", option.lower()).split()
-        if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
-            return option
-    return None
-
-
 def _route_of(outcome: ToolOutcome) -> str:
     """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
     return "refuse" if outcome.status == "denied" else "action"
-
-
-def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in values.items():
-        if v is None:
-            continue
-        out[k] = v.model_dump(mode="json") if isinstance(v, BaseModel) else v if isinstance(
-            v, (str, int, float, bool, list, dict)) else str(v)
-    return out
 
 
 class ChatAssistant:
@@ -313,7 +255,7 @@ class ChatAssistant:
         """Two sentences asking for two different actions are both carried out, one after the other, rather
         than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
         its question ends the reply and the conversation waits on it; if both would, neither is split off."""
-        parts = _two_sentences(text)
+        parts = two_sentences(text)
         if parts is None:
             return None
         reads = [self._read(p) for p in parts]
@@ -345,17 +287,17 @@ class ChatAssistant:
                  answer_to: str | None = None) -> Any:
         with stage_span("extract", intent=route.intent):
             extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
-            kind = _slot_kind(route.slots, answer_to) or ""
+            kind = slot_kind(route.slots, answer_to) or ""
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
             # listed the payments in it); a currency is never assumed anywhere else.
-            cue = self.app.currency if kind == "money" and self.app.currency else _CUES.get(kind)
+            cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
             if answer_to and cue and extraction.values.get(answer_to) is None:
                 # A bare reply to our own question ("5531" after "which card?") has no context words for the
                 # parser; read it again as the answer to that question.
                 retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
                 if retry.values.get(answer_to) is not None:
                     extraction = retry
-            return _newest_wins(route, extraction)
+            return newest_wins(route, extraction)
 
     def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
@@ -372,7 +314,7 @@ class ChatAssistant:
         """The route's empty known-value slots that the message names; a slot already filled costs no lookup."""
         found = {}
         for name, options in route.known.items():
-            if values.get(name) is None and text and (hit := _mentioned(text, options(self._lookup(ctx)))):
+            if values.get(name) is None and text and (hit := mentioned(text, options(self._lookup(ctx)))):
                 found[name] = hit
         return found
 
@@ -404,10 +346,10 @@ class ChatAssistant:
     def _action(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
                 answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
         values = dict(extraction.values)
-        if answer_to and values.get(answer_to) is None and _free_text(route.slots, answer_to):
+        if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
         values.update(self._known_in(ctx, route, text, values))
-        slots = _jsonable(values)
+        slots = jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
         if unsure:  # the customer named two cards (or amounts ...): never pick one for them
@@ -434,7 +376,7 @@ class ChatAssistant:
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
         # A field the plan settled from the customer's records ("the debit one" is the card ending 8120).
-        settled = {k: v for k, v in _jsonable(step.arguments).items()
+        settled = {k: v for k, v in jsonable(step.arguments).items()
                    if k in route.slots.model_fields and slots.get(k) is None}
         slots.update(settled)
         outcome = self.executor.run(ctx=ctx, tool=step.tool, arguments=step.arguments)
@@ -500,7 +442,7 @@ class ChatAssistant:
         fields: dict[str, Any] = {}
         if self.app.handoff_slots is not None:
             extraction = self.extractor.run(text=text, schema=self.app.handoff_slots, now=now, filled={})
-            fields = _jsonable(extraction.values)
+            fields = jsonable(extraction.values)
         try:
             history = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
         except NotFoundError:  # a conversation that starts with the hand-off has no history yet

@@ -1,7 +1,7 @@
 """Reading a customer's reply to the assistant's question: a clear yes or no, a yes or no that corrects what
-was asked ("no, the 4417 one"), a yes with a further request ("yes, and freeze 8120 too"), or giving up
-("actually no, forget it"). Plain functions over text: the assistant decides what each one means for the
-conversation.
+was asked ("no, the 4417 one"), a yes with a further request ("yes, and freeze 8120 too"), giving up
+("actually no, forget it"), or two requests in one message. Plain functions over text: the assistant
+decides what each one means for the conversation.
 """
 
 from __future__ import annotations
@@ -95,3 +95,17 @@ def corrects(text: str) -> bool:
     planned again with the new value, rather than moving on to something else."""
     t = _plain(text)
     return bool(_YES.match(t) or _NO.match(t))
+
+
+# Two requests in one message, a sentence each ("what's my balance? and freeze my card").
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
+_JOINED = re.compile(r"^(?:(?:and|also|then|plus|oh)\b[\s,]*)+", re.IGNORECASE)
+
+
+def two_sentences(text: str) -> tuple[str, str] | None:
+    """A message of exactly two sentences of two words or more, a joining "and" dropped from the second."""
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(parts) != 2:
+        return None
+    first, second = parts[0].strip(), _JOINED.sub("", parts[1]).strip()
+    return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None

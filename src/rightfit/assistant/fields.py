@@ -1,0 +1,62 @@
+"""An action's fields as the conversation handles them: the cue words that let a bare reply be parsed as the
+field asked for, which fields take free text, the customer's own names found in a message, values made
+JSON-ready for the session, and the newest description of one thing replacing the older.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from rightfit.assistant.app import ActionRoute
+
+# Words put before a bare reply ("5531" after "which card?") so the field's parser reads it.
+CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
+        "email": "email", "merchant": "paid to", "money": "amount", "date": "on"}
+
+
+def slot_kind(schema: type[BaseModel], name: str | None) -> str | None:
+    info = schema.model_fields.get(name) if name else None
+    kinds = [getattr(m, "kind", None) for m in (info.metadata if info else [])]
+    return next((k for k in kinds if isinstance(k, str)), None)
+
+
+def free_text(schema: type[BaseModel], name: str) -> bool:
+    """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
+    return slot_kind(schema, name) in ("address", "text")
+
+
+def mentioned(text: str, options: Sequence[str]) -> str | None:
+    """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
+    is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
+    flat = re.sub(r"[^\w\s]", "", text.lower())
+    for option in sorted(options, key=len, reverse=True):
+        words = re.sub(r"[^\w\s]", "", option.lower()).split()
+        if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
+            return option
+    return None
+
+
+def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None:
+            continue
+        out[k] = v.model_dump(mode="json") if isinstance(v, BaseModel) else v if isinstance(
+            v, (str, int, float, bool, list, dict)) else str(v)
+    return out
+
+
+def newest_wins(route: ActionRoute, extraction: Any) -> Any:
+    """Drop the earlier values of fields that describe one thing with a field this message gave."""
+    given = {k for k, src in extraction.sources.items() if src != "previous"}
+    stale = {k for group in route.together if group & given for k in group - given
+             if extraction.sources.get(k) == "previous"}
+    if not stale:
+        return extraction
+    return replace(extraction, values={k: v for k, v in extraction.values.items() if k not in stale},
+                   sources={k: v for k, v in extraction.sources.items() if k not in stale}, model=None)
