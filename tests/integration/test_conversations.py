@@ -4,37 +4,13 @@ MiniLM intent classifier, extractor, bank tools on SQLite, the documents index."
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.integration.chatting import Conversation, address_of, bank_db, card_status
+
 pytestmark = pytest.mark.integration
-
-
-class Conversation:
-    def __init__(self, assistant, customer: str = "C001") -> None:  # noqa: ANN001
-        self.assistant, self.customer, self.session = assistant, customer, None
-
-    def say(self, message: str):  # noqa: ANN201
-        reply = self.assistant.run(customer_id=self.customer, message=message, session_id=self.session)
-        self.session = reply.session_id
-        return reply
-
-
-def _db(settings) -> sqlite3.Connection:  # noqa: ANN001
-    return sqlite3.connect(Path(settings.data_dir) / "bank.sqlite")
-
-
-def _card(settings, customer: str, last4: str) -> str:  # noqa: ANN001
-    with _db(settings) as db:
-        row = db.execute("SELECT status FROM cards WHERE customer_id = ? AND last4 = ?", (customer, last4))
-        return row.fetchone()[0]
-
-
-def _address(settings, customer: str) -> tuple[str, str]:  # noqa: ANN001
-    with _db(settings) as db:
-        return db.execute("SELECT address, postcode FROM customers WHERE id = ?", (customer,)).fetchone()
 
 
 def test_greeting_and_goodbye(assistant) -> None:  # noqa: ANN001
@@ -52,19 +28,13 @@ def test_policy_question_is_answered_from_the_documents(assistant) -> None:  # n
     assert reply.citations and reply.citations[0].doc_id == "atm-and-spending-limits"
 
 
-def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("what's my balance?")
-    assert reply.route == "action" and reply.tool.tool == "get_balance"
-    assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
-
-
-def test_no_the_credit_one_at_the_confirmation_of_the_debit_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+def test_no_the_credit_one_at_the_confirmation_of_the_debitcard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
     for correction in ("the credit one", "no, the credit one"):
         c = Conversation(assistant)
         assert "8120" in c.say("freeze my debit card").reply
         again = c.say(correction)  # the card "debit" led to is settled again from "credit"
         assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
-    assert _card(assistant_settings, "C001", "8120") == "active"
+    assert card_status(assistant_settings, "C001", "8120") == "active"
     c = Conversation(assistant)
     assert "8120" in c.say("freeze card 8120").reply
     again = c.say("no, the credit one")  # the newer description of the card replaces the digits
@@ -77,49 +47,13 @@ def test_a_card_the_cash_machine_kept_is_blocked_as_lost(assistant, assistant_se
     assert ask.intent == "report_lost_card" and ask.route == "ask"
     assert c.say("the debit one").route == "confirm"
     assert c.say("yes").tool.status == "ok"
-    assert _card(assistant_settings, "C001", "8120") == "lost"
-
-
-def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001
-    savings = Conversation(assistant).say("how much is in my savings?")
-    assert savings.tool.tool == "get_balance" and "£12,500.00" in savings.reply and "£1,842.50" not in savings.reply
-    current = Conversation(assistant).say("what's in my current account?")
-    assert "£1,842.50" in current.reply and "£12,500.00" not in current.reply
-    both = Conversation(assistant).say("how much is in my savings and my current account?")
-    assert "£1,842.50" in both.reply and "£12,500.00" in both.reply
-    none = Conversation(assistant, customer="C005").say("how much have I got in savings?")
-    assert none.reply == "You don't have a savings account with us."
-
-
-def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("what's my sort code?")
-    assert reply.tool.tool == "account_details"
-    assert "20-45-77" in reply.reply and "41043321" in reply.reply and "41048712" in reply.reply
-    savings = Conversation(assistant).say("what's the account number for my savings")
-    assert "41048712" in savings.reply and "41043321" not in savings.reply
-    other = Conversation(assistant, customer="C002").say("what's my account number?")
-    assert "42003118" in other.reply and "41043321" not in other.reply  # only the caller's own
+    assert card_status(assistant_settings, "C001", "8120") == "lost"
 
 
 def test_a_forgotten_pin_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I forgot my pin")
     assert reply.route == "answer" and "view it in the app" in reply.reply
     assert reply.citations and reply.citations[0].doc_id == "pin-management"
-
-
-def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
-    spent = Conversation(assistant).say("how much did I spend on trainline?")
-    rows = spent.tool.result["transactions"]
-    assert rows and {t["merchant"] for t in rows} == {"Trainline"}
-    total = -sum(float(t["amount"].replace("£", "").replace(",", "")) for t in rows)
-    assert f"In all: £{total:,.2f} out." in spent.reply
-    savings = Conversation(assistant).say("show my savings transactions")
-    assert {t["account"] for t in savings.tool.result["transactions"]} == {"Easy Saver"}
-
-
-def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("what's the interest rate on my easy saver?")
-    assert reply.route == "answer" and "3.10% AER" in reply.reply
 
 
 def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # noqa: ANN001
@@ -138,7 +72,7 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£1,842.50" in both.reply and both.reply.rstrip().endswith("card ending 4417?")
     assert both.route == "ask" and both.intent == "freeze_card"
     assert c.say("the debit one").route == "confirm"
-    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "8120") == "frozen"
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
     reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
     assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
 
@@ -151,31 +85,17 @@ def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> N
     assert dispute.route == "ask" and "no day 31 in February" in dispute.reply and "Which one?" in dispute.reply
 
 
-def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("what's my overdraft limit?")
-    assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply
-
-
-def test_recent_transactions(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("show me my recent transactions")
-    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
-    assert len(reply.tool.result["transactions"]) == 5
-    three = Conversation(assistant).say("show me my last 3 transactions")
-    assert len(three.tool.result["transactions"]) == 3
-    assert len(Conversation(assistant).say("my last 50 payments").tool.result["transactions"]) > 5  # 20 at most
-
-
 def test_freeze_asks_which_card_then_confirms(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     ask = c.say("please freeze my card")
     assert ask.route == "ask" and "8120" in ask.reply and "4417" in ask.reply
     confirm = c.say("the one ending 8120")
     assert confirm.route == "confirm" and "8120" in confirm.reply
-    assert _card(assistant_settings, "C001", "8120") == "active"  # nothing changes before the yes
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # nothing changes before the yes
     done = c.say("yes")
     assert done.route == "action" and done.tool.status == "ok"
-    assert _card(assistant_settings, "C001", "8120") == "frozen"
-    assert _card(assistant_settings, "C006", "8120") == "active"  # another customer's card with the same digits
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C006", "8120") == "active"  # another customer's card with the same digits
 
 
 def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -183,19 +103,19 @@ def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -
     assert c.say("freeze my credit card ending 4417").route == "confirm"
     cancelled = c.say("no, leave it")
     assert cancelled.route == "cancelled"
-    assert _card(assistant_settings, "C001", "4417") == "active"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
 
 
-def test_a_no_that_names_another_card_asks_again_about_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+def test_a_no_that_names_another_card_asks_again_about_thatcard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my card")
     assert "8120" in c.say("the one ending 8120").reply
     corrected = c.say("no, the 4417 one")
     assert corrected.route == "confirm" and "4417" in corrected.reply and "8120" not in corrected.reply
-    assert _card(assistant_settings, "C001", "4417") == "active"  # asked again, not done
+    assert card_status(assistant_settings, "C001", "4417") == "active"  # asked again, not done
     assert c.say("yes").tool.status == "ok"
-    assert _card(assistant_settings, "C001", "4417") == "frozen"
-    assert _card(assistant_settings, "C001", "8120") == "active"
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    assert card_status(assistant_settings, "C001", "8120") == "active"
 
 
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
@@ -225,7 +145,7 @@ def test_no_to_a_question_gives_up_the_action(assistant, assistant_settings) -> 
     after = c.say("actually no, forget it")
     assert after.route == "smalltalk" and "Sorry" not in after.reply
     assert c.say("no thanks").intent == "thanks_goodbye"
-    assert (_card(assistant_settings, "C001", "8120"), _card(assistant_settings, "C001", "4417")) == ("active",) * 2
+    assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["active", "active"]
 
 
 def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> None:  # noqa: ANN001
@@ -241,11 +161,11 @@ def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: 
     c = Conversation(assistant)
     c.say("please freeze my credit card ending 4417")
     c.say("yes")
-    assert _card(assistant_settings, "C001", "4417") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
     reply = c.say("I found it, please unfreeze my card")  # only one frozen card: no need to ask which
     assert reply.route == "confirm" and "4417" in reply.reply
     c.say("yes please")
-    assert _card(assistant_settings, "C001", "4417") == "active"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
 
 
 def test_a_yes_that_changes_the_card_asks_again_and_acts_on_neither(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -253,10 +173,10 @@ def test_a_yes_that_changes_the_card_asks_again_and_acts_on_neither(assistant, a
     assert c.say("freeze my credit card ending 4417").route == "confirm"
     changed = c.say("yes, but actually the card ending 8120 instead")
     assert changed.route == "confirm" and "8120" in changed.reply and "4417" not in changed.reply
-    assert _card(assistant_settings, "C001", "4417") == "active"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
     assert c.say("yes, 8120").route == "action"  # repeating the confirmed card is still a yes
-    assert _card(assistant_settings, "C001", "8120") == "frozen"
-    assert _card(assistant_settings, "C001", "4417") == "active"
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
 
 
 def test_freeze_it_again_says_which_card_is_already_frozen(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -274,7 +194,7 @@ def test_stolen_card_is_blocked_and_replaced(assistant, assistant_settings) -> N
     assert reply.intent == "report_stolen_card" and reply.route == "confirm"
     done = c.say("yes")
     assert "replacement" in done.reply
-    assert _card(assistant_settings, "C001", "8120") == "stolen"
+    assert card_status(assistant_settings, "C001", "8120") == "stolen"
 
 
 def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -285,7 +205,7 @@ def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) 
     assert confirm.route == "confirm" and "WWW.XBPAY" in confirm.reply and "£23.50" in confirm.reply
     done = c.say("yes")
     assert done.tool.status == "ok" and done.tool.result["dispute_id"].startswith("DSP-")
-    with _db(assistant_settings) as db:
+    with bank_db(assistant_settings) as db:
         assert db.execute("SELECT count(*) FROM disputes WHERE customer_id = 'C001'").fetchone()[0] == 1
     # The same payment again: the open dispute is named up front, not offered a second time.
     again = Conversation(assistant).say("I want to dispute the £23.50 payment to WWW.XBPAY")
@@ -302,7 +222,7 @@ def test_address_change_asks_for_each_missing_field(assistant, assistant_setting
     third = c.say("5 New Street, Manchester")
     assert third.route == "confirm" and "5 New Street, Manchester" in third.reply and "M1 1AE" in third.reply
     c.say("yes")
-    assert _address(assistant_settings, "C001") == ("5 New Street, Manchester", "M1 1AE")
+    assert address_of(assistant_settings, "C001") == ("5 New Street, Manchester", "M1 1AE")
 
 
 def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -310,7 +230,7 @@ def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
     reply = c.say("please change my mobile number to 07700 900999")
     assert reply.route == "confirm" and reply.intent == "update_phone_or_email"
     c.say("yes")
-    with _db(assistant_settings) as db:
+    with bank_db(assistant_settings) as db:
         assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "+447700900999"
 
 
@@ -319,7 +239,7 @@ def test_handoff_creates_a_ticket_with_summary_and_fields(assistant, assistant_s
     c.say("I was charged £180 at the restaurant on my card ending 8120 but I only paid £18")
     reply = c.say("I'd like to speak to a person please")
     assert reply.route == "handoff" and reply.ticket_id and reply.ticket_id in reply.reply
-    with _db(assistant_settings) as db:
+    with bank_db(assistant_settings) as db:
         summary, fields = db.execute("SELECT summary, fields FROM tickets WHERE id = ?", (reply.ticket_id,)).fetchone()
     assert "person" in summary and "£180" in summary  # what the customer said before asking
     assert isinstance(json.loads(fields), dict)
@@ -342,72 +262,7 @@ def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_setting
     other = c.say("actually, what's my balance?")
     assert other.tool.tool == "get_balance"
     assert c.say("yes").route != "action"  # the freeze is no longer pending
-    assert _card(assistant_settings, "C001", "8120") == "active"
-
-
-SEEDED_PII = ["alice.moreno@example.com", "07700 900101", "ben.okafor@example.com", "07700 900202",
-              "4929 1234 5672 8120"]
-
-
-def _talk_about_pii(assistant) -> list:  # noqa: ANN001
-    c = Conversation(assistant)
-    return [c.say("my email is alice.moreno@example.com and my phone 07700 900101, card 4929 1234 5672 8120 was "
-                  "stolen"),
-            c.say("can you ask a person to call me on 07700 900101"),
-            c.say("send ben.okafor@example.com my statements, his number is 07700 900202"),
-            Conversation(assistant).say("What are the overdraft fees? My email is alice.moreno@example.com and my "
-                                        "phone is 07700 900101")]
-
-
-def _leaked(text: str) -> list[str]:
-    return [s for s in SEEDED_PII if s in text or s.replace(" ", "") in text]
-
-
-def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assistant_settings, caplog) -> None:  # noqa: ANN001
-    import logging
-
-    from rightfit.guard.pii import install_redaction
-
-    caplog.set_level(logging.INFO)
-    install_redaction()
-    _talk_about_pii(assistant)
-    data = Path(assistant_settings.data_dir)
-    stored = []
-    with sqlite3.connect(data / "bank.sqlite") as db:
-        stored += [" ".join(map(str, r)) for r in db.execute("SELECT summary, fields FROM tickets")]
-    with sqlite3.connect(data / "assistant.sqlite") as db:
-        stored += [r[0] for r in db.execute("SELECT text FROM turns")]
-    with sqlite3.connect(data / "audit.sqlite") as db:
-        stored += [" ".join(map(str, r)) for r in db.execute("SELECT arguments, reason, result FROM audit")]
-    stored += [r.getMessage() for r in caplog.records]
-    assert stored
-    assert _leaked("\n".join(stored)) == []
-
-
-@pytest.mark.parametrize("trace_content", [False, True])
-def test_no_seeded_customer_pii_in_the_trace_store(assistant_settings, real_embedder,  # noqa: ANN001
-                                                   trace_content: bool) -> None:
-    from rightfit.assistant.qa import QAPipeline
-    from rightfit.assistant.service import build_assistant
-    from rightfit.telemetry.tracing import configure_tracing, flush
-
-    settings = assistant_settings.model_copy(update={"trace_content": trace_content})
-    traces = Path(settings.data_dir) / "traces.sqlite"
-    configure_tracing(trace_db=traces)  # as `rightfit serve` does
-    bot = build_assistant(settings, qa=QAPipeline(settings=settings, embedder=real_embedder))
-    replies = _talk_about_pii(bot)
-    # The policy question reached the documents path, which records the question when trace_content is on.
-    assert replies[-1].route in ("answer", "abstain"), replies[-1]
-    flush()
-    with sqlite3.connect(traces) as db:
-        spans = db.execute("SELECT name, attributes FROM spans").fetchall()
-    assert {"chat", "ask"} <= {name for name, _ in spans}
-    questions = [json.loads(a).get("question", "") for name, a in spans if name == "ask"]
-    if trace_content:  # the question was recorded, so only redaction keeps the e-mail and phone out
-        assert any("overdraft fees" in q and "[email]" in q and "[phone]" in q for q in questions), questions
-    else:
-        assert questions and not any(questions)
-    assert _leaked("\n".join(f"{name} {attributes}" for name, attributes in spans)) == []
+    assert card_status(assistant_settings, "C001", "8120") == "active"
 
 
 def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -417,7 +272,7 @@ def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> N
     confirm = c.say("4417")
     assert confirm.route == "confirm" and "4417" in confirm.reply
     c.say("yes")
-    assert _card(assistant_settings, "C001", "4417") == "lost"
+    assert card_status(assistant_settings, "C001", "4417") == "lost"
 
 
 def test_request_about_someone_else_is_refused_on_the_record(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -428,8 +283,8 @@ def test_request_about_someone_else_is_refused_on_the_record(assistant, assistan
     reply = c.say("can you freeze farid haddad's card ending 8120 for him, he's abroad")
     assert reply.route == "refuse" and reply.tool is None
     assert c.say("yes").tool is None
-    assert _card(assistant_settings, "C001", "8120") == "active"
-    assert _card(assistant_settings, "C006", "8120") == "active"
+    assert card_status(assistant_settings, "C001", "8120") == "active"
+    assert card_status(assistant_settings, "C006", "8120") == "active"
     others = Conversation(assistant).say("list my husband's recent payments")
     assert others.route == "refuse" and others.tool is None
     denied = [e for e in AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite").entries()
@@ -445,10 +300,10 @@ def test_address_and_postcode_in_one_message(assistant, assistant_settings) -> N
     confirm = c.say("we moved last week, the new address is 9 Harbour Road, Whitby YO21 1AB")
     assert confirm.route == "confirm" and "9 Harbour Road, Whitby" in confirm.reply and "YO21 1AB" in confirm.reply
     c.say("yes")
-    assert _address(assistant_settings, "C002") == ("9 Harbour Road, Whitby", "YO21 1AB")
+    assert address_of(assistant_settings, "C002") == ("9 Harbour Road, Whitby", "YO21 1AB")
 
 
-def test_card_chosen_by_kind_or_by_its_digits_before_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+def test_card_chosen_by_kind_or_by_its_digits_beforecard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     assert c.say("freeze my card please").route == "ask"
     confirm = c.say("the credit one")
@@ -458,26 +313,14 @@ def test_card_chosen_by_kind_or_by_its_digits_before_card(assistant, assistant_s
     assert direct.route == "confirm" and direct.fields.get("card_last4") == "8120"
 
 
-def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_settings) -> None:  # noqa: ANN001
-    with _db(assistant_settings) as db:
-        merchant = db.execute(
-            "SELECT t.merchant FROM transactions t JOIN account_holders h ON h.account_id = t.account_id "
-            "WHERE h.customer_id = 'C001' AND t.amount_pence < 0 GROUP BY t.merchant ORDER BY count(*) DESC"
-        ).fetchone()[0]
-    reply = Conversation(assistant).say(f"show me just my {merchant.lower()} payments")
-    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
-    rows = reply.tool.result["transactions"]
-    assert rows and {r["merchant"] for r in rows} == {merchant}
-
-
 def test_a_yes_with_a_further_request_does_what_was_asked_then_takes_the_rest(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     assert c.say("freeze my credit card").route == "confirm"
     both = c.say("yes, and freeze 8120 too")
     assert both.tool.tool == "freeze_card" and both.tool.status == "ok"
-    assert _card(assistant_settings, "C001", "4417") == "frozen"  # the yes was carried out
-    assert "ending 8120?" in both.reply and _card(assistant_settings, "C001", "8120") == "active"  # asked first
-    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"  # the yes was carried out
+    assert "ending 8120?" in both.reply and card_status(assistant_settings, "C001", "8120") == "active"  # asked first
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
 
 
 def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused(assistant) -> None:  # noqa: ANN001
@@ -498,7 +341,7 @@ def test_a_field_given_at_a_confirmation_asks_again_and_a_stray_yes_is_told_so(a
     assert "4417" in c.say("freeze my credit card").reply
     again = c.say("the credit one")  # not a yes or a no, but a field of the waiting action: asked again
     assert again.route == "confirm" and "4417" in again.reply
-    assert c.say("yes").tool.status == "ok" and _card(assistant_settings, "C001", "4417") == "frozen"
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "4417") == "frozen"
     stray = c.say("yes")
     assert stray.route == "smalltalk" and stray.tool is None and "nothing waiting" in stray.reply
     assert c.say("ok so what's my balance then").tool.tool == "get_balance"  # "ok ..." is no stray yes
@@ -526,32 +369,6 @@ def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant
     assert question.intent == "policy_question" and question.route in ("answer", "abstain")
     dispute = Conversation(assistant).say("I was charged twice at tesco, can you help?")
     assert dispute.intent == "dispute_transaction" and "£22.08" in dispute.reply
-
-
-def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # noqa: ANN001
-    from datetime import UTC, datetime
-
-    now = datetime(2026, 11, 21, 10, tzinfo=UTC)
-    day = assistant.run(customer_id="C001", message="what did I spend on 19 November?", now=now)
-    assert day.tool.tool == "recent_transactions" and day.tool.result["transactions"]
-    assert {t["date"] for t in day.tool.result["transactions"]} == {"2026-11-19"}
-    assert "on 2026-11-19" in day.reply
-    week = assistant.run(customer_id="C001", message="show me my transactions from last week", now=now)
-    dates = {t["date"] for t in week.tool.result["transactions"]}
-    assert dates and all("2026-11-09" <= d <= "2026-11-15" for d in dates), dates
-    none = assistant.run(customer_id="C001", message="what did I spend yesterday?", now=now)
-    assert none.tool.result["transactions"] == [] and "on 2026-11-20" in none.reply
-    after = datetime(2026, 11, 17, 10, tzinfo=UTC)
-    yesterday = assistant.run(customer_id="C001", message="show me my transactions from yesterday", now=after)
-    assert {t["date"] for t in yesterday.tool.result["transactions"]} == {"2026-11-16"}  # that day's, not since
-
-
-def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    assert {t["merchant"] for t in c.say("show me my tesco payments").tool.result["transactions"]} == {"Tesco"}
-    again = c.say("and trainline?")
-    assert again.tool.tool == "recent_transactions"
-    assert {t["merchant"] for t in again.tool.result["transactions"]} == {"Trainline"}
 
 
 def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001

@@ -1,0 +1,104 @@
+"""Conversations that read the customer's own accounts: balances, account details and transactions, over the
+real stack (intent classifier, parsers, bank tools on SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.chatting import Conversation, bank_db
+
+pytestmark = pytest.mark.integration
+
+
+def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my balance?")
+    assert reply.route == "action" and reply.tool.tool == "get_balance"
+    assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
+
+
+def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001
+    savings = Conversation(assistant).say("how much is in my savings?")
+    assert savings.tool.tool == "get_balance" and "£12,500.00" in savings.reply and "£1,842.50" not in savings.reply
+    current = Conversation(assistant).say("what's in my current account?")
+    assert "£1,842.50" in current.reply and "£12,500.00" not in current.reply
+    both = Conversation(assistant).say("how much is in my savings and my current account?")
+    assert "£1,842.50" in both.reply and "£12,500.00" in both.reply
+    none = Conversation(assistant, customer="C005").say("how much have I got in savings?")
+    assert none.reply == "You don't have a savings account with us."
+
+
+def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my sort code?")
+    assert reply.tool.tool == "account_details"
+    assert "20-45-77" in reply.reply and "41043321" in reply.reply and "41048712" in reply.reply
+    savings = Conversation(assistant).say("what's the account number for my savings")
+    assert "41048712" in savings.reply and "41043321" not in savings.reply
+    other = Conversation(assistant, customer="C002").say("what's my account number?")
+    assert "42003118" in other.reply and "41043321" not in other.reply  # only the caller's own
+
+
+def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
+    spent = Conversation(assistant).say("how much did I spend on trainline?")
+    rows = spent.tool.result["transactions"]
+    assert rows and {t["merchant"] for t in rows} == {"Trainline"}
+    total = -sum(float(t["amount"].replace("£", "").replace(",", "")) for t in rows)
+    assert f"In all: £{total:,.2f} out." in spent.reply
+    savings = Conversation(assistant).say("show my savings transactions")
+    assert {t["account"] for t in savings.tool.result["transactions"]} == {"Easy Saver"}
+
+
+def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's the interest rate on my easy saver?")
+    assert reply.route == "answer" and "3.10% AER" in reply.reply
+
+
+def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what's my overdraft limit?")
+    assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply
+
+
+def test_recent_transactions(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("show me my recent transactions")
+    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
+    assert len(reply.tool.result["transactions"]) == 5
+    three = Conversation(assistant).say("show me my last 3 transactions")
+    assert len(three.tool.result["transactions"]) == 3
+    assert len(Conversation(assistant).say("my last 50 payments").tool.result["transactions"]) > 5  # 20 at most
+
+
+def test_merchant_named_in_lower_case_filters_transactions(assistant, assistant_settings) -> None:  # noqa: ANN001
+    with bank_db(assistant_settings) as db:
+        merchant = db.execute(
+            "SELECT t.merchant FROM transactions t JOIN account_holders h ON h.account_id = t.account_id "
+            "WHERE h.customer_id = 'C001' AND t.amount_pence < 0 GROUP BY t.merchant ORDER BY count(*) DESC"
+        ).fetchone()[0]
+    reply = Conversation(assistant).say(f"show me just my {merchant.lower()} payments")
+    assert reply.route == "action" and reply.tool.tool == "recent_transactions"
+    rows = reply.tool.result["transactions"]
+    assert rows and {r["merchant"] for r in rows} == {merchant}
+
+
+def test_transactions_for_a_period_are_only_that_periods(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    day = assistant.run(customer_id="C001", message="what did I spend on 19 November?", now=now)
+    assert day.tool.tool == "recent_transactions" and day.tool.result["transactions"]
+    assert {t["date"] for t in day.tool.result["transactions"]} == {"2026-11-19"}
+    assert "on 2026-11-19" in day.reply
+    week = assistant.run(customer_id="C001", message="show me my transactions from last week", now=now)
+    dates = {t["date"] for t in week.tool.result["transactions"]}
+    assert dates and all("2026-11-09" <= d <= "2026-11-15" for d in dates), dates
+    none = assistant.run(customer_id="C001", message="what did I spend yesterday?", now=now)
+    assert none.tool.result["transactions"] == [] and "on 2026-11-20" in none.reply
+    after = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    yesterday = assistant.run(customer_id="C001", message="show me my transactions from yesterday", now=after)
+    assert {t["date"] for t in yesterday.tool.result["transactions"]} == {"2026-11-16"}  # that day's, not since
+
+
+def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert {t["merchant"] for t in c.say("show me my tesco payments").tool.result["transactions"]} == {"Tesco"}
+    again = c.say("and trainline?")
+    assert again.tool.tool == "recent_transactions"
+    assert {t["merchant"] for t in again.tool.result["transactions"]} == {"Trainline"}
