@@ -405,8 +405,8 @@ def _render_transactions(o: ToolOutcome) -> str:
     if not filtered:
         return head
     # "How much did I spend at Tesco last month?": the sum of what is listed, money out and in apart.
-    out = -sum(a for a in (_pounds(t["amount"]) for t in rows) if a < 0)
-    into = sum(a for a in (_pounds(t["amount"]) for t in rows) if a > 0)
+    amounts = [_pounds(t["amount"]) for t in rows]
+    out, into = -sum(a for a in amounts if a < 0), sum(a for a in amounts if a > 0)
     totals = [f"£{v:,.2f} {word}" for v, word in ((out, "out"), (into, "in")) if v]
     return f"{head} In all: {' and '.join(totals)}." if totals else head
 
