@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from answer_judge import summary  # noqa: E402
+from answer_judge import summary, threshold_90  # noqa: E402
 from common import BANK, hardware_line  # noqa: E402
 
 Rows = list[dict[str, Any]]
@@ -124,11 +124,6 @@ def points(rows: Rows, w: float, *, choose: bool = False) -> list[tuple[bool, bo
     return out
 
 
-def threshold(pts: list[tuple[bool, bool, float]]) -> float:
-    unanswerable = sorted(s for a, _, s in pts if not a)
-    return unanswerable[math.ceil(0.9 * len(unanswerable)) - 1] + 1e-9
-
-
 def at(pts: list[tuple[bool, bool, float]], th: float) -> str:
     answerable, unanswerable = [p for p in pts if p[0]], [p for p in pts if not p[0]]
     acc = sum(ok and s >= th for _, ok, s in answerable) / len(answerable)
@@ -182,11 +177,11 @@ def main() -> None:
         c, t, o = (points(rows, w, choose=choose) for rows in (cal, test, pool))
         (c_acc, c_auc), (o_acc, o_auc) = summary(c), summary(o) if o else (math.nan, math.nan)
         line = (f"{w:>5.2f}{c_auc:>9.3f}{c_acc:>12.3f}{o_auc:>10.3f}{o_acc:>13.3f}"
-                f"{at(c, threshold(o)) if o else '-':>26}")
+                f"{at(c, threshold_90(o)) if o else '-':>26}")
         if t:
             t_acc, t_auc = summary(t)
-            line += (f"{t_auc:>10.3f}{t_acc:>13.3f}{at(t, threshold(c)):>26}"
-                     f"{at(t, threshold(c + o)) if o else '-':>15}")
+            line += (f"{t_auc:>10.3f}{t_acc:>13.3f}{at(t, threshold_90(c)):>26}"
+                     f"{at(t, threshold_90(c + o)) if o else '-':>15}")
         print(line)
 
 

@@ -23,6 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BANK, hardware_line, pct  # noqa: E402
 
 
+def threshold_90(rows: list[tuple[bool, bool, float]]) -> float:
+    """The lowest confidence that abstains on 90% of the unanswerable questions of (answerable, right, score)."""
+    unans = sorted(score for answerable, _, score in rows if not answerable)
+    return unans[math.ceil(0.9 * len(unans)) - 1] + 1e-9
+
+
 def summary(rows: list[tuple[bool, bool, float]]) -> tuple[float, float]:
     """(accuracy at 90% abstention on unanswerable, AUC of right answers against unanswerable)."""
     unans = sorted(score for answerable, _, score in rows if not answerable)
@@ -30,7 +36,7 @@ def summary(rows: list[tuple[bool, bool, float]]) -> tuple[float, float]:
     answerable = [r for r in rows if r[0]]
     if not unans or not answerable:
         return math.nan, math.nan
-    threshold = unans[math.ceil(0.9 * len(unans)) - 1] + 1e-9
+    threshold = threshold_90(rows)
     accuracy = sum(ok and score >= threshold for _, ok, score in answerable) / len(answerable)
     pairs = [(r > u) + 0.5 * (r == u) for r in right for u in unans]
     return accuracy, sum(pairs) / len(pairs) if pairs else math.nan
