@@ -77,6 +77,24 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
 
 
+def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    first = c.say("freeze my credit card. and report my debit card lost.")
+    assert first.route == "confirm" and "4417" in first.reply and "8120" not in first.reply
+    assert "other request" in first.reply  # the second is not silently dropped
+    second = c.say("yes")
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    assert second.route == "confirm" and second.intent == "report_lost_card" and "8120" in second.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "lost"
+    # A no to the first still leaves the second to be asked about.
+    c = Conversation(assistant)
+    c.say("unfreeze my credit card. and update my address.")  # the credit card is frozen now
+    declined = c.say("no")
+    assert "haven't changed anything" in declined.reply and declined.intent == "update_address"
+    assert declined.route == "ask" and "postcode" in declined.reply
+
+
 def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> None:  # noqa: ANN001
     listed = Conversation(assistant).say("show transactions since 31/02")
     assert listed.tool.tool == "recent_transactions"
@@ -106,7 +124,7 @@ def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -
     assert card_status(assistant_settings, "C001", "4417") == "active"
 
 
-def test_a_no_that_names_another_card_asks_again_about_thatcard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
+def test_a_no_that_names_another_card_asks_again_about_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my card")
     assert "8120" in c.say("the one ending 8120").reply
@@ -116,6 +134,27 @@ def test_a_no_that_names_another_card_asks_again_about_thatcard_status(assistant
     assert c.say("yes").tool.status == "ok"
     assert card_status(assistant_settings, "C001", "4417") == "frozen"
     assert card_status(assistant_settings, "C001", "8120") == "active"
+
+
+def test_the_last_four_digits_of_another_own_card_correct_the_confirmation_without_a_cue(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    # "8120 after all" has no "card ending" before the digits; they are the customer's other card, so they name it.
+    for first, correction in (("freeze my card 4417", "8120 after all"),
+                              ("freeze my credit card", "no, 8120 after all"),
+                              ("freeze my card ending 4417", "sorry, I meant 8120")):
+        c = Conversation(assistant)
+        assert "4417" in c.say(first).reply
+        corrected = c.say(correction)
+        assert corrected.route == "confirm" and "8120" in corrected.reply and "4417" not in corrected.reply, correction
+        assert card_status(assistant_settings, "C001", "8120") == "active"  # asked again, not done
+    assert c.say("yes").tool.status == "ok"
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_digits_that_are_not_one_of_the_customers_cards_do_not_replace_the_card(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card 4417")
+    assert "5531" not in c.say("5531 after all").reply
 
 
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001

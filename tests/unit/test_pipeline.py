@@ -165,6 +165,8 @@ def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | N
 
     assert yes_or_no(text, agreed=["8120"]) is decision
     assert yes_or_no("yes, 8120", agreed=["8120"]) is True  # repeating what is confirmed
+    assert yes_or_no("8120, yes please", agreed=["8120"]) is True
+    assert yes_or_no("4417 yes", agreed=["8120"]) is None  # another card first: a correction, not a yes
 
 
 @pytest.mark.parametrize(("text", "bare"), [

@@ -286,6 +286,11 @@ def _merchants(lookup: Lookup) -> list[str]:
     return list((lookup("customer_merchants", {}).result or {}).get("merchants", []))
 
 
+def _card_digits(lookup: Lookup) -> list[str]:
+    """The last four digits of the customer's own cards, so a bare "8120 after all" names one of them."""
+    return [c["last4"] for c in (lookup("customer_cards", {}).result or {}).get("cards", [])]
+
+
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("get_balance", _account_args(values))
 
@@ -433,6 +438,7 @@ def _render_update(o: ToolOutcome) -> str:
 
 # A card is named by its last four digits or by its kind; the newer description replaces the older.
 _A_CARD = (frozenset({"card_last4", "card_kind"}),)
+_OWN_CARDS = {"card_last4": _card_digits}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
@@ -442,16 +448,16 @@ ACTIONS = {
     "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
-                               together=_A_CARD),
+                               together=_A_CARD, known=_OWN_CARDS),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
                                  _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
-                                 together=_A_CARD),
+                                 together=_A_CARD, known=_OWN_CARDS),
     "report_lost_card": ActionRoute("report_lost_card", CardFields,
                                     _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                               reason="lost"), _render_card, together=_A_CARD),
+                                               reason="lost"), _render_card, together=_A_CARD, known=_OWN_CARDS),
     "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                                 reason="stolen"), _render_card, together=_A_CARD),
+                                                 reason="stolen"), _render_card, together=_A_CARD, known=_OWN_CARDS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
                                        known={"merchant": _merchants}),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),

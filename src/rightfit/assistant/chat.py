@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
+THEN_NOTE = "Once that's settled, I'll turn to your other request."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
@@ -147,7 +148,7 @@ class ChatAssistant:
                                   "policies.", "blocked", "", 1.0, trace_id)
                 new_state = state
             else:
-                reply, new_state = self._turn(ctx, sid, state, check.text, when)
+                reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
             span.set_attribute("chat.route", reply.route)
             span.set_attribute("chat.intent", reply.intent)
             turns = [Turn("customer", self.redact(check.text), reply.route, trace_id),
@@ -223,7 +224,7 @@ class ChatAssistant:
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
                 extraction = self._extract(lean, text, now, {})
-                if found := self._known_in(ctx, lean, text, extraction.values):
+                if found := self._known_in(ctx, lean, text, extraction):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self._action(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
@@ -254,7 +255,7 @@ class ChatAssistant:
                      now: datetime) -> tuple[ChatReply, SessionState] | None:
         """Two sentences asking for two different actions are both carried out, one after the other, rather
         than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
-        its question ends the reply and the conversation waits on it; if both would, neither is split off."""
+        its question ends the reply and the conversation waits on it; if both would, the second waits its turn."""
         parts = two_sentences(text)
         if parts is None:
             return None
@@ -265,9 +266,27 @@ class ChatAssistant:
         if any(r.route not in ("action", "ask", "confirm") for r, _ in done):
             return None
         (r1, s1), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
-        if s1.pending or s1.intent:  # both wait on the customer
-            return None
+        if s1.pending or s1.intent:
+            # Both wait on the customer: one question at a time. The first request is asked about now; the
+            # second is held and asked about once the first is settled (see `_then`).
+            (first, state), _ = done
+            return replace(first, reply=f"{first.reply}\n\n{THEN_NOTE}"), replace(state, queued=parts[1])
         return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
+
+    def _then(self, ctx: ToolContext, sid: str, before: SessionState, turn: tuple[ChatReply, SessionState],
+              now: datetime) -> tuple[ChatReply, SessionState]:
+        """A request held back by `_two_actions` is taken up as soon as nothing waits on the customer (the
+        first action was done, cancelled or dropped), its reply following this turn's; the route is the later
+        reply's, since that is what the conversation now waits on (a "confirm" shows the page's buttons)."""
+        reply, after = turn
+        queued = before.queued
+        if queued is None or after.queued is not None:
+            return reply, after
+        if after.pending or after.intent:
+            return reply, replace(after, queued=queued)
+        further, state = self._turn(ctx, sid, after, queued, now)
+        return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
+                       citations=reply.citations + further.citations), state
 
     def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
         """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
@@ -278,9 +297,11 @@ class ChatAssistant:
     def _with_known(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any) -> tuple[Any, bool]:
         """The extraction with the route's known values the message names added ("tesco" answering "who was it
         paid to?" is one of the customer's merchants), and whether the message gave any field at all."""
-        found = self._known_in(ctx, route, text, extraction.values)
-        if found:  # added here, so the action does not look them up a second time
-            extraction = replace(extraction, values={**extraction.values, **found})
+        # A value named now replaces one carried from earlier turns ("8120 after all" when 4417 was asked about).
+        found = self._known_in(ctx, route, text, extraction, replace_previous=True)
+        if found:  # added here, so the action does not look them up a second time; named now, so newest
+            extraction = newest_wins(route, replace(extraction, values={**extraction.values, **found},
+                                                    sources={**extraction.sources, **dict.fromkeys(found, "known")}))
         return extraction, bool(found) or any(src != "previous" for src in extraction.sources.values())
 
     def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
@@ -310,11 +331,18 @@ class ChatAssistant:
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
         return someone_else(text, own_names=own, not_people=not_people)
 
-    def _known_in(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any]) -> dict[str, str]:
-        """The route's empty known-value slots that the message names; a slot already filled costs no lookup."""
+    def _known_in(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any, *,
+                  values: Mapping[str, Any] | None = None, replace_previous: bool = False) -> dict[str, str]:
+        """The route's known-value slots that the message names: empty ones (a slot already filled costs no
+        lookup) or, with `replace_previous`, ones carried from earlier turns. A field the message itself made
+        ambiguous or invalid ("card 5531 and also card 8120") stays for the customer to settle."""
+        values = extraction.values if values is None else values
+        taken = {k for k, v in values.items()
+                 if v is not None and not (replace_previous and extraction.sources.get(k) == "previous")}
+        taken |= set(extraction.ambiguous or {}) | set(extraction.problems or {})
         found = {}
         for name, options in route.known.items():
-            if values.get(name) is None and text and (hit := mentioned(text, options(self._lookup(ctx)))):
+            if name not in taken and text and (hit := mentioned(text, options(self._lookup(ctx)))):
                 found[name] = hit
         return found
 
@@ -348,7 +376,7 @@ class ChatAssistant:
         values = dict(extraction.values)
         if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
-        values.update(self._known_in(ctx, route, text, values))
+        values.update(self._known_in(ctx, route, text, extraction, values=values))
         slots = jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}

@@ -48,6 +48,8 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     t = _plain(text)
     if len(t.split()) > 12:
         return None
+    if agreed:  # "8120 yes": the value being confirmed, said first, does not hide the yes after it
+        t = _without(t, agreed).lstrip(" ,.-")
     yes, no = _YES.match(t), _NO.match(t)
     if yes and _AMENDED.search(_without(t[yes.end():], agreed)):
         # "yes, but the card ending 8120 instead": not a yes to what was asked; routed anew, it asks again.

@@ -46,16 +46,18 @@ class SessionState:
     pending: Mapping[str, Any] | None = None  # {"tool": ..., "arguments": ..., "intent": ...} awaiting a yes/no
     asked: str | None = None  # the field the last reply asked for
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
+    queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
-                           "asked": self.asked, "last": self.last}, ensure_ascii=False, default=str)
+                           "asked": self.asked, "last": self.last, "queued": self.queued},
+                          ensure_ascii=False, default=str)
 
     @classmethod
     def from_json(cls, text: str) -> SessionState:
         d = json.loads(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
-                   asked=d.get("asked"), last=d.get("last"))
+                   asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"))
 
 
 @dataclass(frozen=True, slots=True)
