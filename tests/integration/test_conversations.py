@@ -157,6 +157,24 @@ def test_digits_that_are_not_one_of_the_customers_cards_do_not_replace_the_card(
     assert "5531" not in c.say("5531 after all").reply
 
 
+def test_both_cards_are_blocked_with_one_yes(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    asked = c.say("I lost my wallet with both cards in it")
+    assert asked.route == "confirm" and "8120" in asked.reply and "4417" in asked.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # nothing before the yes
+    done = c.say("yes")
+    assert done.reply.count("Done:") == 2 and done.reply.count("0808 157 0247") == 1
+    assert card_status(assistant_settings, "C001", "8120") == "lost"
+    assert card_status(assistant_settings, "C001", "4417") == "lost"
+    assert card_status(assistant_settings, "C006", "8120") == "active"  # another customer's card, same digits
+    # "both" answering "which card?"
+    c = Conversation(assistant, customer="C006")
+    assert "Which card" in c.say("freeze my card").reply
+    both = c.say("both")
+    assert both.route == "confirm" and "9042" in both.reply and "8120" in both.reply
+    assert c.say("no").route == "cancelled" and card_status(assistant_settings, "C006", "9042") == "active"
+
+
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("freeze my credit card ending 4417")

@@ -346,6 +346,10 @@ def test_card_kind() -> None:
     assert [c.value for c in scan_card_kind("the credit one").candidates] == ["credit"]
     assert [c.value for c in scan_card_kind("freeze my Debit card").candidates] == ["debit"]
     assert scan_card_kind("what's my balance").candidates == ()
+    for every in ("I lost my wallet with both cards in it", "both", "freeze all of my cards",
+                  "block my debit and credit cards", "freeze both of them"):
+        assert [c.value for c in scan_card_kind(every).candidates] == ["all"], every
+    assert scan_card_kind("what's in both accounts").candidates == ()
 
 
 def test_postcode_rejections() -> None:

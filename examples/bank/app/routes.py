@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
+from rightfit.extract import ALL_CARDS
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
@@ -83,6 +84,8 @@ def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
 def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         last4, kind = values.get("card_last4"), values.get("card_kind")
+        every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
+        kind = None if every else kind
         if last4 is None:
             cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
@@ -91,6 +94,14 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                                    if kind in (None, c["kind"]))
                 why = f": {states}." if states else "."
                 return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
+            if every and len(candidates) > 1:
+                digits = " and ".join(c["last4"] for c in candidates)
+                unusable = " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards
+                                    if c["status"] not in usable)
+                return Call(tool, {"card_last4": candidates[0]["last4"], **extra},
+                            also=tuple({"card_last4": c["last4"], **extra} for c in candidates[1:]),
+                            confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
+                                    f"{digits}?")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?")

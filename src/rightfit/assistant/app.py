@@ -30,11 +30,15 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """Call a tool. For tools that change state, `confirm` is the question the customer says yes or no to."""
+    """Call a tool. For tools that change state, `confirm` is the question the customer says yes or no to.
+
+    `also` are further arguments for the same tool ("block both my cards"): each call is authorized and
+    audited on its own, and one yes confirms them all."""
 
     tool: str
     arguments: Mapping[str, Any]
     confirm: str = ""
+    also: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

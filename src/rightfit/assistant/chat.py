@@ -32,6 +32,7 @@ from rightfit.assistant.replies import (
     THANKS,
     bare_yes,
     corrects,
+    said_once,
     two_sentences,
     yes_and_more,
     yes_or_no,
@@ -407,15 +408,20 @@ class ChatAssistant:
         settled = {k: v for k, v in jsonable(step.arguments).items()
                    if k in route.slots.model_fields and slots.get(k) is None}
         slots.update(settled)
-        outcome = self.executor.run(ctx=ctx, tool=step.tool, arguments=step.arguments)
-        if outcome.status == "needs_confirmation":
-            pending = {"tool": step.tool, "arguments": dict(outcome.arguments), "intent": route.intent,
-                       "settled": sorted(settled)}
-            text = f"{note}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead or no to cancel."
-            return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=outcome,
+        outcomes = [self.executor.run(ctx=ctx, tool=step.tool, arguments=args)
+                    for args in (step.arguments, *step.also)]
+        waiting = [o for o in outcomes if o.status == "needs_confirmation"]
+        if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
+            said = said_once(self._render(route, o) for o in outcomes if o.status != "needs_confirmation")
+            pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
+                       "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]]}
+            text = (f"{note}{said + ' ' if said else ''}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead "
+                    "or no to cancel.")
+            return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
-        return (ChatReply(sid, note + self._render(route, outcome), _route_of(outcome), route.intent, confidence,
-                          ctx.trace_id, tool=outcome, fields=slots), SessionState(last=route.intent))
+        text = said_once(self._render(route, o) for o in outcomes)
+        return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence,
+                          ctx.trace_id, tool=outcomes[0], fields=slots), SessionState(last=route.intent))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                    decision: bool) -> tuple[ChatReply, SessionState]:
@@ -425,11 +431,11 @@ class ChatAssistant:
             return ChatReply(sid, STOPPED, "cancelled", intent, 1.0, ctx.trace_id,
                              fields=dict(state.slots)), SessionState()
         # Authorized again at this moment, on the arguments stored by code when the action was proposed.
-        outcome = self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=pending.get("arguments") or {},
-                                    confirmed=True)
+        outcomes = [self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=args, confirmed=True)
+                    for args in (pending.get("arguments") or {}, *(pending.get("also") or ()))]
         route = self.app.actions.get(intent)
-        text = self._render(route, outcome) if route else outcome.message
-        return ChatReply(sid, text, _route_of(outcome), intent, 1.0, ctx.trace_id, tool=outcome,
+        text = said_once(self._render(route, o) if route else o.message for o in outcomes)
+        return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
                          fields=dict(state.slots)), SessionState(last=intent)
 
     def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:

@@ -7,7 +7,7 @@ decides what each one means for the conversation.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
                   r"that's right|absolutely|definitely)\b")
@@ -111,3 +111,16 @@ def two_sentences(text: str) -> tuple[str, str] | None:
         return None
     first, second = parts[0].strip(), _JOINED.sub("", parts[1]).strip()
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
+
+
+def said_once(replies: Iterable[str]) -> str:
+    """Replies joined, each sentence said once: two cards blocked are two "Done" lines, but one "call us if you
+    see payments you don't recognise"."""
+    seen: set[str] = set()
+    out = []
+    for reply in replies:
+        for sentence in _SENTENCE_END.split(reply.strip()):
+            if sentence and sentence not in seen:
+                seen.add(sentence)
+                out.append(sentence)
+    return " ".join(out)

@@ -110,12 +110,20 @@ _UK_NUMBER = re.compile(r"(?<![\w-])(?P<d>\d{6,9})(?![\d-])")
 
 
 _CARD_KIND = re.compile(r"\b(?P<k>debit|credit)(?:\s+card|\s+one|\b)")
+# Every card at once: "both my cards", "both" (answering "which card?"), "all of my cards", "my debit and credit
+# cards". The kind "all", for the app to expand into each of the customer's cards.
+ALL_CARDS = "all"
+_EVERY_CARD = re.compile(r"\bboth\b(?!\s+(?:accounts?|of (?:my|the|our) accounts?)\b)|"
+                         r"\ball (?:of )?(?:my|the|our) cards\b|\bevery card\b|"
+                         r"\b(?:debit|credit) (?:card )?(?:and|&) (?:my |the )?(?:debit|credit)(?: cards?\b)?")
 
 
 def scan_card_kind(text: str) -> Scan[str]:
-    """"the credit one", "my debit card": which of the customer's cards, by kind."""
+    """"the credit one", "my debit card": which of the customer's cards, by kind; "both my cards": all of them."""
     norm = normalize(text)
     t = norm.text.lower()
+    if (every := _EVERY_CARD.search(t)) is not None:
+        return Scan((_cand(norm, every.start(), every.end(), ALL_CARDS),), ())
     return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
 
 
