@@ -214,6 +214,16 @@ def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> N
     assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
 
 
+def test_a_disputed_amount_without_a_currency_is_looked_up_in_pounds(assistant) -> None:  # noqa: ANN001
+    # The amount only finds one of the customer's own payments, which the confirmation names.
+    confirm = Conversation(assistant, customer="C002").say("I don't recognise a payment of 18.99")
+    assert confirm.route == "confirm" and "£18.99 to SP DIGITAL" in confirm.reply and "currency" not in confirm.reply
+    dollars = Conversation(assistant, customer="C002")
+    asked = dollars.say("I want to dispute a payment of 18.99 USD")  # converted on the account: no amount matches
+    assert asked.route == "ask" and "in pounds" in asked.reply
+    assert "£18.99 to SP DIGITAL" in dollars.say("it was sp digital").reply
+
+
 def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my credit card ending 4417")

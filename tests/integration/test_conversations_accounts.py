@@ -102,3 +102,24 @@ def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant
     again = c.say("and trainline?")
     assert again.tool.tool == "recent_transactions"
     assert {t["merchant"] for t in again.tool.result["transactions"]} == {"Trainline"}
+
+
+def test_a_follow_up_period_is_read_next_to_the_one_just_shown(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 6, 10, tzinfo=UTC)
+    session = None
+
+    def say(message: str):  # noqa: ANN202
+        nonlocal session
+        reply = assistant.run(customer_id="C002", message=message, session_id=session, now=now)
+        session = reply.session_id
+        return reply
+
+    assert "from 2026-11-23 to 2026-11-29" in say("how much did I spend last week?").reply
+    before = say("and the week before?")
+    assert "from 2026-11-16 to 2026-11-22" in before.reply and "SP DIGITAL -£18.99" in before.reply
+    assert "from 2026-11-09 to 2026-11-15" in say("and before that?").reply
+    say("show my transactions in november")
+    month = say("and the month before?")
+    assert "from 2026-10-01 to 2026-10-31" in month.reply and "Boots -£4.10" in month.reply

@@ -171,6 +171,25 @@ def test_impossible_dates_are_not_dates() -> None:
     assert days("on 03/14/2025") == []  # US order is not a UK date
 
 
+@pytest.mark.parametrize(("text", "previous", "expected"), [
+    ("and the week before?", (date(2025, 12, 22), date(2025, 12, 28)), (date(2025, 12, 15), date(2025, 12, 21))),
+    ("and the previous week?", (date(2025, 12, 22), date(2025, 12, 28)), (date(2025, 12, 15), date(2025, 12, 21))),
+    ("what about the day after", (date(2025, 12, 24), date(2025, 12, 24)), (date(2025, 12, 25), date(2025, 12, 25))),
+    ("and the month before", (date(2025, 12, 1), date(2025, 12, 31)), (date(2025, 11, 1), date(2025, 11, 30))),
+    ("and before that?", (date(2025, 12, 1), date(2025, 12, 31)), (date(2025, 11, 1), date(2025, 11, 30))),
+    ("and before that?", (date(2025, 12, 20), date(2025, 12, 29)), (date(2025, 12, 10), date(2025, 12, 19))),
+    ("the following month?", (date(2025, 11, 10), date(2025, 11, 20)), (date(2025, 12, 1), date(2025, 12, 31))),
+    ("the week before 3 December", (date(2025, 12, 22), date(2025, 12, 28)), None),  # a date of its own
+    ("and tesco?", (date(2025, 12, 22), date(2025, 12, 28)), None),
+])
+def test_a_follow_up_period_is_next_to_the_previous_one(text: str, previous: tuple, expected: tuple | None) -> None:
+    from rightfit.extract.dates import shift_period
+    from rightfit.extract.types import DateSpan
+
+    span = shift_period(text, DateSpan(start=previous[0], end=previous[1]), NOW)
+    assert (span.start, span.end) == expected if expected else span is None
+
+
 def test_date_match_carries_its_span() -> None:
     text = "I'm moving on the 1st of next month."
     (m,) = resolve_dates(text, NOW)
@@ -279,10 +298,18 @@ def test_two_merchants_that_both_charged() -> None:
     "I paid £18 at the restaurant", "my transfer to my son", "£14.99 from my account", "I want to dispute it",
     "money from ACC-104233",
     "it took 3 days", "someone's taken £14.99", "the pump took the money but gave no fuel", "Got charged twice",
-    "random 99p charges every week",
+    "random 99p charges every week", "dispute the GBP 18.99 payment", "the 40 EUR charge",
 ])
 def test_stop_words_are_not_merchants(text: str) -> None:
     assert parse_merchant(text) == []
+
+
+def test_a_currency_is_put_before_bare_amounts_only_when_asked() -> None:
+    from rightfit.extract.money import assume_currency
+
+    assert assume_currency("a payment of 18.99 and one of £5", "GBP") == "a payment of GBP 18.99 and one of £5"
+    assert [c.value for c in scan_money(assume_currency("it was 1,200.00", "GBP")).candidates] == [gbp("1200")]
+    assert assume_currency("card 8120 on 14/11", "GBP") == "card 8120 on 14/11"  # no amount in it
 
 
 def test_email() -> None:

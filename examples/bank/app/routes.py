@@ -333,8 +333,12 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     query: dict[str, Any] = {}
     if merchant:
         query["merchant"] = merchant
-    if isinstance(amount, Money):
+    if isinstance(amount, Money) and amount.currency == "GBP":
         query["amount"] = float(amount.amount)
+    elif isinstance(amount, Money) and not merchant:
+        # Payments in another currency reach the account converted, so "$18.99" matches no amount on it.
+        return Ask("merchant", f"Payments show on your account in pounds, so I can't look up {amount.currency} "
+                               f"{amount.amount}. Who was it paid to, or what was the amount in pounds?")
     if isinstance(when, DateSpan):
         query["on_date"] = when.start.isoformat()
     found = (lookup("find_transactions", query).result or {}).get("transactions", [])
@@ -470,7 +474,7 @@ ACTIONS = {
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card, together=_A_CARD, known=_OWN_CARDS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
-                                       known={"merchant": _merchants}),
+                                       known={"merchant": _merchants}, amounts_on_record=True),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
     "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
 }

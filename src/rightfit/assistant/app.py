@@ -69,6 +69,10 @@ class ActionRoute:
     # one, the others' values from earlier messages are dropped, so "freeze 8120" then "no, the credit one"
     # means the credit card, not a disagreement between the two.
     together: tuple[frozenset[str], ...] = ()
+    # The route only looks amounts up among the customer's own payments (a dispute), so an amount written
+    # without a currency ("a payment of 18.99") is read in the app's currency: the confirmation names the
+    # payment found. Elsewhere a bare amount is asked about.
+    amounts_on_record: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,9 @@ from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
+from rightfit.extract.dates import shift_period
+from rightfit.extract.money import assume_currency
+from rightfit.extract.types import DateSpan
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor, ToolOutcome
@@ -213,10 +216,11 @@ class ChatAssistant:
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
             # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new fields.
             route = self.app.actions[state.last]
-            extraction, gave_field = self._with_known(ctx, route, text, self._extract(route, text, now, {}))
+            extraction, gave_field = self._with_known(
+                ctx, route, text, self._next_to_last(route, self._extract(route, text, now, {}), text, state, now))
             if gave_field and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
-        state = SessionState()
+        before, state = state, SessionState()
         if read.unsure:
             leaning = pred.top[0][0] if pred.top else intent
             lean = self.app.actions.get(leaning)
@@ -233,7 +237,8 @@ class ChatAssistant:
             return self._answer(ctx, sid, text, intent, confidence), state
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            return self._action(ctx, sid, route, self._extract(route, text, now, {}), confidence, text=text)
+            extraction = self._next_to_last(route, self._extract(route, text, now, {}), text, before, now)
+            return self._action(ctx, sid, route, extraction, confidence, text=text)
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
@@ -289,6 +294,21 @@ class ChatAssistant:
         return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
                        citations=reply.citations + further.citations), state
 
+    def _next_to_last(self, route: ActionRoute, extraction: Any, text: str, state: SessionState,
+                      now: datetime) -> Any:
+        """Right after `route` ran over a period, "and the week before?" means the week before that period."""
+        if state.last != route.intent:
+            return extraction
+        for name in route.slots.model_fields:
+            previous = state.last_fields.get(name)
+            if slot_kind(route.slots, name) != "date_range" or not isinstance(previous, dict):
+                continue
+            span = shift_period(text, DateSpan.model_validate(previous), now)
+            if span is not None:
+                extraction = replace(extraction, values={**extraction.values, name: span},
+                                     sources={**extraction.sources, name: "parser"})
+        return extraction
+
     def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
         """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
         merchants...)."""
@@ -309,6 +329,10 @@ class ChatAssistant:
                  answer_to: str | None = None) -> Any:
         with stage_span("extract", intent=route.intent):
             extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
+            if route.amounts_on_record and self.app.currency and any(
+                    slot_kind(route.slots, name) == "money" for name in extraction.problems or {}):
+                extraction = self.extractor.run(text=assume_currency(text, self.app.currency), schema=route.slots,
+                                                now=now, filled=filled)
             kind = slot_kind(route.slots, answer_to) or ""
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
             # listed the payments in it); a currency is never assumed anywhere else.
@@ -420,8 +444,8 @@ class ChatAssistant:
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         text = said_once(self._render(route, o) for o in outcomes)
-        return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence,
-                          ctx.trace_id, tool=outcomes[0], fields=slots), SessionState(last=route.intent))
+        return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
+                          tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                    decision: bool) -> tuple[ChatReply, SessionState]:
@@ -436,7 +460,7 @@ class ChatAssistant:
         route = self.app.actions.get(intent)
         text = said_once(self._render(route, o) if route else o.message for o in outcomes)
         return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
-                         fields=dict(state.slots)), SessionState(last=intent)
+                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots))
 
     def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
         if outcome.status == "denied":

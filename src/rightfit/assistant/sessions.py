@@ -47,17 +47,20 @@ class SessionState:
     asked: str | None = None  # the field the last reply asked for
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
     queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
+    last_fields: Mapping[str, Any] = field(default_factory=dict)  # what `last` was done with ("and the week before?")
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
-                           "asked": self.asked, "last": self.last, "queued": self.queued},
+                           "asked": self.asked, "last": self.last, "queued": self.queued,
+                           "last_fields": dict(self.last_fields)},
                           ensure_ascii=False, default=str)
 
     @classmethod
     def from_json(cls, text: str) -> SessionState:
         d = json.loads(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
-                   asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"))
+                   asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
+                   last_fields=d.get("last_fields") or {})
 
 
 @dataclass(frozen=True, slots=True)

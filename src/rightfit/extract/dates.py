@@ -325,3 +325,38 @@ def resolve_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> list[
     """Every date or period in `text`, in reading order, resolved against `now` (timezone-aware)."""
     return [DateMatch(start=c.value.start, end=c.value.end, text=c.text, char_start=c.start, char_end=c.end)
             for c in scan_dates(text, now, prefer).candidates]
+
+
+_NEXT_TO = re.compile(r"\b(?:(?:the|a|one)\s+)?"
+                      r"(?:(?P<unit>day|week|month|year)\s+(?P<dir>before|after|prior|earlier|later)|"
+                      r"(?P<dir2>previous|preceding|next|following)\s+(?P<unit2>day|week|month|year)|"
+                      r"(?P<dir3>before|after)\s+that)\b", re.IGNORECASE)
+
+
+def shift_period(text: str, previous: DateSpan, now: datetime) -> DateSpan | None:
+    """For a follow-up to a period ("and the week before?", "the following month?", "and before that?"): the
+    period of that unit next to `previous`, just before or after it. A calendar month or year steps to the one
+    before or after; a day or week is counted in days; "before that" steps back by the length of `previous`
+    (a calendar month by a month).
+    None when the text names no such period, or names a date of its own ("the week before 3 March")."""
+    m = _NEXT_TO.search(text)
+    if m is None or any(c.end <= m.start() or c.start >= m.end() for c in scan_dates(text, now).candidates):
+        return None
+    direction = (m.group("dir") or m.group("dir2") or m.group("dir3")).lower()
+    back = direction in ("before", "prior", "earlier", "previous", "preceding")
+    unit = (m.group("unit") or m.group("unit2") or "").lower()
+    if not unit and previous == _month_span(previous.start.year, previous.start.month):
+        unit = "month"  # "November", then "and before that?": October, not the 30 days before
+    if unit in ("month", "year"):
+        first = previous.start if back else previous.end
+        if unit == "year":
+            year = first.year + (-1 if back else 1)
+            return DateSpan(start=date(year, 1, 1), end=date(year, 12, 31))
+        month = _add_months(first.replace(day=1), -1 if back else 1)
+        return _month_span(month.year, month.month)
+    days = {"day": 1, "week": 7}.get(unit, (previous.end - previous.start).days + 1)
+    if back:
+        end = previous.start - timedelta(days=1)
+        return DateSpan(start=end - timedelta(days=days - 1), end=end)
+    start = previous.end + timedelta(days=1)
+    return DateSpan(start=start, end=start + timedelta(days=days - 1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rightfit.extract.money import scan_money
 from rightfit.extract.text import normalize
 from rightfit.extract.types import Candidate, Scan
 
@@ -69,6 +70,8 @@ def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False
         return None
     if re.fullmatch(r"[\d\s.,£$€¥-]+", name) or re.fullmatch(r"(?i)acc[-\s]?\d+", name) or re.search(r"[£$€¥@]", name):
         return None  # an amount, an account id or an e-mail address, not a name
+    if any(c.start == 0 and c.end == len(name) for c in scan_money(name).candidates):
+        return None  # an amount with its currency code ("GBP 18.99 payment")
     return name
 
 

@@ -159,3 +159,12 @@ def _non_overlapping(
 def parse_money(text: str) -> list[Candidate[Money]]:
     """Every amount with a currency in `text`, in reading order, with its span in `text`."""
     return list(scan_money(text).candidates)
+
+
+def assume_currency(text: str, code: str) -> str:
+    """`text` with the ISO `code` put before each amount written without a currency ("18.99" -> "GBP 18.99"),
+    for a caller that knows the currency of what the amount is matched against; amounts with one are kept."""
+    bare = sorted((r for r in scan_money(text).rejected if r.reason == _NO_CURRENCY), key=lambda r: -r.start)
+    for r in bare:
+        text = f"{text[: r.start]}{code} {text[r.start :]}"
+    return text
