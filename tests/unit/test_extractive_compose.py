@@ -76,3 +76,16 @@ def test_a_short_sentence_ending_on_a_bare_auxiliary_brings_the_one_before() -> 
     assert _answer(text, "Withdrawing").text == text
     long = "Cards have limits. We'll help you plan your repayments and help you pay more each month if you can."
     assert _answer(long, "We'll help").text == long.split(". ", 1)[1]
+
+
+def test_a_sentence_about_the_page_itself_is_not_quoted_as_the_answer() -> None:
+    text = ("This page explains statements and how to get copies of a statement.\n\n"
+            "If you need a copy of a statement, you can download it from the app.")
+    chunk = Chunk(chunk_id="s#0", doc_id="statements", title="Statements", section=("Statements",), text=text,
+                  start=0, end=len(text))
+    answerer = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0)
+    hits = [Hit(row=0, chunk_id="s#0", score=1.0, retriever="rrf", chunk=chunk)]
+    sentences, scores = answerer.score(question="how do I get copies of a statement?", hits=hits)
+    assert sentences[0].text.startswith("This page") and scores[0] > 0  # a candidate still, scored down
+    answer = answerer.run(question="how do I get copies of a statement?", hits=hits)
+    assert answer.text == "If you need a copy of a statement, you can download it from the app."

@@ -2,8 +2,9 @@
 
 No generative model, so nothing is invented: the answer is a quote with a citation. A sentence's score
 blends meaning match (MiniLM cosine, with title and heading as context), term coverage weighted by
-rarity and the passage's rank; it is lowered when the sentence lacks the kind of value asked for and
-when question terms appear in no retrieved passage. The best score is the confidence; below the
+rarity and the passage's rank; it is lowered when the sentence lacks the kind of value asked for, when
+question terms appear in no retrieved passage, and when the sentence describes the page rather than
+stating a fact. The best score is the confidence; below the
 calibrated threshold the answerer abstains.
 """
 
@@ -54,6 +55,12 @@ def content_terms(text: str) -> set[str]:
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# A sentence about the page itself ("This page explains how to get copies of statements") names topics, never
+# a fact: it must not be quoted as the answer, however closely its words match the question.
+_ABOUT_THE_PAGE = re.compile(r"^(?:this|the|our) (?:page|guide|section|article|leaflet|document)s? (?:\w+ )?"
+                             r"(?:explains?|lists?|covers?|summari[sz]es?|brings?|describes?|tells?|sets? out|"
+                             r"gives?|shows?|answers?)\b", re.IGNORECASE)
+META_FACTOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +163,8 @@ class ExtractiveAnswerer:
             # A sentence without the kind of value asked for ("how much" with no amount) rarely answers it.
             scores[i] = base if not wanted or wanted & offered_types(text) else 0.7 * base
             scores[i] *= 1.0 - UNSEEN_PENALTY * unseen
+            if _ABOUT_THE_PAGE.match(text):
+                scores[i] *= META_FACTOR
         return sentences, scores
 
     def run(self, *, question: str, hits: Sequence[Hit]) -> Answer:
@@ -185,7 +194,8 @@ class ExtractiveAnswerer:
             # overdraft every year." + "We'll give you 30 days' notice of a lower limit.").
             ranked = [int(i) for i in np.argsort(-scores, kind="stable")[1:3]]
             for other in ranked:
-                if abs(other - best) == 1 and sentences[other].chunk.chunk_id == sentences[best].chunk.chunk_id:
+                if (abs(other - best) == 1 and sentences[other].chunk.chunk_id == sentences[best].chunk.chunk_id
+                        and not _ABOUT_THE_PAGE.match(sentences[other].text)):
                     chosen = sorted([best, other])
                     break
         chosen = _with_antecedents(sentences, chosen)
