@@ -26,7 +26,7 @@ def build(data_dir: Path) -> AssistantApp:
         customers=bank.customers,
         actions=ACTIONS,
         answer_intents=frozenset({"policy_question"}),
-        handoff_intents=frozenset({"human_handoff", "complaint"}),
+        handoff_intents=frozenset({"human_handoff", "complaint", "scam"}),
         replies=REPLIES,
         handoff_slots=HandoffFields,
         guard_data=HERE.parent / "guard",

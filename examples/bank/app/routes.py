@@ -236,13 +236,21 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
                         r"i need (?:some )?help|help(?: me)?(?: please)?)?[\s?!.]*$", re.IGNORECASE)
 
 
+# Tricked into sending money (an authorised push payment scam): urgent, and no card dispute. The fraud team
+# must hear at once, so the reply gives its number and a colleague gets the conversation.
+_COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
+_SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
+                      r"pretend\w* to be|posing as|impersonat\w*)\b", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
     about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
     card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
     forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
-    to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost."""
+    to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
+    being scammed goes to the fraud team, while a question about scams is a policy question."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -254,6 +262,10 @@ def refine_intent(text: str, intent: str) -> str:
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
     asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
+    if _SCAMMED.search(text) and not _COMPLAINS.search(text):
+        # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
+        asks = asks_about or (text.rstrip().endswith("?") and not _REQUESTS.search(text))  # "is this a scam?"
+        return "policy_question" if asks else "scam"
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
@@ -494,6 +506,13 @@ REPLIES = {
     "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
                        "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
                        "Services on 03069 990100.",
+    # The input guard's reply: it also stops some genuine messages ("someone pretending to be the bank called
+    # me" reads like role-play to it), so it says where a scam victim can turn.
+    "blocked": "I can't help with that request. Ask me about your accounts, cards or our policies. If you think "
+               "you've been scammed, call our fraud team straight away on 0808 157 0247, 24 hours a day.",
+    "scam": "I'm sorry this has happened. Please call our fraud team straight away on 0808 157 0247, 24 hours "
+            "a day: the sooner you tell us, the more likely we can stop a payment or recover your money. I've "
+            "also passed our conversation to a colleague.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
                  "days and send a final response within 8 weeks, or within 15 working days if it is about a "
                  "payment (a card payment, transfer or direct debit).",

@@ -85,7 +85,7 @@ class AssistantApp:
     actions: Mapping[str, ActionRoute]
     answer_intents: frozenset[str]
     handoff_intents: frozenset[str]
-    replies: Mapping[str, str]  # fixed replies by intent (greeting, goodbye, out of scope ...)
+    replies: Mapping[str, str]  # fixed replies by intent (greeting, goodbye, out of scope ...) and "blocked"
     handoff_slots: type[BaseModel] | None = None  # fields worth putting on a hand-off ticket
     guard_data: Path | None = None  # folder with benign.csv and injections.csv for the injection detector
     ticket_tool: str = "create_ticket"

@@ -54,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
+# The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
+BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
@@ -148,8 +150,7 @@ class ChatAssistant:
                 self.executor.audit.record(customer_id=customer_id, tool="input_guard",
                                            arguments={"message": self.redact(check.text)[:500]}, decision="blocked",
                                            reason=f"prompt injection suspected ({check.reason})", trace_id=trace_id)
-                reply = ChatReply(sid, "I can't help with that request. Ask me about your accounts, cards or our "
-                                  "policies.", "blocked", "", 1.0, trace_id)
+                reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
                 new_state = state
             else:
                 reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
@@ -290,7 +291,8 @@ class ChatAssistant:
             return reply, after
         if after.pending or after.intent:
             return reply, replace(after, queued=queued)
-        further, state = self._turn(ctx, sid, after, queued, now)
+        # A fresh state: the held request is a request of its own, not a follow-up to the action just done.
+        further, state = self._turn(ctx, sid, SessionState(), queued, now)
         return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
                        citations=reply.citations + further.citations), state
 
