@@ -175,6 +175,18 @@ def test_both_cards_are_blocked_with_one_yes(assistant, assistant_settings) -> N
     assert c.say("no").route == "cancelled" and card_status(assistant_settings, "C006", "9042") == "active"
 
 
+def test_the_second_one_picks_the_second_choice_our_question_listed(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")  # which card: the debit card ending 8120 or the credit card ending 4417?
+    picked = c.say("the second one")
+    assert picked.route == "confirm" and "4417" in picked.reply and "8120" not in picked.reply
+    dispute = Conversation(assistant)
+    assert "£22.08" in dispute.say("I was charged twice at tesco").reply  # two payments listed, newest first
+    last = dispute.say("the last one")
+    assert last.route == "confirm" and "£44.22 to Tesco on 2026-11-01" in last.reply
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("freeze my credit card ending 4417")

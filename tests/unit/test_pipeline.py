@@ -154,6 +154,17 @@ def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | No
     assert yes_and_more(text) == more
 
 
+@pytest.mark.parametrize(("text", "picked"), [
+    ("the first one", "8120"), ("Second.", "4417"), ("the last one please", "4417"), ("erm, the 2nd card", "4417"),
+    ("the third one", None), ("first of all, what's the fee?", None), ("8120", None), ("the other one", None),
+])
+def test_an_ordinal_picks_from_the_options_our_question_listed(text: str, picked: str | None) -> None:
+    from rightfit.assistant.replies import chosen_option
+
+    assert chosen_option(text, ["8120", "4417"]) == picked
+    assert chosen_option(text, []) is None
+
+
 @pytest.mark.parametrize(("text", "decision"), [
     ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),

@@ -104,7 +104,7 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                                     f"{digits}?")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
-                return Ask("card_last4", f"Which card: {listed}?")
+                return Ask("card_last4", f"Which card: {listed}?", options=tuple(c["last4"] for c in candidates))
             last4 = candidates[0]["last4"]
             # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
             # so the question says why it is the only one offered.
@@ -359,7 +359,8 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                                "as it shows on your statement, and the amount?")
     if len(found) > 1:
         listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
-        return Ask("amount", f"I found {len(found)} payments: {listed}. Which one? Tell me the amount or the date.")
+        return Ask("amount", f"I found {len(found)} payments: {listed}. Which one? Tell me the amount or the date.",
+                   options=tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4]))
     t = found[0]
     if t.get("dispute_id"):
         return Say(f"Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} to "

@@ -22,10 +22,12 @@ from rightfit.tools.registry import ToolRegistry
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """Ask the customer for a missing field."""
+    """Ask the customer for a missing field. `options` are the choices the question lists, in its order, each
+    written so the field's parser reads it ("8120", "£22.08 on 2026-11-14"): "the second one" picks one."""
 
     field: str
     question: str
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

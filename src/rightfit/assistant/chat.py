@@ -31,6 +31,7 @@ from rightfit.assistant.replies import (
     STOPPED,
     THANKS,
     bare_yes,
+    chosen_option,
     corrects,
     said_once,
     two_sentences,
@@ -165,6 +166,8 @@ class ChatAssistant:
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
               *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
+        if state.asked and (picked := chosen_option(text, state.options)) is not None:
+            text = picked  # "the second one": read as the option our question listed second
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:
@@ -423,7 +426,7 @@ class ChatAssistant:
             text = note + step.question
             if step.field in problems:
                 text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
-            state = SessionState(intent=route.intent, slots=slots, asked=step.field)
+            state = SessionState(intent=route.intent, slots=slots, asked=step.field, options=step.options)
             return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
         if isinstance(step, Say):
             return ChatReply(sid, note + step.text, "action", route.intent, confidence, ctx.trace_id,

@@ -124,3 +124,20 @@ def said_once(replies: Iterable[str]) -> str:
                 seen.add(sentence)
                 out.append(sentence)
     return " ".join(out)
+
+
+_ORDINALS = {"first": 0, "1st": 0, "former": 0, "top": 0, "second": 1, "2nd": 1, "middle": 1, "third": 2, "3rd": 2,
+             "fourth": 3, "4th": 3, "last": -1, "latter": -1, "bottom": -1}
+_PICK = re.compile(r"^(?:(?:the|that|it'?s|its|it was|erm|um|uh|oh|ok|okay)[\s,]+)*"
+                   rf"(?P<n>{'|'.join(_ORDINALS)})"
+                   r"(?:\s+(?:one|card|option|payment|account|of them|on the list))?(?:[\s,]+please)?$", re.IGNORECASE)
+
+
+def chosen_option(text: str, options: Sequence[str]) -> str | None:
+    """"the second one" answering a question that listed `options`: that option; None for anything else, or an
+    ordinal past the end of the list ("the third one" of two)."""
+    m = _PICK.match(text.strip(" .!"))
+    if m is None or not options:
+        return None
+    index = _ORDINALS[m.group("n").lower()]
+    return options[index] if -len(options) <= index < len(options) else None

@@ -45,6 +45,7 @@ class SessionState:
     slots: Mapping[str, Any] = field(default_factory=dict)  # filled fields, JSON-ready
     pending: Mapping[str, Any] | None = None  # {"tool": ..., "arguments": ..., "intent": ...} awaiting a yes/no
     asked: str | None = None  # the field the last reply asked for
+    options: tuple[str, ...] = ()  # the choices that question listed, in order ("the second one")
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
     queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
     last_fields: Mapping[str, Any] = field(default_factory=dict)  # what `last` was done with ("and the week before?")
@@ -52,7 +53,7 @@ class SessionState:
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
-                           "last_fields": dict(self.last_fields)},
+                           "last_fields": dict(self.last_fields), "options": list(self.options)},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -60,7 +61,7 @@ class SessionState:
         d = json.loads(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
-                   last_fields=d.get("last_fields") or {})
+                   last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()))
 
 
 @dataclass(frozen=True, slots=True)
