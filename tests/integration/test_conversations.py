@@ -324,6 +324,19 @@ def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
         assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "+447700900999"
 
 
+def test_a_no_that_gives_another_email_corrects_the_change(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert "sam@example.org" in c.say("my email is wrong, it should be sam@example.org").reply
+    corrected = c.say("no, sam@example.net")  # no digit, no "the ... one": the new value alone says it
+    assert corrected.route == "confirm" and "sam@example.net" in corrected.reply
+    c.say("yes")
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT email FROM customers WHERE id = 'C001'").fetchone()[0] == "sam@example.net"
+    again = Conversation(assistant)
+    again.say("my email should be sam@example.org")
+    assert again.say("no, not sam@example.org").route == "cancelled"  # the value asked about: a plain no
+
+
 def test_handoff_creates_a_ticket_with_summary_and_fields(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("I was charged £180 at the restaurant on my card ending 8120 but I only paid £18")

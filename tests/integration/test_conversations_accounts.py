@@ -123,3 +123,18 @@ def test_a_follow_up_period_is_read_next_to_the_one_just_shown(assistant) -> Non
     say("show my transactions in november")
     month = say("and the month before?")
     assert "from 2026-10-01 to 2026-10-31" in month.reply and "Boots -£4.10" in month.reply
+
+
+def test_transactions_over_under_or_between_amounts(assistant) -> None:  # noqa: ANN001
+    over = Conversation(assistant).say("show me payments over £50")
+    amounts = [t["amount"] for t in over.tool.result["transactions"]]
+    assert over.tool.tool == "recent_transactions" and "over £50.00" in over.reply and amounts
+    assert all(abs(float(a.replace("£", "").replace(",", ""))) >= 50 for a in amounts)
+    between = Conversation(assistant).say("show payments between £20 and £30")
+    assert "Tesco -£22.08" in between.reply and "Tesco -£44.22" not in between.reply
+
+
+def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assistant) -> None:  # noqa: ANN001
+    # The classifier is unsure of this one; naming one of the customer's own merchants settles it.
+    spent = Conversation(assistant).say("how much did I spend at tesco")
+    assert spent.tool.tool == "recent_transactions" and "In all: £66.30 out." in spent.reply

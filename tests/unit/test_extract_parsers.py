@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from pydantic import ValidationError
@@ -302,6 +303,20 @@ def test_two_merchants_that_both_charged() -> None:
 ])
 def test_stop_words_are_not_merchants(text: str) -> None:
     assert parse_merchant(text) == []
+
+
+def test_an_amount_that_bounds_what_is_asked_for() -> None:
+    from rightfit.extract.money import scan_money_bound
+
+    def bound(text: str, which: Literal["over", "under"]) -> list[Money]:
+        return [c.value for c in scan_money_bound(text, which).candidates]
+
+    assert bound("show me payments over £50", "over") == [gbp("50")]
+    assert bound("show me payments over £50", "under") == []
+    assert bound("anything under £10 last week?", "under") == [gbp("10")]
+    assert bound("between £20 and £30", "over") == [gbp("20")] and bound("between £20 and £30", "under") == [gbp("30")]
+    assert bound("no more than £5", "over") == [] and bound("no more than £5", "under") == [gbp("5")]
+    assert bound("I paid £50 at Tesco", "over") == bound("I paid £50 at Tesco", "under") == []
 
 
 def test_a_currency_is_put_before_bare_amounts_only_when_asked() -> None:

@@ -35,6 +35,10 @@ class TransactionFields(BaseModel):
     period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
                       Field(None, description="The days asked about")] = None
     count: Annotated[int | None, Slot("count", model=False), Field(None, description="How many to show")] = None
+    over: Annotated[Money | None, Slot("money_over", model=False),
+                    Field(None, description="Only amounts above this")] = None
+    under: Annotated[Money | None, Slot("money_under", model=False),
+                     Field(None, description="Only amounts below this")] = None
 
 
 class CardFields(BaseModel):
@@ -205,6 +209,9 @@ _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
+# Money already gone is in the transactions, not the balance ("how much did I spend last week?").
+_SPENT = re.compile(r"\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
+
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
                            r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
@@ -274,6 +281,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "overdraft_limit"
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number
+    if intent == "check_balance" and _SPENT.search(text):
+        return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
     if intent == "check_balance" and _RATE.search(text):
         return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:
@@ -333,6 +342,13 @@ def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
         args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
+    for name, bound in (("over", "min_amount"), ("under", "max_amount")):  # "payments over £50"
+        amount = values.get(name)
+        if isinstance(amount, Money):
+            if amount.currency != "GBP":
+                return Say(f"Your transactions are in pounds, so I can't compare them with {amount.currency} "
+                           f"{amount.amount}. Ask again with the amount in pounds.")
+            args.update({bound: float(amount.amount), "limit": 20})
     if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
         args["limit"] = max(1, min(values["count"], 20))
     return Call("recent_transactions", args)
@@ -424,6 +440,9 @@ def _render_transactions(o: ToolOutcome) -> str:
     rows = o.result.get("transactions", [])
     since, until = o.arguments.get("since"), o.arguments.get("until")
     period = "" if since is None else f" on {since}" if since == until else f" from {since} to {until}"
+    bounds = [f"{word} £{o.arguments[key]:,.2f}" for key, word in (("min_amount", "over"), ("max_amount", "under"))
+              if o.arguments.get(key) is not None]
+    period = f" of {' and '.join(bounds)}{period}" if bounds else period
     if not rows:
         return f"I couldn't find any matching transactions{period}."
     listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)

@@ -59,6 +59,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
+            min_amount: Only amounts of at least this many pounds, in or out.
+            max_amount: Only amounts of at most this many pounds, in or out.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}
                              for r in _accounts(ctx, account_id, kind)]}
@@ -67,7 +69,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             limit: Annotated[int, Field(ge=1, le=20)] = 5,
                             merchant: Annotated[str | None, Field(max_length=80)] = None, *,
                             since: date | None = None, until: date | None = None,
-                            kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
+                            kind: Literal["current", "savings"] | None = None,
+                            min_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
+                            max_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None) -> dict[str, Any]:
         """The customer's latest transactions, newest first.
 
         Args:
@@ -77,6 +81,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             since: Only transactions posted on or after this day.
             until: Only transactions posted on or before this day.
             kind: Only the customer's current or savings accounts.
+            min_amount: Only amounts of at least this many pounds, in or out.
+            max_amount: Only amounts of at most this many pounds, in or out.
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -97,6 +103,12 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if until is not None:
             sql += " AND t.posted <= ?"
             params.append(until.isoformat())
+        if min_amount is not None:
+            sql += " AND abs(t.amount_pence) >= ?"
+            params.append(round(min_amount * 100))
+        if max_amount is not None:
+            sql += " AND abs(t.amount_pence) <= ?"
+            params.append(round(max_amount * 100))
         sql += " ORDER BY t.posted DESC, t.id DESC LIMIT ?"
         params.append(limit)
         with bank.read() as db:
@@ -271,6 +283,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
+            min_amount: Only amounts of at least this many pounds, in or out.
+            max_amount: Only amounts of at most this many pounds, in or out.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
                               "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -176,7 +176,11 @@ class ChatAssistant:
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
         if state.pending:
-            decision = yes_or_no(text, agreed=list((state.pending.get("arguments") or {}).values()))
+            agreed = list((state.pending.get("arguments") or {}).values())
+            decision = yes_or_no(text, agreed=agreed)
+            if decision is False and self._gives_field(ctx, str(state.pending.get("intent")), text, now,
+                                                       besides=agreed):
+                decision = None  # "no, sam@example.net": a no to the value, not to the change; corrected below
             if decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
             if corrects(text) or self._gives_field(ctx, str(state.pending.get("intent")), text, now):
@@ -233,7 +237,8 @@ class ChatAssistant:
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
                 extraction = self._extract(lean, text, now, {})
-                if found := self._known_in(ctx, lean, text, extraction):
+                # Named, whether or not a parser also read it ("at tesco"): the record is what is evidence.
+                if found := self._known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self._action(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
@@ -314,11 +319,19 @@ class ChatAssistant:
                                      sources={**extraction.sources, name: "parser"})
         return extraction
 
-    def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime) -> bool:
+    def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime, *,
+                     besides: Sequence[object] = ()) -> bool:
         """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
-        merchants...)."""
+        merchants...); with `besides`, a value other than those."""
         route = self.app.actions.get(intent)
-        return route is not None and self._with_known(ctx, route, text, self._extract(route, text, now, {}))[1]
+        if route is None:
+            return False
+        extraction, gave = self._with_known(ctx, route, text, self._extract(route, text, now, {}))
+        if not besides:
+            return gave
+        known = {str(v).lower() for v in besides}
+        return any(str(v).lower() not in known for k, v in jsonable(extraction.values).items()
+                   if extraction.sources.get(k) != "previous")
 
     def _with_known(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any) -> tuple[Any, bool]:
         """The extraction with the route's known values the message names added ("tesco" answering "who was it

@@ -28,7 +28,7 @@ from rightfit.extract.identifiers import (
     scan_postcode,
 )
 from rightfit.extract.merchant import clean_merchant, scan_merchant
-from rightfit.extract.money import scan_money
+from rightfit.extract.money import scan_money, scan_money_bound
 from rightfit.extract.text import normalize
 from rightfit.extract.types import Candidate, DateSpan, Money, Rejected, Scan
 
@@ -117,6 +117,14 @@ def _scan_money(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_money(text)
 
 
+def _scan_money_over(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_money_bound(text, "over")
+
+
+def _scan_money_under(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_money_bound(text, "under")
+
+
 def _scan_days(text: str, now: datetime, prefer: Prefer) -> Scan[Any]:
     return _single_days(scan_dates(text, now, prefer))
 
@@ -196,6 +204,10 @@ def _address_from_model(raw: str, _message: str, _now: datetime, _prefer: Prefer
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("money", "an amount of money with its currency, as written (e.g. £23.50)", _scan_money,
          _reparse(_scan_money), _money_order),
+    Kind("money_over", "an amount the items must be above (over £50, at least £100)", _scan_money_over,
+         _reparse(_scan_money_over), _money_order),
+    Kind("money_under", "an amount the items must be below (under £10, less than £5)", _scan_money_under,
+         _reparse(_scan_money_under), _money_order),
     Kind("date", "a day, as written (e.g. 3 March, yesterday, last Friday)", _scan_days, _reparse(_scan_days),
          _date_order),
     Kind("date_range", "a day or a period, as written (e.g. last week, since the 1st)", _scan_spans,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -168,3 +169,17 @@ def assume_currency(text: str, code: str) -> str:
     for r in bare:
         text = f"{text[: r.start]}{code} {text[r.start :]}"
     return text
+
+
+# "payments over £50", "anything under £10": an amount that bounds what is asked for, by the words before it.
+_OVER = re.compile(r"(?:\bover|(?<!\bno )\bmore than|\babove|\bbigger than|\blarger than|\bgreater than|"
+                   r"\bhigher than|\bat least|\bexceeding|\bupwards of|\bin excess of|\bminimum(?: of)?|\bbetween)\s*$",
+                   re.IGNORECASE)
+_UNDER = re.compile(r"(?:\bunder|\bless than|\bbelow|\bsmaller than|\blower than|\bat most|\bno more than|"
+                    r"\bup to|\bmaximum(?: of)?|\bbetween\s+\S+\s+(?:and|to))\s*$", re.IGNORECASE)
+
+
+def scan_money_bound(text: str, bound: Literal["over", "under"]) -> Scan[Money]:
+    """Amounts written as a lower ("over £50", "at least £100") or an upper ("under £10") bound."""
+    cue = _OVER if bound == "over" else _UNDER
+    return Scan(tuple(c for c in scan_money(text).candidates if cue.search(text[: c.start])), ())
