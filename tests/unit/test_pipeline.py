@@ -154,6 +154,14 @@ def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | No
     assert yes_and_more(text) == more
 
 
+def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> None:
+    from rightfit.assistant.replies import said_once
+
+    joined = said_once(["Done: 8120 is blocked. Call 0808 157 0247.", "Done: 4417 is blocked. Call 0808 157 0247."])
+    assert joined == "Done: 8120 is blocked. Call 0808 157 0247. Done: 4417 is blocked."
+    assert said_once(["First line.\n\nSecond line."]) == "First line.\n\nSecond line."
+
+
 @pytest.mark.parametrize(("text", "picked"), [
     ("the first one", "8120"), ("Second.", "4417"), ("the last one please", "4417"), ("erm, the 2nd card", "4417"),
     ("the third one", None), ("first of all, what's the fee?", None), ("8120", None), ("the other one", None),

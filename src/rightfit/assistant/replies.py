@@ -115,14 +115,18 @@ def two_sentences(text: str) -> tuple[str, str] | None:
 
 def said_once(replies: Iterable[str]) -> str:
     """Replies joined, each sentence said once: two cards blocked are two "Done" lines, but one "call us if you
-    see payments you don't recognise"."""
+    see payments you don't recognise". A reply's own line breaks are kept."""
     seen: set[str] = set()
-    out = []
+    out: list[str] = []
     for reply in replies:
-        for sentence in _SENTENCE_END.split(reply.strip()):
-            if sentence and sentence not in seen:
-                seen.add(sentence)
-                out.append(sentence)
+        parts = re.split(r"((?<=[?.!])\s+)", reply.strip())  # sentence, gap, sentence, gap, ..., sentence
+        kept = ""
+        for i in range(0, len(parts), 2):
+            if parts[i] and parts[i] not in seen:
+                seen.add(parts[i])
+                kept += parts[i] + (parts[i + 1] if i + 1 < len(parts) else "")
+        if kept.strip():
+            out.append(kept.strip())
     return " ".join(out)
 
 
