@@ -287,6 +287,20 @@ def test_stolen_card_is_blocked_and_replaced(assistant, assistant_settings) -> N
     assert card_status(assistant_settings, "C001", "8120") == "stolen"
 
 
+def test_a_no_that_asks_for_another_card_action_switches_to_it_for_the_same_card(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert c.say("my debit card ending 8120 was stolen").reply.rstrip().endswith(
+        "card ending 8120 as stolen? Reply yes to go ahead or no to cancel.")
+    switched = c.say("no wait, it was just lost")
+    assert switched.route == "confirm" and switched.intent == "report_lost_card" and "8120 as lost?" in switched.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # confirmed again, not done
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "lost"
+    plain = Conversation(assistant)
+    plain.say("freeze my credit card")
+    assert plain.say("no thanks, I found it").route == "cancelled"
+
+
 def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     ask = c.say("I want to dispute a payment")

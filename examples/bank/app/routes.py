@@ -86,6 +86,9 @@ def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
+    # "as stolen" / "as lost": the two reports are confirmed in the same words otherwise.
+    reported = f" as {extra['reason']}" if "reason" in extra else ""
+
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         last4, kind = values.get("card_last4"), values.get("card_kind")
         every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
@@ -105,7 +108,7 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                 return Call(tool, {"card_last4": candidates[0]["last4"], **extra},
                             also=tuple({"card_last4": c["last4"], **extra} for c in candidates[1:]),
                             confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
-                                    f"{digits}?")
+                                    f"{digits}{reported}?")
             if len(candidates) > 1:
                 listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
                 return Ask("card_last4", f"Which card: {listed}?", options=tuple(c["last4"] for c in candidates))
@@ -116,9 +119,11 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                       and kind in (None, c["kind"])]
             if others:
                 note = " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in others)
-                return Call(tool, {"card_last4": last4, **extra},
-                            confirm=f"{note} {verb.capitalize()} your {candidates[0]['kind']} card ending {last4}?")
-        return Call(tool, {"card_last4": last4, **extra}, confirm=f"{verb.capitalize()} your card ending {last4}?")
+                return Call(tool, {"card_last4": last4, **extra}, confirm=f"{note} {verb.capitalize()} your "
+                                                                          f"{candidates[0]['kind']} card ending "
+                                                                          f"{last4}{reported}?")
+        return Call(tool, {"card_last4": last4, **extra},
+                    confirm=f"{verb.capitalize()} your card ending {last4}{reported}?")
     return plan
 
 

@@ -30,6 +30,7 @@ from rightfit.assistant.replies import (
     STOP,
     STOPPED,
     THANKS,
+    after_no,
     bare_yes,
     chosen_option,
     corrects,
@@ -176,21 +177,23 @@ class ChatAssistant:
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
         if state.pending:
-            agreed = list((state.pending.get("arguments") or {}).values())
+            pending = state.pending
+            waiting = str(pending.get("intent"))
+            agreed = list((pending.get("arguments") or {}).values())
             decision = yes_or_no(text, agreed=agreed)
-            if decision is False and self._gives_field(ctx, str(state.pending.get("intent")), text, now,
-                                                       besides=agreed):
+            if decision is False and self._gives_field(ctx, waiting, text, now, besides=agreed):
                 decision = None  # "no, sam@example.net": a no to the value, not to the change; corrected below
-            if decision is not None:
+            if decision is False and (switch := self._switched(state, text)) is not None:
+                state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
+            elif decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            if corrects(text) or self._gives_field(ctx, str(state.pending.get("intent")), text, now):
+            elif corrects(text) or self._gives_field(ctx, waiting, text, now):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
                 # carried out as it was. Fields the plan settled from the customer's records are settled again:
                 # the card "the debit one" led to is not the card after "no, the credit one".
-                settled = set(state.pending.get("settled") or ())
-                state = SessionState(intent=state.pending.get("intent"),
-                                     slots={k: v for k, v in state.slots.items() if k not in settled})
+                settled = set(pending.get("settled") or ())
+                state = SessionState(intent=waiting, slots={k: v for k, v in state.slots.items() if k not in settled})
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
         elif bare_yes(text) and not state.intent:
@@ -303,6 +306,22 @@ class ChatAssistant:
         further, state = self._turn(ctx, sid, SessionState(), queued, now)
         return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
                        citations=reply.citations + further.citations), state
+
+    def _switched(self, state: SessionState, text: str) -> tuple[SessionState, str, _Reading] | None:
+        """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
+        to report the card stolen): the other action, a route with the same fields, keeping those the customer
+        gave; it is planned and confirmed afresh. None when what follows the no is not confidently such."""
+        pending = state.pending or {}
+        route, rest = self.app.actions.get(str(pending.get("intent"))), after_no(text)
+        if route is None or rest is None:
+            return None
+        read = self._read(rest)
+        other = self.app.actions.get(read.intent)
+        if read.unsure or other is None or other is route or other.slots is not route.slots:
+            return None
+        settled = set(pending.get("settled") or ())
+        kept = {k: v for k, v in state.slots.items() if k not in settled}
+        return SessionState(intent=other.intent, slots=kept), rest, read
 
     def _next_to_last(self, route: ActionRoute, extraction: Any, text: str, state: SessionState,
                       now: datetime) -> Any:

@@ -91,6 +91,18 @@ def _without(text: str, values: Sequence[object]) -> str:
     return text
 
 
+_NO_LEAD = re.compile(r"^\s*(?:(?:no|nope|nah|don't|do not|wait|hang on|hold on|sorry|actually|oh|um|erm)\b"
+                      r"[\s,.!-]*)+", re.IGNORECASE)
+
+
+def after_no(text: str) -> str | None:
+    """What follows a leading no ("no wait, it was just lost" -> "it was just lost"), when it is two words or
+    more; None otherwise."""
+    m = _NO_LEAD.match(text)
+    rest = text[m.end():].strip() if m else ""
+    return rest if len(rest.split()) >= 2 else None
+
+
 def corrects(text: str) -> bool:
     """For a reply to a confirmation question that `yes_or_no` read as neither: whether it still opens with a
     yes or a no, so it corrects what was asked ("yes, but ...", "no, the 4417 one") and the waiting action is
