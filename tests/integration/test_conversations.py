@@ -161,6 +161,7 @@ def test_both_cards_are_blocked_with_one_yes(assistant, assistant_settings) -> N
     c = Conversation(assistant)
     asked = c.say("I lost my wallet with both cards in it")
     assert asked.route == "confirm" and "8120" in asked.reply and "4417" in asked.reply
+    assert asked.fields == {"card_kind": "all"}  # not the first card's digits, as if it were the one meant
     assert card_status(assistant_settings, "C001", "8120") == "active"  # nothing before the yes
     done = c.say("yes")
     assert done.reply.count("Done:") == 2 and done.reply.count("0808 157 0247") == 1

@@ -465,9 +465,10 @@ class ChatAssistant:
                              fields=slots), SessionState()
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
-        # A field the plan settled from the customer's records ("the debit one" is the card ending 8120).
+        # A field the plan settled from the customer's records ("the debit one" is the card ending 8120); none
+        # when it planned several calls ("both my cards"), where the first call's card is not the one meant.
         settled = {k: v for k, v in jsonable(step.arguments).items()
-                   if k in route.slots.model_fields and slots.get(k) is None}
+                   if k in route.slots.model_fields and slots.get(k) is None and not step.also}
         slots.update(settled)
         outcomes = [self.executor.run(ctx=ctx, tool=step.tool, arguments=args)
                     for args in (step.arguments, *step.also)]
