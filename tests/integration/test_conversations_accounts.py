@@ -123,6 +123,12 @@ def test_a_follow_up_period_is_read_next_to_the_one_just_shown(assistant) -> Non
     say("show my transactions in november")
     month = say("and the month before?")
     assert "from 2026-10-01 to 2026-10-31" in month.reply and "Boots -£4.10" in month.reply
+    # A follow-up keeps what it does not change: the merchant, then the bound, stay as they were.
+    assert "Shell transactions from 2026-10-01 to 2026-10-31" in say("and at shell?").reply
+    november = say("and the month after?")
+    assert "Shell transactions from 2026-11-01" in november.reply and "Boots" not in november.reply
+    say("show payments over £50 last month")
+    assert "of over £50.00 from 2026-10-01 to 2026-10-31" in say("and the month before?").reply
 
 
 def test_transactions_over_under_or_between_amounts(assistant) -> None:  # noqa: ANN001

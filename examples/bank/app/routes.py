@@ -448,10 +448,10 @@ def _render_transactions(o: ToolOutcome) -> str:
     bounds = [f"{word} £{o.arguments[key]:,.2f}" for key, word in (("min_amount", "over"), ("max_amount", "under"))
               if o.arguments.get(key) is not None]
     period = f" of {' and '.join(bounds)}{period}" if bounds else period
-    if not rows:
-        return f"I couldn't find any matching transactions{period}."
-    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
     merchant = o.arguments.get("merchant")
+    if not rows:
+        return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}."
+    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
     filtered = bool(period or merchant)
     names = {t["merchant"] for t in rows}
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""

@@ -63,6 +63,9 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
                 "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
+# A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
+# does not give are the ones that action was done with.
+_FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
@@ -225,10 +228,12 @@ class ChatAssistant:
                                                         and not wants_person):
                 return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
-            # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new fields.
+            # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new
+            # fields, the others as they were.
             route = self.app.actions[state.last]
             extraction, gave_field = self._with_known(
-                ctx, route, text, self._next_to_last(route, self._extract(route, text, now, {}), text, state, now))
+                ctx, route, text, self._next_to_last(route, self._extract(route, text, now, state.last_fields),
+                                                     text, state, now))
             if gave_field and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
@@ -249,7 +254,8 @@ class ChatAssistant:
             return self._answer(ctx, sid, text, intent, confidence), state
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            extraction = self._next_to_last(route, self._extract(route, text, now, {}), text, before, now)
+            carried = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
+            extraction = self._next_to_last(route, self._extract(route, text, now, carried), text, before, now)
             return self._action(ctx, sid, route, extraction, confidence, text=text)
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
