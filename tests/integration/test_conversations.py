@@ -188,6 +188,22 @@ def test_the_second_one_picks_the_second_choice_our_question_listed(assistant, a
     assert card_status(assistant_settings, "C001", "4417") == "active"
 
 
+def test_the_other_one_is_the_customers_one_other_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card 8120")
+    instead = c.say("no, the other one")
+    assert instead.route == "confirm" and "ending 4417?" in instead.reply
+    c.say("yes")
+    again = c.say("and the other one")  # after the freeze: the card not yet frozen
+    assert again.route == "confirm" and "ending 8120?" in again.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
+    single = Conversation(assistant, customer="C005")
+    assert "3390" in single.say("freeze my card").reply
+    only = single.say("no, the other one")
+    assert "no other one" in only.reply and "3390 is the only one" in only.reply
+    assert single.say("no").route == "cancelled" and card_status(assistant_settings, "C005", "3390") == "active"
+
+
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("freeze my credit card ending 4417")

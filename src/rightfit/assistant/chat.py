@@ -30,6 +30,7 @@ from rightfit.assistant.replies import (
     STOP,
     STOPPED,
     THANKS,
+    THE_OTHER,
     after_no,
     bare_yes,
     chosen_option,
@@ -179,6 +180,8 @@ class ChatAssistant:
             done, after = self._confirmed(ctx, sid, state, True)
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
+        if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
+            return again
         if state.pending:
             pending = state.pending
             waiting = str(pending.get("intent"))
@@ -312,6 +315,36 @@ class ChatAssistant:
         further, state = self._turn(ctx, sid, SessionState(), queued, now)
         return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
                        citations=reply.citations + further.citations), state
+
+    def _on_the_other(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+                      now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"no, the other one" when a card action waits for a yes, or "and the other one" right after it was
+        done: the same action on the customer's one other card (a value of the route's `known` list), planned
+        and confirmed afresh. None when the message is not that, or there is no single other."""
+        if not THE_OTHER.match(text):
+            return None
+        if state.pending:
+            intent, fields = str(state.pending.get("intent")), {**state.slots, **(state.pending.get("arguments") or {})}
+        elif state.intent is None and state.last is not None:
+            intent, fields = state.last, dict(state.last_fields)
+        else:
+            return None  # mid-way through an action ("which card?"), "the other one" names nothing yet
+        route = self.app.actions.get(intent)
+        if route is None:
+            return None
+        fields = {k: v for k, v in fields.items() if k in route.slots.model_fields}
+        for name, options in route.known.items():
+            current = fields.get(name)
+            others = [o for o in options(self._lookup(ctx)) if str(o).lower() != str(current).lower()]
+            if current is not None and len(others) == 1:
+                group = next((g for g in route.together if name in g), frozenset({name}))
+                kept = {k: v for k, v in fields.items() if k not in group}
+                return self._action(ctx, sid, route, self._extract(route, "", now, {**kept, name: others[0]}), 1.0,
+                                    text=text)
+            if current is not None and not others:
+                reply = f"There's no other one on your profile: {current} is the only one."
+                return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
+        return None
 
     def _switched(self, state: SessionState, text: str) -> tuple[SessionState, str, _Reading] | None:
         """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked

@@ -16,7 +16,8 @@ _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
 # After a no: a figure other than the one asked about ("no, the 4417 one"), or another one by name ("no, the
-# credit one"), names what was meant instead. "The other one" names nothing the assistant could plan with.
+# credit one"), names what was meant instead. "The other one" is read by the assistant, which knows whether
+# there is exactly one other (see THE_OTHER).
 _NEW_CHOICE = re.compile(r"\d|\bthe (?!other\b)\w+ one\b")
 # Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
 STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
@@ -93,6 +94,12 @@ def _without(text: str, values: Sequence[object]) -> str:
 
 _NO_LEAD = re.compile(r"^\s*(?:(?:no|nope|nah|don't|do not|wait|hang on|hold on|sorry|actually|oh|um|erm)\b"
                       r"[\s,.!-]*)+", re.IGNORECASE)
+
+
+# "no, the other one", "and the other one too": the one other value the customer has (their other card).
+THE_OTHER = re.compile(r"^(?:(?:no|nope|and|what about|how about|now|also|then|ok|okay|sorry|actually|i meant|"
+                       r"please)[\s,.!-]+)*the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please))*[\s.!?]*$",
+                       re.IGNORECASE)
 
 
 def after_no(text: str) -> str | None:
