@@ -15,16 +15,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
-from rightfit.assistant.fields import CUES, free_text, jsonable, mentioned, newest_wins, slot_kind
+from rightfit.assistant.fields import free_text, jsonable
 from rightfit.assistant.qa import clean_query
+from rightfit.assistant.reading import Extractor, FieldReader
 from rightfit.assistant.replies import (
     NOTHING_TO_STOP,
     STOP,
@@ -44,9 +43,6 @@ from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
 from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
-from rightfit.extract.dates import shift_period
-from rightfit.extract.money import assume_currency
-from rightfit.extract.types import DateSpan
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor, ToolOutcome
@@ -82,11 +78,6 @@ class _Reading:
 
 class Classifier(Protocol):
     def run(self, *, texts: list[str]) -> list[Any]: ...
-
-
-class Extractor(Protocol):
-    def run(self, *, text: str, schema: type[BaseModel], now: datetime,
-            filled: Mapping[str, Any] | None = None) -> Any: ...
 
 
 class Answerer(Protocol):
@@ -130,6 +121,7 @@ class ChatAssistant:
         self.answerer = answerer
         self.classifier = classifier
         self.extractor = extractor
+        self.fields = FieldReader(app=app, extractor=extractor, executor=executor)
         self.sessions = sessions
         self.executor = executor
         self.input_guard = input_guard
@@ -187,13 +179,13 @@ class ChatAssistant:
             waiting = str(pending.get("intent"))
             agreed = list((pending.get("arguments") or {}).values())
             decision = yes_or_no(text, agreed=agreed)
-            if decision is False and self._gives_field(ctx, waiting, text, now, besides=agreed):
+            if decision is False and self.fields.gives_field(ctx, waiting, text, now, besides=agreed):
                 decision = None  # "no, sam@example.net": a no to the value, not to the change; corrected below
             if decision is False and (switch := self._switched(state, text)) is not None:
                 state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
             elif decision is not None:
                 return self._confirmed(ctx, sid, state, decision)
-            elif corrects(text) or self._gives_field(ctx, waiting, text, now):
+            elif corrects(text) or self.fields.gives_field(ctx, waiting, text, now):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
                 # carried out as it was. Fields the plan settled from the customer's records are settled again:
@@ -221,8 +213,8 @@ class ChatAssistant:
             return self._refuse_for_other(ctx, sid, text, other, intent=intent, confidence=confidence), state
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
-            extraction, gave_field = self._with_known(
-                ctx, route, text, self._extract(route, text, now, state.slots, answer_to=state.asked))
+            extraction, gave_field = self.fields.with_known(
+                ctx, route, text, self.fields.extract(route, text, now, state.slots, answer_to=state.asked))
             other_action = intent in self.app.actions and intent != state.intent
             if not gave_field and not other_action and _ASIDE.match(_LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
@@ -234,9 +226,9 @@ class ChatAssistant:
             # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new
             # fields, the others as they were.
             route = self.app.actions[state.last]
-            extraction, gave_field = self._with_known(
-                ctx, route, text, self._next_to_last(route, self._extract(route, text, now, state.last_fields),
-                                                     text, state, now))
+            carried = self.fields.extract(route, text, now, state.last_fields)
+            extraction, gave_field = self.fields.with_known(
+                ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
             if gave_field and confidence < self.settings.switch_threshold:
                 return self._action(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
@@ -247,9 +239,9 @@ class ChatAssistant:
                 # Not confident, but the message names one of the customer's own records that action reads (one
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
-                extraction = self._extract(lean, text, now, {})
+                extraction = self.fields.extract(lean, text, now, {})
                 # Named, whether or not a parser also read it ("at tesco"): the record is what is evidence.
-                if found := self._known_in(ctx, lean, text, extraction, values={}):
+                if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self._action(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
@@ -257,8 +249,8 @@ class ChatAssistant:
             return self._answer(ctx, sid, text, intent, confidence), state
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            carried = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
-            extraction = self._next_to_last(route, self._extract(route, text, now, carried), text, before, now)
+            kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
+            extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
             return self._action(ctx, sid, route, extraction, confidence, text=text)
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
@@ -335,12 +327,12 @@ class ChatAssistant:
         fields = {k: v for k, v in fields.items() if k in route.slots.model_fields}
         for name, options in route.known.items():
             current = fields.get(name)
-            others = [o for o in options(self._lookup(ctx)) if str(o).lower() != str(current).lower()]
+            others = [o for o in options(self.fields.lookup(ctx)) if str(o).lower() != str(current).lower()]
             if current is not None and len(others) == 1:
                 group = next((g for g in route.together if name in g), frozenset({name}))
                 kept = {k: v for k, v in fields.items() if k not in group}
-                return self._action(ctx, sid, route, self._extract(route, "", now, {**kept, name: others[0]}), 1.0,
-                                    text=text)
+                extraction = self.fields.extract(route, "", now, {**kept, name: others[0]})
+                return self._action(ctx, sid, route, extraction, 1.0, text=text)
             if current is not None and not others:
                 reply = f"There's no other one on your profile: {current} is the only one."
                 return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
@@ -362,65 +354,6 @@ class ChatAssistant:
         kept = {k: v for k, v in state.slots.items() if k not in settled}
         return SessionState(intent=other.intent, slots=kept), rest, read
 
-    def _next_to_last(self, route: ActionRoute, extraction: Any, text: str, state: SessionState,
-                      now: datetime) -> Any:
-        """Right after `route` ran over a period, "and the week before?" means the week before that period."""
-        if state.last != route.intent:
-            return extraction
-        for name in route.slots.model_fields:
-            previous = state.last_fields.get(name)
-            if slot_kind(route.slots, name) != "date_range" or not isinstance(previous, dict):
-                continue
-            span = shift_period(text, DateSpan.model_validate(previous), now)
-            if span is not None:
-                extraction = replace(extraction, values={**extraction.values, name: span},
-                                     sources={**extraction.sources, name: "parser"})
-        return extraction
-
-    def _gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime, *,
-                     besides: Sequence[object] = ()) -> bool:
-        """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
-        merchants...); with `besides`, a value other than those."""
-        route = self.app.actions.get(intent)
-        if route is None:
-            return False
-        extraction, gave = self._with_known(ctx, route, text, self._extract(route, text, now, {}))
-        if not besides:
-            return gave
-        known = {str(v).lower() for v in besides}
-        return any(str(v).lower() not in known for k, v in jsonable(extraction.values).items()
-                   if extraction.sources.get(k) != "previous")
-
-    def _with_known(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any) -> tuple[Any, bool]:
-        """The extraction with the route's known values the message names added ("tesco" answering "who was it
-        paid to?" is one of the customer's merchants), and whether the message gave any field at all."""
-        # A value named now replaces one carried from earlier turns ("8120 after all" when 4417 was asked about).
-        found = self._known_in(ctx, route, text, extraction, replace_previous=True)
-        if found:  # added here, so the action does not look them up a second time; named now, so newest
-            extraction = newest_wins(route, replace(extraction, values={**extraction.values, **found},
-                                                    sources={**extraction.sources, **dict.fromkeys(found, "known")}))
-        return extraction, bool(found) or any(src != "previous" for src in extraction.sources.values())
-
-    def _extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
-                 answer_to: str | None = None) -> Any:
-        with stage_span("extract", intent=route.intent):
-            extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
-            if route.amounts_on_record and self.app.currency and any(
-                    slot_kind(route.slots, name) == "money" for name in extraction.problems or {}):
-                extraction = self.extractor.run(text=assume_currency(text, self.app.currency), schema=route.slots,
-                                                now=now, filled=filled)
-            kind = slot_kind(route.slots, answer_to) or ""
-            # A bare "44.22" answering our own question about an amount is in the app's currency (the question
-            # listed the payments in it); a currency is never assumed anywhere else.
-            cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
-            if answer_to and cue and extraction.values.get(answer_to) is None:
-                # A bare reply to our own question ("5531" after "which card?") has no context words for the
-                # parser; read it again as the answer to that question.
-                retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
-                if retry.values.get(answer_to) is not None:
-                    extraction = retry
-            return newest_wins(route, extraction)
-
     def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
         the route (merchants such as "Sainsbury's") are not people."""
@@ -428,24 +361,9 @@ class ChatAssistant:
             return None
         own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
         route = self.app.actions.get(intent)
-        lookup = self._lookup(ctx)
+        lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
         return someone_else(text, own_names=own, not_people=not_people)
-
-    def _known_in(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any, *,
-                  values: Mapping[str, Any] | None = None, replace_previous: bool = False) -> dict[str, str]:
-        """The route's known-value slots that the message names: empty ones (a slot already filled costs no
-        lookup) or, with `replace_previous`, ones carried from earlier turns. A field the message itself made
-        ambiguous or invalid ("card 5531 and also card 8120") stays for the customer to settle."""
-        values = extraction.values if values is None else values
-        taken = {k for k, v in values.items()
-                 if v is not None and not (replace_previous and extraction.sources.get(k) == "previous")}
-        taken |= set(extraction.ambiguous or {}) | set(extraction.problems or {})
-        found = {}
-        for name, options in route.known.items():
-            if name not in taken and text and (hit := mentioned(text, options(self._lookup(ctx)))):
-                found[name] = hit
-        return found
 
     def _refuse_for_other(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
                           confidence: float) -> ChatReply:
@@ -465,19 +383,12 @@ class ChatAssistant:
                                         f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.")
         return reply
 
-    def _lookup(self, ctx: ToolContext) -> Callable[[str, Mapping[str, Any]], ToolOutcome]:
-        def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
-            if self.executor.registry.get(tool).mutates:  # planning may read, never write
-                raise ConfigError(f"route planning called {tool}, which changes state; return a Call instead")
-            return self.executor.run(ctx=ctx, tool=tool, arguments=arguments)
-        return lookup
-
     def _action(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
                 answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
         values = dict(extraction.values)
         if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
-        values.update(self._known_in(ctx, route, text, extraction, values=values))
+        values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
         slots = jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
@@ -488,7 +399,7 @@ class ChatAssistant:
                 "  ", " ").replace(" ?", "?")
             return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
                     SessionState(intent=route.intent, slots=slots, asked=name))
-        step: Step = route.plan(values, self._lookup(ctx))
+        step: Step = route.plan(values, self.fields.lookup(ctx))
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
         note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()

@@ -1,0 +1,120 @@
+"""Reading an action's fields from a message: the parsers (with cue words for a bare reply to our own
+question, and the app's currency where amounts are only looked up), the values a route can only take from
+the customer's own records (`known`), and a follow-up's period next to the one just shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from rightfit.assistant.app import ActionRoute, AssistantApp, Lookup
+from rightfit.assistant.fields import CUES, jsonable, mentioned, newest_wins, slot_kind
+from rightfit.assistant.sessions import SessionState
+from rightfit.core.errors import ConfigError
+from rightfit.extract.dates import shift_period
+from rightfit.extract.money import assume_currency
+from rightfit.extract.types import DateSpan
+from rightfit.telemetry.tracing import stage_span
+from rightfit.tools.executor import ToolExecutor, ToolOutcome
+from rightfit.tools.registry import ToolContext
+
+
+class Extractor(Protocol):
+    def run(self, *, text: str, schema: type[BaseModel], now: datetime,
+            filled: Mapping[str, Any] | None = None) -> Any: ...
+
+
+class FieldReader:
+    """The assistant's reading of fields, for one app: what a message gives an action, and whether it gives any."""
+
+    def __init__(self, *, app: AssistantApp, extractor: Extractor, executor: ToolExecutor) -> None:
+        self.app = app
+        self.extractor = extractor
+        self.executor = executor
+
+    def next_to_last(self, route: ActionRoute, extraction: Any, text: str, state: SessionState,
+                     now: datetime) -> Any:
+        """Right after `route` ran over a period, "and the week before?" means the week before that period."""
+        if state.last != route.intent:
+            return extraction
+        for name in route.slots.model_fields:
+            previous = state.last_fields.get(name)
+            if slot_kind(route.slots, name) != "date_range" or not isinstance(previous, dict):
+                continue
+            span = shift_period(text, DateSpan.model_validate(previous), now)
+            if span is not None:
+                extraction = replace(extraction, values={**extraction.values, name: span},
+                                     sources={**extraction.sources, name: "parser"})
+        return extraction
+
+    def gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime, *,
+                    besides: Sequence[object] = ()) -> bool:
+        """Whether the message gives a field of the action `intent` (a card, an amount, one of the customer's
+        merchants...); with `besides`, a value other than those."""
+        route = self.app.actions.get(intent)
+        if route is None:
+            return False
+        extraction, gave = self.with_known(ctx, route, text, self.extract(route, text, now, {}))
+        if not besides:
+            return gave
+        known = {str(v).lower() for v in besides}
+        return any(str(v).lower() not in known for k, v in jsonable(extraction.values).items()
+                   if extraction.sources.get(k) != "previous")
+
+    def with_known(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any) -> tuple[Any, bool]:
+        """The extraction with the route's known values the message names added ("tesco" answering "who was it
+        paid to?" is one of the customer's merchants), and whether the message gave any field at all."""
+        # A value named now replaces one carried from earlier turns ("8120 after all" when 4417 was asked about).
+        found = self.known_in(ctx, route, text, extraction, replace_previous=True)
+        if found:  # added here, so the action does not look them up a second time; named now, so newest
+            extraction = newest_wins(route, replace(extraction, values={**extraction.values, **found},
+                                                    sources={**extraction.sources, **dict.fromkeys(found, "known")}))
+        return extraction, bool(found) or any(src != "previous" for src in extraction.sources.values())
+
+    def extract(self, route: ActionRoute, text: str, now: datetime, filled: Mapping[str, Any], *,
+                answer_to: str | None = None) -> Any:
+        """The route's fields in the message, the `filled` ones kept unless it gives them anew; `answer_to` is the
+        field our last question asked for."""
+        with stage_span("extract", intent=route.intent):
+            extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
+            if route.amounts_on_record and self.app.currency and any(
+                    slot_kind(route.slots, name) == "money" for name in extraction.problems or {}):
+                extraction = self.extractor.run(text=assume_currency(text, self.app.currency), schema=route.slots,
+                                                now=now, filled=filled)
+            kind = slot_kind(route.slots, answer_to) or ""
+            # A bare "44.22" answering our own question about an amount is in the app's currency (the question
+            # listed the payments in it); a currency is never assumed anywhere else.
+            cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
+            if answer_to and cue and extraction.values.get(answer_to) is None:
+                # A bare reply to our own question ("5531" after "which card?") has no context words for the
+                # parser; read it again as the answer to that question.
+                retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
+                if retry.values.get(answer_to) is not None:
+                    extraction = retry
+            return newest_wins(route, extraction)
+
+    def known_in(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any, *,
+                 values: Mapping[str, Any] | None = None, replace_previous: bool = False) -> dict[str, str]:
+        """The route's known-value slots that the message names: empty ones (a slot already filled costs no
+        lookup) or, with `replace_previous`, ones carried from earlier turns. A field the message itself made
+        ambiguous or invalid ("card 5531 and also card 8120") stays for the customer to settle."""
+        values = extraction.values if values is None else values
+        taken = {k for k, v in values.items()
+                 if v is not None and not (replace_previous and extraction.sources.get(k) == "previous")}
+        taken |= set(extraction.ambiguous or {}) | set(extraction.problems or {})
+        found = {}
+        for name, options in route.known.items():
+            if name not in taken and text and (hit := mentioned(text, options(self.lookup(ctx)))):
+                found[name] = hit
+        return found
+
+    def lookup(self, ctx: ToolContext) -> Lookup:
+        def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+            if self.executor.registry.get(tool).mutates:  # planning may read, never write
+                raise ConfigError(f"route planning called {tool}, which changes state; return a Call instead")
+            return self.executor.run(ctx=ctx, tool=tool, arguments=arguments)
+        return lookup
