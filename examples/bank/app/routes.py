@@ -214,6 +214,10 @@ _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
+# What is owed on a credit card: the bank's data here holds no card accounts, so a balance is no answer to it.
+_CARD_OWED = re.compile(r"\bcredit card\b.{0,20}\b(?:balance|owe|owing|debt|statement)|"
+                        r"\b(?:balance|owe|owing|debt)\b.{0,25}\bcredit card\b", re.IGNORECASE)
+
 # Money already gone is in the transactions, not the balance ("how much did I spend last week?").
 _SPENT = re.compile(r"\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
 
@@ -284,6 +288,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
+    if intent == "check_balance" and _CARD_OWED.search(text):
+        return "credit_card_balance"
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent == "check_balance" and _SPENT.search(text):
@@ -528,6 +534,8 @@ REPLIES = {
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
                    "through, ask me for a person.",
+    "credit_card_balance": "I can't see credit card balances from this chat. Your credit card statement in the "
+                           "Larkspur app shows your balance, your minimum payment and your payment due date.",
     "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
                        "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
                        "Services on 03069 990100.",
