@@ -204,6 +204,14 @@ def test_the_other_one_is_the_customers_one_other_card(assistant, assistant_sett
     assert single.say("no").route == "cancelled" and card_status(assistant_settings, "C005", "3390") == "active"
 
 
+def test_a_question_asked_while_choosing_a_card_repeats_the_choices(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")
+    aside = c.say("wait, how long does a replacement card take?")
+    assert aside.route == "answer" and aside.reply.endswith("I still need to know which one: 8120 or 4417.")
+    assert "4417" in c.say("the second one").reply  # still waiting on the same choice
+
+
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("freeze my credit card ending 4417")

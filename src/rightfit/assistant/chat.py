@@ -379,8 +379,10 @@ class ChatAssistant:
         intent = next(iter(self.app.answer_intents), "")
         reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence)
         if state.asked:
-            reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need "
-                                        f"your {state.asked.replace('_', ' ').replace('last4', 'number')}.")
+            field = state.asked.replace("_", " ").replace("last4", "number")
+            still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
+                     else f"your {field}.")
+            reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
 
     def _action(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
