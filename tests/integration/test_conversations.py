@@ -324,6 +324,8 @@ def test_a_no_that_asks_for_another_card_action_switches_to_it_for_the_same_card
     plain = Conversation(assistant)
     plain.say("freeze my credit card")
     assert plain.say("no thanks, I found it").route == "cancelled"
+    denied = Conversation(assistant).say("I lost my credit card, it wasn't stolen")  # "stolen", denied
+    assert denied.intent == "report_lost_card" and "4417 as lost?" in denied.reply
 
 
 def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -60,7 +60,7 @@ def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # n
 def test_what_is_owed_on_a_credit_card_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     for question in ("what do I owe on my credit card", "what's my credit card balance?"):
         reply = Conversation(assistant).say(question)
-        assert reply.intent == "credit_card_balance" and reply.tool is None and "£" not in reply.reply, question
+        assert reply.intent == "check_balance" and reply.tool is None and "£" not in reply.reply, question
         assert "statement" in reply.reply
 
 

@@ -28,6 +28,12 @@ class AccountFields(BaseModel):
     account_kinds: AccountKindsSlot = None
 
 
+class BalanceFields(AccountFields):
+    # "what's my credit card balance?": the bank's data here holds no card accounts to read it from.
+    card_kind: Annotated[str | None, Slot("card_kind", model=False),
+                         Field(None, description="debit or credit")] = None
+
+
 class TransactionFields(BaseModel):
     account: AccountSlot = None
     account_kinds: AccountKindsSlot = None
@@ -214,10 +220,6 @@ _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
-# What is owed on a credit card: the bank's data here holds no card accounts, so a balance is no answer to it.
-_CARD_OWED = re.compile(r"\bcredit card\b.{0,20}\b(?:balance|owe|owing|debt|statement)|"
-                        r"\b(?:balance|owe|owing|debt)\b.{0,25}\bcredit card\b", re.IGNORECASE)
-
 # Money already gone is in the transactions, not the balance ("how much did I spend last week?").
 _SPENT = re.compile(r"\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
 
@@ -239,6 +241,9 @@ _PIN_TROUBLE = re.compile(r"\b(?:forg[eo]t\w*|lost|remember|recall|locked|blocke
 _CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\bcard\b|"
                         r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked)\b", re.IGNORECASE)
 _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
+# "it wasn't stolen, I lost it": the word the classifier keys on, denied.
+_NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"
+                         r"(?:stolen|nicked|stole it|took it)\b", re.IGNORECASE)
 _CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
 
 
@@ -288,8 +293,6 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
-    if intent == "check_balance" and _CARD_OWED.search(text):
-        return "credit_card_balance"
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent == "check_balance" and _SPENT.search(text):
@@ -303,6 +306,8 @@ def refine_intent(text: str, intent: str) -> str:
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)
             and not _CARD_GONE.search(text)):
         return "policy_question"
+    if intent == "report_stolen_card" and _NOT_STOLEN.search(text):
+        return "report_lost_card"
     if intent == "out_of_scope" and not asks_about and (gone := _CARD_GONE.search(text)):
         # "I lost my card, can you block it?": the classifier torn between lost and freeze ("block").
         return "report_stolen_card" if _STOLEN.search(gone.group()) else "report_lost_card"
@@ -335,6 +340,9 @@ def _card_digits(lookup: Lookup) -> list[str]:
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    if values.get("card_kind") == "credit":  # what is owed on a credit card is no current-account balance
+        return Say("I can't see credit card balances from this chat. Your credit card statement in the Larkspur "
+                   "app shows your balance, your minimum payment and your payment due date.")
     return Call("get_balance", _account_args(values))
 
 
@@ -499,7 +507,7 @@ _A_CARD = (frozenset({"card_last4", "card_kind"}),)
 _OWN_CARDS = {"card_last4": _card_digits}
 
 ACTIONS = {
-    "check_balance": ActionRoute("check_balance", AccountFields, _balance_plan, _render_balance),
+    "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, known={"merchant": _merchants}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
@@ -534,8 +542,6 @@ REPLIES = {
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
                    "through, ask me for a person.",
-    "credit_card_balance": "I can't see credit card balances from this chat. Your credit card statement in the "
-                           "Larkspur app shows your balance, your minimum payment and your payment due date.",
     "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
                        "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
                        "Services on 03069 990100.",
