@@ -87,7 +87,7 @@ class FieldReader:
                                                 now=now, filled=filled)
             kind = slot_kind(route.slots, answer_to) or ""
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
-            # listed the payments in it); a currency is never assumed anywhere else.
+            # listed the payments in it); beyond that and `amounts_on_record` above, a currency is never assumed.
             cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
             if answer_to and cue and extraction.values.get(answer_to) is None:
                 # A bare reply to our own question ("5531" after "which card?") has no context words for the
@@ -113,6 +113,8 @@ class FieldReader:
         return found
 
     def lookup(self, ctx: ToolContext) -> Lookup:
+        """Runs read-only tools as the customer, for a route's planning and its known values."""
+
         def lookup(tool: str, arguments: Mapping[str, Any]) -> ToolOutcome:
             if self.executor.registry.get(tool).mutates:  # planning may read, never write
                 raise ConfigError(f"route planning called {tool}, which changes state; return a Call instead")
