@@ -392,6 +392,9 @@ def test_card_kind() -> None:
                   "block my debit and credit cards", "freeze both of them"):
         assert [c.value for c in scan_card_kind(every).candidates] == ["all"], every
     assert scan_card_kind("what's in both accounts").candidates == ()
+    # "both" of people, not of cards
+    assert scan_card_kind("freeze my card, both of us use it").candidates == ()
+    assert [c.value for c in scan_card_kind("we both use the debit card").candidates] == ["debit"]
 
 
 def test_postcode_rejections() -> None:

@@ -113,7 +113,8 @@ _CARD_KIND = re.compile(r"\b(?P<k>debit|credit)(?:\s+card|\s+one|\b)")
 # Every card at once: "both my cards", "both" (answering "which card?"), "all of my cards", "my debit and credit
 # cards". The kind "all", for the app to expand into each of the customer's cards.
 ALL_CARDS = "all"
-_EVERY_CARD = re.compile(r"\bboth\b(?!\s+(?:accounts?|of (?:my|the|our) accounts?)\b)|"
+_EVERY_CARD = re.compile(r"(?<!\bwe )(?<!\bthey )\bboth\b(?!\s+(?:accounts?|of (?:my|the|our) accounts?|of us|of you|"
+                         r"me|us|my (?:wife|husband|partner|son|daughter|mum|dad)|use)\b)|"
                          r"\ball (?:of )?(?:my|the|our) cards\b|\bevery card\b|"
                          r"\b(?:debit|credit) (?:card )?(?:and|&) (?:my |the )?(?:debit|credit)(?: cards?\b)?")
 
