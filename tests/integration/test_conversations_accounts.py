@@ -151,3 +151,7 @@ def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assi
     # The classifier is unsure of this one; naming one of the customer's own merchants settles it.
     spent = Conversation(assistant).say("how much did I spend at tesco")
     assert spent.tool.tool == "recent_transactions" and "In all: £66.30 out." in spent.reply
+    asked = Conversation(assistant).say("what did I spend over 100 quid in november")
+    assert asked.tool.tool == "recent_transactions" and "of over £100.00" in asked.reply
+    passing = Conversation(assistant).say("I've spent too much this month, what's my balance?")  # said, not asked
+    assert passing.tool.tool == "get_balance"

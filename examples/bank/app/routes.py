@@ -221,7 +221,9 @@ _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
 # Money already gone is in the transactions, not the balance ("how much did I spend last week?").
-_SPENT = re.compile(r"\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
+# Asked about, not said in passing ("I've spent too much, what's my balance?").
+_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|"
+                    r"went out)\b", re.IGNORECASE)
 
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
