@@ -246,7 +246,8 @@ _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 # "it wasn't stolen, I lost it": the word the classifier keys on, denied.
 _NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"
                          r"(?:stolen|nicked|stole it|took it)\b", re.IGNORECASE)
-_CARD_INTENTS = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
+_CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card")
+_CARD_INTENTS = (*_CARD_ROUTES, "out_of_scope")
 
 
 # How a card looks: the classifier, knowing no such label, takes "change my card design" for a freeze.
@@ -262,6 +263,7 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 # Tricked into sending money (an authorised push payment scam): urgent, and no card dispute. The fraud team
 # must hear at once, so the reply gives its number and a colleague gets the conversation.
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
+_DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
                       r"pretend\w* to be|posing as|impersonat\w*)\b", re.IGNORECASE)
 
@@ -285,8 +287,10 @@ def refine_intent(text: str, intent: str) -> str:
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
     asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
-    if _SCAMMED.search(text) and not _COMPLAINS.search(text):
+    if (_SCAMMED.search(text) and not _COMPLAINS.search(text) and intent not in _CARD_ROUTES
+            and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
+        # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
         asks = asks_about or (text.rstrip().endswith("?") and not _REQUESTS.search(text))  # "is this a scam?"
         return "policy_question" if asks else "scam"
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
