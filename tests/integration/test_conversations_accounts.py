@@ -153,5 +153,10 @@ def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assi
     assert spent.tool.tool == "recent_transactions" and "In all: £66.30 out." in spent.reply
     asked = Conversation(assistant).say("what did I spend over 100 quid in november")
     assert asked.tool.tool == "recent_transactions" and "of over £100.00" in asked.reply
+    from datetime import UTC, datetime
+
+    spending = assistant.run(customer_id="C001", message="what did I spend in november?",  # money out only
+                             now=datetime(2026, 12, 6, 10, tzinfo=UTC))
+    assert "(money out)" in spending.reply and "Salary" not in spending.reply and "£227.10 out." in spending.reply
     passing = Conversation(assistant).say("I've spent too much this month, what's my balance?")  # said, not asked
     assert passing.tool.tool == "get_balance"

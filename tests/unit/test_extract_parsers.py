@@ -319,6 +319,18 @@ def test_an_amount_that_bounds_what_is_asked_for() -> None:
     assert bound("I paid £50 at Tesco", "over") == bound("I paid £50 at Tesco", "under") == []
 
 
+def test_which_way_the_money_moved() -> None:
+    from rightfit.extract.identifiers import scan_direction
+
+    def way(text: str) -> list[str]:
+        return [c.value for c in scan_direction(text).candidates]
+
+    assert way("what did I spend last month?") == way("show my outgoings") == ["out"]
+    assert way("did my salary come in?") == way("any refunds received?") == ["in"]
+    assert way("what went in and out last week") == way("what's gone out and what came in") == []
+    assert way("show my tesco transactions") == []
+
+
 def test_a_currency_is_put_before_bare_amounts_only_when_asked() -> None:
     from rightfit.extract.money import assume_currency
 

@@ -41,6 +41,8 @@ class TransactionFields(BaseModel):
     period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
                       Field(None, description="The days asked about")] = None
     count: Annotated[int | None, Slot("count", model=False), Field(None, description="How many to show")] = None
+    direction: Annotated[str | None, Slot("direction", model=False),
+                         Field(None, description="out (spent) or in (received)")] = None
     over: Annotated[Money | None, Slot("money_over", model=False),
                     Field(None, description="Only amounts above this")] = None
     under: Annotated[Money | None, Slot("money_under", model=False),
@@ -374,6 +376,8 @@ def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
                 return Say(f"Your transactions are in pounds, so I can't compare them with {amount.currency} "
                            f"{amount.amount}. Ask again with the amount in pounds.")
             args.update({bound: float(amount.amount), "limit": 20})
+    if values.get("direction") in ("in", "out"):  # "what did I spend": money out only
+        args.update(direction=values["direction"], limit=20)
     if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
         args["limit"] = max(1, min(values["count"], 20))
     return Call("recent_transactions", args)
@@ -468,6 +472,8 @@ def _render_transactions(o: ToolOutcome) -> str:
     bounds = [f"{word} £{o.arguments[key]:,.2f}" for key, word in (("min_amount", "over"), ("max_amount", "under"))
               if o.arguments.get(key) is not None]
     period = f" of {' and '.join(bounds)}{period}" if bounds else period
+    if o.arguments.get("direction"):
+        period = f" ({'money out' if o.arguments['direction'] == 'out' else 'money in'}){period}"
     merchant = o.arguments.get("merchant")
     if not rows:
         return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}."

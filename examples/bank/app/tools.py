@@ -61,6 +61,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             kind: Only the customer's current or savings accounts.
             min_amount: Only amounts of at least this many pounds, in or out.
             max_amount: Only amounts of at most this many pounds, in or out.
+            direction: Only money out of the accounts, or only money into them.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}
                              for r in _accounts(ctx, account_id, kind)]}
@@ -71,7 +72,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             since: date | None = None, until: date | None = None,
                             kind: Literal["current", "savings"] | None = None,
                             min_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
-                            max_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None) -> dict[str, Any]:
+                            max_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
+                            direction: Literal["in", "out"] | None = None) -> dict[str, Any]:
         """The customer's latest transactions, newest first.
 
         Args:
@@ -83,6 +85,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             kind: Only the customer's current or savings accounts.
             min_amount: Only amounts of at least this many pounds, in or out.
             max_amount: Only amounts of at most this many pounds, in or out.
+            direction: Only money out of the accounts, or only money into them.
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -109,6 +112,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if max_amount is not None:
             sql += " AND abs(t.amount_pence) <= ?"
             params.append(round(max_amount * 100))
+        if direction is not None:
+            sql += " AND t.amount_pence < 0" if direction == "out" else " AND t.amount_pence > 0"
         sql += " ORDER BY t.posted DESC, t.id DESC LIMIT ?"
         params.append(limit)
         with bank.read() as db:
@@ -285,6 +290,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             kind: Only the customer's current or savings accounts.
             min_amount: Only amounts of at least this many pounds, in or out.
             max_amount: Only amounts of at most this many pounds, in or out.
+            direction: Only money out of the accounts, or only money into them.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
                               "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}

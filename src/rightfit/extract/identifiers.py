@@ -156,6 +156,25 @@ def scan_count(text: str) -> Scan[int]:
     return Scan(tuple(found), ())
 
 
+_MONEY_OUT = re.compile(r"\b(?:spen[dt]|spending|went out|gone out|money out|outgoings?|bought|purchases?|"
+                        r"withdrawals?|paid (?:out|for|at))\b")
+_MONEY_IN = re.compile(r"\b(?:received|came in|come in|gone in|paid in|money in|incoming|deposits?|refunds?|"
+                       r"got paid)\b")
+
+
+def scan_direction(text: str) -> Scan[str]:
+    """"what did I spend", "money that came in": which way the money moved, "out" or "in"; a message that
+    names both ("what went in and out") names neither."""
+    norm = normalize(text)
+    t = norm.text.lower()
+    out, into = _MONEY_OUT.search(t), _MONEY_IN.search(t)
+    if out is not None and into is None:
+        return Scan((_cand(norm, out.start(), out.end(), "out"),), ())
+    if into is not None and out is None:
+        return Scan((_cand(norm, into.start(), into.end(), "in"),), ())
+    return Scan((), ())
+
+
 def scan_account_id(text: str) -> Scan[AccountId]:
     norm = normalize(text)
     t = norm.text.lower()

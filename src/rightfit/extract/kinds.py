@@ -23,6 +23,7 @@ from rightfit.extract.identifiers import (
     scan_card_kind,
     scan_card_last4,
     scan_count,
+    scan_direction,
     scan_email,
     scan_phone,
     scan_postcode,
@@ -145,6 +146,10 @@ def _scan_account_kind(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_account_kind(text)
 
 
+def _scan_direction(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_direction(text)
+
+
 def _scan_count(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_count(text)
 
@@ -222,6 +227,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("account_kind", "which kind of account: savings or current", _scan_account_kind,
          _reparse(_scan_account_kind)),
     Kind("count", "how many items are asked for (my last 3 payments)", _scan_count, _reparse(_scan_count)),
+    Kind("direction", "which way the money moved: out (spent) or in (received)", _scan_direction,
+         _reparse(_scan_direction)),
     Kind("address", "a postal address (house number, street, town), as written", _scan_address,
          _address_from_model),
     Kind("text", "the words from the message", None, _text_from_model),
