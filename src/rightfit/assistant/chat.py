@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -62,6 +62,7 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
+_OR = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
@@ -394,14 +395,17 @@ class ChatAssistant:
         slots = jsonable(values)
         problems = dict(extraction.problems or {})
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
+        each: Step | None = None
         if unsure:  # the customer named two cards (or amounts ...): never pick one for them
             name, options = next(iter(unsure.items()))
-            listed = " or ".join(str(o) for o in options)
-            question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
-                "  ", " ").replace(" ?", "?")
-            return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
-                    SessionState(intent=route.intent, slots=slots, asked=name))
-        step: Step = route.plan(values, self.fields.lookup(ctx))
+            each = self._each_of(ctx, route, text, values, name=name, options=options)
+            if each is None:
+                listed = " or ".join(str(o) for o in options)
+                question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
+                    "  ", " ").replace(" ?", "?")
+                return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
+                        SessionState(intent=route.intent, slots=slots, asked=name))
+        step: Step = each or route.plan(values, self.fields.lookup(ctx))
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
         note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
@@ -436,6 +440,24 @@ class ChatAssistant:
         text = said_once(self._render(route, o) for o in outcomes)
         return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
                           tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
+
+    def _each_of(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any], *, name: str,
+                 options: Sequence[Any]) -> Call | None:
+        """"freeze 8120 and 4417": two of the customer's own records joined by "and", not offered as
+        alternatives, are both meant. The route's plan for each, merged into one call confirmed by one yes;
+        None (so the customer is asked which) when any is not theirs, the message says "or", or the plans
+        differ in what they would do."""
+        if name not in route.known or _OR.search(text):
+            return None
+        own = {str(o).lower() for o in route.known[name](self.fields.lookup(ctx))}
+        if not all(str(o).lower() in own for o in options):
+            return None
+        steps = [route.plan({**values, name: o}, self.fields.lookup(ctx)) for o in options]
+        calls = [s for s in steps if isinstance(s, Call)]
+        if len(calls) != len(steps) or len({c.tool for c in calls}) != 1:
+            return None
+        return Call(calls[0].tool, calls[0].arguments, confirm=said_once(c.confirm for c in calls),
+                    also=tuple(c.arguments for c in calls[1:]))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                    decision: bool) -> tuple[ChatReply, SessionState]:
