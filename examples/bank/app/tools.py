@@ -59,9 +59,6 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
-            min_amount: Only amounts of at least this many pounds, in or out.
-            max_amount: Only amounts of at most this many pounds, in or out.
-            direction: Only money out of the accounts, or only money into them.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "balance": _money(r["balance_pence"])}
                              for r in _accounts(ctx, account_id, kind)]}
@@ -288,9 +285,6 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
-            min_amount: Only amounts of at least this many pounds, in or out.
-            max_amount: Only amounts of at most this many pounds, in or out.
-            direction: Only money out of the accounts, or only money into them.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
                               "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}
