@@ -74,6 +74,17 @@ def test_tool_without_context_or_docstring_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="docstring"):
         ToolRegistry().add(no_doc)
 
+    def stale_doc(ctx: ToolContext, card: str) -> None:
+        """Freeze a card.
+
+        Args:
+            card: Last four digits.
+            reason: Why.
+        """
+
+    with pytest.raises(ConfigError, match="describes reason, which it does not take"):
+        ToolRegistry().add(stale_doc)
+
 
 def test_owned_marker_inside_optional_is_enforced(executor: ToolExecutor) -> None:
     alice = ToolContext("C001", "t")

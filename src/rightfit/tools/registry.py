@@ -108,6 +108,11 @@ def build_spec(fn: Callable[..., Any], *, name: str | None = None, mutates: bool
             owned[p.name] = kind
         default = ... if p.default is inspect.Parameter.empty else p.default
         fields[p.name] = (hint, Field(default, description=described.get(p.name)))
+    if stray := sorted(set(described) - set(fields)):
+        # A description of a parameter the tool does not take would tell the model about an argument it
+        # cannot pass, and is usually a stale or misplaced docstring line.
+        raise ConfigError(f"tool {tool_name}: its docstring describes {', '.join(stray)}, which it does not take; "
+                          "describe only its parameters")
     model = create_model(  # type: ignore[call-overload]
         f"{tool_name}_arguments", __config__=ConfigDict(extra="forbid", strict=False), **fields)
     return ToolSpec(name=tool_name, description=summary, fn=fn, params=model, mutates=mutates, owned=owned)
