@@ -88,7 +88,7 @@ def _refine():  # noqa: ANN202
     module = importlib.util.module_from_spec(spec)
     sys.modules["bank_app"] = module
     spec.loader.exec_module(module)
-    return sys.modules["bank_app.routes"].refine_intent
+    return sys.modules["bank_app.intent_words"].refine_intent
 
 
 def test_the_bank_word_rules_keep_every_labelled_message_label() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from rightfit.assistant.app import AssistantApp
 
 from .db import BankDB
-from .routes import ACTIONS, REPLIES, HandoffFields, refine_intent
+from .intent_words import refine_intent
+from .routes import ACTIONS, REPLIES, HandoffFields
 from .tools import build_registry
 
 HERE = Path(__file__).resolve().parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -93,6 +92,11 @@ def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"kind": kinds.pop()} if len(kinds) == 1 else {}
 
 
+def _said_states(cards: list[dict[str, Any]]) -> str:
+    """"Your credit card ending 4417 is frozen." for each card, so a confirmation says why it offers fewer."""
+    return " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards)
+
+
 def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
     # "as stolen" / "as lost": the two reports are confirmed in the same words otherwise.
     reported = f" as {extra['reason']}" if "reason" in extra else ""
@@ -111,8 +115,7 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                 return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
             if every and len(candidates) > 1:
                 digits = " and ".join(c["last4"] for c in candidates)
-                unusable = " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards
-                                    if c["status"] not in usable)
+                unusable = _said_states([c for c in cards if c["status"] not in usable])
                 return Call(tool, {"card_last4": candidates[0]["last4"], **extra},
                             also=tuple({"card_last4": c["last4"], **extra} for c in candidates[1:]),
                             confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
@@ -126,215 +129,13 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
             others = [c for c in cards if c["status"] in ("active", "frozen") and c["status"] not in usable
                       and kind in (None, c["kind"])]
             if others:
-                note = " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in others)
+                note = _said_states(others)
                 return Call(tool, {"card_last4": last4, **extra}, confirm=f"{note} {verb.capitalize()} your "
                                                                           f"{candidates[0]['kind']} card ending "
                                                                           f"{last4}{reported}?")
         return Call(tool, {"card_last4": last4, **extra},
                     confirm=f"{verb.capitalize()} your card ending {last4}{reported}?")
     return plan
-
-
-_UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
-                       r"back on)", re.IGNORECASE)
-_FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block|"
-                     r"block\w*\b.{0,30}\btemporar)", re.IGNORECASE)
-# "Take the freeze off", "lift the temporary block", "cancel the freeze": the freeze is the object, not the verb.
-_LIFT = re.compile(r"\b(?:take|lift|remove|cancel|override|undo|get rid of)\w*\s+(?:the\s+|my\s+|that\s+|this\s+)?"
-                   r"(?:temporary\s+)?(?:freeze|block|lock)\b(?:\s+off\b)?", re.IGNORECASE)
-
-
-# "What number do I call if my card is stolen?" asks about the action, it does not ask for it: answered from
-# the documents, not met with an offer to block a card. A request in the same words ("can you", "please") is one.
-_ASKS_ABOUT = re.compile(r"^\s*(?:what|how|is there|are there|does|do you|when|why|which|where|who)\b", re.IGNORECASE)
-_REQUESTS = re.compile(r"\b(?:please|can you|could you|would you|will you|for me|i want|i need|i'd like|"
-                       r"right now|straight away)\b", re.IGNORECASE)
-_CHANGES = ("freeze_card", "unfreeze_card", "report_lost_card", "report_stolen_card", "dispute_transaction")
-
-
-# "What cards do I have?", "is my card frozen?": the customer's own cards and their state, read with the
-# customer_cards tool. The classifier has no label for it (its nearest are freeze and policy questions), so
-# the words decide, unless the message also asks to act on a card.
-_MY_CARDS = re.compile(
-    r"\b(?:what|which|how many) cards? (?:do i have|have i got|i have|i've got|are on my)\b"
-    r"|\b(?:status|state) of (?:all )?my cards?\b|\bmy cards?(?:'s)? status(?:es)?\b"
-    r"|\b(?:list|show)(?: me)? (?:all )?my cards\b"
-    r"|\b(?:is|are) my (?:debit |credit )?cards? (?:still )?(?:frozen|blocked|active|locked|working)\b", re.IGNORECASE)
-_CARD_ACTS = re.compile(r"\b(?:un)?(?:freeze|block|lock)\b|\bcancel\w*|\breport\w*|\bdisput\w*|\breplac\w*|"
-                        r"\blost\b|\bstolen\b", re.IGNORECASE)
-
-
-# An explicit request for a person wins over whatever else the message asks for ("card 4539 was charged twice,
-# get me an agent"): the hand-off ticket still carries the card, amount and merchant the message gives.
-_WANTS_PERSON = re.compile(
-    r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |your )?(?:real |actual )?(?:human|person|agent|advis[eo]r|"
-    r"operator|someone|somebody|manager|colleague|member of (?:your|the) team)\b"
-    r"|\b(?:get|put) me (?:through to |in touch with )?(?:a |an )?(?:real |actual )?(?:agent|person|human|advis[eo]r|"
-    r"someone|somebody|manager)\b|\btransfer (?:me )?to (?:an? )?(?:agent|advis[eo]r|human|person)\b"
-    r"|\bhuman agent\b", re.IGNORECASE)
-
-
-# Requests to move money or change an overdraft: no tool does either here, and the classifier, with no label for
-# them, sends them to the balance or refuses them as off-topic. They get a reply saying where it can be done.
-# A question about them ("how do I send money abroad?") stays a policy question.
-_MOVE_MONEY = re.compile(r"^(?:(?:please|pls|can you|could you|would you|will you|i want to|i'd like to|i need to|"
-                         r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into|me)\b)"
-                         r".{0,40}?(?:[£$€]|\d|\b(?:money|funds|cash|bill|savings|account|to (?:my|his|her|their|a|an|"
-                         r"the)\b))", re.IGNORECASE)
-_SENT_CARD = re.compile(r"\bcard\b(?!\s+(?:bill|balance|payment))", re.IGNORECASE)
-
-
-def _moves_money(text: str) -> bool:
-    """A request to send, pay, transfer or move money ("send £50 to my mum"); not "send my new card to ..."."""
-    found = _MOVE_MONEY.search(text.strip())
-    return found is not None and not _SENT_CARD.search(found.group())
-
-
-_CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|larger|lower|reduce|decrease|smaller|"
-                               r"remove|cancel)\b.{0,30}\boverdraft|\boverdraft\b.{0,20}\b(?:increase|raised|higher|"
-                               r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
-
-
-# A dispute is about something wrong with a payment. A question that names a merchant but no problem ("can i
-# get cashback at tesco?") is a policy question, however close it embeds to the customer's Tesco disputes.
-_PAYMENT_PROBLEM = re.compile(
-    r"disput|chargeback|charg|challeng|revers|refund|money back|get it back|back for|never|didn'?t|don'?t recogni|"
-    r"no idea|not mine|wrong|twice|double|took|taken|cancel|investigat|look into|claw|kept|broken|damaged|"
-    r"weird|unknown|fraud|scam|overcharg|query", re.IGNORECASE)
-
-
-# A damaged card, or a new card wanted with nothing said about losing it, is replaced from the app (the
-# documents say how), never blocked and replaced as lost or stolen, which changes the card number.
-_DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chip (?:has )?(?:stopped|isn'?t|"
-                      r"doesn'?t|not|won'?t)|(?:new|replacement) card)\b", re.IGNORECASE)
-_LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t find|cannot find|misplaced|left (?:it|my)|"
-                   r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
-
-
-# The customer's own sort code or account number, which the bank's records hold (an IBAN they do not).
-_MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
-                         r"details)|\b(?:sort\s*code|account\s+number)\s+(?:for|of|on)\s+my\b", re.IGNORECASE)
-
-# "Why has my sort code changed?" asks about the details, it does not ask for them.
-_DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
-_DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
-_CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
-# A rate on one's own account is the product's rate, which the documents give.
-_RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
-
-# Money already gone is in the transactions, not the balance ("how much did I spend last week?").
-# Asked about, not said in passing ("I've spent too much, what's my balance?").
-_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|"
-                    r"went out)\b", re.IGNORECASE)
-
-# The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
-_MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
-                           r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
-                           r"\bhow (?:much|big) is (?:my|our) overdraft\b", re.IGNORECASE)
-
-
-# A card a cash machine kept is out of the customer's hands: blocked and replaced as lost, never reported
-# stolen (which the classifier leans to) nor unfrozen ("stuck").
-_MACHINE = r"\b(?:atm|machine|cash ?point|hole in the wall)\b"
-_KEPT = r"\b(?:kept|keeps|keep|swallow\w*|ate|eaten|retain\w*|stuck|jammed|took|taken|didn'?t (?:give|return))\b"
-_RETAINED = re.compile(rf"{_MACHINE}.{{0,40}}{_KEPT}|{_KEPT}.{{0,40}}{_MACHINE}", re.IGNORECASE)
-# A forgotten or blocked PIN is no lost card: the documents say how to see or unblock it, nothing is blocked.
-_PIN_TROUBLE = re.compile(r"\b(?:forg[eo]t\w*|lost|remember|recall|locked|blocked|wrong|incorrect)\b.{0,25}\bpin\b|"
-                          r"\bpin\b.{0,30}\b(?:forg[eo]t\w*|locked|blocked|not working|isn'?t working|doesn'?t work|"
-                          r"wrong|incorrect)", re.IGNORECASE)
-_CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\bcard\b|"
-                        r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked)\b", re.IGNORECASE)
-_STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
-# "it wasn't stolen, I lost it": the word the classifier keys on, denied.
-_NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"
-                         r"(?:stolen|nicked|stole it|took it)\b", re.IGNORECASE)
-_CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card")
-_CARD_INTENTS = (*_CARD_ROUTES, "out_of_scope")
-
-
-# How a card looks: the classifier, knowing no such label, takes "change my card design" for a freeze.
-_CARD_LOOKS = re.compile(r"\b(?:design|colou?r|picture|photo|image|artwork)\b", re.IGNORECASE)
-
-# A hello or a plea for help with nothing else in it ("hi, can you help me?") is met with what the assistant
-# can do, not told it is off-topic.
-_JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.]*)?"
-                        r"(?:(?:can|could|would) you (?:please )?help(?: me)?(?: out)?(?: please)?|"
-                        r"i need (?:some )?help|help(?: me)?(?: please)?)?[\s?!.]*$", re.IGNORECASE)
-
-
-# Tricked into sending money (an authorised push payment scam): urgent, and no card dispute. The fraud team
-# must hear at once, so the reply gives its number and a colleague gets the conversation.
-_COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
-_DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
-_SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
-                      r"pretend\w* to be|posing as|impersonat\w*)\b", re.IGNORECASE)
-
-
-def refine_intent(text: str, intent: str) -> str:
-    """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
-    word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
-    about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
-    card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
-    forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
-    to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
-    being scammed goes to the fraud team, while a question about scams is a policy question."""
-    if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
-        return "human_handoff"
-    if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
-        return "greeting"
-    if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
-        return "list_cards"
-    if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
-        return "account_details"
-    # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
-    asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
-    request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
-    if (_SCAMMED.search(text) and not _COMPLAINS.search(text) and intent not in _CARD_ROUTES
-            and not _DISPUTES.search(text)):
-        # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
-        # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
-        asks = asks_about or (text.rstrip().endswith("?") and not _REQUESTS.search(text))  # "is this a scam?"
-        return "policy_question" if asks else "scam"
-    if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
-        return "not_in_chat"
-    if asks_about and _CHANGE_OVERDRAFT.search(text):
-        return "policy_question"  # "how do I increase my overdraft?" is no balance request
-    if intent == "check_balance" and _MY_OVERDRAFT.search(text):
-        return "overdraft_limit"
-    if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
-        return "policy_question"  # "how do I change my account number?" is no new phone number
-    if intent == "check_balance" and _SPENT.search(text):
-        return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
-    if intent == "check_balance" and _RATE.search(text):
-        return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
-    if intent in _CHANGES and asks_about:
-        return "policy_question"
-    if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
-        return "report_lost_card"
-    if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)
-            and not _CARD_GONE.search(text)):
-        return "policy_question"
-    if intent == "report_stolen_card" and _NOT_STOLEN.search(text):
-        return "report_lost_card"
-    if intent == "out_of_scope" and not asks_about and (gone := _CARD_GONE.search(text)):
-        # "I lost my card, can you block it?": the classifier torn between lost and freeze ("block").
-        return "report_stolen_card" if _STOLEN.search(gone.group()) else "report_lost_card"
-    if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
-        return "policy_question"
-    if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)
-            and not _LOST.search(text)):
-        return "policy_question"
-    if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
-        return intent
-    verbs = _LIFT.sub(" unfreeze ", text)
-    unfreeze, freeze = bool(_UNFREEZE.search(verbs)), bool(_FREEZE.search(verbs))
-    if intent != "out_of_scope" and not (freeze or unfreeze) and _CARD_LOOKS.search(text):
-        return "policy_question"  # "I want to change my card design" is no freeze
-    if unfreeze and not freeze:
-        return "unfreeze_card"
-    if freeze and not unfreeze:
-        return "freeze_card"
-    return intent
 
 
 def _merchants(lookup: Lookup) -> list[str]:
