@@ -1,0 +1,214 @@
+"""Conversations about the customer's cards over the real stack: choosing which card, confirming, correcting
+or switching what was asked, and acting on several cards at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.chatting import Conversation, card_status
+
+pytestmark = pytest.mark.integration
+
+
+def test_no_the_credit_one_at_the_confirmation_of_the_debitcard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
+    for correction in ("the credit one", "no, the credit one"):
+        c = Conversation(assistant)
+        assert "8120" in c.say("freeze my debit card").reply
+        again = c.say(correction)  # the card "debit" led to is settled again from "credit"
+        assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"
+    c = Conversation(assistant)
+    assert "8120" in c.say("freeze card 8120").reply
+    again = c.say("no, the credit one")  # the newer description of the card replaces the digits
+    assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
+
+
+def test_freeze_asks_which_card_then_confirms(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("please freeze my card")
+    assert ask.route == "ask" and "8120" in ask.reply and "4417" in ask.reply
+    confirm = c.say("the one ending 8120")
+    assert confirm.route == "confirm" and "8120" in confirm.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # nothing changes before the yes
+    done = c.say("yes")
+    assert done.route == "action" and done.tool.status == "ok"
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C006", "8120") == "active"  # another customer's card with the same digits
+
+
+def test_no_at_the_confirmation_changes_nothing(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card ending 4417").route == "confirm"
+    cancelled = c.say("no, leave it")
+    assert cancelled.route == "cancelled"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_a_no_that_names_another_card_asks_again_about_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")
+    assert "8120" in c.say("the one ending 8120").reply
+    corrected = c.say("no, the 4417 one")
+    assert corrected.route == "confirm" and "4417" in corrected.reply and "8120" not in corrected.reply
+    assert card_status(assistant_settings, "C001", "4417") == "active"  # asked again, not done
+    assert c.say("yes").tool.status == "ok"
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    assert card_status(assistant_settings, "C001", "8120") == "active"
+
+
+def test_the_last_four_digits_of_another_own_card_correct_the_confirmation_without_a_cue(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    # "8120 after all" has no "card ending" before the digits; they are the customer's other card, so they name it.
+    for first, correction in (("freeze my card 4417", "8120 after all"),
+                              ("freeze my credit card", "no, 8120 after all"),
+                              ("freeze my card ending 4417", "sorry, I meant 8120")):
+        c = Conversation(assistant)
+        assert "4417" in c.say(first).reply
+        corrected = c.say(correction)
+        assert corrected.route == "confirm" and "8120" in corrected.reply and "4417" not in corrected.reply, correction
+        assert card_status(assistant_settings, "C001", "8120") == "active"  # asked again, not done
+    assert c.say("yes").tool.status == "ok"
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_digits_that_are_not_one_of_the_customers_cards_do_not_replace_the_card(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card 4417")
+    assert "5531" not in c.say("5531 after all").reply
+
+
+def test_both_cards_are_blocked_with_one_yes(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    asked = c.say("I lost my wallet with both cards in it")
+    assert asked.route == "confirm" and "8120" in asked.reply and "4417" in asked.reply
+    assert asked.fields == {"card_kind": "all"}  # not the first card's digits, as if it were the one meant
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # nothing before the yes
+    done = c.say("yes")
+    assert done.reply.count("Done:") == 2 and done.reply.count("0808 157 0247") == 1
+    assert card_status(assistant_settings, "C001", "8120") == "lost"
+    assert card_status(assistant_settings, "C001", "4417") == "lost"
+    assert card_status(assistant_settings, "C006", "8120") == "active"  # another customer's card, same digits
+    # Both named by their digits, joined by "and": both meant; "or" offers a choice, which is asked.
+    named = Conversation(assistant, customer="C006")
+    asked = named.say("freeze my cards ending 9042 and 8120")
+    assert asked.route == "confirm" and "9042" in asked.reply and "8120" in asked.reply
+    assert named.say("no").route == "cancelled" and card_status(assistant_settings, "C006", "9042") == "active"
+    assert "Which card" in Conversation(assistant, customer="C006").say("freeze 9042 or 8120?").reply
+    # "both" answering "which card?"
+    c = Conversation(assistant, customer="C006")
+    assert "Which card" in c.say("freeze my card").reply
+    both = c.say("both")
+    assert both.route == "confirm" and "9042" in both.reply and "8120" in both.reply
+    assert c.say("no").route == "cancelled" and card_status(assistant_settings, "C006", "9042") == "active"
+
+
+def test_the_second_one_picks_the_second_choice_our_question_listed(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")  # which card: the debit card ending 8120 or the credit card ending 4417?
+    picked = c.say("the second one")
+    assert picked.route == "confirm" and "4417" in picked.reply and "8120" not in picked.reply
+    dispute = Conversation(assistant)
+    assert "£22.08" in dispute.say("I was charged twice at tesco").reply  # two payments listed, newest first
+    last = dispute.say("the last one")
+    assert last.route == "confirm" and "£44.22 to Tesco on 2026-11-01" in last.reply
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_the_other_one_is_the_customers_one_other_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card 8120")
+    instead = c.say("no, the other one")
+    assert instead.route == "confirm" and "ending 4417?" in instead.reply
+    c.say("yes")
+    again = c.say("and the other one")  # after the freeze: the card not yet frozen
+    assert again.route == "confirm" and "ending 8120?" in again.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
+    single = Conversation(assistant, customer="C005")
+    assert "3390" in single.say("freeze my card").reply
+    only = single.say("no, the other one")
+    assert "no other one" in only.reply and "3390 is the only one" in only.reply
+    assert single.say("no").route == "cancelled" and card_status(assistant_settings, "C005", "3390") == "active"
+
+
+def test_a_question_asked_while_choosing_a_card_repeats_the_choices(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my card")
+    aside = c.say("wait, how long does a replacement card take?")
+    assert aside.route == "answer" and aside.reply.endswith("I still need to know which one: 8120 or 4417.")
+    assert "4417" in c.say("the second one").reply  # still waiting on the same choice
+
+
+def test_unfreeze_after_freeze(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("please freeze my credit card ending 4417")
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    reply = c.say("I found it, please unfreeze my card")  # only one frozen card: no need to ask which
+    assert reply.route == "confirm" and "4417" in reply.reply
+    c.say("yes please")
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_a_yes_that_changes_the_card_asks_again_and_acts_on_neither(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card ending 4417").route == "confirm"
+    changed = c.say("yes, but actually the card ending 8120 instead")
+    assert changed.route == "confirm" and "8120" in changed.reply and "4417" not in changed.reply
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+    assert c.say("yes, 8120").route == "action"  # repeating the confirmed card is still a yes
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+
+
+def test_freeze_it_again_says_which_card_is_already_frozen(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card ending 8120")
+    c.say("yes")
+    again = c.say("freeze it again")
+    # The one card left to freeze is not the one the customer meant: the question says so.
+    assert again.route == "confirm" and "8120 is frozen" in again.reply and "4417" in again.reply
+
+
+def test_stolen_card_is_blocked_and_replaced(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    reply = c.say("my debit card ending 8120 was stolen from my bag")
+    assert reply.intent == "report_stolen_card" and reply.route == "confirm"
+    done = c.say("yes")
+    assert "replacement" in done.reply
+    assert card_status(assistant_settings, "C001", "8120") == "stolen"
+
+
+def test_a_no_that_asks_for_another_card_action_switches_to_it_for_the_same_card(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert c.say("my debit card ending 8120 was stolen").reply.rstrip().endswith(
+        "card ending 8120 as stolen? Reply yes to go ahead or no to cancel.")
+    switched = c.say("no wait, it was just lost")
+    assert switched.route == "confirm" and switched.intent == "report_lost_card" and "8120 as lost?" in switched.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # confirmed again, not done
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "lost"
+    plain = Conversation(assistant)
+    plain.say("freeze my credit card")
+    assert plain.say("no thanks, I found it").route == "cancelled"
+    denied = Conversation(assistant).say("I lost my credit card, it wasn't stolen")  # "stolen", denied
+    assert denied.intent == "report_lost_card" and "4417 as lost?" in denied.reply
+
+
+def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    ask = c.say("I think I've lost my card somewhere in town")
+    assert ask.intent == "report_lost_card" and ask.route == "ask"
+    confirm = c.say("4417")
+    assert confirm.route == "confirm" and "4417" in confirm.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "4417") == "lost"
+
+
+def test_card_chosen_by_kind_or_by_its_digits_beforecard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my card please").route == "ask"
+    confirm = c.say("the credit one")
+    assert confirm.route == "confirm" and "4417" in confirm.reply and "8120" not in confirm.reply
+    assert confirm.fields["card_last4"] == "4417" and confirm.fields["card_kind"] == "credit"
+    direct = Conversation(assistant).say("freeze the 8120 card")
+    assert direct.route == "confirm" and direct.fields.get("card_last4") == "8120"
