@@ -160,3 +160,7 @@ def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assi
     assert "(money out)" in spending.reply and "Salary" not in spending.reply and "£227.10 out." in spending.reply
     passing = Conversation(assistant).say("I've spent too much this month, what's my balance?")  # said, not asked
     assert passing.tool.tool == "get_balance"
+    lately = Conversation(assistant).say("how much have i been spending at tesco lately")
+    assert lately.tool.tool == "recent_transactions" and "Tesco" in lately.reply
+    limit = Conversation(assistant).say("how much spending money have I got left?")  # what is left
+    assert limit.tool.tool == "get_balance"

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from rightfit.classify.intents import IntentClassifier
+from rightfit.classify.intents import IntentClassifier, intent_features
 from rightfit.cli.classify import classify_app
 from rightfit.core.errors import InvalidInputError, ModelIntegrityError
 from rightfit.guard.injection import InjectionDetector, InjectionModel
@@ -72,13 +72,15 @@ def test_two_label_classifier_predicts_each_label_with_calibrated_probabilities(
     # The same probabilities as scikit-learn's own binary model, saved and loaded.
     from sklearn.linear_model import LogisticRegression
 
-    vectors = HashingEmbedder().embed(WEATHER + COOKING)
+    texts = WEATHER + COOKING
+    features = intent_features(texts, HashingEmbedder().embed(texts))
     y = [1] * len(WEATHER) + [0] * len(COOKING)  # labels sorted: cooking = 0, weather = 1
-    sk = LogisticRegression(C=10.0, max_iter=2000).fit(vectors, y)
+    sk = LogisticRegression(C=10.0, max_iter=2000).fit(features, y)
     clf.save(tmp_path / "clf")
     again = IntentClassifier.load(tmp_path / "clf", embedder=HashingEmbedder())
-    probe = HashingEmbedder().embed(["will it rain tomorrow", "how long to bake bread"])
-    assert np.allclose(again.proba_vectors(probe), sk.predict_proba(probe), atol=1e-4)
+    probes = ["will it rain tomorrow", "how long to bake bread"]
+    probe = intent_features(probes, HashingEmbedder().embed(probes))
+    assert np.allclose(again.proba_features(probe), sk.predict_proba(probe), atol=1e-4)
 
 
 def test_classify_train_and_predict_on_two_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,7 +128,7 @@ def test_artifacts_of_the_previous_version_ask_to_be_retrained(tmp_path: Path) -
 
 
 def test_assistant_retrains_an_intent_classifier_cached_by_the_previous_version(tmp_path: Path) -> None:
-    """The cache folder's name carries the artifact version: a version-1 folder is not read, so not refused."""
+    """The cache folder's name carries the artifact version: an older version's folder is not read, so not refused."""
     import hashlib
 
     from rightfit.assistant.service import intent_classifier
@@ -135,20 +137,20 @@ def test_assistant_retrains_an_intent_classifier_cached_by_the_previous_version(
     csv.write_text("text,label\n" + "".join(f"{t},weather\n" for t in WEATHER)
                    + "".join(f"{t},cooking\n" for t in COOKING), encoding="utf-8")
     cache = tmp_path / "classifiers"
-    old = cache / f"intents-{hashlib.sha256(csv.read_bytes()).hexdigest()[:16]}-v1-cv"
+    old = cache / f"intents-{hashlib.sha256(csv.read_bytes()).hexdigest()[:16]}-v2-cv"
     _two_label().save(old)
-    _edit(old, version=1, kind=None)
+    _edit(old, version=2, kind=None)
     clf = intent_classifier(SimpleNamespace(intents_csv=csv), embedder=HashingEmbedder(),  # type: ignore[arg-type]
                             cache_dir=cache)
     assert clf.run(texts=["will it rain tomorrow"])[0].label == "weather"
-    assert IntentClassifier.load(next(cache.glob("intents-*-v2-cv")), embedder=HashingEmbedder()).labels
+    assert IntentClassifier.load(next(cache.glob("intents-*-v3-cv")), embedder=HashingEmbedder()).labels
 
 
 # 3. broken manifests are one clear error, not a traceback
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"threshold": "abc"}, "threshold: Input should be a valid number"),
-    ({"labels": ["a", "b"]}, "weights 'coef' should be finite floats of shape \\(2x384\\), got float32 of shape"),
+    ({"labels": ["a", "b"]}, "weights 'coef' should be finite floats of shape \\(2x33152\\), got float32 of shape"),
     ({"c": None}, "c: Field required"),
     ({"labels": ["a", "a", "b"]}, "labels must be distinct"),
 ])

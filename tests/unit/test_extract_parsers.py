@@ -286,6 +286,7 @@ def test_account_id_rejections_and_non_accounts() -> None:
     ("my Tesco payment of £82.14 was declined", "Tesco"),
     ("dispute pls: SQ *THE COFFEE BARN £6.40 twice", "SQ *THE COFFEE BARN"),
     ("how much did I spend on Deliveroo", "Deliveroo"),
+    ("how much have i been spending at tesco lately", "tesco"),  # a time word after the name is not part of it
 ])
 def test_merchants(text: str, merchant: str) -> None:
     assert [c.value for c in parse_merchant(text)] == [merchant]

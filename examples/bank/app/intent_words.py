@@ -93,10 +93,16 @@ _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
 
-# Money already gone is in the transactions, not the balance ("how much did I spend last week?").
-# Asked about, not said in passing ("I've spent too much, what's my balance?").
-_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|did (?:i|we) (?:spend|pay|buy)|paid out|bought|"
-                    r"went out)\b", re.IGNORECASE)
+# Money already gone is in the transactions, not the balance ("how much did I spend last week?", "how much have I
+# been spending on takeaways?"). Asked about, not said in passing ("I've spent too much, what's my balance?"); a
+# spending limit or spending money is what is left, not what went.
+_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|"
+                    r"did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
+
+# What the customer owes on their own card or loan is a balance ("what do I owe on my credit card?"), however
+# like a policy question it reads; "what would I owe if ..." is a policy question and stays one.
+_I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+|currently\s+)?owe\s+"
+                    r"(?:on|for|to you on)\s+(?:my|our)\b", re.IGNORECASE)
 
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
@@ -170,6 +176,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
+    if intent in ("policy_question", "out_of_scope") and _I_OWE.search(text):
+        return "check_balance"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):

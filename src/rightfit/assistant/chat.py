@@ -269,6 +269,12 @@ class ChatAssistant:
         settled = intent != label
         threshold = self.settings.intent_threshold
         unsure = not settled and (pred.out_of_scope if threshold is None else pred.probability < threshold)
+        if unsure and self.app.refine_intent is not None and pred.top:
+            # The app's words settle what the classifier leaned to as they would its label: torn between a
+            # balance and transactions, "how much did I spend over £100?" asks for transactions.
+            leaning = pred.top[0][0]
+            if (refined := self.app.refine_intent(text, leaning)) != leaning:
+                return _Reading(pred, refined, True, False)
         return _Reading(pred, intent, settled, unsure)
 
     def _two_actions(self, ctx: ToolContext, sid: str, text: str,

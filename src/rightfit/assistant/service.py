@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,7 +17,13 @@ from rightfit.assistant.app import AssistantApp, load_app
 from rightfit.assistant.chat import ChatAssistant
 from rightfit.assistant.qa import QAPipeline
 from rightfit.assistant.sessions import SessionStore
-from rightfit.classify.intents import ARTIFACT_VERSION, IntentClassifier, choose_threshold, load_labelled_csv
+from rightfit.classify.intents import (
+    ARTIFACT_VERSION,
+    IntentClassifier,
+    choose_threshold,
+    intent_features,
+    load_labelled_csv,
+)
 from rightfit.core.errors import ConfigError
 from rightfit.core.protocols import Embedder
 from rightfit.core.settings import Settings
@@ -26,6 +33,9 @@ from rightfit.guard.pii import redact
 from rightfit.tools.audit import AuditLog
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.policy import OwnershipPolicy
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +55,14 @@ def _store(target: Path, save: Callable[[Path], object]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _cross_validated_threshold(vectors: np.ndarray, labels: list[str], embedder: Embedder) -> tuple[float, float]:
+def _cross_validated_threshold(features: csr_matrix, labels: list[str], embedder: Embedder) -> tuple[float, float]:
     """The out-of-scope threshold that rejects at most 5% of correctly classified held-out messages (5 folds),
     and the cross-validated accuracy."""
     probs, correct = np.zeros(len(labels)), np.zeros(len(labels), dtype=bool)
     for held in stratified_folds(labels, 5):
         train = np.setdiff1d(np.arange(len(labels)), held)
-        clf = IntentClassifier(embedder=embedder).fit_vectors(vectors[train], [labels[i] for i in train])
-        p = clf.proba_vectors(vectors[held])
+        clf = IntentClassifier(embedder=embedder).fit_features(features[train], [labels[i] for i in train])
+        p = clf.proba_features(features[held])
         probs[held] = p.max(axis=1)
         correct[held] = [clf.labels[k] == labels[i] for k, i in zip(p.argmax(axis=1), held, strict=True)]
     return choose_threshold(probs, correct, max_rejected=0.05), float(correct.mean())
@@ -66,9 +76,9 @@ def intent_classifier(app: AssistantApp, *, embedder: Embedder, cache_dir: Path)
         return IntentClassifier.load(target, embedder=embedder)
     texts, labels = load_labelled_csv(app.intents_csv)
     logger.info("training the intent classifier on %d messages from %s", len(texts), app.intents_csv)
-    vectors = embedder.embed(texts)
-    threshold, accuracy = _cross_validated_threshold(vectors, labels, embedder)
-    clf = IntentClassifier(embedder=embedder, threshold=threshold).fit_vectors(vectors, labels)
+    features = intent_features(texts, embedder.embed(texts))
+    threshold, accuracy = _cross_validated_threshold(features, labels, embedder)
+    clf = IntentClassifier(embedder=embedder, threshold=threshold).fit_features(features, labels)
     clf.metrics = {"cv_accuracy": accuracy, "n": float(len(texts))}
     _store(target, clf.save)
     return clf

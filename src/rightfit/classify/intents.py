@@ -1,9 +1,12 @@
-"""Intent classification: MiniLM sentence embeddings with a linear (logistic regression) head.
+"""Intent classification: MiniLM sentence embeddings and hashed character n-grams, one linear (logistic
+regression) head over both.
 
-Probabilities come from the softmax of a multinomial logistic regression, which is close to calibrated
-for linear heads on normalized embeddings; below `threshold` a message is out of scope. The artifact is a
-folder with the weights (.npz) and a manifest (labels, metrics, threshold, embedder), one sha256 covering both
-(models/artifact.py).
+The embedding carries meaning ("I can't find my card" near "lost card"); the character n-grams carry spelling,
+so a typo ("acount", "hw much") or a word the embedding model splits oddly still meets the messages it was
+learned from. Both blocks are unit length and weigh the same (benchmarks/intent_cv.py measures the pair against
+the embedding alone). Probabilities come from the softmax of a multinomial logistic regression; below
+`threshold` a message is out of scope. The artifact is a folder with the weights (.npz) and a manifest (labels,
+metrics, threshold, embedder), one sha256 covering both (models/artifact.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,11 +26,17 @@ from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
 from rightfit.models.artifact import check_array, read_weights, validate_manifest, write_weights
 
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
 ARTIFACT_KIND = "intent-classifier"
-# 2: the hash covers the manifest as well as the weights, and two-label models keep one row per label. The
-# assistant's cache folder is named after this (intents-<hash>-v2-cv), so classifiers it cached under version 1
-# are retrained on first use instead of refused.
-ARTIFACT_VERSION = 2
+# 2: the hash covers the manifest as well as the weights, and two-label models keep one row per label.
+# 3: character n-grams beside the embedding (the weights have NGRAM_FEATURES more columns). The assistant's cache
+# folder is named after this (intents-<hash>-v3-cv), so classifiers it cached under an earlier version are
+# retrained on first use instead of refused.
+ARTIFACT_VERSION = 3
+# Hashed, so the artifact needs no vocabulary: the same text always lands in the same columns.
+NGRAM_FEATURES = 2**15
 TRAIN = "rightfit classify train"
 # `classify train` holds out one message in ten of each label: with two, at least one is left to learn from.
 MIN_EXAMPLES_PER_LABEL = 2
@@ -39,7 +48,7 @@ class IntentManifest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     kind: Literal["intent-classifier"]
-    version: Literal[2]
+    version: Literal[3]
     created: float
     labels: list[str] = Field(min_length=2)
     threshold: float = Field(ge=0.0, le=1.0)
@@ -96,6 +105,20 @@ def check_training_labels(labels: Sequence[str], *, source: object, minimum: int
                                 "drop those labels")
 
 
+def intent_features(texts: Sequence[str], vectors: np.ndarray) -> csr_matrix:
+    """(n, embedding dim + NGRAM_FEATURES): the message's embedding beside its hashed character 2-4-grams
+    (within words, lower-cased, unit length)."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    if len(texts) != len(vectors):
+        raise ValueError(f"intent features: {len(texts)} messages but {len(vectors)} embeddings")
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=NGRAM_FEATURES,
+                              alternate_sign=False, norm="l2", lowercase=True)
+    return hstack([csr_matrix(np.asarray(vectors, dtype=np.float32)),
+                   chars.transform(list(texts)).astype(np.float32)]).tocsr()
+
+
 class IntentClassifier:
     """Stage: label a message, or call it out of scope."""
 
@@ -111,13 +134,17 @@ class IntentClassifier:
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
         self.metrics: dict[str, float] = {}
+        # coef transposed and laid out by feature: a sparse row times it is ~0.01 ms, against ~2 ms for coef.T
+        # (77 labels), since the n-gram columns are then read contiguously. Rebuilt when coef is replaced.
+        self._by_feature: tuple[np.ndarray, np.ndarray] | None = None
 
     def warm_up(self) -> None:
         warm = getattr(self.embedder, "warm_up", None)
         if callable(warm):
             warm()
 
-    def fit_vectors(self, vectors: np.ndarray, labels: Sequence[str]) -> IntentClassifier:
+    def fit_features(self, features: csr_matrix, labels: Sequence[str]) -> IntentClassifier:
+        """Train on `intent_features` rows (computed once, so cross-validation can slice them)."""
         from sklearn.linear_model import LogisticRegression
 
         names = sorted(set(labels))
@@ -127,7 +154,7 @@ class IntentClassifier:
         index = {lab: i for i, lab in enumerate(names)}
         y = np.array([index[lab] for lab in labels])
         model = LogisticRegression(C=self.c, max_iter=2000)
-        model.fit(vectors, y)
+        model.fit(features, y)
         coef, intercept = model.coef_, model.intercept_
         if len(names) == 2:
             # scikit-learn keeps a single row for two classes: the logit of the second against the first. A zero
@@ -140,18 +167,20 @@ class IntentClassifier:
         return self
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> IntentClassifier:
-        return self.fit_vectors(self.embedder.embed(list(texts)), labels)
+        return self.fit_features(intent_features(texts, self.embedder.embed(list(texts))), labels)
 
-    def proba_vectors(self, vectors: np.ndarray) -> np.ndarray:
+    def proba_features(self, features: csr_matrix) -> np.ndarray:
         if self.coef is None or self.intercept is None:
             raise InvalidInputError("intent classifier is not trained; run `rightfit classify train` first")
-        logits = vectors @ self.coef.T + self.intercept
+        if self._by_feature is None or self._by_feature[0] is not self.coef:
+            self._by_feature = (self.coef, np.ascontiguousarray(self.coef.T))
+        logits = np.asarray(features @ self._by_feature[1]) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
     def run(self, *, texts: Sequence[str]) -> list[Prediction]:
-        probs = self.proba_vectors(self.embedder.embed(list(texts)))
+        probs = self.proba_features(intent_features(texts, self.embedder.embed(list(texts))))
         out = []
         for row in probs:
             order = np.argsort(-row)[:3]
@@ -180,7 +209,8 @@ class IntentClassifier:
                                     f"embeddings, not {embedder.model_id}; retrain it with `{TRAIN}`")
         n = len(manifest.labels)
         clf = cls(embedder=embedder, c=manifest.c, threshold=manifest.threshold)
-        clf.coef = check_array(arrays, "coef", (n, embedder.dim), directory=directory, what=what, train=TRAIN)
+        width = embedder.dim + NGRAM_FEATURES
+        clf.coef = check_array(arrays, "coef", (n, width), directory=directory, what=what, train=TRAIN)
         clf.intercept = check_array(arrays, "intercept", (n,), directory=directory, what=what, train=TRAIN)
         clf.labels = list(manifest.labels)
         clf.metrics = dict(manifest.metrics)

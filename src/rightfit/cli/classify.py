@@ -28,6 +28,7 @@ def classify_train(
         IntentClassifier,
         check_training_labels,
         choose_threshold,
+        intent_features,
         load_labelled_csv,
     )
     from rightfit.core.runtime import limit_blas_threads
@@ -48,14 +49,15 @@ def classify_train(
         progress.close()
     held = stratified_folds(labels, 10)[0]
     train = np.setdiff1d(np.arange(len(texts)), held)
-    clf = IntentClassifier(embedder=embedder).fit_vectors(vectors[train], [labels[i] for i in train])
-    probs = clf.proba_vectors(vectors[held])
+    features = intent_features(texts, vectors)
+    clf = IntentClassifier(embedder=embedder).fit_features(features[train], [labels[i] for i in train])
+    probs = clf.proba_features(features[held])
     predicted = [clf.labels[i] for i in probs.argmax(axis=1)]
     gold = [labels[i] for i in held]
     report = score(gold, predicted)
     threshold = choose_threshold(probs.max(axis=1), np.array([g == p for g, p in zip(gold, predicted, strict=True)]),
                                  max_rejected=max_rejected)
-    final = IntentClassifier(embedder=embedder, threshold=threshold).fit_vectors(vectors, labels)
+    final = IntentClassifier(embedder=embedder, threshold=threshold).fit_features(features, labels)
     final.metrics = {"heldout_accuracy": report.accuracy, "heldout_macro_f1": report.macro_f1,
                      "heldout_n": float(report.n)}
     digest = save_artifact(final.save, out)

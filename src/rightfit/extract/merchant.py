@@ -21,6 +21,7 @@ all every each no not none there here what which who whom when where why how and
 at to from by with without into onto about over under up down out off again then than too very just only also
 account accounts card cards bank banking app online home work abroad least all once first last next now
 today yesterday tomorrow week month year weekend morning night evening afternoon time day days
+lately recently earlier ago since before after ever often usually always sometimes
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december shop store restaurant hotel company seller merchant website site place
 somewhere someone something anything nothing everything person people friend son daughter mum dad mother father
