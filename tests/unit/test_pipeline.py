@@ -162,6 +162,25 @@ def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> N
     assert said_once(["First line.\n\nSecond line."]) == "First line.\n\nSecond line."
 
 
+@pytest.mark.parametrize(("questions", "asked"), [
+    (["Freeze your card ending 9042?", "Freeze your card ending 8120?"],
+     "Freeze your card ending 9042 and your card ending 8120?"),
+    (["Report your card ending 8120 as stolen?", "Report your card ending 4417 as stolen?", "Report your card "
+      "ending 1111 as stolen?"], "Report your card ending 8120, your card ending 4417 and your card ending 1111 as "
+     "stolen?"),
+    (["Freeze card 8120?", "Freeze card 4417?"], "Freeze card 8120 and 4417?"),
+    (["Freeze your card ending 8120?", "Freeze your card ending 8120?"], "Freeze your card ending 8120?"),
+    (["Freeze your card ending 8120?", "Unfreeze it? Are you sure?"],  # nothing shared: one after the other
+     "Freeze your card ending 8120? Unfreeze it? Are you sure?"),
+    (["Block 8120?", "Block 4417."], "Block 8120? Block 4417."),  # not both questions
+    (["", ""], ""),
+])
+def test_questions_that_differ_in_one_item_are_asked_as_one(questions: list[str], asked: str) -> None:
+    from rightfit.assistant.replies import one_question
+
+    assert one_question(questions) == asked
+
+
 @pytest.mark.parametrize(("text", "picked"), [
     ("the first one", "8120"), ("Second.", "4417"), ("the last one please", "4417"), ("erm, the 2nd card", "4417"),
     ("the third one", None), ("first of all, what's the fee?", None), ("8120", None), ("the other one", None),

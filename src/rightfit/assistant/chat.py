@@ -34,6 +34,7 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
+    one_question,
     said_once,
     two_sentences,
     yes_and_more,
@@ -462,7 +463,7 @@ class ChatAssistant:
         calls = [s for s in steps if isinstance(s, Call)]
         if len(calls) != len(steps) or len({c.tool for c in calls}) != 1:
             return None
-        return Call(calls[0].tool, calls[0].arguments, confirm=said_once(c.confirm for c in calls),
+        return Call(calls[0].tool, calls[0].arguments, confirm=one_question([c.confirm or '' for c in calls]),
                     also=tuple(c.arguments for c in calls[1:]))
 
     def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,

@@ -149,6 +149,35 @@ def said_once(replies: Iterable[str]) -> str:
     return " ".join(out)
 
 
+_DETERMINERS = frozenset({"your", "the", "my", "a", "an", "this", "that"})
+
+
+def one_question(questions: Sequence[str]) -> str:
+    """Questions that differ in one run of words, asked as one: "Freeze your card ending 9042?" and "Freeze
+    your card ending 8120?" become "Freeze your card ending 9042 and your card ending 8120?". The shared
+    opening is cut back to before its last determiner, so each item keeps its own ("your card ... and your
+    card ..."). Questions that differ in more than that are asked one after the other."""
+    distinct = list(dict.fromkeys(q.strip() for q in questions if q and q.strip()))
+    marks = {q[-1] for q in distinct if q[-1] in "?.!"}
+    if len(distinct) < 2 or len(marks) != 1 or not all(q[-1] in marks for q in distinct):
+        return said_once(distinct)
+    words = [q[:-1].split() for q in distinct]
+    shortest = min(len(w) for w in words)
+    head = 0
+    while head < shortest and len({w[head] for w in words}) == 1:
+        head += 1
+    tail = 0
+    while tail < shortest - head and len({w[len(w) - 1 - tail] for w in words}) == 1:
+        tail += 1
+    cut = max((i for i in range(head) if words[0][i].lower() in _DETERMINERS), default=head)
+    middles = [" ".join(w[cut:len(w) - tail]) for w in words]
+    if head == 0 or not all(middles) or any(re.search(r"[?.!]", m) for m in middles):
+        return said_once(distinct)  # nothing shared to lead with, or whole sentences apart
+    listed = ", ".join(middles[:-1]) + " and " + middles[-1]
+    opening, closing = " ".join(words[0][:cut]), " ".join(words[0][len(words[0]) - tail:])
+    return " ".join(part for part in (opening, listed, closing) if part) + marks.pop()
+
+
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "top": 0, "second": 1, "2nd": 1, "middle": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3, "last": -1, "latter": -1, "bottom": -1}
 _PICK = re.compile(r"^(?:(?:the|that|it'?s|its|it was|erm|um|uh|oh|ok|okay)[\s,]+)*"
