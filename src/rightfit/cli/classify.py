@@ -50,6 +50,8 @@ def classify_train(
     held = stratified_folds(labels, 10)[0]
     train = np.setdiff1d(np.arange(len(texts)), held)
     features = intent_features(texts, vectors)
+    # Two fits, each from seconds to a minute or so (BANKING77's 10,003 messages: about 25 s each).
+    typer.echo(f"training on {len(train)} messages, holding out {len(held)} to measure", err=True)
     clf = IntentClassifier(embedder=embedder).fit_features(features[train], [labels[i] for i in train])
     probs = clf.proba_features(features[held])
     predicted = [clf.labels[i] for i in probs.argmax(axis=1)]
@@ -57,6 +59,7 @@ def classify_train(
     report = score(gold, predicted)
     threshold = choose_threshold(probs.max(axis=1), np.array([g == p for g, p in zip(gold, predicted, strict=True)]),
                                  max_rejected=max_rejected)
+    typer.echo(f"training on all {len(texts)} messages", err=True)
     final = IntentClassifier(embedder=embedder, threshold=threshold).fit_features(features, labels)
     final.metrics = {"heldout_accuracy": report.accuracy, "heldout_macro_f1": report.macro_f1,
                      "heldout_n": float(report.n)}
