@@ -142,6 +142,18 @@ def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> N
     assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
 
 
+def test_a_misremembered_amount_shows_the_payments_to_that_merchant(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("dispute a payment to tesco")
+    wrong = c.say("it was 25 quid")  # neither Tesco payment is £25: say so, and list them again
+    assert wrong.route == "ask" and "can't find a payment of £25.00 to Tesco" in wrong.reply
+    assert "£22.08" in wrong.reply and "£44.22" in wrong.reply
+    one = Conversation(assistant).say("dispute the £30 payment to WWW.XBPAY")  # the only payment to them
+    assert one.route == "confirm" and "can't find a payment of £30.00" in one.reply and "£23.50" in one.reply
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM disputes").fetchone()[0] == 0  # nothing opened without the yes
+
+
 def test_a_disputed_amount_without_a_currency_is_looked_up_in_pounds(assistant) -> None:  # noqa: ANN001
     # The amount only finds one of the customer's own payments, which the confirmation names.
     confirm = Conversation(assistant, customer="C002").say("I don't recognise a payment of 18.99")

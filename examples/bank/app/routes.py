@@ -199,21 +199,46 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                                f"{amount.amount}. Who was it paid to, or what was the amount in pounds?")
     if isinstance(when, DateSpan):
         query["on_date"] = when.start.isoformat()
-    found = (lookup("find_transactions", query).result or {}).get("transactions", [])
+    found = _find_payments(query, lookup)
+    missed = ""
+    if not found and "merchant" in query:
+        # "it was 25 quid" when the Tesco payment was £22.08: the customer's other details still narrow it
+        # down, so show what they match rather than ask again for what was just given.
+        for looser in ({k: v for k, v in query.items() if k != "amount"}, {"merchant": merchant}):
+            if looser != query and (found := _find_payments(looser, lookup)):
+                missed = f"I can't find a payment {_described(query)}. "
+                break
     if not found:
         return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "
                                "as it shows on your statement, and the amount?")
     if len(found) > 1:
         listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
-        return Ask("amount", f"I found {len(found)} payments: {listed}. Which one? Tell me the amount or the date.",
-                   options=tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4]))
+        return Ask("amount", f"{missed}I found {len(found)} payments: {listed}. Which one? Tell me the amount or the "
+                             "date.", options=tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4]))
     t = found[0]
     if t.get("dispute_id"):
-        return Say(f"Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} to "
-                   f"{t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
+        return Say(f"{missed}Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} "
+                   f"to {t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
+    payment = f"the payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": "disputed by the customer in chat"},
-                confirm=f"Open a dispute for the payment of {t['amount'].lstrip('-')} to {t['merchant']} on "
-                        f"{t['date']}?")
+                confirm=f"{missed}The one I found is {payment}: dispute it?" if missed else
+                f"Open a dispute for {payment}?")
+
+
+def _find_payments(query: Mapping[str, Any], lookup: Lookup) -> list[dict[str, Any]]:
+    return list((lookup("find_transactions", dict(query)).result or {}).get("transactions", []))
+
+
+def _described(query: Mapping[str, Any]) -> str:
+    """'of £25.00 to Tesco on 2026-11-02', from what the customer said."""
+    parts = []
+    if "amount" in query:
+        parts.append(f"of £{query['amount']:,.2f}")
+    if "merchant" in query:
+        parts.append(f"to {query['merchant']}")
+    if "on_date" in query:
+        parts.append(f"around {query['on_date']}")
+    return " ".join(parts)
 
 
 def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
