@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
-from rightfit.assistant.fields import free_text, jsonable
+from rightfit.assistant.acting import ActionTaker
+from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.fields import jsonable
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import Extractor, FieldReader
 from rightfit.assistant.replies import (
@@ -34,21 +35,20 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
-    one_question,
-    said_once,
     two_sentences,
     yes_and_more,
     yes_or_no,
 )
+from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import someone_else
-from rightfit.core.errors import ConfigError, InvalidInputError, NotFoundError
+from rightfit.core.errors import InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
-from rightfit.tools.executor import ToolExecutor, ToolOutcome
+from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
-from rightfit.types import Answer, Citation
+from rightfit.types import Answer
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,6 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
-_OR = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
@@ -93,25 +92,6 @@ class InputCheck:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ChatReply:
-    session_id: str
-    reply: str
-    route: str  # answer | abstain | action | ask | confirm | cancelled | handoff | smalltalk | refuse | blocked
-    intent: str
-    confidence: float
-    trace_id: str
-    citations: tuple[Citation, ...] = ()
-    tool: ToolOutcome | None = None
-    fields: Mapping[str, Any] = field(default_factory=dict)
-    ticket_id: str | None = None
-
-
-def _route_of(outcome: ToolOutcome) -> str:
-    """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
-    return "refuse" if outcome.status == "denied" else "action"
-
-
 class ChatAssistant:
     def __init__(self, *, settings: Settings, app: AssistantApp, answerer: Answerer, classifier: Classifier,
                  extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
@@ -124,6 +104,7 @@ class ChatAssistant:
         self.classifier = classifier
         self.extractor = extractor
         self.fields = FieldReader(app=app, extractor=extractor, executor=executor)
+        self.actions = ActionTaker(app=app, fields=self.fields, executor=executor)
         self.sessions = sessions
         self.executor = executor
         self.input_guard = input_guard
@@ -171,7 +152,7 @@ class ChatAssistant:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:
             # "yes and freeze 7764 too": the yes stands for what was asked; the rest is a message of its own.
-            done, after = self._confirmed(ctx, sid, state, True)
+            done, after = self.actions.confirmed(ctx, sid, state, True)
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
         if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
@@ -186,7 +167,7 @@ class ChatAssistant:
             if decision is False and (switch := self._switched(state, text)) is not None:
                 state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
             elif decision is not None:
-                return self._confirmed(ctx, sid, state, decision)
+                return self.actions.confirmed(ctx, sid, state, decision)
             elif corrects(text) or self.fields.gives_field(ctx, waiting, text, now):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
@@ -223,7 +204,7 @@ class ChatAssistant:
             wants_person = intent in self.app.handoff_intents and not out_of_scope
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
                                                         and not wants_person):
-                return self._action(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
+                return self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
             # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new
             # fields, the others as they were.
@@ -232,7 +213,7 @@ class ChatAssistant:
             extraction, gave_field = self.fields.with_known(
                 ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
             if gave_field and confidence < self.settings.switch_threshold:
-                return self._action(ctx, sid, route, extraction, confidence, text=text)
+                return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
         if read.unsure:
             leaning = pred.top[0][0] if pred.top else intent
@@ -245,7 +226,7 @@ class ChatAssistant:
                 # Named, whether or not a parser also read it ("at tesco"): the record is what is evidence.
                 if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
-                    return self._action(ctx, sid, lean, extraction, confidence, text=text)
+                    return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
             return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
         if intent in self.app.answer_intents:
             return self._answer(ctx, sid, text, intent, confidence), state
@@ -253,7 +234,7 @@ class ChatAssistant:
             route = self.app.actions[intent]
             kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
             extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
-            return self._action(ctx, sid, route, extraction, confidence, text=text)
+            return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
@@ -340,7 +321,7 @@ class ChatAssistant:
                 group = next((g for g in route.together if name in g), frozenset({name}))
                 kept = {k: v for k, v in fields.items() if k not in group}
                 extraction = self.fields.extract(route, "", now, {**kept, name: others[0]})
-                return self._action(ctx, sid, route, extraction, 1.0, text=text)
+                return self.actions.act(ctx, sid, route, extraction, 1.0, text=text)
             if current is not None and not others:
                 reply = f"There's no other one on your profile: {current} is the only one."
                 return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
@@ -392,105 +373,6 @@ class ChatAssistant:
                      else f"your {field}.")
             reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
-
-    def _action(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
-                answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
-        values = dict(extraction.values)
-        if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
-            values[answer_to] = text  # the reply to "what is your new address?" is the address
-        values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
-        slots = jsonable(values)
-        problems = dict(extraction.problems or {})
-        unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
-        each: Step | None = None
-        if unsure:  # the customer named two cards (or amounts ...): never pick one for them
-            name, options = next(iter(unsure.items()))
-            each = self._each_of(ctx, route, text, values, name=name, options=options)
-            if each is None:
-                listed = " or ".join(str(o) for o in options)
-                question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
-                    "  ", " ").replace(" ?", "?")
-                return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
-                        SessionState(intent=route.intent, slots=slots, asked=name))
-        step: Step = each or route.plan(values, self.fields.lookup(ctx))
-        asked = step.field if isinstance(step, Ask) else None
-        # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
-        note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
-                       if values.get(k) is None and k != asked)
-        if isinstance(step, Ask):
-            text = note + step.question
-            if step.field in problems:
-                text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
-            state = SessionState(intent=route.intent, slots=slots, asked=step.field, options=step.options)
-            return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
-        if isinstance(step, Say):
-            return ChatReply(sid, note + step.text, "action", route.intent, confidence, ctx.trace_id,
-                             fields=slots), SessionState()
-        if not isinstance(step, Call):
-            raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
-        # A field the plan settled from the customer's records ("the debit one" is the card ending 8120); none
-        # when it planned several calls ("both my cards"), where the first call's card is not the one meant.
-        settled = {k: v for k, v in jsonable(step.arguments).items()
-                   if k in route.slots.model_fields and slots.get(k) is None and not step.also}
-        slots.update(settled)
-        outcomes = [self.executor.run(ctx=ctx, tool=step.tool, arguments=args)
-                    for args in (step.arguments, *step.also)]
-        waiting = [o for o in outcomes if o.status == "needs_confirmation"]
-        if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
-            said = said_once(self._render(route, o) for o in outcomes if o.status != "needs_confirmation")
-            pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
-                       "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]]}
-            text = (f"{note}{said + ' ' if said else ''}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead "
-                    "or no to cancel.")
-            return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
-                              fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
-        text = said_once(self._render(route, o) for o in outcomes)
-        return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
-                          tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
-
-    def _each_of(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any], *, name: str,
-                 options: Sequence[Any]) -> Call | None:
-        """"freeze 8120 and 4417": two of the customer's own records joined by "and", not offered as
-        alternatives, are both meant. The route's plan for each, merged into one call confirmed by one yes;
-        None (so the customer is asked which) when any is not theirs, the message says "or", or the plans
-        differ in what they would do."""
-        if name not in route.known or _OR.search(text):
-            return None
-        own = {str(o).lower() for o in route.known[name](self.fields.lookup(ctx))}
-        if not all(str(o).lower() in own for o in options):
-            return None
-        steps = [route.plan({**values, name: o}, self.fields.lookup(ctx)) for o in options]
-        calls = [s for s in steps if isinstance(s, Call)]
-        if len(calls) != len(steps) or len({c.tool for c in calls}) != 1:
-            return None
-        return Call(calls[0].tool, calls[0].arguments, confirm=one_question([c.confirm or '' for c in calls]),
-                    also=tuple(c.arguments for c in calls[1:]))
-
-    def _confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
-                   decision: bool) -> tuple[ChatReply, SessionState]:
-        pending = state.pending or {}
-        intent = str(pending.get("intent", ""))
-        if not decision:
-            return ChatReply(sid, STOPPED, "cancelled", intent, 1.0, ctx.trace_id,
-                             fields=dict(state.slots)), SessionState()
-        # Authorized again at this moment, on the arguments stored by code when the action was proposed.
-        outcomes = [self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=args, confirmed=True)
-                    for args in (pending.get("arguments") or {}, *(pending.get("also") or ()))]
-        route = self.app.actions.get(intent)
-        text = said_once(self._render(route, o) if route else o.message for o in outcomes)
-        return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
-                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots))
-
-    def _render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
-        if outcome.status == "denied":
-            return ("I can't do that: it isn't one of your accounts or cards. I can only act on what is on your own "
-                    "profile.")
-        if outcome.status == "invalid":
-            return "I couldn't do that with the details given. Could you check them and try again?"
-        if outcome.status == "error":
-            return f"I couldn't do that: {outcome.message}."
-        # The wording is the app's own template filled with this customer's records: nothing to guard here.
-        return route.render(outcome)
 
     def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
         answer = self.answerer.ask(question=text)

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Header, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from rightfit.assistant.chat import ChatAssistant, ChatReply
+from rightfit.assistant.chat import ChatAssistant
+from rightfit.assistant.reply import ChatReply
 from rightfit.core.errors import InvalidInputError, NotFoundError
 from rightfit.core.settings import Settings
 from rightfit.server.errors import documented

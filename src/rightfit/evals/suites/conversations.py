@@ -16,7 +16,7 @@ from rightfit.core.errors import InvalidInputError
 from rightfit.evals.suites.base import EvalEnv, Judgement, SuiteItem, read_jsonl
 
 if TYPE_CHECKING:
-    from rightfit.assistant.chat import ChatReply
+    from rightfit.assistant.reply import ChatReply
 
 EXPECT_KEYS = frozenset({"route", "intent", "tool", "status", "fields", "reply_contains", "reply_excludes", "cites"})
 

@@ -1,0 +1,139 @@
+"""Carrying out an account action: the route's plan for the fields read so far becomes a question (which
+card?), a reply (nothing to do), or tool calls; a call that changes something waits for the customer's yes, and
+is authorized again when the yes comes (`confirmed`). Several records named together ("freeze 8120 and 4417")
+become one confirmation for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
+from rightfit.assistant.fields import free_text, jsonable
+from rightfit.assistant.reading import FieldReader
+from rightfit.assistant.replies import STOPPED, one_question, said_once
+from rightfit.assistant.reply import ChatReply
+from rightfit.assistant.sessions import SessionState
+from rightfit.core.errors import ConfigError
+from rightfit.tools.executor import ToolExecutor, ToolOutcome
+from rightfit.tools.registry import ToolContext
+
+_OR = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
+
+
+def _route_of(outcome: ToolOutcome) -> str:
+    """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
+    return "refuse" if outcome.status == "denied" else "action"
+
+
+class ActionTaker:
+    """The assistant's hands: every tool call goes through the executor, which authorizes it for the customer."""
+
+    def __init__(self, *, app: AssistantApp, fields: FieldReader, executor: ToolExecutor) -> None:
+        self.app = app
+        self.fields = fields
+        self.executor = executor
+
+    def act(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
+            answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
+        """The route's next step for the fields read (`answer_to`: the field our last question asked for,
+        which a free-text reply fills as written) and the state the conversation then waits in."""
+        values = dict(extraction.values)
+        if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
+            values[answer_to] = text  # the reply to "what is your new address?" is the address
+        values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
+        slots = jsonable(values)
+        problems = dict(extraction.problems or {})
+        unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
+        each: Step | None = None
+        if unsure:  # the customer named two cards (or amounts ...): never pick one for them
+            name, options = next(iter(unsure.items()))
+            each = self._each_of(ctx, route, text, values, name=name, options=options)
+            if each is None:
+                listed = " or ".join(str(o) for o in options)
+                question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
+                    "  ", " ").replace(" ?", "?")
+                return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
+                        SessionState(intent=route.intent, slots=slots, asked=name))
+        step: Step = each or route.plan(values, self.fields.lookup(ctx))
+        asked = step.field if isinstance(step, Ask) else None
+        # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
+        note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
+                       if values.get(k) is None and k != asked)
+        if isinstance(step, Ask):
+            text = note + step.question
+            if step.field in problems:
+                text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
+            state = SessionState(intent=route.intent, slots=slots, asked=step.field, options=step.options)
+            return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
+        if isinstance(step, Say):
+            return ChatReply(sid, note + step.text, "action", route.intent, confidence, ctx.trace_id,
+                             fields=slots), SessionState()
+        if not isinstance(step, Call):
+            raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
+        # A field the plan settled from the customer's records ("the debit one" is the card ending 8120); none
+        # when it planned several calls ("both my cards"), where the first call's card is not the one meant.
+        settled = {k: v for k, v in jsonable(step.arguments).items()
+                   if k in route.slots.model_fields and slots.get(k) is None and not step.also}
+        slots.update(settled)
+        outcomes = [self.executor.run(ctx=ctx, tool=step.tool, arguments=args)
+                    for args in (step.arguments, *step.also)]
+        waiting = [o for o in outcomes if o.status == "needs_confirmation"]
+        if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
+            said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
+            pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
+                       "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]]}
+            text = (f"{note}{said + ' ' if said else ''}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead "
+                    "or no to cancel.")
+            return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
+                              fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
+        text = said_once(self.render(route, o) for o in outcomes)
+        return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
+                          tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
+
+    def _each_of(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any], *, name: str,
+                 options: Sequence[Any]) -> Call | None:
+        """"freeze 8120 and 4417": two of the customer's own records joined by "and", not offered as
+        alternatives, are both meant. The route's plan for each, merged into one call confirmed by one yes;
+        None (so the customer is asked which) when any is not theirs, the message says "or", or the plans
+        differ in what they would do."""
+        if name not in route.known or _OR.search(text):
+            return None
+        own = {str(o).lower() for o in route.known[name](self.fields.lookup(ctx))}
+        if not all(str(o).lower() in own for o in options):
+            return None
+        steps = [route.plan({**values, name: o}, self.fields.lookup(ctx)) for o in options]
+        calls = [s for s in steps if isinstance(s, Call)]
+        if len(calls) != len(steps) or len({c.tool for c in calls}) != 1:
+            return None
+        return Call(calls[0].tool, calls[0].arguments, confirm=one_question([c.confirm or '' for c in calls]),
+                    also=tuple(c.arguments for c in calls[1:]))
+
+    def confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
+                  decision: bool) -> tuple[ChatReply, SessionState]:
+        """The customer's yes or no to the waiting action."""
+        pending = state.pending or {}
+        intent = str(pending.get("intent", ""))
+        if not decision:
+            return ChatReply(sid, STOPPED, "cancelled", intent, 1.0, ctx.trace_id,
+                             fields=dict(state.slots)), SessionState()
+        # Authorized again at this moment, on the arguments stored by code when the action was proposed.
+        outcomes = [self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=args, confirmed=True)
+                    for args in (pending.get("arguments") or {}, *(pending.get("also") or ()))]
+        route = self.app.actions.get(intent)
+        text = said_once(self.render(route, o) if route else o.message for o in outcomes)
+        return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
+                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots))
+
+    def render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
+        if outcome.status == "denied":
+            return ("I can't do that: it isn't one of your accounts or cards. I can only act on what is on your own "
+                    "profile.")
+        if outcome.status == "invalid":
+            return "I couldn't do that with the details given. Could you check them and try again?"
+        if outcome.status == "error":
+            return f"I couldn't do that: {outcome.message}."
+        # The wording is the app's own template filled with this customer's records: nothing to guard here.
+        return route.render(outcome)
