@@ -225,6 +225,23 @@ def test_handoff_creates_a_ticket_with_summary_and_fields(assistant, assistant_s
     assert isinstance(json.loads(fields), dict)
 
 
+def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    offered = c.say("do you do mortgages?")  # not in the documents
+    assert offered.route == "abstain" and "pass you to a colleague" in offered.reply
+    taken = c.say("yes please")
+    assert taken.route == "handoff" and taken.ticket_id and taken.ticket_id in taken.reply
+    with bank_db(assistant_settings) as db:
+        (summary,) = db.execute("SELECT summary FROM tickets WHERE id = ?", (taken.ticket_id,)).fetchone()
+    assert "mortgages" in summary  # the question the colleague is to answer
+    moved_on = Conversation(assistant)
+    moved_on.say("do you do mortgages?")
+    moved_on.say("what's my balance?")
+    assert moved_on.say("yes").route == "smalltalk"  # the offer was two messages ago: nothing to say yes to
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
+
+
 def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
     assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id

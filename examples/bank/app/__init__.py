@@ -35,4 +35,5 @@ def build(data_dir: Path) -> AssistantApp:
         reset=bank.reset,
         refine_intent=refine_intent,
         currency="GBP",
+        offer_intent="human_handoff",
     )

@@ -100,6 +100,9 @@ class AssistantApp:
     # ISO code of the currency the app's records are in: a bare number answering the assistant's own question
     # about an amount ("44.22" after "which one: -£22.08 or -£44.22?") is read in it. None: always ask.
     currency: str | None = None
+    # The hand-off a yes to "I can't find that ... I can pass you to a colleague if you'd like" starts. None: the
+    # offer is words only, and the customer has to ask for a person.
+    offer_intent: str | None = None
 
 
 def load_app(path: Path, *, data_dir: Path) -> AssistantApp:

@@ -135,6 +135,9 @@ class ChatAssistant:
                 new_state = state
             else:
                 reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
+                if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
+                        and not new_state.intent):
+                    new_state = replace(new_state, offered=True)  # "I can pass you to a colleague": a yes takes it
             span.set_attribute("chat.route", reply.route)
             span.set_attribute("chat.intent", reply.intent)
             turns = [Turn("customer", self.redact(check.text), reply.route, trace_id),
@@ -148,6 +151,10 @@ class ChatAssistant:
               *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
+        if state.offered and self.app.offer_intent is not None and bare_yes(text):
+            # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
+            return self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now), SessionState()
+        state = replace(state, offered=False)  # any other reply moves on from the offer
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:

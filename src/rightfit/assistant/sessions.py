@@ -49,11 +49,13 @@ class SessionState:
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
     queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
     last_fields: Mapping[str, Any] = field(default_factory=dict)  # what `last` was done with ("and the week before?")
+    offered: bool = False  # the last reply offered to pass the conversation to a colleague
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
-                           "last_fields": dict(self.last_fields), "options": list(self.options)},
+                           "last_fields": dict(self.last_fields), "options": list(self.options),
+                           "offered": self.offered},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -61,7 +63,8 @@ class SessionState:
         d = json.loads(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
-                   last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()))
+                   last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
+                   offered=bool(d.get("offered")))
 
 
 @dataclass(frozen=True, slots=True)
