@@ -52,6 +52,14 @@ def test_a_rate_question_about_my_account_is_answered_from_the_documents(assista
     assert reply.route == "answer" and "3.10% AER" in reply.reply
 
 
+def test_when_statements_come_is_a_policy_question_not_a_transaction_list(assistant) -> None:  # noqa: ANN001
+    for question in ("when is my next statement?", "whens my next statment", "how often do i get a statement"):
+        reply = Conversation(assistant).say(question)
+        assert reply.tool is None and reply.route in ("answer", "abstain"), question
+    shown = Conversation(assistant).say("could you pull up my latest statement please")
+    assert shown.tool is not None and shown.tool.tool == "recent_transactions"
+
+
 def test_overdraft_limit_is_not_answered_with_a_balance(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my overdraft limit?")
     assert reply.intent == "overdraft_limit" and reply.tool is None and "£" not in reply.reply

@@ -104,6 +104,11 @@ _SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:li
 _I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+|currently\s+)?owe\s+"
                     r"(?:on|for|to you on)\s+(?:my|our)\b", re.IGNORECASE)
 
+# When, how often or how statements come is the documents' to answer ("when is my next statement?"); showing
+# one ("pull up my latest statement") reads the transactions.
+_STATEMENT_WHEN = re.compile(r"^\W*(?:when'?s?|how often|how (?:do|can|will) (?:i|we)|where|what day|which day)\b"
+                             r".{0,40}?\bstate?ments?\b", re.IGNORECASE)
+
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
                            r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
@@ -184,6 +189,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent == "check_balance" and _SPENT.search(text):
         return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
+    if intent in ("recent_transactions", "check_balance") and _STATEMENT_WHEN.search(text):
+        return "policy_question"  # "when is my next statement due?": when statements come, not what is on one
     if intent == "check_balance" and _RATE.search(text):
         return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:

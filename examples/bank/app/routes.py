@@ -230,7 +230,7 @@ def _find_payments(query: Mapping[str, Any], lookup: Lookup) -> list[dict[str, A
 
 
 def _described(query: Mapping[str, Any]) -> str:
-    """'of £25.00 to Tesco on 2026-11-02', from what the customer said."""
+    """'of £25.00 to Tesco around 2026-11-02', from what the customer said."""
     parts = []
     if "amount" in query:
         parts.append(f"of £{query['amount']:,.2f}")

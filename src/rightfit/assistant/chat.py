@@ -132,7 +132,7 @@ class ChatAssistant:
                                            arguments={"message": self.redact(check.text)[:500]}, decision="blocked",
                                            reason=f"prompt injection suspected ({check.reason})", trace_id=trace_id)
                 reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
-                new_state = state
+                new_state = replace(state, offered=False)  # a yes after this is not to an earlier offer
             else:
                 reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
