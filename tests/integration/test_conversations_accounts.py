@@ -52,6 +52,15 @@ def test_a_rate_question_about_my_account_is_answered_from_the_documents(assista
     assert reply.route == "answer" and "3.10% AER" in reply.reply
 
 
+def test_how_much_one_may_borrow_or_pay_in_is_a_limit_not_a_balance(assistant) -> None:  # noqa: ANN001
+    loan = Conversation(assistant).say("whats the most i can borrow on a personal loan")
+    assert loan.tool is None and loan.route == "answer" and "£35,000" in loan.reply
+    isa = Conversation(assistant).say("how much can i put in a cash isa this year")
+    assert isa.tool is None and "£20,000" in isa.reply
+    left = Conversation(assistant).say("how much can i spend this week")  # what is left: the balance
+    assert left.tool is not None and left.tool.tool == "get_balance"
+
+
 def test_when_statements_come_is_a_policy_question_not_a_transaction_list(assistant) -> None:  # noqa: ANN001
     for question in ("when is my next statement?", "whens my next statment", "how often do i get a statement"):
         reply = Conversation(assistant).say(question)

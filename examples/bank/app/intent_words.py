@@ -104,6 +104,14 @@ _SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:li
 _I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+|currently\s+)?owe\s+"
                     r"(?:on|for|to you on)\s+(?:my|our)\b", re.IGNORECASE)
 
+# How much one may borrow, pay in, take out or send is a limit the documents give, however like a balance
+# request it reads ("how much can I put in a cash ISA?", "what's the most I can borrow?"); what one can spend or
+# afford is what is left, a balance.
+_NOT_A_LIMIT = r"(?!spend\b|afford\b|use\b|have\b|get\b)\w+"
+_LIMIT_ASKED = re.compile(r"\bhow much\s+(?:money\s+)?(?:can|could|may)\s+(?:i|we|you)\s+" + _NOT_A_LIMIT + "|"
+                          r"\bthe (?:most|max\w*|least|min\w*)\s+(?:(?:amount|money)\s+)?(?:that\s+)?(?:i|we|you)\s+"
+                          r"(?:can|could|may|am allowed to|are allowed to)\s+" + _NOT_A_LIMIT, re.IGNORECASE)
+
 # When, how often or how statements come is the documents' to answer ("when is my next statement?"); showing
 # one ("pull up my latest statement") reads the transactions.
 _STATEMENT_WHEN = re.compile(r"^\W*(?:when'?s?|how often|how (?:do|can|will) (?:i|we)|where|what day|which day)\b"
@@ -189,6 +197,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent == "check_balance" and _SPENT.search(text):
         return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
+    if intent in ("check_balance", "out_of_scope") and _LIMIT_ASKED.search(text):
+        return "policy_question"  # "how much can I pay in at the counter?": a limit, not a balance
     if intent in ("recent_transactions", "check_balance") and _STATEMENT_WHEN.search(text):
         return "policy_question"  # "when is my next statement due?": when statements come, not what is on one
     if intent == "check_balance" and _RATE.search(text):
