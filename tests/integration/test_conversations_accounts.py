@@ -50,6 +50,8 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
 def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's the interest rate on my easy saver?")
     assert reply.route == "answer" and "3.10% AER" in reply.reply
+    loan = Conversation(assistant).say("what's the interest on my loan")  # no "rate", the same question
+    assert loan.tool is None and loan.route in ("answer", "abstain")
 
 
 def test_how_much_one_may_borrow_or_pay_in_is_a_limit_not_a_balance(assistant) -> None:  # noqa: ANN001

@@ -91,7 +91,8 @@ _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
-_RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear)\b", re.IGNORECASE)
+_RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|interest (?:on|for) (?:my|our|the|a))\b",
+                   re.IGNORECASE)
 
 # Money already gone is in the transactions, not the balance ("how much did I spend last week?", "how much have I
 # been spending on takeaways?"). Asked about, not said in passing ("I've spent too much, what's my balance?"); a
