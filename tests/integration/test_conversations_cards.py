@@ -102,6 +102,16 @@ def test_both_cards_are_blocked_with_one_yes(assistant, assistant_settings) -> N
     assert c.say("no").route == "cancelled" and card_status(assistant_settings, "C006", "9042") == "active"
 
 
+def test_two_debit_cards_are_told_apart_by_their_accounts(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    asked = c.say("freeze my card")  # both debit cards: their accounts tell them apart
+    assert "9042 on your Everyday Account" in asked.reply and "8120 on your Premier Account" in asked.reply
+    picked = c.say("the premier one")
+    assert picked.route == "confirm" and "8120" in picked.reply and "9042" not in picked.reply
+    assert c.say("yes").route == "action" and card_status(assistant_settings, "C006", "8120") == "frozen"
+    assert card_status(assistant_settings, "C006", "9042") == "active"
+
+
 def test_the_second_one_picks_the_second_choice_our_question_listed(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     c.say("please freeze my card")  # which card: the debit card ending 8120 or the credit card ending 4417?

@@ -192,6 +192,17 @@ def test_an_ordinal_picks_from_the_options_our_question_listed(text: str, picked
     assert chosen_option(text, []) is None
 
 
+@pytest.mark.parametrize(("text", "picked"), [
+    ("the premier one", "8120 on your Premier Account"), ("Everyday.", "9042 on your Everyday Account"),
+    ("the debit one", None), ("premier or everyday", None), ("yes", None),  # no word of one option alone
+    ("what is the fee on a premier account for going overdrawn", None),  # a question, not a choice
+])
+def test_a_word_only_one_listed_option_has_picks_it(text: str, picked: str | None) -> None:
+    from rightfit.assistant.replies import chosen_option
+
+    assert chosen_option(text, ["9042 on your Everyday Account", "8120 on your Premier Account"]) == picked
+
+
 @pytest.mark.parametrize(("text", "decision"), [
     ("yes", True), ("yes please", True), ("ok, go ahead with the change", True), ("no thanks", False),
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),

@@ -121,8 +121,12 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                             confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
                                     f"{digits}{reported}?")
             if len(candidates) > 1:
-                listed = " or ".join(f"the {c['kind']} card ending {c['last4']}" for c in candidates)
-                return Ask("card_last4", f"Which card: {listed}?", options=tuple(c["last4"] for c in candidates))
+                # Two debit cards are told apart by their accounts too, so "the premier one" can answer.
+                alike = len({c["kind"] for c in candidates}) < len(candidates)
+                named = [f"{c['last4']} on your {c['account']}" if alike and c.get("account") else c["last4"]
+                         for c in candidates]
+                listed = " or ".join(f"the {c['kind']} card ending {n}" for c, n in zip(candidates, named, strict=True))
+                return Ask("card_last4", f"Which card: {listed}?", options=tuple(named))
             last4 = candidates[0]["last4"]
             # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
             # so the question says why it is the only one offered.

@@ -185,11 +185,24 @@ _PICK = re.compile(r"^(?:(?:the|that|it'?s|its|it was|erm|um|uh|oh|ok|okay)[\s,]
                    r"(?:\s+(?:one|card|option|payment|account|of them|on the list))?(?:[\s,]+please)?$", re.IGNORECASE)
 
 
+_FILLER = frozenset({"the", "one", "card", "account", "my", "your", "on", "please", "that", "its", "it's", "it",
+                     "is", "was", "ending", "with", "and", "a", "an", "of", "in", "for", "to", "ok", "okay", "yes"})
+
+
 def chosen_option(text: str, options: Sequence[str]) -> str | None:
-    """"the second one" answering a question that listed `options`: that option; None for anything else, or an
-    ordinal past the end of the list ("the third one" of two)."""
-    m = _PICK.match(text.strip(" .!"))
-    if m is None or not options:
+    """"the second one" answering a question that listed `options`: that option; or a short reply naming a word
+    only one option has ("the premier one" of "9042 on your Everyday Account" and "8120 on your Premier
+    Account"). None for anything else, or an ordinal past the end of the list ("the third one" of two)."""
+    if not options:
         return None
-    index = _ORDINALS[m.group("n").lower()]
-    return options[index] if -len(options) <= index < len(options) else None
+    m = _PICK.match(text.strip(" .!"))
+    if m is not None:
+        index = _ORDINALS[m.group("n").lower()]
+        return options[index] if -len(options) <= index < len(options) else None
+    said = {w for w in re.findall(r"[a-z']+", text.lower()) if w not in _FILLER}
+    if not said or len(text.split()) > 6:
+        return None
+    words = [set(re.findall(r"[a-z']+", o.lower())) - _FILLER for o in options]
+    hits = [o for o, w in zip(options, words, strict=True)
+            if said & w and not any(said & other for other in words if other is not w)]
+    return hits[0] if len(hits) == 1 else None
