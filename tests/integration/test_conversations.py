@@ -62,6 +62,12 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
     reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
     assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
+    # In one sentence, joined by "and": split when both are answered at once ...
+    joined = Conversation(assistant, customer="C005").say("whats my balance and my sort code")
+    assert "£98.75" in joined.reply and "20-45-79" in joined.reply
+    # ... not when the "and" joins two halves of one request.
+    one = Conversation(assistant, customer="C005").say("I lost my card and need a new one")
+    assert one.route == "confirm" and "other request" not in one.reply
 
 
 def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501

@@ -162,6 +162,19 @@ def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> N
     assert said_once(["First line.\n\nSecond line."]) == "First line.\n\nSecond line."
 
 
+@pytest.mark.parametrize(("text", "halves"), [
+    ("whats my balance and my sort code", ("whats my balance", "my sort code")),
+    ("show my cards, and also my balance", ("show my cards", "my balance")),
+    ("freeze 8120 and 4417", None),  # a half of one word
+    ("balance and sort code and cards", None),  # more than one "and"
+    ("what's my balance? and freeze my card", None),  # two sentences: two_sentences' to split
+])
+def test_one_sentence_joined_by_one_and_splits_in_two(text: str, halves: tuple[str, str] | None) -> None:
+    from rightfit.assistant.replies import and_joined
+
+    assert and_joined(text) == halves
+
+
 @pytest.mark.parametrize(("questions", "asked"), [
     (["Freeze your card ending 9042?", "Freeze your card ending 8120?"],
      "Freeze your card ending 9042 and your card ending 8120?"),

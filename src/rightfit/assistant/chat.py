@@ -32,6 +32,7 @@ from rightfit.assistant.replies import (
     THANKS,
     THE_OTHER,
     after_no,
+    and_joined,
     bare_yes,
     chosen_option,
     corrects,
@@ -270,15 +271,20 @@ class ChatAssistant:
                      now: datetime) -> tuple[ChatReply, SessionState] | None:
         """Two sentences asking for two different actions are both carried out, one after the other, rather
         than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
-        its question ends the reply and the conversation waits on it; if both would, the second waits its turn."""
-        parts = two_sentences(text)
+        its question ends the reply and the conversation waits on it; if both would, the second waits its turn.
+        Two requests joined by "and" in one sentence ("what's my balance and my sort code") are split only when
+        both are done at once: such an "and" as often joins two halves of one request ("I lost my card and
+        need a new one")."""
+        parts, joined = two_sentences(text), False
+        if parts is None:
+            parts, joined = and_joined(text), True
         if parts is None:
             return None
         reads = [self._read(p) for p in parts]
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
         done = [self._turn(ctx, sid, SessionState(), p, now, reading=r) for p, r in zip(parts, reads, strict=True)]
-        if any(r.route not in ("action", "ask", "confirm") for r, _ in done):
+        if any(r.route not in (("action",) if joined else ("action", "ask", "confirm")) for r, _ in done):
             return None
         (r1, s1), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
         if s1.pending or s1.intent:

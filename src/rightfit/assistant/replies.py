@@ -132,6 +132,22 @@ def two_sentences(text: str) -> tuple[str, str] | None:
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
 
 
+_AND = re.compile(r"\s*(?:,\s*)?\b(?:and|&|plus)\b\s*(?:(?:also|then|can you|could you|please)\b\s*)*",
+                  re.IGNORECASE)
+
+
+def and_joined(text: str) -> tuple[str, str] | None:
+    """One sentence joined by a single "and" into two halves of two words or more ("what's my balance and my sort
+    code"). Whether each half is a request of its own is the caller's to judge: "I lost my card and need a new
+    one" splits here too."""
+    t = text.strip()
+    joins = list(_AND.finditer(t))
+    if len(joins) != 1 or re.search(r"[?.!]\s+\S", t):
+        return None
+    first, second = t[:joins[0].start()].strip(" ,"), t[joins[0].end():].strip()
+    return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
+
+
 def said_once(replies: Iterable[str]) -> str:
     """Replies joined, each sentence said once: two cards blocked are two "Done" lines, but one "call us if you
     see payments you don't recognise". A reply's own line breaks are kept."""
