@@ -159,7 +159,12 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
 _DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
-                      r"pretend\w* to be|posing as|impersonat\w*)\b", re.IGNORECASE)
+                      r"pretend\w* to be|posing as|impersonat\w*)\b"
+                      # Handing a caller one's PIN, passcode or card details is the scam whatever it is called.
+                      r"|\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b.{0,25}\b(?:my|the)\s+"
+                      r"(?:pin|passcode|password|one[- ]time (?:pass)?code|security code|card details|login details)\b"
+                      r"|\basked (?:me )?(?:for|to (?:read|tell|give|share)(?: them| him| her)?) my (?:pin|passcode|"
+                      r"password|security code|card details|login details)\b", re.IGNORECASE)
 
 
 def refine_intent(text: str, intent: str) -> str:
@@ -181,7 +186,9 @@ def refine_intent(text: str, intent: str) -> str:
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.
     asks_about = bool(_ASKS_ABOUT.match(text)) and not _REQUESTS.search(text) and not re.search(r"\?\W*\w", text)
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
-    if (_SCAMMED.search(text) and not _COMPLAINS.search(text) and intent not in _CARD_ROUTES
+    # A card action the classifier read, but the customer did not ask for, does not outweigh the scam.
+    asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
+    if (_SCAMMED.search(text) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
         # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
