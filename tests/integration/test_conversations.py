@@ -251,6 +251,17 @@ def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assi
         assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
 
 
+def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    asked = c.say("can i get a loan")  # read as a hand-off, unsure (about 0.5)
+    assert asked.route == "ask" and asked.ticket_id is None and "colleague" in asked.reply
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
+    assert c.say("yes please").route == "handoff"
+    words = Conversation(assistant).say("I'd like to speak to a person please")  # asked for in words: at once
+    assert words.route == "handoff" and words.ticket_id
+
+
 def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
     assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id

@@ -54,6 +54,7 @@ from rightfit.types import Answer
 logger = logging.getLogger(__name__)
 
 CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
+OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
 BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
@@ -243,6 +244,10 @@ class ChatAssistant:
             kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
             extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
             return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
+        if (intent == self.app.offer_intent and not read.settled
+                and confidence < self.settings.handoff_threshold):
+            # A ticket is work for a colleague: "can i get a loan", read as a hand-off at 0.51, is asked first.
+            return (ChatReply(sid, OFFER, "ask", intent, confidence, ctx.trace_id), SessionState(offered=True))
         if intent in self.app.handoff_intents:
             return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")

@@ -157,6 +157,9 @@ class AssistantSettings(BaseModel):
         "trained, rejecting at most 5% of correctly classified held-out messages).")
     switch_threshold: float = Field(0.7, ge=0.0, le=1.0, description="While filling in an action, a message "
                                     "that gives no field starts a new intent only above this probability.")
+    handoff_threshold: float = Field(0.6, ge=0.0, le=1.0, description="A hand-off to a colleague that only the "
+                                     "classifier reads (the app's words did not ask for a person) opens a ticket "
+                                     "above this probability; below it the customer is asked first.")
     demo_login: bool = Field(False, description="Offer POST /v1/demo/login, which hands out a token for any "
                              "seeded customer. For local demos only.")
     extract_model: str | None = Field(None, description="Model that fills the fields the parsers leave empty "
