@@ -262,6 +262,13 @@ def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant
     assert words.route == "handoff" and words.ticket_id
 
 
+def test_a_long_reply_to_which_payment_is_not_read_as_a_payee(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("I want to dispute a payment")  # which payment? who was it paid to?
+    person = c.say("honestly could you just ask somebody to phone me about it")
+    assert person.intent == "human_handoff" and "honestly" not in str(person.fields)  # asked first or handed over
+
+
 def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
     assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id

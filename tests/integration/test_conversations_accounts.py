@@ -179,6 +179,8 @@ def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assi
     assert "(money out)" in spending.reply and "Salary" not in spending.reply and "£227.10 out." in spending.reply
     passing = Conversation(assistant).say("I've spent too much this month, what's my balance?")  # said, not asked
     assert passing.tool.tool == "get_balance"
+    none = Conversation(assistant).say("when did i last pay netflix")  # not a merchant of theirs: said so
+    assert none.tool.tool == "recent_transactions" and "couldn't find any matching netflix" in none.reply
     lately = Conversation(assistant).say("how much have i been spending at tesco lately")
     assert lately.tool.tool == "recent_transactions" and "Tesco" in lately.reply
     limit = Conversation(assistant).say("how much spending money have I got left?")  # what is left

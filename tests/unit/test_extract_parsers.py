@@ -287,6 +287,8 @@ def test_account_id_rejections_and_non_accounts() -> None:
     ("dispute pls: SQ *THE COFFEE BARN £6.40 twice", "SQ *THE COFFEE BARN"),
     ("how much did I spend on Deliveroo", "Deliveroo"),
     ("how much have i been spending at tesco lately", "tesco"),  # a time word after the name is not part of it
+    ("when did i last pay netflix", "netflix"),  # lower case after a word for paying
+    ("any payments to amazon in october?", "amazon"),
 ])
 def test_merchants(text: str, merchant: str) -> None:
     assert [c.value for c in parse_merchant(text)] == [merchant]
@@ -301,6 +303,7 @@ def test_two_merchants_that_both_charged() -> None:
     "money from ACC-104233",
     "it took 3 days", "someone's taken £14.99", "the pump took the money but gave no fuel", "Got charged twice",
     "random 99p charges every week", "dispute the GBP 18.99 payment", "the 40 EUR charge",
+    "i paid twice", "they never paid back the money", "transfer to savings", "i want to pay off my card",
 ])
 def test_stop_words_are_not_merchants(text: str) -> None:
     assert parse_merchant(text) == []

@@ -210,7 +210,9 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         # down, so show what they match rather than ask again for what was just given.
         for looser in ({k: v for k, v in query.items() if k != "amount"}, {"merchant": merchant}):
             if looser != query and (found := _find_payments(looser, lookup)):
-                missed = f"I can't find a payment {_described(query)}. "
+                names = {t["merchant"] for t in found}  # "tesco" as the statement spells it: "Tesco"
+                said = {**query, "merchant": names.pop()} if len(names) == 1 else query
+                missed = f"I can't find a payment {_described(said)}. "
                 break
     if not found:
         return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "

@@ -28,6 +28,10 @@ class Extractor(Protocol):
             filled: Mapping[str, Any] | None = None) -> Any: ...
 
 
+# A reply this short may be just the value asked for ("5531", "tesco express", "the 4417 one", "last tuesday").
+_BARE_WORDS = 4
+
+
 class FieldReader:
     """The assistant's reading of fields, for one app: what a message gives an action, and whether it gives any."""
 
@@ -89,9 +93,10 @@ class FieldReader:
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
             # listed the payments in it); beyond that and `amounts_on_record` above, a currency is never assumed.
             cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
-            if answer_to and cue and extraction.values.get(answer_to) is None:
+            if answer_to and cue and extraction.values.get(answer_to) is None and len(text.split()) <= _BARE_WORDS:
                 # A bare reply to our own question ("5531" after "which card?") has no context words for the
-                # parser; read it again as the answer to that question.
+                # parser; read it again as the answer to that question. Only a short one: after "paid to", the
+                # first word of "actually can you just get someone to call me" would read as a payee.
                 retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
                 if retry.values.get(answer_to) is not None:
                     extraction = retry

@@ -2,9 +2,10 @@
 a capitalised name after "payment to/at", and a name as the subject of a charge ("Ticketmaster charged me",
 "netflix took money", "my Tesco payment", "SQ *THE COFFEE BARN £6.40", "spent on Deliveroo").
 
-Lower-case names are only taken after "at" and "from" ("the £45 from tesco"), since "to" + lower case is
-nearly always a verb ("I want to dispute"). Pronouns, determiners, dates and generic nouns are never
-merchants ("at the restaurant", "from my account").
+Lower-case names are only taken after "at" and "from" ("the £45 from tesco") or a word for paying ("payments to
+amazon", "pay netflix"), since "to" + lower case is otherwise nearly always a verb ("I want to dispute").
+Pronouns, determiners, dates and generic nouns are never merchants ("at the restaurant", "from my account",
+"transfer to savings").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ at to from by with without into onto about over under up down out off again then
 account accounts card cards bank banking app online home work abroad least all once first last next now
 today yesterday tomorrow week month year weekend morning night evening afternoon time day days
 lately recently earlier ago since before after ever often usually always sometimes
+savings saver isa loan loans mortgage overdraft interest fee fees tax rent bill bills
+back twice double extra more less late early contactless overseas between above below within until
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december shop store restaurant hotel company seller merchant website site place
 somewhere someone something anything nothing everything person people friend son daughter mum dad mother father
@@ -39,6 +42,9 @@ _CALLED = re.compile(r"\b(?:called|named|says|showing|shows|listed\s+as|reads|de
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
 _CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
 _LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+[a-z][\w&'.*-]{2,})?)")
+# After a word for paying, "to" (or nothing) leads to the payee, not a verb: "payments to amazon", "pay netflix".
+_PAID_LOWER = re.compile(r"\b(?:pay|paid|paying|payments?|transfers?|sent money|charges?)\s+(?:to\s+)?"
+                         r"(?P<name>[a-z][\w&'.*-]{2,})(?![\w&'.*-])")
 _RUN = rf"(?<![\w&'.*/+-]){_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,5}}"
 # The name as the subject of a charge, the word before "payment", or a card descriptor followed by its amount.
 _CHARGED = re.compile(rf"(?P<name>{_RUN})\s+(?:has\s+|have\s+|just\s+|both\s+|also\s+)?(?:charged|took|taken|take|"
@@ -99,7 +105,7 @@ def scan_merchant(text: str) -> Scan[str]:
     norm = normalize(text)
     t = norm.text
     found: list[tuple[int, int, str]] = []
-    for rx in (_QUOTED, _CALLED, _CAPITAL, _LOWER, _SPENT_ON, *_SUBJECT):
+    for rx in (_QUOTED, _CALLED, _CAPITAL, _LOWER, _PAID_LOWER, _SPENT_ON, *_SUBJECT):
         for m in rx.finditer(t):
             raw = m.group("name")
             s, e = m.start("name"), m.end("name")
