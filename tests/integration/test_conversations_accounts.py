@@ -128,6 +128,13 @@ def test_a_follow_up_naming_another_of_my_merchants_repeats_the_action(assistant
     again = c.say("and trainline?")
     assert again.tool.tool == "recent_transactions"
     assert {t["merchant"] for t in again.tool.result["transactions"]} == {"Trainline"}
+    # "what about ..." with a merchant, which the classifier confidently calls off-topic, is a follow-up too;
+    # "sainsburys" is "Sainsbury's" on the statement.
+    other = Conversation(assistant, customer="C002")
+    other.say("show me what i spent in november")
+    follow = other.say("what about at sainsburys")
+    assert follow.tool is not None and follow.tool.tool == "recent_transactions"
+    assert {t["merchant"] for t in follow.tool.result["transactions"]} == {"Sainsbury's"}
 
 
 def test_a_follow_up_period_is_read_next_to_the_one_just_shown(assistant) -> None:  # noqa: ANN001

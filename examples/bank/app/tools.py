@@ -26,6 +26,16 @@ def _money(pence: int) -> str:
     return f"{sign}£{abs(pence) / 100:,.2f}"
 
 
+# A merchant as typed matches its name on the statement without spaces, apostrophes or case: "sainsburys" is
+# "Sainsbury's", "marks and spencer" is not "Marks & Spencer" (that needs the customer's own merchants list).
+_MERCHANT_KEY = "replace(replace(lower(t.merchant), ' ', ''), '''', '')"
+
+
+def _merchant_pattern(merchant: str) -> str:
+    key = merchant.lower().replace(" ", "").replace("'", "").replace("\u2019", "")
+    return "%" + key.replace("%", "").replace("_", "") + "%"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -95,8 +105,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             sql += " AND a.kind = ?"
             params.append(kind)
         if merchant:
-            sql += " AND lower(t.merchant) LIKE ?"
-            params.append("%" + merchant.lower().replace("%", "").replace("_", "") + "%")
+            sql += f" AND {_MERCHANT_KEY} LIKE ?"
+            params.append(_merchant_pattern(merchant))
         if since is not None:
             sql += " AND t.posted >= ?"
             params.append(since.isoformat())
@@ -133,8 +143,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                "ON h.account_id = t.account_id WHERE h.customer_id = ? AND t.amount_pence < 0")
         params: list[Any] = [ctx.customer_id]
         if merchant:
-            sql += " AND lower(replace(t.merchant, ' ', '')) LIKE ?"
-            params.append("%" + merchant.lower().replace(" ", "").replace("%", "").replace("_", "") + "%")
+            sql += f" AND {_MERCHANT_KEY} LIKE ?"
+            params.append(_merchant_pattern(merchant))
         if amount is not None:
             sql += " AND t.amount_pence = ?"
             params.append(-round(amount * 100))

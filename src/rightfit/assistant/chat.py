@@ -221,7 +221,12 @@ class ChatAssistant:
             carried = self.fields.extract(route, text, now, state.last_fields)
             extraction, gave_field = self.fields.with_known(
                 ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
-            if gave_field and confidence < self.settings.switch_threshold:
+            # Confidently another of the app's intents is a new request; "what about at sainsburys", which the
+            # classifier confidently calls off-topic, is this one again.
+            app_intent = intent in self.app.actions or intent in self.app.answer_intents or intent in \
+                self.app.handoff_intents
+            if gave_field and (confidence < self.settings.switch_threshold
+                               or (not app_intent and _FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
         if read.unsure:
