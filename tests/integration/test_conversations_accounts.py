@@ -63,6 +63,14 @@ def test_how_much_one_may_borrow_or_pay_in_is_a_limit_not_a_balance(assistant) -
     assert left.tool is not None and left.tool.tool == "get_balance"
 
 
+def test_my_direct_debits_are_not_answered_with_my_latest_transactions(assistant) -> None:  # noqa: ANN001
+    for request in ("list my direct debits", "what are my standing orders?"):
+        reply = Conversation(assistant).say(request)
+        assert reply.tool is None and "Payments, then Direct debits" in reply.reply, request
+    went_out = Conversation(assistant).say("show my standing orders that went out in november")
+    assert went_out.tool is not None and went_out.tool.tool == "recent_transactions"  # those are transactions
+
+
 def test_when_statements_come_is_a_policy_question_not_a_transaction_list(assistant) -> None:  # noqa: ANN001
     for question in ("when is my next statement?", "whens my next statment", "how often do i get a statement"):
         reply = Conversation(assistant).say(question)

@@ -114,6 +114,13 @@ _LIMIT_ASKED = re.compile(r"\bhow much\s+(?:money\s+)?(?:can|could|may)\s+(?:i|w
                           r"\bthe (?:most|max\w*|least|min\w*)\s+(?:(?:amount|money)\s+)?(?:that\s+)?(?:i|we|you)\s+"
                           r"(?:can|could|may|am allowed to|are allowed to)\s+" + _NOT_A_LIMIT, re.IGNORECASE)
 
+# The customer's own direct debits or standing orders: the bank's data here has no list of them, so a list of
+# transactions is no answer ("list my direct debits"); the app shows them. Those that went out in a period
+# ("my standing orders that went out this month") are in the transactions, so the request must end there.
+_MY_MANDATES = re.compile(r"\b(?:list|show|see|view|check|what are|which are|tell me)\b.{0,20}\b(?:my|our)\s+"
+                          r"(?:(?:active|current|set up)\s+)?(?:direct debits|standing orders|regular payments)"
+                          r"(?:\s+(?:please|pls))?\W*$", re.IGNORECASE)
+
 # When, how often or how statements come is the documents' to answer ("when is my next statement?"); showing
 # one ("pull up my latest statement") reads the transactions.
 _STATEMENT_WHEN = re.compile(r"^\W*(?:when'?s?|how often|how (?:do|can|will) (?:i|we)|where|what day|which day)\b"
@@ -208,6 +215,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
     if intent in ("check_balance", "out_of_scope") and _LIMIT_ASKED.search(text):
         return "policy_question"  # "how much can I pay in at the counter?": a limit, not a balance
+    if intent in ("recent_transactions", "check_balance", "policy_question", "out_of_scope") and \
+            _MY_MANDATES.search(text):
+        return "my_mandates"  # "list my direct debits": where to see them, not the latest transactions
     if intent in ("recent_transactions", "check_balance") and _STATEMENT_WHEN.search(text):
         return "policy_question"  # "when is my next statement due?": when statements come, not what is on one
     if intent == "check_balance" and _RATE.search(text):

@@ -386,6 +386,8 @@ REPLIES = {
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
                    "through, ask me for a person.",
+    "my_mandates": "I can't see your direct debits or standing orders from this chat. They're in the Larkspur app "
+                   "under Payments, then Direct debits (or Standing orders), where you can also cancel one.",
     "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
                        "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
                        "Services on 03069 990100.",
