@@ -181,7 +181,9 @@ def refine_intent(text: str, intent: str) -> str:
     card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
     forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
     to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
-    being scammed goes to the fraud team, while a question about scams is a policy question."""
+    being scammed (or having handed a caller one's PIN) goes to the fraud team, while a question about scams is
+    a policy question. What one owes is a balance; how much one may borrow or pay in, the interest on a product
+    and when statements come are policy questions; one's direct debits are told where to see them."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
