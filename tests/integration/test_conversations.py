@@ -243,12 +243,16 @@ def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assi
     with bank_db(assistant_settings) as db:
         (summary,) = db.execute("SELECT summary FROM tickets WHERE id = ?", (taken.ticket_id,)).fetchone()
     assert "mortgages" in summary  # the question the colleague is to answer
+    both = Conversation(assistant)
+    both.say("do you do mortgages?")
+    more = both.say("yes, and what's my balance?")  # the offer taken, and the further request met
+    assert more.ticket_id and more.ticket_id in more.reply and "£1,842.50" in more.reply
     moved_on = Conversation(assistant)
     moved_on.say("do you do mortgages?")
     moved_on.say("what's my balance?")
     assert moved_on.say("yes").route == "smalltalk"  # the offer was two messages ago: nothing to say yes to
     with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 2
 
 
 def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant, assistant_settings) -> None:  # noqa: ANN001

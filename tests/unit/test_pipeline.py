@@ -154,6 +154,16 @@ def test_a_yes_with_a_further_request_is_split_from_it(text: str, more: str | No
     assert yes_and_more(text) == more
 
 
+@pytest.mark.parametrize(("text", "rest"), [
+    ("yes, and what's my balance?", "what's my balance?"), ("yes please and freeze my card", "freeze my card"),
+    ("yes", None), ("yes and", None), ("and yes please", None), ("yesterday and today", None),
+])
+def test_a_yes_to_an_offer_with_a_further_request(text: str, rest: str | None) -> None:
+    from rightfit.assistant.replies import yes_then
+
+    assert yes_then(text) == rest
+
+
 def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> None:
     from rightfit.assistant.replies import said_once
 

@@ -39,6 +39,7 @@ from rightfit.assistant.replies import (
     two_sentences,
     yes_and_more,
     yes_or_no,
+    yes_then,
 )
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
@@ -153,9 +154,14 @@ class ChatAssistant:
               *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
-        if state.offered and self.app.offer_intent is not None and bare_yes(text):
-            # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
-            return self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now), SessionState()
+        if state.offered and self.app.offer_intent is not None:
+            if bare_yes(text):
+                # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
+                return self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now), SessionState()
+            if (more := yes_then(text)) is not None:  # "yes, and what's my balance?": both
+                done = self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
+                further, after = self._turn(ctx, sid, SessionState(), more, now)
+                return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         state = replace(state, offered=False)  # any other reply moves on from the offer
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both

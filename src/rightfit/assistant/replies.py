@@ -86,6 +86,17 @@ def yes_and_more(text: str) -> str | None:
     return rest if re.search(r"\w", _ADDED.sub("", rest)) else None
 
 
+_YES_THEN = re.compile(r"^(?:yes|yeah|yep|yup|sure|ok|okay|please)\b(?:[\s,]+please\b)?[\s,.;:!-]*"
+                       r"(?:and|also|then|plus)\b[\s,]*(?:also\b[\s,]*)?(?P<rest>\w.*)$", re.IGNORECASE)
+
+
+def yes_then(text: str) -> str | None:
+    """For "yes, and what's my balance?" answering an offer (nothing there to correct, so no "too" is needed,
+    unlike `yes_and_more`): the further request."""
+    m = _YES_THEN.match(text.strip())
+    return m.group("rest").strip() if m and len(m.group("rest").split()) >= 2 else None
+
+
 def _without(text: str, values: Sequence[object]) -> str:
     for value in values:
         text = text.replace(str(value).lower(), " ")
