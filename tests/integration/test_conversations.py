@@ -130,6 +130,13 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
     assert blocked.route == "blocked" and "0808 157 0247" in blocked.reply
 
 
+def test_a_no_after_a_hesitation_cancels(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C005")
+    c.say("freeze my card")
+    assert c.say("actually no, dont").route == "cancelled"
+    assert card_status(assistant_settings, "C005", "3390") == "active"
+
+
 def test_no_to_a_question_gives_up_the_action(assistant, assistant_settings) -> None:  # noqa: ANN001
     # ... and "forget it" afterwards is not refused as out of scope
     c = Conversation(assistant)

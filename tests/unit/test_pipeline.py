@@ -231,6 +231,8 @@ def test_a_word_only_one_listed_option_has_picks_it(text: str, picked: str | Non
     ("yes, but actually the card ending 8120 instead", None), ("yes please, and also change my email", None),
     ("yep, the other one", None), ("no, the 4417 one", None), ("no, not now", False), ("no, not 8120", False),
     ("no, the credit one", None), ("no, the other one", False),
+    ("actually no, dont", False), ("oh yes please", True), ("um, no thanks", False),  # a hesitation first
+    ("actually, yes but the credit one", None),
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
     from rightfit.assistant.replies import yes_or_no

@@ -41,12 +41,15 @@ def _plain(text: str) -> str:
     return text.lower().strip(" .!")
 
 
+_HESITATION = re.compile(r"^(?:(?:actually|oh|um+|erm+|uh+|ah+|hmm+|well|sorry|ok so)[\s,.!-]+)+")
+
+
 def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
     """True for a clear yes, False for a clear no, None for anything else (then the message is routed anew).
 
     `agreed` are the values being confirmed: repeating one ("yes, 8120") is still a yes.
     """
-    t = _plain(text)
+    t = _HESITATION.sub("", _plain(text))  # "actually no, don't" is a no
     if len(t.split()) > 12:
         return None
     if agreed:  # "8120 yes": the value being confirmed, said first, does not hide the yes after it
