@@ -214,7 +214,7 @@ def test_lost_card_asks_which_then_blocks_it(assistant, assistant_settings) -> N
     assert card_status(assistant_settings, "C001", "4417") == "lost"
 
 
-def test_card_chosen_by_kind_or_by_its_digits_beforecard_status(assistant, assistant_settings) -> None:  # noqa: ANN001
+def test_card_chosen_by_kind_or_by_its_digits(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     assert c.say("freeze my card please").route == "ask"
     confirm = c.say("the credit one")

@@ -104,6 +104,10 @@ class AssistantApp:
     # offer is words only, and the customer has to ask for a person.
     offer_intent: str | None = None
 
+    def serves(self, intent: str) -> bool:
+        """Whether `intent` is one the app answers, acts on or hands over (not greeting, goodbye, out of scope)."""
+        return intent in self.actions or intent in self.answer_intents or intent in self.handoff_intents
+
 
 def load_app(path: Path, *, data_dir: Path) -> AssistantApp:
     """Import the application package at `path` (a folder with __init__.py defining build(data_dir))."""

@@ -154,14 +154,14 @@ class ChatAssistant:
               *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
-        if state.offered and self.app.offer_intent is not None:
-            if bare_yes(text):
-                # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
-                return self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now), SessionState()
-            if (more := yes_then(text)) is not None:  # "yes, and what's my balance?": both
-                done = self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
-                further, after = self._turn(ctx, sid, SessionState(), more, now)
-                return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
+        more = yes_then(text) if state.offered else None  # "yes, and what's my balance?": both
+        if state.offered and self.app.offer_intent is not None and (bare_yes(text) or more is not None):
+            # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
+            done = self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
+            if more is None:
+                return done, SessionState()
+            further, after = self._turn(ctx, sid, SessionState(), more, now)
+            return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         state = replace(state, offered=False)  # any other reply moves on from the offer
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
@@ -229,10 +229,8 @@ class ChatAssistant:
                 ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
             # Confidently another of the app's intents is a new request; "what about at sainsburys", which the
             # classifier confidently calls off-topic, is this one again.
-            app_intent = intent in self.app.actions or intent in self.app.answer_intents or intent in \
-                self.app.handoff_intents
             if gave_field and (confidence < self.settings.switch_threshold
-                               or (not app_intent and _FOLLOW_UP.match(text) is not None)):
+                               or (not self.app.serves(intent) and _FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
         if read.unsure:
@@ -419,8 +417,7 @@ class ChatAssistant:
         requests ("the cash machine kept my card") gets "I can't find that", which offers a person, and
         anything else is told what we can help with."""
         reply = self._answer(ctx, sid, text, intent, confidence)
-        app_intents = (*self.app.answer_intents, *self.app.actions, *self.app.handoff_intents)
-        if reply.route == "answer" or leaning in app_intents:
+        if reply.route == "answer" or self.app.serves(leaning):
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
                          ctx.trace_id)
