@@ -106,7 +106,7 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
         every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
         kind = None if every else kind
         if last4 is None:
-            cards = (lookup("customer_cards", {}).result or {}).get("cards", [])
+            cards = _listed(lookup, "customer_cards", "cards")
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
                 states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
@@ -142,14 +142,19 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
     return plan
 
 
+def _listed(lookup: Lookup, tool: str, key: str, arguments: Mapping[str, Any] | None = None) -> list[Any]:
+    """The list a read tool returns under `key` (empty when the call did not succeed)."""
+    return list((lookup(tool, dict(arguments or {})).result or {}).get(key, []))
+
+
 def _merchants(lookup: Lookup) -> list[str]:
     """The payees on the customer's own accounts, so "my trainline payments" is read without a cue word."""
-    return list((lookup("customer_merchants", {}).result or {}).get("merchants", []))
+    return _listed(lookup, "customer_merchants", "merchants")
 
 
 def _card_digits(lookup: Lookup) -> list[str]:
     """The last four digits of the customer's own cards, so a bare "8120 after all" names one of them."""
-    return [c["last4"] for c in (lookup("customer_cards", {}).result or {}).get("cards", [])]
+    return [c["last4"] for c in _listed(lookup, "customer_cards", "cards")]
 
 
 def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -203,13 +208,13 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                                f"{amount.amount}. Who was it paid to, or what was the amount in pounds?")
     if isinstance(when, DateSpan):
         query["on_date"] = when.start.isoformat()
-    found = _find_payments(query, lookup)
+    found = _listed(lookup, "find_transactions", "transactions", query)
     missed = ""
     if not found and "merchant" in query:
         # "it was 25 quid" when the Tesco payment was £22.08: the customer's other details still narrow it
         # down, so show what they match rather than ask again for what was just given.
         for looser in ({k: v for k, v in query.items() if k != "amount"}, {"merchant": merchant}):
-            if looser != query and (found := _find_payments(looser, lookup)):
+            if looser != query and (found := _listed(lookup, "find_transactions", "transactions", looser)):
                 names = {t["merchant"] for t in found}  # "tesco" as the statement spells it: "Tesco"
                 said = {**query, "merchant": names.pop()} if len(names) == 1 else query
                 missed = f"I can't find a payment {_described(said)}. "
@@ -229,10 +234,6 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": "disputed by the customer in chat"},
                 confirm=f"{missed}The one I found is {payment}: dispute it?" if missed else
                 f"Open a dispute for {payment}?")
-
-
-def _find_payments(query: Mapping[str, Any], lookup: Lookup) -> list[dict[str, Any]]:
-    return list((lookup("find_transactions", dict(query)).result or {}).get("transactions", []))
 
 
 def _described(query: Mapping[str, Any]) -> str:
