@@ -53,6 +53,8 @@ def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # 
 
 
 def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001
+    from rightfit.tools.audit import AuditLog
+
     c = Conversation(assistant)
     both = c.say("what's my balance? and freeze my card")
     # The balance first; the freeze, which needs to know which card, last, and the conversation waits on it.
@@ -68,6 +70,9 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     # ... not when the "and" joins two halves of one request.
     one = Conversation(assistant, customer="C005").say("I lost my card and need a new one")
     assert one.route == "confirm" and "other request" not in one.reply
+    # The audit log holds the one proposal the customer saw, not one for each half the split would have made.
+    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
+    assert len(audit.entries(decision="needs_confirmation", trace_id=one.trace_id)) == 1
 
 
 def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501

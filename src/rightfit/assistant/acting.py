@@ -40,24 +40,9 @@ class ActionTaker:
             answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
         """The route's next step for the fields read (`answer_to`: the field our last question asked for,
         which a free-text reply fills as written) and the state the conversation then waits in."""
-        values = dict(extraction.values)
-        if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
-            values[answer_to] = text  # the reply to "what is your new address?" is the address
-        values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
+        values, step = self._step(ctx, route, extraction, answer_to=answer_to, text=text)
         slots = jsonable(values)
         problems = dict(extraction.problems or {})
-        unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
-        each: Step | None = None
-        if unsure:  # the customer named two cards (or amounts ...): never pick one for them
-            name, options = next(iter(unsure.items()))
-            each = self._each_of(ctx, route, text, values, name=name, options=options)
-            if each is None:
-                listed = " or ".join(str(o) for o in options)
-                question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
-                    "  ", " ").replace(" ?", "?")
-                return (ChatReply(sid, question, "ask", route.intent, confidence, ctx.trace_id, fields=slots),
-                        SessionState(intent=route.intent, slots=slots, asked=name))
-        step: Step = each or route.plan(values, self.fields.lookup(ctx))
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
         note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
@@ -92,6 +77,32 @@ class ActionTaker:
         text = said_once(self.render(route, o) for o in outcomes)
         return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
                           tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
+
+    def at_once(self, ctx: ToolContext, route: ActionRoute, extraction: Any, *, text: str) -> bool:
+        """Whether `act` would be done with now: neither a question nor a change waiting for a yes. Plans
+        without calling the tool, so nothing is proposed (and audited) that the customer will not see."""
+        _, step = self._step(ctx, route, extraction, answer_to=None, text=text)
+        return not isinstance(step, Ask) and not (isinstance(step, Call)
+                                                  and self.executor.registry.get(step.tool).mutates)
+
+    def _step(self, ctx: ToolContext, route: ActionRoute, extraction: Any, *, answer_to: str | None,
+              text: str) -> tuple[dict[str, Any], Step]:
+        """The fields read, with what the customer's records settle, and the route's next step for them."""
+        values = dict(extraction.values)
+        if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
+            values[answer_to] = text  # the reply to "what is your new address?" is the address
+        values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
+        unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
+        if unsure:  # the customer named two cards (or amounts ...): never pick one for them
+            name, options = next(iter(unsure.items()))
+            each = self._each_of(ctx, route, text, values, name=name, options=options)
+            if each is None:
+                listed = " or ".join(str(o) for o in options)
+                question = f"You mentioned {listed}. Which {name.replace('_', ' ').replace('last4', '')}?".replace(
+                    "  ", " ").replace(" ?", "?")
+                return values, Ask(name, question)
+            return values, each
+        return values, route.plan(values, self.fields.lookup(ctx))
 
     def _each_of(self, ctx: ToolContext, route: ActionRoute, text: str, values: Mapping[str, Any], *, name: str,
                  options: Sequence[Any]) -> Call | None:

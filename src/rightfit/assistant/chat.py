@@ -297,8 +297,11 @@ class ChatAssistant:
         reads = [self._read(p) for p in parts]
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
+        if joined and not all(self.actions.at_once(ctx, route, self.fields.extract(route, p, now, {}), text=p)
+                              for p, route in zip(parts, (self.app.actions[r.intent] for r in reads), strict=True)):
+            return None  # planned, not tried: a trial would propose (and audit) a change the customer never sees
         done = [self._turn(ctx, sid, SessionState(), p, now, reading=r) for p, r in zip(parts, reads, strict=True)]
-        if any(r.route not in (("action",) if joined else ("action", "ask", "confirm")) for r, _ in done):
+        if any(r.route not in ("action", "refuse", "ask", "confirm") for r, _ in done):
             return None
         (r1, s1), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
         if s1.pending or s1.intent:
