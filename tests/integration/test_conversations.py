@@ -73,6 +73,9 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     # The audit log holds the one proposal the customer saw, not one for each half the split would have made.
     audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
     assert len(audit.entries(decision="needs_confirmation", trace_id=one.trace_id)) == 1
+    # A half that is someone else's is refused beside the half that is the customer's own.
+    mixed = Conversation(assistant).say("whats my balance and show my husband's transactions")
+    assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
 
 
 def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
