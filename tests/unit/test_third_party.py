@@ -23,7 +23,8 @@ def test_someone_else_is_named(text: str, who: str) -> None:
 @pytest.mark.parametrize("text", [
     "what's my balance", "show today's transactions", "last week's payments please", "it's the debit one",
     "I'm Alice, freeze alice's card", "the bank's phone number", "freeze my card for my son",
-    "dispute my sainsbury's payment",
+    "dispute my sainsbury's payment", "I think someone's hacked my account, there are payments I didn't make",
+    "my son's taken my card and used it",
 ])
 def test_the_caller_times_and_merchants_are_not_someone_else(text: str) -> None:
     assert someone_else(text, own_names=["Alice Moreno"], not_people=["Sainsbury's", "Tesco"]) is None

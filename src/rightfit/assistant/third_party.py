@@ -15,8 +15,11 @@ from collections.abc import Iterable
 _OBJECT = (r"cards?|accounts?|balances?|transactions?|payments?|spending|statements?|phone(?:\s+number)?|"
            r"mobile(?:\s+number)?|numbers?|e-?mails?|address|details|pin|savings|money|overdraft|"
            r"direct\s+debits?|loan|mortgage|isa")
-_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+(?:[a-z0-9-]+\s+){{0,2}}?(?:{_OBJECT})\b"
-                         rf"|\b(?P<pronoun>his|her|their)\s+(?:[a-z0-9-]+\s+){{0,2}}?(?:{_OBJECT})\b"
+# Up to two words between owner and object, none of them "my": "someone's hacked my account" is a "has", and the
+# account is the caller's.
+_BETWEEN = r"(?:(?!my\b|our\b|me\b)[a-z0-9-]+\s+){0,2}?"
+_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+{_BETWEEN}(?:{_OBJECT})\b"
+                         rf"|\b(?P<pronoun>his|her|their)\s+{_BETWEEN}(?:{_OBJECT})\b"
                          r"|\b(?:it'?s|it\s+is|that'?s|they'?re|belongs?\s+to)\s+(?:my\s+|our\s+)?(?P<owner>[a-z][a-z-]*)'s\b",
                          re.IGNORECASE)
 # "what's", "it's", "today's", "the bank's": a contraction, a time or the bank, not a person.
