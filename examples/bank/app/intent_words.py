@@ -166,12 +166,16 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
 _DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
-                      r"pretend\w* to be|posing as|impersonat\w*)\b"
-                      # Handing a caller one's PIN, passcode or card details is the scam whatever it is called.
-                      r"|\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b.{0,25}\b(?:my|the)\s+"
+                      r"pretend\w* to be|posing as|impersonat\w*|safe account)\b"
+                      # Handing a caller one's PIN, passcode or card details is the scam whatever it is called
+                      # ("tell me my card details" asks us for them).
+                      r"|\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b(?!\s+me\b).{0,25}\b(?:my|the)\s+"
                       r"(?:pin|passcode|password|one[- ]time (?:pass)?code|security code|card details|login details)\b"
                       r"|\basked (?:me )?(?:for|to (?:read|tell|give|share)(?: them| him| her)?) my (?:pin|passcode|"
                       r"password|security code|card details|login details)\b", re.IGNORECASE)
+
+_WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank)\s+"
+                           r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
 
 def refine_intent(text: str, intent: str) -> str:
@@ -201,7 +205,8 @@ def refine_intent(text: str, intent: str) -> str:
             and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
         # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
-        asks = asks_about or (text.rstrip().endswith("?") and not _REQUESTS.search(text))  # "is this a scam?"
+        asks = (asks_about or _WOULD_WE_ASK.search(text) is not None  # "will you ask me to move my money?"
+                or (text.rstrip().endswith("?") and not _REQUESTS.search(text)))  # "is this a scam?"
         return "policy_question" if asks else "scam"
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"

@@ -206,6 +206,8 @@ class ExtractiveAnswerer:
             head = _cite_span(sentences[best].chunk, intro[0], intro[1])
             text = f"{head.quote} {text}"
             citations = (head, *citations)
+        elif (opening := heading_lead_in(sentences[chosen[0]])) is not None:
+            text = f"{opening} {text}"  # "Larkspur will never ask you to" + "move money to a "safe account" ..."
         return Answer(question=question, text=text, abstained=False, confidence=confidence, citations=citations)
 
 
@@ -258,6 +260,19 @@ def lead_in(sent: Sentence) -> tuple[int, int] | None:
             return (s, prev_start + len(line.rstrip())) if line.rstrip().endswith(":") else None
         pos = prev_start
     return None
+
+
+def heading_lead_in(sent: Sentence) -> str | None:
+    """For a list item that continues its section's heading ("## Larkspur will never ask you to" over "- move
+    money to a "safe account" to protect it."): the heading, without which the item reads as an instruction.
+    Only an item that opens in lower case, of a list that opens its chunk, continues a heading."""
+    text, section = sent.chunk.text, sent.chunk.section
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    item = _LIST_ITEM.match(text[line_start : sent.end])
+    if not section or item is None or not text[line_start + item.end() :][:1].islower():
+        return None
+    before = text[:line_start].splitlines()
+    return section[-1] if all(not line.strip() or _LIST_ITEM.match(line) for line in before) else None
 
 
 def _list_answer(sent: Sentence, max_items: int = 4) -> tuple[str, Citation] | None:

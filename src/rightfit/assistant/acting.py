@@ -68,10 +68,11 @@ class ActionTaker:
         waiting = [o for o in outcomes if o.status == "needs_confirmation"]
         if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
             said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
+            question = step.confirm or "Shall I go ahead?"
             pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
-                       "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]]}
-            text = (f"{note}{said + ' ' if said else ''}{step.confirm or 'Shall I go ahead?'} Reply yes to go ahead "
-                    "or no to cancel.")
+                       "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]],
+                       "question": question}
+            text = f"{note}{said + ' ' if said else ''}{question} Reply yes to go ahead or no to cancel."
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         text = said_once(self.render(route, o) for o in outcomes)

@@ -54,7 +54,8 @@ from rightfit.types import Answer
 
 logger = logging.getLogger(__name__)
 
-CANT_FIND = "I can't find that in our policies. I can pass you to a colleague if you'd like."
+NOT_FOUND = "I can't find that in our policies."
+CANT_FIND = f"{NOT_FOUND} I can pass you to a colleague if you'd like."
 OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
@@ -183,6 +184,9 @@ class ChatAssistant:
                 state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
             elif decision is not None:
                 return self.actions.confirmed(ctx, sid, state, decision)
+            elif decision is None and not corrects(text) and (switch := self._switched(state, text,
+                                                                                   said_no=False)) is not None:
+                state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead
             elif corrects(text) or self.fields.gives_field(ctx, waiting, text, now):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
@@ -190,6 +194,8 @@ class ChatAssistant:
                 # the card "the debit one" led to is not the card after "no, the credit one".
                 settled = set(pending.get("settled") or ())
                 state = SessionState(intent=waiting, slots={k: v for k, v in state.slots.items() if k not in settled})
+            elif (aside := self._waiting_aside(ctx, sid, state, text)) is not None:
+                return aside, state  # "is the replacement free?": answered, and the action still waits for a yes
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
         elif bare_yes(text) and not state.intent:
@@ -357,12 +363,14 @@ class ChatAssistant:
                 return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
         return None
 
-    def _switched(self, state: SessionState, text: str) -> tuple[SessionState, str, _Reading] | None:
+    def _switched(self, state: SessionState, text: str, *,
+                  said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
         """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
-        to report the card stolen): the other action, a route with the same fields, keeping those the customer
-        gave; it is planned and confirmed afresh. None when what follows the no is not confidently such."""
+        to report the card stolen), or a message that confidently asks for one without a no ("actually it was
+        stolen, not lost"): the other action, a route with the same fields, keeping those the customer gave; it
+        is planned and confirmed afresh. None when the message (what follows the no) is not confidently such."""
         pending = state.pending or {}
-        route, rest = self.app.actions.get(str(pending.get("intent"))), after_no(text)
+        route, rest = self.app.actions.get(str(pending.get("intent"))), after_no(text) if said_no else text
         if route is None or rest is None:
             return None
         read = self._read(rest)
@@ -372,6 +380,22 @@ class ChatAssistant:
         settled = set(pending.get("settled") or ())
         kept = {k: v for k, v in state.slots.items() if k not in settled}
         return SessionState(intent=other.intent, slots=kept), rest, read
+
+    def _waiting_aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
+        """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
+        the documents, then the waiting question asked again, so the yes that follows still means the action.
+        None when the message is not a question, or asks for another action or a person."""
+        question = _LEAD_IN.sub("", text)
+        if not _ASIDE.match(question):
+            return None
+        read = self._read(text)
+        if read.intent in self.app.actions or read.intent in self.app.handoff_intents:
+            return None
+        intent = next(iter(self.app.answer_intents), "")
+        reply = self._answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False)
+        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
+        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
+                                    "ahead or no to cancel.")
 
     def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
@@ -396,7 +420,7 @@ class ChatAssistant:
     def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
         """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence)
+        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False)
         if state.asked:
             field = state.asked.replace("_", " ").replace("last4", "number")
             still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
@@ -404,10 +428,12 @@ class ChatAssistant:
             reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
 
-    def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float) -> ChatReply:
+    def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
+                offer: bool = True) -> ChatReply:
+        """`offer`: whether "I can't find that" offers a colleague; not when a yes would mean something else."""
         answer = self.answerer.ask(question=text)
         if answer.abstained or not answer.text:
-            return ChatReply(sid, CANT_FIND, "abstain", intent, confidence, ctx.trace_id)
+            return ChatReply(sid, CANT_FIND if offer else NOT_FOUND, "abstain", intent, confidence, ctx.trace_id)
         reply = answer.text
         if self.output_guard is not None:
             reply = self.output_guard(reply, [c.quote for c in answer.citations], text)
