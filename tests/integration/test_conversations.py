@@ -102,6 +102,9 @@ def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> N
     assert listed.reply.startswith("There is no day 31 in February, so I went without it.")
     dispute = Conversation(assistant).say("I was charged twice by tesco on 31/02")
     assert dispute.route == "ask" and "no day 31 in February" in dispute.reply and "Which one?" in dispute.reply
+    # A period where one day is wanted is said as a statement, not a question run into the next sentence.
+    period = Conversation(assistant).say("dispute the tesco payment before the 10th")
+    assert period.reply.startswith("'before the 10th' is a period, so I went without it.")
 
 
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001
@@ -460,3 +463,13 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
 def test_a_hacked_account_is_the_callers_own(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I think someone's hacked my account, there are payments I didn't make")
     assert reply.route != "refuse" and "your own accounts" not in reply.reply
+
+
+def test_a_range_of_days_in_one_month_is_read_whole(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 6, 10, tzinfo=UTC)
+    for message in ("what did I spend between 1st and 10th November", "what did I spend from 1 Nov to 10 Nov"):
+        reply = assistant.run(customer_id="C001", message=message, now=now)
+        assert reply.tool.tool == "recent_transactions", message
+        assert (str(reply.tool.arguments["since"]), str(reply.tool.arguments["until"])) == ("2026-11-01", "2026-11-10")

@@ -289,6 +289,7 @@ def test_account_id_rejections_and_non_accounts() -> None:
     ("how much have i been spending at tesco lately", "tesco"),  # a time word after the name is not part of it
     ("when did i last pay netflix", "netflix"),  # lower case after a word for paying
     ("any payments to amazon in october?", "amazon"),
+    ("what did I spend at Tesco from 1 Nov to 10 Nov", "Tesco"),  # days are not payees
 ])
 def test_merchants(text: str, merchant: str) -> None:
     assert [c.value for c in parse_merchant(text)] == [merchant]
@@ -443,6 +444,14 @@ def test_prefer_past_or_future_for_dates_without_a_year(text: str, prefer: str, 
     ("since last week", [(date(2025, 12, 22), date(2026, 1, 2))]),
     ("on Boxing Day", [d(2025, 12, 26)]),
     ("on New Year's Eve", [d(2025, 12, 31)]),
+    # The first day of a range takes the second's month.
+    ("between 1st and 10th December", [(date(2025, 12, 1), date(2025, 12, 10))]),
+    ("spent 1-10 December", [(date(2025, 12, 1), date(2025, 12, 10))]),
+    ("from 1 Dec to 10 Dec", [(date(2025, 12, 1), date(2025, 12, 10))]),
+    # Open at one end: a year back before a day, up to today after one.
+    ("anything before 1 December?", [(date(2024, 11, 30), date(2025, 11, 30))]),
+    ("payments after the 20th", [(date(2025, 12, 21), date(2026, 1, 2))]),
+    ("a week before 3 December", [d(2025, 12, 3)]),  # a day next to another, not everything before it
 ])
 def test_ranges_and_holidays(text: str, expected: list[tuple[date, date]]) -> None:
     assert days(text) == expected

@@ -23,6 +23,13 @@ from rightfit.tools.registry import ToolContext
 _OR = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
 
 
+def _statement(problem: str) -> str:
+    """A problem as said in passing, without the question it asks when its field is the one asked for:
+    "'before the 10th' is a period; which day was it ...?" -> "'before the 10th' is a period"."""
+    said = re.sub(r";[^;]*\?\s*$", "", problem)
+    return f"{said[:1].upper()}{said[1:]}"
+
+
 def _route_of(outcome: ToolOutcome) -> str:
     """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
     return "refuse" if outcome.status == "denied" else "action"
@@ -45,7 +52,7 @@ class ActionTaker:
         problems = dict(extraction.problems or {})
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
-        note = "".join(f"{m[:1].upper()}{m[1:]}, so I went without it. " for k, m in problems.items()
+        note = "".join(f"{_statement(m)}, so I went without it. " for k, m in problems.items()
                        if values.get(k) is None and k != asked)
         if isinstance(step, Ask):
             text = note + step.question

@@ -12,6 +12,9 @@ Rules, so that the assistant and the customer agree on what a phrase meant:
 - "last week" / "this week" / "next week" are Monday-to-Sunday ranges; months and years are whole ranges.
 - "since X" is the range from X to today; so is "from X" when X is a dated day ("from the 1st"), while
   "from yesterday" or "from last month" is that day or period alone.
+- "between the 1st and 10th November" and "1-10 November" share the second day's month and year.
+- "before X" is the year up to the day before X, "until X" the year up to X's end, and "after X" runs from
+  the day after X to today.
 """
 
 from __future__ import annotations
@@ -175,6 +178,16 @@ def _month_in(m: re.Match[str], w: _When) -> DateSpan:
     return _month_span(year, month)
 
 
+def _days_of_month(m: re.Match[str], w: _When) -> DateSpan:
+    """"between the 1st and 10th November": the first day is in the second's month."""
+    end = _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w).end
+    first = int(m["d1"] or m["d1o"] or m["d1d"])
+    if not 1 <= first <= end.day:
+        raise ValueError(f"the range must start on a day of {calendar.month_name[end.month]} before the "
+                         f"{end.day}, like 1-10 {calendar.month_name[end.month]}")
+    return DateSpan(start=end.replace(day=first), end=end)
+
+
 def _ago(m: re.Match[str], w: _When) -> DateSpan:
     n = _count(m["n"])
     if n is None:
@@ -207,6 +220,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
                 r"|new\s+year'?s(?:\s+day)?)\b"),
      lambda m, w: _day_month(*_HOLIDAYS[re.sub(r"\s+", " ", m["hol"].replace("'", "")).replace("years", "year")],
                              None, w)),
+    (re.compile(r"(?:\b(?:between|from)\s+(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?|\b(?:the\s+)?(?P<d1o>\d{1,2})"
+                r"(?:st|nd|rd|th)|(?<![\w£$€¥.,/-])(?P<d1d>\d{1,2}))\s*(?:(?<=\d)-|\s(?:and|to|until|till)\s|\s-\s)\s*"
+                rf"(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
+     _days_of_month),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
      lambda m, w: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
@@ -240,6 +257,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, w: _day_of_month(int(m["day"]), None, w)),
 ]
 _SINCE = re.compile(r"\b(?P<cue>since|from)\s+$")
+# Not after a unit: "a week before 3 March" is a day (see shift_period), not everything before it.
+_BOUND = re.compile(r"(?<!days )(?<!day )(?<!weeks )(?<!week )(?<!months )(?<!month )(?<!years )(?<!year )"
+                    r"\b(?P<cue>before|until|till|up\s+to|after)\s+(?:the\s+)?$")
+_YEAR_BACK = timedelta(days=365)  # how far "before X" reaches: a bank shows about a year of history
 # Days named relative to today: "transactions from yesterday" are that day's, unlike "from the 1st".
 _NAMED_DAY = re.compile(r"(?:the day before )?yesterday|last night|today|(?:last|this|on|past)\s+\w+day|\w+ days? ago")
 
@@ -280,10 +301,22 @@ def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[Dat
         # "since last week" runs to today; "from" only does after a dated day ("from the 1st"), since
         # "payments from last month" means within last month and "from yesterday" means yesterday's.
         named = _NAMED_DAY.fullmatch(t[s:e]) is not None
+        bound = _BOUND.search(t[max(0, s - 12):s])
         if (cue and not joined and span.start <= today
                 and (cue["cue"] == "since" or not (span.is_range or named))):
             span = DateSpan(start=span.start, end=max(span.end, today))
             s = max(0, s - 12) + cue.start()
+        elif bound and not joined:
+            if bound["cue"] == "after":
+                if span.end >= today:  # "after tomorrow": no range up to today
+                    bound = None
+                else:
+                    span = DateSpan(start=span.end + timedelta(days=1), end=today)
+            else:
+                last = span.start - timedelta(days=1) if bound["cue"] == "before" else span.end
+                span = DateSpan(start=last - _YEAR_BACK, end=last)
+            if bound:
+                s = max(0, s - 12) + bound.start()
         a, b = norm.span(s, e)
         found.append((s, Candidate(span, a, b, norm.original[a:b])))
     found.sort(key=lambda x: x[0])

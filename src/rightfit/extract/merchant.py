@@ -11,7 +11,9 @@ Pronouns, determiners, dates and generic nouns are never merchants ("at the rest
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+from rightfit.extract.dates import scan_dates
 from rightfit.extract.money import scan_money
 from rightfit.extract.text import normalize
 from rightfit.extract.types import Candidate, Scan
@@ -79,7 +81,18 @@ def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False
         return None  # an amount, an account id or an e-mail address, not a name
     if any(c.start == 0 and c.end == len(name) for c in scan_money(name).candidates):
         return None  # an amount with its currency code ("GBP 18.99 payment")
+    if _is_date(name):
+        return None  # "from 1 Nov to 10 Nov" names days, not a payee
     return name
+
+
+_ANY_DAY = datetime(2000, 1, 1, tzinfo=UTC)  # only whether the words are a date matters, not which
+
+
+def _is_date(name: str) -> bool:
+    scan = scan_dates(name, _ANY_DAY)
+    spans = [(c.start, c.end) for c in scan.candidates] + [(r.start, r.end) for r in scan.rejected]
+    return any(a == 0 and b >= len(name) for a, b in spans)
 
 
 def _subject(raw: str, *, sentence_start: bool) -> str:
