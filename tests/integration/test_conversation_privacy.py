@@ -23,8 +23,8 @@ def _talk_about_pii(assistant) -> list:  # noqa: ANN001
                   "stolen"),
             c.say("can you ask a person to call me on 07700 900101"),
             c.say("send ben.okafor@example.com my statements, his number is 07700 900202"),
-            Conversation(assistant).say("What are the overdraft fees? My email is alice.moreno@example.com and my "
-                                        "phone is 07700 900101")]
+            Conversation(assistant).say("What are the overdraft fees for alice.moreno@example.com, phone "
+                                        "07700 900101?")]
 
 
 def _leaked(text: str) -> list[str]:

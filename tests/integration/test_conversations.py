@@ -73,6 +73,14 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     # The audit log holds the one proposal the customer saw, not one for each half the split would have made.
     audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
     assert len(audit.entries(decision="needs_confirmation", trace_id=one.trace_id)) == 1
+    # A read done at once beside a change that waits for a yes: both, the yes last.
+    read_and_change = Conversation(assistant, customer="C005").say("whats my balance and can you also freeze my card")
+    assert "£98.75" in read_and_change.reply and read_and_change.route == "confirm"
+    # A question for the documents beside a request: answered, then the request's question.
+    c = Conversation(assistant, customer="C002")
+    beside = c.say("freeze my card and also what's the fee for a replacement")
+    assert "free with standard delivery" in beside.reply and "Freeze your card ending 5531?" in beside.reply
+    assert beside.route == "confirm" and c.say("yes").tool.status == "ok"
     # A half that is someone else's is refused beside the half that is the customer's own.
     mixed = Conversation(assistant).say("whats my balance and show my husband's transactions")
     assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
@@ -235,6 +243,9 @@ def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
     c.say("yes")
     with bank_db(assistant_settings) as db:
         assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "+447700900999"
+    # The number we now hold, given again (written another way): nothing to change, nothing to confirm.
+    again = c.say("change my mobile to 07700900999")
+    assert again.route == "action" and "already" in again.reply and again.tool is None
 
 
 def test_a_no_that_gives_another_email_corrects_the_change(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -303,6 +314,11 @@ def test_a_long_reply_to_which_payment_is_not_read_as_a_payee(assistant) -> None
 def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
     assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id
+    # A question about how complaints are handled logs none; a question that is a complaint does.
+    asked = Conversation(assistant).say("how long does a complaint take to sort out?")
+    assert asked.intent == "policy_question" and not asked.ticket_id
+    fed_up = Conversation(assistant).say("why has nobody answered my complaint?")
+    assert fed_up.route == "handoff" and fed_up.ticket_id
 
 
 def test_out_of_scope_is_refused_politely(assistant) -> None:  # noqa: ANN001

@@ -174,6 +174,9 @@ _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artis
                       r"|\basked (?:me )?(?:for|to (?:read|tell|give|share)(?: them| him| her)?) my (?:pin|passcode|"
                       r"password|security code|card details|login details)\b", re.IGNORECASE)
 
+# A question that is itself the complaint ("why was I charged twice and nobody told me?").
+_COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
+                             r"appalling|useless|unacceptable|rubbish|joke)\b", re.IGNORECASE)
 _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank)\s+"
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
@@ -187,7 +190,8 @@ def refine_intent(text: str, intent: str) -> str:
     to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
     being scammed (or having handed a caller one's PIN) goes to the fraud team, while a question about scams is
     a policy question. What one owes is a balance; how much one may borrow or pay in, the interest on a product
-    and when statements come are policy questions; one's direct debits are told where to see them."""
+    and when statements come are policy questions, and so is how a complaint is handled; one's direct debits
+    are told where to see them."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -231,6 +235,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:
         return "policy_question"
+    if intent == "complaint" and asks_about and not _COMPLAINT_MADE.search(text):
+        return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
     if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
         return "report_lost_card"
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -258,10 +259,26 @@ def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
                 confirm=f"Change your address to {address}, {values['postcode']}?")
 
 
-def _contact_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    args = {k: values[k] for k in ("phone", "email") if values.get(k)}
-    if not args:
+def _contact_key(kind: str, value: object) -> str:
+    """A phone number or e-mail as compared: "07700 900101" is "+447700900101"; addresses ignore case."""
+    if kind == "email":
+        return str(value).strip().lower()
+    digits = re.sub(r"\D", "", str(value))
+    return "44" + digits[1:] if digits.startswith("0") else digits
+
+
+def _contact_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+    given = {k: values[k] for k in ("phone", "email") if values.get(k)}
+    if not given:
         return Ask("phone", "What's the new mobile number or e-mail address?")
+    held = lookup("contact_details", {})
+    current = held.result if held.status == "ok" and held.result else {}
+    # A value we already hold is no change to propose: "my email is ..." said in passing, or said twice.
+    args = {k: v for k, v in given.items()
+            if not current.get(k) or _contact_key(k, current[k]) != _contact_key(k, v)}
+    if not args:
+        same = " and ".join("e-mail address" if k == "email" else "mobile number" for k in given)
+        return Say(f"That's already the {same} we have for you, so there's nothing to change.")
     listed = " and ".join(f"{k if k == 'email' else 'phone number'} to {v}" for k, v in args.items())
     return Call("update_contact", args, confirm=f"Change your {listed}?")
 

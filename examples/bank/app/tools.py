@@ -300,6 +300,12 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
                               "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}
 
+    def contact_details(ctx: ToolContext) -> dict[str, Any]:
+        """The customer's mobile number and e-mail address as we hold them."""
+        with bank.read() as db:
+            row = db.execute("SELECT phone, email FROM customers WHERE id = ?", (ctx.customer_id,)).fetchone()
+        return {"phone": row["phone"], "email": row["email"]} if row else {}
+
     def customer_merchants(ctx: ToolContext) -> dict[str, Any]:
         """The distinct merchant names on the customer's accounts."""
         with bank.read() as db:
@@ -310,7 +316,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
 
     reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, account_details, recent_transactions,
                                                          find_transactions, create_ticket, customer_cards,
-                                                         customer_merchants)
+                                                         customer_merchants, contact_details)
     for fn in reads:
         registry.add(fn)
     for fn in (freeze_card, unfreeze_card, report_card, open_dispute, update_address, update_contact):

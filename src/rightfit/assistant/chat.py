@@ -293,17 +293,20 @@ class ChatAssistant:
         than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
         its question ends the reply and the conversation waits on it; if both would, the second waits its turn.
         Two requests joined by "and" in one sentence ("what's my balance and my sort code") are split only when
-        both are done at once: such an "and" as often joins two halves of one request ("I lost my card and
-        need a new one")."""
+        at least one is done at once (a balance beside a freeze): such an "and" as often joins two halves of one
+        request ("I lost my card and need a new one"). A question for the documents beside a request is answered
+        first (`_question_beside`)."""
         parts, joined = two_sentences(text), False
         if parts is None:
             parts, joined = and_joined(text), True
         if parts is None:
             return None
         reads = [self._read(p) for p in parts]
+        if (asked := self._question_beside(ctx, sid, parts, reads, now)) is not None:
+            return asked
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
-        if joined and not all(self.actions.at_once(ctx, route, self.fields.extract(route, p, now, {}), text=p)
+        if joined and not any(self.actions.at_once(ctx, route, self.fields.extract(route, p, now, {}), text=p)
                               for p, route in zip(parts, (self.app.actions[r.intent] for r in reads), strict=True)):
             return None  # planned, not tried: a trial would propose (and audit) a change the customer never sees
         done = [self._turn(ctx, sid, SessionState(), p, now, reading=r) for p, r in zip(parts, reads, strict=True)]
@@ -316,6 +319,24 @@ class ChatAssistant:
             (first, state), _ = done
             return replace(first, reply=f"{first.reply}\n\n{THEN_NOTE}"), replace(state, queued=parts[1])
         return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
+
+    def _question_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[_Reading],
+                         now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"freeze my card and also what's the fee for a replacement": a policy question beside a request. The
+        question is answered first, then the request is taken up, so its question or confirmation ends the
+        reply. None unless one half is confidently one of the app's actions and the other a question for the
+        documents."""
+        acts = [not r.unsure and r.intent in self.app.actions for r in reads]
+        if acts.count(True) != 1:
+            return None
+        i = acts.index(True)
+        question, read = _LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
+        if read.unsure or read.intent not in self.app.answer_intents or not _ASIDE.match(question):
+            return None
+        answer = self._answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
+        done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
+        return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
+                       citations=answer.citations + done.citations), state
 
     def _then(self, ctx: ToolContext, sid: str, before: SessionState, turn: tuple[ChatReply, SessionState],
               now: datetime) -> tuple[ChatReply, SessionState]:
