@@ -47,6 +47,15 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     assert {t["account"] for t in savings.tool.result["transactions"]} == {"Easy Saver"}
 
 
+def test_an_account_named_by_its_product_is_the_one_read(assistant) -> None:  # noqa: ANN001
+    # Farid has two current accounts: the kind does not tell them apart, the name does.
+    premier = Conversation(assistant, customer="C006").say("show me my premier account transactions")
+    assert {t["account"] for t in premier.tool.result["transactions"]} == {"Premier Account"}
+    assert premier.reply.startswith("Your latest Premier Account transactions:")
+    everyday = Conversation(assistant, customer="C006").say("whats the balance of my everyday account")
+    assert "Everyday Account" in everyday.reply and "Premier" not in everyday.reply
+
+
 def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's the interest rate on my easy saver?")
     assert reply.route == "answer" and "3.10% AER" in reply.reply

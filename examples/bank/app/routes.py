@@ -21,10 +21,14 @@ AccountSlot = Annotated[AccountId | None, Slot("account_id", model=False),
 AccountKindsSlot = Annotated[list[str] | None, Slot("account_kind", model=False),
                              Field(None, description="savings or current")]
 MerchantSlot = Annotated[str | None, Slot("merchant"), Field(None, description="Shop or company paid")]
+# Filled only from the customer's own account names ("my premier account"), never by a parser or the model.
+AccountNameSlot = Annotated[str | None, Slot("text", model=False),
+                            Field(None, description="One of the customer's accounts, by its name")]
 
 
 class AccountFields(BaseModel):
     account: AccountSlot = None
+    account_name: AccountNameSlot = None
     account_kinds: AccountKindsSlot = None
 
 
@@ -36,6 +40,7 @@ class BalanceFields(AccountFields):
 
 class TransactionFields(BaseModel):
     account: AccountSlot = None
+    account_name: AccountNameSlot = None
     account_kinds: AccountKindsSlot = None
     merchant: MerchantSlot = None
     period: Annotated[DateSpan | None, Slot("date_range", prefer="past"),
@@ -83,12 +88,17 @@ class HandoffFields(BaseModel):
     date: Annotated[DateSpan | None, Slot("date", pick="first", prefer="past"), Field(None)] = None
 
 
-def _account_args(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The account asked about: by id, or by kind when exactly one kind was named ("my savings")."""
+def _account_args(values: Mapping[str, Any], lookup: Lookup) -> dict[str, Any]:
+    """The account asked about: by id, by its name ("my premier account"), or by kind when exactly one kind
+    was named ("my savings")."""
     account = values.get("account")
     value = account.value if isinstance(account, AccountId) else (account or {}).get("value")
     if value:
         return {"account_id": value}
+    if name := values.get("account_name"):
+        for a in _listed(lookup, "account_details", "accounts"):
+            if name in (a["name"], _short_name(a["name"])):
+                return {"account_id": a["account_id"]}
     kinds = set(values.get("account_kinds") or ())
     return {"kind": kinds.pop()} if len(kinds) == 1 else {}
 
@@ -153,28 +163,40 @@ def _merchants(lookup: Lookup) -> list[str]:
     return _listed(lookup, "customer_merchants", "merchants")
 
 
+def _short_name(name: str) -> str:
+    """"Premier Account" is also "Premier"; "Easy Saver" has no shorter name."""
+    short = re.sub(r"\s+account$", "", name, flags=re.IGNORECASE)
+    return short if short.strip() else name
+
+
+def _account_names(lookup: Lookup) -> list[str]:
+    """The names of the customer's own accounts, whole and short, so "on my premier account" picks that one."""
+    names = [a["name"] for a in _listed(lookup, "account_details", "accounts")]
+    return [*names, *{_short_name(n) for n in names} - set(names)]
+
+
 def _card_digits(lookup: Lookup) -> list[str]:
     """The last four digits of the customer's own cards, so a bare "8120 after all" names one of them."""
     return [c["last4"] for c in _listed(lookup, "customer_cards", "cards")]
 
 
-def _balance_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
+def _balance_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if values.get("card_kind") == "credit":  # what is owed on a credit card is no current-account balance
         return Say("I can't see credit card balances from this chat. Your credit card statement in the Larkspur "
                    "app shows your balance, your minimum payment and your payment due date.")
-    return Call("get_balance", _account_args(values))
+    return Call("get_balance", _account_args(values, lookup))
 
 
-def _details_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    return Call("account_details", _account_args(values))
+def _details_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+    return Call("account_details", _account_args(values, lookup))
 
 
 def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("customer_cards", {})
 
 
-def _transactions_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    args = _account_args(values)
+def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+    args = _account_args(values, lookup)
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         args.update(merchant=values["merchant"], limit=20)
     period = values.get("period")
@@ -332,6 +354,7 @@ def _render_transactions(o: ToolOutcome) -> str:
     names = {t["merchant"] for t in rows}
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
     whose += f"{o.arguments['kind']} account " if o.arguments.get("kind") else ""
+    whose += f"{rows[0]['account']} " if o.arguments.get("account_id") else ""  # "Your Premier Account transactions"
     more = " (the latest 20)" if filtered and len(rows) == 20 else ""
     head = (f"Your {whose}transactions{period}{more}: {listed}." if filtered
             else f"Your latest {whose}transactions: {listed}.")
@@ -367,13 +390,16 @@ def _render_update(o: ToolOutcome) -> str:
 # A card is named by its last four digits or by its kind; the newer description replaces the older.
 _A_CARD = (frozenset({"card_last4", "card_kind"}),)
 _OWN_CARDS = {"card_last4": _card_digits}
+_OWN_ACCOUNTS = {"account_name": _account_names}
 
 ACTIONS = {
-    "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance),
+    "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
+                                 known=_OWN_ACCOUNTS),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions, known={"merchant": _merchants}),
+                                       _render_transactions, known={"merchant": _merchants, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
-    "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details),
+    "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details,
+                                   known=_OWN_ACCOUNTS),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
                                together=_A_CARD, known=_OWN_CARDS),
