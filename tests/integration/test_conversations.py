@@ -289,8 +289,12 @@ def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assi
     moved_on.say("do you do mortgages?")
     moved_on.say("what's my balance?")
     assert moved_on.say("yes").route == "smalltalk"  # the offer was two messages ago: nothing to say yes to
+    twice = Conversation(assistant)
+    twice.say("do you do mortgages?")
+    passed = twice.say("ok then yes please pass me on")  # the same hand-off said twice: one ticket, no question
+    assert passed.route == "handoff" and "Would you like" not in passed.reply
     with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 2
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
 
 
 def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant, assistant_settings) -> None:  # noqa: ANN001

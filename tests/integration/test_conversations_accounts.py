@@ -54,6 +54,9 @@ def test_an_account_named_by_its_product_is_the_one_read(assistant) -> None:  # 
     assert premier.reply.startswith("Your latest Premier Account transactions:")
     everyday = Conversation(assistant, customer="C006").say("whats the balance of my everyday account")
     assert "Everyday Account" in everyday.reply and "Premier" not in everyday.reply
+    # A card named by its account: Farid's two debit cards are on his Everyday and Premier accounts.
+    card = Conversation(assistant, customer="C006").say("freeze my premier card")
+    assert card.route == "confirm" and "8120" in card.reply and "9042" not in card.reply
 
 
 def test_a_rate_question_about_my_account_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001

@@ -56,6 +56,7 @@ class TransactionFields(BaseModel):
 
 class CardFields(BaseModel):
     card_last4: CardSlot = None
+    account_name: AccountNameSlot = None
     card_kind: Annotated[str | None, Slot("card_kind", model=False),
                          Field(None, description="debit or credit")] = None
 
@@ -118,6 +119,8 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
         kind = None if every else kind
         if last4 is None:
             cards = _listed(lookup, "customer_cards", "cards")
+            if name := values.get("account_name"):  # "my premier card": the card on that account
+                cards = [c for c in cards if name in (c.get("account"), _short_name(c.get("account") or ""))] or cards
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
                 states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
@@ -387,10 +390,10 @@ def _render_update(o: ToolOutcome) -> str:
     return "Done: your " + " and ".join(o.result.get("updated", [])) + " details are updated."
 
 
-# A card is named by its last four digits or by its kind; the newer description replaces the older.
-_A_CARD = (frozenset({"card_last4", "card_kind"}),)
-_OWN_CARDS = {"card_last4": _card_digits}
+# A card is named by its last four digits, its kind or its account; the newer description replaces the older.
+_A_CARD = (frozenset({"card_last4", "card_kind", "account_name"}),)
 _OWN_ACCOUNTS = {"account_name": _account_names}
+_OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,

@@ -159,8 +159,8 @@ class ChatAssistant:
         if state.offered and self.app.offer_intent is not None and (bare_yes(text) or more is not None):
             # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
             done = self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
-            if more is None:
-                return done, SessionState()
+            if more is None or self._read(more).intent in self.app.handoff_intents:
+                return done, SessionState()  # "yes please pass me on": the same hand-off, said twice
             further, after = self._turn(ctx, sid, SessionState(), more, now)
             return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         state = replace(state, offered=False)  # any other reply moves on from the offer
