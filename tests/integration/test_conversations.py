@@ -493,3 +493,15 @@ def test_a_range_of_days_in_one_month_is_read_whole(assistant) -> None:  # noqa:
         reply = assistant.run(customer_id="C001", message=message, now=now)
         assert reply.tool.tool == "recent_transactions", message
         assert (str(reply.tool.arguments["since"]), str(reply.tool.arguments["until"])) == ("2026-11-01", "2026-11-10")
+
+
+def test_requests_the_app_does_not_carry_out_are_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
+    # Each of these once started an action the customer did not ask for (a new phone number, a card report ...).
+    for message, words in (("whats the premier phone number", "03069 990200"),
+                           ("change my name, I just got married", "marriage certificate"),
+                           ("I sent money to the wrong person", "wrong account"),
+                           ("someone stole my phone with my banking app on it", "block app access")):
+        reply = Conversation(assistant, customer="C002").say(message)
+        assert reply.route == "answer" and words in reply.reply and reply.tool is None, (message, reply.reply)
+    card = Conversation(assistant, customer="C002").say("my card")  # no action said: the cards, nothing changed
+    assert card.tool.tool == "customer_cards" and "5531" in card.reply

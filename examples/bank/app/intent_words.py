@@ -17,7 +17,8 @@ _LIFT = re.compile(r"\b(?:take|lift|remove|cancel|override|undo|get rid of)\w*\s
 
 # "What number do I call if my card is stolen?" asks about the action, it does not ask for it: answered from
 # the documents, not met with an offer to block a card. A request in the same words ("can you", "please") is one.
-_ASKS_ABOUT = re.compile(r"^\s*(?:what|how|is there|are there|does|do you|when|why|which|where|who)\b", re.IGNORECASE)
+_ASKS_ABOUT = re.compile(r"^\s*(?:whats|what|how|is there|are there|does|do you|when|why|which|where|who)\b",
+                         re.IGNORECASE)
 _REQUESTS = re.compile(r"\b(?:please|can you|could you|would you|will you|for me|i want|i need|i'd like|"
                        r"right now|straight away)\b", re.IGNORECASE)
 _CHANGES = ("freeze_card", "unfreeze_card", "report_lost_card", "report_stolen_card", "dispute_transaction")
@@ -177,6 +178,18 @@ _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artis
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
                              r"appalling|useless|unacceptable|rubbish|joke)\b", re.IGNORECASE)
+_DETAIL_CHANGES = ("update_address", "update_phone_or_email", "out_of_scope")
+_NAME_CHANGE = re.compile(r"\b(?:change|update|correct|new)\b.{0,20}\b(?:sur)?name\b|\bsurname\b|\bmaiden name\b|"
+                          r"\bgot married\b|\bdeed poll\b", re.IGNORECASE)
+_CHANGE_WORDS = re.compile(r"\b(?:change|changed|update|new|wrong|moved|switch|replace)\b", re.IGNORECASE)
+_WRONG_PAYEE = re.compile(r"\bwrong (?:person|account|payee|sort code|account number|details|bank)\b", re.IGNORECASE)
+_PHONE_GONE = re.compile(r"\b(?:phone|mobile|iphone|android|tablet|laptop)\b.{0,30}\b(?:lost|stolen|nicked|"
+                         r"taken|missing)\b|\b(?:lost|stole|stolen|nicked|took)\b.{0,30}\b(?:phone|mobile|iphone|"
+                         r"android|tablet|laptop)\b", re.IGNORECASE)
+_HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinancial (?:difficult\w*|"
+                      r"hardship|problems?)\b|\bmoney worries\b|\bbehind on (?:my )?(?:bills|payments|rent)\b",
+                      re.IGNORECASE)
+_JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank)\s+"
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
@@ -191,7 +204,8 @@ def refine_intent(text: str, intent: str) -> str:
     being scammed (or having handed a caller one's PIN) goes to the fraud team, while a question about scams is
     a policy question. What one owes is a balance; how much one may borrow or pay in, the interest on a product
     and when statements come are policy questions, and so is how a complaint is handled; one's direct debits
-    are told where to see them."""
+    are told where to see them. A change of name, a question for our phone number, money sent to the wrong
+    person, a lost or stolen phone and money worries are policy questions; "my card" alone lists the cards."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -237,6 +251,19 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"
     if intent == "complaint" and asks_about and not _COMPLAINT_MADE.search(text):
         return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
+    if intent in _DETAIL_CHANGES and _NAME_CHANGE.search(text):
+        return "policy_question"  # "change my name, I just got married": not done in chat; the documents say how
+    if intent == "update_phone_or_email" and asks_about and not _CHANGE_WORDS.search(text):
+        return "policy_question"  # "what's the premier phone number?" asks for ours, not to change theirs
+    if intent == "dispute_transaction" and _WRONG_PAYEE.search(text):
+        return "policy_question"  # "I sent money to the wrong person": recovering it, in the documents
+    if intent in ("report_lost_card", "report_stolen_card") and _PHONE_GONE.search(text) and \
+            not re.search(r"\bcards?\b", text, re.IGNORECASE):
+        return "policy_question"  # "my phone was stolen": the app's access is blocked by phone, not a card report
+    if intent in ("check_balance", "out_of_scope") and _HARD_UP.search(text):
+        return "policy_question"  # "I'm struggling to pay my bills": help with money worries, not a balance
+    if _JUST_A_CARD.match(text):
+        return "list_cards"  # "my card" alone says no action: show the cards and their state, change nothing
     if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:
         return "report_lost_card"
     if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _PIN_TROUBLE.search(text)
