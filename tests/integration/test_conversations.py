@@ -184,6 +184,9 @@ def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> N
     assert listed.route == "ask" and "£22.08" in listed.reply and "£44.22" in listed.reply
     confirm = c.say("44.22")  # a bare figure answering our own list of pounds
     assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
+    # More payments than the question lists: it says it lists the latest four.
+    many = Conversation(assistant, customer="C006").say("I want to dispute my amazon payment")
+    assert "I found 6 payments, the latest 4:" in many.reply and many.reply.count(" to Amazon on ") == 4
 
 
 def test_a_misremembered_amount_shows_the_payments_to_that_merchant(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -250,8 +250,10 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                                "as it shows on your statement, and the amount?")
     if len(found) > 1:
         listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
-        return Ask("amount", f"{missed}I found {len(found)} payments: {listed}. Which one? Tell me the amount or the "
-                             "date.", options=tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4]))
+        latest = ", the latest 4" if len(found) > 4 else ""  # the question lists four: say which four
+        options = tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4])
+        return Ask("amount", f"{missed}I found {len(found)} payments{latest}: {listed}. Which one? Tell me the amount "
+                             "or the date.", options=options)
     t = found[0]
     if t.get("dispute_id"):
         return Say(f"{missed}Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} "
