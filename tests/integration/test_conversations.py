@@ -508,3 +508,18 @@ def test_requests_the_app_does_not_carry_out_are_answered_from_the_documents(ass
         assert reply.route == "answer" and words in reply.reply and reply.tool is None, (message, reply.reply)
     card = Conversation(assistant, customer="C002").say("my card")  # no action said: the cards, nothing changed
     assert card.tool.tool == "customer_cards" and "5531" in card.reply
+
+
+def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    first = c.say("how much is express delivery for a new card")
+    assert first.route == "answer" and "£15" in first.reply
+    premier = c.say("and if I'm premier?")  # alone, this names no product or fee
+    assert premier.route == "answer" and "free for Premier" in premier.reply
+    c = Conversation(assistant, customer="C002")
+    c.say("can I get a paper statement")
+    cost = c.say("how much does it cost")
+    assert cost.route == "answer" and "Paper statements are free" in cost.reply
+    # A new question after a policy answer is its own question.
+    other = c.say("what's the fee for a CHAPS payment?")
+    assert "£25" in other.reply and "statement" not in other.reply.lower()

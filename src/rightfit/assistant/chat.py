@@ -73,6 +73,14 @@ _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|q
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
 
+# A question that leans on the one before: opens with "and" / "what about", or points back ("does it cost
+# anything?"). Short ones only: a long question says what it is about.
+_DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
+                             r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
+MAX_FOLLOW_UP_WORDS = 8
+MAX_TOPIC_CHARS = 300
+
+
 @dataclass(frozen=True, slots=True)
 class _Reading:
     prediction: Any  # the classifier's, with its probability and top labels
@@ -251,9 +259,11 @@ class ChatAssistant:
                 if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
-            return self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning), state
+            unsure = self._uncertain(ctx, sid, self._on_topic(before, text), intent, confidence, leaning=leaning)
+            return unsure, self._topic_after(before, text) if unsure.route in ("answer", "abstain") else state
         if intent in self.app.answer_intents:
-            return self._answer(ctx, sid, text, intent, confidence), state
+            question = self._on_topic(before, text)
+            return self._answer(ctx, sid, question, intent, confidence), self._topic_after(before, text)
         if intent in self.app.actions:
             route = self.app.actions[intent]
             kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
@@ -448,6 +458,19 @@ class ChatAssistant:
                      else f"your {field}.")
             reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
+
+    def _on_topic(self, before: SessionState, text: str) -> str:
+        """A follow-up to the last question for the documents ("and if I'm premier?", "how much does it cost?")
+        is asked with that question before it, so the documents are searched for both; any other question is
+        asked as written."""
+        if before.topic and _DOCS_FOLLOW_UP.search(text) and len(text.split()) <= MAX_FOLLOW_UP_WORDS:
+            return f"{before.topic} {text}"
+        return text
+
+    def _topic_after(self, before: SessionState, text: str) -> SessionState:
+        """The state after a question for the documents: its topic is the question that started it."""
+        follow_up = self._on_topic(before, text) != text
+        return SessionState(topic=before.topic if follow_up else self.redact(text)[:MAX_TOPIC_CHARS])
 
     def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
                 offer: bool = True) -> ChatReply:
