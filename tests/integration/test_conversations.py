@@ -220,7 +220,15 @@ def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) 
     done = c.say("yes")
     assert done.tool.status == "ok" and done.tool.result["dispute_id"].startswith("DSP-")
     with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT count(*) FROM disputes WHERE customer_id = 'C001'").fetchone()[0] == 1
+        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C001'").fetchone()
+    assert reason == "customer said: I want to dispute a payment"  # the request in the customer's words
+    # Why, when the customer says so, reaches the case handler; card numbers in it are masked.
+    why = Conversation(assistant, customer="C002")
+    why.say("dispute the deliveroo payment, the food never came and I paid with card 4929 1234 5606 5531")
+    why.say("yes")
+    with bank_db(assistant_settings) as db:
+        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C002'").fetchone()
+    assert "the food never came" in reason and "4929 1234" not in reason
     # The same payment again: the open dispute is named up front, not offered a second time.
     again = Conversation(assistant).say("I want to dispute the £23.50 payment to WWW.XBPAY")
     assert done.tool.result["dispute_id"] in again.reply and "already open" in again.reply

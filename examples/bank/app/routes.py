@@ -63,6 +63,8 @@ class CardFields(BaseModel):
 
 class DisputeFields(BaseModel):
     merchant: MerchantSlot = None
+    # The customer's message, kept as they wrote it (redacted): the case handler reads why they dispute it.
+    reason: Annotated[str | None, Slot("text", model=False), Field(None, description="In the customer's words")] = None
     amount: Annotated[Money | None, Slot("money"), Field(None, description="Amount of the payment")] = None
     date: Annotated[DateSpan | None, Slot("date", prefer="past"), Field(None, description="When it was paid")] = None
 
@@ -259,7 +261,8 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         return Say(f"{missed}Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} "
                    f"to {t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
     payment = f"the payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
-    return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": "disputed by the customer in chat"},
+    reason = f"customer said: {values['reason']}" if values.get("reason") else "disputed by the customer in chat"
+    return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                 confirm=f"{missed}The one I found is {payment}: dispute it?" if missed else
                 f"Open a dispute for {payment}?")
 
@@ -418,7 +421,8 @@ ACTIONS = {
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card, together=_A_CARD, known=_OWN_CARDS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
-                                       known={"merchant": _merchants}, amounts_on_record=True),
+                                       known={"merchant": _merchants}, amounts_on_record=True,
+                                       in_own_words="reason"),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
     "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
 }

@@ -7,7 +7,7 @@ become one confirmation for all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
@@ -21,6 +21,7 @@ from rightfit.tools.executor import ToolExecutor, ToolOutcome
 from rightfit.tools.registry import ToolContext
 
 _OR = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
+MAX_OWN_WORDS = 300
 
 
 def _statement(problem: str) -> str:
@@ -38,10 +39,12 @@ def _route_of(outcome: ToolOutcome) -> str:
 class ActionTaker:
     """The assistant's hands: every tool call goes through the executor, which authorizes it for the customer."""
 
-    def __init__(self, *, app: AssistantApp, fields: FieldReader, executor: ToolExecutor) -> None:
+    def __init__(self, *, app: AssistantApp, fields: FieldReader, executor: ToolExecutor,
+                 redact: Callable[[str], str] = lambda s: s) -> None:
         self.app = app
         self.fields = fields
         self.executor = executor
+        self.redact = redact
 
     def act(self, ctx: ToolContext, sid: str, route: ActionRoute, extraction: Any, confidence: float, *,
             answer_to: str | None = None, text: str = "") -> tuple[ChatReply, SessionState]:
@@ -100,6 +103,8 @@ class ActionTaker:
         if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
             values[answer_to] = text  # the reply to "what is your new address?" is the address
         values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
+        if route.in_own_words and not values.get(route.in_own_words) and text.strip():
+            values[route.in_own_words] = self.redact(text.strip())[:MAX_OWN_WORDS]
         unsure = {k: v for k, v in (extraction.ambiguous or {}).items() if values.get(k) is None}
         if unsure:  # the customer named two cards (or amounts ...): never pick one for them
             name, options = next(iter(unsure.items()))

@@ -75,6 +75,9 @@ class ActionRoute:
     # without a currency ("a payment of 18.99") is read in the app's currency: the confirmation names the
     # payment found. Elsewhere a bare amount is asked about.
     amounts_on_record: bool = False
+    # A field that keeps the request in the customer's own words (a dispute's reason: "the parcel never came"),
+    # filled, redacted, with the message that asked for the action; never parsed, never the model's words.
+    in_own_words: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

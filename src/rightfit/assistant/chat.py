@@ -116,12 +116,12 @@ class ChatAssistant:
         self.classifier = classifier
         self.extractor = extractor
         self.fields = FieldReader(app=app, extractor=extractor, executor=executor)
-        self.actions = ActionTaker(app=app, fields=self.fields, executor=executor)
+        self.redact = redact if redact is not None else (lambda s: s)
+        self.actions = ActionTaker(app=app, fields=self.fields, executor=executor, redact=self.redact)
         self.sessions = sessions
         self.executor = executor
         self.input_guard = input_guard
         self.output_guard = output_guard
-        self.redact = redact if redact is not None else (lambda s: s)
 
     def run(self, *, customer_id: str, message: str, session_id: str | None = None,
             now: datetime | None = None) -> ChatReply:
