@@ -96,6 +96,22 @@ def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assista
     assert second.route == "confirm" and second.intent == "report_lost_card" and "8120" in second.reply
     assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "lost"
+    # Joined by "and" in one sentence, each half with its own details: both, one at a time; the second is
+    # proposed (and audited) only when its turn comes.
+    from rightfit.tools.audit import AuditLog
+
+    joined = Conversation(assistant, customer="C002")
+    both = joined.say("change my phone number to 07700 900555 and my address to 4 Elm Street, Leeds LS6 2AB")
+    assert both.route == "confirm" and "07700900555" in both.reply.replace(" ", "").replace("+44", "0")
+    assert "other request" in both.reply
+    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
+    assert [e.tool for e in audit.entries(decision="needs_confirmation", trace_id=both.trace_id)] == ["update_contact"]
+    address = joined.say("yes")
+    assert address.route == "confirm" and "4 Elm Street" in address.reply
+    joined.say("yes")
+    with bank_db(assistant_settings) as db:
+        phone, postcode = db.execute("SELECT phone, postcode FROM customers WHERE id = 'C002'").fetchone()
+    assert (phone, postcode) == ("+447700900555", "LS6 2AB")
     # A no to the first still leaves the second to be asked about.
     c = Conversation(assistant)
     c.say("unfreeze my credit card. and update my address.")  # the credit card is frozen now
@@ -531,3 +547,21 @@ def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  
     # A new question after a policy answer is its own question.
     other = c.say("what's the fee for a CHAPS payment?")
     assert "£25" in other.reply and "statement" not in other.reply.lower()
+
+
+def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make").route == "confirm"
+    block = c.say("ok block my card then")  # not a yes to the dispute
+    assert block.intent == "freeze_card" and block.route == "ask"
+    c.say("the debit one")
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+    c = Conversation(assistant)
+    c.say("dispute the XBPAY payment")
+    stolen = c.say("no, report my card stolen instead")
+    assert stolen.intent == "report_stolen_card" and stolen.route == "ask"
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM disputes").fetchone()[0] == 0  # neither dispute was opened
+    other = Conversation(assistant)
+    other.say("freeze my credit card")
+    assert "8120" in other.say("no wait the other one").reply

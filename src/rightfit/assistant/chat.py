@@ -32,6 +32,7 @@ from rightfit.assistant.replies import (
     THANKS,
     THE_OTHER,
     after_no,
+    after_yes,
     and_joined,
     bare_yes,
     chosen_option,
@@ -190,6 +191,10 @@ class ChatAssistant:
                 decision = None  # "no, sam@example.net": a no to the value, not to the change; corrected below
             if decision is False and (switch := self._switched(state, text)) is not None:
                 state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
+            elif decision is not None and (instead := self._instead(state, text, decision)) is not None:
+                # "no, report my card stolen instead", "ok block my card then": another action, asked for in the
+                # same breath; the waiting one is dropped, not carried out, and the other is a new request.
+                (text, reading), state = instead, SessionState()
             elif decision is not None:
                 return self.actions.confirmed(ctx, sid, state, decision)
             elif decision is None and not corrects(text) and (switch := self._switched(state, text,
@@ -300,12 +305,14 @@ class ChatAssistant:
     def _two_actions(self, ctx: ToolContext, sid: str, text: str,
                      now: datetime) -> tuple[ChatReply, SessionState] | None:
         """Two sentences asking for two different actions are both carried out, one after the other, rather
-        than one silently dropped. One that needs more from the customer (which card? shall I?) goes last, so
-        its question ends the reply and the conversation waits on it; if both would, the second waits its turn.
-        Two requests joined by "and" in one sentence ("what's my balance and my sort code") are split only when
-        at least one is done at once (a balance beside a freeze): such an "and" as often joins two halves of one
-        request ("I lost my card and need a new one"). A question for the documents beside a request is answered
-        first (`_question_beside`)."""
+        than one silently dropped. One done at once goes first; one that needs more from the customer (which
+        card? shall I?) goes last, so its question ends the reply and the conversation waits on it; if both
+        would, the second is held, untried, and taken up once the first is settled. Two requests joined by
+        "and" in one sentence are split only when one is done at once ("what's my balance and my sort code") or
+        each half gives its own details ("change my phone to ... and my address to ..."): such an "and" as
+        often joins two halves of one request ("I lost my card and need a new one"). Each half is planned
+        before anything runs, so nothing is proposed (and audited) that the customer will not see. A question
+        for the documents beside a request is answered first (`_question_beside`)."""
         parts, joined = two_sentences(text), False
         if parts is None:
             parts, joined = and_joined(text), True
@@ -316,18 +323,20 @@ class ChatAssistant:
             return asked
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
-        if joined and not any(self.actions.at_once(ctx, route, self.fields.extract(route, p, now, {}), text=p)
-                              for p, route in zip(parts, (self.app.actions[r.intent] for r in reads), strict=True)):
-            return None  # planned, not tried: a trial would propose (and audit) a change the customer never sees
-        done = [self._turn(ctx, sid, SessionState(), p, now, reading=r) for p, r in zip(parts, reads, strict=True)]
-        if any(r.route not in ("action", "refuse", "ask", "confirm") for r, _ in done):
+        routes = [self.app.actions[r.intent] for r in reads]
+        plans = [self.fields.extract(route, p, now, {}) for route, p in zip(routes, parts, strict=True)]
+        at_once = [self.actions.at_once(ctx, route, plan, text=p) for route, plan, p in zip(routes, plans, parts,
+                                                                                            strict=True)]
+        detailed = all(any(v is not None for v in plan.values.values()) for plan in plans)
+        if joined and not (any(at_once) or detailed):
             return None
-        (r1, s1), (r2, s2) = sorted(done, key=lambda d: bool(d[1].pending or d[1].intent))
+        first, second = (0, 1) if at_once[0] or not at_once[1] else (1, 0)
+        r1, s1 = self._turn(ctx, sid, SessionState(), parts[first], now, reading=reads[first])
         if s1.pending or s1.intent:
-            # Both wait on the customer: one question at a time. The first request is asked about now; the
-            # second is held and asked about once the first is settled (see `_then`).
-            (first, state), _ = done
-            return replace(first, reply=f"{first.reply}\n\n{THEN_NOTE}"), replace(state, queued=parts[1])
+            # The first waits on the customer: one question at a time, the other request held until it is settled
+            # (see `_then`).
+            return replace(r1, reply=f"{r1.reply}\n\n{THEN_NOTE}"), replace(s1, queued=parts[second])
+        r2, s2 = self._turn(ctx, sid, SessionState(), parts[second], now, reading=reads[second])
         return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
 
     def _question_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[_Reading],
@@ -411,6 +420,18 @@ class ChatAssistant:
         settled = set(pending.get("settled") or ())
         kept = {k: v for k, v in state.slots.items() if k not in settled}
         return SessionState(intent=other.intent, slots=kept), rest, read
+
+    def _instead(self, state: SessionState, text: str, decision: bool) -> tuple[str, _Reading] | None:
+        """The rest of a yes or no that confidently asks for another of the app's actions than the waiting one,
+        with its reading; None when there is no such rest."""
+        rest = after_yes(text) if decision else after_no(text)
+        if rest is None:
+            return None
+        read = self._read(rest)
+        waiting = str((state.pending or {}).get("intent"))
+        if read.unsure or read.intent == waiting or read.intent not in self.app.actions:
+            return None
+        return rest, read
 
     def _waiting_aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """A question asked while an action waits for a yes ("how long will the new one take?"): answered from

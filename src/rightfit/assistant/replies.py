@@ -112,8 +112,18 @@ _NO_LEAD = re.compile(r"^\s*(?:(?:no|nope|nah|don't|do not|wait|hang on|hold on|
 
 # "no, the other one", "and the other one too": the one other value the customer has (their other card).
 THE_OTHER = re.compile(r"^(?:(?:no|nope|and|what about|how about|now|also|then|ok|okay|sorry|actually|i meant|"
-                       r"please)[\s,.!-]+)*the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please))*[\s.!?]*$",
+                       r"please|wait|hang on|hold on)[\s,.!-]+)*"
+                       r"the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please))*[\s.!?]*$",
                        re.IGNORECASE)
+
+
+def after_yes(text: str) -> str | None:
+    """What follows a leading yes word ("ok block my card then" -> "block my card then"), when it is two words or
+    more; None otherwise. Whether it is a request of its own is the caller's to judge."""
+    stripped = text.strip()
+    m = _YES_ANY_CASE.match(stripped)
+    rest = stripped[m.end():].lstrip(" ,.!-") if m else ""
+    return rest if len(rest.split()) >= 2 else None
 
 
 def after_no(text: str) -> str | None:
