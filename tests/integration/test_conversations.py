@@ -135,7 +135,8 @@ def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -
     c = Conversation(assistant)
     c.say("freeze my credit card ending 4417")
     c.say("yes")
-    for question in ("what cards do I have?", "is my card frozen?", "status of my cards", "my cards"):
+    for question in ("what cards do I have?", "is my card frozen?", "status of my cards", "my cards",
+                     "is it frozen now?", "has my card been frozen?"):
         reply = c.say(question)
         assert (reply.route, reply.intent, reply.tool.tool) == ("action", "list_cards", "customer_cards"), question
         assert "debit card ending 8120: active" in reply.reply and "credit card ending 4417: frozen" in reply.reply

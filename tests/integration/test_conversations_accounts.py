@@ -45,6 +45,10 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     assert f"In all: £{total:,.2f} out." in spent.reply
     savings = Conversation(assistant).say("show my savings transactions")
     assert {t["account"] for t in savings.tool.result["transactions"]} == {"Easy Saver"}
+    # Two of the customer's payees in one request: each listed with its own total.
+    two = Conversation(assistant).say("show me my Tesco and Boots transactions")
+    assert "Your Tesco transactions:" in two.reply and "Your Boots transactions:" in two.reply
+    assert "In all: £66.30 out." in two.reply and "In all: £13.76 out." in two.reply
 
 
 def test_an_account_named_by_its_product_is_the_one_read(assistant) -> None:  # noqa: ANN001

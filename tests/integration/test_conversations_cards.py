@@ -200,6 +200,10 @@ def test_a_no_that_asks_for_another_card_action_switches_to_it_for_the_same_card
     plain = Conversation(assistant)
     plain.say("freeze my credit card")
     assert plain.say("no thanks, I found it").route == "cancelled"
+    for said in ("no wait, stolen", "actually I think it was stolen, not lost"):  # one word; no "no" at all
+        other = Conversation(assistant)
+        other.say("I lost my credit card")
+        assert "4417 as stolen?" in other.say(said).reply, said
     denied = Conversation(assistant).say("I lost my credit card, it wasn't stolen")  # "stolen", denied
     assert denied.intent == "report_lost_card" and "4417 as lost?" in denied.reply
 

@@ -31,7 +31,10 @@ _MY_CARDS = re.compile(
     r"\b(?:what|which|how many) cards? (?:do i have|have i got|i have|i've got|are on my)\b"
     r"|\b(?:status|state) of (?:all )?my cards?\b|\bmy cards?(?:'s)? status(?:es)?\b"
     r"|\b(?:list|show)(?: me)? (?:all )?my cards\b"
-    r"|\b(?:is|are) my (?:debit |credit )?cards? (?:still )?(?:frozen|blocked|active|locked|working)\b"
+    r"|\b(?:is|are) (?:my|the|it|they) (?:(?:debit |credit )?cards? )?(?:still |now |definitely )?"
+    r"(?:frozen|blocked|active|locked|working|unfrozen|cancelled)\b(?! abroad| overseas| in )"
+    r"|\b(?:has|have) (?:my|the|it|they) (?:(?:debit |credit )?cards? )?(?:been|got) (?:frozen|blocked|unfrozen|"
+    r"cancelled)\b"
     r"|^\W*(?:(?:hi|hello|please)[\s,]+)?my cards\W*$", re.IGNORECASE)  # "my cards" and nothing else
 _CARD_ACTS = re.compile(r"\b(?:un)?(?:freeze|block|lock)\b|\bcancel\w*|\breport\w*|\bdisput\w*|\breplac\w*|"
                         r"\blost\b|\bstolen\b", re.IGNORECASE)

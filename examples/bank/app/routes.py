@@ -200,6 +200,17 @@ def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("customer_cards", {})
 
 
+def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
+    """"Tesco and Boots" read as one name: two or more of the customer's own payees joined by "and", "&" or
+    commas, each under its own name; empty when the whole is one name (or any part is no payee of theirs)."""
+    key = {re.sub(r"[\s'’]", "", m).lower(): m for m in _merchants(lookup)}
+    parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", merchant) if p.strip()]
+    if re.sub(r"[\s'’]", "", merchant).lower() in key or len(parts) < 2:
+        return []
+    named = [key.get(re.sub(r"[\s'’]", "", p).lower()) for p in parts]
+    return [n for n in named if n] if all(named) else []
+
+
 def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     args = _account_args(values, lookup)
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
@@ -218,6 +229,9 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args.update(direction=values["direction"], limit=20)
     if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
         args["limit"] = max(1, min(values["count"], 20))
+    if (payees := _payees_named(str(values.get("merchant") or ""), lookup)):  # "my Tesco and Boots payments"
+        each = [{**args, "merchant": payee} for payee in payees]
+        return Call("recent_transactions", each[0], also=tuple(each[1:]))
     return Call("recent_transactions", args)
 
 

@@ -408,14 +408,19 @@ class ChatAssistant:
         """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
         to report the card stolen), or a message that confidently asks for one without a no ("actually it was
         stolen, not lost"): the other action, a route with the same fields, keeping those the customer gave; it
-        is planned and confirmed afresh. None when the message (what follows the no) is not confidently such."""
+        is planned and confirmed afresh; "no wait, stolen" is enough. The classifier's lean counts when it is
+        unsure: beside a waiting card report, leaning to its sibling is evidence enough. None when the message
+        (what follows the no) does not ask for a sibling."""
         pending = state.pending or {}
-        route, rest = self.app.actions.get(str(pending.get("intent"))), after_no(text) if said_no else text
+        route = self.app.actions.get(str(pending.get("intent")))
+        rest = after_no(text, min_words=1) if said_no else text
         if route is None or rest is None:
             return None
         read = self._read(rest)
+        if read.unsure and read.prediction.top:
+            read = replace(read, intent=str(read.prediction.top[0][0]), unsure=False)
         other = self.app.actions.get(read.intent)
-        if read.unsure or other is None or other is route or other.slots is not route.slots:
+        if other is None or other is route or other.slots is not route.slots:
             return None
         settled = set(pending.get("settled") or ())
         kept = {k: v for k, v in state.slots.items() if k not in settled}

@@ -126,12 +126,12 @@ def after_yes(text: str) -> str | None:
     return rest if len(rest.split()) >= 2 else None
 
 
-def after_no(text: str) -> str | None:
-    """What follows a leading no ("no wait, it was just lost" -> "it was just lost"), when it is two words or
-    more; None otherwise."""
+def after_no(text: str, *, min_words: int = 2) -> str | None:
+    """What follows a leading no ("no wait, it was just lost" -> "it was just lost"), when it is `min_words`
+    words or more; None otherwise."""
     m = _NO_LEAD.match(text)
-    rest = text[m.end():].strip() if m else ""
-    return rest if len(rest.split()) >= 2 else None
+    rest = text[m.end():].strip(" ,.!") if m else ""
+    return rest if len(rest.split()) >= max(1, min_words) else None
 
 
 def corrects(text: str) -> bool:
