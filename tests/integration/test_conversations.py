@@ -201,6 +201,12 @@ def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> N
     assert listed.route == "ask" and "£22.08" in listed.reply and "£44.22" in listed.reply
     confirm = c.say("44.22")  # a bare figure answering our own list of pounds
     assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
+    # A day answering "the amount or the date?" is the date, not an amount of £31.
+    day = Conversation(assistant, customer="C002")
+    day.say("I want to dispute a shell payment")
+    picked = day.say("31 october")
+    assert picked.route == "confirm" and "£47.45 to Shell on 2026-10-31" in picked.reply
+    assert "can't find" not in picked.reply
     # More payments than the question lists: it says it lists the latest four.
     many = Conversation(assistant, customer="C006").say("I want to dispute my amazon payment")
     assert "I found 6 payments, the latest 4:" in many.reply and many.reply.count(" to Amazon on ") == 4

@@ -57,6 +57,11 @@ def test_an_item_of_a_short_list_or_its_lead_in_is_answered_with_the_whole_list(
 def test_a_long_list_or_a_colon_without_a_list_is_quoted_as_before() -> None:
     items = "\n".join(f"- option {n};" for n in range(1, 7))
     assert _answer(f"You can choose from:\n{items}", "option 3").text == "You can choose from: option 3;"
+    # The lead-in itself answering best says nothing without its items: a list of up to eight is quoted whole.
+    assert _answer(f"You can choose from:\n{items}", "You can choose").text == \
+        "You can choose from: " + " ".join(f"option {n};" for n in range(1, 7))
+    many = "\n".join(f"- option {n};" for n in range(1, 10))
+    assert _answer(f"You can choose from:\n{many}", "You can choose").text == "You can choose from:"
     # A colon that no list follows: never the list further down the chunk.
     assert _answer("Please note:\nKeep your PIN secret.\n\nYou can:\n- call us\n- write", "Please note").text == \
         "Please note:"

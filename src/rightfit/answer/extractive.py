@@ -219,6 +219,7 @@ _ANAPHOR = re.compile(r"(?:It|It's|Its|This|That|These|Those|They|Their|Such|The
 _ELLIPSIS = re.compile(r"\b(?:does|do|did|doesn't|don't|is|isn't|are|aren't|can|can't|will|won't|has|hasn't|have|"
                        r"haven't)(?:\s+(?:too|not|as well))?[.!]?\s*$", re.IGNORECASE)
 MAX_ANTECEDENTS = 2
+LONGEST_LIST = 8  # items quoted after a lead-in line that is itself the best answer
 MAX_ELLIPSIS_WORDS = 10
 
 
@@ -282,7 +283,8 @@ def _list_answer(sent: Sentence, max_items: int = 4) -> tuple[str, Citation] | N
     in the UK"): one item alone reads as the only one. The best sentence may be the lead-in line itself."""
     text = sent.chunk.text
     intro = lead_in(sent)
-    if intro is None and text[sent.start : sent.end].rstrip().endswith(":"):
+    asked_for_list = intro is None and text[sent.start : sent.end].rstrip().endswith(":")
+    if asked_for_list:
         intro = (sent.start, sent.end)  # checked below: items must follow it
     if intro is None:
         return None
@@ -291,9 +293,12 @@ def _list_answer(sent: Sentence, max_items: int = 4) -> tuple[str, Citation] | N
         start, body = intro[1] + line.start(), line.group()
         if (marker := _LIST_ITEM.match(body)) is not None:
             items.append((start + marker.end(), start + len(body.rstrip())))
-        elif body.strip() or len(items) > max_items:
+        elif body.strip() or len(items) > LONGEST_LIST:
             break  # the list ended (or never began), or it is too long to quote whole
-    if not 1 < len(items) <= max_items:
+    # An item that answers best is quoted with its list only when the list is short (the items are its
+    # alternatives); a lead-in that answers best ("These keep working while your card is frozen:") says
+    # nothing without its list, so a longer list is quoted whole.
+    if not 1 < len(items) <= (LONGEST_LIST if asked_for_list else max_items):
         return None
     answer = " ".join([text[intro[0] : intro[1]], *(text[a:b] for a, b in items)])
     return answer, _cite_span(sent.chunk, intro[0], items[-1][1])

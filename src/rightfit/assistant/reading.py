@@ -15,7 +15,7 @@ from rightfit.assistant.app import ActionRoute, AssistantApp, Lookup
 from rightfit.assistant.fields import CUES, jsonable, mentioned, newest_wins, slot_kind
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
-from rightfit.extract.dates import shift_period
+from rightfit.extract.dates import scan_dates, shift_period
 from rightfit.extract.money import assume_currency
 from rightfit.extract.types import DateSpan
 from rightfit.telemetry.tracing import stage_span
@@ -93,7 +93,10 @@ class FieldReader:
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
             # listed the payments in it); beyond that and `amounts_on_record` above, a currency is never assumed.
             cue = self.app.currency if kind == "money" and self.app.currency else CUES.get(kind)
-            if answer_to and cue and extraction.values.get(answer_to) is None and len(text.split()) <= _BARE_WORDS:
+            # "25 october" answering "the amount or the date?" is the date: no currency is put before its day.
+            dated = kind == "money" and bool(scan_dates(text, now).candidates)
+            if (answer_to and cue and not dated and extraction.values.get(answer_to) is None
+                    and len(text.split()) <= _BARE_WORDS):
                 # A bare reply to our own question ("5531" after "which card?") has no context words for the
                 # parser; read it again as the answer to that question. Only a short one: after "paid to", the
                 # first word of "actually can you just get someone to call me" would read as a payee.
