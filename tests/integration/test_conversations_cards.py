@@ -226,3 +226,19 @@ def test_card_chosen_by_kind_or_by_its_digits(assistant, assistant_settings) -> 
     assert confirm.fields["card_last4"] == "4417" and confirm.fields["card_kind"] == "credit"
     direct = Conversation(assistant).say("freeze the 8120 card")
     assert direct.route == "confirm" and direct.fields.get("card_last4") == "8120"
+
+
+def test_undo_right_after_a_freeze_offers_the_unfreeze(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    c.say("freeze my card")
+    c.say("yes")
+    undo = c.say("thanks. can you undo that?")  # not a goodbye
+    assert undo.route == "confirm" and undo.intent == "unfreeze_card" and "5531" in undo.reply
+    assert card_status(assistant_settings, "C002", "5531") == "frozen"  # asked, not done
+    c.say("yes")
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+
+
+def test_a_lost_card_in_plain_non_native_words_is_reported(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant, customer="C005").say("please to block my card, i lose it in the bus")
+    assert reply.intent == "report_lost_card" and reply.route == "confirm" and "3390" in reply.reply

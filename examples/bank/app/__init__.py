@@ -36,4 +36,5 @@ def build(data_dir: Path) -> AssistantApp:
         refine_intent=refine_intent,
         currency="GBP",
         offer_intent="human_handoff",
+        undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
     )

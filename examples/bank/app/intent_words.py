@@ -146,7 +146,7 @@ _PIN_TROUBLE = re.compile(r"\b(?:forg[eo]t\w*|lost|remember|recall|locked|blocke
                           r"\bpin\b.{0,30}\b(?:forg[eo]t\w*|locked|blocked|not working|isn'?t working|doesn'?t work|"
                           r"wrong|incorrect)", re.IGNORECASE)
 _CARD_GONE = re.compile(r"\b(?:lost|stolen|missing|nicked|can'?t find)\b.{0,15}\bcard\b|"
-                        r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked)\b", re.IGNORECASE)
+                        r"\bcard\b.{0,20}\b(?:lost|stolen|missing|gone|nicked|i lose it)\b", re.IGNORECASE)
 _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 # "it wasn't stolen, I lost it": the word the classifier keys on, denied.
 _NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"

@@ -106,6 +106,9 @@ class AssistantApp:
     # The hand-off a yes to "I can't find that ... I can pass you to a colleague if you'd like" starts. None: the
     # offer is words only, and the customer has to ask for a person.
     offer_intent: str | None = None
+    # An action's opposite, for "undo that" right after it (freeze -> unfreeze): planned and confirmed like any
+    # request, on the same fields. An action not listed is not undone from the chat.
+    undo: Mapping[str, str] = field(default_factory=dict)
 
     def serves(self, intent: str) -> bool:
         """Whether `intent` is one the app answers, acts on or hands over (not greeting, goodbye, out of scope)."""

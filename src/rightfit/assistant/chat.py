@@ -79,6 +79,8 @@ _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|wi
 _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
                              r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 8
+_UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
+                   r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
 MAX_TOPIC_CHARS = 300
 
 
@@ -182,6 +184,8 @@ class ChatAssistant:
             return replace(done, reply=f"{done.reply} {further.reply}"), after
         if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
             return again
+        if (undone := self._undo(ctx, sid, state, text, now)) is not None:
+            return undone
         if state.pending:
             pending = state.pending
             waiting = str(pending.get("intent"))
@@ -402,6 +406,18 @@ class ChatAssistant:
                 reply = f"There's no other one on your profile: {current} is the only one."
                 return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
         return None
+
+    def _undo(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+              now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"can you undo that?" right after an action the app can reverse (a freeze): its opposite on the same
+        fields, planned and confirmed afresh. None when the message is not that, or nothing reversible was just
+        done."""
+        opposite = self.app.undo.get(state.last or "")
+        route = self.app.actions.get(opposite or "")
+        if route is None or state.intent or state.pending or not _UNDO.search(text):
+            return None
+        fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
+        return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
 
     def _switched(self, state: SessionState, text: str, *,
                   said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
