@@ -79,9 +79,10 @@ _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|wi
 _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
                              r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 8
+MAX_TOPIC_CHARS = 300
+# "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
-MAX_TOPIC_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
