@@ -290,6 +290,7 @@ def test_account_id_rejections_and_non_accounts() -> None:
     ("when did i last pay netflix", "netflix"),  # lower case after a word for paying
     ("any payments to amazon in october?", "amazon"),
     ("what did I spend at Tesco from 1 Nov to 10 Nov", "Tesco"),  # days are not payees
+    ("payments at Boots from mid november", "Boots"),
 ])
 def test_merchants(text: str, merchant: str) -> None:
     assert [c.value for c in parse_merchant(text)] == [merchant]
@@ -452,6 +453,10 @@ def test_prefer_past_or_future_for_dates_without_a_year(text: str, prefer: str, 
     ("anything before 1 December?", [(date(2024, 11, 30), date(2025, 11, 30))]),
     ("payments after the 20th", [(date(2025, 12, 21), date(2026, 1, 2))]),
     ("a week before 3 December", [d(2025, 12, 3)]),  # a day next to another, not everything before it
+    ("on Tuesday the 16th of December", [d(2025, 12, 16)]),  # one day, named twice
+    ("mid December", [(date(2025, 12, 11), date(2025, 12, 20))]),
+    ("late December", [(date(2025, 12, 21), date(2025, 12, 31))]),
+    ("in the past fortnight", [(date(2025, 12, 20), date(2026, 1, 2))]),
 ])
 def test_ranges_and_holidays(text: str, expected: list[tuple[date, date]]) -> None:
     assert days(text) == expected

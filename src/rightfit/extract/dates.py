@@ -13,6 +13,8 @@ Rules, so that the assistant and the customer agree on what a phrase meant:
 - "since X" is the range from X to today; so is "from X" when X is a dated day ("from the 1st"), while
   "from yesterday" or "from last month" is that day or period alone.
 - "between the 1st and 10th November" and "1-10 November" share the second day's month and year.
+- "early", "mid" and "late November" are its first, second and last ten days or so; "the past fortnight"
+  is the last 14 days, today included.
 - "before X" is the year up to the day before X, "until X" the year up to X's end, and "after X" runs from
   the day after X to today.
 """
@@ -188,6 +190,15 @@ def _days_of_month(m: re.Match[str], w: _When) -> DateSpan:
     return DateSpan(start=end.replace(day=first), end=end)
 
 
+def _part_of_month(m: re.Match[str], w: _When) -> DateSpan:
+    """"early November" is the 1st to the 10th, "mid November" the 11th to the 20th, "late" or "the end of"
+    the 21st to the month's last day."""
+    month = _month_in(m, w)
+    part = re.sub(r"\s+", " ", m["part"])
+    first, last = {"early": (1, 10), "mid": (11, 20), "the middle of": (11, 20)}.get(part, (21, month.end.day))
+    return DateSpan(start=month.start.replace(day=first), end=month.start.replace(day=last))
+
+
 def _ago(m: re.Match[str], w: _When) -> DateSpan:
     n = _count(m["n"])
     if n is None:
@@ -224,6 +235,13 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
                 r"(?:st|nd|rd|th)|(?<![\w£$€¥.,/-])(?P<d1d>\d{1,2}))\s*(?:(?<=\d)-|\s(?:and|to|until|till)\s|\s-\s)\s*"
                 rf"(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
      _days_of_month),
+    # "Tuesday the 17th of November": the weekday names the same day, not another one.
+    (re.compile(rf"\b{WEEKDAY},?\s+(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
+     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
+    (re.compile(rf"\b(?P<part>early|mid|late|the\s+middle\s+of|the\s+end\s+of)[\s-]+{MONTH}(?![a-z])"),
+     _part_of_month),
+    (re.compile(r"\b(?:in\s+|over\s+)?(?:the\s+)?(?:last|past)\s+fortnight\b"),
+     lambda _m, w: DateSpan(start=w.today - timedelta(days=13), end=w.today)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
      lambda m, w: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),

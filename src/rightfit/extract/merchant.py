@@ -69,6 +69,8 @@ def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False
     A quoted descriptor is kept word for word ('AMZN Mktp UK'); `lead_checked` names whose leading words
     `_subject` already judged ("Just Eat")."""
     name = _LEAD.sub("", _TRAIL.sub("", raw.strip()))
+    if _is_date(name):
+        return None  # "from mid november" names days; trimmed of "november", "mid" would pass for a name
     words = name.split()
     while words and not quoted and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
         words.pop()
