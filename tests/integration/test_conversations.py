@@ -572,3 +572,15 @@ def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(as
     other = Conversation(assistant)
     other.say("freeze my credit card")
     assert "8120" in other.say("no wait the other one").reply
+
+
+def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("report my debit card lost")
+    c.say("yes")
+    found = c.say("will the old one still work if I find it?")  # "the old one": the card just reported
+    assert found.route == "answer" and "can't be reactivated" in found.reply
+    c = Conversation(assistant, customer="C002")
+    c.say("freeze my card")
+    debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes
+    assert "doesn't stop direct debits" in debits.reply and "still waiting" in debits.reply

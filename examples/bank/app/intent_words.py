@@ -116,7 +116,8 @@ _I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+
 _NOT_A_LIMIT = r"(?!spend\b|afford\b|use\b|have\b|get\b)\w+"
 _LIMIT_ASKED = re.compile(r"\bhow much\s+(?:money\s+)?(?:can|could|may)\s+(?:i|we|you)\s+" + _NOT_A_LIMIT + "|"
                           r"\bthe (?:most|max\w*|least|min\w*)\s+(?:(?:amount|money)\s+)?(?:that\s+)?(?:i|we|you)\s+"
-                          r"(?:can|could|may|am allowed to|are allowed to)\s+" + _NOT_A_LIMIT, re.IGNORECASE)
+                          r"(?:can|could|may|am allowed to|are allowed to)\s+" + _NOT_A_LIMIT +
+                          r"|\ballowance\b", re.IGNORECASE)  # "what's the ISA allowance?"
 
 # The customer's own direct debits or standing orders: the bank's data here has no list of them, so a list of
 # transactions is no answer ("list my direct debits"); the app shows them. Those that went out in a period

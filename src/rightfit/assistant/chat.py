@@ -78,8 +78,12 @@ _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|wi
 # anything?"). Short ones only: a long question says what it is about.
 _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
                              r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
-MAX_FOLLOW_UP_WORDS = 8
+MAX_FOLLOW_UP_WORDS = 10
 MAX_TOPIC_CHARS = 300
+# How much surer an answer asked with the context must be to be taken: its words alone lift a sentence that
+# repeats them by about 0.05 ("report stolen card is the replacement free?" quoted the no-reactivation rule).
+# Set by hand on a few exploratory conversations, none from the eval suites.
+CONTEXT_MARGIN = 0.1
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
@@ -269,11 +273,13 @@ class ChatAssistant:
                 if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
-            unsure = self._uncertain(ctx, sid, self._on_topic(before, text), intent, confidence, leaning=leaning)
-            return unsure, self._topic_after(before, text) if unsure.route in ("answer", "abstain") else state
+            context = self._context(before, text)
+            unsure = self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context)
+            return unsure, self._topic_after(before, text, context) if unsure.route in ("answer", "abstain") else state
         if intent in self.app.answer_intents:
-            question = self._on_topic(before, text)
-            return self._answer(ctx, sid, question, intent, confidence), self._topic_after(before, text)
+            context = self._context(before, text)
+            return (self._answer(ctx, sid, text, intent, confidence, context=context, follows=True),
+                    self._topic_after(before, text, context))
         if intent in self.app.actions:
             route = self.app.actions[intent]
             kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
@@ -466,7 +472,8 @@ class ChatAssistant:
         if read.intent in self.app.actions or read.intent in self.app.handoff_intents:
             return None
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False)
+        reply = self._answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
+                             context=self._action_words(str((state.pending or {}).get("intent"))))
         waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
         return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
                                     "ahead or no to cancel.")
@@ -494,7 +501,8 @@ class ChatAssistant:
     def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
         """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False)
+        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False,
+                             context=self._action_words(state.intent))
         if state.asked:
             field = state.asked.replace("_", " ").replace("last4", "number")
             still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
@@ -502,23 +510,37 @@ class ChatAssistant:
             reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
 
-    def _on_topic(self, before: SessionState, text: str) -> str:
-        """A follow-up to the last question for the documents ("and if I'm premier?", "how much does it cost?")
-        is asked with that question before it, so the documents are searched for both; any other question is
-        asked as written."""
-        if before.topic and _DOCS_FOLLOW_UP.search(text) and len(text.split()) <= MAX_FOLLOW_UP_WORDS:
-            return f"{before.topic} {text}"
-        return text
+    def _context(self, before: SessionState, text: str) -> str | None:
+        """What a follow-up question leans on: the last question for the documents ("and if I'm premier?" after
+        asking about express delivery), or the action just done ("will the old one still work if I find it?"
+        after reporting a card lost). None for a question that stands alone."""
+        if len(text.split()) > MAX_FOLLOW_UP_WORDS or not _DOCS_FOLLOW_UP.search(text):
+            return None
+        return before.topic or self._action_words(before.last)
 
-    def _topic_after(self, before: SessionState, text: str) -> SessionState:
-        """The state after a question for the documents: its topic is the question that started it."""
-        follow_up = self._on_topic(before, text) != text
-        return SessionState(topic=before.topic if follow_up else self.redact(text)[:MAX_TOPIC_CHARS])
+    def _action_words(self, intent: str | None) -> str | None:
+        """An action's words, as context for a question asked beside it ("freeze card")."""
+        return intent.replace("_", " ") if intent and intent in self.app.actions else None
+
+    def _topic_after(self, before: SessionState, text: str, context: str | None) -> SessionState:
+        """The state after a question for the documents: its topic is the question that started the thread."""
+        if context and before.topic:
+            return SessionState(topic=before.topic)
+        return SessionState(topic=self.redact(f"{context} {text}" if context else text)[:MAX_TOPIC_CHARS])
 
     def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                offer: bool = True) -> ChatReply:
-        """`offer`: whether "I can't find that" offers a colleague; not when a yes would mean something else."""
-        answer = self.answerer.ask(question=text)
+                offer: bool = True, context: str | None = None, follows: bool = False) -> ChatReply:
+        """`offer`: whether "I can't find that" offers a colleague; not when a yes would mean something else.
+        `context`: what the question is asked beside. A question that `follows` it, pointing back ("how much
+        does it cost?"), means nothing without it and is asked with it. Any other is asked with it and without
+        it: "will my direct debits still go out?" while a freeze waits is about freezing, "how much cash can I
+        take out?" while an address change waits is not about addresses. The context's own words raise the
+        score of any sentence that repeats them, so the answer with it is taken only when clearly surer."""
+        answer = self.answerer.ask(question=f"{context} {text}" if context and follows else text)
+        if context and not follows:
+            beside = self.answerer.ask(question=f"{context} {text}")
+            if beside.confidence > answer.confidence + CONTEXT_MARGIN:
+                answer = beside
         if answer.abstained or not answer.text:
             return ChatReply(sid, CANT_FIND if offer else NOT_FOUND, "abstain", intent, confidence, ctx.trace_id)
         reply = answer.text
@@ -527,12 +549,12 @@ class ChatAssistant:
         return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
 
     def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                   leaning: str) -> ChatReply:
+                   leaning: str, context: str | None = None) -> ChatReply:
         """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
         leaned towards reading as a policy question ("can I buy an annuity from you?") or as one of the app's
         requests ("the cash machine kept my card") gets "I can't find that", which offers a person, and
         anything else is told what we can help with."""
-        reply = self._answer(ctx, sid, text, intent, confidence)
+        reply = self._answer(ctx, sid, text, intent, confidence, context=context, follows=True)
         if reply.route == "answer" or self.app.serves(leaning):
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
