@@ -558,7 +558,9 @@ def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  
 
 def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
-    assert c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make").route == "confirm"
+    not_made = c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make")
+    # The bank's rule: a payment the customer didn't make is for the fraud team, said before the dispute.
+    assert not_made.route == "confirm" and not_made.reply.index("0808 157 0247") < not_made.reply.index("Open a")
     block = c.say("ok block my card then")  # not a yes to the dispute
     assert block.intent == "freeze_card" and block.route == "ask"
     c.say("the debit one")

@@ -276,9 +276,20 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                    f"to {t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
     payment = f"the payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
     reason = f"customer said: {values['reason']}" if values.get("reason") else "disputed by the customer in chat"
+    # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
+    # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
+    fraud = UNAUTHORISED_FIRST if _NOT_MINE.search(str(values.get("reason") or "")) else ""
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
-                confirm=f"{missed}The one I found is {payment}: dispute it?" if missed else
-                f"Open a dispute for {payment}?")
+                confirm=f"{fraud}{missed}The one I found is {payment}: dispute it?" if missed else
+                f"{fraud}Open a dispute for {payment}?")
+
+
+_NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
+                       r"\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|\bunauthori[sz]ed|"
+                       r"\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
+UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "
+                      "team on 0808 157 0247, 24 hours a day, and we'll refund it by the end of the next working "
+                      "day. If you made it but something went wrong with it, a dispute is right. ")
 
 
 def _described(query: Mapping[str, Any]) -> str:
