@@ -514,9 +514,10 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "4417") == "frozen"
 
 
-def test_a_hacked_account_is_the_callers_own(assistant) -> None:  # noqa: ANN001
+def test_a_hacked_account_is_the_callers_own_and_the_fraud_teams(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I think someone's hacked my account, there are payments I didn't make")
-    assert reply.route != "refuse" and "your own accounts" not in reply.reply
+    assert reply.route != "refuse" and "your own accounts" not in reply.reply  # not "someone else's" account
+    assert reply.intent == "scam" and "0808 157 0247" in reply.reply
 
 
 def test_a_range_of_days_in_one_month_is_read_whole(assistant) -> None:  # noqa: ANN001

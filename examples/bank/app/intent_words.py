@@ -194,6 +194,8 @@ _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinan
                       r"hardship|problems?)\b|\bmoney worries\b|\bbehind on (?:my )?(?:bills|payments|rent)\b",
                       re.IGNORECASE)
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
+_HACKED = re.compile(r"\bhack(?:ed|er|ers|ing)?\b|\b(?:got|get|broke|broken) into my (?:account|app|online banking)\b",
+                     re.IGNORECASE)
 _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank)\s+"
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
@@ -223,7 +225,9 @@ def refine_intent(text: str, intent: str) -> str:
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
     # A card action the classifier read, but the customer did not ask for, does not outweigh the scam.
     asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
-    if (_SCAMMED.search(text) and not _COMPLAINS.search(text) and not asked_card_action
+    # Someone else in the account is the fraud team's too, unless the customer is changing the details it had.
+    hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
+    if ((_SCAMMED.search(text) or hacked) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
         # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
