@@ -50,6 +50,7 @@ def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # 
     now = datetime(2026, 12, 6, 10, tzinfo=UTC)
     reply = assistant.run(customer_id="C001", message="I was charged twice by tesco on the 14th", now=now)
     assert reply.route == "confirm" and "2026-11-14" in reply.reply
+    assert "only one payment of £22.08" in reply.reply  # "twice", but the account shows one: said, not glossed over
 
 
 def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001

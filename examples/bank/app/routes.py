@@ -274,14 +274,23 @@ def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if t.get("dispute_id"):
         return Say(f"{missed}Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} "
                    f"to {t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
-    payment = f"the payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
+    what = f"payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
+    payment = f"the {what}"
     reason = f"customer said: {values['reason']}" if values.get("reason") else "disputed by the customer in chat"
     # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
     # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
-    fraud = UNAUTHORISED_FIRST if _NOT_MINE.search(str(values.get("reason") or "")) else ""
+    said = str(values.get("reason") or "")
+    fraud = UNAUTHORISED_FIRST if _NOT_MINE.search(said) else ""
+    if _TWICE.search(said) and not missed:  # "charged twice": say what the account shows before disputing
+        return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
+                    confirm=f"{fraud}I can see only one {what}, not two; if a second one appears later, tell "
+                            "me. Open a dispute for this one anyway?")
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                 confirm=f"{fraud}{missed}The one I found is {payment}: dispute it?" if missed else
                 f"{fraud}Open a dispute for {payment}?")
+
+
+_TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)
 
 
 _NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
