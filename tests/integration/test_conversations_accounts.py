@@ -216,3 +216,16 @@ def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assi
     assert lately.tool.tool == "recent_transactions" and "Tesco" in lately.reply
     limit = Conversation(assistant).say("how much spending money have I got left?")  # what is left
     assert limit.tool.tool == "get_balance"
+
+
+def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assistant) -> None:  # noqa: ANN001
+    # Chloe (C003) holds ACC-300742 with Daniel (C004): both see everything on it.
+    joint = Conversation(assistant, customer="C003").say("what's my husband's balance? we have a joint account")
+    assert joint.route == "action" and "ACC-300742" in joint.reply
+    named = Conversation(assistant, customer="C003").say("show me Daniel's transactions")
+    assert named.tool.tool == "recent_transactions" and named.tool.result["transactions"]
+    assert named.tool.arguments.get("merchant") is None  # "Daniel's" is the holder, not a payee
+    # Changing something stays the customer's own business: Daniel's card is his.
+    assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
+    # And no joint account, no exception.
+    assert Conversation(assistant).say("what's Ben's balance").route == "refuse"

@@ -37,4 +37,5 @@ def build(data_dir: Path) -> AssistantApp:
         currency="GBP",
         offer_intent="human_handoff",
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
+        joint_holders=bank.joint_holders,
     )

@@ -121,6 +121,14 @@ class BankDB:
         with self.read() as db:
             return frozenset(r[0] for r in db.execute(sql, (identifier.strip().upper(),)))
 
+    def joint_holders(self, customer_id: str) -> list[str]:
+        """The names of the others who hold an account with the customer."""
+        with self.read() as db:
+            return [r["name"] for r in db.execute(
+                "SELECT DISTINCT c.name FROM account_holders mine JOIN account_holders other "
+                "ON other.account_id = mine.account_id AND other.customer_id != mine.customer_id "
+                "JOIN customers c ON c.id = other.customer_id WHERE mine.customer_id = ?", (customer_id,))]
+
     def customers(self) -> list[tuple[str, str]]:
         with self.read() as db:
             return [(r["id"], r["name"]) for r in db.execute("SELECT id, name FROM customers ORDER BY id")]

@@ -211,8 +211,16 @@ def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
     return [n for n in named if n] if all(named) else []
 
 
+def _a_joint_holder(name: str, lookup: Lookup) -> bool:
+    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee."""
+    first = {n.split()[0].lower() for n in _listed(lookup, "joint_holders", "names") if n.split()}
+    return re.sub(r"['’]s$", "", name.strip()).lower() in first
+
+
 def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     args = _account_args(values, lookup)
+    if values.get("merchant") and _a_joint_holder(str(values["merchant"]), lookup):
+        values = {**values, "merchant": None}
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         args.update(merchant=values["merchant"], limit=20)
     period = values.get("period")
@@ -436,12 +444,13 @@ _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
-                                 known=_OWN_ACCOUNTS),
+                                 known=_OWN_ACCOUNTS, reads_only=True),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions, known={"merchant": _merchants, **_OWN_ACCOUNTS}),
+                                       _render_transactions, known={"merchant": _merchants, **_OWN_ACCOUNTS},
+                                       reads_only=True),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details,
-                                   known=_OWN_ACCOUNTS),
+                                   known=_OWN_ACCOUNTS, reads_only=True),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
                                together=_A_CARD, known=_OWN_CARDS),

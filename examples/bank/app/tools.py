@@ -306,6 +306,10 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             row = db.execute("SELECT phone, email FROM customers WHERE id = ?", (ctx.customer_id,)).fetchone()
         return {"phone": row["phone"], "email": row["email"]} if row else {}
 
+    def joint_holders(ctx: ToolContext) -> dict[str, Any]:
+        """The names of the others who hold an account jointly with the customer."""
+        return {"names": bank.joint_holders(ctx.customer_id)}
+
     def customer_merchants(ctx: ToolContext) -> dict[str, Any]:
         """The distinct merchant names on the customer's accounts."""
         with bank.read() as db:
@@ -316,7 +320,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
 
     reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, account_details, recent_transactions,
                                                          find_transactions, create_ticket, customer_cards,
-                                                         customer_merchants, contact_details)
+                                                         customer_merchants, contact_details, joint_holders)
     for fn in reads:
         registry.add(fn)
     for fn in (freeze_card, unfreeze_card, report_card, open_dispute, update_address, update_contact):

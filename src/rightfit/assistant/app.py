@@ -78,6 +78,10 @@ class ActionRoute:
     # A field that keeps the request in the customer's own words (a dispute's reason: "the parcel never came"),
     # filled, redacted, with the message that asked for the action; never parsed, never the model's words.
     in_own_words: str | None = None
+    # The route only reads records (a balance, transactions): asked about the holder of a joint account with the
+    # customer ("Daniel's transactions", "my husband's balance, it's a joint account"), it shows what the
+    # customer may see anyway, the joint account included. A route that changes something never is.
+    reads_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,9 @@ class AssistantApp:
     # An action's opposite, for "undo that" right after it (freeze -> unfreeze): planned and confirmed like any
     # request, on the same fields. An action not listed is not undone from the chat.
     undo: Mapping[str, str] = field(default_factory=dict)
+    # Names of the people who hold an account jointly with the customer (customer id -> names); None: no joint
+    # accounts.
+    joint_holders: Callable[[str], list[str]] | None = None
 
     def serves(self, intent: str) -> bool:
         """Whether `intent` is one the app answers, acts on or hands over (not greeting, goodbye, out of scope)."""

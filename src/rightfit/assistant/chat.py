@@ -84,6 +84,7 @@ MAX_TOPIC_CHARS = 300
 # repeats them by about 0.05 ("report stolen card is the replacement free?" quoted the no-reactivation rule).
 # Set by hand on a few exploratory conversations, none from the eval suites.
 CONTEXT_MARGIN = 0.1
+_JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
@@ -487,6 +488,11 @@ class ChatAssistant:
         route = self.app.actions.get(intent)
         lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
+        if route is not None and route.reads_only and self.app.joint_holders is not None:
+            joint = self.app.joint_holders(ctx.customer_id)
+            if joint and _JOINT.search(text):
+                return None  # "my husband's balance, we have a joint account": what the caller may see anyway
+            own += joint  # "Daniel's transactions", Daniel holding the account with the caller
         return someone_else(text, own_names=own, not_people=not_people)
 
     def _refuse_for_other(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
