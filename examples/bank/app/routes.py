@@ -212,9 +212,13 @@ def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
 
 
 def _a_joint_holder(name: str, lookup: Lookup) -> bool:
-    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee."""
+    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee.
+    Only a possessive is looked up: a bare name may well be a payee ("transfers from Daniel")."""
+    owner = re.fullmatch(r"(.+?)['’]s", name.strip())
+    if owner is None:
+        return False
     first = {n.split()[0].lower() for n in _listed(lookup, "joint_holders", "names") if n.split()}
-    return re.sub(r"['’]s$", "", name.strip()).lower() in first
+    return owner.group(1).lower() in first
 
 
 def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
@@ -332,7 +336,7 @@ def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
 
 
 def _contact_key(kind: str, value: object) -> str:
-    """A phone number or e-mail as compared: "07700 900101" is "+447700900101"; addresses ignore case."""
+    """A phone number or e-mail as compared: "07700 900101" is "+447700900101"; e-mail addresses ignore case."""
     if kind == "email":
         return str(value).strip().lower()
     digits = re.sub(r"\D", "", str(value))
