@@ -207,11 +207,12 @@ def refine_intent(text: str, intent: str) -> str:
     card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
     forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
     to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
-    being scammed (or having handed a caller one's PIN) goes to the fraud team, while a question about scams is
-    a policy question. What one owes is a balance; how much one may borrow or pay in, the interest on a product
-    and when statements come are policy questions, and so is how a complaint is handled; one's direct debits
-    are told where to see them. A change of name, a question for our phone number, money sent to the wrong
-    person, a lost or stolen phone and money worries are policy questions; "my card" alone lists the cards."""
+    being scammed (or having handed a caller one's PIN, or been hacked) goes to the fraud team, while a
+    question about scams is a policy question. What one owes is a balance; how much one may borrow or pay in,
+    the interest on a product and when statements come are policy questions, and so is how a complaint is
+    handled; one's direct debits are told where to see them. A change of name, a question for our phone
+    number, money sent to the wrong person, a lost or stolen phone and money worries are policy questions;
+    "my card" alone lists the cards."""
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -225,7 +226,7 @@ def refine_intent(text: str, intent: str) -> str:
     request = not text.rstrip().endswith("?") or bool(_REQUESTS.search(text))
     # A card action the classifier read, but the customer did not ask for, does not outweigh the scam.
     asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
-    # Someone else in the account is the fraud team's too, unless the customer is changing the details it had.
+    # A hacked account is the fraud team's too, unless the customer is changing the details that were hacked.
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
     if ((_SCAMMED.search(text) or hacked) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
