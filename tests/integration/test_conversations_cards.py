@@ -237,6 +237,13 @@ def test_undo_right_after_a_freeze_offers_the_unfreeze(assistant, assistant_sett
     assert card_status(assistant_settings, "C002", "5531") == "frozen"  # asked, not done
     c.say("yes")
     assert card_status(assistant_settings, "C002", "5531") == "active"
+    # What cannot be undone here is said so, with the offer of a colleague a yes takes.
+    lost = Conversation(assistant, customer="C002")
+    lost.say("report my card lost")
+    lost.say("yes")
+    cannot = lost.say("can you undo that?")
+    assert "can't undo that" in cannot.reply and card_status(assistant_settings, "C002", "5531") == "lost"
+    assert lost.say("yes").route == "handoff"
 
 
 def test_a_lost_card_in_plain_non_native_words_is_reported(assistant) -> None:  # noqa: ANN001

@@ -323,6 +323,9 @@ def test_an_amount_that_bounds_what_is_asked_for() -> None:
     assert bound("between £20 and £30", "over") == [gbp("20")] and bound("between £20 and £30", "under") == [gbp("30")]
     assert bound("no more than £5", "over") == [] and bound("no more than £5", "under") == [gbp("5")]
     assert bound("I paid £50 at Tesco", "over") == bound("I paid £50 at Tesco", "under") == []
+    # The bound said after the amount.
+    assert bound("payments of £20 or more", "over") == [gbp("20")] and bound("£20 or more", "under") == []
+    assert bound("anything £10 or less", "under") == [gbp("10")]
 
 
 def test_which_way_the_money_moved() -> None:

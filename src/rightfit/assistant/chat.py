@@ -62,6 +62,8 @@ NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
 BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
+CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
+             "colleague.")
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
@@ -420,10 +422,12 @@ class ChatAssistant:
         """"can you undo that?" right after an action the app can reverse (a freeze): its opposite on the same
         fields, planned and confirmed afresh. None when the message is not that, or nothing reversible was just
         done."""
-        opposite = self.app.undo.get(state.last or "")
-        route = self.app.actions.get(opposite or "")
-        if route is None or state.intent or state.pending or not _UNDO.search(text):
+        if state.last is None or state.intent or state.pending or not _UNDO.search(text):
             return None
+        route = self.app.actions.get(self.app.undo.get(state.last, ""))
+        if route is None:  # a report, a dispute, a change of address: said plainly, not refused as off-topic
+            return (ChatReply(sid, CANT_UNDO, "smalltalk", "undo", 1.0, ctx.trace_id),
+                    SessionState(offered=self.app.offer_intent is not None))  # a yes takes the offer
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
 

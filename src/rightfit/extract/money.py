@@ -179,7 +179,15 @@ _UNDER = re.compile(r"(?:\bunder|\bless than|\bbelow|\bsmaller than|\blower than
                     r"\bup to|\bmaximum(?: of)?|\bbetween\s+\S+\s+(?:and|to))\s*$", re.IGNORECASE)
 
 
+# ... or by the words after it: "£20 or more", "£10 or less".
+_OVER_AFTER = re.compile(r"\s*(?:or (?:more|over|above|higher|bigger)|and (?:over|above|upwards)|plus\b|\+)",
+                         re.IGNORECASE)
+_UNDER_AFTER = re.compile(r"\s*(?:or (?:less|under|below|lower|smaller)|and (?:under|below))", re.IGNORECASE)
+
+
 def scan_money_bound(text: str, bound: Literal["over", "under"]) -> Scan[Money]:
-    """Amounts written as a lower ("over £50", "at least £100") or an upper ("under £10") bound."""
-    cue = _OVER if bound == "over" else _UNDER
-    return Scan(tuple(c for c in scan_money(text).candidates if cue.search(text[: c.start])), ())
+    """Amounts written as a lower ("over £50", "at least £100", "£20 or more") or an upper ("under £10", "£10 or
+    less") bound."""
+    before, after = (_OVER, _OVER_AFTER) if bound == "over" else (_UNDER, _UNDER_AFTER)
+    return Scan(tuple(c for c in scan_money(text).candidates
+                      if before.search(text[: c.start]) or after.match(text, c.end)), ())
