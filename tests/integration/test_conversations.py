@@ -588,3 +588,12 @@ def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant)
     c.say("freeze my card")
     debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes
     assert "doesn't stop direct debits" in debits.reply and "still waiting" in debits.reply
+
+
+def test_the_reference_given_earlier_is_said_again(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    ticket = c.say("i want to make a complaint about the app").ticket_id
+    again = c.say("what was my reference number again?")
+    assert ticket and again.reply == f"Your reference is {ticket}." and again.ticket_id is None  # no new ticket
+    # Without one given, the question is read as any other.
+    assert "Your reference is" not in Conversation(assistant).say("what's my reference number?").reply

@@ -87,6 +87,11 @@ MAX_TOPIC_CHARS = 300
 # Set by hand on a few exploratory conversations, none from the eval suites.
 CONTEXT_MARGIN = 0.1
 _JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
+# "what was my reference number again?": answered from this conversation's own replies.
+_REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
+                              r"\bmy (?:reference|ticket)(?: number| no\.?)?(?: again)?\W*$|"
+                              r"\b(?:reference|ticket) number again\b", re.IGNORECASE)
+_REFERENCE_GIVEN = re.compile(r"\bYour reference is ([A-Z]{2,6}-[A-Z0-9]{4,12})\b")
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
@@ -194,6 +199,8 @@ class ChatAssistant:
             return again
         if (undone := self._undo(ctx, sid, state, text, now)) is not None:
             return undone
+        if _REFERENCE_ASKED.search(text) and (said := self._reference(ctx, sid)) is not None:
+            return ChatReply(sid, f"Your reference is {said}.", "smalltalk", "reference", 1.0, ctx.trace_id), state
         if state.pending:
             pending = state.pending
             waiting = str(pending.get("intent"))
@@ -430,6 +437,15 @@ class ChatAssistant:
                     SessionState(offered=self.app.offer_intent is not None))  # a yes takes the offer
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
+
+    def _reference(self, ctx: ToolContext, sid: str) -> str | None:
+        """The last ticket reference this conversation gave ("what was my reference number again?")."""
+        try:
+            turns = self.sessions.transcript(sid, ctx.customer_id)
+        except NotFoundError:  # a new conversation has given none
+            return None
+        given = [m.group(1) for t in turns if t.role == "assistant" for m in _REFERENCE_GIVEN.finditer(t.text)]
+        return given[-1] if given else None
 
     def _switched(self, state: SessionState, text: str, *,
                   said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
