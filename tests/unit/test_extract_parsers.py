@@ -326,6 +326,7 @@ def test_an_amount_that_bounds_what_is_asked_for() -> None:
     # The bound said after the amount.
     assert bound("payments of £20 or more", "over") == [gbp("20")] and bound("£20 or more", "under") == []
     assert bound("anything £10 or less", "under") == [gbp("10")]
+    assert bound("anything under a fiver", "under") == [gbp("5")] and bound("over a tenner", "over") == [gbp("10")]
 
 
 def test_which_way_the_money_moved() -> None:

@@ -1,4 +1,4 @@
-"""Amounts of money: "£23.50", "23.50 GBP", "GBP 1,200", "€40", "18 quid", "twenty pounds", "£2.5k", "50p",
+"""Amounts of money: "£23.50", "23.50 GBP", "GBP 1,200", "€40", "18 quid", "twenty pounds", "a tenner", "£2.5k", "50p",
 "1.299,00 €".
 
 A currency is never assumed: a number is money only with a symbol, an ISO code or a currency word next to
@@ -38,6 +38,7 @@ _WORD_AFTER = re.compile(
     rf"|(?P<pword>p))\b", re.IGNORECASE)
 _SPELLED = re.compile(rf"\b(?P<words>{NUMBER_WORDS})\s+(?P<word>pounds?|quid|grand|pence|euros?|dollars?|bucks)\b",
                       re.IGNORECASE)
+_SLANG = re.compile(r"\b(?:a\s+)?(?P<note>fiver|tenner)\b", re.IGNORECASE)
 # Euro amounts written the continental way: "€15,50", "1.299,00 €", "12,99 EUR", "3,50 euros".
 _EU_NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+,\d{2})(?![\d.,]\d|\d)"
 _EURO_FORM = re.compile(rf"(?<![\w.,])(?:€\s?(?P<num>{_EU_NUM})|(?P<num2>{_EU_NUM})\s?(?:€|EUR\b|eur\b|euros?\b)"
@@ -132,6 +133,9 @@ def scan_money(text: str) -> Scan[Money]:
             continue
         value = Decimal(n) * (1000 if word == "grand" else 1) / (100 if word == "pence" else 1)
         found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, _WORDS[word], negative=False)))
+    for m in _SLANG.finditer(t):  # "under a fiver": British slang for a £5 or £10 note
+        value = Decimal(5 if m.group("note").lower() == "fiver" else 10)
+        found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, "GBP", negative=False)))
 
     kept = _non_overlapping(found)
     covered = [(s, e) for s, e, _ in kept]
