@@ -22,7 +22,8 @@ from typing import Any, Protocol
 
 from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp
-from rightfit.assistant.fields import jsonable
+from rightfit.assistant.documents import Answerer, DocumentAnswers
+from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import Extractor, FieldReader
 from rightfit.assistant.replies import (
@@ -44,19 +45,16 @@ from rightfit.assistant.replies import (
 )
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
-from rightfit.assistant.third_party import someone_else
-from rightfit.core.errors import InvalidInputError, NotFoundError
+from rightfit.assistant.third_party import ThirdPartyCheck
+from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
-from rightfit.types import Answer
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND = "I can't find that in our policies."
-CANT_FIND = f"{NOT_FOUND} I can pass you to a colleague if you'd like."
 OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
@@ -64,8 +62,6 @@ BLOCKED = "I can't help with that request. Ask me about your accounts, cards or 
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
-SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
-                "themselves.")
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
@@ -76,22 +72,10 @@ _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|q
 _ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                     r"am i)\b", re.IGNORECASE)
 
-# A question that leans on the one before: opens with "and" / "what about", or points back ("does it cost
-# anything?"). Short ones only: a long question says what it is about.
-_DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
-                             r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
-MAX_FOLLOW_UP_WORDS = 10
-MAX_TOPIC_CHARS = 300
-# How much surer an answer asked with the context must be to be taken: its words alone lift a sentence that
-# repeats them by about 0.05 ("report stolen card is the replacement free?" quoted the no-reactivation rule).
-# Set by hand on a few exploratory conversations, none from the eval suites.
-CONTEXT_MARGIN = 0.1
-_JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
 # "what was my reference number again?": answered from this conversation's own replies.
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
                               r"\bmy (?:reference|ticket)(?: number| no\.?)?(?: again)?\W*$|"
                               r"\b(?:reference|ticket) number again\b", re.IGNORECASE)
-_REFERENCE_GIVEN = re.compile(r"\bYour reference is ([A-Z]{2,6}-[A-Z0-9]{4,12})\b")
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
@@ -107,10 +91,6 @@ class _Reading:
 
 class Classifier(Protocol):
     def run(self, *, texts: list[str]) -> list[Any]: ...
-
-
-class Answerer(Protocol):
-    def ask(self, *, question: str) -> Answer: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +117,10 @@ class ChatAssistant:
         self.sessions = sessions
         self.executor = executor
         self.input_guard = input_guard
-        self.output_guard = output_guard
+        self.docs = DocumentAnswers(app=app, answerer=answerer, output_guard=output_guard, redact=self.redact)
+        self.others = ThirdPartyCheck(app=app, fields=self.fields, executor=executor, redact=self.redact)
+        self.handoff = HandOff(app=app, extractor=extractor, sessions=sessions, executor=executor,
+                               redact=self.redact)
 
     def run(self, *, customer_id: str, message: str, session_id: str | None = None,
             now: datetime | None = None) -> ChatReply:
@@ -182,7 +165,7 @@ class ChatAssistant:
         more = yes_then(text) if state.offered else None  # "yes, and what's my balance?": both
         if state.offered and self.app.offer_intent is not None and (bare_yes(text) or more is not None):
             # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
-            done = self._handoff(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
+            done = self.handoff.open(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
             if more is None or self._read(more).intent in self.app.handoff_intents:
                 return done, SessionState()  # "yes please pass me on": the same hand-off, said twice
             further, after = self._turn(ctx, sid, SessionState(), more, now)
@@ -199,7 +182,7 @@ class ChatAssistant:
             return again
         if (undone := self._undo(ctx, sid, state, text, now)) is not None:
             return undone
-        if _REFERENCE_ASKED.search(text) and (said := self._reference(ctx, sid)) is not None:
+        if _REFERENCE_ASKED.search(text) and (said := self.handoff.reference(ctx, sid)) is not None:
             return ChatReply(sid, f"Your reference is {said}.", "smalltalk", "reference", 1.0, ctx.trace_id), state
         if state.pending:
             pending = state.pending
@@ -245,8 +228,8 @@ class ChatAssistant:
         pred, intent, confidence = read.prediction, read.intent, float(read.prediction.probability)
         out_of_scope = pred.out_of_scope and not read.settled
         acting = state.intent in self.app.actions or intent in self.app.actions or intent in self.app.handoff_intents
-        if acting and (other := self._someone_else(ctx, text, state.intent or intent)) is not None:
-            return self._refuse_for_other(ctx, sid, text, other, intent=intent, confidence=confidence), state
+        if acting and (other := self.others.who(ctx, text, state.intent or intent)) is not None:
+            return self.others.refuse(ctx, sid, text, other, intent=intent, confidence=confidence), state
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
             extraction, gave_field = self.fields.with_known(
@@ -283,13 +266,14 @@ class ChatAssistant:
                 if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
-            context = self._context(before, text)
-            unsure = self._uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context)
-            return unsure, self._topic_after(before, text, context) if unsure.route in ("answer", "abstain") else state
+            context = self.docs.context(before, text)
+            unsure = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context)
+            answered = unsure.route in ("answer", "abstain")
+            return unsure, self.docs.topic_after(before, text, context) if answered else state
         if intent in self.app.answer_intents:
-            context = self._context(before, text)
-            return (self._answer(ctx, sid, text, intent, confidence, context=context, follows=True),
-                    self._topic_after(before, text, context))
+            context = self.docs.context(before, text)
+            return (self.docs.answer(ctx, sid, text, intent, confidence, context=context, follows=True),
+                    self.docs.topic_after(before, text, context))
         if intent in self.app.actions:
             route = self.app.actions[intent]
             kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
@@ -300,7 +284,7 @@ class ChatAssistant:
             # A ticket is work for a colleague: "can i get a loan", read as a hand-off at 0.51, is asked first.
             return (ChatReply(sid, OFFER, "ask", intent, confidence, ctx.trace_id), SessionState(offered=True))
         if intent in self.app.handoff_intents:
-            return self._handoff(ctx, sid, text, intent, confidence=confidence, now=now), state
+            return self.handoff.open(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
@@ -373,7 +357,7 @@ class ChatAssistant:
         question, read = _LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
         if read.unsure or read.intent not in self.app.answer_intents or not _ASIDE.match(question):
             return None
-        answer = self._answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
+        answer = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
                        citations=answer.citations + done.citations), state
@@ -438,15 +422,6 @@ class ChatAssistant:
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
 
-    def _reference(self, ctx: ToolContext, sid: str) -> str | None:
-        """The last ticket reference this conversation gave ("what was my reference number again?")."""
-        try:
-            turns = self.sessions.transcript(sid, ctx.customer_id)
-        except NotFoundError:  # a new conversation has given none
-            return None
-        given = [m.group(1) for t in turns if t.role == "assistant" for m in _REFERENCE_GIVEN.finditer(t.text)]
-        return given[-1] if given else None
-
     def _switched(self, state: SessionState, text: str, *,
                   said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
         """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
@@ -493,42 +468,17 @@ class ChatAssistant:
         if read.intent in self.app.actions or read.intent in self.app.handoff_intents:
             return None
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
-                             context=self._action_words(str((state.pending or {}).get("intent"))))
+        reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
+                             context=self.docs.action_words(str((state.pending or {}).get("intent"))))
         waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
         return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
                                     "ahead or no to cancel.")
 
-    def _someone_else(self, ctx: ToolContext, text: str, intent: str) -> str | None:
-        """Who else the message asks about, if anyone; the caller's own names and the app's known values for
-        the route (merchants such as "Sainsbury's") are not people."""
-        if someone_else(text) is None:  # the common case costs no lookup
-            return None
-        own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
-        route = self.app.actions.get(intent)
-        lookup = self.fields.lookup(ctx)
-        not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
-        if route is not None and route.reads_only and self.app.joint_holders is not None:
-            joint = self.app.joint_holders(ctx.customer_id)
-            if joint and _JOINT.search(text):
-                return None  # "my husband's balance, we have a joint account": what the caller may see anyway
-            own += joint  # "Daniel's transactions", Daniel holding the account with the caller
-        return someone_else(text, own_names=own, not_people=not_people)
-
-    def _refuse_for_other(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
-                          confidence: float) -> ChatReply:
-        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
-                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
-                                   reason=f"request about someone else ({self.redact(other)[:60]})",
-                                   trace_id=ctx.trace_id)
-        return ChatReply(sid, self.app.replies.get("someone_else", SOMEONE_ELSE), "refuse", intent, confidence,
-                         ctx.trace_id)
-
     def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
         """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
         intent = next(iter(self.app.answer_intents), "")
-        reply = self._answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False,
-                             context=self._action_words(state.intent))
+        reply = self.docs.answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False,
+                             context=self.docs.action_words(state.intent))
         if state.asked:
             field = state.asked.replace("_", " ").replace("last4", "number")
             still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
@@ -536,76 +486,3 @@ class ChatAssistant:
             reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
         return reply
 
-    def _context(self, before: SessionState, text: str) -> str | None:
-        """What a follow-up question leans on: the last question for the documents ("and if I'm premier?" after
-        asking about express delivery), or the action just done ("will the old one still work if I find it?"
-        after reporting a card lost). None for a question that stands alone."""
-        if len(text.split()) > MAX_FOLLOW_UP_WORDS or not _DOCS_FOLLOW_UP.search(text):
-            return None
-        return before.topic or self._action_words(before.last)
-
-    def _action_words(self, intent: str | None) -> str | None:
-        """An action's words, as context for a question asked beside it ("freeze card")."""
-        return intent.replace("_", " ") if intent and intent in self.app.actions else None
-
-    def _topic_after(self, before: SessionState, text: str, context: str | None) -> SessionState:
-        """The state after a question for the documents: its topic is the question that started the thread."""
-        if context and before.topic:
-            return SessionState(topic=before.topic)
-        return SessionState(topic=self.redact(f"{context} {text}" if context else text)[:MAX_TOPIC_CHARS])
-
-    def _answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                offer: bool = True, context: str | None = None, follows: bool = False) -> ChatReply:
-        """`offer`: whether "I can't find that" offers a colleague; not when a yes would mean something else.
-        `context`: what the question is asked beside. A question that `follows` it, pointing back ("how much
-        does it cost?"), means nothing without it and is asked with it. Any other is asked with it and without
-        it: "will my direct debits still go out?" while a freeze waits is about freezing, "how much cash can I
-        take out?" while an address change waits is not about addresses. The context's own words raise the
-        score of any sentence that repeats them, so the answer with it is taken only when clearly surer."""
-        answer = self.answerer.ask(question=f"{context} {text}" if context and follows else text)
-        if context and not follows:
-            beside = self.answerer.ask(question=f"{context} {text}")
-            if beside.confidence > answer.confidence + CONTEXT_MARGIN:
-                answer = beside
-        if answer.abstained or not answer.text:
-            return ChatReply(sid, CANT_FIND if offer else NOT_FOUND, "abstain", intent, confidence, ctx.trace_id)
-        reply = answer.text
-        if self.output_guard is not None:
-            reply = self.output_guard(reply, [c.quote for c in answer.citations], text)
-        return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
-
-    def _uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                   leaning: str, context: str | None = None) -> ChatReply:
-        """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
-        leaned towards reading as a policy question ("can I buy an annuity from you?") or as one of the app's
-        requests ("the cash machine kept my card") gets "I can't find that", which offers a person, and
-        anything else is told what we can help with."""
-        reply = self._answer(ctx, sid, text, intent, confidence, context=context, follows=True)
-        if reply.route == "answer" or self.app.serves(leaning):
-            return reply
-        return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
-                         ctx.trace_id)
-
-    def _handoff(self, ctx: ToolContext, sid: str, text: str, intent: str, *, confidence: float,
-                 now: datetime) -> ChatReply:
-        fields: dict[str, Any] = {}
-        if self.app.handoff_slots is not None:
-            extraction = self.extractor.run(text=text, schema=self.app.handoff_slots, now=now, filled={})
-            fields = jsonable(extraction.values)
-        try:
-            history = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
-        except NotFoundError:  # a conversation that starts with the hand-off has no history yet
-            history = []
-        said = [*history[-3:], text]
-        summary = self.redact(f"Customer asked for a person ({intent.replace('_', ' ')}). Customer said: "
-                              + " / ".join(f'"{s[:200]}"' for s in said))
-        outcome = self.executor.run(ctx=ctx, tool=self.app.ticket_tool, arguments={
-            "session_id": sid, "intent": intent, "summary": summary[:2000],
-            "fields": {k: self.redact(str(v)) for k, v in fields.items()}})
-        if outcome.status != "ok":
-            return ChatReply(sid, "I couldn't create a ticket just now; please call us on the number on the back of "
-                             "your card.", "handoff", intent, confidence, ctx.trace_id, tool=outcome)
-        ticket = str(outcome.result.get("ticket_id"))
-        reply = self.app.replies.get(intent, "I've passed this to a colleague, who will contact you.")
-        return ChatReply(sid, f"{reply} Your reference is {ticket}.", "handoff", intent, confidence, ctx.trace_id,
-                         tool=outcome, fields=fields, ticket_id=ticket)

@@ -10,7 +10,17 @@ is refused before any route runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.reading import FieldReader
+from rightfit.assistant.reply import ChatReply
+from rightfit.tools.executor import ToolExecutor
+from rightfit.tools.registry import ToolContext
+
+SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
+                "themselves.")
+_JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
 
 _OBJECT = (r"cards?|accounts?|balances?|transactions?|payments?|spending|statements?|phone(?:\s+number)?|"
            r"mobile(?:\s+number)?|numbers?|e-?mails?|address|details|pin|savings|money|overdraft|"
@@ -47,3 +57,40 @@ def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterab
             return who
     other = _ANOTHER.search(text)
     return other.group(0) if other else None
+
+
+class ThirdPartyCheck:
+    """The check against the customer's own names, records and joint account holders, and its refusal, which is
+    audited."""
+
+    def __init__(self, *, app: AssistantApp, fields: FieldReader, executor: ToolExecutor,
+                 redact: Callable[[str], str]) -> None:
+        self.app = app
+        self.fields = fields
+        self.executor = executor
+        self.redact = redact
+
+    def who(self, ctx: ToolContext, text: str, intent: str) -> str | None:
+        """Who else the message asks about, if anyone; the caller's own names and the app's known values for
+        the route (merchants such as "Sainsbury's") are not people."""
+        if someone_else(text) is None:  # the common case costs no lookup
+            return None
+        own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
+        route = self.app.actions.get(intent)
+        lookup = self.fields.lookup(ctx)
+        not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
+        if route is not None and route.reads_only and self.app.joint_holders is not None:
+            joint = self.app.joint_holders(ctx.customer_id)
+            if joint and _JOINT.search(text):
+                return None  # "my husband's balance, we have a joint account": what the caller may see anyway
+            own += joint  # "Daniel's transactions", Daniel holding the account with the caller
+        return someone_else(text, own_names=own, not_people=not_people)
+
+    def refuse(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
+               confidence: float) -> ChatReply:
+        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
+                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
+                                   reason=f"request about someone else ({self.redact(other)[:60]})",
+                                   trace_id=ctx.trace_id)
+        return ChatReply(sid, self.app.replies.get("someone_else", SOMEONE_ELSE), "refuse", intent, confidence,
+                         ctx.trace_id)
