@@ -13,6 +13,9 @@ from rightfit.extract import ALL_CARDS
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
+from .disputes import dispute_plan, render_dispute
+from .lookups import listed as _listed
+
 CardSlot = Annotated[str | None, Slot("card_last4", model=False),
                      Field(None, description="Last four digits of the customer's card")]
 AccountSlot = Annotated[AccountId | None, Slot("account_id", model=False),
@@ -158,11 +161,6 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
     return plan
 
 
-def _listed(lookup: Lookup, tool: str, key: str, arguments: Mapping[str, Any] | None = None) -> list[Any]:
-    """The list a read tool returns under `key` (empty when the call did not succeed)."""
-    return list((lookup(tool, dict(arguments or {})).result or {}).get(key, []))
-
-
 def _merchants(lookup: Lookup) -> list[str]:
     """The payees on the customer's own accounts, so "my trainline payments" is read without a cue word."""
     return _listed(lookup, "customer_merchants", "merchants")
@@ -245,84 +243,6 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         each = [{**args, "merchant": payee} for payee in payees]
         return Call("recent_transactions", each[0], also=tuple(each[1:]))
     return Call("recent_transactions", args)
-
-
-def _dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
-    merchant, amount, when = values.get("merchant"), values.get("amount"), values.get("date")
-    if not (merchant or amount):
-        return Ask("merchant", "Which payment would you like to dispute? Tell me who it was paid to and the amount.")
-    query: dict[str, Any] = {}
-    if merchant:
-        query["merchant"] = merchant
-    if isinstance(amount, Money) and amount.currency == "GBP":
-        query["amount"] = float(amount.amount)
-    elif isinstance(amount, Money) and not merchant:
-        # Payments in another currency reach the account converted, so "$18.99" matches no amount on it.
-        return Ask("merchant", f"Payments show on your account in pounds, so I can't look up {amount.currency} "
-                               f"{amount.amount}. Who was it paid to, or what was the amount in pounds?")
-    if isinstance(when, DateSpan):
-        query["on_date"] = when.start.isoformat()
-    found = _listed(lookup, "find_transactions", "transactions", query)
-    missed = ""
-    if not found and "merchant" in query:
-        # "it was 25 quid" when the Tesco payment was £22.08: the customer's other details still narrow it
-        # down, so show what they match rather than ask again for what was just given.
-        for looser in ({k: v for k, v in query.items() if k != "amount"}, {"merchant": merchant}):
-            if looser != query and (found := _listed(lookup, "find_transactions", "transactions", looser)):
-                names = {t["merchant"] for t in found}  # "tesco" as the statement spells it: "Tesco"
-                said = {**query, "merchant": names.pop()} if len(names) == 1 else query
-                missed = f"I can't find a payment {_described(said)}. "
-                break
-    if not found:
-        return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "
-                               "as it shows on your statement, and the amount?")
-    if len(found) > 1:
-        listed = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
-        latest = ", the latest 4" if len(found) > 4 else ""  # the question lists four: say which four
-        options = tuple(f"{t['amount'].lstrip('-')} on {t['date']}" for t in found[:4])
-        return Ask("amount", f"{missed}I found {len(found)} payments{latest}: {listed}. Which one? Tell me the amount "
-                             "or the date.", options=options)
-    t = found[0]
-    if t.get("dispute_id"):
-        return Say(f"{missed}Dispute {t['dispute_id']} is already open for the payment of {t['amount'].lstrip('-')} "
-                   f"to {t['merchant']} on {t['date']}; we'll be in touch about it, so there's nothing more to do.")
-    what = f"payment of {t['amount'].lstrip('-')} to {t['merchant']} on {t['date']}"
-    payment = f"the {what}"
-    reason = f"customer said: {values['reason']}" if values.get("reason") else "disputed by the customer in chat"
-    # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
-    # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
-    said = str(values.get("reason") or "")
-    fraud = UNAUTHORISED_FIRST if _NOT_MINE.search(said) else ""
-    if _TWICE.search(said) and not missed:  # "charged twice": say what the account shows before disputing
-        return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
-                    confirm=f"{fraud}I can see only one {what}, not two; if a second one appears later, tell "
-                            "me. Open a dispute for this one anyway?")
-    return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
-                confirm=f"{fraud}{missed}The one I found is {payment}: dispute it?" if missed else
-                f"{fraud}Open a dispute for {payment}?")
-
-
-_TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)
-
-
-_NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
-                       r"\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|\bunauthori[sz]ed|"
-                       r"\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
-UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "
-                      "team on 0808 157 0247, 24 hours a day, and we'll refund it by the end of the next working "
-                      "day. If you made it but something went wrong with it, a dispute is right. ")
-
-
-def _described(query: Mapping[str, Any]) -> str:
-    """'of £25.00 to Tesco around 2026-11-02', from what the customer said."""
-    parts = []
-    if "amount" in query:
-        parts.append(f"of £{query['amount']:,.2f}")
-    if "merchant" in query:
-        parts.append(f"to {query['merchant']}")
-    if "on_date" in query:
-        parts.append(f"around {query['on_date']}")
-    return " ".join(parts)
 
 
 def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -431,12 +351,6 @@ def _render_card(o: ToolOutcome) -> str:
             f"(3-5 working days). If you see payments you don't recognise, call 0808 157 0247, 24/7.")
 
 
-def _render_dispute(o: ToolOutcome) -> str:
-    r = o.result
-    return (f"I've opened dispute {r['dispute_id']} for {r['amount'].lstrip('-')} to {r['merchant']}. We'll update "
-            "you as the claim progresses.")
-
-
 def _render_update(o: ToolOutcome) -> str:
     return "Done: your " + " and ".join(o.result.get("updated", [])) + " details are updated."
 
@@ -467,7 +381,7 @@ ACTIONS = {
     "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen"), _render_card, together=_A_CARD, known=_OWN_CARDS),
-    "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, _dispute_plan, _render_dispute,
+    "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, dispute_plan, render_dispute,
                                        known={"merchant": _merchants}, amounts_on_record=True,
                                        in_own_words="reason"),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),

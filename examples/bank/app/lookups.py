@@ -1,0 +1,14 @@
+"""Reading the customer's own records while an action is planned: every read goes through the executor as the
+customer (a route's `Lookup`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rightfit.assistant.app import Lookup
+
+
+def listed(lookup: Lookup, tool: str, key: str, arguments: Mapping[str, Any] | None = None) -> list[Any]:
+    """The list a read tool returns under `key` (empty when the call did not succeed)."""
+    return list((lookup(tool, dict(arguments or {})).result or {}).get(key, []))
