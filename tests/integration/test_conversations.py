@@ -43,84 +43,6 @@ def test_a_forgotten_pin_is_answered_from_the_documents(assistant) -> None:  # n
     assert reply.citations and reply.citations[0].doc_id == "pin-management"
 
 
-def test_a_disputed_payments_day_of_month_is_in_the_past(assistant) -> None:  # noqa: ANN001
-    from datetime import UTC, datetime
-
-    # On 6 December "the 14th" nearest to today is 14 December; a payment already made was on 14 November.
-    now = datetime(2026, 12, 6, 10, tzinfo=UTC)
-    reply = assistant.run(customer_id="C001", message="I was charged twice by tesco on the 14th", now=now)
-    assert reply.route == "confirm" and "2026-11-14" in reply.reply
-    assert "only one payment of £22.08" in reply.reply  # "twice", but the account shows one: said, not glossed over
-
-
-def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001
-    from rightfit.tools.audit import AuditLog
-
-    c = Conversation(assistant)
-    both = c.say("what's my balance? and freeze my card")
-    # The balance first; the freeze, which needs to know which card, last, and the conversation waits on it.
-    assert "£1,842.50" in both.reply and both.reply.rstrip().endswith("card ending 4417?")
-    assert both.route == "ask" and both.intent == "freeze_card"
-    assert c.say("the debit one").route == "confirm"
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
-    reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
-    assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
-    # In one sentence, joined by "and": split when both are answered at once ...
-    joined = Conversation(assistant, customer="C005").say("whats my balance and my sort code")
-    assert "£98.75" in joined.reply and "20-45-79" in joined.reply
-    # ... not when the "and" joins two halves of one request.
-    one = Conversation(assistant, customer="C005").say("I lost my card and need a new one")
-    assert one.route == "confirm" and "other request" not in one.reply
-    # The audit log holds the one proposal the customer saw, not one for each half the split would have made.
-    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
-    assert len(audit.entries(decision="needs_confirmation", trace_id=one.trace_id)) == 1
-    # A read done at once beside a change that waits for a yes: both, the yes last.
-    read_and_change = Conversation(assistant, customer="C005").say("whats my balance and can you also freeze my card")
-    assert "£98.75" in read_and_change.reply and read_and_change.route == "confirm"
-    # A question for the documents beside a request: answered, then the request's question.
-    c = Conversation(assistant, customer="C002")
-    beside = c.say("freeze my card and also what's the fee for a replacement")
-    assert "free with standard delivery" in beside.reply and "Freeze your card ending 5531?" in beside.reply
-    assert beside.route == "confirm" and c.say("yes").tool.status == "ok"
-    # A half that is someone else's is refused beside the half that is the customer's own.
-    mixed = Conversation(assistant).say("whats my balance and show my husband's transactions")
-    assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
-
-
-def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
-    c = Conversation(assistant)
-    first = c.say("freeze my credit card. and report my debit card lost.")
-    assert first.route == "confirm" and "4417" in first.reply and "8120" not in first.reply
-    assert "other request" in first.reply  # the second is not silently dropped
-    second = c.say("yes")
-    assert card_status(assistant_settings, "C001", "4417") == "frozen"
-    assert second.route == "confirm" and second.intent == "report_lost_card" and "8120" in second.reply
-    assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "lost"
-    # Joined by "and" in one sentence, each half with its own details: both, one at a time; the second is
-    # proposed (and audited) only when its turn comes.
-    from rightfit.tools.audit import AuditLog
-
-    joined = Conversation(assistant, customer="C002")
-    both = joined.say("change my phone number to 07700 900555 and my address to 4 Elm Street, Leeds LS6 2AB")
-    assert both.route == "confirm" and "07700900555" in both.reply.replace(" ", "").replace("+44", "0")
-    assert "other request" in both.reply
-    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
-    assert [e.tool for e in audit.entries(decision="needs_confirmation", trace_id=both.trace_id)] == ["update_contact"]
-    address = joined.say("yes")
-    assert address.route == "confirm" and "4 Elm Street" in address.reply
-    joined.say("yes")
-    with bank_db(assistant_settings) as db:
-        phone, postcode = db.execute("SELECT phone, postcode FROM customers WHERE id = 'C002'").fetchone()
-    assert (phone, postcode) == ("+447700900555", "LS6 2AB")
-    # A no to the first still leaves the second to be asked about.
-    c = Conversation(assistant)
-    c.say("unfreeze my credit card. and update my address.")  # the credit card is frozen now
-    declined = c.say("no")
-    assert "haven't changed anything" in declined.reply and declined.intent == "update_address"
-    assert declined.route == "ask" and "postcode" in declined.reply
-
-
 def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> None:  # noqa: ANN001
     listed = Conversation(assistant).say("show transactions since 31/02")
     assert listed.tool.tool == "recent_transactions"
@@ -193,70 +115,6 @@ def test_no_to_a_question_gives_up_the_action(assistant, assistant_settings) -> 
     assert after.route == "smalltalk" and "Sorry" not in after.reply
     assert c.say("no thanks").intent == "thanks_goodbye"
     assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["active", "active"]
-
-
-def test_a_bare_amount_or_merchant_answers_the_dispute_questions(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    assert c.say("I want to dispute a payment").route == "ask"
-    listed = c.say("tesco")  # lower case, no cue word: one of the customer's own merchants
-    assert listed.route == "ask" and "£22.08" in listed.reply and "£44.22" in listed.reply
-    confirm = c.say("44.22")  # a bare figure answering our own list of pounds
-    assert confirm.route == "confirm" and "£44.22 to Tesco" in confirm.reply and "currency" not in confirm.reply
-    # A day answering "the amount or the date?" is the date, not an amount of £31.
-    day = Conversation(assistant, customer="C002")
-    day.say("I want to dispute a shell payment")
-    picked = day.say("31 october")
-    assert picked.route == "confirm" and "£47.45 to Shell on 2026-10-31" in picked.reply
-    assert "can't find" not in picked.reply
-    # More payments than the question lists: it says it lists the latest four.
-    many = Conversation(assistant, customer="C006").say("I want to dispute my amazon payment")
-    assert "I found 6 payments, the latest 4:" in many.reply and many.reply.count(" to Amazon on ") == 4
-
-
-def test_a_misremembered_amount_shows_the_payments_to_that_merchant(assistant, assistant_settings) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    c.say("dispute a payment to tesco")
-    wrong = c.say("it was 25 quid")  # neither Tesco payment is £25: say so, and list them again
-    assert wrong.route == "ask" and "can't find a payment of £25.00 to Tesco" in wrong.reply
-    assert "£22.08" in wrong.reply and "£44.22" in wrong.reply
-    one = Conversation(assistant).say("dispute the £30 payment to WWW.XBPAY")  # the only payment to them
-    assert one.route == "confirm" and "can't find a payment of £30.00" in one.reply and "£23.50" in one.reply
-    with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT count(*) FROM disputes").fetchone()[0] == 0  # nothing opened without the yes
-
-
-def test_a_disputed_amount_without_a_currency_is_looked_up_in_pounds(assistant) -> None:  # noqa: ANN001
-    # The amount only finds one of the customer's own payments, which the confirmation names.
-    confirm = Conversation(assistant, customer="C002").say("I don't recognise a payment of 18.99")
-    assert confirm.route == "confirm" and "£18.99 to SP DIGITAL" in confirm.reply and "currency" not in confirm.reply
-    dollars = Conversation(assistant, customer="C002")
-    asked = dollars.say("I want to dispute a payment of 18.99 USD")  # converted on the account: no amount matches
-    assert asked.route == "ask" and "in pounds" in asked.reply
-    assert "£18.99 to SP DIGITAL" in dollars.say("it was sp digital").reply
-
-
-def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    ask = c.say("I want to dispute a payment")
-    assert ask.route == "ask" and ask.intent == "dispute_transaction"
-    confirm = c.say("£23.50 to something called WWW.XBPAY")
-    assert confirm.route == "confirm" and "WWW.XBPAY" in confirm.reply and "£23.50" in confirm.reply
-    done = c.say("yes")
-    assert done.tool.status == "ok" and done.tool.result["dispute_id"].startswith("DSP-")
-    with bank_db(assistant_settings) as db:
-        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C001'").fetchone()
-    assert reason == "customer said: I want to dispute a payment"  # the request in the customer's words
-    # Why, when the customer says so, reaches the case handler; card numbers in it are masked.
-    why = Conversation(assistant, customer="C002")
-    why.say("dispute the deliveroo payment, the food never came and I paid with card 4929 1234 5606 5531")
-    why.say("yes")
-    with bank_db(assistant_settings) as db:
-        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C002'").fetchone()
-    assert "the food never came" in reason and "4929 1234" not in reason
-    # The same payment again: the open dispute is named up front, not offered a second time.
-    again = Conversation(assistant).say("I want to dispute the £23.50 payment to WWW.XBPAY")
-    assert done.tool.result["dispute_id"] in again.reply and "already open" in again.reply
-    assert again.route != "confirm" and "TX-" not in again.reply
 
 
 def test_address_change_asks_for_each_missing_field(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -343,13 +201,6 @@ def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant
     assert words.route == "handoff" and words.ticket_id
 
 
-def test_a_long_reply_to_which_payment_is_not_read_as_a_payee(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    c.say("I want to dispute a payment")  # which payment? who was it paid to?
-    person = c.say("honestly could you just ask somebody to phone me about it")
-    assert person.intent == "human_handoff" and "honestly" not in str(person.fields)  # asked first or handed over
-
-
 def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I want to make a complaint about how my loan application was handled")
     assert reply.route == "handoff" and reply.intent == "complaint" and reply.ticket_id
@@ -403,16 +254,6 @@ def test_address_and_postcode_in_one_message(assistant, assistant_settings) -> N
     assert address_of(assistant_settings, "C002") == ("9 Harbour Road, Whitby", "YO21 1AB")
 
 
-def test_a_yes_with_a_further_request_does_what_was_asked_then_takes_the_rest(assistant, assistant_settings) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    assert c.say("freeze my credit card").route == "confirm"
-    both = c.say("yes, and freeze 8120 too")
-    assert both.tool.tool == "freeze_card" and both.tool.status == "ok"
-    assert card_status(assistant_settings, "C001", "4417") == "frozen"  # the yes was carried out
-    assert "ending 8120?" in both.reply and card_status(assistant_settings, "C001", "8120") == "active"  # asked first
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
-
-
 def test_moving_money_or_changing_an_overdraft_is_pointed_to_the_app_not_refused(assistant) -> None:  # noqa: ANN001
     for request in ("send £50 to my mum", "can you increase my overdraft?", "transfer £200 to my savings"):
         reply = Conversation(assistant).say(request)
@@ -449,28 +290,6 @@ def test_a_damaged_card_is_answered_from_the_documents_not_blocked_as_lost(assis
     assert lost.intent == "report_lost_card"
 
 
-def test_a_question_followed_by_a_request_is_a_request(assistant) -> None:  # noqa: ANN001
-    reply = Conversation(assistant).say("what cards do I have? freeze the credit one")
-    assert reply.route == "confirm" and reply.tool.tool == "freeze_card" and "4417" in reply.reply
-
-
-def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant) -> None:  # noqa: ANN001
-    question = Conversation(assistant).say("can i get cashback at tesco?")
-    assert question.intent == "policy_question" and question.route in ("answer", "abstain")
-    dispute = Conversation(assistant).say("I was charged twice at tesco, can you help?")
-    assert dispute.intent == "dispute_transaction" and "£22.08" in dispute.reply
-
-
-def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant, "C002")
-    assert c.say("I need to update my address").route == "ask"
-    aside = c.say("actually first, how much cash can I take out of an ATM per day?")
-    assert aside.route == "answer" and "£500" in aside.reply and "postcode" in aside.reply
-    confirm_or_ask = c.say("it's BS2 0BY")
-    assert confirm_or_ask.intent == "update_address" and confirm_or_ask.route == "ask"
-    assert "street" in confirm_or_ask.reply
-
-
 def test_freeze_or_unfreeze_follows_the_verb(assistant) -> None:  # noqa: ANN001
     freeze = Conversation(assistant, "C002").say("need my card freezing asap")
     assert freeze.intent == "freeze_card"
@@ -500,21 +319,6 @@ def test_a_request_worded_as_a_question_still_acts(assistant) -> None:  # noqa: 
     assert Conversation(assistant).say("can you freeze my card ending 8120 please?").route == "confirm"
 
 
-def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
-    c = Conversation(assistant)
-    assert c.say("report my debit card stolen").route == "confirm"
-    aside = c.say("is the replacement free?")
-    assert aside.route == "answer" and "free" in aside.reply
-    assert "8120" in aside.reply.split("\n\n")[-1]  # the waiting question, asked again
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "stolen"
-    # Not found in the documents: no offer of a colleague, which the yes would then seem to accept.
-    c = Conversation(assistant)
-    assert c.say("freeze my credit card").route == "confirm"
-    unknown = c.say("do you sell travel insurance?")
-    assert unknown.route == "abstain" and "colleague" not in unknown.reply
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "4417") == "frozen"
-
-
 def test_a_hacked_account_is_the_callers_own_and_the_fraud_teams(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("I think someone's hacked my account, there are payments I didn't make")
     assert reply.route != "refuse" and "your own accounts" not in reply.reply  # not "someone else's" account
@@ -541,53 +345,6 @@ def test_requests_the_app_does_not_carry_out_are_answered_from_the_documents(ass
         assert reply.route == "answer" and words in reply.reply and reply.tool is None, (message, reply.reply)
     card = Conversation(assistant, customer="C002").say("my card")  # no action said: the cards, nothing changed
     assert card.tool.tool == "customer_cards" and "5531" in card.reply
-
-
-def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant, customer="C002")
-    first = c.say("how much is express delivery for a new card")
-    assert first.route == "answer" and "£15" in first.reply
-    premier = c.say("and if I'm premier?")  # alone, this names no product or fee
-    assert premier.route == "answer" and "free for Premier" in premier.reply
-    c = Conversation(assistant, customer="C002")
-    c.say("can I get a paper statement")
-    cost = c.say("how much does it cost")
-    assert cost.route == "answer" and "Paper statements are free" in cost.reply
-    # A new question after a policy answer is its own question.
-    other = c.say("what's the fee for a CHAPS payment?")
-    assert "£25" in other.reply and "statement" not in other.reply.lower()
-
-
-def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
-    c = Conversation(assistant)
-    not_made = c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make")
-    # The bank's rule: a payment the customer didn't make is for the fraud team, said before the dispute.
-    assert not_made.route == "confirm" and not_made.reply.index("0808 157 0247") < not_made.reply.index("Open a")
-    block = c.say("ok block my card then")  # not a yes to the dispute
-    assert block.intent == "freeze_card" and block.route == "ask"
-    c.say("the debit one")
-    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
-    c = Conversation(assistant)
-    c.say("dispute the XBPAY payment")
-    stolen = c.say("no, report my card stolen instead")
-    assert stolen.intent == "report_stolen_card" and stolen.route == "ask"
-    with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT count(*) FROM disputes").fetchone()[0] == 0  # neither dispute was opened
-    other = Conversation(assistant)
-    other.say("freeze my credit card")
-    assert "8120" in other.say("no wait the other one").reply
-
-
-def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant) -> None:  # noqa: ANN001
-    c = Conversation(assistant)
-    c.say("report my debit card lost")
-    c.say("yes")
-    found = c.say("will the old one still work if I find it?")  # "the old one": the card just reported
-    assert found.route == "answer" and "can't be reactivated" in found.reply
-    c = Conversation(assistant, customer="C002")
-    c.say("freeze my card")
-    debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes
-    assert "doesn't stop direct debits" in debits.reply and "still waiting" in debits.reply
 
 
 def test_the_reference_given_earlier_is_said_again(assistant) -> None:  # noqa: ANN001

@@ -1,0 +1,167 @@
+"""Scripted conversations with the bank assistant over the real stack in which a message leans on what came
+before or beside it: several requests in one message, a question while an action waits, a follow-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.integration.chatting import Conversation, bank_db, card_status
+
+pytestmark = pytest.mark.integration
+
+
+def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001
+    from rightfit.tools.audit import AuditLog
+
+    c = Conversation(assistant)
+    both = c.say("what's my balance? and freeze my card")
+    # The balance first; the freeze, which needs to know which card, last, and the conversation waits on it.
+    assert "£1,842.50" in both.reply and both.reply.rstrip().endswith("card ending 4417?")
+    assert both.route == "ask" and both.intent == "freeze_card"
+    assert c.say("the debit one").route == "confirm"
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+    reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
+    assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
+    # In one sentence, joined by "and": split when both are answered at once ...
+    joined = Conversation(assistant, customer="C005").say("whats my balance and my sort code")
+    assert "£98.75" in joined.reply and "20-45-79" in joined.reply
+    # ... not when the "and" joins two halves of one request.
+    one = Conversation(assistant, customer="C005").say("I lost my card and need a new one")
+    assert one.route == "confirm" and "other request" not in one.reply
+    # The audit log holds the one proposal the customer saw, not one for each half the split would have made.
+    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
+    assert len(audit.entries(decision="needs_confirmation", trace_id=one.trace_id)) == 1
+    # A read done at once beside a change that waits for a yes: both, the yes last.
+    read_and_change = Conversation(assistant, customer="C005").say("whats my balance and can you also freeze my card")
+    assert "£98.75" in read_and_change.reply and read_and_change.route == "confirm"
+    # A question for the documents beside a request: answered, then the request's question.
+    c = Conversation(assistant, customer="C002")
+    beside = c.say("freeze my card and also what's the fee for a replacement")
+    assert "free with standard delivery" in beside.reply and "Freeze your card ending 5531?" in beside.reply
+    assert beside.route == "confirm" and c.say("yes").tool.status == "ok"
+    # A half that is someone else's is refused beside the half that is the customer's own.
+    mixed = Conversation(assistant).say("whats my balance and show my husband's transactions")
+    assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
+
+
+def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    first = c.say("freeze my credit card. and report my debit card lost.")
+    assert first.route == "confirm" and "4417" in first.reply and "8120" not in first.reply
+    assert "other request" in first.reply  # the second is not silently dropped
+    second = c.say("yes")
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    assert second.route == "confirm" and second.intent == "report_lost_card" and "8120" in second.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"  # asked, not done
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "lost"
+    # Joined by "and" in one sentence, each half with its own details: both, one at a time; the second is
+    # proposed (and audited) only when its turn comes.
+    from rightfit.tools.audit import AuditLog
+
+    joined = Conversation(assistant, customer="C002")
+    both = joined.say("change my phone number to 07700 900555 and my address to 4 Elm Street, Leeds LS6 2AB")
+    assert both.route == "confirm" and "07700900555" in both.reply.replace(" ", "").replace("+44", "0")
+    assert "other request" in both.reply
+    audit = AuditLog(Path(assistant_settings.data_dir) / "audit.sqlite")
+    assert [e.tool for e in audit.entries(decision="needs_confirmation", trace_id=both.trace_id)] == ["update_contact"]
+    address = joined.say("yes")
+    assert address.route == "confirm" and "4 Elm Street" in address.reply
+    joined.say("yes")
+    with bank_db(assistant_settings) as db:
+        phone, postcode = db.execute("SELECT phone, postcode FROM customers WHERE id = 'C002'").fetchone()
+    assert (phone, postcode) == ("+447700900555", "LS6 2AB")
+    # A no to the first still leaves the second to be asked about.
+    c = Conversation(assistant)
+    c.say("unfreeze my credit card. and update my address.")  # the credit card is frozen now
+    declined = c.say("no")
+    assert "haven't changed anything" in declined.reply and declined.intent == "update_address"
+    assert declined.route == "ask" and "postcode" in declined.reply
+
+
+def test_a_yes_with_a_further_request_does_what_was_asked_then_takes_the_rest(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card").route == "confirm"
+    both = c.say("yes, and freeze 8120 too")
+    assert both.tool.tool == "freeze_card" and both.tool.status == "ok"
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"  # the yes was carried out
+    assert "ending 8120?" in both.reply and card_status(assistant_settings, "C001", "8120") == "active"  # asked first
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+
+
+def test_a_question_followed_by_a_request_is_a_request(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("what cards do I have? freeze the credit one")
+    assert reply.route == "confirm" and reply.tool.tool == "freeze_card" and "4417" in reply.reply
+
+
+def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, "C002")
+    assert c.say("I need to update my address").route == "ask"
+    aside = c.say("actually first, how much cash can I take out of an ATM per day?")
+    assert aside.route == "answer" and "£500" in aside.reply and "postcode" in aside.reply
+    confirm_or_ask = c.say("it's BS2 0BY")
+    assert confirm_or_ask.intent == "update_address" and confirm_or_ask.route == "ask"
+    assert "street" in confirm_or_ask.reply
+
+
+def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert c.say("report my debit card stolen").route == "confirm"
+    aside = c.say("is the replacement free?")
+    assert aside.route == "answer" and "free" in aside.reply
+    assert "8120" in aside.reply.split("\n\n")[-1]  # the waiting question, asked again
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "stolen"
+    # Not found in the documents: no offer of a colleague, which the yes would then seem to accept.
+    c = Conversation(assistant)
+    assert c.say("freeze my credit card").route == "confirm"
+    unknown = c.say("do you sell travel insurance?")
+    assert unknown.route == "abstain" and "colleague" not in unknown.reply
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "4417") == "frozen"
+
+
+def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    first = c.say("how much is express delivery for a new card")
+    assert first.route == "answer" and "£15" in first.reply
+    premier = c.say("and if I'm premier?")  # alone, this names no product or fee
+    assert premier.route == "answer" and "free for Premier" in premier.reply
+    c = Conversation(assistant, customer="C002")
+    c.say("can I get a paper statement")
+    cost = c.say("how much does it cost")
+    assert cost.route == "answer" and "Paper statements are free" in cost.reply
+    # A new question after a policy answer is its own question.
+    other = c.say("what's the fee for a CHAPS payment?")
+    assert "£25" in other.reply and "statement" not in other.reply.lower()
+
+
+def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    not_made = c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make")
+    # The bank's rule: a payment the customer didn't make is for the fraud team, said before the dispute.
+    assert not_made.route == "confirm" and not_made.reply.index("0808 157 0247") < not_made.reply.index("Open a")
+    block = c.say("ok block my card then")  # not a yes to the dispute
+    assert block.intent == "freeze_card" and block.route == "ask"
+    c.say("the debit one")
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+    c = Conversation(assistant)
+    c.say("dispute the XBPAY payment")
+    stolen = c.say("no, report my card stolen instead")
+    assert stolen.intent == "report_stolen_card" and stolen.route == "ask"
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM disputes").fetchone()[0] == 0  # neither dispute was opened
+    other = Conversation(assistant)
+    other.say("freeze my credit card")
+    assert "8120" in other.say("no wait the other one").reply
+
+
+def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("report my debit card lost")
+    c.say("yes")
+    found = c.say("will the old one still work if I find it?")  # "the old one": the card just reported
+    assert found.route == "answer" and "can't be reactivated" in found.reply
+    c = Conversation(assistant, customer="C002")
+    c.say("freeze my card")
+    debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes
+    assert "doesn't stop direct debits" in debits.reply and "still waiting" in debits.reply
