@@ -229,3 +229,15 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
     # And no joint account, no exception.
     assert Conversation(assistant).say("what's Ben's balance").route == "refuse"
+
+
+def test_the_biggest_or_smallest_payments_come_first(assistant) -> None:  # noqa: ANN001
+    biggest = Conversation(assistant).say("show my biggest payments")
+    amounts = [float(t["amount"].replace("£", "").replace(",", "")) for t in biggest.tool.result["transactions"]]
+    assert biggest.reply.startswith("Your largest transactions (money out):") and len(amounts) == 5
+    assert amounts == sorted(amounts) and amounts[0] == -62.54  # payments: money out, the largest first
+    smallest = Conversation(assistant).say("my 3 smallest purchases in november")
+    assert [t["merchant"] for t in smallest.tool.result["transactions"]] == ["Boots", "Pret A Manger", "TfL Travel"]
+    assert "In all" not in smallest.reply  # the sum of the three smallest is nobody's question
+    paid = Conversation(assistant).say("when did I last get paid?")  # money in, the salary among it
+    assert "(money in)" in paid.reply and "Salary £2,450.00" in paid.reply and "TfL" not in paid.reply

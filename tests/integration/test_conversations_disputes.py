@@ -58,6 +58,11 @@ def test_a_disputed_amount_without_a_currency_is_looked_up_in_pounds(assistant) 
     asked = dollars.say("I want to dispute a payment of 18.99 USD")  # converted on the account: no amount matches
     assert asked.route == "ask" and "in pounds" in asked.reply
     assert "£18.99 to SP DIGITAL" in dollars.say("it was sp digital").reply
+    # Pasted from the statement, minus sign and all, or said in words: the same payment.
+    pasted = Conversation(assistant).say("I want to dispute WWW.XBPAY -£23.50")
+    assert pasted.route == "confirm" and "£23.50 to WWW.XBPAY" in pasted.reply and "minus" not in pasted.reply
+    said = Conversation(assistant).say("dispute the twenty three pounds fifty payment")
+    assert said.route == "confirm" and "£23.50 to WWW.XBPAY" in said.reply
 
 
 def test_dispute_fills_the_merchant_across_turns(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -55,6 +55,8 @@ class TransactionFields(BaseModel):
                     Field(None, description="Only amounts above this")] = None
     under: Annotated[Money | None, Slot("money_under", model=False),
                      Field(None, description="Only amounts below this")] = None
+    order: Annotated[str | None, Slot("order", model=False),
+                     Field(None, description="largest or smallest amounts first")] = None
 
 
 class CardFields(BaseModel):
@@ -237,6 +239,8 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
             args.update({bound: float(amount.amount), "limit": 20})
     if values.get("direction") in ("in", "out"):  # "what did I spend": money out only
         args.update(direction=values["direction"], limit=20)
+    if values.get("order") in ("largest", "smallest"):  # "my biggest payments": the top five unless counted
+        args.update(order=values["order"], limit=5)
     if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
         args["limit"] = max(1, min(values["count"], 20))
     if (payees := _payees_named(str(values.get("merchant") or ""), lookup)):  # "my Tesco and Boots payments"
@@ -320,6 +324,7 @@ def _render_transactions(o: ToolOutcome) -> str:
     period = f" of {' and '.join(bounds)}{period}" if bounds else period
     if o.arguments.get("direction"):
         period = f" ({'money out' if o.arguments['direction'] == 'out' else 'money in'}){period}"
+    order = o.arguments.get("order") if o.arguments.get("order") in ("largest", "smallest") else None
     merchant = o.arguments.get("merchant")
     if not rows:
         return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}."
@@ -329,10 +334,10 @@ def _render_transactions(o: ToolOutcome) -> str:
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
     whose += f"{o.arguments['kind']} account " if o.arguments.get("kind") else ""
     whose += f"{rows[0]['account']} " if o.arguments.get("account_id") else ""  # "Your Premier Account transactions"
-    more = " (the latest 20)" if filtered and len(rows) == 20 else ""
-    head = (f"Your {whose}transactions{period}{more}: {listed}." if filtered
+    more = " (the latest 20)" if filtered and len(rows) == 20 and not order else ""
+    head = (f"Your {order + ' ' if order else ''}{whose}transactions{period}{more}: {listed}." if filtered or order
             else f"Your latest {whose}transactions: {listed}.")
-    if not filtered:
+    if not filtered or order:  # the sum of the five biggest payments is nobody's question
         return head
     # "How much did I spend at Tesco last month?": the sum of what is listed, money out and in apart.
     amounts = [_pounds(t["amount"]) for t in rows]

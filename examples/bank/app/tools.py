@@ -80,8 +80,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             kind: Literal["current", "savings"] | None = None,
                             min_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
                             max_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
-                            direction: Literal["in", "out"] | None = None) -> dict[str, Any]:
-        """The customer's latest transactions, newest first.
+                            direction: Literal["in", "out"] | None = None,
+                            order: Literal["newest", "largest", "smallest"] = "newest") -> dict[str, Any]:
+        """The customer's transactions, newest first or by amount.
 
         Args:
             account_id: Only this account; omit for all of the customer's accounts.
@@ -93,6 +94,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             min_amount: Only amounts of at least this many pounds, in or out.
             max_amount: Only amounts of at most this many pounds, in or out.
             direction: Only money out of the accounts, or only money into them.
+            order: Newest first, or the largest or smallest amounts (in or out) first.
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -121,7 +123,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             params.append(round(max_amount * 100))
         if direction is not None:
             sql += " AND t.amount_pence < 0" if direction == "out" else " AND t.amount_pence > 0"
-        sql += " ORDER BY t.posted DESC, t.id DESC LIMIT ?"
+        by_amount = {"largest": "abs(t.amount_pence) DESC, ", "smallest": "abs(t.amount_pence) ASC, "}
+        sql += f" ORDER BY {by_amount.get(order, '')}t.posted DESC, t.id DESC LIMIT ?"
         params.append(limit)
         with bank.read() as db:
             rows = db.execute(sql, params).fetchall()

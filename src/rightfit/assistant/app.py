@@ -72,8 +72,9 @@ class ActionRoute:
     # means the credit card, not a disagreement between the two.
     together: tuple[frozenset[str], ...] = ()
     # The route only looks amounts up among the customer's own payments (a dispute), so an amount written
-    # without a currency ("a payment of 18.99") is read in the app's currency: the confirmation names the
-    # payment found. Elsewhere a bare amount is asked about.
+    # without a currency ("a payment of 18.99") is read in the app's currency and one with a minus sign
+    # ("-£23.50", as statements show payments out) as that payment: the confirmation names the payment found.
+    # Elsewhere a bare amount is asked about and a negative one refused.
     amounts_on_record: bool = False
     # A field that keeps the request in the customer's own words (a dispute's reason: "the parcel never came"),
     # filled, redacted, with the message that asked for the action; never parsed, never the model's words.

@@ -16,7 +16,7 @@ from rightfit.assistant.fields import CUES, jsonable, mentioned, newest_wins, sl
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
 from rightfit.extract.dates import scan_dates, shift_period
-from rightfit.extract.money import assume_currency
+from rightfit.extract.money import assume_currency, unsigned
 from rightfit.extract.types import DateSpan
 from rightfit.telemetry.tracing import stage_span
 from rightfit.tools.executor import ToolExecutor, ToolOutcome
@@ -87,8 +87,10 @@ class FieldReader:
             extraction = self.extractor.run(text=text, schema=route.slots, now=now, filled=filled)
             if route.amounts_on_record and self.app.currency and any(
                     slot_kind(route.slots, name) == "money" for name in extraction.problems or {}):
-                extraction = self.extractor.run(text=assume_currency(text, self.app.currency), schema=route.slots,
-                                                now=now, filled=filled)
+                # Amounts matched against the customer's own statement may be written as it shows them:
+                # "18.99" in its currency, "-£23.50" for a payment out.
+                extraction = self.extractor.run(text=assume_currency(unsigned(text), self.app.currency),
+                                                schema=route.slots, now=now, filled=filled)
             kind = slot_kind(route.slots, answer_to) or ""
             # A bare "44.22" answering our own question about an amount is in the app's currency (the question
             # listed the payments in it); beyond that and `amounts_on_record` above, a currency is never assumed.

@@ -13,8 +13,9 @@ Rules, so that the assistant and the customer agree on what a phrase meant:
 - "since X" is the range from X to today; so is "from X" when X is a dated day ("from the 1st"), while
   "from yesterday" or "from last month" is that day or period alone.
 - "between the 1st and 10th November" and "1-10 November" share the second day's month and year.
-- "early", "mid" and "late November" are its first, second and last ten days or so; "the past fortnight"
-  is the last 14 days, today included.
+- "early", "mid" and "late November" are its first, second and last ten days or so; "the first half
+  of" and "the second week of November" are what they say; "the past fortnight" is the last 14 days,
+  today included.
 - "before X" is the year up to the day before X, "until X" the year up to X's end, and "after X" runs from
   the day after X to today.
 """
@@ -199,6 +200,21 @@ def _part_of_month(m: re.Match[str], w: _When) -> DateSpan:
     return DateSpan(start=month.start.replace(day=first), end=month.start.replace(day=last))
 
 
+def _piece_of_month(m: re.Match[str], w: _When) -> DateSpan:
+    """"the first half of November" is the 1st to the 15th, "the second half" the 16th to the end; "the first
+    week of November" the 1st to the 7th, the second and third weeks the next sevens, the last week the
+    month's last seven days."""
+    month = _month_in(m, w)
+    end = month.end.day
+    which, piece = m["which"], m["piece"]
+    if piece == "half":
+        first, last = (1, 15) if which == "first" else (16, end)
+    else:
+        first = {"first": 1, "second": 8, "third": 15}.get(which, end - 6)
+        last = first + 6
+    return DateSpan(start=month.start.replace(day=first), end=month.start.replace(day=last))
+
+
 def _ago(m: re.Match[str], w: _When) -> DateSpan:
     n = _count(m["n"])
     if n is None:
@@ -240,6 +256,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b(?P<part>early|mid|late|the\s+middle\s+of|the\s+end\s+of)[\s-]+{MONTH}(?![a-z])"),
      _part_of_month),
+    (re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|last|final|latter)\s+(?P<piece>half|week)\s+of\s+"
+                rf"{MONTH}(?![a-z])"),
+     _piece_of_month),
     (re.compile(r"\b(?:in\s+|over\s+)?(?:the\s+)?(?:last|past)\s+fortnight\b"),
      lambda _m, w: DateSpan(start=w.today - timedelta(days=13), end=w.today)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),

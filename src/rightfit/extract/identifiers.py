@@ -140,8 +140,11 @@ def scan_account_kind(text: str) -> Scan[str]:
                       for m in _ACCOUNT_KIND.finditer(t)), ())
 
 
-_COUNT = re.compile(rf"\b(?:last|latest|recent|most recent|past|previous|first|top)\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})"
-                    r"\s+(?:transactions?|payments?|purchases?|items?|entries|charges?|spends?|debits?)\b")
+_RANKED = r"(?:biggest|largest|highest|most expensive|costliest|smallest|lowest|cheapest|tiniest)"
+_ITEMS = (r"(?:transactions?|payments?|purchases?|items?|entries|charges?|spends?|debits?|outgoings?|withdrawals?|"
+          r"things?)")
+_COUNT = re.compile(rf"\b(?:last|latest|recent|most recent|past|previous|first|top|my|the)\s+(?P<n>\d{{1,3}}|"
+                    rf"{NUMBER_WORDS})\s+(?:{_RANKED}\s+)?{_ITEMS}\b")
 
 
 def scan_count(text: str) -> Scan[int]:
@@ -159,7 +162,11 @@ def scan_count(text: str) -> Scan[int]:
 _MONEY_OUT = re.compile(r"\b(?:spen[dt]|spending|went out|gone out|money out|outgoings?|bought|purchases?|"
                         r"withdrawals?|paid (?:out|for|at))\b")
 _MONEY_IN = re.compile(r"\b(?:received|came in|come in|gone in|paid in|money in|incoming|deposits?|refunds?|"
-                       r"got paid)\b")
+                       r"(?:get|got|gets|getting) paid|paid me|pay ?day|wages?|salary|pay ?cheque)\b")
+
+
+# "my biggest payments": ranked payments are money out; ranked transactions may go either way.
+_RANKED_PAYMENTS = re.compile(rf"\b{_RANKED}\s+(?:card\s+)?(?:payments?|charges?|debits?|things? i (?:bought|paid))\b")
 
 
 def scan_direction(text: str) -> Scan[str]:
@@ -167,12 +174,25 @@ def scan_direction(text: str) -> Scan[str]:
     names both ("what went in and out") names neither."""
     norm = normalize(text)
     t = norm.text.lower()
-    out, into = _MONEY_OUT.search(t), _MONEY_IN.search(t)
+    out, into = _MONEY_OUT.search(t) or _RANKED_PAYMENTS.search(t), _MONEY_IN.search(t)
     if out is not None and into is None:
         return Scan((_cand(norm, out.start(), out.end(), "out"),), ())
     if into is not None and out is None:
         return Scan((_cand(norm, into.start(), into.end(), "in"),), ())
     return Scan((), ())
+
+
+_ORDER = re.compile(r"\b(?:(?P<largest>biggest|largest|highest|most expensive|costliest)|"
+                    rf"(?P<smallest>smallest|lowest|cheapest|tiniest))\s+(?:\w+\s+){{0,2}}?(?:{_ITEMS}|amounts?|ones?)\b")
+
+
+def scan_order(text: str) -> Scan[str]:
+    """"my biggest payments", "the smallest transactions": items ordered by amount, "largest" or "smallest"
+    first (newest first is the default and is never a value)."""
+    norm = normalize(text)
+    t = norm.text.lower()
+    return Scan(tuple(_cand(norm, m.start(), m.end(), "largest" if m.group("largest") else "smallest")
+                      for m in _ORDER.finditer(t)), ())
 
 
 def scan_account_id(text: str) -> Scan[AccountId]:

@@ -25,6 +25,7 @@ from rightfit.extract.identifiers import (
     scan_count,
     scan_direction,
     scan_email,
+    scan_order,
     scan_phone,
     scan_postcode,
 )
@@ -154,6 +155,10 @@ def _scan_count(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_count(text)
 
 
+def _scan_order(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
+    return scan_order(text)
+
+
 def _scan_address(text: str, _now: datetime, _prefer: Prefer) -> Scan[Any]:
     return scan_address(text)
 
@@ -229,6 +234,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("count", "how many items are asked for (my last 3 payments)", _scan_count, _reparse(_scan_count)),
     Kind("direction", "which way the money moved: out (spent) or in (received)", _scan_direction,
          _reparse(_scan_direction)),
+    Kind("order", "items ordered by amount: largest or smallest first (my biggest payments)", _scan_order,
+         _reparse(_scan_order)),
     Kind("address", "a postal address (house number, street, town), as written", _scan_address,
          _address_from_model),
     Kind("text", "the words from the message", None, _text_from_model),

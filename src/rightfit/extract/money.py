@@ -36,7 +36,11 @@ _CODE_AFTER = re.compile(rf"(?<![\w.,])(?P<neg>-\s?)?{_NUM}{_MULT}\s?(?P<code>[A
 _WORD_AFTER = re.compile(
     rf"(?<![\w.,])(?P<neg>-\s?)?{_NUM}{_MULT}(?:\s?(?P<word>pounds?|quid|sterling|grand|pence|euros?|dollars?|bucks)"
     rf"|(?P<pword>p))\b", re.IGNORECASE)
-_SPELLED = re.compile(rf"\b(?P<words>{NUMBER_WORDS})\s+(?P<word>pounds?|quid|grand|pence|euros?|dollars?|bucks)\b",
+# "sixty eight pounds sixty three": the pence follow the pounds, said as words; taken as pence only when
+# "pence" says so or nothing that could be counted follows ("twenty pounds two days ago" is no £20.02).
+_SPELLED = re.compile(rf"\b(?P<words>{NUMBER_WORDS})\s+(?P<word>pounds?|quid|grand|pence|euros?|dollars?|bucks)\b"
+                      rf"(?:\s+(?:and\s+)?(?P<pence>{NUMBER_WORDS})(?:\s+(?:pence|p)\b|(?=\s*(?:$|[.,;:!?)]|"
+                      r"\s(?:on|at|to|from|for|that|which|payment|charge|transaction|last|yesterday)\b))))?",
                       re.IGNORECASE)
 _SLANG = re.compile(r"\b(?:a\s+)?(?P<note>fiver|tenner)\b", re.IGNORECASE)
 # Euro amounts written the continental way: "€15,50", "1.299,00 €", "12,99 EUR", "3,50 euros".
@@ -132,6 +136,13 @@ def scan_money(text: str) -> Scan[Money]:
         if n is None:
             continue
         value = Decimal(n) * (1000 if word == "grand" else 1) / (100 if word == "pence" else 1)
+        pence = words_to_int(m.group("pence")) if m.group("pence") and word.startswith(("pound", "quid")) else None
+        if pence is not None and 0 < pence < 100:
+            value += Decimal(pence) / 100
+        elif m.group("pence"):  # "two pounds and three" of something else: the match ends at the pounds
+            found.append((m.start(), m.end("word"), _build(norm, m.start(), m.end("word"), value, _WORDS[word],
+                                                           negative=False)))
+            continue
         found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, _WORDS[word], negative=False)))
     for m in _SLANG.finditer(t):  # "under a fiver": British slang for a £5 or £10 note
         value = Decimal(5 if m.group("note").lower() == "fiver" else 10)
@@ -172,6 +183,14 @@ def assume_currency(text: str, code: str) -> str:
     bare = sorted((r for r in scan_money(text).rejected if r.reason == _NO_CURRENCY), key=lambda r: -r.start)
     for r in bare:
         text = f"{text[: r.start]}{code} {text[r.start :]}"
+    return text
+
+
+def unsigned(text: str) -> str:
+    """`text` with the minus sign taken off each amount written with one, for a caller matching amounts
+    against a statement, which shows a payment out as "-£23.50"."""
+    for r in sorted((r for r in scan_money(text).rejected if r.reason == _NEGATIVE), key=lambda r: -r.start):
+        text = text[: r.start] + re.sub(r"-\s?", "", text[r.start : r.end], count=1) + text[r.end :]
     return text
 
 

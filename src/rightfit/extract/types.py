@@ -168,7 +168,8 @@ class Slot:
 
     kind: money, money_over and money_under (a bound: "over £50", "under £10"), date, date_range,
       card_last4, card_kind (debit or credit; "both my cards" is all), account_kind (savings or current),
-      count (how many items: "my last 3 payments"), direction (out or in: "what did I spend"), account_id,
+      count (how many items: "my last 3 payments"), direction (out or in: "what did I spend"), order (largest or
+      smallest first: "my biggest payments"), account_id,
       merchant, email, phone, postcode, address (the parser reads numbered street addresses; the model may
       fill others), or text, which only the model fills.
     pick: what to do when the message holds several different values. "only" (default) fills nothing and
