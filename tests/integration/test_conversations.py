@@ -98,6 +98,17 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
     assert blocked.route == "blocked" and "0808 157 0247" in blocked.reply
 
 
+
+def test_someone_in_crisis_is_told_where_to_get_help_now(assistant, assistant_settings) -> None:  # noqa: ANN001
+    for message in ("I'm so stressed about money I feel like ending it all", "my partner is forcing me to take out "
+                    "loans", "i cant cope anymore with my debts"):
+        c = Conversation(assistant, customer="C004")
+        reply = c.say(message)
+        assert reply.intent == "crisis" and "116 123" in reply.reply and "999" in reply.reply
+    # The reply offers a colleague: the yes takes it.
+    assert c.say("yes please").ticket_id
+
+
 def test_a_no_after_a_hesitation_cancels(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant, customer="C005")
     c.say("freeze my card")
@@ -139,6 +150,16 @@ def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
     # The number we now hold, given again (written another way): nothing to change, nothing to confirm.
     again = c.say("change my mobile to 07700900999")
     assert again.route == "action" and "already" in again.reply and again.tool is None
+    # Asking whether a number is ours is a question; and one of ours is never set as the customer's.
+    checked = Conversation(assistant, customer="C002")
+    asked = checked.say("is 0808 157 0247 really your number?")
+    assert asked.intent == "policy_question" and asked.route != "confirm"
+    after = checked.say("yes")
+    assert after.tool is None or after.tool.tool != "update_contact"
+    ours = Conversation(assistant, customer="C002").say("change my phone number to 0808 157 0247")
+    assert ours.route == "action" and "one of our own numbers" in ours.reply and ours.tool is None
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT phone FROM customers WHERE id = 'C002'").fetchone()[0] == "07700 900202"
 
 
 def test_a_no_that_gives_another_email_corrects_the_change(assistant, assistant_settings) -> None:  # noqa: ANN001

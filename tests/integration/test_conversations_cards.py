@@ -249,3 +249,37 @@ def test_undo_right_after_a_freeze_offers_the_unfreeze(assistant, assistant_sett
 def test_a_lost_card_in_plain_non_native_words_is_reported(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant, customer="C005").say("please to block my card, i lose it in the bus")
     assert reply.intent == "report_lost_card" and reply.route == "confirm" and "3390" in reply.reply
+
+
+def test_and_another_card_while_a_card_action_waits_adds_it_to_the_same_yes(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    assert "8120" in c.say("freeze my debit card").reply
+    both = c.say("and my credit card")  # was read as a report of the credit card as stolen
+    assert both.route == "confirm" and "8120" in both.reply and "4417" in both.reply and "stolen" not in both.reply
+    assert card_status(assistant_settings, "C001", "4417") == "active"  # nothing before the yes
+    c.say("yes")
+    assert [card_status(assistant_settings, "C001", card) for card in ("8120", "4417")] == ["frozen", "frozen"]
+    farid = Conversation(assistant, customer="C006")
+    farid.say("freeze my everyday card")
+    assert "9042" in farid.say("the premier card too").reply
+
+
+def test_a_card_corrected_in_the_same_message_is_the_one_meant(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    confirm = c.say("please freeze my card, the one ending 4417 no sorry 8120")
+    assert confirm.route == "confirm" and "8120" in confirm.reply and "4417" not in confirm.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+    described = Conversation(assistant).say("freeze card 4417 I mean the debit one")
+    assert "8120" in described.reply and "4417" not in described.reply
+
+
+def test_asking_whether_it_is_done_while_it_waits_says_not_yet(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my debit card")
+    asked = c.say("has it been done?")
+    assert asked.reply.startswith("Not yet:") and "8120" in asked.reply
+    assert card_status(assistant_settings, "C001", "8120") == "active"
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.chatting import Conversation, bank_db, card_status
+from tests.integration.chatting import Conversation, address_of, bank_db, card_status
 
 pytestmark = pytest.mark.integration
 
@@ -22,6 +22,11 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert both.route == "ask" and both.intent == "freeze_card"
     assert c.say("the debit one").route == "confirm"
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+    # A yes joined to another request by "and", without "too": both, the confirmed one first.
+    c = Conversation(assistant, customer="C006")
+    c.say("freeze my everyday card")
+    joined = c.say("yes please and what's my balance")
+    assert card_status(assistant_settings, "C006", "9042") == "frozen" and "balance is" in joined.reply
     reads = Conversation(assistant).say("what's my balance? show me my last 3 transactions")
     assert "£12,500.00" in reads.reply and len(reads.tool.result["transactions"]) == 3
     # In one sentence, joined by "and": split when both are answered at once ...
@@ -118,6 +123,13 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
     unknown = c.say("do you sell travel insurance?")
     assert unknown.route == "abstain" and "colleague" not in unknown.reply
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "4417") == "frozen"
+    # A question about the waiting change itself is a question too, not the change asked for again.
+    c = Conversation(assistant)
+    c.say("change my address to 5 Oak Road, Manchester M14 5QD")
+    about = c.say("is that going to change my card address too?")
+    assert about.route == "answer" and "5 Oak Road" in about.reply.split("\n\n")[-1]
+    assert c.say("yes").tool.status == "ok" and address_of(assistant_settings, "C001") == ("5 Oak Road, Manchester",
+                                                                                          "M14 5QD")
 
 
 def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  # noqa: ANN001

@@ -200,6 +200,21 @@ _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|l
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
 
+# Someone in crisis or in danger: never a policy lookup. Said plainly, as people say it.
+_CRISIS = re.compile(r"\b(?:end(?:ing)? (?:it all|my life|things)|kill(?:ing)? myself|suicid\w*|take my (?:own )?life|"
+                     r"(?:want|wanting) to die|don'?t want to (?:live|be here|go on)|no reason to (?:live|go on)|"
+                     r"(?:hurt|harm)(?:ing)? myself|self[- ]harm\w*|better off (?:dead|without me)|"
+                     r"can'?t (?:cope|go on) any ?(?:more|longer)|trying to (?:kill|hurt|harm) me|"
+                     r"(?:forc|coerc|threaten|pressur)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|"
+                     r"hand\w*|give|giving|send\w*) (?:out )?(?:a |the |my |more )?(?:loans?|money|credit|cards?|"
+                     r"savings|pin))\b", re.IGNORECASE)
+# "is 0808 157 0247 really your number?", "they rang from 03069 990100, is that you?": whether a number is ours,
+# never a change of the customer's own.
+_IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?s?|the bank'?s?|genuine|real|legit\w*|"
+                        r"official)\b[^.!]{0,30}\?", re.IGNORECASE)
+_A_NUMBER = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\+\d{2}[\s\d]{9,14}\b")
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -212,7 +227,12 @@ def refine_intent(text: str, intent: str) -> str:
     the interest on a product and when statements come are policy questions, and so is how a complaint is
     handled; one's direct debits are told where to see them. A change of name, a question for our phone
     number, money sent to the wrong person, a lost or stolen phone and money worries are policy questions;
-    "my card" alone lists the cards."""
+    "my card" alone lists the cards. Someone in crisis is answered with where to get help now (`crisis`), and
+    whether a phone number is really ours is a question, never a new number for the customer."""
+    if _CRISIS.search(text):
+        return "crisis"
+    if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):
+        return "policy_question"
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
-from rightfit.extract import ALL_CARDS
+from rightfit.extract import ALL_CARDS, parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
@@ -267,10 +269,23 @@ def _contact_key(kind: str, value: object) -> str:
     return "44" + digits[1:] if digits.startswith("0") else digits
 
 
+@functools.cache
+def _our_numbers() -> frozenset[str]:
+    """The phone numbers the bank's own documents give (its lines, and those it points to), as compared."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(docs.iterdir()) if p.is_file())
+    return frozenset(_contact_key("phone", c.value) for c in parse_phone(text))
+
+
 def _contact_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     given = {k: values[k] for k in ("phone", "email") if values.get(k)}
     if not given:
         return Ask("phone", "What's the new mobile number or e-mail address?")
+    if given.get("phone") and _contact_key("phone", given["phone"]) in _our_numbers():
+        # "is 0808 157 0247 really your number?" read as a new number: ours is never set as the customer's.
+        return Say(f"{given['phone']} is one of our own numbers, not yours, so I haven't changed anything. If "
+                   "someone called you saying they're from us and you're unsure, hang up and call our fraud team "
+                   "on 0808 157 0247, 24 hours a day.")
     held = lookup("contact_details", {})
     current = held.result if held.status == "ok" and held.result else {}
     # A value we already hold is no change to propose: "my email is ..." said in passing, or said twice.
@@ -417,6 +432,14 @@ REPLIES = {
     "scam": "I'm sorry this has happened. Please call our fraud team straight away on 0808 157 0247, 24 hours "
             "a day: the sooner you tell us, the more likely we can stop a payment or recover your money. I've "
             "also passed our conversation to a colleague.",
+    # Not from the documents, which say nothing on it: 999 and Samaritans are the UK's public lines, and the
+    # Customer Services line is the one the documents give for money worries.
+    "crisis": "I'm really sorry you're going through this, and I'm glad you told me. If you're in danger or might "
+              "act on these thoughts, please call 999 now. You can talk to Samaritans any time, day or night, for "
+              "free on 116 123. If money worries are part of this, call our Customer Services on 03069 990100 "
+              "(Monday to Friday 8am to 8pm, Saturday 9am to 5pm): we won't judge you, and we can talk through "
+              "options such as a repayment plan or freezing interest for a while. If you'd like, I can also ask a "
+              "colleague to contact you.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
                  "days and send a final response within 8 weeks, or within 15 working days if it is about a "
                  "payment (a card payment, transfer or direct debit).",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
@@ -134,6 +135,34 @@ class ActionTaker:
             return None
         return Call(calls[0].tool, calls[0].arguments, confirm=one_question([c.confirm or '' for c in calls]),
                     also=tuple(c.arguments for c in calls[1:]))
+
+    def also(self, ctx: ToolContext, sid: str, state: SessionState, route: ActionRoute, extraction: Any, *,
+             text: str) -> tuple[ChatReply, SessionState] | None:
+        """"and my credit card" while a freeze of the debit card waits for a yes: the waiting action on that
+        record too, both confirmed by one yes. None when the plan for the message is not the same tool on
+        another record (a question, a reply, another tool, or the record already waiting)."""
+        pending = state.pending or {}
+        _, step = self._step(ctx, route, extraction, answer_to=None, text=text)
+        if not isinstance(step, Call) or step.tool != pending.get("tool"):
+            return None
+
+        def key(arguments: Mapping[str, Any]) -> dict[str, str]:
+            return {k: str(v) for k, v in jsonable(dict(arguments)).items()}
+
+        held = [key(pending.get("arguments") or {}), *(key(a) for a in pending.get("also") or ())]
+        new = [a for a in (step.arguments, *step.also) if key(a) not in held]
+        if not new:
+            return None
+        outcomes = [self.executor.run(ctx=ctx, tool=step.tool, arguments=a) for a in new]
+        said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
+        waiting = [dict(o.arguments) for o in outcomes if o.status == "needs_confirmation"]
+        question = one_question([str(pending.get("question") or ""), step.confirm or ""]) if waiting else str(
+            pending.get("question") or "Shall I go ahead?")
+        after = replace(state, pending={**pending, "also": [*(pending.get("also") or ()), *waiting],
+                                        "question": question, "settled": []})
+        reply = f"{said + ' ' if said else ''}{question} Reply yes to go ahead or no to cancel."
+        return (ChatReply(sid, reply, "confirm", route.intent, 1.0, ctx.trace_id, tool=outcomes[0],
+                          fields=dict(state.slots)), after)
 
     def confirmed(self, ctx: ToolContext, sid: str, state: SessionState,
                   decision: bool) -> tuple[ChatReply, SessionState]:

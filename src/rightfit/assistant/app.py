@@ -111,6 +111,8 @@ class AssistantApp:
     # The hand-off a yes to "I can't find that ... I can pass you to a colleague if you'd like" starts. None: the
     # offer is words only, and the customer has to ask for a person.
     offer_intent: str | None = None
+    # Fixed replies (keys of `replies`) that end by offering a colleague: a yes after one takes the offer.
+    offering: frozenset[str] = frozenset()
     # An action's opposite, for "undo that" right after it (freeze -> unfreeze): planned and confirmed like any
     # request, on the same fields. An action not listed is not undone from the chat.
     undo: Mapping[str, str] = field(default_factory=dict)

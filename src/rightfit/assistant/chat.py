@@ -66,6 +66,12 @@ CANT_UNDO = ("I can't undo that from here. If something needs changing back, tel
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
+# "and my credit card", "the premier card too": more of the same, not something else.
+_ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
+# "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
+_DONE_YET = re.compile(r"^(?:did|has|have|is|are)\b(?:\s+\w+){0,3}?\s+(?:changed?|done|work(?:ed)?|gone through|go "
+                       r"through|happen(?:ed)?|frozen|blocked|updated|cancell?ed|sorted|opened)\W*(?:yet|now)?\W*$",
+                       re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
                       r"[\s,.!:-]+)+", re.IGNORECASE)
@@ -199,6 +205,8 @@ class ChatAssistant:
                 (text, reading), state = instead, SessionState()
             elif decision is not None:
                 return self.actions.confirmed(ctx, sid, state, decision)
+            elif decision is None and (added := self._also(ctx, sid, state, text, now)) is not None:
+                return added  # "and my credit card": the waiting action on that one too, with one yes for both
             elif decision is None and not corrects(text) and (switch := self._switched(state, text,
                                                                                    said_no=False)) is not None:
                 state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead
@@ -287,6 +295,8 @@ class ChatAssistant:
             return self.handoff.open(ctx, sid, text, intent, confidence=confidence, now=now), state
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
+        if intent in self.app.offering and self.app.offer_intent is not None:
+            state = SessionState(offered=True)  # "If you'd like, I can ask a colleague to contact you": a yes takes it
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
 
     def _read(self, text: str) -> _Reading:
@@ -422,6 +432,17 @@ class ChatAssistant:
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
 
+    def _also(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+              now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"and my credit card", "the premier card too" while a card action waits for a yes: the same action on
+        the record named as well (`ActionTaker.also`). None unless the message adds ("and", "also", "too") and
+        names a field of the waiting action."""
+        route = self.app.actions.get(str((state.pending or {}).get("intent")))
+        if route is None or not _ADDS.search(text):
+            return None
+        extraction, gave = self.fields.with_known(ctx, route, text, self.fields.extract(route, text, now, {}))
+        return self.actions.also(ctx, sid, state, route, extraction, text=text) if gave else None
+
     def _switched(self, state: SessionState, text: str, *,
                   said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
         """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
@@ -462,15 +483,21 @@ class ChatAssistant:
         the documents, then the waiting question asked again, so the yes that follows still means the action.
         None when the message is not a question, or asks for another action or a person."""
         question = _LEAD_IN.sub("", text)
+        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
+        if _DONE_YET.match(question):  # "did both change?" while the second change still waits for its yes
+            return ChatReply(sid, f"Not yet: {waiting} Reply yes to go ahead or no to cancel.", "confirm",
+                             str((state.pending or {}).get("intent")), 1.0, ctx.trace_id)
         if not _ASIDE.match(question):
             return None
         read = self._read(text)
-        if read.intent in self.app.actions or read.intent in self.app.handoff_intents:
+        # A question about the waiting action itself ("will that change my card address too?") is still a
+        # question; another action or a person is not.
+        other = read.intent in self.app.actions and read.intent != (state.pending or {}).get("intent")
+        if other or read.intent in self.app.handoff_intents:
             return None
         intent = next(iter(self.app.answer_intents), "")
         reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
                              context=self.docs.action_words(str((state.pending or {}).get("intent"))))
-        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
         return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
                                     "ahead or no to cancel.")
 

@@ -4,6 +4,7 @@ the customer's own records (`known`), and a follow-up's period next to the one j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +29,9 @@ class Extractor(Protocol):
             filled: Mapping[str, Any] | None = None) -> Any: ...
 
 
+# A value taken back in the same breath: "4417, no sorry, 8120", "4417 I mean 8120", "4417 or rather 8120".
+_TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|(?:sorry,?\s+|no,?\s+)?i\s+mean[t]?|"
+                         r"or\s+rather|scratch\s+that|correction)\b[\s,:;.!-]*", re.IGNORECASE)
 # A reply this short may be just the value asked for ("5531", "tesco express", "the 4417 one", "last tuesday").
 _BARE_WORDS = 4
 
@@ -105,7 +109,35 @@ class FieldReader:
                 retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
                 if retry.values.get(answer_to) is not None:
                     extraction = retry
-            return newest_wins(route, extraction)
+            return newest_wins(route, self._taken_back(route, text, now, extraction))
+
+    def _taken_back(self, route: ActionRoute, text: str, now: datetime, extraction: Any) -> Any:
+        """"the one ending 4417, no sorry, 8120": a value corrected in the same message. What follows the
+        correction (a few words) replaces what the message gave before it, for each field it gives again; read
+        as a bare reply would be ("card ending 8120"), since the correction is only the value."""
+        m = _TAKEN_BACK.search(text)
+        tail = text[m.end():].strip(" ,.!-") if m else ""
+        if not tail or len(tail.split()) > _BARE_WORDS:
+            return extraction
+        given = [k for k, v in extraction.values.items() if v is not None and extraction.sources.get(k) != "previous"]
+        mates = [k for group in route.together if group & set(given) for k in sorted(group)]  # "4417, I mean debit"
+        fixed: dict[str, Any] = {}
+        for name in dict.fromkeys([*given, *mates, *(extraction.ambiguous or {})]):
+            cue = CUES.get(slot_kind(route.slots, name) or "")
+            for attempt in (tail, f"{cue} {tail}") if cue else (tail,):
+                value = self.extractor.run(text=attempt, schema=route.slots, now=now).values.get(name)
+                if value is not None:
+                    fixed[name] = value
+                    break
+        if not fixed:
+            return extraction
+        # The other fields that describe the same thing ("the debit one" after "4417") go with the corrected one.
+        gone = {k for group in route.together if group & set(fixed) for k in group - set(fixed)}
+        values = {k: v for k, v in extraction.values.items() if k not in gone}
+        return replace(extraction, values={**values, **fixed}, model=None,
+                       sources={**{k: v for k, v in extraction.sources.items() if k not in gone},
+                                **dict.fromkeys(fixed, "corrected")},
+                       ambiguous={k: v for k, v in (extraction.ambiguous or {}).items() if k not in fixed})
 
     def known_in(self, ctx: ToolContext, route: ActionRoute, text: str, extraction: Any, *,
                  values: Mapping[str, Any] | None = None, replace_previous: bool = False) -> dict[str, str]:
@@ -116,6 +148,9 @@ class FieldReader:
         taken = {k for k, v in values.items()
                  if v is not None and not (replace_previous and extraction.sources.get(k) == "previous")}
         taken |= set(extraction.ambiguous or {}) | set(extraction.problems or {})
+        # Corrected in the message ("4417, I mean the debit one"): the value taken back is not looked up again.
+        corrected = {k for k, src in extraction.sources.items() if src == "corrected"}
+        taken |= {k for group in route.together if group & corrected for k in group}
         found = {}
         for name, options in route.known.items():
             if name not in taken and text and (hit := mentioned(text, options(self.lookup(ctx)))):

@@ -67,18 +67,21 @@ def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
 # "too", "as well": what follows the yes is a further request, not a change to what was asked.
 _ADDED = re.compile(r"\b(?:too|also|as well)\b", re.IGNORECASE)
 _CHANGED = re.compile(r"\b(?:but|instead|actually|rather|except|different|other)\b", re.IGNORECASE)
+_JOINED_ON = re.compile(r"[\s,.;:!-]*(?:please[\s,.;:!-]+)?(?:and|also|plus|then)\b", re.IGNORECASE)
 _JOINER = re.compile(r"^[\s,.;:!-]*(?:(?:and|also|then|please|plus)\b[\s,.;:!-]*)*", re.IGNORECASE)
 
 
 def yes_and_more(text: str) -> str | None:
-    """For "yes and freeze 7764 too": the further request after the yes ("freeze 7764 too"), to carry out the
-    confirmed action and then take it as a new message; None when the reply is not a yes with an addition."""
+    """For "yes and freeze 7764 too" or "yes please, and what's my balance?": the further request after the yes,
+    to carry out the confirmed action and then take it as a new message; None when the reply is not a yes with
+    an addition ("yes, but the other card" changes what was asked)."""
     stripped = text.strip(" .!")
     yes = _YES_ANY_CASE.match(stripped)
     if yes is None:
         return None
     rest = stripped[yes.end():]
-    if not _ADDED.search(rest) or _CHANGED.search(rest):
+    # "too" says it is more; so does a joiner right after the yes ("yes please, and what's my balance?").
+    if not (_ADDED.search(rest) or _JOINED_ON.match(rest)) or _CHANGED.search(rest):
         return None
     while True:  # "ok, go ahead, and also ...": every yes word and joiner before the further request
         rest = rest[_JOINER.match(rest).end():]  # type: ignore[union-attr]  # the pattern matches any string
