@@ -283,3 +283,10 @@ def test_asking_whether_it_is_done_while_it_waits_says_not_yet(assistant, assist
     assert card_status(assistant_settings, "C001", "8120") == "active"
     c.say("yes")
     assert card_status(assistant_settings, "C001", "8120") == "frozen"
+
+
+def test_a_mistyped_request_is_still_the_request(assistant) -> None:  # noqa: ANN001
+    blocked = Conversation(assistant).say("blok my credit card")  # was "I can't find that", then a ticket
+    assert blocked.route == "confirm" and blocked.intent == "freeze_card" and "4417" in blocked.reply
+    asked = Conversation(assistant).say("frezee my crad plz")
+    assert asked.intent == "freeze_card" and asked.route == "ask"

@@ -46,6 +46,7 @@ from rightfit.assistant.replies import (
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import ThirdPartyCheck
+from rightfit.classify.spelling import Speller
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
 from rightfit.guard.normalize import check_length
@@ -111,8 +112,9 @@ class ChatAssistant:
                  extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
                  input_guard: Callable[[str], InputCheck] | None = None,
                  output_guard: Callable[[str, list[str], str], str] | None = None,  # (reply, evidence, question)
-                 redact: Callable[[str], str] | None = None) -> None:
+                 redact: Callable[[str], str] | None = None, speller: Speller | None = None) -> None:
         self.settings = settings.assistant
+        self.speller = speller
         self.app = app
         self.answerer = answerer
         self.classifier = classifier
@@ -302,6 +304,8 @@ class ChatAssistant:
     def _read(self, text: str) -> _Reading:
         """The message's intent: the classifier's label as the app's own words refine it, and whether it is too
         unsure to act on (a label the app's words settled is never unsure)."""
+        if self.speller is not None:
+            text = self.speller.correct(text)  # "blok my crad": the classifier and the app's words read it mended
         with stage_span("classify"):
             (pred,) = self.classifier.run(texts=[text])
         label = str(pred.label)

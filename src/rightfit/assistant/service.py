@@ -141,6 +141,14 @@ def build_assistant(settings: Settings, *, qa: QAPipeline | None = None) -> Chat
 
         # Field filling needs short outputs only; a small context keeps the model's memory low.
         generator = make_generator(settings, settings.assistant.extract_model, n_ctx=1024, max_tokens=200)
+    speller = None
+    if settings.assistant.mend_typos:
+        from rightfit.classify.spelling import Speller, english_words, tokenizer_words
+        from rightfit.models.catalog import MINILM_TOKENIZER, verified_path
+
+        texts, _ = load_labelled_csv(app.intents_csv)
+        speller = Speller(texts, known=tokenizer_words(verified_path(MINILM_TOKENIZER)) | english_words())
     return ChatAssistant(settings=settings, app=app, answerer=qa, classifier=classifier,
                          extractor=Extractor(generator=generator), sessions=SessionStore(data_dir / "assistant.sqlite"),
-                         executor=executor, input_guard=input_guard, output_guard=out_guard, redact=redact)
+                         executor=executor, input_guard=input_guard, output_guard=out_guard, redact=redact,
+                         speller=speller)

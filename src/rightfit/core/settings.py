@@ -164,6 +164,9 @@ class AssistantSettings(BaseModel):
                              "seeded customer. For local demos only.")
     extract_model: str | None = Field(None, description="Model that fills the fields the parsers leave empty "
                                       "(a packaged model name or 'openai:MODEL'); None: parsers only.")
+    mend_typos: bool = Field(True, description="Before a message is classified, mend words one edit away from "
+                             "the app's own labelled messages (\"blok my crad\" reads as \"block my card\"); fields "
+                             "are always read from the message as written.")
     token_ttl_hours: float = Field(8.0, gt=0, le=24 * 30)
     max_message_chars: int = Field(2000, ge=10, le=100_000)
 

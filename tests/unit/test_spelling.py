@@ -1,0 +1,30 @@
+"""Typos mended before classification: toward the app's own words, never over a real word."""
+
+from __future__ import annotations
+
+from rightfit.classify.spelling import Speller
+
+APP = ["freeze my card", "block my card please", "unfreeze my card", "dispute a payment", "my card was stolen",
+       "what is my credit limit", "show my statement", "what's the most I can send", "I lost my card"] * 3
+ENGLISH = {"most", "then", "feet", "picked", "mount", "tall", "list", "limit", "lost"}
+
+
+def test_a_typo_one_edit_from_an_app_word_is_mended() -> None:
+    s = Speller(APP, known=ENGLISH)
+    assert s.correct("blok my crad plz") == "block my card plz"  # a letter left out; two swapped
+    assert s.correct("frezee it") == "freeze it" and s.correct("unfreze it") == "unfreeze it"
+    assert s.correct("it was stollen") == "it was stolen"  # a letter too many
+    assert s.correct("my credit limt") == "my credit limit"  # a missing letter before a mistyped one
+
+
+def test_real_words_short_words_and_names_are_kept() -> None:
+    s = Speller(APP, known=ENGLISH)
+    assert s.correct("what's the most i can borrow") == "what's the most i can borrow"  # no typo of "lost"
+    assert s.correct("how tall is mount everest") == "how tall is mount everest"
+    assert s.correct("los my card") == "los my card"  # three letters: too short to tell
+    assert s.correct("pay Trainline 8120") == "pay Trainline 8120"  # nothing one edit away
+
+
+def test_a_word_the_app_used_once_is_no_target() -> None:
+    s = Speller([*APP, "unfreez my card"], known=ENGLISH)  # a typo in the app's own data
+    assert s.correct("unfreze") == "unfreeze"
