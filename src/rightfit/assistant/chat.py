@@ -32,8 +32,6 @@ from rightfit.assistant.replies import (
     STOPPED,
     THANKS,
     THE_OTHER,
-    after_no,
-    after_yes,
     and_joined,
     bare_yes,
     chosen_option,
@@ -46,6 +44,7 @@ from rightfit.assistant.replies import (
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
 from rightfit.assistant.third_party import ThirdPartyCheck
+from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading, WaitingAction
 from rightfit.classify.spelling import Speller
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
@@ -63,21 +62,9 @@ BLOCKED = "I can't help with that request. Ask me about your accounts, cards or 
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
-# A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
-# action waits. Requests phrased as questions ("can you freeze it?") are not asides.
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
-# "and my credit card", "the premier card too": more of the same, not something else.
-_ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
-# "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
-_DONE_YET = re.compile(r"^(?:did|has|have|is|are)\b(?:\s+\w+){0,3}?\s+(?:changed?|done|work(?:ed)?|gone through|go "
-                       r"through|happen(?:ed)?|frozen|blocked|updated|cancell?ed|sorted|opened)\W*(?:yet|now)?\W*$",
-                       re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
-_LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
-                      r"[\s,.!:-]+)+", re.IGNORECASE)
-_ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
-                    r"am i)\b", re.IGNORECASE)
 
 # "what was my reference number again?": answered from this conversation's own replies.
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
@@ -86,14 +73,6 @@ _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
                    r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    prediction: Any  # the classifier's, with its probability and top labels
-    intent: str  # its label as the app's own words refine it
-    settled: bool  # the app's words decided the intent: the classifier's confidence no longer matters
-    unsure: bool  # neither settled nor confident enough to act on
 
 
 class Classifier(Protocol):
@@ -129,6 +108,8 @@ class ChatAssistant:
         self.others = ThirdPartyCheck(app=app, fields=self.fields, executor=executor, redact=self.redact)
         self.handoff = HandOff(app=app, extractor=extractor, sessions=sessions, executor=executor,
                                redact=self.redact)
+        self.waiting = WaitingAction(app=app, fields=self.fields, actions=self.actions, docs=self.docs,
+                                     read=self._read)
 
     def run(self, *, customer_id: str, message: str, session_id: str | None = None,
             now: datetime | None = None) -> ChatReply:
@@ -167,7 +148,7 @@ class ChatAssistant:
 
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
-              *, reading: _Reading | None = None) -> tuple[ChatReply, SessionState]:
+              *, reading: Reading | None = None) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
         more = yes_then(text) if state.offered else None  # "yes, and what's my balance?": both
@@ -199,17 +180,17 @@ class ChatAssistant:
             decision = yes_or_no(text, agreed=agreed)
             if decision is False and self.fields.gives_field(ctx, waiting, text, now, besides=agreed):
                 decision = None  # "no, sam@example.net": a no to the value, not to the change; corrected below
-            if decision is False and (switch := self._switched(state, text)) is not None:
+            if decision is False and (switch := self.waiting.switched(state, text)) is not None:
                 state, text, reading = switch  # "no wait, it was just lost": that action instead, same card
-            elif decision is not None and (instead := self._instead(state, text, decision)) is not None:
+            elif decision is not None and (instead := self.waiting.instead(state, text, decision)) is not None:
                 # "no, report my card stolen instead", "ok block my card then": another action, asked for in the
                 # same breath; the waiting one is dropped, not carried out, and the other is a new request.
                 (text, reading), state = instead, SessionState()
             elif decision is not None:
                 return self.actions.confirmed(ctx, sid, state, decision)
-            elif decision is None and (added := self._also(ctx, sid, state, text, now)) is not None:
+            elif decision is None and (added := self.waiting.also(ctx, sid, state, text, now)) is not None:
                 return added  # "and my credit card": the waiting action on that one too, with one yes for both
-            elif decision is None and not corrects(text) and (switch := self._switched(state, text,
+            elif decision is None and not corrects(text) and (switch := self.waiting.switched(state, text,
                                                                                    said_no=False)) is not None:
                 state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead
             elif corrects(text) or self.fields.gives_field(ctx, waiting, text, now):
@@ -219,7 +200,7 @@ class ChatAssistant:
                 # the card "the debit one" led to is not the card after "no, the credit one".
                 settled = set(pending.get("settled") or ())
                 state = SessionState(intent=waiting, slots={k: v for k, v in state.slots.items() if k not in settled})
-            elif (aside := self._waiting_aside(ctx, sid, state, text)) is not None:
+            elif (aside := self.waiting.aside(ctx, sid, state, text)) is not None:
                 return aside, state  # "is the replacement free?": answered, and the action still waits for a yes
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
@@ -245,7 +226,7 @@ class ChatAssistant:
             extraction, gave_field = self.fields.with_known(
                 ctx, route, text, self.fields.extract(route, text, now, state.slots, answer_to=state.asked))
             other_action = intent in self.app.actions and intent != state.intent
-            if not gave_field and not other_action and _ASIDE.match(_LEAD_IN.sub("", text)):
+            if not gave_field and not other_action and ASIDE.match(LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
             wants_person = intent in self.app.handoff_intents and not out_of_scope
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
@@ -301,7 +282,7 @@ class ChatAssistant:
             state = SessionState(offered=True)  # "If you'd like, I can ask a colleague to contact you": a yes takes it
         return ChatReply(sid, reply, kind, intent, confidence, ctx.trace_id), state
 
-    def _read(self, text: str) -> _Reading:
+    def _read(self, text: str) -> Reading:
         """The message's intent: the classifier's label as the app's own words refine it, and whether it is too
         unsure to act on (a label the app's words settled is never unsure)."""
         if self.speller is not None:
@@ -318,8 +299,8 @@ class ChatAssistant:
             # balance and transactions, "how much did I spend over £100?" asks for transactions.
             leaning = pred.top[0][0]
             if (refined := self.app.refine_intent(text, leaning)) != leaning:
-                return _Reading(pred, refined, True, False)
-        return _Reading(pred, intent, settled, unsure)
+                return Reading(pred, refined, True, False)
+        return Reading(pred, intent, settled, unsure)
 
     def _two_actions(self, ctx: ToolContext, sid: str, text: str,
                      now: datetime) -> tuple[ChatReply, SessionState] | None:
@@ -358,7 +339,7 @@ class ChatAssistant:
         r2, s2 = self._turn(ctx, sid, SessionState(), parts[second], now, reading=reads[second])
         return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
 
-    def _question_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[_Reading],
+    def _question_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[Reading],
                          now: datetime) -> tuple[ChatReply, SessionState] | None:
         """"freeze my card and also what's the fee for a replacement": a policy question beside a request. The
         question is answered first, then the request is taken up, so its question or confirmation ends the
@@ -368,8 +349,8 @@ class ChatAssistant:
         if acts.count(True) != 1:
             return None
         i = acts.index(True)
-        question, read = _LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
-        if read.unsure or read.intent not in self.app.answer_intents or not _ASIDE.match(question):
+        question, read = LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
+        if read.unsure or read.intent not in self.app.answer_intents or not ASIDE.match(question):
             return None
         answer = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
@@ -436,79 +417,10 @@ class ChatAssistant:
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
 
-    def _also(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
-              now: datetime) -> tuple[ChatReply, SessionState] | None:
-        """"and my credit card", "the premier card too" while a card action waits for a yes: the same action on
-        the record named as well (`ActionTaker.also`). None unless the message adds ("and", "also", "too") and
-        names a field of the waiting action."""
-        route = self.app.actions.get(str((state.pending or {}).get("intent")))
-        if route is None or not _ADDS.search(text):
-            return None
-        extraction, gave = self.fields.with_known(ctx, route, text, self.fields.extract(route, text, now, {}))
-        return self.actions.also(ctx, sid, state, route, extraction, text=text) if gave else None
-
-    def _switched(self, state: SessionState, text: str, *,
-                  said_no: bool = True) -> tuple[SessionState, str, _Reading] | None:
-        """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
-        to report the card stolen), or a message that confidently asks for one without a no ("actually it was
-        stolen, not lost"): the other action, a route with the same fields, keeping those the customer gave; it
-        is planned and confirmed afresh; "no wait, stolen" is enough. The classifier's lean counts when it is
-        unsure: beside a waiting card report, leaning to its sibling is evidence enough. None when the message
-        (what follows the no) does not ask for a sibling."""
-        pending = state.pending or {}
-        route = self.app.actions.get(str(pending.get("intent")))
-        rest = after_no(text, min_words=1) if said_no else text
-        if route is None or rest is None:
-            return None
-        read = self._read(rest)
-        if read.unsure and read.prediction.top:
-            read = replace(read, intent=str(read.prediction.top[0][0]), unsure=False)
-        other = self.app.actions.get(read.intent)
-        if other is None or other is route or other.slots is not route.slots:
-            return None
-        settled = set(pending.get("settled") or ())
-        kept = {k: v for k, v in state.slots.items() if k not in settled}
-        return SessionState(intent=other.intent, slots=kept), rest, read
-
-    def _instead(self, state: SessionState, text: str, decision: bool) -> tuple[str, _Reading] | None:
-        """The rest of a yes or no that confidently asks for another of the app's actions than the waiting one,
-        with its reading; None when there is no such rest."""
-        rest = after_yes(text) if decision else after_no(text)
-        if rest is None:
-            return None
-        read = self._read(rest)
-        waiting = str((state.pending or {}).get("intent"))
-        if read.unsure or read.intent == waiting or read.intent not in self.app.actions:
-            return None
-        return rest, read
-
-    def _waiting_aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
-        """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
-        the documents, then the waiting question asked again, so the yes that follows still means the action.
-        None when the message is not a question, or asks for another action or a person."""
-        question = _LEAD_IN.sub("", text)
-        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
-        if _DONE_YET.match(question):  # "did both change?" while the second change still waits for its yes
-            return ChatReply(sid, f"Not yet: {waiting} Reply yes to go ahead or no to cancel.", "confirm",
-                             str((state.pending or {}).get("intent")), 1.0, ctx.trace_id)
-        if not _ASIDE.match(question):
-            return None
-        read = self._read(text)
-        # A question about the waiting action itself ("will that change my card address too?") is still a
-        # question; another action or a person is not.
-        other = read.intent in self.app.actions and read.intent != (state.pending or {}).get("intent")
-        if other or read.intent in self.app.handoff_intents:
-            return None
-        intent = next(iter(self.app.answer_intents), "")
-        reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
-                             context=self.docs.action_words(str((state.pending or {}).get("intent"))))
-        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
-                                    "ahead or no to cancel.")
-
     def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
         """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
         intent = next(iter(self.app.answer_intents), "")
-        reply = self.docs.answer(ctx, sid, _LEAD_IN.sub("", text), intent, confidence, offer=False,
+        reply = self.docs.answer(ctx, sid, LEAD_IN.sub("", text), intent, confidence, offer=False,
                              context=self.docs.action_words(state.intent))
         if state.asked:
             field = state.asked.replace("_", " ").replace("last4", "number")

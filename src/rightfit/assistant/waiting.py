@@ -1,0 +1,126 @@
+"""What a message means while an action waits for the customer's yes: more of the same ("and my credit
+card"), a sibling action instead ("no wait, it was stolen"), another action with the yes or no ("ok block my
+card then"), or a question asked on the way ("is the replacement free?", "has it been done?"). Each answer is
+None when the message is not that, and the assistant reads it as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from rightfit.assistant.acting import ActionTaker
+from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.documents import DocumentAnswers
+from rightfit.assistant.reading import FieldReader
+from rightfit.assistant.replies import after_no, after_yes
+from rightfit.assistant.reply import ChatReply
+from rightfit.assistant.sessions import SessionState
+from rightfit.tools.registry import ToolContext
+
+# A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
+# action waits. Requests phrased as questions ("can you freeze it?") are not asides.
+LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
+                     r"[\s,.!:-]+)+", re.IGNORECASE)
+ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
+                   r"am i)\b", re.IGNORECASE)
+# "and my credit card", "the premier card too": more of the same, not something else.
+_ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
+# "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
+_DONE_YET = re.compile(r"^(?:did|has|have|is|are)\b(?:\s+\w+){0,3}?\s+(?:changed?|done|work(?:ed)?|gone through|go "
+                       r"through|happen(?:ed)?|frozen|blocked|updated|cancell?ed|sorted|opened)\W*(?:yet|now)?\W*$",
+                       re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message's intent as the assistant reads it."""
+
+    prediction: Any  # the classifier's, with its probability and top labels
+    intent: str  # its label as the app's own words refine it
+    settled: bool  # the app's words decided the intent: the classifier's confidence no longer matters
+    unsure: bool  # neither settled nor confident enough to act on
+
+
+class WaitingAction:
+    """The readings of a message that only make sense while an action waits for a yes."""
+
+    def __init__(self, *, app: AssistantApp, fields: FieldReader, actions: ActionTaker, docs: DocumentAnswers,
+                 read: Callable[[str], Reading]) -> None:
+        self.app = app
+        self.fields = fields
+        self.actions = actions
+        self.docs = docs
+        self._read = read
+
+    def also(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+              now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"and my credit card", "the premier card too" while a card action waits for a yes: the same action on
+        the record named as well (`ActionTaker.also`). None unless the message adds ("and", "also", "too") and
+        names a field of the waiting action."""
+        route = self.app.actions.get(str((state.pending or {}).get("intent")))
+        if route is None or not _ADDS.search(text):
+            return None
+        extraction, gave = self.fields.with_known(ctx, route, text, self.fields.extract(route, text, now, {}))
+        return self.actions.also(ctx, sid, state, route, extraction, text=text) if gave else None
+
+    def switched(self, state: SessionState, text: str, *,
+                 said_no: bool = True) -> tuple[SessionState, str, Reading] | None:
+        """A no to the waiting action that asks for a sibling one instead ("no wait, it was just lost" when asked
+        to report the card stolen), or a message that confidently asks for one without a no ("actually it was
+        stolen, not lost"): the other action, a route with the same fields, keeping those the customer gave; it
+        is planned and confirmed afresh; "no wait, stolen" is enough. The classifier's lean counts when it is
+        unsure: beside a waiting card report, leaning to its sibling is evidence enough. None when the message
+        (what follows the no) does not ask for a sibling."""
+        pending = state.pending or {}
+        route = self.app.actions.get(str(pending.get("intent")))
+        rest = after_no(text, min_words=1) if said_no else text
+        if route is None or rest is None:
+            return None
+        read = self._read(rest)
+        if read.unsure and read.prediction.top:
+            read = replace(read, intent=str(read.prediction.top[0][0]), unsure=False)
+        other = self.app.actions.get(read.intent)
+        if other is None or other is route or other.slots is not route.slots:
+            return None
+        settled = set(pending.get("settled") or ())
+        kept = {k: v for k, v in state.slots.items() if k not in settled}
+        return SessionState(intent=other.intent, slots=kept), rest, read
+
+    def instead(self, state: SessionState, text: str, decision: bool) -> tuple[str, Reading] | None:
+        """The rest of a yes or no that confidently asks for another of the app's actions than the waiting one,
+        with its reading; None when there is no such rest."""
+        rest = after_yes(text) if decision else after_no(text)
+        if rest is None:
+            return None
+        read = self._read(rest)
+        waiting = str((state.pending or {}).get("intent"))
+        if read.unsure or read.intent == waiting or read.intent not in self.app.actions:
+            return None
+        return rest, read
+
+    def aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
+        """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
+        the documents, then the waiting question asked again, so the yes that follows still means the action.
+        None when the message is not a question, or asks for another action or a person."""
+        question = LEAD_IN.sub("", text)
+        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
+        if _DONE_YET.match(question):  # "did both change?" while the second change still waits for its yes
+            return ChatReply(sid, f"Not yet: {waiting} Reply yes to go ahead or no to cancel.", "confirm",
+                             str((state.pending or {}).get("intent")), 1.0, ctx.trace_id)
+        if not ASIDE.match(question):
+            return None
+        read = self._read(text)
+        # A question about the waiting action itself ("will that change my card address too?") is still a
+        # question; another action or a person is not.
+        other = read.intent in self.app.actions and read.intent != (state.pending or {}).get("intent")
+        if other or read.intent in self.app.handoff_intents:
+            return None
+        intent = next(iter(self.app.answer_intents), "")
+        reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
+                                 context=self.docs.action_words(str((state.pending or {}).get("intent"))))
+        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
+                                    "ahead or no to cancel.")
