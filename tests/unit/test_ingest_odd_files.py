@@ -225,3 +225,23 @@ def test_a_skip_names_the_file_once(settings: Settings, mini_corpus: Path) -> No
     for s in report.skipped:  # printed as "skipped <path>: <reason>"
         assert s.path not in s.reason, s
     assert _reasons(report)["bad.jsonl"] == "line 2: invalid JSON (Expecting value)"
+
+
+# --- links ---------------------------------------------------------------------------------------------------
+
+
+def test_a_link_out_of_the_folder_is_not_followed_and_is_said(settings: Settings, mini_corpus: Path,
+                                                              tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (mini_corpus / "passwd.txt").symlink_to(secret)
+    (mini_corpus / "broken.md").symlink_to(mini_corpus / "gone.md")
+    (mini_corpus / "loop_a.md").symlink_to(mini_corpus / "loop_b.md")
+    (mini_corpus / "loop_b.md").symlink_to(mini_corpus / "loop_a.md")
+    (mini_corpus / "same-fees.txt").symlink_to(mini_corpus / "fees.txt")  # inside: followed as usual
+    report = _index(settings, mini_corpus)
+    reasons = _reasons(report)
+    assert "outside the documents folder" in reasons["passwd.txt"]
+    assert all("leads nowhere" in reasons[n] for n in ("broken.md", "loop_a.md", "loop_b.md"))
+    assert "passwd" not in _doc_ids(settings) and "same-fees" in _doc_ids(settings)

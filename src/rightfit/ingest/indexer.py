@@ -58,7 +58,8 @@ def _sha256(path: Path) -> str:
 
 
 def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path]:
-    """Supported files under root, sorted; hidden files and folders are ignored, symlinked folders not followed.
+    """Supported files under root, sorted; hidden files and folders are ignored, symlinked folders not followed,
+    and a symlinked file only when it leads to a file inside root.
 
     A folder that cannot be listed or has a name that is not UTF-8 is added to `problems`, when given: otherwise
     its files would be missing from the index without a word.
@@ -67,6 +68,11 @@ def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path
         if problems is not None:
             problems.append(SkippedFile(shown_name(rel) + "/", reason))
             logger.warning("skipped folder %s/: %s", shown_name(rel), reason)
+
+    def skip(rel: str, reason: str) -> None:
+        if problems is not None:
+            problems.append(SkippedFile(shown_name(rel), reason))
+        logger.warning("skipped %s: %s", shown_name(rel), reason)
 
     def unreadable(exc: OSError) -> None:
         rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
@@ -85,9 +91,30 @@ def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path
             else:
                 report((here / d).relative_to(root).as_posix(), problem)
         dirnames[:] = keep  # os.walk descends only into the folders left here
-        found.extend(here / f for f in filenames
-                     if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED and (here / f).is_file())
+        for f in filenames:
+            path = here / f
+            if f.startswith(".") or Path(f).suffix.lower() not in SUPPORTED:
+                continue
+            if path.is_symlink():
+                # A link may lead anywhere ("docs/passwd.txt -> /etc/passwd"): only one to a file inside the
+                # folder is followed, and a link that is not is said, not silently left out.
+                why = _link_problem(path, root)
+                if why is not None:
+                    skip(path.relative_to(root).as_posix(), why)
+                    continue
+            if path.is_file():
+                found.append(path)
     return sorted(found)
+
+
+def _link_problem(link: Path, root: Path) -> str | None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a link that leads nowhere (broken, or a loop); not followed"
+    if not target.is_relative_to(root.resolve()):
+        return "a link to a file outside the documents folder; not followed"
+    return None
 
 
 class Indexer:
