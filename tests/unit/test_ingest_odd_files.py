@@ -245,3 +245,14 @@ def test_a_link_out_of_the_folder_is_not_followed_and_is_said(settings: Settings
     assert "outside the documents folder" in reasons["passwd.txt"]
     assert all("leads nowhere" in reasons[n] for n in ("broken.md", "loop_a.md", "loop_b.md"))
     assert "passwd" not in _doc_ids(settings) and "same-fees" in _doc_ids(settings)
+
+
+def test_jsonl_nested_too_deeply_skips_that_line_only(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "deep"
+    docs.mkdir()
+    deep = "[" * 100_000 + "]" * 100_000  # valid JSON that Python's parser cannot recurse through
+    (docs / "a.jsonl").write_text(json.dumps({"id": "ok", "title": "OK", "text": "Cards and their limits."}) + "\n"
+                                  + '{"id": "deep", "text": "x", "x": ' + deep + "}\n", encoding="utf-8")
+    report = _index(settings, docs)
+    assert "line 2: invalid JSON (nested too deeply to read)" in _reasons(report)["a.jsonl"]
+    assert _doc_ids(settings) == {"ok"}

@@ -8,12 +8,12 @@ rejects answers whose citations, figures or names are not supported, and the ans
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rightfit.answer.verify import verify_answer
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.protocols import Generator
 from rightfit.guard.ingest_scan import quote_passages
 from rightfit.types import Answer, Citation, Generation, Hit
@@ -94,7 +94,7 @@ class Draft:
 
 def parse_output(generation: Generation) -> Draft:
     try:
-        obj = json.loads(generation.text)
+        obj = loads_json(generation.text)
         answerable = bool(obj["answerable"])
         text = str(obj.get("answer") or "").strip()
         cites = tuple(dict.fromkeys(int(c) for c in obj.get("citations") or ()))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.sqlite import write_transaction
 
 _SCHEMA = """
@@ -61,7 +62,7 @@ class SessionState:
 
     @classmethod
     def from_json(cls, text: str) -> SessionState:
-        d = json.loads(text)
+        d = loads_json(text)
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.evals.metrics import percentile
 from rightfit.types import Answer
 
@@ -111,7 +112,7 @@ def load_qa(path: Path, *, max_question_chars: int | None = None) -> list[QAItem
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line)
         except json.JSONDecodeError as exc:
             problems.append(f"{path} line {lineno}: invalid JSON ({exc.msg}); expected {QA_FIELDS}")
             continue

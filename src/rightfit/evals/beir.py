@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 
 # How many example ids a warning names; the count says how many there are in all.
 EXAMPLES = 5
@@ -73,7 +74,7 @@ def _corpus_ids(corpus: Path) -> tuple[set[str], list[str]]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = loads_json(line)
             except json.JSONDecodeError as exc:
                 raise InvalidInputError(f"eval: {corpus} line {lineno}: invalid JSON ({exc.msg}); each line is one "
                                         "document {\"_id\", \"title\", \"text\"}") from None
@@ -115,7 +116,7 @@ def load_beir(directory: Path, *, split: str = "test") -> BeirSet:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = loads_json(line)
                 qid, text = str(obj["_id"]), str(obj["text"])
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise InvalidInputError(f"eval: {queries_file} line {lineno}: expected {{\"_id\", \"text\"}}") from None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rightfit.assistant.qa import METHODS, QAPipeline, rank_docs
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.evals.beir import load_beir
 from rightfit.evals.metrics import mrr_at, ndcg_at, percentile, recall_at
 from rightfit.retrieval.stores.embedded import current_generation
@@ -93,7 +94,7 @@ def check_eval_data_dir(data_dir: Path, beir: Path) -> None:
     if live is None:
         return  # nothing to lose
     try:
-        mark = json.loads((data_dir / EVAL_MARKER).read_text(encoding="utf-8"))
+        mark = loads_json((data_dir / EVAL_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         mark = None
     if isinstance(mark, dict) and mark.get("beir") == _marker(beir) and mark.get("generation") == live.name:

@@ -22,6 +22,7 @@ import numpy as np
 
 from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.files import write_text_atomic
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.settings import Settings, settings_sha256
 from rightfit.evals.cost import collector, price, usage_of
 from rightfit.evals.stats import Estimate, cluster_resamples, estimate
@@ -100,7 +101,7 @@ class Run:
     @classmethod
     def load(cls, path: Path) -> Run:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = loads_json(path.read_text(encoding="utf-8"))
             suites = {}
             for name, s in data["suites"].items():
                 items = [ItemResult(**i) for i in s["items"]]

@@ -15,7 +15,6 @@ Rules the assistant can rely on:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.protocols import Generator
 from rightfit.extract.identifiers import FULL_CARD, scan_card_last4
 from rightfit.extract.schema import FieldPlan, SchemaPlan, coerce, plan_schema, validate_full, validate_partial
@@ -211,7 +211,7 @@ class Extractor:
         values: dict[str, Any] = {}
         dropped: dict[str, str] = {}
         try:
-            obj = json.loads(generation.text)
+            obj = loads_json(generation.text)
         except ValueError:
             obj = None
         if not isinstance(obj, dict):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rightfit.core.errors import IngestError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.types import Document
 
 logger = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ def _jsonl_document(line: str, name: str, lineno: int, bad: list[str]) -> Docume
         return None
     where = f"line {lineno}"
     try:
-        obj = json.loads(line)
+        obj = loads_json(line)
     except json.JSONDecodeError as exc:
         bad.append(f"{where}: invalid JSON ({exc.msg})")
         return None

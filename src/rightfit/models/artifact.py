@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from rightfit.core.errors import InvalidInputError, ModelIntegrityError
+from rightfit.core.jsonio import loads as loads_json
 
 WEIGHTS = "weights.npz"
 MANIFEST = "manifest.json"
@@ -64,7 +65,7 @@ def write_weights(directory: Path, arrays: Mapping[str, np.ndarray], manifest: M
     (np.savez_compressed if compressed else np.savez)(buf, **named)
     raw = buf.getvalue()
     # Hash what a reader will parse back (lists, not tuples; plain floats), so the digest matches at load.
-    plain = json.loads(json.dumps({k: v for k, v in manifest.items() if k != DIGEST}))
+    plain = loads_json(json.dumps({k: v for k, v in manifest.items() if k != DIGEST}))
     digest = artifact_digest(plain, raw)
     text = json.dumps({**plain, DIGEST: digest}, indent=2)
     _write_folder(directory, {WEIGHTS: raw, MANIFEST: text.encode("utf-8")})
@@ -121,7 +122,7 @@ def read_weights(directory: Path, *, what: str, train: str, kind: str,
     once, then checked). `what` names the artifact in errors ("intent classifier"); `train` is the command
     that makes one."""
     try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest = loads_json((directory / MANIFEST).read_text(encoding="utf-8"))
         raw = (directory / WEIGHTS).read_bytes()
     except (OSError, ValueError) as exc:
         raise InvalidInputError(f"{directory} is not an artifact folder ({exc}); train one with `{train}`") from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
+from rightfit.core.jsonio import loads as loads_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def _stamp(path: Path) -> list[int]:
 
 def _read_cache() -> dict[str, list[int]]:
     try:
-        cache: dict[str, list[int]] = json.loads(_cache_path().read_text())
+        cache: dict[str, list[int]] = loads_json(_cache_path().read_text())
     except (OSError, ValueError):
         return {}
     return cache

@@ -16,6 +16,7 @@ from typing import Any
 
 from rightfit.core.errors import ConfigError
 from rightfit.core.files import write_text_atomic
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.settings import Settings, rung_models, settings_sha256
 from rightfit.models.catalog import MINILM_ONNX, MINILM_TOKENIZER, sha256_file
 from rightfit.retrieval.stores.embedded import current_generation
@@ -97,7 +98,7 @@ def kept_choices(settings: Settings, path: Path, fitted: set[str]) -> tuple[dict
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        locked = json.loads(path.read_text())
+        locked = loads_json(path.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"lock file {path} is unreadable ({exc}); write it with `rightfit fit` or "
                           "`rightfit lock`") from None

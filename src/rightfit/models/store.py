@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.models.catalog import GGUF_CATALOG, mismatch_detail, rehash, unchanged_since_verified, verify_file
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class ModelStore:
 
     def _registry(self) -> dict[str, InstalledModel]:
         try:
-            raw = json.loads(self._registry_file.read_text())
+            raw = loads_json(self._registry_file.read_text())
             return {k: InstalledModel(**{**v, "packages": tuple(v["packages"])}) for k, v in raw.items()}
         except FileNotFoundError:
             return {}

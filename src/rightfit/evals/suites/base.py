@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def read_jsonl(path: Path, required: Sequence[str]) -> list[SuiteItem]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line)
         except json.JSONDecodeError as exc:
             raise InvalidInputError(f"{path} line {lineno}: not JSON ({exc.msg})") from None
         if not isinstance(obj, dict):

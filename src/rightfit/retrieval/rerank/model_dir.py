@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rightfit.core.errors import ModelError, ModelIntegrityError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.models.catalog import sha256_file, verify_file
 
 MANIFEST = "rightfit-reranker.json"
@@ -121,7 +122,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise ModelError(f"reranker model directory {directory} has no {MANIFEST}, so its files cannot be "
                          f"verified; check where they came from, then pin them with `rightfit tune pin {directory}`")
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body = loads_json(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not valid JSON ({exc}); re-pin with `rightfit tune pin {directory}`") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT or not isinstance(body.get("files"), dict):

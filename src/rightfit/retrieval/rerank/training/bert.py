@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn import functional as F  # noqa: N812 - the torch convention
 
 from rightfit.core.errors import ModelError
+from rightfit.core.jsonio import loads as loads_json
 
 _DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64,
            "I32": torch.int32, "F64": torch.float64}
@@ -44,7 +45,7 @@ class BertConfig:
 
     @classmethod
     def from_file(cls, path: Path) -> BertConfig:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = loads_json(path.read_text(encoding="utf-8"))
         if raw.get("model_type", "bert") != "bert" or raw.get("hidden_act", "gelu") != "gelu":
             raise ModelError(f"{path}: only BERT-family models with gelu are supported, got model_type="
                              f"{raw.get('model_type')!r}, hidden_act={raw.get('hidden_act')!r}")
@@ -195,7 +196,7 @@ def read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     data = path.read_bytes()
     try:
         (n,) = struct.unpack("<Q", data[:8])
-        header = json.loads(data[8 : 8 + n])
+        header = loads_json(data[8 : 8 + n])
     except (struct.error, ValueError) as exc:
         raise ModelError(f"{path} is not a safetensors file ({exc}); re-export or re-download it") from None
     base = 8 + n

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.retrieval.rerank.training.questions import SyntheticQuery
 from rightfit.types import Chunk, RetrievalResult
 
@@ -114,7 +115,7 @@ def write_groups(path: Path, groups: Sequence[TrainingGroup]) -> None:
 def read_groups(path: Path) -> list[TrainingGroup]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
+        rec = loads_json(line)
         rec["passages"] = tuple(rec["passages"])
         out.append(TrainingGroup(**rec))
     return out

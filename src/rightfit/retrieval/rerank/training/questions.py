@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.protocols import Generator
 from rightfit.types import Chunk
 
@@ -89,7 +90,7 @@ def generate_questions(
     if partial.exists():
         for line in partial.read_text(encoding="utf-8").splitlines():
             try:
-                rec = json.loads(line)
+                rec = loads_json(line)
             except ValueError:
                 continue  # a line cut off by the interruption
             done[rec["chunk_id"]] = [SyntheticQuery(**q) for q in rec["queries"]]
@@ -101,7 +102,7 @@ def generate_questions(
                 gen = generator.generate(messages=_messages(chunk, per_chunk), schema=schema,
                                          max_tokens=40 * per_chunk + 30)
                 try:
-                    raw = json.loads(gen.text).get("questions", [])
+                    raw = loads_json(gen.text).get("questions", [])
                 except (ValueError, AttributeError):
                     raw = []
                 sha = chunk_hash(chunk)
@@ -139,7 +140,7 @@ def read_queries(path: Path) -> tuple[list[SyntheticQuery], dict[str, object]]:
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            rec = loads_json(line)
             if "_provenance" in rec:
                 header = rec["_provenance"]
                 continue

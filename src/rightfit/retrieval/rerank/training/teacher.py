@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.core.protocols import YesNoModel
 from rightfit.retrieval.rerank.training.mining import TrainingGroup
 
@@ -49,7 +50,7 @@ def read_labels(path: Path) -> dict[str, float]:
         return labels
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            rec = json.loads(line)
+            rec = loads_json(line)
             labels[str(rec["key"])] = float(rec["p_yes"])
         except (ValueError, KeyError, TypeError):
             continue

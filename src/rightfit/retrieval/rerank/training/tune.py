@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rightfit.core.errors import DependencyMissingError, InvalidInputError
+from rightfit.core.jsonio import loads as loads_json
 from rightfit.models.catalog import MINILM_TOKENIZER, PackagedFile, sha256_file, verified_path
 from rightfit.retrieval.rerank.stage import passage_text
 from rightfit.retrieval.rerank.training.questions import (
@@ -97,7 +98,7 @@ def _key(*parts: object) -> str:
 
 def _done(work: Path, phase: str, key: str) -> bool:
     try:
-        return json.loads((work / f"{phase}.done").read_text())["key"] == key
+        return loads_json((work / f"{phase}.done").read_text())["key"] == key
     except (OSError, ValueError, KeyError):
         return False
 
@@ -193,7 +194,7 @@ def tune_reranker(
     gpath = work / "groups.jsonl"
     if _done(work, "mine", mkey):
         groups = read_groups(gpath)
-        mined = json.loads((work / "mine.done").read_text())
+        mined = loads_json((work / "mine.done").read_text())
         stale, dropped = int(mined["stale"]), int(mined["dropped"])
     else:
         rows = list(chunks)
@@ -243,7 +244,7 @@ def tune_reranker(
     tokenizer = Tokenizer.from_file(str(tok_path))
     if _done(work, "train", tkey):
         model = load_cross_encoder(model_dir)
-        info = json.loads((work / "train.done").read_text())
+        info = loads_json((work / "train.done").read_text())
         train_seconds, loss = float(info["seconds"]), float(info["loss"])
     else:
         model = load_cross_encoder(config.parent, layers=opts.layers, seed=opts.seed)
