@@ -84,6 +84,15 @@ def test_a_missing_beir_directory_is_named_as_missing(tmp_path: Path) -> None:
         load_beir(tmp_path / "nowhere")
 
 
+@pytest.mark.parametrize("damaged", ["queries.jsonl", "qrels/test.tsv", "corpus.jsonl"])
+def test_bytes_that_are_not_utf8_are_an_error_naming_file_and_line(tmp_path: Path, damaged: str) -> None:
+    beir = beir_dir(tmp_path / "b")
+    with (beir / damaged).open("ab") as fh:
+        fh.write(b"\xff\xfe\t\xff\t1\n")
+    with pytest.raises(InvalidInputError, match=rf"{Path(damaged).name} line \d: not valid UTF-8"):
+        load_beir(beir)
+
+
 def test_space_separated_qrels_say_tabs_are_required(tmp_path: Path) -> None:
     beir = beir_dir(tmp_path / "b", qrels="query-id corpus-id score\nq1 d1 1\n")
     with pytest.raises(InvalidInputError, match=r"test.tsv line 2: .*tab-separated.*need tabs"):

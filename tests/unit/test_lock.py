@@ -92,3 +92,13 @@ def test_a_lock_of_the_wrong_shape_or_version_or_missing_classifiers_is_refused(
         apply_lock(settings, _edited(lock, version=5))
     with pytest.raises(ConfigError, match="classifier intents-x is in the data directory but not in the lock"):
         apply_lock(settings, _edited(lock, classifiers={}))
+
+
+def test_a_lock_path_that_is_a_folder_is_refused_by_name(settings: Settings, mini_corpus: Path,
+                                                         tmp_path: Path) -> None:
+    from rightfit.core.errors import InvalidInputError
+
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    for folder in (tmp_path, Path(".")):
+        with pytest.raises(InvalidInputError, match="is a directory; give a file path"):
+            write_lock(settings, folder)

@@ -40,6 +40,10 @@ def test_environment_overrides_the_config_file_and_flags_override_both(
     monkeypatch.setenv("RIGHTFIT_ANSWER__PASSAGES", "many")
     with pytest.raises(ConfigError, match="RIGHTFIT_ANSWER__PASSAGES.*answer.passages"):
         load_settings(cfg)
+    monkeypatch.delenv("RIGHTFIT_ANSWER__PASSAGES")
+    monkeypatch.setenv("RIGHTFIT_RETRIEVAL", '{"top_k":')  # a whole table, cut short: no traceback
+    with pytest.raises(ConfigError, match="retrieval.*takes JSON"):
+        load_settings(cfg)
 
 
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rightfit.core.errors import InvalidInputError
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path` (per process, so concurrent writers do not share it) and
     rename it over `path`."""
+    if not path.name or path.is_dir():
+        raise InvalidInputError(f"{path} is a directory; give a file path such as {path / 'out.json'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

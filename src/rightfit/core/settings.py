@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from rightfit.core.errors import ConfigError
 
@@ -365,5 +365,9 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings{where}: {problems}") from None
+    except SettingsError as exc:  # an environment variable for a whole table or list that is not JSON
+        raise ConfigError(f"invalid settings: {exc}; a variable such as RIGHTFIT_RETRIEVAL or "
+                          "RIGHTFIT_GUARD__TRAINING_DATA takes JSON (or set one key: RIGHTFIT_RETRIEVAL__TOP_K=10)"
+                          ) from None
     finally:
         _FILE_DATA.reset(token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,22 +38,34 @@ def _qrels_path(directory: Path, split: str) -> Path:
     )
 
 
+def _utf8_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Each line of `path` with its number, a byte-order mark dropped; a line that is not UTF-8 is an error
+    naming the line, not a traceback."""
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidInputError(f"eval: {path} line {lineno}: not valid UTF-8 (byte {exc.start}); re-save "
+                                        "the file as UTF-8") from None
+
+
 def _read_qrels(qrels_file: Path) -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = {}
-    with qrels_file.open(encoding="utf-8-sig", newline="") as fh:
-        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
-            if not row or (lineno == 1 and not row[-1].strip().lstrip("-").isdigit()):
-                continue  # blank line or the header
-            if len(row) < 3:
-                spaces = " (this line is separated by spaces; BEIR qrels need tabs)" if " " in row[0] else ""
-                raise InvalidInputError(f"eval: {qrels_file} line {lineno}: expected three tab-separated columns "
-                                        f"query-id, corpus-id, score{spaces}")
-            try:
-                score = int(row[-1])
-            except ValueError:
-                raise InvalidInputError(f"eval: {qrels_file} line {lineno}: score {row[-1]!r} is not an integer")\
-                    from None
-            qrels.setdefault(row[0], {})[row[1]] = score
+    lines = (line for _, line in _utf8_lines(qrels_file))
+    for lineno, row in enumerate(csv.reader(lines, delimiter="\t"), start=1):
+        if not row or (lineno == 1 and not row[-1].strip().lstrip("-").isdigit()):
+            continue  # blank line or the header
+        if len(row) < 3:
+            spaces = " (this line is separated by spaces; BEIR qrels need tabs)" if " " in row[0] else ""
+            raise InvalidInputError(f"eval: {qrels_file} line {lineno}: expected three tab-separated columns "
+                                    f"query-id, corpus-id, score{spaces}")
+        try:
+            score = int(row[-1])
+        except ValueError:
+            raise InvalidInputError(f"eval: {qrels_file} line {lineno}: score {row[-1]!r} is not an integer")\
+                from None
+        qrels.setdefault(row[0], {})[row[1]] = score
     return qrels
 
 
@@ -64,32 +77,26 @@ def _corpus_ids(corpus: Path) -> tuple[set[str], list[str]]:
     """
     first_line: dict[str, int] = {}
     empty: list[str] = []
-    with corpus.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise InvalidInputError(f"eval: {corpus} line {lineno}: not valid UTF-8 (byte {exc.start}); re-save "
-                                        "the file as UTF-8") from None
-            if not line.strip():
-                continue
-            try:
-                obj = loads_json(line)
-            except json.JSONDecodeError as exc:
-                raise InvalidInputError(f"eval: {corpus} line {lineno}: invalid JSON ({exc.msg}); each line is one "
-                                        "document {\"_id\", \"title\", \"text\"}") from None
-            doc_id = obj.get("_id", obj.get("id")) if isinstance(obj, dict) else None
-            if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not str(doc_id):
-                raise InvalidInputError(f"eval: {corpus} line {lineno}: expected a JSON object with a string "
-                                        "\"_id\" and a \"text\"")
-            doc_id = str(doc_id)
-            if doc_id in first_line:
-                raise InvalidInputError(f"eval: {corpus} line {lineno}: document id {doc_id!r} is already used on "
-                                        f"line {first_line[doc_id]}; give each document its own _id")
-            first_line[doc_id] = lineno
-            text = obj.get("text")
-            if not isinstance(text, str) or not text.strip():
-                empty.append(doc_id)
+    for lineno, line in _utf8_lines(corpus):
+        if not line.strip():
+            continue
+        try:
+            obj = loads_json(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"eval: {corpus} line {lineno}: invalid JSON ({exc.msg}); each line is one "
+                                    "document {\"_id\", \"title\", \"text\"}") from None
+        doc_id = obj.get("_id", obj.get("id")) if isinstance(obj, dict) else None
+        if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not str(doc_id):
+            raise InvalidInputError(f"eval: {corpus} line {lineno}: expected a JSON object with a string "
+                                    "\"_id\" and a \"text\"")
+        doc_id = str(doc_id)
+        if doc_id in first_line:
+            raise InvalidInputError(f"eval: {corpus} line {lineno}: document id {doc_id!r} is already used on "
+                                    f"line {first_line[doc_id]}; give each document its own _id")
+        first_line[doc_id] = lineno
+        text = obj.get("text")
+        if not isinstance(text, str) or not text.strip():
+            empty.append(doc_id)
     return set(first_line), empty
 
 
@@ -111,18 +118,17 @@ def load_beir(directory: Path, *, split: str = "test") -> BeirSet:
     qrels = _read_qrels(qrels_file)
     queries: dict[str, str] = {}
     all_queries: set[str] = set()
-    with queries_file.open(encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = loads_json(line)
-                qid, text = str(obj["_id"]), str(obj["text"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InvalidInputError(f"eval: {queries_file} line {lineno}: expected {{\"_id\", \"text\"}}") from None
-            all_queries.add(qid)
-            if qid in qrels and any(g > 0 for g in qrels[qid].values()):
-                queries[qid] = text
+    for lineno, line in _utf8_lines(queries_file):
+        if not line.strip():
+            continue
+        try:
+            obj = loads_json(line)
+            qid, text = str(obj["_id"]), str(obj["text"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InvalidInputError(f"eval: {queries_file} line {lineno}: expected {{\"_id\", \"text\"}}") from None
+        all_queries.add(qid)
+        if qid in qrels and any(g > 0 for g in qrels[qid].values()):
+            queries[qid] = text
     if not queries:
         raise InvalidInputError(f"eval: no query in {queries_file} has a positive judgement in {qrels_file}")
     doc_ids, empty = _corpus_ids(corpus)

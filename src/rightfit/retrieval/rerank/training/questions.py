@@ -85,6 +85,8 @@ def generate_questions(
     """Questions for every chunk, resuming from `out`.partial when a previous run was interrupted."""
     if per_chunk < 1 or per_chunk > 10:
         raise InvalidInputError(f"questions per chunk must be between 1 and 10, got {per_chunk}")
+    if out.is_dir() or not out.name:
+        raise InvalidInputError(f"--out {out} is a directory; give a file path such as queries.jsonl")
     partial = out.with_name(out.name + ".partial")
     done: dict[str, list[SyntheticQuery]] = {}
     if partial.exists():
@@ -136,7 +138,12 @@ def read_queries(path: Path) -> tuple[list[SyntheticQuery], dict[str, object]]:
         raise InvalidInputError(f"queries file {path} does not exist; generate it with `rightfit tune reranker`")
     queries: list[SyntheticQuery] = []
     header: dict[str, object] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"queries file {path} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8, "
+                                "or generate it again with `rightfit tune reranker`") from None
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
