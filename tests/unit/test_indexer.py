@@ -177,3 +177,19 @@ def test_a_second_index_run_at_the_same_time_is_refused_and_the_index_is_untouch
         assert "pets" not in EmbeddedStore.open(settings.data_dir).doc_ids
     again = _index(settings, mini_corpus)  # once it is done, the next run goes ahead
     assert again.generation == first.generation + 1 and again.processed_files == 1
+
+
+def test_an_index_damaged_under_a_running_reader_is_the_damaged_index_error(settings: Settings,
+                                                                            mini_corpus: Path) -> None:
+    from rightfit.core.errors import IndexDamagedError
+    from rightfit.retrieval.stores.embedded import EmbeddedStore, current_generation
+
+    Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
+    store = EmbeddedStore.open(settings.data_dir)
+    (store.generation / "chunks.sqlite").write_bytes(b"garbage" * 1000)
+    with pytest.raises(IndexDamagedError, match="chunks.sqlite cannot be read.*rightfit index"):
+        store.chunks([0])
+    store.close()
+    (settings.data_dir / "index" / "CURRENT").write_bytes(b"\xff\x00")
+    with pytest.raises(IndexDamagedError, match="CURRENT cannot be read.*rightfit index"):
+        current_generation(settings.data_dir)

@@ -140,6 +140,8 @@ class LimitSettings(BaseModel):
 
     max_query_chars: int = Field(2000, ge=10, le=100_000)
     max_request_bytes: int = Field(64_000, ge=1_000, le=10_000_000)
+    body_timeout_s: float = Field(30.0, gt=0, le=600, description="A request body not received within this many "
+                                  "seconds is answered 408 and the connection closed.")
     max_file_bytes: int = Field(20_000_000, ge=1_000, description="Largest document indexed: a whole file, or "
                                 "one line of a JSONL file (a JSONL corpus itself may be larger).")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import queue
@@ -21,6 +22,7 @@ from rightfit.assistant.qa import QAPipeline, clean_query
 from rightfit.core.errors import (
     AuthenticationError,
     ConflictError,
+    IndexDamagedError,
     IndexMissingError,
     InvalidInputError,
     NotFoundError,
@@ -91,31 +93,37 @@ class SearchResponseOut(BaseModel):
 
 
 class BodyLimit:
-    """Refuse request bodies over the limit before they are read into memory (413 with a reason).
+    """Refuse request bodies over the limit before they are read into memory (413 with a reason), and bodies
+    that do not arrive in time (408).
 
-    A declared Content-Length is checked up front; a body without one (chunked) is read here, up to the
-    limit, and replayed to the app, so the refusal is still a 413 and not the JSON parser's error.
+    A declared Content-Length is checked up front; the body is then read here, up to the limit, and replayed
+    to the app, so an over-long chunked body is still a 413 and not the JSON parser's error. A client that
+    declares more than it sends (or trickles it) would otherwise hold the connection open for ever.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                await self._refuse(scope, receive, send)
-                return
-            await self.app(scope, receive, send)  # the server enforces the declared length
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
             return
         buffered: list[Message] = []
         seen = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout_s
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except TimeoutError:
+                await error(408, "request_timeout", f"the request body did not arrive within {self.timeout_s:.0f} "
+                            "s; send the whole body at once")(scope, receive, send)
+                return
             buffered.append(message)
             if message["type"] != "http.request":
                 break
@@ -211,7 +219,8 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
         pipeline = QAPipeline(settings=settings)
     app = FastAPI(title="rightfit", version="0.1.0",
                   description="Grounded answers with citations from your documents, on small local models.")
-    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes,
+                       timeout_s=settings.limits.body_timeout_s)
     app.state.pipeline = pipeline
     if assistant is None and settings.assistant.app is not None:
         from rightfit.assistant.service import build_assistant
@@ -260,6 +269,11 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     @app.exception_handler(ConflictError)
     async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
         return error(409, "conflict", str(exc))
+
+    @app.exception_handler(IndexDamagedError)
+    async def _damaged_index(_: Request, exc: IndexDamagedError) -> JSONResponse:
+        logger.error("index damaged: %s", exc)
+        return error(503, "index_damaged", str(exc))
 
     @app.exception_handler(IndexMissingError)
     async def _no_index(_: Request, exc: IndexMissingError) -> JSONResponse:

@@ -24,7 +24,7 @@ _MEANING = {
     409: "the session is still answering an earlier message",
     413: "request body over the size limit",
     422: "invalid request: the message names the field and what is wrong",
-    503: "no index in the data directory yet",
+    503: "no usable index in the data directory (none yet, or damaged: the message says how to rebuild it)",
 }
 
 

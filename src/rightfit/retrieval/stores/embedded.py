@@ -51,9 +51,12 @@ def _gen_name(n: int) -> str:
 def current_generation(data_dir: Path) -> Path | None:
     pointer = index_root(data_dir) / "CURRENT"
     try:
-        name = pointer.read_text().strip()
+        name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexDamagedError(f"the index in {data_dir} is damaged (index/CURRENT cannot be read: {exc}); rebuild "
+                                f"it with `rightfit index DOCS_DIR --data-dir {data_dir}`") from None
     path = index_root(data_dir) / name
     return path if (path / "chunks.sqlite").is_file() else None
 
@@ -244,11 +247,21 @@ class EmbeddedStore:
     def bm25_dir(self) -> Path:
         return self.generation / "bm25"
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One query at a time; a database damaged under a running server is the damaged-index error (a 503
+        saying how to rebuild), not an internal error."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.generation, f"chunks.sqlite cannot be read: {exc}") from None
+
     def chunks(self, rows: Sequence[int]) -> list[Chunk]:
         if not rows:
             return []
         marks = ",".join("?" * len(rows))
-        with self._lock:
+        with self._reading():
             found = {
                 r[0]: Chunk(chunk_id=r[1], doc_id=r[2], title=r[3], section=tuple(json.loads(r[4])), text=r[5],
                             start=r[6], end=r[7], flag=r[8])
@@ -259,27 +272,27 @@ class EmbeddedStore:
         return [found[r] for r in rows]
 
     def files(self) -> dict[str, FileRecord]:
-        with self._lock:
+        with self._reading():
             rows = self._db.execute("SELECT path, sha256, size FROM files").fetchall()
         return {r[0]: FileRecord(r[0], r[1], r[2]) for r in rows}
 
     def documents_of_file(self, path: str) -> list[Document]:
-        with self._lock:
+        with self._reading():
             return [Document(doc_id=r[0], title=r[1], source=r[2], fmt=r[3], text=r[4])
                     for r in self._db.execute(
                         "SELECT doc_id, title, source, fmt, text FROM documents WHERE file = ?", (path,))]
 
     def rows_of_doc(self, doc_id: str) -> list[int]:
-        with self._lock:
+        with self._reading():
             return [r[0] for r in self._db.execute("SELECT row FROM chunks WHERE doc_id = ? ORDER BY row", (doc_id,))]
 
     def document_text(self, doc_id: str) -> str:
-        with self._lock:
+        with self._reading():
             row = self._db.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return "" if row is None else str(row[0])
 
     def document_count(self) -> int:
-        with self._lock:
+        with self._reading():
             return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def close(self) -> None:
