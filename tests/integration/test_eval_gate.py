@@ -98,6 +98,9 @@ def test_unchanged_configuration_passes_and_writes_reports(workspace: Path) -> N
     assert root.tag == "testsuites" and root.get("failures") == "0"
     assert {s.get("name") for s in root.findall("testsuite")} >= {"retrieval", "answers", "extraction"}
     assert "<svg" in report.read_text()
+    # A mistyped --baseline is an error before any suite runs, not a gate without its regression check.
+    typo = rightfit("eval", "gate", "--config", str(good), "--baseline", str(workspace / "basline.json"))
+    assert typo.returncode == 2 and "does not exist" in typo.stderr and "Traceback" not in typo.stderr
 
 
 def test_a_worse_retriever_fails_the_gate_with_the_drop(workspace: Path) -> None:

@@ -205,3 +205,11 @@ def test_beir_export_refuses_what_it_could_not_write_faithfully(tmp_path: Path) 
         qa_to_beir(qa, tmp_path / "nodocs", tmp_path / "out")
     assert qa_to_beir(qa, docs, tmp_path / "out") == (1, 1)
     assert (tmp_path / "out" / "qrels" / "test.tsv").read_text().splitlines()[1:] == ["q1\tfees\t1"]
+    assert qa_to_beir(qa, docs, tmp_path / "out") == (1, 1)  # over an earlier export: allowed
+    # Never into the documents, nor over a folder that holds anything else.
+    with pytest.raises(InvalidInputError, match="inside the documents folder"):
+        qa_to_beir(qa, docs, docs / "beir")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.md").write_text("mine")
+    with pytest.raises(InvalidInputError, match=r"already holds other files \(notes.md\)"):
+        qa_to_beir(qa, docs, tmp_path / "mine")

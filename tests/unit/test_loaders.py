@@ -37,6 +37,16 @@ def test_jsonl_gives_one_document_per_line_and_reports_bad_lines(tmp_path: Path)
     assert problems[1].startswith("line 4: ")
 
 
+
+def test_control_characters_never_reach_a_title_or_an_id(tmp_path: Path) -> None:
+    f = tmp_path / "c.jsonl"  # an escape sequence in a title would set the terminal title of whoever searches
+    f.write_text(json.dumps({"_id": "t", "title": "T\u001b]0;PW\u0007\nnext", "text": "body"}) + "\n"
+                 + json.dumps({"_id": "bad\u001bid", "text": "body"}) + "\n")
+    docs, problems = load_file(f, tmp_path)
+    assert [(d.doc_id, d.title) for d in docs] == [("t", "T]0;PW next")]
+    assert problems == ["line 2: the id holds control characters or line breaks; give a plain id"]
+
+
 def test_pdf_text_is_extracted(tmp_path: Path) -> None:
     from fpdf import FPDF
 

@@ -273,6 +273,10 @@ def eval_gate(
     settings = settings_from(config, data_dir)
     for path, option in ((junit, "--junit"), (html_out, "--html")):
         check_writable(path, option)
+    if baseline is not None and not baseline.is_file() and not save_baseline:
+        # Named on the command line, a missing baseline is a typo that would switch the regression check off.
+        raise InvalidInputError(f"--baseline {baseline} does not exist; check the path, or save one with "
+                                f"`rightfit eval gate --save-baseline --baseline {baseline}`")
     baseline = baseline if baseline is not None else settings.evals.baseline
     if save_baseline and baseline is None:
         raise InvalidInputError("--save-baseline needs --baseline PATH or [evals] baseline in the settings")

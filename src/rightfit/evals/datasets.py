@@ -11,6 +11,23 @@ from rightfit.core.errors import InvalidInputError
 from rightfit.evals.beir import write_beir
 from rightfit.ingest.loaders import load_file
 
+_BEIR_FILES = {"corpus.jsonl", "queries.jsonl", "qrels"}
+
+
+def _check_export_folder(out: Path, docs: Path) -> None:
+    """An export goes to a folder of its own: never into the documents (the next index run would take it for
+    documents), nor over a folder holding anything but an earlier export."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"eval: --out {out} is a file; pass a folder for corpus.jsonl, queries.jsonl and "
+                                "qrels/")
+    if out.resolve().is_relative_to(docs.resolve()):
+        raise InvalidInputError(f"eval: --out {out} is inside the documents folder {docs}; the next `rightfit "
+                                "index` would read the export as documents. Pass a folder outside it")
+    others = sorted(p.name for p in out.iterdir() if p.name not in _BEIR_FILES) if out.is_dir() else []
+    if others:
+        raise InvalidInputError(f"eval: --out {out} already holds other files ({', '.join(others[:3])}"
+                                f"{', ...' if len(others) > 3 else ''}); pass an empty or new folder")
+
 
 def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     """Export a QA eval file and its corpus as BEIR: answerable questions become judged queries.
@@ -23,6 +40,7 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     if not docs.is_dir():
         raise InvalidInputError(f"eval: the documents folder {docs} does not exist; pass --docs with the corpus "
                                 "the questions cite")
+    _check_export_folder(out, docs)
     corpus: list[dict[str, str]] = []
     for path in discover(docs):
         documents, _ = load_file(path, docs)

@@ -72,6 +72,12 @@ def _refuse_binary(head: bytes, name: str) -> None:
         raise IngestError(f"{name}: looks like a binary file (NUL bytes); only text, HTML, PDF and JSONL are indexed")
 
 
+def _one_line(title: str) -> str:
+    """A title as shown on one line of a terminal or page: no control characters (an escape sequence in a
+    title would reach the user's terminal), no line breaks."""
+    return re.sub(r"\s+", " ", _CONTROL.sub("", title)).strip()
+
+
 def _clean(text: str) -> str:
     # Normalize line endings so offsets are the same on every platform; drop stray control characters.
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -202,7 +208,7 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 20_000_000) -> tuple[l
         title = ""
     if not text.strip():
         raise IngestError(f"{name}: has no text to index")
-    title = title.strip() or _title_from_text(text, path.stem)
+    title = _one_line(title) or _title_from_text(text, path.stem)
     return [Document(doc_id=doc_id, title=title, text=text, source=name, fmt=fmt)], []
 
 
@@ -259,5 +265,8 @@ def _jsonl_document(line: str, name: str, lineno: int, bad: list[str]) -> Docume
             bad.append(f"{where}: \"{field}\" holds an unpaired surrogate escape (\\u{ord(half[0]):04x}), which is "
                        "not valid Unicode; fix the escape or re-export the file as UTF-8")
             return None
-    return Document(doc_id=str(doc_id), title=title or "", text=_CONTROL.sub("", body),
+    if _CONTROL.search(str(doc_id)) or re.search(r"[\n\r\t]", str(doc_id)):
+        bad.append(f"{where}: the id holds control characters or line breaks; give a plain id")
+        return None
+    return Document(doc_id=str(doc_id), title=_one_line(title or ""), text=_CONTROL.sub("", body),
                     source=f"{name}:{lineno}", fmt="jsonl")
