@@ -141,7 +141,7 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error(413, "request_too_large",
-                          f"request body is over the {self.max_bytes}-byte limit; send a shorter query")
+                          f"request body is over the {self.max_bytes}-byte limit; send a shorter request")
         await response(scope, receive, send)
 
 
