@@ -241,3 +241,26 @@ def test_the_biggest_or_smallest_payments_come_first(assistant) -> None:  # noqa
     assert "In all" not in smallest.reply  # the sum of the three smallest is nobody's question
     paid = Conversation(assistant).say("when did I last get paid?")  # money in, the salary among it
     assert "(money in)" in paid.reply and "Salary £2,450.00" in paid.reply and "TfL" not in paid.reply
+
+
+def test_a_short_follow_up_names_a_payee_or_a_month(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    now, session = datetime(2026, 12, 6, 10, tzinfo=UTC), None
+
+    def say(message: str):  # noqa: ANN202
+        nonlocal session
+        reply = assistant.run(customer_id="C001", message=message, session_id=session, now=now)
+        session = reply.session_id
+        return reply
+
+    say("show my Boots payments")
+    pret = say("and Pret?")  # the start of a payee's name, as a bare reply would give it
+    assert {t["merchant"] for t in pret.tool.result["transactions"]} == {"Pret A Manger"}
+    total = say("and in total?")  # no payee of theirs: never a search for a payee called "total"
+    assert total.tool is None or total.tool.arguments.get("merchant") is None
+    say("how much did i spend on trainline in october")
+    november = say("and november?")  # a month named alone
+    assert "Trainline transactions (money out) from 2026-11-01 to 2026-11-30" in november.reply
+    both = assistant.run(customer_id="C001", message="what did I spend on trainline in october and november", now=now)
+    assert "from 2026-10-01 to 2026-11-30" in both.reply and "-£62.54" in both.reply and "-£21.50" in both.reply

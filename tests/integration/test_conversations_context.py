@@ -51,6 +51,15 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
 
 
+def test_three_requests_in_one_sentence_are_all_met(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    reply = c.say("freeze my debit card and what's my balance and my sort code")  # the freeze was dropped
+    assert "£1,842.50" in reply.reply and "20-45-77" in reply.reply
+    assert reply.route == "confirm" and reply.reply.rstrip().endswith("Reply yes to go ahead or no to cancel.")
+    c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+
+
 def test_two_requests_that_both_need_a_yes_are_asked_one_after_the_other(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     first = c.say("freeze my credit card. and report my debit card lost.")

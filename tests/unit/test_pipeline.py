@@ -176,10 +176,12 @@ def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> N
     ("whats my balance and my sort code", ("whats my balance", "my sort code")),
     ("show my cards, and also my balance", ("show my cards", "my balance")),
     ("freeze 8120 and 4417", None),  # a half of one word
-    ("balance and sort code and cards", None),  # more than one "and"
+    ("balance and sort code and cards", None),  # a first half of one word
+    # More than one "and": split at the first; the rest is split again when it is taken up.
+    ("freeze my card and what's my balance and my sort code", ("freeze my card", "what's my balance and my sort code")),
     ("what's my balance? and freeze my card", None),  # two sentences: two_sentences' to split
 ])
-def test_one_sentence_joined_by_one_and_splits_in_two(text: str, halves: tuple[str, str] | None) -> None:
+def test_one_sentence_joined_by_and_splits_in_two(text: str, halves: tuple[str, str] | None) -> None:
     from rightfit.assistant.replies import and_joined
 
     assert and_joined(text) == halves

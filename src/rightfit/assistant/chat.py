@@ -239,6 +239,9 @@ class ChatAssistant:
             carried = self.fields.extract(route, text, now, state.last_fields)
             extraction, gave_field = self.fields.with_known(
                 ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
+            if not gave_field and _FOLLOW_UP.match(text) and (
+                    bare := self.fields.bare_follow_up(ctx, route, text, now, state.last_fields)) is not None:
+                extraction, gave_field = bare, True  # "and Pret?": a payee named as a bare reply would name it
             # Confidently another of the app's intents is a new request; "what about at sainsburys", which the
             # classifier confidently calls off-topic, is this one again.
             if gave_field and (confidence < self.settings.switch_threshold

@@ -32,6 +32,9 @@ class Extractor(Protocol):
 # A value taken back in the same breath: "4417, no sorry, 8120", "4417 I mean 8120", "4417 or rather 8120".
 _TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|(?:sorry,?\s+|no,?\s+)?i\s+mean[t]?|"
                          r"or\s+rather|scratch\s+that|correction)\b[\s,:;.!-]*", re.IGNORECASE)
+# How a follow-up to the action just done opens: "and Pret?", "what about Tesco?".
+_FOLLOW_ON = re.compile(r"^\s*(?:and|what about|how about|same for|also|plus)\b[\s,]*(?:(?:at|for|on|in)\s+)?",
+                        re.IGNORECASE)
 # A reply this short may be just the value asked for ("5531", "tesco express", "the 4417 one", "last tuesday").
 _BARE_WORDS = 4
 
@@ -58,6 +61,32 @@ class FieldReader:
                 extraction = replace(extraction, values={**extraction.values, name: span},
                                      sources={**extraction.sources, name: "parser"})
         return extraction
+
+    def bare_follow_up(self, ctx: ToolContext, route: ActionRoute, text: str, now: datetime,
+                       filled: Mapping[str, Any]) -> Any | None:
+        """"and Pret?" right after the Boots payments: what follows "and" is a value as a bare reply gives it,
+        read with its field's cue ("paid to Pret"). A field the route only takes from the customer's records
+        (`known`: their payees) must open one of them, and becomes its whole name ("Pret A Manger"); "and in
+        total?" names no payee. None when the rest is long or gives no field."""
+        rest = _FOLLOW_ON.sub("", text).strip(" ?.!")
+        if not rest or len(rest.split()) > _BARE_WORDS:
+            return None
+        for name in route.slots.model_fields:
+            cue = CUES.get(slot_kind(route.slots, name) or "")
+            if cue is None:
+                continue
+            extraction = self.extractor.run(text=f"{cue} {rest}", schema=route.slots, now=now, filled=filled)
+            value = extraction.values.get(name)
+            if value is None or extraction.sources.get(name) == "previous":
+                continue
+            if name in route.known:
+                said = str(value).lower().split()
+                whole = [o for o in route.known[name](self.lookup(ctx)) if o.lower().split()[:len(said)] == said]
+                if len(whole) != 1:
+                    continue
+                extraction = replace(extraction, values={**extraction.values, name: whole[0]})
+            return newest_wins(route, extraction)
+        return None
 
     def gives_field(self, ctx: ToolContext, intent: str, text: str, now: datetime, *,
                     besides: Sequence[object] = ()) -> bool:

@@ -164,12 +164,13 @@ _AND = re.compile(r"\s*(?:,\s*)?\b(?:and|&|plus)\b\s*(?:(?:also|then|can you|cou
 
 
 def and_joined(text: str) -> tuple[str, str] | None:
-    """One sentence joined by a single "and" into two halves of two words or more ("what's my balance and my sort
-    code"). Whether each half is a request of its own is the caller's to judge: "I lost my card and need a new
-    one" splits here too."""
+    """One sentence split at its first "and" into two halves of two words or more ("what's my balance and my
+    sort code"; "freeze my card and what's my balance and my sort code" leaves the last two together, for the
+    caller to split again). Whether each half is a request of its own is the caller's to judge: "I lost my
+    card and need a new one" splits here too."""
     t = text.strip()
     joins = list(_AND.finditer(t))
-    if len(joins) != 1 or re.search(r"[?.!]\s+\S", t):
+    if not joins or re.search(r"[?.!]\s+\S", t):
         return None
     first, second = t[:joins[0].start()].strip(" ,"), t[joins[0].end():].strip()
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None

@@ -273,6 +273,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, w: _day(_month_in(m, w).start)),
     (re.compile(rf"\b(?:in|during|since|from|for)\s+{MONTH}(?![a-z])"),
      _month_in),
+    # A month named alone ("and november?"), spelled out: "may" and "march" are words first, "jan" a name.
+    (re.compile(r"\b(?P<month>january|february|april|june|july|august|september|sept|october|oct|november|nov|"
+                r"december|dec)\b"),
+     _month_in),
     (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), lambda _m, w: _day(w.today - timedelta(days=2))),
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), lambda _m, w: _day(w.today + timedelta(days=2))),
     (re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"), lambda _m, w: _day(w.today)),
@@ -363,6 +367,7 @@ def scan_dates(text: str, now: datetime, prefer: Prefer = "nearest") -> Scan[Dat
 
 _BETWEEN = re.compile(r"\b(?:between|from)\s+$")
 _AND = re.compile(r"\s*(?:and|to|until|till|-)\s*")
+_BOTH = re.compile(r"\s*(?:,\s*)?(?:and|&|plus)\s+(?:(?:in|during|for)\s+)?(?:the\s+)?")
 
 
 def _join_ranges(t: str, spans: list[tuple[int, int, DateSpan]]) -> list[tuple[int, int, DateSpan, bool]]:
@@ -376,6 +381,13 @@ def _join_ranges(t: str, spans: list[tuple[int, int, DateSpan]]) -> list[tuple[i
             cue = _BETWEEN.search(t[max(0, s - 10):s])
             if cue and _AND.fullmatch(t[e:s2]) and span.start <= span2.end:
                 out.append((max(0, s - 10) + cue.start(), e2, DateSpan(start=span.start, end=span2.end), True))
+                i += 2
+                continue
+            from_to = re.match(r"(?:from|between)\s", t[s:e]) is not None and _AND.fullmatch(t[e:s2]) is not None
+            if span.is_range and span2.is_range and span.start < span2.start and (from_to or (
+                    _BOTH.fullmatch(t[e:s2]) and span2.start == span.end + timedelta(days=1))):
+                # "in october and november", "from october to december": the one period they make up.
+                out.append((s, e2, DateSpan(start=span.start, end=span2.end), True))
                 i += 2
                 continue
         out.append((s, e, span, False))
