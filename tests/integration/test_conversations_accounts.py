@@ -195,6 +195,12 @@ def test_transactions_over_under_or_between_amounts(assistant) -> None:  # noqa:
     assert all(abs(float(a.replace("£", "").replace(",", ""))) >= 50 for a in amounts)
     between = Conversation(assistant).say("show payments between £20 and £30")
     assert "Tesco -£22.08" in between.reply and "Tesco -£44.22" not in between.reply
+    words = Conversation(assistant).say("show payments between five and ten pounds")  # was "over £15.00"
+    assert "of over £5.00 and under £10.00" in words.reply and "Boots -£8.40" in words.reply
+    shown = Conversation(assistant).say("show me payments over £40")  # was "I can't find that in our policies"
+    assert shown.tool.tool == "recent_transactions" and "Tesco -£44.22" in shown.reply
+    empty = Conversation(assistant).say("show my transactions from last week")  # the data ends in November
+    assert "couldn't find any" in empty.reply and "Your latest transaction is from 2026-11-19." in empty.reply
 
 
 def test_spending_at_a_merchant_in_lower_case_is_read_from_the_transactions(assistant) -> None:  # noqa: ANN001

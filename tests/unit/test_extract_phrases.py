@@ -74,3 +74,23 @@ def test_a_statement_minus_is_taken_off_on_request_only() -> None:
 ])
 def test_a_part_of_a_month(text: str, start: date, end: date) -> None:
     assert [(s.start, s.end) for s in resolve_dates(text, NOW)] == [(start, end)]
+
+
+def test_two_numbers_joined_by_and_are_not_one_number() -> None:
+    from rightfit.extract.text import words_to_int
+
+    assert words_to_int("two hundred and fifty") == 250 and words_to_int("one thousand two hundred") == 1200
+    assert words_to_int("five and ten") is None and words_to_int("twenty thirty") is None  # was 15 and 50
+    assert [c.value for c in parse_money("between five and ten pounds")] == [gbp("10")]
+
+
+def test_a_range_or_a_sign_bounds_the_amounts() -> None:
+    from rightfit.extract.money import scan_money_bound
+
+    def bounds(text: str) -> tuple[list[Money], list[Money]]:
+        return ([c.value for c in scan_money_bound(text, "over").candidates],
+                [c.value for c in scan_money_bound(text, "under").candidates])
+
+    assert bounds("payments between five and ten pounds") == ([gbp("5")], [gbp("10")])
+    assert bounds("between 5 and £10") == ([gbp("5")], [gbp("10")])
+    assert bounds("show payments >£40") == ([gbp("40")], []) and bounds("anything <£5") == ([], [gbp("5")])

@@ -215,6 +215,12 @@ _IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?
 _A_NUMBER = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\+\d{2}[\s\d]{9,14}\b")
 
 
+# "show me payments over £40", "list my card payments": the payments themselves.
+_SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|list|give|display|see)\b(?:\s+(?:me|us|my|"
+                            r"all|all of|the|of|our))*\s+(?:card\s+)?(?:payments?|transactions?|purchases?|spending|"
+                            r"outgoings?|debits?)\b", re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -265,6 +271,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "overdraft_limit"
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number
+    if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
+            _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
+        return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
     if intent == "check_balance" and _SPENT.search(text):
         return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
     if intent in ("check_balance", "out_of_scope") and _LIMIT_ASKED.search(text):

@@ -342,7 +342,9 @@ def _render_transactions(o: ToolOutcome) -> str:
     order = o.arguments.get("order") if o.arguments.get("order") in ("largest", "smallest") else None
     merchant = o.arguments.get("merchant")
     if not rows:
-        return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}."
+        latest = o.result.get("latest")
+        seen = f" Your latest transaction is from {latest}." if latest and since and str(latest) < str(since) else ""
+        return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}.{seen}"
     listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
     filtered = bool(period or merchant)
     names = {t["merchant"] for t in rows}

@@ -128,8 +128,13 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         params.append(limit)
         with bank.read() as db:
             rows = db.execute(sql, params).fetchall()
-        return {"transactions": [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
-                                  "amount": _money(r["amount_pence"]), "account": r["name"]} for r in rows]}
+            # Nothing in the period asked about: the day of the latest transaction says whether that is news.
+            latest = None if rows else db.execute(
+                "SELECT max(t.posted) FROM transactions t JOIN account_holders h ON h.account_id = t.account_id "
+                "WHERE h.customer_id = ?", (ctx.customer_id,)).fetchone()[0]
+        found = [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
+                  "amount": _money(r["amount_pence"]), "account": r["name"]} for r in rows]
+        return {"transactions": found, **({"latest": latest} if latest else {})}
 
     def find_transactions(ctx: ToolContext, merchant: Annotated[str | None, Field(max_length=80)] = None,
                           amount: Annotated[float | None, Field(gt=0, le=1e9)] = None,

@@ -133,17 +133,21 @@ def scan_money(text: str) -> Scan[Money]:
             continue
         n = words_to_int(words)
         word = m.group("word").lower()
-        if n is None:
-            continue
+        start = m.start()
+        if n is None:  # "between five and ten pounds": the amount is the last number before the pounds
+            tail = _last_number(words)
+            if tail is None:
+                continue
+            n, start = tail[0], m.start("words") + tail[1]
         value = Decimal(n) * (1000 if word == "grand" else 1) / (100 if word == "pence" else 1)
         pence = words_to_int(m.group("pence")) if m.group("pence") and word.startswith(("pound", "quid")) else None
         if pence is not None and 0 < pence < 100:
             value += Decimal(pence) / 100
         elif m.group("pence"):  # "two pounds and three" of something else: the match ends at the pounds
-            found.append((m.start(), m.end("word"), _build(norm, m.start(), m.end("word"), value, _WORDS[word],
-                                                           negative=False)))
+            found.append((start, m.end("word"), _build(norm, start, m.end("word"), value, _WORDS[word],
+                                                       negative=False)))
             continue
-        found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, _WORDS[word], negative=False)))
+        found.append((start, m.end(), _build(norm, start, m.end(), value, _WORDS[word], negative=False)))
     for m in _SLANG.finditer(t):  # "under a fiver": British slang for a £5 or £10 note
         value = Decimal(5 if m.group("note").lower() == "fiver" else 10)
         found.append((m.start(), m.end(), _build(norm, m.start(), m.end(), value, "GBP", negative=False)))
@@ -159,6 +163,17 @@ def scan_money(text: str) -> Scan[Money]:
     cands = tuple(x for _, _, x in kept if isinstance(x, Candidate))
     rejected = tuple(x for _, _, x in kept if isinstance(x, Rejected))
     return Scan(cands, rejected)
+
+
+def _last_number(words: str) -> tuple[int, int] | None:
+    """The longest run of number words ending `words` that is one number, with its offset in `words`: "five and
+    ten" -> (10, 9)."""
+    starts = [m.start() for m in re.finditer(r"\S+", words)]
+    for offset in starts[1:]:
+        n = words_to_int(words[offset:])
+        if n is not None:
+            return n, offset
+    return None
 
 
 def _non_overlapping(
@@ -195,10 +210,10 @@ def unsigned(text: str) -> str:
 
 
 # "payments over £50", "anything under £10": an amount that bounds what is asked for, by the words before it.
-_OVER = re.compile(r"(?:\bover|(?<!\bno )\bmore than|\babove|\bbigger than|\blarger than|\bgreater than|"
+_OVER = re.compile(r"(?:>=?|≥|\bover|(?<!\bno )\bmore than|\babove|\bbigger than|\blarger than|\bgreater than|"
                    r"\bhigher than|\bat least|\bexceeding|\bupwards of|\bin excess of|\bminimum(?: of)?|\bbetween)\s*$",
                    re.IGNORECASE)
-_UNDER = re.compile(r"(?:\bunder|\bless than|\bbelow|\bsmaller than|\blower than|\bat most|\bno more than|"
+_UNDER = re.compile(r"(?:<=?|≤|\bunder|\bless than|\bbelow|\bsmaller than|\blower than|\bat most|\bno more than|"
                     r"\bup to|\bmaximum(?: of)?|\bbetween\s+\S+\s+(?:and|to))\s*$", re.IGNORECASE)
 
 
@@ -212,5 +227,18 @@ def scan_money_bound(text: str, bound: Literal["over", "under"]) -> Scan[Money]:
     """Amounts written as a lower ("over £50", "at least £100", "£20 or more") or an upper ("under £10", "£10 or
     less") bound."""
     before, after = (_OVER, _OVER_AFTER) if bound == "over" else (_UNDER, _UNDER_AFTER)
-    return Scan(tuple(c for c in scan_money(text).candidates
-                      if before.search(text[: c.start]) or after.match(text, c.end)), ())
+    amounts = scan_money(text).candidates
+    found = [c for c in amounts if before.search(text[: c.start]) or after.match(text, c.end)]
+    if bound == "over" and not found:
+        # "between five and ten pounds", "between 5 and £10": the lower figure takes the upper one's currency.
+        for c in amounts:
+            m = _BARE_LOWER.search(text[: c.start])
+            n = None if m is None else (Decimal(m["num"]) if m["num"] else words_to_int(m["words"]))
+            if m is not None and n is not None:
+                a, b = m.start("low"), m.end("low")
+                found.append(Candidate(Money(amount=Decimal(n), currency=c.value.currency), a, b, text[a:b]))
+    return Scan(tuple(found), ())
+
+
+_BARE_LOWER = re.compile(rf"\bbetween\s+(?P<low>(?P<num>\d+(?:\.\d{{1,2}})?)|(?P<words>{NUMBER_WORDS}))\s*"
+                         r"(?:and|to|-)\s*$", re.IGNORECASE)

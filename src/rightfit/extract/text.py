@@ -108,27 +108,39 @@ NUMBER_WORDS = rf"{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD}){{0,6}}"
 
 
 def words_to_int(phrase: str) -> int | None:
-    """'two hundred and fifty' -> 250, 'twenty-five' -> 25, 'a hundred' -> 100; None if not a number."""
-    words = [w for w in re.split(r"[\s-]+", phrase.lower().strip()) if w and w not in {"and", "of"}]
+    """'two hundred and fifty' -> 250, 'twenty-five' -> 25, 'a hundred' -> 100; None if not one number: "five
+    and ten" or "five ten" are two numbers, not fifteen ("and" only follows a hundred or a thousand)."""
+    words = [w for w in re.split(r"[\s-]+", phrase.lower().strip()) if w and w != "of"]
     if not words:
         return None
     if words[-1] in ("couple", "few") and all(w in ("a", "an") for w in words[:-1]):
         return _UNITS[words[-1]]  # "a couple" is 2, not 1 + 2
     total = current = 0
-    seen_digit = False
+    last: str | None = None  # what the previous word was: unit (1-9), teen (0, 10-19), tens, scale or and
     for w in words:
-        if w in _UNITS:
+        if w == "and":
+            if last != "scale":
+                return None
+            last = "and"
+        elif w in _UNITS:
+            kind = "unit" if 1 <= _UNITS[w] <= 9 else "teen"
+            if last not in (None, "scale", "and") and not (kind == "unit" and last == "tens"):
+                return None
             current += _UNITS[w]
-            seen_digit = True
+            last = kind
         elif w in _TENS:
+            if last not in (None, "scale", "and"):
+                return None
             current += _TENS[w]
-            seen_digit = True
+            last = "tens"
         elif w in _SCALES:
+            if last in ("scale", "and") and not (_SCALES[w] == 1000 and last == "scale"):
+                return None
             current = max(current, 1) * _SCALES[w]
             if _SCALES[w] >= 1000:
                 total += current
                 current = 0
-            seen_digit = True
+            last = "scale"
         else:
             return None
-    return total + current if seen_digit else None
+    return None if last in (None, "and") else total + current
