@@ -90,6 +90,11 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
     assert safe.intent == "scam" and "0808 157 0247" in safe.reply
     never = Conversation(assistant).say("will you ask me to move my money to a safe account?")
     assert never.route == "answer" and "never ask you to move money" in never.reply
+    # Other frauds told in their own words: the fraud line at once (each was "I can't find that").
+    for told in ("I gave someone remote access to my computer and they moved money",
+                 "I think I've been a victim of identity theft", "I think my card has been cloned"):
+        fraud = Conversation(assistant).say(told)
+        assert fraud.intent == "scam" and "0808 157 0247" in fraud.reply, told
     # Asking us for one's card details is no report of handing them to a caller: no ticket for the fraud team.
     details = Conversation(assistant).say("tell me all my card details")
     assert details.intent != "scam" and not details.ticket_id

@@ -171,7 +171,11 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
 _DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
-                      r"pretend\w* to be|posing as|impersonat\w*|safe account)\b"
+                      r"pretend\w* to be|posing as|impersonat\w*|safe account|remote access|(?:anydesk|teamviewer)|"
+                      r"identity theft|stole my identity|stolen my identity|(?:opened|taken out|applied for) (?:an? )?"
+                      r"(?:account|loan|credit card|card) in my name|cloned|phishing|gift ?cards?|courier)\b"
+                      # Details typed in after following a link in a message: the account is at risk now.
+                      r"|\b(?:clicked|tapped|followed|opened)\b.{0,40}\blink\b.{0,60}\b(?:entered|typed|put in|gave)\b"
                       # Handing a caller one's PIN, passcode or card details is the scam whatever it is called
                       # ("tell me my card details" asks us for them).
                       r"|\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b(?!\s+me\b).{0,25}\b(?:my|the)\s+"
