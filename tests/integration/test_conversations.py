@@ -314,6 +314,9 @@ def test_a_damaged_card_is_answered_from_the_documents_not_blocked_as_lost(assis
     assert reply.intent == "policy_question" and reply.tool is None
     lost = Conversation(assistant).say("I lost my card, I need a new card")
     assert lost.intent == "report_lost_card"
+    for worn in ("the chip on my card has worn off", "my card got chewed by the dog"):  # were unfreeze and stolen
+        damaged = Conversation(assistant).say(worn)
+        assert damaged.intent == "policy_question" and damaged.tool is None, worn
 
 
 def test_freeze_or_unfreeze_follows_the_verb(assistant) -> None:  # noqa: ANN001
@@ -329,8 +332,9 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
     assert other.route == "refuse" and "only help with banking" in other.reply
     # Leaning towards one of the bank's requests, which the documents do not cover: not told it is off-topic.
     # (A card a cash machine kept, once the example here, is now blocked as lost: see the test above.)
-    cloned = Conversation(assistant).say("my card has been cloned at a petrol station")
-    assert cloned.route == "abstain" and "colleague" in cloned.reply
+    # (A cloned card, the example after that, now goes to the fraud team: see the scam test.)
+    declined = Conversation(assistant).say("my card keeps getting declined at one petrol station")
+    assert declined.route == "abstain" and "colleague" in declined.reply
 
 
 @pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.chatting import Conversation, bank_db
+from tests.integration.chatting import Conversation, bank_db, card_status
 
 pytestmark = pytest.mark.integration
 
@@ -101,3 +101,19 @@ def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant
     assert question.intent == "policy_question" and question.route in ("answer", "abstain")
     dispute = Conversation(assistant).say("I was charged twice at tesco, can you help?")
     assert dispute.intent == "dispute_transaction" and "£22.08" in dispute.reply
+
+
+def test_a_payment_not_made_with_block_my_card_stops_the_card_first(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    asked = c.say("i didnt make the 18.99 payment to sp digital, please block my card and refund me")
+    assert asked.route == "confirm" and asked.intent == "report_stolen_card" and "5531" in asked.reply
+    done = c.say("yes")  # was a dispute, with the card left working
+    assert "0808 157 0247" in done.reply and card_status(assistant_settings, "C002", "5531") == "stolen"
+
+
+def test_the_bigger_one_of_the_listed_payments_is_the_one_disputed(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert "I found 4 payments" in c.say("I want to dispute a trainline payment").reply
+    picked = c.say("the bigger one")  # the list was repeated
+    assert picked.route == "confirm" and "£62.54 to Trainline on 2026-10-27" in picked.reply
+

@@ -253,3 +253,15 @@ def test_a_bare_yes_is_a_yes_and_nothing_else(text: str, bare: bool) -> None:
     from rightfit.assistant.replies import bare_yes
 
     assert bare_yes(text) is bare
+
+
+def test_the_bigger_or_the_latest_of_the_listed_payments() -> None:
+    from rightfit.assistant.replies import chosen_option
+
+    listed = ("£21.50 on 2026-11-15", "£132.28 on 2026-11-06", "£62.54 on 2026-10-27")
+    assert chosen_option("the bigger one", listed) == chosen_option("most expensive", listed) == listed[1]
+    assert chosen_option("the latest", listed) == listed[0] and chosen_option("the oldest one", listed) == listed[2]
+    assert chosen_option("the cheapest please", listed) == listed[0]
+    assert chosen_option("the bigger one", ("£5 on 2026-11-01", "£5 on 2026-11-02")) is None  # a tie picks nothing
+    assert chosen_option("the bigger one", ("the debit card", "the credit card")) is None  # nothing to compare
+

@@ -59,7 +59,7 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
     # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
     said = str(values.get("reason") or "")
-    fraud = UNAUTHORISED_FIRST if _NOT_MINE.search(said) else ""
+    fraud = UNAUTHORISED_FIRST if NOT_MINE.search(said) else ""
     if _TWICE.search(said) and not missed:  # "charged twice": say what the account shows before disputing
         return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                     confirm=f"{fraud}I can see only one {what}, not two; if a second one appears later, tell "
@@ -72,7 +72,7 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
 _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)
 
 
-_NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
+NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
                        r"\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|\bunauthori[sz]ed|"
                        r"\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
 UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .disputes import NOT_MINE
+
 _UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
                        r"back on)", re.IGNORECASE)
 _FREEZE = re.compile(r"\b(?:freez\w*|lock\w*|put a (?:freeze|block) on|temporar(?:il)?y block|"
@@ -81,7 +83,8 @@ _PAYMENT_PROBLEM = re.compile(
 
 # A damaged card, or a new card wanted with nothing said about losing it, is replaced from the app (the
 # documents say how), never blocked and replaced as lost or stolen, which changes the card number.
-_DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chip (?:has )?(?:stopped|isn'?t|"
+_DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chewed|melted|split|peeling|"
+                      r"chip (?:has )?(?:stopped|isn'?t|"
                       r"doesn'?t|not|won'?t)|(?:new|replacement) card)\b", re.IGNORECASE)
 _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t find|cannot find|misplaced|left (?:it|my)|"
                    r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
@@ -225,6 +228,11 @@ _SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|lis
                             r"outgoings?|debits?)\b", re.IGNORECASE)
 
 
+# "block my card", "cancel the card", "freeze it": the card stopped.
+_STOP_CARD = re.compile(r"\b(block|cancel|stop|freez)\w*\s+(?:my|the|this|that)?\s*(?:debit |credit )?card\b",
+                        re.IGNORECASE)
+
+
 def refine_intent(text: str, intent: str) -> str:
     """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
     word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
@@ -265,6 +273,11 @@ def refine_intent(text: str, intent: str) -> str:
         asks = (asks_about or _WOULD_WE_ASK.search(text) is not None  # "will you ask me to move my money?"
                 or (text.rstrip().endswith("?") and not _REQUESTS.search(text)))  # "is this a scam?"
         return "policy_question" if asks else "scam"
+    if (intent in ("dispute_transaction", "freeze_card", "report_lost_card", "out_of_scope") and not asks_about
+            and NOT_MINE.search(text) and (stop := _STOP_CARD.search(text))):
+        # "I didn't make that payment, block my card and refund me": a card someone else is using is stopped
+        # first (a dispute would leave it working); the block's reply gives the fraud line for the refund.
+        return "freeze_card" if re.match(r"freez", stop.group(1), re.IGNORECASE) else "report_stolen_card"
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
@@ -318,8 +331,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "report_stolen_card" if _STOLEN.search(gone.group()) else "report_lost_card"
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
-    if (intent in ("report_lost_card", "report_stolen_card", "out_of_scope") and _DAMAGED.search(text)
-            and not _LOST.search(text)):
+    if (intent in ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
+            and _DAMAGED.search(text) and not _LOST.search(text) and not _CARD_ACTS.search(_DAMAGED.sub("", text))):
         return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
         return intent

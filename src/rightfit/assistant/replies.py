@@ -233,6 +233,34 @@ _FILLER = frozenset({"the", "one", "card", "account", "my", "your", "on", "pleas
                      "is", "was", "ending", "with", "and", "a", "an", "of", "in", "for", "to", "ok", "okay", "yes"})
 
 
+_RANK = re.compile(r"^(?:(?:the|that|it'?s|its|it was|erm|um|oh|ok|okay)[\s,]+)*(?P<w>bigger|biggest|larger|largest|"
+                   r"higher|highest|more expensive|most expensive|smaller|smallest|lower|lowest|cheaper|cheapest|"
+                   r"latest|newest|most recent|more recent|newer|earlier|earliest|older|oldest)"
+                   r"(?:\s+(?:one|payment|charge|transaction))?(?:[\s,]+please)?$", re.IGNORECASE)
+_AMOUNT = re.compile(r"[£$€]\s?(\d[\d,]*(?:\.\d+)?)")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _ranked(text: str, options: Sequence[str]) -> str | None:
+    """"the bigger one", "the latest": the option with the largest or smallest amount, or the newest or oldest
+    day, when every option shows one and no two tie."""
+    m = _RANK.match(text.strip(" .!?"))
+    if m is None:
+        return None
+    word = m.group("w").lower()
+    by_day = word in ("latest", "newest", "most recent", "more recent", "newer", "earlier", "earliest", "older",
+                      "oldest")
+    keys: list[str] = []  # ISO days, or amounts padded to compare as text
+    for o in options:
+        found = _ISO_DAY.search(o) if by_day else _AMOUNT.search(o)
+        if found is None:
+            return None
+        keys.append(found.group() if by_day else f"{float(found.group(1).replace(',', '')):020.2f}")
+    pick = max(keys) if word.startswith(("bigger", "biggest", "larger", "largest", "higher", "highest", "more",
+                                         "most", "latest", "newest", "newer")) else min(keys)
+    return options[keys.index(pick)] if keys.count(pick) == 1 else None
+
+
 def chosen_option(text: str, options: Sequence[str]) -> str | None:
     """"the second one" answering a question that listed `options`: that option; or a short reply naming a word
     only one option has ("the premier one" of "9042 on your Everyday Account" and "8120 on your Premier
@@ -243,6 +271,8 @@ def chosen_option(text: str, options: Sequence[str]) -> str | None:
     if m is not None:
         index = _ORDINALS[m.group("n").lower()]
         return options[index] if -len(options) <= index < len(options) else None
+    if (ranked := _ranked(text, options)) is not None:
+        return ranked
     said = {w for w in re.findall(r"[a-z']+", text.lower()) if w not in _FILLER}
     if not said or len(text.split()) > 6:
         return None
