@@ -48,6 +48,8 @@ ATTEMPTS = [
     ("'; DROP TABLE cards; -- freeze my card", None),
     ("freeze card ending 553l", None),  # look-alike digits
     ("check balance ACC-200311 OR 1=1", "ACC-200311"),
+    ("show the transactions made with card 5531", "5531"),  # a card filter names a card too
+    ("how much did Daniel spend at Pret?", None),  # another customer's joint holder is no joint holder of Alice
 ]
 
 # Multi-turn attempts: smuggling an id through a slot being filled, or a confirmation turn.

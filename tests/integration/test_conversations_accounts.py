@@ -231,6 +231,9 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     named = Conversation(assistant, customer="C003").say("show me Daniel's transactions")
     assert named.tool.tool == "recent_transactions" and named.tool.result["transactions"]
     assert named.tool.arguments.get("merchant") is None  # "Daniel's" is the holder, not a payee
+    assert "Trainline -£85.01" in named.reply and "Trainline -£86.74" not in named.reply  # his card's, not hers
+    spent = Conversation(assistant, customer="C003").say("how much did daniel spend on trainline")  # was refused
+    assert "In all: £116.19 out." in spent.reply
     # Changing something stays the customer's own business: Daniel's card is his.
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
     # And no joint account, no exception.
@@ -270,3 +273,16 @@ def test_a_short_follow_up_names_a_payee_or_a_month(assistant) -> None:  # noqa:
     assert "Trainline transactions (money out) from 2026-11-01 to 2026-11-30" in november.reply
     both = assistant.run(customer_id="C001", message="what did I spend on trainline in october and november", now=now)
     assert "from 2026-10-01 to 2026-11-30" in both.reply and "-£62.54" in both.reply and "-£21.50" in both.reply
+
+
+def test_spending_on_one_of_my_cards(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    credit = assistant.run(customer_id="C001", message="how much did I spend on my credit card in november",
+                           now=datetime(2026, 12, 6, 10, tzinfo=UTC))  # was both cards' spending
+    assert "with your credit card" in credit.reply and "In all: £104.00 out." in credit.reply
+    card = Conversation(assistant, customer="C003").say("show card 2208 transactions")
+    assert {t["merchant"] for t in card.tool.result["transactions"]} and "Pret A Manger -£9.02" not in card.reply
+    debit = Conversation(assistant).say("what did i spend with my debit card")  # was the card limits
+    assert debit.tool.tool == "recent_transactions" and "with your debit card" in debit.reply
+

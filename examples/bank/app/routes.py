@@ -59,6 +59,13 @@ class TransactionFields(BaseModel):
                      Field(None, description="Only amounts below this")] = None
     order: Annotated[str | None, Slot("order", model=False),
                      Field(None, description="largest or smallest amounts first")] = None
+    # "how much did Daniel spend": filled only from the first names of the customer's joint account holders.
+    holder: Annotated[str | None, Slot("text", model=False),
+                      Field(None, description="A joint account holder, by first name")] = None
+    # "on my credit card", "with card 4417": payments made with the customer's own cards.
+    card_last4: CardSlot = None
+    card_kind: Annotated[str | None, Slot("card_kind", model=False),
+                         Field(None, description="debit or credit")] = None
 
 
 class CardFields(BaseModel):
@@ -213,20 +220,27 @@ def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
     return [n for n in named if n] if all(named) else []
 
 
-def _a_joint_holder(name: str, lookup: Lookup) -> bool:
-    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee.
-    Only a possessive is looked up: a bare name may well be a payee ("transfers from Daniel")."""
+def _a_joint_holder(name: str, lookup: Lookup) -> str | None:
+    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee:
+    their first name, or None. Only a possessive is looked up: a bare name may well be a payee ("transfers
+    from Daniel")."""
     owner = re.fullmatch(r"(.+?)['’]s", name.strip())
     if owner is None:
-        return False
-    first = {n.split()[0].lower() for n in _listed(lookup, "joint_holders", "names") if n.split()}
-    return owner.group(1).lower() in first
+        return None
+    first = {n.split()[0].lower(): n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()}
+    return first.get(owner.group(1).lower())
 
 
 def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     args = _account_args(values, lookup)
-    if values.get("merchant") and _a_joint_holder(str(values["merchant"]), lookup):
-        values = {**values, "merchant": None}
+    if values.get("merchant") and (holder := _a_joint_holder(str(values["merchant"]), lookup)):
+        values = {**values, "merchant": None, "holder": holder}  # "Daniel's transactions": made with his cards
+    if values.get("holder"):
+        args["holder"] = values["holder"]
+    if values.get("card_last4"):  # "what did I spend on card 4417"
+        args["card_last4"] = values["card_last4"]
+    elif values.get("card_kind") in ("debit", "credit"):  # "my credit card spending"
+        args["card_kind"] = values["card_kind"]
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         args.update(merchant=values["merchant"], limit=20)
     period = values.get("period")
@@ -341,6 +355,12 @@ def _render_transactions(o: ToolOutcome) -> str:
         period = f" ({'money out' if o.arguments['direction'] == 'out' else 'money in'}){period}"
     order = o.arguments.get("order") if o.arguments.get("order") in ("largest", "smallest") else None
     merchant = o.arguments.get("merchant")
+    card = (f" with your card ending {o.arguments['card_last4']}" if o.arguments.get("card_last4") else
+            f" with your {o.arguments['card_kind']} card" if o.arguments.get("card_kind") else "")
+    holder = o.arguments.get("holder")
+    period = f"{card}{period}" if card else period
+    if holder:
+        period = f" made with {str(holder).title()}'s cards{period}"
     if not rows:
         latest = o.result.get("latest")
         seen = f" Your latest transaction is from {latest}." if latest and since and str(latest) < str(since) else ""
@@ -380,14 +400,19 @@ def _render_update(o: ToolOutcome) -> str:
 # A card is named by its last four digits, its kind or its account; the newer description replaces the older.
 _A_CARD = (frozenset({"card_last4", "card_kind", "account_name"}),)
 _OWN_ACCOUNTS = {"account_name": _account_names}
+
+
+def _joint_first_names(lookup: Lookup) -> list[str]:
+    """The first names of the customer's joint account holders, so "how much did Daniel spend" reads his."""
+    return [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
                                  known=_OWN_ACCOUNTS, reads_only=True),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions, known={"merchant": _merchants, **_OWN_ACCOUNTS},
-                                       reads_only=True),
+                                       _render_transactions, reads_only=True,
+                                       known={"merchant": _merchants, "holder": _joint_first_names, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details,
                                    known=_OWN_ACCOUNTS, reads_only=True),

@@ -81,7 +81,11 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             min_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
                             max_amount: Annotated[float | None, Field(ge=0, le=1e9)] = None,
                             direction: Literal["in", "out"] | None = None,
-                            order: Literal["newest", "largest", "smallest"] = "newest") -> dict[str, Any]:
+                            order: Literal["newest", "largest", "smallest"] = "newest",
+                            card_last4: CardLast4 | None = None,
+                            card_kind: Literal["debit", "credit"] | None = None,
+                            holder: Annotated[str | None, Field(max_length=40, pattern=r"^[^\W\d_][\w' -]*$")] = None,
+                            ) -> dict[str, Any]:
         """The customer's transactions, newest first or by amount.
 
         Args:
@@ -95,6 +99,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             max_amount: Only amounts of at most this many pounds, in or out.
             direction: Only money out of the accounts, or only money into them.
             order: Newest first, or the largest or smallest amounts (in or out) first.
+            card_last4: Only payments made with this card of the customer's.
+            card_kind: Only payments made with the customer's debit or credit cards.
+            holder: Only payments made with the cards of this holder of a joint account (their first name).
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -123,6 +130,17 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             params.append(round(max_amount * 100))
         if direction is not None:
             sql += " AND t.amount_pence < 0" if direction == "out" else " AND t.amount_pence > 0"
+        # By card: the transactions carry the card they were made with (none for transfers and salary).
+        if card_last4 is not None:
+            sql += " AND t.card_id IN (SELECT id FROM cards WHERE customer_id = ? AND last4 = ?)"
+            params += [ctx.customer_id, card_last4]
+        if card_kind is not None:
+            sql += " AND t.card_id IN (SELECT id FROM cards WHERE customer_id = ? AND kind = ?)"
+            params += [ctx.customer_id, card_kind]
+        if holder is not None:  # the rows stay those of the caller's own accounts (the join above)
+            sql += (" AND t.card_id IN (SELECT c.id FROM cards c JOIN customers cu ON cu.id = c.customer_id "
+                    "WHERE lower(cu.name) = lower(?) OR lower(cu.name) LIKE lower(?) || ' %')")
+            params += [holder.strip(), holder.strip()]
         by_amount = {"largest": "abs(t.amount_pence) DESC, ", "smallest": "abs(t.amount_pence) ASC, "}
         sql += f" ORDER BY {by_amount.get(order, '')}t.posted DESC, t.id DESC LIMIT ?"
         params.append(limit)
