@@ -145,6 +145,25 @@ def test_address_change_asks_for_each_missing_field(assistant, assistant_setting
     assert address_of(assistant_settings, "C001") == ("5 New Street, Manchester", "M1 1AE")
 
 
+def test_a_short_miss_while_asked_for_a_field_asks_again_and_keeps_the_request(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    c.say("I want to change my address")
+    c.say("9 Ash Grove")
+    missed = c.say("Manchester")  # was refused as off-topic, and the change forgotten
+    assert missed.route == "ask" and missed.reply.startswith("Sorry, I didn't catch that.")
+    assert c.say("M14 6AB").route == "confirm" and c.say("👍").tool.status == "ok"  # a thumbs-up is a yes
+    assert address_of(assistant_settings, "C001")[1] == "M14 6AB"
+
+
+def test_another_change_after_one_is_not_the_same_change_again(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("change my phone number to 07700 900321")
+    c.say("yes")
+    more = c.say("and my email too")  # was "That's already the mobile number we have for you"
+    assert more.route == "ask" and "e-mail" in more.reply
+    assert c.say("alice2@example.com").route == "confirm" and c.say("yes").tool.status == "ok"
+
+
 def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     reply = c.say("please change my mobile number to 07700 900999")

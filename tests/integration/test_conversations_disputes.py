@@ -117,3 +117,8 @@ def test_the_bigger_one_of_the_listed_payments_is_the_one_disputed(assistant) ->
     picked = c.say("the bigger one")  # the list was repeated
     assert picked.route == "confirm" and "£62.54 to Trainline on 2026-10-27" in picked.reply
 
+
+def test_dispute_said_first_with_an_amount_is_a_dispute(assistant) -> None:  # noqa: ANN001
+    confirm = Conversation(assistant).say("dispute 23.50")  # was "I can't find that", then a ticket
+    assert confirm.route == "confirm" and "£23.50 to WWW.XBPAY" in confirm.reply
+

@@ -107,6 +107,9 @@ _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|in
 # spending limit or spending money is what is left, not what went.
 _SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|"
                     r"did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
+_DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like) to\s+|can you\s+|could you\s+)?"
+                            r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))",
+                            re.IGNORECASE)
 # "what did I spend with my debit card", "how much did Daniel spend": what went out, by a person.
 _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|we|\w+)\s+(?:spend|spent|buy|bought)\b",
                         re.IGNORECASE)
@@ -294,8 +297,10 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
             _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
         return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
+    if intent in ("policy_question", "out_of_scope") and _DISPUTE_ASKED.match(text):
+        return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):
-        return "recent_transactions"  # "what did I spend with my debit card" asks what went, not the card's limits
+        return "recent_transactions"  # "what did I spend with my debit card" asks what went, not its limits
     if intent == "check_balance" and _SPENT.search(text):
         return "recent_transactions"  # "what did I spend over £100 in november": what went out, not what is left
     if intent in ("check_balance", "out_of_scope") and _LIMIT_ASKED.search(text):

@@ -64,6 +64,7 @@ CANT_UNDO = ("I can't undo that from here. If something needs changing back, tel
              "colleague.")
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
+_SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 
 # "what was my reference number again?": answered from this conversation's own replies.
@@ -232,6 +233,12 @@ class ChatAssistant:
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
                                                         and not wants_person):
                 return self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
+            if state.asked and not self.app.serves(intent) and len(text.split()) <= _SHORT_REPLY:
+                # "Manchester" when asked for the postcode: a short reply that is no field and asks for nothing
+                # else is a miss, not a change of subject; the question stands, so the request is not lost.
+                asked, waits = self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked,
+                                                text=text)
+                return replace(asked, reply=f"Sorry, I didn't catch that. {asked.reply}"), waits
         elif state.last is not None and state.last in self.app.actions and intent != state.last:
             # A follow-up to the action just done ("and for ACC-104871?", "and trainline?"): same action, new
             # fields, the others as they were.
@@ -270,7 +277,9 @@ class ChatAssistant:
                     self.docs.topic_after(before, text, context))
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            kept = before.last_fields if before.last == intent and _FOLLOW_UP.match(text) else {}
+            # A follow-up to a read keeps its fields ("and at tesco?"); a change never repeats the last one's
+            # values ("and my email too" after a new phone number is no second change of the phone).
+            kept = before.last_fields if before.last == intent and route.reads_only and _FOLLOW_UP.match(text) else {}
             extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
             return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         if (intent == self.app.offer_intent and not read.settled

@@ -37,8 +37,12 @@ def bare_yes(text: str) -> bool:
     return bool(_BARE_YES.match(_plain(text)))
 
 
+# A thumbs-up or a tick answering a yes-or-no question is a yes, as people use them in chat.
+_YES_EMOJI = re.compile(r"^\s*(?:\U0001F44D|\U0001F44C|\u2705|\u2714\uFE0F?|\u2611\uFE0F?)[\U0001F3FB-\U0001F3FF]?")
+
+
 def _plain(text: str) -> str:
-    return text.lower().strip(" .!")
+    return _YES_EMOJI.sub("yes ", text).lower().strip(" .!")
 
 
 _HESITATION = re.compile(r"^(?:(?:actually|oh|um+|erm+|uh+|ah+|hmm+|well|sorry|ok so)[\s,.!-]+)+")
