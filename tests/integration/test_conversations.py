@@ -364,6 +364,12 @@ def test_a_question_about_a_card_action_is_answered_not_started(assistant, quest
     assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"
 
 
+def test_a_request_kept_for_later_is_a_question_not_a_request(assistant) -> None:  # noqa: ANN001
+    later = Conversation(assistant, customer="C005").say("I'm off to Spain next week, can I freeze my card while I'm "
+                                                         "away if I need to?")  # was "Freeze your card ending 3390?"
+    assert later.intent == "policy_question" and later.route != "confirm"
+
+
 def test_a_request_worded_as_a_question_still_acts(assistant) -> None:  # noqa: ANN001
     assert Conversation(assistant).say("can you freeze my card ending 8120 please?").route == "confirm"
 

@@ -35,6 +35,10 @@ def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # 
     assert "41048712" in savings.reply and "41043321" not in savings.reply
     other = Conversation(assistant, customer="C002").say("what's my account number?")
     assert "42003118" in other.reply and "41043321" not in other.reply  # only the caller's own
+    assert "IBAN" not in reply.reply  # only when asked for, as below
+    iban = Conversation(assistant).say("what's my IBAN?")  # was a sentence about the payee's IBAN
+    assert "IBAN GB96 LARK 2045 7741 0433 21" in iban.reply and "LARKGB2L" in iban.reply
+    assert "LARKGB2L" in Conversation(assistant).say("what's your BIC").reply  # was the balance
 
 
 def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001

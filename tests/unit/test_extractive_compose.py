@@ -94,3 +94,22 @@ def test_a_sentence_about_the_page_itself_is_not_quoted_as_the_answer() -> None:
     assert sentences[0].text.startswith("This page") and scores[0] > 0  # a candidate still, scored down
     answer = answerer.run(question="how do I get copies of a statement?", hits=hits)
     assert answer.text == "If you need a copy of a statement, you can download it from the app."
+
+
+def test_a_lead_in_quoted_as_the_neighbour_is_said_once() -> None:
+    import numpy as np
+
+    text = ("You can freeze and unfreeze your card as often as you like.\n\nWhile your card is frozen, we "
+            "decline:\n\n- card payments in shops, online and by phone;\n- contactless payments;\n- Apple Pay "
+            "payments;\n- ATM cash withdrawals;\n- recurring card payments.")  # too long a list to quote whole
+    chunk = Chunk(chunk_id="f#0", doc_id="freezing", title="Freezing", section=("Freezing",), text=text, start=0,
+                  end=len(text))
+    answerer = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0, max_sentences=2)
+    hits = [Hit(row=0, chunk_id="f#0", score=1.0, retriever="rrf", chunk=chunk)]
+    sentences, _ = answerer.score(question="can I freeze my card?", hits=hits)
+    item = next(i for i, s in enumerate(sentences) if "card payments" in s.text)
+    scores = np.zeros(len(sentences), dtype=np.float32)
+    scores[item], scores[item - 1] = 0.9, 0.8  # the lead-in line scores next: it is quoted as the neighbour
+    answer = answerer.compose(question="can I freeze my card?", sentences=sentences, scores=scores, best=item,
+                              confidence=0.9)
+    assert answer.text is not None and answer.text.count("While your card is frozen, we decline:") == 1

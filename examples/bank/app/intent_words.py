@@ -92,7 +92,9 @@ _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t fin
 
 # The customer's own sort code or account number, which the bank's records hold (an IBAN they do not).
 _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
-                         r"details)|\b(?:sort\s*code|account\s+number)\s+(?:for|of|on)\s+my\b", re.IGNORECASE)
+                         r"details|iban)|\b(?:sort\s*code|account\s+number|iban)\s+(?:for|of|on)\s+my\b"
+                         # the bank's BIC is given with the customer's IBAN, which a sender abroad needs beside it
+                         r"|\b(?:your|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b", re.IGNORECASE)
 
 # "Why has my sort code changed?" asks about the details, it does not ask for them.
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
@@ -110,6 +112,14 @@ _SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:li
 _DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like) to\s+|can you\s+|could you\s+)?"
                             r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))",
                             re.IGNORECASE)
+# A request kept for later: "can I freeze my card while I'm away if I need to?"
+_HYPOTHETICAL = re.compile(r"\bif (?:i|we) (?:ever )?(?:need|have|want) to\b|\bif (?:needed|necessary|required)\b|"
+                           r"\b(?:just )?in case\b|\bshould i need\b|\bif (?:anything|something) happens\b|"
+                           r"\bif (?:i|we) (?:ever )?(?:lose|misplace)\b|"
+                           r"\bif (?:it|my card) (?:ever )?(?:gets|is|goes) (?:lost|stolen|missing)\b",
+                           re.IGNORECASE)
+_CAN_I = re.compile(r"^\s*(?:\S+\s+){0,14}?(?:can|could|may) (?:i|we)\b|^\s*(?:am i|are we) able\b|"
+                    r"^\s*is it possible\b", re.IGNORECASE)
 # "what did I spend with my debit card", "how much did Daniel spend": what went out, by a person.
 _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|we|\w+)\s+(?:spend|spent|buy|bought)\b",
                         re.IGNORECASE)
@@ -314,6 +324,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "what's the interest rate on my easy saver?": the rates are in the documents
     if intent in _CHANGES and asks_about:
         return "policy_question"
+    if intent in _CHANGES and _HYPOTHETICAL.search(text) and _CAN_I.match(text):
+        return "policy_question"  # "can I freeze it while I'm away if I need to?": whether and how, not now
     if intent == "complaint" and asks_about and not _COMPLAINT_MADE.search(text):
         return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
     if intent in _DETAIL_CHANGES and _NAME_CHANGE.search(text):

@@ -37,6 +37,12 @@ class AccountFields(BaseModel):
     account_kinds: AccountKindsSlot = None
 
 
+class DetailsFields(AccountFields):
+    # "what's my IBAN?", "your BIC": filled only by those words, never by a parser or the model.
+    international: Annotated[str | None, Slot("text", model=False),
+                             Field(None, description="IBAN, BIC or SWIFT, when asked for")] = None
+
+
 class BalanceFields(AccountFields):
     # "what's my credit card balance?": the bank's data here holds no card accounts to read it from.
     card_kind: Annotated[str | None, Slot("card_kind", model=False),
@@ -202,7 +208,12 @@ def _balance_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
 
 
 def _details_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
-    return Call("account_details", _account_args(values, lookup))
+    international = {"international": True} if values.get("international") else {}  # "what's my IBAN?"
+    return Call("account_details", {**_account_args(values, lookup), **international})
+
+
+def _international_words(_lookup: Lookup) -> list[str]:
+    return ["IBAN", "BIC", "SWIFT"]
 
 
 def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
@@ -328,8 +339,9 @@ def _render_details(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
     if not accounts:
         return _no_account(o)
-    return " ".join(f"Your {a['name']} ({a['account_id']}): sort code {a['sort_code']}, account number "
-                    f"{a['account_number']}." for a in accounts)
+    lines = " ".join(f"Your {a['name']} ({a['account_id']}): sort code {a['sort_code']}, account number "
+                     f"{a['account_number']}{', IBAN ' + a['iban'] if a.get('iban') else ''}." for a in accounts)
+    return f"{lines} Our BIC (SWIFT code) is {accounts[0]['bic']}." if accounts[0].get("bic") else lines
 
 
 def _render_cards(o: ToolOutcome) -> str:
@@ -414,8 +426,8 @@ ACTIONS = {
                                        _render_transactions, reads_only=True,
                                        known={"merchant": _merchants, "holder": _joint_first_names, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
-    "account_details": ActionRoute("account_details", AccountFields, _details_plan, _render_details,
-                                   known=_OWN_ACCOUNTS, reads_only=True),
+    "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
+                                   known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
                                together=_A_CARD, known=_OWN_CARDS),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -19,6 +20,18 @@ from .db import BankDB
 AccountId = Annotated[str, Owned("account"), Field(pattern=r"^[A-Za-z]{3}-\d{6}$", max_length=10)]
 CardLast4 = Annotated[str, Owned("card"), Field(pattern=r"^\d{4}$")]
 TransactionId = Annotated[str, Owned("transaction"), Field(pattern=r"^TX-\d{5}$")]
+
+
+BIC = "LARKGB2L"  # receiving-money-from-abroad: "our BIC (SWIFT code)"
+
+
+def iban(sort_code: str, number: str) -> str:
+    """The account's IBAN as the documents describe it: GB, two check digits, LARK, the sort code and the account
+    number; the check digits by ISO 13616 (mod 97), in groups of four."""
+    bban = "LARK" + re.sub(r"\D", "", sort_code) + re.sub(r"\D", "", number)
+    digits = "".join(str(int(ch, 36)) for ch in bban + "GB00")
+    raw = f"GB{98 - int(digits) % 97:02d}{bban}"
+    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
 def _money(pence: int) -> str:
@@ -316,15 +329,19 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         return {"cards": [dict(r) for r in rows]}
 
     def account_details(ctx: ToolContext, account_id: AccountId | None = None,
-                        kind: Literal["current", "savings"] | None = None) -> dict[str, Any]:
+                        kind: Literal["current", "savings"] | None = None,
+                        international: bool = False) -> dict[str, Any]:
         """Sort code and account number of the customer's accounts, or of one account.
 
         Args:
             account_id: One account (ACC- and six digits); omit for all of the customer's accounts.
             kind: Only the customer's current or savings accounts.
+            international: Also each account's IBAN and the bank's BIC, for payments from abroad.
         """
         return {"accounts": [{"account_id": r["id"], "name": r["name"], "sort_code": r["sort_code"],
-                              "account_number": r["number"]} for r in _accounts(ctx, account_id, kind)]}
+                              "account_number": r["number"],
+                              **({"iban": iban(r["sort_code"], r["number"]), "bic": BIC} if international else {})}
+                             for r in _accounts(ctx, account_id, kind)]}
 
     def contact_details(ctx: ToolContext) -> dict[str, Any]:
         """The customer's mobile number and e-mail address as we hold them."""

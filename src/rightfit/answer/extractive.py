@@ -202,6 +202,9 @@ class ExtractiveAnswerer:
         text = " ".join(sentences[i].text for i in chosen)
         citations = tuple(_cite(sentences[i]) for i in chosen)
         intro = lead_in(sentences[best])
+        same = [sentences[i] for i in chosen if sentences[i].chunk.chunk_id == sentences[best].chunk.chunk_id]
+        if intro is not None and any(t.start < intro[1] and intro[0] < t.end for t in same):
+            intro = None  # the lead-in line is itself quoted, as the item's neighbour: said once
         if intro is not None:  # "You can apply if you: have an income of at least £10,000 a year;"
             head = _cite_span(sentences[best].chunk, intro[0], intro[1])
             text = f"{head.quote} {text}"
