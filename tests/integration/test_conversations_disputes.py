@@ -122,3 +122,15 @@ def test_dispute_said_first_with_an_amount_is_a_dispute(assistant) -> None:  # n
     confirm = Conversation(assistant).say("dispute 23.50")  # was "I can't find that", then a ticket
     assert confirm.route == "confirm" and "£23.50 to WWW.XBPAY" in confirm.reply
 
+
+def test_a_reason_given_at_the_confirmation_joins_the_dispute(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    c.say("I want to dispute a deliveroo payment")
+    assert c.say("the 25 october one").route == "confirm"
+    noted = c.say("food never arrived")  # was refused as off-topic, and the dispute dropped
+    assert noted.route == "confirm" and "£41.24" in noted.reply
+    assert c.say("yes").tool.status == "ok"
+    with bank_db(assistant_settings) as db:
+        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C006'").fetchone()
+    assert "food never arrived" in reason
+

@@ -203,6 +203,8 @@ class ChatAssistant:
                 state = SessionState(intent=waiting, slots={k: v for k, v in state.slots.items() if k not in settled})
             elif (aside := self.waiting.aside(ctx, sid, state, text)) is not None:
                 return aside, state  # "is the replacement free?": answered, and the action still waits for a yes
+            elif (noted := self.waiting.in_own_words(ctx, sid, state, text)) is not None:
+                return noted  # "the food never arrived": the dispute's reason, in the customer's words
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
         elif bare_yes(text) and not state.intent:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from rightfit.assistant.acting import ActionTaker
+from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
 from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
@@ -124,3 +124,25 @@ class WaitingAction:
                                  context=self.docs.action_words(str((state.pending or {}).get("intent"))))
         return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
                                     "ahead or no to cancel.")
+
+    def in_own_words(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> tuple[ChatReply,
+                                                                                                 SessionState] | None:
+        """"food never arrived" while a dispute waits for its yes: more of the customer's own words for the
+        waiting action (`ActionRoute.in_own_words`), added to what it will send, redacted, and the question asked
+        again. None for a route without such a field, a question, or another request."""
+        pending = state.pending or {}
+        route = self.app.actions.get(str(pending.get("intent")))
+        arguments = dict(pending.get("arguments") or {})
+        field = route.in_own_words if route is not None else None
+        if field is None or not isinstance(arguments.get(field), str) or ASIDE.match(LEAD_IN.sub("", text)):
+            return None
+        read = self._read(text)
+        if (read.intent in self.app.actions and read.intent != pending.get("intent")) or \
+                read.intent in self.app.handoff_intents:
+            return None
+        said = self.actions.redact(text.strip())
+        arguments[field] = f"{arguments[field]} {said}"[:MAX_OWN_WORDS]
+        question = pending.get("question") or "Shall I go ahead?"
+        after = replace(state, pending={**pending, "arguments": arguments})
+        return (ChatReply(sid, f"Thanks, I've added that. {question} Reply yes to go ahead or no to cancel.",
+                          "confirm", str(pending.get("intent")), 1.0, ctx.trace_id), after)
