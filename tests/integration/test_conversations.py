@@ -104,6 +104,13 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
 
 
 
+def test_money_worries_are_met_with_where_to_get_help(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C005")
+    worried = c.say("my balance is only 98 pounds, I'm scared I won't be able to pay my rent")  # was the balance
+    assert worried.intent == "money_worries" and "03069 990100" in worried.reply and "repayment plan" in worried.reply
+    assert c.say("yes please").ticket_id  # the colleague it offers
+
+
 def test_someone_in_crisis_is_told_where_to_get_help_now(assistant, assistant_settings) -> None:  # noqa: ANN001
     for message in ("I'm so stressed about money I feel like ending it all", "my partner is forcing me to take out "
                     "loans", "i cant cope anymore with my debts"):

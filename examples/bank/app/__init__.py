@@ -36,7 +36,7 @@ def build(data_dir: Path) -> AssistantApp:
         refine_intent=refine_intent,
         currency="GBP",
         offer_intent="human_handoff",
-        offering=frozenset({"crisis"}),
+        offering=frozenset({"crisis", "money_worries"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         joint_holders=bank.joint_holders,
     )

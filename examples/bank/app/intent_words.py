@@ -214,8 +214,10 @@ _PHONE_GONE = re.compile(r"\b(?:phone|mobile|iphone|android|tablet|laptop)\b.{0,
                          r"taken|missing)\b|\b(?:lost|stole|stolen|nicked|took)\b.{0,30}\b(?:phone|mobile|iphone|"
                          r"android|tablet|laptop)\b", re.IGNORECASE)
 _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinancial (?:difficult\w*|"
-                      r"hardship|problems?)\b|\bmoney worries\b|\bbehind on (?:my )?(?:bills|payments|rent)\b",
-                      re.IGNORECASE)
+                      r"hardship|problems?)\b|\bmoney worries\b|\bbehind on (?:my )?(?:bills|payments|rent)\b|"
+                      r"\b(?:won'?t|will not|can'?t|cannot|couldn'?t) (?:be able to )?(?:pay|cover|make) (?:my |the )?"
+                      r"(?:rent|bills?|mortgage|loan|council tax)\b|\b(?:worried|scared|anxious|stressed) about "
+                      r"(?:money|my (?:debts?|finances|bills))\b", re.IGNORECASE)
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 _HACKED = re.compile(r"\bhack(?:ed|er|ers|ing)?\b|\b(?:got|get|broke|broken) into my (?:account|app|online banking)\b",
                      re.IGNORECASE)
@@ -337,8 +339,10 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("report_lost_card", "report_stolen_card") and _PHONE_GONE.search(text) and \
             not re.search(r"\bcards?\b", text, re.IGNORECASE):
         return "policy_question"  # "my phone was stolen": the app's access is blocked by phone, not a card report
-    if intent in ("check_balance", "out_of_scope") and _HARD_UP.search(text):
-        return "policy_question"  # "I'm struggling to pay my bills": help with money worries, not a balance
+    if intent in ("check_balance", "out_of_scope", "policy_question") and _HARD_UP.search(text):
+        # "I'm scared I won't be able to pay my rent": where to get help, said at once; a question about a
+        # product ("what happens if I can't pay my loan?") is for the documents.
+        return "policy_question" if asks_about else "money_worries"
     if _JUST_A_CARD.match(text):
         return "list_cards"  # "my card" alone says no action: show the cards and their state, change nothing
     if intent in _CARD_INTENTS and _RETAINED.search(text) and not asks_about:

@@ -479,6 +479,12 @@ REPLIES = {
               "(Monday to Friday 8am to 8pm, Saturday 9am to 5pm): we won't judge you, and we can talk through "
               "options such as a repayment plan or freezing interest for a while. If you'd like, I can also ask a "
               "colleague to contact you.",
+    # The documents' own words on money worries (unarranged-overdrafts, "If you're struggling").
+    "money_worries": "I'm sorry things are hard at the moment. If you're worried about money, call Customer Services "
+                     "on 03069 990100 (Monday to Friday 8am to 8pm, Saturday 9am to 5pm). We can talk about options "
+                     "such as a repayment plan, and we may be able to freeze interest for a period while you get "
+                     "back on track. We won't judge you, and talking to us early usually gives you more options. If "
+                     "you'd like, I can also ask a colleague to contact you.",
     "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
                  "days and send a final response within 8 weeks, or within 15 working days if it is about a "
                  "payment (a card payment, transfer or direct debit).",
