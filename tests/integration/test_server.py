@@ -94,6 +94,11 @@ def test_unknown_paths_and_methods_get_the_error_shape(bank_server: str) -> None
     assert wrong.status_code == 405 and "POST" in wrong.json()["error"]["message"]
     assert wrong.headers["allow"] == "POST"
     assert httpx.head(f"{bank_server}/healthz", timeout=10).status_code == 200
+    slash = httpx.post(f"{bank_server}/v1/search/", json={"query": "fees"}, timeout=10)  # no redirect
+    assert slash.status_code == 404 and slash.json()["error"]["type"]
+    many = httpx.post(f"{bank_server}/v1/chat/completions", timeout=10,
+                      json={"model": "rightfit", "messages": [{"role": "nobody", "content": 5}] * 200})
+    assert many.status_code == 422 and "more" in many.json()["error"]["message"] and len(many.text) < 3000
 
 
 def test_loosely_typed_flags_are_refused(bank_server: str) -> None:

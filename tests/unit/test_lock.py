@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rightfit.core.errors import ConfigError
+from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.settings import Settings
 from rightfit.ingest.indexer import Indexer
 from rightfit.models.lock import check_lock, write_lock
@@ -92,12 +92,15 @@ def test_a_lock_of_the_wrong_shape_or_version_or_missing_classifiers_is_refused(
         apply_lock(settings, _edited(lock, version=5))
     with pytest.raises(ConfigError, match="classifier intents-x is in the data directory but not in the lock"):
         apply_lock(settings, _edited(lock, classifiers={}))
+    (tmp_path / "empty.lock").write_text("{}")  # not a lock at all: said once, not a dozen mismatches
+    with pytest.raises(ConfigError, match=r"is not a lock file \(no \"version\"\)"):
+        apply_lock(settings, tmp_path / "empty.lock")
+    with pytest.raises(InvalidInputError, match="cannot write /proc/x.lock .*check that its folder"):
+        write_lock(settings, Path("/proc/x.lock"))  # named as asked, not by its temporary file
 
 
 def test_a_lock_path_that_is_a_folder_is_refused_by_name(settings: Settings, mini_corpus: Path,
                                                          tmp_path: Path) -> None:
-    from rightfit.core.errors import InvalidInputError
-
     Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=mini_corpus)
     for folder in (tmp_path, Path(".")):
         with pytest.raises(InvalidInputError, match="is a directory; give a file path"):

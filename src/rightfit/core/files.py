@@ -13,10 +13,13 @@ def write_text_atomic(path: Path, text: str) -> None:
     rename it over `path`."""
     if not path.name or path.is_dir():
         raise InvalidInputError(f"{path} is a directory; give a file path such as {path / 'out.json'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
+    except OSError as exc:  # named by the path asked for, not the temporary file beside it
+        raise InvalidInputError(f"cannot write {path} ({exc.strerror}); check that its folder exists and is "
+                                "writable") from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -102,8 +102,9 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         raise ConfigError(f"lock file {path} is unreadable ({exc}); write it with `rightfit fit` or "
                           "`rightfit lock`") from None
-    if not isinstance(locked, dict):
-        raise ConfigError(f"lock file {path} is not a lock (expected a JSON object)")
+    if not isinstance(locked, dict) or "version" not in locked:
+        raise ConfigError(f"{path} is not a lock file (no \"version\"); write one with `rightfit fit` or "
+                          "`rightfit lock`")
     for key in ("choices", "models", "index", "classifiers", "evidence"):
         if not isinstance(locked.get(key, {}), dict):
             raise ConfigError(f"lock file {path}: {key!r} must be an object; write the lock again with "

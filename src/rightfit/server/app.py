@@ -92,6 +92,9 @@ class SearchResponseOut(BaseModel):
     trace_id: str
 
 
+_MAX_PROBLEMS = 5
+
+
 class BodyLimit:
     """Refuse request bodies over the limit before they are read into memory (413 with a reason), and bodies
     that do not arrive in time (408).
@@ -217,7 +220,8 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
         limit_blas_threads()
         configure_tracing(trace_db=settings.data_dir / "traces.sqlite")
         pipeline = QAPipeline(settings=settings)
-    app = FastAPI(title="rightfit", version="0.1.0",
+    # No redirect for a trailing slash ("POST /v1/search/"): a 404 in the error shape, which clients can read.
+    app = FastAPI(title="rightfit", version="0.1.0", redirect_slashes=False,
                   description="Grounded answers with citations from your documents, on small local models.")
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes,
                        timeout_s=settings.limits.body_timeout_s)
@@ -234,7 +238,10 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error(422, "invalid_request", "; ".join(_problem(e) for e in exc.errors()) or _NOT_JSON)
+        problems = [_problem(e) for e in exc.errors()]
+        # Many wrong items (200 bad messages) are named a few at a time: the reply stays readable and small.
+        more = f"; and {len(problems) - _MAX_PROBLEMS} more" if len(problems) > _MAX_PROBLEMS else ""
+        return error(422, "invalid_request", "; ".join(problems[:_MAX_PROBLEMS]) + more if problems else _NOT_JSON)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
