@@ -235,9 +235,10 @@ class ChatAssistant:
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
                                                         and not wants_person):
                 return self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
-            if state.asked and not self.app.serves(intent) and len(text.split()) <= _SHORT_REPLY:
+            if state.asked and (out_of_scope or intent == "out_of_scope") and len(text.split()) <= _SHORT_REPLY:
                 # "Manchester" when asked for the postcode: a short reply that is no field and asks for nothing
-                # else is a miss, not a change of subject; the question stands, so the request is not lost.
+                # else is a miss, not a change of subject; the question stands, so the request is not lost
+                # ("thanks, bye" still ends it).
                 asked, waits = self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked,
                                                 text=text)
                 return replace(asked, reply=f"Sorry, I didn't catch that. {asked.reply}"), waits
