@@ -57,6 +57,12 @@ def test_malformed_bodies_are_4xx_not_crashes(bank_server: str, raw: bytes) -> N
     assert r.json()["error"]["message"]
 
 
+def test_a_body_that_is_not_json_says_how_to_send_it(bank_server: str) -> None:
+    form = httpx.post(f"{bank_server}/v1/search", data={"query": "card fees"}, timeout=30)  # a form, not JSON
+    assert form.status_code == 422 and "Content-Type: application/json" in form.json()["error"]["message"]
+    assert "application/x-www-form-urlencoded" in form.json()["error"]["message"]
+
+
 def test_json_syntax_errors_say_where(bank_server: str) -> None:
     r = httpx.post(f"{bank_server}/v1/ask", content=b'{"question": "hi",}',
                    headers={"content-type": "application/json"}, timeout=30)

@@ -237,7 +237,12 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
         app.include_router(chat_router(settings, assistant))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        kind = request.headers.get("content-type", "")
+        if request.method == "POST" and "json" not in kind.lower():
+            # A form, plain text or no type at all: the body was never read as JSON, so say how to send it.
+            return error(422, "invalid_request", f"send the body as a JSON object with Content-Type: "
+                         f"application/json (got {kind.split(';')[0].strip() or 'no Content-Type'})")
         problems = [_problem(e) for e in exc.errors()]
         # Many wrong items (200 bad messages) are named a few at a time: the reply stays readable and small.
         more = f"; and {len(problems) - _MAX_PROBLEMS} more" if len(problems) > _MAX_PROBLEMS else ""
