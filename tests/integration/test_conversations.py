@@ -90,6 +90,11 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
     assert safe.intent == "scam" and "0808 157 0247" in safe.reply
     never = Conversation(assistant).say("will you ask me to move my money to a safe account?")
     assert never.route == "answer" and "never ask you to move money" in never.reply
+    # Someone who had, asked for or holds the customer's secrets: the fraud line, even asked as a question.
+    for told in ("a caller from 0808 157 0247 asked for my PIN, is that ok?", "my ex has my card details and keeps "
+                 "spending", "the bank called and asked for my full password, I gave it"):
+        handed = Conversation(assistant).say(told)
+        assert handed.intent == "scam" and "0808 157 0247" in handed.reply, told
     # Other frauds told in their own words: the fraud line at once (each was "I can't find that").
     for told in ("I gave someone remote access to my computer and they moved money",
                  "I think I've been a victim of identity theft", "I think my card has been cloned"):
@@ -106,6 +111,8 @@ def test_a_scam_goes_to_the_fraud_team_and_a_question_about_scams_is_answered(as
 
 def test_money_worries_are_met_with_where_to_get_help(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant, customer="C005")
+    hungry = Conversation(assistant).say("i have no money left for food until payday and my kids are hungry")
+    assert hungry.intent == "money_worries"  # was refused as off-topic
     worried = c.say("my balance is only 98 pounds, I'm scared I won't be able to pay my rent")  # was the balance
     assert worried.intent == "money_worries" and "03069 990100" in worried.reply and "repayment plan" in worried.reply
     assert c.say("yes please").ticket_id  # the colleague it offers
@@ -113,7 +120,9 @@ def test_money_worries_are_met_with_where_to_get_help(assistant) -> None:  # noq
 
 def test_someone_in_crisis_is_told_where_to_get_help_now(assistant, assistant_settings) -> None:  # noqa: ANN001
     for message in ("I'm so stressed about money I feel like ending it all", "my partner is forcing me to take out "
-                    "loans", "i cant cope anymore with my debts"):
+                    "loans", "i cant cope anymore with my debts",
+                    "I feel hopeless about money, nothing matters anymore",
+                    "my husband hits me and takes my bank card"):  # the last was a stolen-card report
         c = Conversation(assistant, customer="C004")
         reply = c.say(message)
         assert reply.intent == "crisis" and "116 123" in reply.reply and "999" in reply.reply
@@ -369,6 +378,21 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
 def test_a_question_about_a_card_action_is_answered_not_started(assistant, question: str) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say(question)
     assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"
+
+
+def test_a_car_or_a_cat_is_no_card_and_a_card_action_said_not_wanted_is_not_done(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    for message in ("my car was stolen last night, am I covered?", "I lost my cat, can you help"):
+        c = Conversation(assistant, customer="C002")
+        reply = c.say(message)  # each was "Block and replace your card ending 5531?"
+        assert reply.route != "confirm" and reply.tool is None, message
+        c.say("yes")
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+    found = Conversation(assistant, customer="C002")
+    assert found.say("I found my card, no need to block it").intent == "nothing_to_do"  # was a freeze to confirm
+    found.say("yes")
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+    wallet = Conversation(assistant, customer="C002").say("I lost my wallet with my card in it")
+    assert wallet.intent == "report_lost_card"  # a wallet holds the card
 
 
 def test_a_request_kept_for_later_is_a_question_not_a_request(assistant) -> None:  # noqa: ANN001

@@ -134,3 +134,17 @@ def test_a_reason_given_at_the_confirmation_joins_the_dispute(assistant, assista
         (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C006'").fetchone()
     assert "food never arrived" in reason
 
+
+def test_a_no_that_says_what_went_wrong_does_not_cancel_the_dispute(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("dispute 23.50")
+    asked = c.say("no, I never received the goods")  # was cancelled
+    assert asked.route == "confirm" and "£23.50" in asked.reply
+    assert c.say("yes").tool.status == "ok"
+    with bank_db(assistant_settings) as db:
+        (reason,) = db.execute("SELECT reason FROM disputes WHERE customer_id = 'C001'").fetchone()
+    assert "never received the goods" in reason
+    off = Conversation(assistant, customer="C002")  # another payment: the one above is disputed now
+    assert off.say("dispute 18.99").route == "confirm"
+    assert off.say("no, cancel it, it was me after all").route == "cancelled"
+

@@ -189,18 +189,25 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 # must hear at once, so the reply gives its number and a colleague gets the conversation.
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
 _DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
+_SECRET = (r"(?:(?:full|whole|online|card|bank|app|security|banking)\s+)?(?:pin|passcode|password|one[- ]time "
+           r"(?:pass)?code|code from (?:a|the) text|security code|card details|card number|login details)\b")
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
                       r"pretend\w* to be|posing as|impersonat\w*|safe account|remote access|(?:anydesk|teamviewer)|"
                       r"identity theft|stole my identity|stolen my identity|(?:opened|taken out|applied for) (?:an? )?"
                       r"(?:account|loan|credit card|card) in my name|cloned|phishing|gift ?cards?|courier)\b"
                       # Details typed in after following a link in a message: the account is at risk now.
                       r"|\b(?:clicked|tapped|followed|opened)\b.{0,40}\blink\b.{0,60}\b(?:entered|typed|put in|gave)\b"
-                      # Handing a caller one's PIN, passcode or card details is the scam whatever it is called
-                      # ("tell me my card details" asks us for them).
-                      r"|\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b(?!\s+me\b).{0,25}\b(?:my|the)\s+"
-                      r"(?:pin|passcode|password|one[- ]time (?:pass)?code|security code|card details|login details)\b"
-                      r"|\basked (?:me )?(?:for|to (?:read|tell|give|share)(?: them| him| her)?) my (?:pin|passcode|"
-                      r"password|security code|card details|login details)\b", re.IGNORECASE)
+                      # Money being taken by someone the customer can name or not.
+                      r"|\b(?:has been|have been|is|keeps?) (?:taking|stealing) (?:money )?from (?:me|my account)\b",
+                      re.IGNORECASE)
+# Someone else had, asked for or holds the customer's PIN, password or card details: the fraud team at once,
+# even asked as a question ("a caller asked for my PIN, is that ok?"); "tell me my card details" asks us.
+_HANDED_OVER = re.compile(r"\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b(?!\s+me\b).{0,25}\b"
+                          rf"(?:my|the)\s+{_SECRET}|\basked (?:me )?(?:for|to (?:read|tell|give|share)"
+                          rf"(?: them| him| her)?) (?:my|the) {_SECRET}|"
+                          rf"\b(?:has|have|got|knows?) (?:all )?my {_SECRET}|"
+                          r"\b(?:using|used|spending on|spent on) my card without (?:asking|permission|my "
+                          r"permission)\b", re.IGNORECASE)
 
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
@@ -217,7 +224,10 @@ _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinan
                       r"hardship|problems?)\b|\bmoney worries\b|\bbehind on (?:my )?(?:bills|payments|rent)\b|"
                       r"\b(?:won'?t|will not|can'?t|cannot|couldn'?t) (?:be able to )?(?:pay|cover|make) (?:my |the )?"
                       r"(?:rent|bills?|mortgage|loan|council tax)\b|\b(?:worried|scared|anxious|stressed) about "
-                      r"(?:money|my (?:debts?|finances|bills))\b", re.IGNORECASE)
+                      r"(?:money|my (?:debts?|finances|bills))\b|\bno money (?:left )?for (?:food|rent|bills)\b|"
+                      r"\b(?:kids|children|family) (?:are|is) hungry\b|\baddicted to gambling\b|\bgambling (?:problem|"
+                      r"addiction)\b|\bbailiffs?\b|\bcan'?t pay (?:my |the )?(?:rent|bills?|credit card|loan)\b|"
+                      r"\bscared i (?:can'?t|won'?t) pay\b", re.IGNORECASE)
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 _HACKED = re.compile(r"\bhack(?:ed|er|ers|ing)?\b|\b(?:got|get|broke|broken) into my (?:account|app|online banking)\b",
                      re.IGNORECASE)
@@ -232,7 +242,12 @@ _CRISIS = re.compile(r"\b(?:end(?:ing)? (?:it all|my life|things)|kill(?:ing)? m
                      r"can'?t (?:cope|go on) any ?(?:more|longer)|trying to (?:kill|hurt|harm) me|"
                      r"(?:forc|coerc|threaten|pressur)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|"
                      r"hand\w*|give|giving|send\w*) (?:out )?(?:a |the |my |more )?(?:loans?|money|credit|cards?|"
-                     r"savings|pin))\b", re.IGNORECASE)
+                     r"savings|pin)|giving up on (?:life|everything)|feel like giving up|(?:feel |feeling )?hopeless|"
+                     r"nothing matters|no (?:point|way out)|"
+                     # abuse at home, or money taken by someone close: safety first
+                     r"(?:hits?|hitting|beats?|hurts?|threatens?) me|abusive|abus(?:es|ing) me|domestic abuse|"
+                     r"controls? (?:all )?(?:of )?(?:my|our) money|won'?t let me (?:have|use|touch) my (?:card|money)|"
+                     r"pressur\w* (?:by \w+ )?(?:me )?to (?:give|hand|send|lend))\b", re.IGNORECASE)
 # "is 0808 157 0247 really your number?", "they rang from 03069 990100, is that you?": whether a number is ours,
 # never a change of the customer's own.
 _IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?s?|the bank'?s?|genuine|real|legit\w*|"
@@ -249,6 +264,20 @@ _SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|lis
 # "block my card", "cancel the card", "freeze it": the card stopped.
 _STOP_CARD = re.compile(r"\b(block|cancel|stop|freez)\w*\s+(?:my|the|this|that)?\s*(?:debit |credit )?card\b",
                         re.IGNORECASE)
+
+
+# "my car was stolen", "I lost my cat": a thing lost or stolen that is not a card (nor holds one).
+_NOT_A_CARD = re.compile(r"\b(?:lost|lose|stolen|stole|nicked|missing|taken)\b.{0,20}\b(?:my|our|the)\s+(?:car|cat|dog|"
+                         r"bike|bicycle|keys?|passport|van|motorbike|scooter|puppy|kitten|pet|laptop|watch|luggage|"
+                         r"suitcase)\b|\b(?:my|our|the)\s+(?:car|cat|dog|bike|bicycle|keys?|passport|van|motorbike|"
+                         r"scooter|puppy|kitten|pet|laptop|watch|luggage|suitcase)\s+(?:was|has been|got|is|went)\s+"
+                         r"(?:lost|stolen|nicked|missing|taken)\b", re.IGNORECASE)
+_A_CARD = re.compile(r"\bcards?\b|\bwallet\b|\bpurse\b|\bhandbag\b|\bbag\b|\b\d{4}\b", re.IGNORECASE)
+# "don't freeze my card", "no need to block it": a card action said not to be wanted.
+_DONT_ACT = re.compile(r"\b(?:don'?t|do not|no need to|not|never)\s+(?:(?:want|need)\s+(?:you\s+)?to\s+|going to\s+)?"
+                       r"(?:freeze|block|cancel|report|stop)\b", re.IGNORECASE)
+_ACT_VERB = re.compile(r"\b(?:pause|lock|block|freeze|report|cancel|stop|unfreeze|unlock)\b", re.IGNORECASE)
+_HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNORECASE)
 
 
 def refine_intent(text: str, intent: str) -> str:
@@ -284,6 +313,14 @@ def refine_intent(text: str, intent: str) -> str:
     asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
     # A hacked account is the fraud team's too, unless the customer is changing the details that were hacked.
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
+    if intent in _CARD_ROUTES and _NOT_A_CARD.search(text) and not _A_CARD.search(text):
+        return "out_of_scope"  # "my car was stolen", "I lost my cat": no card of theirs is at risk
+    if intent in _CARD_ROUTES and _DONT_ACT.search(text) and not _ACT_VERB.search(_DONT_ACT.sub(" ", text)):
+        # "don't freeze my card, I just want to know how", "I found it, no need to block it": nothing to do.
+        return "policy_question" if "?" in text or _HOW.search(text) else "nothing_to_do"
+    if (_HANDED_OVER.search(text) and not asked_card_action and not _WOULD_WE_ASK.search(text)
+            and not _COMPLAINS.search(text)):
+        return "scam"  # "a caller asked for my PIN, is that ok?": the fraud line now, not a policy lookup
     if ((_SCAMMED.search(text) or hacked) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
@@ -339,7 +376,7 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("report_lost_card", "report_stolen_card") and _PHONE_GONE.search(text) and \
             not re.search(r"\bcards?\b", text, re.IGNORECASE):
         return "policy_question"  # "my phone was stolen": the app's access is blocked by phone, not a card report
-    if intent in ("check_balance", "out_of_scope", "policy_question") and _HARD_UP.search(text):
+    if intent in ("check_balance", "recent_transactions", "out_of_scope", "policy_question") and _HARD_UP.search(text):
         # "I'm scared I won't be able to pay my rent": where to get help, said at once; a question about a
         # product ("what happens if I can't pay my loan?") is for the documents.
         return "policy_question" if asks_about else "money_worries"

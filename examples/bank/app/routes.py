@@ -471,11 +471,14 @@ REPLIES = {
     "scam": "I'm sorry this has happened. Please call our fraud team straight away on 0808 157 0247, 24 hours "
             "a day: the sooner you tell us, the more likely we can stop a payment or recover your money. I've "
             "also passed our conversation to a colleague.",
+    "nothing_to_do": "OK, I haven't changed anything on your cards. If you want to freeze or block one later, just "
+                     "ask.",
     # Not from the documents, which say nothing on it: 999 and Samaritans are the UK's public lines, and the
     # Customer Services line is the one the documents give for money worries.
-    "crisis": "I'm really sorry you're going through this, and I'm glad you told me. If you're in danger or might "
-              "act on these thoughts, please call 999 now. You can talk to Samaritans any time, day or night, for "
-              "free on 116 123. If money worries are part of this, call our Customer Services on 03069 990100 "
+    "crisis": "I'm really sorry you're going through this, and I'm glad you told me. If you're in danger, or might "
+              "act on thoughts of harming yourself, please call 999 now. You can talk to Samaritans any time, day "
+              "or night, for free on 116 123. If money worries are part of this, call our Customer Services on "
+              "03069 990100 "
               "(Monday to Friday 8am to 8pm, Saturday 9am to 5pm): we won't judge you, and we can talk through "
               "options such as a repayment plan or freezing interest for a while. If you'd like, I can also ask a "
               "colleague to contact you.",

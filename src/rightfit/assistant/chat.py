@@ -187,6 +187,8 @@ class ChatAssistant:
                 # "no, report my card stolen instead", "ok block my card then": another action, asked for in the
                 # same breath; the waiting one is dropped, not carried out, and the other is a new request.
                 (text, reading), state = instead, SessionState()
+            elif decision is False and (noted := self.waiting.reason_after_no(ctx, sid, state, text)) is not None:
+                return noted  # "no, I never received the goods": what went wrong, then asked again
             elif decision is not None:
                 return self.actions.confirmed(ctx, sid, state, decision)
             elif decision is None and (added := self.waiting.also(ctx, sid, state, text, now)) is not None:

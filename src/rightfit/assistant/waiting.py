@@ -35,6 +35,14 @@ _DONE_YET = re.compile(r"^(?:did|has|have|is|are)\b(?:\s+\w+){0,3}?\s+(?:changed
                        re.IGNORECASE)
 
 
+# After a "no": words that call the waiting action off, or put it off ("let me ring them first"), rather than
+# say what went wrong.
+_CALLS_OFF = re.compile(r"\b(?:cancel|forget|don'?t|do not|never ?mind|stop|leave it|it was me|was mine|remember\w*|"
+                        r"found|changed my mind|not (?:now|yet)|no need|mistake|my bad|wrong (?:one|payment|card)|"
+                        r"let me|i'?ll|first|later|hang on|hold on|wait|think|check|call|ring|phone|contact|speak|"
+                        r"ask)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """A message's intent as the assistant reads it."""
@@ -146,3 +154,14 @@ class WaitingAction:
         after = replace(state, pending={**pending, "arguments": arguments})
         return (ChatReply(sid, f"Thanks, I've added that. {question} Reply yes to go ahead or no to cancel.",
                           "confirm", str(pending.get("intent")), 1.0, ctx.trace_id), after)
+
+    def reason_after_no(self, ctx: ToolContext, sid: str, state: SessionState,
+                        text: str) -> tuple[ChatReply, SessionState] | None:
+        """"no, I never received the goods" at a dispute's confirmation: a "no" that answers what went wrong,
+        not whether to go ahead. Its words join the action (`in_own_words`) and the question is asked again,
+        so the customer says yes or no to it plainly. None when what follows the no calls the action off ("no,
+        it was me after all") or is too short to be a reason."""
+        rest = after_no(text, min_words=3)
+        if rest is None or _CALLS_OFF.search(rest):
+            return None
+        return self.in_own_words(ctx, sid, state, rest)
