@@ -94,3 +94,17 @@ def test_a_range_or_a_sign_bounds_the_amounts() -> None:
     assert bounds("payments between five and ten pounds") == ([gbp("5")], [gbp("10")])
     assert bounds("between 5 and £10") == ([gbp("5")], [gbp("10")])
     assert bounds("show payments >£40") == ([gbp("40")], []) and bounds("anything <£5") == ([], [gbp("5")])
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("twenty-three pounds fifty on the seventeenth of november", date(2026, 11, 17)),
+    ("what did I spend on the fourteenth", date(2026, 11, 14)),
+    ("november the seventeenth", date(2026, 11, 17)),
+    ("the thirty-first of october", date(2026, 10, 31)),
+])
+def test_a_day_written_in_words(text: str, day: date) -> None:
+    assert [(s.start, s.end) for s in resolve_dates(text, NOW, "past")] == [(day, day)]  # a payment: past
+
+
+def test_an_ordinal_that_picks_from_a_list_is_no_date() -> None:
+    assert resolve_dates("the first one", NOW) == [] and resolve_dates("on the first one", NOW) == []

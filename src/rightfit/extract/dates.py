@@ -48,7 +48,23 @@ _WEEKDAYS = {
 }
 MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
-_ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_ORD_WORDS = {w: i + 1 for i, w in enumerate((
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+    "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+    "twentieth"))}
+_ORD_WORDS |= {f"twenty[- ]?{w}": 20 + n for w, n in list(_ORD_WORDS.items())[:9]}
+_ORD_WORDS |= {"thirtieth": 30, "thirty[- ]?first": 31}
+_ORD_WORD = "|".join(sorted(_ORD_WORDS, key=len, reverse=True))
+# "17", "17th", "the seventeenth": a day of the month; `_dom` reads either.
+_ORD = rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dayw>{_ORD_WORD}))"
+
+
+def _dom(m: re.Match[str]) -> int:
+    digits = m.groupdict().get("day")
+    if digits:
+        return int(digits)
+    word = re.sub(r"[- ]", "", m["dayw"])
+    return next(n for w, n in _ORD_WORDS.items() if re.sub(r"\[- \]\?", "", w) == word)
 _YEAR = r"(?:\s*,?\s*(?P<year>(?:19|20)\d{2}))?"
 # Fixed-date UK holidays as (day, month); the phrase is looked up without apostrophes, "years" as "year".
 _HOLIDAYS = {"christmas eve": (24, 12), "christmas": (25, 12), "christmas day": (25, 12), "boxing day": (26, 12),
@@ -183,7 +199,7 @@ def _month_in(m: re.Match[str], w: _When) -> DateSpan:
 
 def _days_of_month(m: re.Match[str], w: _When) -> DateSpan:
     """"between the 1st and 10th November": the first day is in the second's month."""
-    end = _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w).end
+    end = _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w).end
     first = int(m["d1"] or m["d1o"] or m["d1d"])
     if not 1 <= first <= end.day:
         raise ValueError(f"the range must start on a day of {calendar.month_name[end.month]} before the "
@@ -253,7 +269,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      _days_of_month),
     # "Tuesday the 17th of November": the weekday names the same day, not another one.
     (re.compile(rf"\b{WEEKDAY},?\s+(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
+     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b(?P<part>early|mid|late|the\s+middle\s+of|the\s+end\s+of)[\s-]+{MONTH}(?![a-z])"),
      _part_of_month),
     (re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|last|final|latter)\s+(?P<piece>half|week)\s+of\s+"
@@ -262,11 +278,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:in\s+|over\s+)?(?:the\s+)?(?:last|past)\s+fortnight\b"),
      lambda _m, w: DateSpan(start=w.today - timedelta(days=13), end=w.today)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
-     lambda m, w: _day_of_month(int(m["day"]), {"next": 1, "last": -1}.get(m["which"], 0), w)),
+     lambda m, w: _day_of_month(_dom(m), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
+     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b{MONTH}\s+(?:the\s+)?{_ORD}(?![\d:]|\s*(?:am|pm)\b){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(int(m["day"]), _MONTHS[m["month"]], _year(m["year"]), w)),
+     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
     (re.compile(rf"\b{MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b"),
      lambda m, _t: _month_span(int(m["year"]), _MONTHS[m["month"]])),
     (re.compile(rf"\b(?:the\s+)?(?:start|beginning)\s+of\s+{MONTH}(?![a-z])"),
@@ -295,7 +311,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"\b(?:(?P<which>last|this|next|on|past)\s+)?{WEEKDAY}(?:'?s)?\b"),
      lambda m, w: _weekday(m["which"], _WEEKDAYS[m["weekday"]], w)),
     (re.compile(r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
-     lambda m, w: _day_of_month(int(m["day"]), None, w)),
+     lambda m, w: _day_of_month(_dom(m), None, w)),
+    # In words only after "on the" ("what did I spend on the fourteenth"): "the first one" picks from a list.
+    (re.compile(rf"\bon\s+the\s+(?P<dayw>{_ORD_WORD})\b(?!\s+(?:one|payment|card|time|transaction))"),
+     lambda m, w: _day_of_month(_dom(m), None, w)),
 ]
 _SINCE = re.compile(r"\b(?P<cue>since|from)\s+$")
 # Not after a unit: "a week before 3 March" is a day (see shift_period), not everything before it.
