@@ -238,6 +238,10 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     assert "Trainline -£85.01" in named.reply and "Trainline -£86.74" not in named.reply  # his card's, not hers
     spent = Conversation(assistant, customer="C003").say("how much did daniel spend on trainline")  # was refused
     assert "In all: £116.19 out." in spent.reply
+    misspelt = Conversation(assistant, customer="C003").say("what did danial spend at pret")  # one slip
+    assert "made with Daniel's cards" in misspelt.reply and "In all: £15.92 out." in misspelt.reply
+    plain = Conversation(assistant, customer="C003").say("show me daniels card payments")  # no apostrophe
+    assert "made with Daniel's cards" in plain.reply
     # Changing something stays the customer's own business: Daniel's card is his.
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
     # And no joint account, no exception.
@@ -289,4 +293,13 @@ def test_spending_on_one_of_my_cards(assistant) -> None:  # noqa: ANN001
     assert {t["merchant"] for t in card.tool.result["transactions"]} and "Pret A Manger -£9.02" not in card.reply
     debit = Conversation(assistant).say("what did i spend with my debit card")  # was the card limits
     assert debit.tool.tool == "recent_transactions" and "with your debit card" in debit.reply
+
+
+def test_a_payee_misspelt_by_one_slip_is_the_customers_own(assistant) -> None:  # noqa: ANN001
+    slip = Conversation(assistant, customer="C005").say("how much did i spend on delivroo")  # was all 14 payments
+    assert "Your Deliveroo transactions" in slip.reply and "In all: £76.03 out." in slip.reply
+    typed = Conversation(assistant).say("how much did i spend at traineline")  # was "couldn't find any"
+    assert "Your Trainline transactions" in typed.reply
+    word = Conversation(assistant).say("show my transfers")  # a real word is no slip for "Transfer in"
+    assert word.tool is None or word.tool.arguments.get("merchant") != "Transfer in"
 

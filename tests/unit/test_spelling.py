@@ -28,3 +28,14 @@ def test_real_words_short_words_and_names_are_kept() -> None:
 def test_a_word_the_app_used_once_is_no_target() -> None:
     s = Speller([*APP, "unfreez my card"], known=ENGLISH)  # a typo in the app's own data
     assert s.correct("unfreze") == "unfreeze"
+
+
+def test_a_name_one_slip_away_is_found_but_a_real_word_is_not() -> None:
+    from rightfit.assistant.fields import mentioned
+
+    payees = ["Trainline", "Deliveroo", "Amazon", "Sainsbury's", "Transfer in", "Pret A Manger"]
+    assert mentioned("spent on delivroo", payees) == "Deliveroo" and mentioned("at traineline", payees) == "Trainline"
+    assert mentioned("sainsbry's last week", payees) == "Sainsbury's"
+    assert mentioned("show my transfers", payees) is None  # an English word, not a slip
+    assert mentioned("prat", payees) is None  # four letters: too short to guess at
+

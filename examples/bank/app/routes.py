@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
+from rightfit.assistant.fields import mentioned
 from rightfit.extract import ALL_CARDS, parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
@@ -220,6 +221,10 @@ def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("customer_cards", {})
 
 
+def _flat(name: str) -> str:
+    return re.sub(r"[\s'’]", "", name).lower()
+
+
 def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
     """"Tesco and Boots" read as one name: two or more of the customer's own payees joined by "and", "&" or
     commas, each under its own name; empty when the whole is one name (or any part is no payee of theirs)."""
@@ -247,13 +252,19 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if values.get("merchant") and (holder := _a_joint_holder(str(values["merchant"]), lookup)):
         values = {**values, "merchant": None, "holder": holder}  # "Daniel's transactions": made with his cards
     if values.get("holder"):
-        args["holder"] = values["holder"]
+        holder = str(values["holder"])
+        names = _joint_first_names(lookup)
+        args["holder"] = holder[:-1] if holder.endswith("s") and holder[:-1] in names else holder
     if values.get("card_last4"):  # "what did I spend on card 4417"
         args["card_last4"] = values["card_last4"]
     elif values.get("card_kind") in ("debit", "credit"):  # "my credit card spending"
         args["card_kind"] = values["card_kind"]
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
-        args.update(merchant=values["merchant"], limit=20)
+        # "traineline" as written is no payee of theirs; one slip from "Trainline" it is that one.
+        said, mine = str(values["merchant"]), _merchants(lookup)
+        if not any(_flat(said) in _flat(m) for m in mine) and not _payees_named(said, lookup):
+            said = mentioned(said, mine) or said
+        args.update(merchant=said, limit=20)
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
         args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
@@ -415,8 +426,10 @@ _OWN_ACCOUNTS = {"account_name": _account_names}
 
 
 def _joint_first_names(lookup: Lookup) -> list[str]:
-    """The first names of the customer's joint account holders, so "how much did Daniel spend" reads his."""
-    return [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
+    """The first names of the customer's joint account holders, so "how much did Daniel spend" reads his; with
+    the possessive written without its apostrophe ("daniels card payments"), read back as the name."""
+    names = [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
+    return [*names, *(f"{n}s" for n in names)]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
 
 ACTIONS = {

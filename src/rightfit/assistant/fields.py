@@ -32,13 +32,30 @@ def free_text(schema: type[BaseModel], name: str) -> bool:
 
 def mentioned(text: str, options: Sequence[str]) -> str | None:
     """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
-    is Sainsbury's); the longest name wins ("TfL Travel" over "TfL")."""
+    is Sainsbury's); the longest name wins ("TfL Travel" over "TfL"). Failing that, a word one slip away from
+    the first word of exactly one option, when both are long enough to tell apart ("delivroo" is Deliveroo,
+    "daniels" is Daniel)."""
     flat = re.sub(r"[^\w\s]", "", text.lower())
     for option in sorted(options, key=len, reverse=True):
         words = re.sub(r"[^\w\s]", "", option.lower()).split()
         if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
             return option
-    return None
+    return _nearly(flat, options)
+
+
+_NEAR_LENGTH = 5  # shorter names ("Pret", "TfL", "Boots" aside) are too close to ordinary words to guess at
+
+
+def _nearly(flat: str, options: Sequence[str]) -> str | None:
+    """A name one slip away; a real word ("transfers") is never taken for a slip ("Transfer in")."""
+    from rightfit.classify.spelling import english_words, one_edit
+
+    firsts = {o: re.sub(r"[^\w\s]", "", o.lower()).split()[:1] for o in options}
+    hits = set()
+    for word in set(re.findall(rf"[a-z]{{{_NEAR_LENGTH},}}", flat)) - english_words():
+        near = set().union(*one_edit(word))
+        hits |= {o for o, first in firsts.items() if first and len(first[0]) >= _NEAR_LENGTH and first[0] in near}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ message as written.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -23,7 +24,7 @@ MIN_LENGTH = 4  # shorter words are kept as written
 MIN_USES = 3  # a word of the app's messages that is no known word is a mending target only this often used
 
 
-def _one_edit(word: str) -> list[set[str]]:
+def one_edit(word: str) -> list[set[str]]:
     """The words one edit away, by kind of slip, likeliest first: two letters swapped ("crad"), a letter left
     out ("blok"), a letter too many ("stollen"), a letter mistyped ("balence")."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
@@ -37,12 +38,13 @@ def _one_edit(word: str) -> list[set[str]]:
 MIN_ENGLISH = 100  # rarer entries of the English list include typo-like words ("blok": 50)
 
 
-def english_words(min_count: int = MIN_ENGLISH) -> set[str]:
+@functools.cache
+def english_words(min_count: int = MIN_ENGLISH) -> frozenset[str]:
     """Words of pyspellchecker's English frequency list used at least `min_count` times."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker().word_frequency
-    return {w for w in counts.keys() if counts[w] >= min_count}
+    return frozenset(w for w in counts.keys() if counts[w] >= min_count)
 
 
 def tokenizer_words(path: Path) -> set[str]:
@@ -63,7 +65,7 @@ class Speller:
         low = word.lower()
         if len(low) < MIN_LENGTH or low in self.counts or low in self.known:
             return word
-        for edits in _one_edit(low):
+        for edits in one_edit(low):
             # A word the app's messages use once and English does not is likely a typo itself ("unfreez").
             near = [w for w in edits if w != low and (w in self.known or self.counts[w] >= MIN_USES) and
                     self.counts[w]]
