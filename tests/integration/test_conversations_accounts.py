@@ -53,6 +53,8 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     two = Conversation(assistant).say("show me my Tesco and Boots transactions")
     assert "Your Tesco transactions:" in two.reply and "Your Boots transactions:" in two.reply
     assert "In all: £66.30 out." in two.reply and "In all: £13.76 out." in two.reply
+    lower = Conversation(assistant).say("show my tesco and boots transactions")  # in lower case: only Boots was shown
+    assert "Your Tesco transactions:" in lower.reply and "Your Boots transactions:" in lower.reply
 
 
 def test_an_account_named_by_its_product_is_the_one_read(assistant) -> None:  # noqa: ANN001

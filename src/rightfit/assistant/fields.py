@@ -43,6 +43,18 @@ def mentioned(text: str, options: Sequence[str]) -> str | None:
     return _nearly(flat, options)
 
 
+def mentioned_all(text: str, options: Sequence[str]) -> list[str]:
+    """Every option the message names as whole words, in the order written ("my tesco and boots payments")."""
+    flat = re.sub(r"[^\w\s]", "", text.lower())
+    found: dict[int, str] = {}
+    for option in sorted(options, key=len, reverse=True):
+        words = re.sub(r"[^\w\s]", "", option.lower()).split()
+        m = re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
+        if m is not None and not any(start <= m.start() < start + len(o) for start, o in found.items()):
+            found[m.start()] = option
+    return [found[k] for k in sorted(found)]
+
+
 _NEAR_LENGTH = 5  # shorter names ("Pret", "TfL", "Boots" aside) are too close to ordinary words to guess at
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, AssistantApp, Lookup
-from rightfit.assistant.fields import CUES, jsonable, mentioned, newest_wins, slot_kind
+from rightfit.assistant.fields import CUES, jsonable, mentioned, mentioned_all, newest_wins, slot_kind
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
 from rightfit.extract.dates import scan_dates, shift_period
@@ -182,8 +182,10 @@ class FieldReader:
         taken |= {k for group in route.together if group & corrected for k in group}
         found = {}
         for name, options in route.known.items():
-            if name not in taken and text and (hit := mentioned(text, options(self.lookup(ctx)))):
-                found[name] = hit
+            if name not in taken and text and (hit := mentioned(text, names := options(self.lookup(ctx)))):
+                # "my tesco and boots payments": both payees, for the route's plan to take one at a time.
+                several = mentioned_all(text, names) if slot_kind(route.slots, name) == "merchant" else []
+                found[name] = " and ".join(several) if len(several) > 1 else hit
         return found
 
     def lookup(self, ctx: ToolContext) -> Lookup:
