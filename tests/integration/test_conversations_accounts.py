@@ -291,6 +291,9 @@ def test_spending_on_one_of_my_cards(assistant) -> None:  # noqa: ANN001
     credit = assistant.run(customer_id="C001", message="how much did I spend on my credit card in november",
                            now=datetime(2026, 12, 6, 10, tzinfo=UTC))  # was both cards' spending
     assert "with your credit card" in credit.reply and "In all: £104.00 out." in credit.reply
+    own = assistant.run(customer_id="C003", message="how much did I spend on my card in november",
+                        now=datetime(2026, 12, 6, 10, tzinfo=UTC))  # was the whole joint account's spending
+    assert "with your own cards" in own.reply and "In all: £194.16 out." in own.reply  # card 2208 alone
     card = Conversation(assistant, customer="C003").say("show card 2208 transactions")
     assert {t["merchant"] for t in card.tool.result["transactions"]} and "Pret A Manger -£9.02" not in card.reply
     debit = Conversation(assistant).say("what did i spend with my debit card")  # was the card limits

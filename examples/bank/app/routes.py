@@ -69,6 +69,9 @@ class TransactionFields(BaseModel):
     # "how much did Daniel spend": filled only from the first names of the customer's joint account holders.
     holder: Annotated[str | None, Slot("text", model=False),
                       Field(None, description="A joint account holder, by first name")] = None
+    # "on my card": filled only by those words, so the payments are those made with the customer's own cards.
+    own_card: Annotated[str | None, Slot("text", model=False),
+                        Field(None, description="'my card', when said")] = None
     # "on my credit card", "with card 4417": payments made with the customer's own cards.
     card_last4: CardSlot = None
     card_kind: Annotated[str | None, Slot("card_kind", model=False),
@@ -259,6 +262,8 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args["card_last4"] = values["card_last4"]
     elif values.get("card_kind") in ("debit", "credit"):  # "my credit card spending"
         args["card_kind"] = values["card_kind"]
+    elif values.get("own_card") and not args.get("holder"):  # "what did I spend on my card": not the joint holder's
+        args["mine"] = True
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         # "traineline" as written is no payee of theirs; one slip from "Trainline" it is that one.
         said, mine = str(values["merchant"]), _merchants(lookup)
@@ -379,7 +384,8 @@ def _render_transactions(o: ToolOutcome) -> str:
     order = o.arguments.get("order") if o.arguments.get("order") in ("largest", "smallest") else None
     merchant = o.arguments.get("merchant")
     card = (f" with your card ending {o.arguments['card_last4']}" if o.arguments.get("card_last4") else
-            f" with your {o.arguments['card_kind']} card" if o.arguments.get("card_kind") else "")
+            f" with your {o.arguments['card_kind']} card" if o.arguments.get("card_kind") else
+            " with your own cards" if o.arguments.get("mine") else "")
     holder = o.arguments.get("holder")
     period = f"{card}{period}" if card else period
     if holder:
@@ -425,6 +431,10 @@ _A_CARD = (frozenset({"card_last4", "card_kind", "account_name"}),)
 _OWN_ACCOUNTS = {"account_name": _account_names}
 
 
+def _my_card_words(_lookup: Lookup) -> list[str]:
+    return ["my card", "my cards", "my own card", "my own cards"]
+
+
 def _joint_first_names(lookup: Lookup) -> list[str]:
     """The first names of the customer's joint account holders, so "how much did Daniel spend" reads his; with
     the possessive written without its apostrophe ("daniels card payments"), read back as the name."""
@@ -437,7 +447,8 @@ ACTIONS = {
                                  known=_OWN_ACCOUNTS, reads_only=True),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True,
-                                       known={"merchant": _merchants, "holder": _joint_first_names, **_OWN_ACCOUNTS}),
+                                       known={"merchant": _merchants, "holder": _joint_first_names,
+                                              "own_card": _my_card_words, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
                                    known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True),

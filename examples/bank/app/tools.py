@@ -98,7 +98,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             card_last4: CardLast4 | None = None,
                             card_kind: Literal["debit", "credit"] | None = None,
                             holder: Annotated[str | None, Field(max_length=40, pattern=r"^[^\W\d_][\w' -]*$")] = None,
-                            ) -> dict[str, Any]:
+                            mine: bool = False) -> dict[str, Any]:
         """The customer's transactions, newest first or by amount.
 
         Args:
@@ -115,6 +115,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             card_last4: Only payments made with this card of the customer's.
             card_kind: Only payments made with the customer's debit or credit cards.
             holder: Only payments made with the cards of this holder of a joint account (their first name).
+            mine: Only payments made with the customer's own cards (not a joint holder's, nor transfers).
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
@@ -150,6 +151,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if card_kind is not None:
             sql += " AND t.card_id IN (SELECT id FROM cards WHERE customer_id = ? AND kind = ?)"
             params += [ctx.customer_id, card_kind]
+        if mine:
+            sql += " AND t.card_id IN (SELECT id FROM cards WHERE customer_id = ?)"
+            params.append(ctx.customer_id)
         if holder is not None:  # the rows stay those of the caller's own accounts (the join above)
             sql += (" AND t.card_id IN (SELECT c.id FROM cards c JOIN customers cu ON cu.id = c.customer_id "
                     "WHERE lower(cu.name) = lower(?) OR lower(cu.name) LIKE lower(?) || ' %')")
