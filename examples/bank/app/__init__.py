@@ -11,7 +11,8 @@ from rightfit.assistant.app import AssistantApp
 
 from .db import BankDB
 from .intent_words import refine_intent
-from .routes import ACTIONS, REPLIES, HandoffFields
+from .replies import REPLIES
+from .routes import ACTIONS, HandoffFields
 from .tools import build_registry
 
 HERE = Path(__file__).resolve().parent

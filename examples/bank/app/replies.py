@@ -1,0 +1,51 @@
+"""The bank assistant's fixed replies: greetings, refusals, where to go for what the chat does not do, and the
+replies for a scam, a complaint, money worries and someone in crisis. The bank's facts in them are the
+documents' own; the crisis reply also gives the UK's public emergency and Samaritans lines."""
+
+from __future__ import annotations
+
+REPLIES = {
+    "greeting": "Hello! I can answer questions about our accounts, cards and fees, and help with your balance, "
+                "sort code and account number, recent transactions, your cards, freezing a card, lost or stolen "
+                "cards, disputes and your contact details.",
+    "thanks_goodbye": "You're welcome. Have a good day!",
+    "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
+                    "accounts and cards.",
+    "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days.",
+    "not_in_chat": "I can't make payments or transfers, or change an overdraft, from this chat. You can make "
+                   "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
+                   "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
+                   "through, ask me for a person.",
+    "my_mandates": "I can't see your direct debits or standing orders from this chat. They're in the Larkspur app "
+                   "under Payments, then Direct debits (or Standing orders), where you can also cancel one.",
+    "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
+                       "overdraft in the Larkspur app under Account settings, then Overdraft, or call Customer "
+                       "Services on 03069 990100.",
+    # The input guard's reply: it also stops some genuine messages ("someone pretending to be the bank called
+    # me" reads like role-play to it), so it says where a scam victim can turn.
+    "blocked": "I can't help with that request. Ask me about your accounts, cards or our policies. If you think "
+               "you've been scammed, call our fraud team straight away on 0808 157 0247, 24 hours a day.",
+    "scam": "I'm sorry this has happened. Please call our fraud team straight away on 0808 157 0247, 24 hours "
+            "a day: the sooner you tell us, the more likely we can stop a payment or recover your money. I've "
+            "also passed our conversation to a colleague.",
+    "nothing_to_do": "OK, I haven't changed anything on your cards. If you want to freeze or block one later, just "
+                     "ask.",
+    # Not from the documents, which say nothing on it: 999 and Samaritans are the UK's public lines, and the
+    # Customer Services line is the one the documents give for money worries.
+    "crisis": "I'm really sorry you're going through this, and I'm glad you told me. If you're in danger, or might "
+              "act on thoughts of harming yourself, please call 999 now. You can talk to Samaritans any time, day "
+              "or night, for free on 116 123. If money worries are part of this, call our Customer Services on "
+              "03069 990100 "
+              "(Monday to Friday 8am to 8pm, Saturday 9am to 5pm): we won't judge you, and we can talk through "
+              "options such as a repayment plan or freezing interest for a while. If you'd like, I can also ask a "
+              "colleague to contact you.",
+    # The documents' own words on money worries (unarranged-overdrafts, "If you're struggling").
+    "money_worries": "I'm sorry things are hard at the moment. If you're worried about money, call Customer Services "
+                     "on 03069 990100 (Monday to Friday 8am to 8pm, Saturday 9am to 5pm). We can talk about options "
+                     "such as a repayment plan, and we may be able to freeze interest for a period while you get "
+                     "back on track. We won't judge you, and talking to us early usually gives you more options. If "
+                     "you'd like, I can also ask a colleague to contact you.",
+    "complaint": "I'm sorry about this. I've logged your complaint: we'll acknowledge it in writing within 5 working "
+                 "days and send a final response within 8 weeks, or within 15 working days if it is about a "
+                 "payment (a card payment, transfer or direct debit).",
+}
