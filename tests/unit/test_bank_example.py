@@ -119,6 +119,15 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
 
 
+def test_crisis_words_about_oneself_not_about_the_bank() -> None:
+    refine = _refine()
+    for said in ("I feel hopeless about money, nothing matters anymore", "my husband hits me and takes my bank card",
+                 "there is no way out of this debt", "I feel like ending it all"):
+        assert refine(said, "out_of_scope") == "crisis", said
+    for said in ("the app is hopeless", "there is no point freezing my card", "the overdraft fee really hits me hard"):
+        assert refine(said, "policy_question") != "crisis", said
+
+
 def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     refine = _refine()
     assert refine("what's my overdraft limit?", "check_balance") == "overdraft_limit"

@@ -242,10 +242,14 @@ _CRISIS = re.compile(r"\b(?:end(?:ing)? (?:it all|my life|things)|kill(?:ing)? m
                      r"can'?t (?:cope|go on) any ?(?:more|longer)|trying to (?:kill|hurt|harm) me|"
                      r"(?:forc|coerc|threaten|pressur)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|"
                      r"hand\w*|give|giving|send\w*) (?:out )?(?:a |the |my |more )?(?:loans?|money|credit|cards?|"
-                     r"savings|pin)|giving up on (?:life|everything)|feel like giving up|(?:feel |feeling )?hopeless|"
-                     r"nothing matters|no (?:point|way out)|"
+                     r"savings|pin)|giving up on (?:life|everything)|feel like giving up|"
+                     # about oneself, not the app: "the app is hopeless" is no crisis
+                     r"(?:i feel|i'?m feeling|feeling|i am|i'?m) (?:so |completely |totally )?hopeless|"
+                     r"nothing matters|no point (?:in )?(?:living|going on|carrying on|any ?more)|no way out|"
                      # abuse at home, or money taken by someone close: safety first
-                     r"(?:hits?|hitting|beats?|hurts?|threatens?) me|abusive|abus(?:es|ing) me|domestic abuse|"
+                     r"(?:he|she|they|my (?:husband|wife|partner|boyfriend|girlfriend|son|daughter|ex|carer|dad|mum|"
+                     r"father|mother))\s+(?:\w+\s+)?(?:hits?|beats?|hurts?|threatens?|hitting|beating) me|abusive|"
+                     r"abus(?:es|ing) me|domestic abuse|"
                      r"controls? (?:all )?(?:of )?(?:my|our) money|won'?t let me (?:have|use|touch) my (?:card|money)|"
                      r"pressur\w* (?:by \w+ )?(?:me )?to (?:give|hand|send|lend))\b", re.IGNORECASE)
 # "is 0808 157 0247 really your number?", "they rang from 03069 990100, is that you?": whether a number is ours,
