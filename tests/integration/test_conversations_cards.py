@@ -290,3 +290,16 @@ def test_a_mistyped_request_is_still_the_request(assistant) -> None:  # noqa: AN
     assert blocked.route == "confirm" and blocked.intent == "freeze_card" and "4417" in blocked.reply
     asked = Conversation(assistant).say("frezee my crad plz")
     assert asked.intent == "freeze_card" and asked.route == "ask"
+
+
+def test_two_cards_given_at_the_card_question_are_both_meant(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("freeze my card")
+    both = c.say("4417 and 8120")  # only 8120 was frozen
+    assert both.route == "confirm" and "4417" in both.reply and "8120" in both.reply
+    c.say("yes")
+    assert [card_status(assistant_settings, "C001", card) for card in ("8120", "4417")] == ["frozen", "frozen"]
+    either = Conversation(assistant, customer="C006")  # both of Alice's are frozen now
+    either.say("freeze my card")
+    assert either.say("9042 or 8120").route == "ask"  # "or" offers a choice: asked which
+

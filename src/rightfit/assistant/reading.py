@@ -136,7 +136,8 @@ class FieldReader:
                 # parser; read it again as the answer to that question. Only a short one: after "paid to", the
                 # first word of "actually can you just get someone to call me" would read as a payee.
                 retry = self.extractor.run(text=f"{cue} {text}", schema=route.slots, now=now, filled=filled)
-                if retry.values.get(answer_to) is not None:
+                # Two values ("4417 and 8120") are an answer too: the route decides whether both are meant.
+                if retry.values.get(answer_to) is not None or answer_to in (retry.ambiguous or {}):
                     extraction = retry
             return newest_wins(route, self._taken_back(route, text, now, extraction))
 
