@@ -228,36 +228,36 @@ def _flat(name: str) -> str:
     return re.sub(r"[\s'’]", "", name).lower()
 
 
-def _payees_named(merchant: str, lookup: Lookup) -> list[str]:
-    """"Tesco and Boots" read as one name: two or more of the customer's own payees joined by "and", "&" or
+def _payees_named(merchant: str, payees: list[str]) -> list[str]:
+    """"Tesco and Boots" read as one name: two or more of the customer's own `payees` joined by "and", "&" or
     commas, each under its own name; empty when the whole is one name (or any part is no payee of theirs)."""
-    key = {re.sub(r"[\s'’]", "", m).lower(): m for m in _merchants(lookup)}
+    key = {_flat(m): m for m in payees}
     parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", merchant) if p.strip()]
-    if re.sub(r"[\s'’]", "", merchant).lower() in key or len(parts) < 2:
+    if _flat(merchant) in key or len(parts) < 2:
         return []
-    named = [key.get(re.sub(r"[\s'’]", "", p).lower()) for p in parts]
+    named = [key.get(_flat(p)) for p in parts]
     return [n for n in named if n] if all(named) else []
 
 
-def _a_joint_holder(name: str, lookup: Lookup) -> str | None:
-    """"Daniel's" in "show me Daniel's transactions" names the customer's joint account holder, not a payee:
-    their first name, or None. Only a possessive is looked up: a bare name may well be a payee ("transfers
+def _a_joint_holder(name: str, holders: list[str]) -> str | None:
+    """"Daniel's" in "show me Daniel's transactions" names one of the customer's joint account `holders`, not a
+    payee: their first name, or None. Only a possessive counts: a bare name may well be a payee ("transfers
     from Daniel")."""
     owner = re.fullmatch(r"(.+?)['’]s", name.strip())
-    if owner is None:
-        return None
-    first = {n.split()[0].lower(): n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()}
-    return first.get(owner.group(1).lower())
+    first = {n.lower(): n for n in holders}
+    return first.get(owner.group(1).lower()) if owner else None
 
 
 def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     args = _account_args(values, lookup)
-    if values.get("merchant") and (holder := _a_joint_holder(str(values["merchant"]), lookup)):
+    # Each of the customer's lists is read once (every read is an audited tool call), and only when needed.
+    holders = _joint_first_names(lookup) if values.get("merchant") or values.get("holder") else []
+    payees = _merchants(lookup) if values.get("merchant") else []
+    if values.get("merchant") and (holder := _a_joint_holder(str(values["merchant"]), holders)):
         values = {**values, "merchant": None, "holder": holder}  # "Daniel's transactions": made with his cards
     if values.get("holder"):
         holder = str(values["holder"])
-        names = _joint_first_names(lookup)
-        args["holder"] = holder[:-1] if holder.endswith("s") and holder[:-1] in names else holder
+        args["holder"] = holder[:-1] if holder.endswith("s") and holder[:-1] in holders else holder
     if values.get("card_last4"):  # "what did I spend on card 4417"
         args["card_last4"] = values["card_last4"]
     elif values.get("card_kind") in ("debit", "credit"):  # "my credit card spending"
@@ -266,9 +266,9 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args["mine"] = True
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         # "traineline" as written is no payee of theirs; one slip from "Trainline" it is that one.
-        said, mine = str(values["merchant"]), _merchants(lookup)
-        if not any(_flat(said) in _flat(m) for m in mine) and not _payees_named(said, lookup):
-            said = mentioned(said, mine) or said
+        said = str(values["merchant"])
+        if not any(_flat(said) in _flat(m) for m in payees) and not _payees_named(said, payees):
+            said = mentioned(said, payees) or said
         args.update(merchant=said, limit=20)
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
@@ -286,8 +286,8 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args.update(order=values["order"], limit=5)
     if isinstance(values.get("count"), int):  # "my last 3 payments"; the tool shows 20 at most
         args["limit"] = max(1, min(values["count"], 20))
-    if (payees := _payees_named(str(values.get("merchant") or ""), lookup)):  # "my Tesco and Boots payments"
-        each = [{**args, "merchant": payee} for payee in payees]
+    if (named := _payees_named(str(values.get("merchant") or ""), payees)):  # "my Tesco and Boots payments"
+        each = [{**args, "merchant": payee} for payee in named]
         return Call("recent_transactions", each[0], also=tuple(each[1:]))
     return Call("recent_transactions", args)
 
