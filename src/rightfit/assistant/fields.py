@@ -30,28 +30,37 @@ def free_text(schema: type[BaseModel], name: str) -> bool:
     return slot_kind(schema, name) in ("address", "text")
 
 
+def _flat(text: str) -> str:
+    """Lower case without punctuation: "Sainsbury's" and "sainsburys" read alike."""
+    return re.sub(r"[^\w\s]", "", text.lower())
+
+
+def _named_at(flat: str, option: str) -> re.Match[str] | None:
+    """Where the (flattened) message names `option` as whole words, if it does."""
+    words = _flat(option).split()
+    return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
+
+
 def mentioned(text: str, options: Sequence[str]) -> str | None:
     """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
     is Sainsbury's); the longest name wins ("TfL Travel" over "TfL"). Failing that, a word one slip away from
     the first word of exactly one option, when both are long enough to tell apart ("delivroo" is Deliveroo,
     "daniels" is Daniel)."""
-    flat = re.sub(r"[^\w\s]", "", text.lower())
-    for option in sorted(options, key=len, reverse=True):
-        words = re.sub(r"[^\w\s]", "", option.lower()).split()
-        if words and re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat):
-            return option
-    return _nearly(flat, options)
+    flat = _flat(text)
+    named = set(mentioned_all(text, options))
+    longest = next((o for o in sorted(options, key=len, reverse=True) if o in named), None)
+    return longest if longest is not None else _nearly(flat, options)
 
 
 def mentioned_all(text: str, options: Sequence[str]) -> list[str]:
-    """Every option the message names as whole words, in the order written ("my tesco and boots payments")."""
-    flat = re.sub(r"[^\w\s]", "", text.lower())
-    found: dict[int, str] = {}
+    """Every option the message names as whole words, in the order written ("my tesco and boots payments");
+    where two overlap the longer one ("TfL Travel", not "TfL")."""
+    flat = _flat(text)
+    found: dict[tuple[int, int], str] = {}
     for option in sorted(options, key=len, reverse=True):
-        words = re.sub(r"[^\w\s]", "", option.lower()).split()
-        m = re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
-        if m is not None and not any(start <= m.start() < start + len(o) for start, o in found.items()):
-            found[m.start()] = option
+        m = _named_at(flat, option)
+        if m is not None and not any(a < m.end() and m.start() < b for a, b in found):
+            found[m.span()] = option
     return [found[k] for k in sorted(found)]
 
 
@@ -62,7 +71,7 @@ def _nearly(flat: str, options: Sequence[str]) -> str | None:
     """A name one slip away; a real word ("transfers") is never taken for a slip ("Transfer in")."""
     from rightfit.classify.spelling import english_words, one_edit
 
-    firsts = {o: re.sub(r"[^\w\s]", "", o.lower()).split()[:1] for o in options}
+    firsts = {o: _flat(o).split()[:1] for o in options}
     hits = set()
     for word in set(re.findall(rf"[a-z]{{{_NEAR_LENGTH},}}", flat)) - english_words():
         near = set().union(*one_edit(word))
