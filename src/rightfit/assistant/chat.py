@@ -25,7 +25,7 @@ from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.documents import Answerer, DocumentAnswers
 from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
-from rightfit.assistant.reading import Extractor, FieldReader
+from rightfit.assistant.reading import FOLLOW_UP, Extractor, FieldReader
 from rightfit.assistant.replies import (
     NOTHING_TO_STOP,
     STOP,
@@ -62,10 +62,7 @@ BLOCKED = "I can't help with that request. Ask me about your accounts, cards or 
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
-# A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
-# does not give are the ones that action was done with.
 _SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
-_FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
 
 # "what was my reference number again?": answered from this conversation's own replies.
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
@@ -251,13 +248,13 @@ class ChatAssistant:
             carried = self.fields.extract(route, text, now, state.last_fields)
             extraction, gave_field = self.fields.with_known(
                 ctx, route, text, self.fields.next_to_last(route, carried, text, state, now))
-            if not gave_field and _FOLLOW_UP.match(text) and (
+            if not gave_field and FOLLOW_UP.match(text) and (
                     bare := self.fields.bare_follow_up(ctx, route, text, now, state.last_fields)) is not None:
                 extraction, gave_field = bare, True  # "and Pret?": a payee named as a bare reply would name it
             # Confidently another of the app's intents is a new request; "what about at sainsburys", which the
             # classifier confidently calls off-topic, is this one again.
             if gave_field and (confidence < self.settings.switch_threshold
-                               or (not self.app.serves(intent) and _FOLLOW_UP.match(text) is not None)):
+                               or (not self.app.serves(intent) and FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
         if read.unsure:
@@ -284,7 +281,7 @@ class ChatAssistant:
             route = self.app.actions[intent]
             # A follow-up to a read keeps its fields ("and at tesco?"); a change never repeats the last one's
             # values ("and my email too" after a new phone number is no second change of the phone).
-            kept = before.last_fields if before.last == intent and route.reads_only and _FOLLOW_UP.match(text) else {}
+            kept = before.last_fields if before.last == intent and route.reads_only and FOLLOW_UP.match(text) else {}
             extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
             return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         if (intent == self.app.offer_intent and not read.settled

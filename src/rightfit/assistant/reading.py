@@ -32,9 +32,11 @@ class Extractor(Protocol):
 # A value taken back in the same breath: "4417, no sorry, 8120", "4417 I mean 8120", "4417 or rather 8120".
 _TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|(?:sorry,?\s+|no,?\s+)?i\s+mean[t]?|"
                          r"or\s+rather|scratch\s+that|correction)\b[\s,:;.!-]*", re.IGNORECASE)
-# How a follow-up to the action just done opens: "and Pret?", "what about Tesco?".
-_FOLLOW_ON = re.compile(r"^\s*(?:and|what about|how about|same for|also|plus)\b[\s,]*(?:(?:at|for|on|in)\s+)?",
-                        re.IGNORECASE)
+# A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
+# does not give are the ones that action was done with.
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
+# The opening of such a follow-up, with the preposition before its value: "and at Pret?" -> "Pret".
+_FOLLOW_ON = re.compile(FOLLOW_UP.pattern + r"[\s,]*(?:(?:at|for|on|in)\s+)?", re.IGNORECASE)
 # A reply this short may be just the value asked for ("5531", "tesco express", "the 4417 one", "last tuesday").
 _BARE_WORDS = 4
 
