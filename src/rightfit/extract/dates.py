@@ -48,23 +48,24 @@ _WEEKDAYS = {
 }
 MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
-_ORD_WORDS = {w: i + 1 for i, w in enumerate((
+_ORD_NUMBERS = {w: i + 1 for i, w in enumerate((
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
     "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
     "twentieth"))}
-_ORD_WORDS |= {f"twenty[- ]?{w}": 20 + n for w, n in list(_ORD_WORDS.items())[:9]}
-_ORD_WORDS |= {"thirtieth": 30, "thirty[- ]?first": 31}
-_ORD_WORD = "|".join(sorted(_ORD_WORDS, key=len, reverse=True))
+_ORD_NUMBERS |= {f"twenty{w}": 20 + n for w, n in list(_ORD_NUMBERS.items())[:9]}
+_ORD_NUMBERS |= {"thirtieth": 30, "thirtyfirst": 31}
+# As written: "twenty-first", "twenty first" and "twentyfirst" alike.
+_ORD_WORD = "|".join(re.sub(r"^(twenty|thirty)(?!ieth)", r"\1[- ]?", w)
+                     for w in sorted(_ORD_NUMBERS, key=len, reverse=True))
 # "17", "17th", "the seventeenth": a day of the month; `_dom` reads either.
 _ORD = rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dayw>{_ORD_WORD}))"
 
 
 def _dom(m: re.Match[str]) -> int:
     digits = m.groupdict().get("day")
-    if digits:
-        return int(digits)
-    word = re.sub(r"[- ]", "", m["dayw"])
-    return next(n for w, n in _ORD_WORDS.items() if re.sub(r"\[- \]\?", "", w) == word)
+    return int(digits) if digits else _ORD_NUMBERS[re.sub(r"[- ]", "", m["dayw"])]
+
+
 _YEAR = r"(?:\s*,?\s*(?P<year>(?:19|20)\d{2}))?"
 # Fixed-date UK holidays as (day, month); the phrase is looked up without apostrophes, "years" as "year".
 _HOLIDAYS = {"christmas eve": (24, 12), "christmas": (25, 12), "christmas day": (25, 12), "boxing day": (26, 12),
@@ -197,9 +198,14 @@ def _month_in(m: re.Match[str], w: _When) -> DateSpan:
     return _month_span(year, month)
 
 
+def _named_day(m: re.Match[str], w: _When) -> DateSpan:
+    """"the 17th of November", "November the seventeenth", "17 November 2026": that day."""
+    return _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)
+
+
 def _days_of_month(m: re.Match[str], w: _When) -> DateSpan:
     """"between the 1st and 10th November": the first day is in the second's month."""
-    end = _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w).end
+    end = _named_day(m, w).end
     first = int(m["d1"] or m["d1o"] or m["d1d"])
     if not 1 <= first <= end.day:
         raise ValueError(f"the range must start on a day of {calendar.month_name[end.month]} before the "
@@ -269,7 +275,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      _days_of_month),
     # "Tuesday the 17th of November": the weekday names the same day, not another one.
     (re.compile(rf"\b{WEEKDAY},?\s+(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
+     _named_day),
     (re.compile(rf"\b(?P<part>early|mid|late|the\s+middle\s+of|the\s+end\s+of)[\s-]+{MONTH}(?![a-z])"),
      _part_of_month),
     (re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|last|final|latter)\s+(?P<piece>half|week)\s+of\s+"
@@ -280,9 +286,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>next|last|this|the)\s+month\b"),
      lambda m, w: _day_of_month(_dom(m), {"next": 1, "last": -1}.get(m["which"], 0), w)),
     (re.compile(rf"\b(?:the\s+)?{_ORD}(?:\s+of)?\s+{MONTH}(?![a-z]){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
+     _named_day),
     (re.compile(rf"\b{MONTH}\s+(?:the\s+)?{_ORD}(?![\d:]|\s*(?:am|pm)\b){_YEAR}(?!\d)"),
-     lambda m, w: _day_month(_dom(m), _MONTHS[m["month"]], _year(m["year"]), w)),
+     _named_day),
     (re.compile(rf"\b{MONTH}\s+(?P<year>(?:19|20)\d{{2}})\b"),
      lambda m, _t: _month_span(int(m["year"]), _MONTHS[m["month"]])),
     (re.compile(rf"\b(?:the\s+)?(?:start|beginning)\s+of\s+{MONTH}(?![a-z])"),
