@@ -254,12 +254,12 @@ def _ranked(text: str, options: Sequence[str]) -> str | None:
     word = m.group("w").lower()
     by_day = word in ("latest", "newest", "most recent", "more recent", "newer", "earlier", "earliest", "older",
                       "oldest")
-    keys: list[str] = []  # ISO days, or amounts padded to compare as text
+    keys: list[tuple[float, str]] = []  # (amount, "") or (0, ISO day): one kind per question, compared as is
     for o in options:
         found = _ISO_DAY.search(o) if by_day else _AMOUNT.search(o)
         if found is None:
             return None
-        keys.append(found.group() if by_day else f"{float(found.group(1).replace(',', '')):020.2f}")
+        keys.append((0.0, found.group()) if by_day else (float(found.group(1).replace(",", "")), ""))
     pick = max(keys) if word.startswith(("bigger", "biggest", "larger", "largest", "higher", "highest", "more",
                                          "most", "latest", "newest", "newer")) else min(keys)
     return options[keys.index(pick)] if keys.count(pick) == 1 else None
