@@ -113,3 +113,20 @@ def test_a_lead_in_quoted_as_the_neighbour_is_said_once() -> None:
     answer = answerer.compose(question="can I freeze my card?", sentences=sentences, scores=scores, best=item,
                               confidence=0.9)
     assert answer.text is not None and answer.text.count("While your card is frozen, we decline:") == 1
+
+
+def test_a_line_that_introduces_a_table_is_quoted_with_the_table() -> None:
+    text = ("The interest-free limit depends on your year of study:\n\n| Year | Limit |\n|---|---|\n"
+            "| Year 1 | up to £1,000 |\n| Year 2 | up to £1,500 |\n\nAsk us to raise it each year.")
+    answer = _answer(text, "The interest-free")
+    assert answer.text == ("The interest-free limit depends on your year of study: Year 1: up to £1,000. "
+                           "Year 2: up to £1,500.")
+    (citation,) = answer.citations
+    assert citation.quote == text[citation.start : citation.end] and citation.quote.endswith("£1,500 |")
+
+
+def test_a_table_row_is_never_a_neighbour_and_a_long_table_row_keeps_its_column_names() -> None:
+    rows = "\n".join(f"| Account {n} | {n}% |" for n in range(1, 9))
+    text = f"| Account | Rate |\n|---|---|\n{rows}\nUnarranged overdrafts are charged at the same rate."
+    assert _answer(text, "Unarranged").text == "Unarranged overdrafts are charged at the same rate."
+    assert _answer(text, "Account 3").text == "Account: Account 3; Rate: 3%"

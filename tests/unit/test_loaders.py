@@ -26,6 +26,18 @@ def test_html_drops_scripts_and_keeps_headings(mini_corpus: Path) -> None:
     assert "We reply to complaints within 8 weeks." in doc.text
 
 
+def test_an_html_table_with_a_header_row_keeps_its_column_names(tmp_path: Path) -> None:
+    # Rows written as bare cells ("Non-sterling fee | 2.75% | 0%") left the reader to guess which column was which.
+    (tmp_path / "fees.html").write_text(
+        "<h2>Fees</h2><table><tr><th>Service</th><th>Standard | card</th><th>Premier</th></tr>"
+        "<tr><td>Non-sterling fee</td><td>2.75%</td><td>0%</td></tr><tr><td>Express card</td><td>£15</td></tr>"
+        "</table><table><tr><td>no</td><td>header</td></tr></table>", encoding="utf-8")
+    (doc,), _ = load_file(tmp_path / "fees.html", tmp_path)
+    assert ("| Service | Standard / card | Premier |\n|---|---|---|\n| Non-sterling fee | 2.75% | 0% |\n"
+            "| Express card | £15 |  |") in doc.text
+    assert "no | header" in doc.text  # a table without a header row: its rows as lines, as before
+
+
 def test_jsonl_gives_one_document_per_line_and_reports_bad_lines(tmp_path: Path) -> None:
     f = tmp_path / "c.jsonl"
     f.write_text('{"_id": "a", "text": "alpha"}\nnot json\n{"id": 7, "title": "T", "text": "beta"}\n{"_id": "x"}\n')

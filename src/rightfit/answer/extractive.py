@@ -183,7 +183,7 @@ class ExtractiveAnswerer:
                 confidence: float) -> Answer:
         """The answer quoting sentence `best`: its table, or it with a neighbour that scored next to it, or a
         list item with the line that introduces its list."""
-        whole = _table_answer(sentences[best]) or _list_answer(sentences[best])
+        whole = _table_answer(sentences[best]) or _list_answer(sentences[best]) or _table_after(sentences[best])
         if whole is not None:
             text, citation = whole
             return Answer(question=question, text=text, abstained=False, confidence=confidence,
@@ -191,15 +191,17 @@ class ExtractiveAnswerer:
         chosen = [best]
         if self.max_sentences > 1:
             # When the runner-up is the best sentence's neighbour, the answer spans both ("We review your
-            # overdraft every year." + "We'll give you 30 days' notice of a lower limit.").
+            # overdraft every year." + "We'll give you 30 days' notice of a lower limit."); never a table row,
+            # which is quoted with its table or not at all.
             ranked = [int(i) for i in np.argsort(-scores, kind="stable")[1:3]]
             for other in ranked:
                 if (abs(other - best) == 1 and sentences[other].chunk.chunk_id == sentences[best].chunk.chunk_id
-                        and not _ABOUT_THE_PAGE.match(sentences[other].text)):
+                        and not _ABOUT_THE_PAGE.match(sentences[other].text) and not _in_table(sentences[other])):
                     chosen = sorted([best, other])
                     break
         chosen = _with_antecedents(sentences, chosen)
-        text = " ".join(sentences[i].text for i in chosen)
+        # A row of a table too long to quote whole is read with its column names, not as bare cells.
+        text = " ".join(readable(sentences[i]) if _in_table(sentences[i]) else sentences[i].text for i in chosen)
         citations = tuple(_cite(sentences[i]) for i in chosen)
         intro = lead_in(sentences[best])
         same = [sentences[i] for i in chosen if sentences[i].chunk.chunk_id == sentences[best].chunk.chunk_id]
@@ -325,6 +327,11 @@ def readable(sent: Sentence) -> str:
     return "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
 
 
+def _in_table(sent: Sentence) -> bool:
+    """A table row quoted beside a sentence reads as bare cells ("Student Account | 0% within your limit")."""
+    return _table_lines(sent.chunk.text, sent.start) is not None
+
+
 def _table_lines(text: str, pos: int) -> tuple[list[tuple[int, int]], int] | None:
     """The (start, end) spans of the table lines ("| ... |") around `pos`, and the index of pos's line."""
     if not text[text.rfind("\n", 0, pos) + 1 :].lstrip().startswith("|"):
@@ -342,6 +349,24 @@ def _table_lines(text: str, pos: int) -> tuple[list[tuple[int, int]], int] | Non
     while hi + 1 < len(lines) and is_row(hi + 1):
         hi += 1
     return lines[lo : hi + 1], idx - lo
+
+
+def _table_after(sent: Sentence) -> tuple[str, Citation] | None:
+    """A best sentence that introduces a table ("The limit depends on which year of your course you are in:")
+    says nothing without it: quoted with the table, rows made readable, when the table is small."""
+    text = sent.chunk.text
+    if not text[sent.start : sent.end].rstrip().endswith(":"):
+        return None
+    after = text[sent.end :]
+    first = after[len(after) - len(after.lstrip()) :]
+    if not first.startswith("|"):
+        return None
+    row = Sentence(sent.chunk, sent.passage_rank, len(text) - len(first), len(text) - len(first) + 1)
+    table = _table_answer(row)
+    if table is None:
+        return None
+    quoted, citation = table
+    return f"{text[sent.start : sent.end]} {quoted}", _cite_span(sent.chunk, sent.start, citation.end - sent.chunk.start)
 
 
 def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from rightfit.types import Chunk, Document
 
-# Bump when chunk boundaries change, so re-indexing re-chunks every file instead of reusing old chunks.
-CHUNKER_VERSION = 2
+# Bump when chunk boundaries or what a loader reads from a file change, so re-indexing re-chunks every file
+# instead of reusing old chunks.
+CHUNKER_VERSION = 3
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
 

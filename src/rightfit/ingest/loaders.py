@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from rightfit.core.errors import IngestError
 from rightfit.core.jsonio import loads as loads_json
@@ -126,10 +127,19 @@ def _load_html(raw: bytes, name: str) -> tuple[str, str]:
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     blocks: list[str] = []
     body = soup.body or soup
-    for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dt", "dd"]):
+    tables: dict[int, str | None] = {}  # each table's Markdown, by element, once seen
+    tags = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "tr", "pre", "blockquote", "dt", "dd"]
+    for el in body.find_all(tags):
         if el.find_parent(["p", "li", "tr", "pre", "blockquote"]) is not None:
             continue  # its text is already part of the enclosing block
+        if el.name == "table":
+            tables[id(el)] = _markdown_table(el)
+            if tables[id(el)] is not None:
+                blocks.append(tables[id(el)] or "")
+            continue
         if el.name == "tr":
+            if tables.get(id(el.find_parent("table"))) is not None:
+                continue  # written with its table
             cells = [c.get_text(" ", strip=True) for c in el.find_all(["td", "th"])]
             text = " | ".join(c for c in cells if c)
         else:
@@ -145,6 +155,28 @@ def _load_html(raw: bytes, name: str) -> tuple[str, str]:
     if not blocks:  # markup without the usual block tags: fall back to all visible text
         blocks = [" ".join(body.get_text(" ", strip=True).split())]
     return title, "\n\n".join(b for b in blocks if b)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "/")
+
+
+def _markdown_table(table: Any) -> str | None:
+    """An HTML table whose first row holds header cells, as a Markdown table: a row's cells are read with
+    their column names ("Premier debit card: 0%"), which a row of bare values loses. None for a table
+    without a header row (its rows stay lines of their own)."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    if len(rows) < 2 or not rows[0].find_all("th") or rows[0].find_all("td"):
+        return None
+    header = [_cell(c.get_text(" ", strip=True)) for c in rows[0].find_all(["th", "td"])]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows[1:]:
+        cells = [_cell(c.get_text(" ", strip=True)) for c in row.find_all(["td", "th"])]
+        if not any(cells):
+            continue
+        cells = (cells + [""] * len(header))[: max(len(header), len(cells))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _load_pdf(path: Path, name: str) -> tuple[str, str]:
