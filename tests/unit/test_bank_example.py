@@ -121,11 +121,38 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
 
 def test_crisis_words_about_oneself_not_about_the_bank() -> None:
     refine = _refine()
-    for said in ("I feel hopeless about money, nothing matters anymore", "my husband hits me and takes my bank card",
-                 "there is no way out of this debt", "I feel like ending it all"):
+    for said in ("I feel hopeless about money, nothing matters anymore", "there is no way out of this debt",
+                 "I feel like ending it all", "I've run out of money again and I just want it all to stop. I can't do "
+                 "this anymore", "im going to kil myself"):
         assert refine(said, "out_of_scope") == "crisis", said
-    for said in ("the app is hopeless", "there is no point freezing my card", "the overdraft fee really hits me hard"):
+    for said in ("the app is hopeless", "there is no point freezing my card", "the overdraft fee really hits me hard",
+                 "I can't do this anymore, the app keeps logging me out", "how do I end it early, my fixed saver",
+                 "I want to end it with a standing order"):
         assert refine(said, "policy_question") != "crisis", said
+    assert refine("my husband hits me and takes my bank card", "report_stolen_card") == "abuse"
+
+
+def test_a_scam_under_way_is_told_from_a_question_about_scams() -> None:
+    _refine()  # loads the bank app as a package
+    import sys
+
+    urgent = sys.modules["bank_app.care"].urgent
+    for said in ("a man rang saying he's from your fraud team and told me to move money to a safe account, is that "
+                 "real?", "I was told by a caller to install AnyDesk so they could help with a refund",
+                 "I met a man on a dating app, he needs £3,500 to pay customs fees to release his gold",
+                 "they want a 'withdrawal tax' of £2,000 before they release my funds. Should I pay it?",
+                 "someone is blackmailing me online and wants £1000 by tonight",
+                 "I gave my card and PIN to a courier the bank sent round to collect it"):
+        assert urgent(said) == "scam", said
+    for said in ("would the bank ever call and ask me to move money to a safe account?", "Amazon charged me twice, "
+                 "they took the money again", "Is there a cash withdrawal fee? Because I just got charged?",
+                 "can you send my new card by courier?", "someone used my card, send me a new one",
+                 "someone pretending to be from Larkspur called and I handed over a code. Please freeze my card",
+                 "I want to send £500 to my friend", "the police told me to tell my bank my card was stolen"):
+        assert urgent(said) is None, said
+    # A card action asked for is done, unless the guard stopped the message: then the scam reply is what is left.
+    asked = "someone pretending to be from Larkspur called and I handed over a code. Please freeze my card"
+    assert urgent(asked, False) is None and urgent(asked, True) == "scam"
 
 
 def test_my_overdraft_limit_is_not_answered_with_balances() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rightfit.assistant.app import AssistantApp
 
+from .care import urgent
 from .db import BankDB
 from .intent_words import refine_intent
 from .replies import REPLIES
@@ -35,9 +36,10 @@ def build(data_dir: Path) -> AssistantApp:
         metadata={"bank_db": bank},
         reset=bank.reset,
         refine_intent=refine_intent,
+        urgent=urgent,
         currency="GBP",
         offer_intent="human_handoff",
-        offering=frozenset({"crisis", "money_worries"}),
+        offering=frozenset({"crisis", "abuse", "money_worries"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         joint_holders=bank.joint_holders,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .care import urgent
 from .disputes import NOT_MINE
 
 _UNFREEZE = re.compile(r"\b(?:un-?freez\w*|unblock\w*|unlock\w*|defrost\w*|reactivat\w*|turn\w* (?:it|my card) "
@@ -235,23 +236,6 @@ _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|l
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
 
-# Someone in crisis or in danger: never a policy lookup. Said plainly, as people say it.
-_CRISIS = re.compile(r"\b(?:end(?:ing)? (?:it all|my life|things)|kill(?:ing)? myself|suicid\w*|take my (?:own )?life|"
-                     r"(?:want|wanting) to die|don'?t want to (?:live|be here|go on)|no reason to (?:live|go on)|"
-                     r"(?:hurt|harm)(?:ing)? myself|self[- ]harm\w*|better off (?:dead|without me)|"
-                     r"can'?t (?:cope|go on) any ?(?:more|longer)|trying to (?:kill|hurt|harm) me|"
-                     r"(?:forc|coerc|threaten|pressur)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|"
-                     r"hand\w*|give|giving|send\w*) (?:out )?(?:a |the |my |more )?(?:loans?|money|credit|cards?|"
-                     r"savings|pin)|giving up on (?:life|everything)|feel like giving up|"
-                     # about oneself, not the app: "the app is hopeless" is no crisis
-                     r"(?:i feel|i'?m feeling|feeling|i am|i'?m) (?:so |completely |totally )?hopeless|"
-                     r"nothing matters|no point (?:in )?(?:living|going on|carrying on|any ?more)|no way out|"
-                     # abuse at home, or money taken by someone close: safety first
-                     r"(?:he|she|they|my (?:husband|wife|partner|boyfriend|girlfriend|son|daughter|ex|carer|dad|mum|"
-                     r"father|mother))\s+(?:\w+\s+)?(?:hits?|beats?|hurts?|threatens?|hitting|beating) me|abusive|"
-                     r"abus(?:es|ing) me|domestic abuse|"
-                     r"controls? (?:all )?(?:of )?(?:my|our) money|won'?t let me (?:have|use|touch) my (?:card|money)|"
-                     r"pressur\w* (?:by \w+ )?(?:me )?to (?:give|hand|send|lend))\b", re.IGNORECASE)
 # "is 0808 157 0247 really your number?", "they rang from 03069 990100, is that you?": whether a number is ours,
 # never a change of the customer's own.
 _IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?s?|the bank'?s?|genuine|real|legit\w*|"
@@ -296,10 +280,10 @@ def refine_intent(text: str, intent: str) -> str:
     the interest on a product and when statements come are policy questions, and so is how a complaint is
     handled; one's direct debits are told where to see them. A change of name, a question for our phone
     number, money sent to the wrong person, a lost or stolen phone and money worries are policy questions;
-    "my card" alone lists the cards. Someone in crisis is answered with where to get help now (`crisis`), and
+    "my card" alone lists the cards. Someone in crisis, abused or in a scam under way is met first (`care`), and
     whether a phone number is really ours is a question, never a new number for the customer."""
-    if _CRISIS.search(text):
-        return "crisis"
+    if (care := urgent(text)) is not None:
+        return care  # in crisis, abused, or in a scam under way: met first, whatever else the message says
     if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):
         return "policy_question"
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):

@@ -1,6 +1,7 @@
 """The bank assistant's fixed replies: greetings, refusals, where to go for what the chat does not do, and the
-replies for a scam, a complaint, money worries and someone in crisis. The bank's facts in them are the
-documents' own; the crisis reply also gives the UK's public emergency and Samaritans lines."""
+replies for a scam, a complaint, money worries, someone in crisis and someone being abused. The bank's facts
+in them are the documents' own; the crisis and abuse replies also give the UK's public emergency and helpline
+numbers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ REPLIES = {
     "thanks_goodbye": "You're welcome. Have a good day!",
     "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
                     "accounts and cards.",
-    "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days.",
+    "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days. "
+                     "If your card is lost or stolen or someone is taking money from your account, don't wait: "
+                     "call 0808 157 0247, 24 hours a day.",
     "not_in_chat": "I can't make payments or transfers, or change an overdraft, from this chat. You can make "
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
@@ -25,8 +28,14 @@ REPLIES = {
     # me" reads like role-play to it), so it says where a scam victim can turn.
     "blocked": "I can't help with that request. Ask me about your accounts, cards or our policies. If you think "
                "you've been scammed, call our fraud team straight away on 0808 157 0247, 24 hours a day.",
-    "scam": "I'm sorry this has happened. Please call our fraud team straight away on 0808 157 0247, 24 hours "
-            "a day: the sooner you tell us, the more likely we can stop a payment or recover your money. I've "
+    # For a scam under way as much as one that is over: stop first, then the fraud line. The "never" list and
+    # the hang-up advice are the documents' own (what-we-will-never-ask).
+    "scam": "Please stop: don't send or move any money, don't share any codes, your PIN or card details, and "
+            "don't install anything you've been asked to. Larkspur and the police will never ask you to move money "
+            "to a \"safe account\", hand your card, PIN or cash to a courier, read out a code we've sent you, or lie "
+            "about why you're making a payment. If someone is on the phone, hang up. Then call our fraud team on "
+            "0808 157 0247, 24 hours a day, from a different phone or after waiting 5 minutes: if money has "
+            "already gone, the sooner you tell us, the more likely we can stop the payment or recover it. I've "
             "also passed our conversation to a colleague.",
     "nothing_to_do": "OK, I haven't changed anything on your cards. If you want to freeze or block one later, just "
                      "ask.",
@@ -39,6 +48,13 @@ REPLIES = {
               "(Monday to Friday 8am to 8pm, Saturday 9am to 5pm): we won't judge you, and we can talk through "
               "options such as a repayment plan or freezing interest for a while. If you'd like, I can also ask a "
               "colleague to contact you.",
+    # Someone close hurting, controlling or taking from the customer. 999 and the National Domestic Abuse
+    # Helpline are the UK's public lines; the rest is the documents' (PIN changes, Customer Services).
+    "abuse": "I'm sorry this is happening to you, and you don't have to deal with it alone. If you're in danger, "
+             "please call 999. The National Domestic Abuse Helpline is free and open 24 hours a day on "
+             "0808 2000 247. To keep your money safe, I can freeze your card now if you ask me, and you can change "
+             "your PIN at any Larkspur ATM. Our Customer Services team on 03069 990100 can talk with you in "
+             "confidence about protecting your accounts. If you'd like, I can also ask a colleague to contact you.",
     # The documents' own words on money worries (unarranged-overdrafts, "If you're struggling").
     "money_worries": "I'm sorry things are hard at the moment. If you're worried about money, call Customer Services "
                      "on 03069 990100 (Monday to Friday 8am to 8pm, Saturday 9am to 5pm). We can talk about options "

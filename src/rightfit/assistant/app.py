@@ -105,6 +105,11 @@ class AssistantApp:
     # The app's corrections to the classifier's label from words that decide it (text, label) -> label:
     # "freeze" and "unfreeze" embed almost alike, but the word settles which one the customer wants.
     refine_intent: Callable[[str, str], str] | None = None
+    # Words that must be met before anything else, even in a message the input guard flags ((text, flagged by
+    # the guard) -> an intent of `replies` or of `handoff_intents`, or None): someone in crisis, a scam under
+    # way. A victim retelling a scammer's words reads like an injection to the guard, and the reply is fixed
+    # text, so nothing is gained by a message that only pretends to be urgent.
+    urgent: Callable[[str, bool], str | None] | None = None
     # ISO code of the currency the app's records are in: a bare number answering the assistant's own question
     # about an amount ("44.22" after "which one: -£22.08 or -£44.22?") is read in it. None: always ask.
     currency: str | None = None

@@ -125,10 +125,17 @@ class ChatAssistant:
                 clean_query(message, max_chars=self.settings.max_message_chars, what="message"))
             if not check.text:
                 raise InvalidInputError("message is empty; write what you need help with")
+            urgent = self.app.urgent(check.text, check.blocked) if self.app.urgent is not None else None
             if check.blocked:
                 self.executor.audit.record(customer_id=customer_id, tool="input_guard",
-                                           arguments={"message": self.redact(check.text)[:500]}, decision="blocked",
-                                           reason=f"prompt injection suspected ({check.reason})", trace_id=trace_id)
+                                           arguments={"message": self.redact(check.text)[:500]},
+                                           decision="flagged" if urgent else "blocked",
+                                           reason=f"prompt injection suspected ({check.reason})"
+                                           + (f"; met with the fixed {urgent!r} reply" if urgent else ""),
+                                           trace_id=trace_id)
+            if urgent is not None:
+                reply, new_state = self._urgent(ctx, sid, check.text, urgent, when)
+            elif check.blocked:
                 reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
                 new_state = replace(state, offered=False)  # a yes after this is not to an earlier offer
             else:
@@ -143,6 +150,16 @@ class ChatAssistant:
             self.sessions.save_turn(session_id=sid, customer_id=customer_id, state=new_state, turns=turns,
                                     is_new=is_new)
             return reply
+
+    def _urgent(self, ctx: ToolContext, sid: str, text: str, intent: str,
+                now: datetime) -> tuple[ChatReply, SessionState]:
+        """Someone in crisis or a scam under way: the app's fixed reply (a hand-off for a hand-off intent), before
+        whatever was waiting, which is dropped."""
+        if intent in self.app.handoff_intents:
+            return self.handoff.open(ctx, sid, text, intent, confidence=1.0, now=now), SessionState()
+        reply = ChatReply(sid, self.app.replies.get(intent, ""), "smalltalk", intent, 1.0, ctx.trace_id)
+        offered = intent in self.app.offering and self.app.offer_intent is not None
+        return reply, SessionState(offered=offered)  # "I can also ask a colleague to contact you": a yes takes it
 
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
