@@ -366,7 +366,8 @@ def _table_after(sent: Sentence) -> tuple[str, Citation] | None:
     if table is None:
         return None
     quoted, citation = table
-    return f"{text[sent.start : sent.end]} {quoted}", _cite_span(sent.chunk, sent.start, citation.end - sent.chunk.start)
+    end = citation.end - sent.chunk.start  # the table's end, as an offset into the chunk
+    return f"{text[sent.start : sent.end]} {quoted}", _cite_span(sent.chunk, sent.start, end)
 
 
 def _table_answer(sent: Sentence, max_rows: int = 6) -> tuple[str, Citation] | None:
