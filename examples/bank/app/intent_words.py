@@ -60,6 +60,10 @@ _MOVE_MONEY = re.compile(r"^(?:(?:please|pls|can you|could you|would you|will yo
                          r"help me|i wanna)\s+)*(?:send|transfer|move|pay)\b(?!\s+(?:in|into|me)\b)"
                          r".{0,40}?(?:[£$€]|\d|\b(?:money|funds|cash|bill|savings|account|to (?:my|his|her|their|a|an|"
                          r"the)\b))", re.IGNORECASE)
+# Paying a credit card off is a payment, whatever card words it has.
+_PAYS_CARD = re.compile(r"\b(?:pay|paying|clear|clearing|settle|settling)\s+(?:off\s+)?(?:the\s+|my\s+)?"
+                        r"(?:credit\s+card|card\s+(?:bill|balance))|\b(?:make|making)\s+an?\s+(?:payment|repayment)\s+(?:to|on|towards|"
+                        r"into)\s+(?:my|the)\s+credit\s+card|\bcredit\s+card\s+(?:bill|repayment)s?\b", re.IGNORECASE)
 _SENT_CARD = re.compile(r"\bcard\b(?!\s+(?:bill|balance|payment))", re.IGNORECASE)
 
 
@@ -85,8 +89,10 @@ _PAYMENT_PROBLEM = re.compile(
 # A damaged card, or a new card wanted with nothing said about losing it, is replaced from the app (the
 # documents say how), never blocked and replaced as lost or stolen, which changes the card number.
 _DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chewed|melted|split|peeling|"
-                      r"chip (?:has )?(?:stopped|isn'?t|"
-                      r"doesn'?t|not|won'?t)|(?:new|replacement) card)\b", re.IGNORECASE)
+                      r"chip\b.{0,20}\b(?:has )?(?:stopped|isn'?t|doesn'?t|not|won'?t|broken|damaged)|"
+                      r"(?:new|replacement) card)\b", re.IGNORECASE)
+# Asking for the replacement a damaged card needs is no sign that it was lost.
+_REPLACEMENT = re.compile(r"\breplac\w*|\bnew (?:one|card)\b", re.IGNORECASE)
 _LOST = re.compile(r"\b(?:lost|lose|losing|stolen|stole|steal|missing|can'?t find|cannot find|misplaced|left (?:it|my)|"
                    r"dropped|nicked|pickpocket\w*|took|taken|theft|robbed|mugged|someone|fraud|where)\b", re.IGNORECASE)
 
@@ -301,6 +307,8 @@ def refine_intent(text: str, intent: str) -> str:
     asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
     # A hacked account is the fraud team's too, unless the customer is changing the details that were hacked.
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
+    if _PAYS_CARD.search(text) and not asks_about:
+        return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
     if intent in _CARD_ROUTES and _NOT_A_CARD.search(text) and not _A_CARD.search(text):
         return "out_of_scope"  # "my car was stolen", "I lost my cat": no card of theirs is at risk
     if intent in _CARD_ROUTES and _DONT_ACT.search(text) and not _ACT_VERB.search(_DONT_ACT.sub(" ", text)):
@@ -383,7 +391,8 @@ def refine_intent(text: str, intent: str) -> str:
     if intent == "dispute_transaction" and text.rstrip().endswith("?") and not _PAYMENT_PROBLEM.search(text):
         return "policy_question"
     if (intent in ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card", "out_of_scope")
-            and _DAMAGED.search(text) and not _LOST.search(text) and not _CARD_ACTS.search(_DAMAGED.sub("", text))):
+            and _DAMAGED.search(text) and not _LOST.search(text)
+            and not _CARD_ACTS.search(_REPLACEMENT.sub("", _DAMAGED.sub("", text)))):
         return "policy_question"
     if intent not in ("freeze_card", "unfreeze_card", "out_of_scope"):
         return intent

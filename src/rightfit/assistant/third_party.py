@@ -32,6 +32,14 @@ _POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+{_BETWEEN}(?:{_OB
                          rf"|\b(?P<pronoun>his|her|their)\s+{_BETWEEN}(?:{_OBJECT})\b"
                          r"|\b(?:it'?s|it\s+is|that'?s|they'?re|belongs?\s+to)\s+(?:my\s+|our\s+)?(?P<owner>[a-z][a-z-]*)'s\b",
                          re.IGNORECASE)
+# "daniels card", "my husbands card": the possessive without its apostrophe, read only for a word that names a
+# person (a relation, or a name the caller gave): "my savings account" and "business card" are no one's.
+_PLAIN_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*?)s\s+{_BETWEEN}(?:{_OBJECT})\b", re.IGNORECASE)
+RELATIONS = frozenset("""
+husband wife partner son daughter mum mom mam mother dad father brother sister friend boyfriend girlfriend
+grandson granddaughter grandma grandmother nan nanna grandad grandpa grandfather nephew niece uncle aunt auntie
+cousin carer flatmate housemate colleague boss neighbour fiance fiancee stepson stepdaughter
+""".split())
 # "what's", "it's", "today's", "the bank's": a contraction, a time or the bank, not a person.
 _NOT_A_PERSON = frozenset("""
 it that what there here who he she let where how when why one this today yesterday tomorrow tonight week
@@ -46,15 +54,20 @@ def _words(names: Iterable[str]) -> set[str]:
     return {w.lower().removesuffix("'s") for name in names for w in re.findall(r"[\w']+", name)}
 
 
-def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterable[str] = ()) -> str | None:
+def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterable[str] = (),
+                 people: Iterable[str] = ()) -> str | None:
     """Who else the request is about, or None when it is about the caller. `own_names` are the caller's
     names; `not_people` are names that take a possessive but are not people (merchants: "my sainsbury's
-    payments")."""
+    payments"); `people` are names of people, read also without the apostrophe ("daniels card")."""
     skip = _NOT_A_PERSON | _words(own_names) | _words(not_people)
     for m in _POSSESSIVE.finditer(text):
         who = m.group("who") or m.group("owner") or m.group("pronoun")
         if who.lower() not in skip:
             return who
+    named = (RELATIONS | _words(people)) - skip
+    for m in _PLAIN_POSSESSIVE.finditer(text):
+        if m.group("who").lower() in named:
+            return m.group("who") + "s"
     other = _ANOTHER.search(text)
     return other.group(0) if other else None
 
@@ -73,9 +86,12 @@ class ThirdPartyCheck:
     def who(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
         the route (merchants such as "Sainsbury's") are not people."""
-        if someone_else(text) is None:  # the common case costs no lookup
+        if someone_else(text) is None and not _PLAIN_POSSESSIVE.search(text):  # the common case costs no lookup
             return None
-        own = [name for cid, name in self.app.customers() if cid == ctx.customer_id]
+        customers = self.app.customers()
+        own = [name for cid, name in customers if cid == ctx.customer_id]
+        # Any customer's given name is a person's ("chloes card"); the caller's own is skipped below.
+        people = [name.split()[0] for cid, name in customers if cid != ctx.customer_id and name.split()]
         route = self.app.actions.get(intent)
         lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
@@ -84,7 +100,7 @@ class ThirdPartyCheck:
             if joint and _JOINT.search(text):
                 return None  # "my husband's balance, we have a joint account": what the caller may see anyway
             own += joint  # "Daniel's transactions", Daniel holding the account with the caller
-        return someone_else(text, own_names=own, not_people=not_people)
+        return someone_else(text, own_names=own, not_people=not_people, people=people)
 
     def refuse(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
                confidence: float) -> ChatReply:
