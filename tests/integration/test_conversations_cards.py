@@ -303,3 +303,45 @@ def test_two_cards_given_at_the_card_question_are_both_meant(assistant, assistan
     either.say("freeze my card")
     assert either.say("9042 or 8120").route == "ask"  # "or" offers a choice: asked which
 
+
+
+def test_requests_that_are_not_what_their_card_words_suggest(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # Someone else's card without the apostrophe: refused, as with it (it froze or blocked the caller's own card).
+    for customer, said in (("C003", "can you freeze daniels card please, hes my husband and he lost it"),
+                           ("C002", "my wifes card got stolen can you block it")):
+        refused = Conversation(assistant, customer=customer).say(said)
+        assert refused.route == "refuse" and not refused.tool, said
+    assert card_status(assistant_settings, "C003", "2208") == "active"
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+    # Paying a credit card off is a payment (which the chat doesn't make), never a freeze of that card.
+    paid = Conversation(assistant).say("can u pay my credit card bill from my everyday account")
+    assert paid.intent == "not_in_chat" and "app" in paid.reply
+    # A chip that stopped working is replaced from the app, keeping the card number; it was blocked as lost.
+    chip = Conversation(assistant, customer="C002").say("the chip on my card stopped working, how do i get a "
+                                                         "replacement")
+    assert chip.route in ("answer", "abstain") and not chip.tool
+    assert card_status(assistant_settings, "C001", "4417") == "active"
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+
+
+def test_choices_and_actions_changed_while_asked_or_confirming(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # "no, the second one" at the confirmation picks from the choices asked just before (it offered 8120 again).
+    c = Conversation(assistant)
+    c.say("freeze my card")
+    assert "8120" in c.say("the debit").reply
+    again = c.say("no the second one")
+    assert again.route == "confirm" and "4417" in again.reply and "8120" not in again.reply
+    c.say("yes")
+    assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["active", "frozen"]
+    # Two kinds of card joined by "and" are one request on both (the second was listed, not frozen).
+    both = Conversation(assistant, customer="C003").say("freeze my debit and credit cards")
+    assert both.route == "confirm" and both.intent == "freeze_card"
+    # A freeze asked for while the card report asks which card: the freeze, never the permanent block.
+    c = Conversation(assistant, customer="C006")
+    assert c.say("cant find my card anywhere, might be in the car tho").route == "ask"
+    froze = c.say("freeze it for now")
+    assert froze.intent == "freeze_card" and froze.route == "ask"
+    done = c.say("9042")
+    assert done.intent == "freeze_card" and done.route == "confirm"
+    c.say("yes")
+    assert card_status(assistant_settings, "C006", "9042") == "frozen"

@@ -32,6 +32,7 @@ from rightfit.assistant.replies import (
     STOPPED,
     THANKS,
     THE_OTHER,
+    after_no,
     and_joined,
     bare_yes,
     chosen_option,
@@ -48,6 +49,7 @@ from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading, WaitingAction
 from rightfit.classify.spelling import Speller
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
+from rightfit.extract import every_card
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor
@@ -166,6 +168,9 @@ class ChatAssistant:
               *, reading: Reading | None = None) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
+        elif (state.pending and (rest := after_no(text, min_words=1)) is not None
+              and (picked := chosen_option(rest, state.options)) is not None):
+            text = f"no, {picked}"  # "no the first one" at the confirmation: of the choices asked just before
         more = yes_then(text) if state.offered else None  # "yes, and what's my balance?": both
         if state.offered and self.app.offer_intent is not None and (bare_yes(text) or more is not None):
             # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
@@ -248,9 +253,20 @@ class ChatAssistant:
             if not gave_field and not other_action and ASIDE.match(LEAD_IN.sub("", text)):
                 return self._aside(ctx, sid, state, text, confidence), state
             wants_person = intent in self.app.handoff_intents and not out_of_scope
+            sibling = self.app.actions.get(intent)
+            if (other_action and not gave_field and not read.unsure and sibling is not None
+                    and sibling.slots is route.slots):
+                # "freeze it for now" when asked which card to report lost: that action instead, on the fields
+                # given so far, even below the switch threshold (its fields are the same; nothing is lost).
+                extraction = self.fields.extract(sibling, text, now, state.slots)
+                return self.actions.act(ctx, sid, sibling, extraction, confidence, text=text)
             if intent == state.intent or gave_field or (confidence < self.settings.switch_threshold
                                                         and not wants_person):
-                return self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked, text=text)
+                done, after = self.actions.act(ctx, sid, route, extraction, confidence, answer_to=state.asked,
+                                               text=text)
+                if after.pending and state.options:
+                    after = replace(after, options=state.options)  # "no, the first one" at the confirmation
+                return done, after
             if state.asked and (out_of_scope or intent == "out_of_scope") and len(text.split()) <= _SHORT_REPLY:
                 # "Manchester" when asked for the postcode: a short reply that is no field and asks for nothing
                 # else is a miss, not a change of subject; the question stands, so the request is not lost
@@ -345,7 +361,7 @@ class ChatAssistant:
         before anything runs, so nothing is proposed (and audited) that the customer will not see. A question
         for the documents beside a request is answered first (`_question_beside`)."""
         parts, joined = two_sentences(text), False
-        if parts is None:
+        if parts is None and not every_card(text):  # "freeze my debit and credit cards" is one request
             parts, joined = and_joined(text), True
         if parts is None:
             return None

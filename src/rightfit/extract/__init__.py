@@ -6,6 +6,7 @@ from rightfit.extract.extractor import Extraction, Extractor, redact
 from rightfit.extract.identifiers import (
     ALL_CARDS,
     FULL_CARD,
+    every_card,
     parse_account_id,
     parse_card_last4,
     parse_email,
@@ -24,8 +25,8 @@ from rightfit.extract.types import AccountId, Candidate, DateMatch, DateSpan, Mo
 
 __all__ = [
     "ALL_CARDS", "FULL_CARD", "KINDS", "AccountId", "Candidate", "DateMatch", "DateSpan", "Extraction", "Extractor",
-    "Money", "Rejected", "Scan", "Slot", "parse_account_id", "parse_card_last4", "parse_email", "parse_merchant",
-    "parse_money", "parse_phone", "parse_postcode", "redact", "resolve_dates", "scan_account_id",
+    "Money", "Rejected", "Scan", "Slot", "every_card", "parse_account_id", "parse_card_last4", "parse_email",
+    "parse_merchant", "parse_money", "parse_phone", "parse_postcode", "redact", "resolve_dates", "scan_account_id",
     "scan_card_last4", "scan_dates", "scan_email", "scan_merchant", "scan_money", "scan_phone",
     "scan_postcode",
 ]

@@ -119,6 +119,11 @@ _EVERY_CARD = re.compile(r"(?<!\bwe )(?<!\bthey )\bboth\b(?!\s+(?:accounts?|of (
                          r"\b(?:debit|credit) (?:card )?(?:and|&) (?:my |the )?(?:debit|credit)(?: cards?\b)?")
 
 
+def every_card(text: str) -> bool:
+    """Whether the message asks about every card at once ("both my cards", "my debit and credit cards")."""
+    return _EVERY_CARD.search(normalize(text).text.lower()) is not None
+
+
 def scan_card_kind(text: str) -> Scan[str]:
     """"the credit one", "my debit card": which of the customer's cards, by kind; "both my cards": all of them."""
     norm = normalize(text)
