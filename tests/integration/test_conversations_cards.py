@@ -345,3 +345,16 @@ def test_choices_and_actions_changed_while_asked_or_confirming(assistant, assist
     assert done.intent == "freeze_card" and done.route == "confirm"
     c.say("yes")
     assert card_status(assistant_settings, "C006", "9042") == "frozen"
+
+
+def test_a_list_of_three_requests_is_taken_one_at_a_time(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # Split at its comma, then at its "and": it asked "which card kind?" and reported the wrong card stolen.
+    c = Conversation(assistant)
+    first = c.say("freeze my debit card, report my credit card stolen and change my email to alice.m@example.net")
+    assert first.intent == "freeze_card" and "8120" in first.reply and "other request" in first.reply
+    second = c.say("yes")
+    assert second.intent == "report_stolen_card" and "4417" in second.reply
+    third = c.say("yes")
+    assert third.intent == "update_phone_or_email" and "alice.m@example.net" in third.reply
+    c.say("yes")
+    assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["frozen", "stolen"]

@@ -163,8 +163,14 @@ def two_sentences(text: str) -> tuple[str, str] | None:
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
 
 
-_AND = re.compile(r"\s*(?:,\s*)?\b(?:and|&|plus)\b\s*(?:(?:also|then|can you|could you|please)\b\s*)*",
-                  re.IGNORECASE)
+# "and", or a comma before a request of its own ("freeze my debit card, report my credit card stolen and ..."):
+# a list of requests is split one at a time, the rest split again when it is taken up.
+_REQUEST = (r"(?:freeze|unfreeze|block|unblock|report|show|list|change|update|dispute|cancel|check|tell me|give me|"
+            r"what'?s|whats)\b")
+_AND = re.compile(r"\s*(?:,\s*)?\b(?:and|&|plus)\b\s*(?:(?:also|then|can you|could you|please)\b\s*)*|"
+                  rf"(?P<comma>\s*,\s*)(?=(?:(?:also|then|can you|could you|please)\s+)*{_REQUEST})", re.IGNORECASE)
+# Before such a comma, a request too: "I didn't make that payment, block my card" is one request.
+_ASKS = re.compile(rf"\b{_REQUEST}", re.IGNORECASE)
 
 
 def and_joined(text: str) -> tuple[str, str] | None:
@@ -173,7 +179,7 @@ def and_joined(text: str) -> tuple[str, str] | None:
     caller to split again). Whether each half is a request of its own is the caller's to judge: "I lost my
     card and need a new one" splits here too."""
     t = text.strip()
-    joins = list(_AND.finditer(t))
+    joins = [j for j in _AND.finditer(t) if j.group("comma") is None or _ASKS.search(t[: j.start()])]
     if not joins or re.search(r"[?.!]\s+\S", t):
         return None
     first, second = t[:joins[0].start()].strip(" ,"), t[joins[0].end():].strip()
