@@ -183,3 +183,16 @@ def test_changing_an_account_number_is_no_new_phone_number() -> None:
 def test_how_a_card_looks_is_no_freeze() -> None:
     assert _refine()("I want to change my card design", "freeze_card") == "policy_question"
     assert _refine()("freeze the card with the blue design", "freeze_card") == "freeze_card"
+
+
+def test_card_words_that_ask_for_more_or_less_than_a_freeze() -> None:
+    refine = _refine()
+    # Each was frozen: "you can unfreeze it any time" after asking for it to be cancelled for good.
+    assert refine("cancel my card permanently", "freeze_card") == "cancel_card"
+    assert refine("block my credit card for good", "freeze_card") == "cancel_card"
+    # Stopped and replaced is what a lost-card report does (it was answered with a quote that read like a promise).
+    assert refine("block my card and send me a replacement", "out_of_scope") == "report_lost_card"
+    assert refine("I lost my card, cancel it permanently", "report_lost_card") == "report_lost_card"
+    assert refine("how do I cancel my card permanently?", "policy_question") == "policy_question"
+    assert refine("I'm a student in my second year, how much interest free overdraft can I have",
+                  "check_balance") == "policy_question"  # was the customer's balance

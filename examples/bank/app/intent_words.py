@@ -143,7 +143,10 @@ _NOT_A_LIMIT = r"(?!spend\b|afford\b|use\b|have\b|get\b)\w+"
 _LIMIT_ASKED = re.compile(r"\bhow much\s+(?:money\s+)?(?:can|could|may)\s+(?:i|we|you)\s+" + _NOT_A_LIMIT + "|"
                           r"\bthe (?:most|max\w*|least|min\w*)\s+(?:(?:amount|money)\s+)?(?:that\s+)?(?:i|we|you)\s+"
                           r"(?:can|could|may|am allowed to|are allowed to)\s+" + _NOT_A_LIMIT +
-                          r"|\ballowance\b", re.IGNORECASE)  # "what's the ISA allowance?"
+                          r"|\ballowance\b"  # "what's the ISA allowance?"
+                          # "how much interest-free overdraft can I have?": a limit, not what is left
+                          r"|\bhow much\s+(?:[\w-]+\s+){0,3}(?:overdraft|loan|credit)\s+(?:can|could|may|will)\s+"
+                          r"(?:i|we)\s+(?:have|get|borrow|take)\b", re.IGNORECASE)
 
 # The customer's own direct debits or standing orders: the bank's data here has no list of them, so a list of
 # transactions is no answer ("list my direct debits"); the app shows them. Those that went out in a period
@@ -179,6 +182,14 @@ _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 _NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"
                          r"(?:stolen|nicked|stole it|took it)\b", re.IGNORECASE)
 _CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card")
+# A card stopped for good with nothing lost or stolen: no tool cancels a card here, and a freeze is not what was
+# asked ("cancel my card permanently" was frozen, "you can unfreeze it any time").
+_FOR_GOOD = re.compile(r"\b(?:cancel|close|block|stop|terminate|get rid of)\w*\b.{0,30}\b(?:permanent\w*|for good|"
+                       r"forever|for ever|completely|altogether)\b|\bpermanent\w*\s+(?:cancel|block|clos|stop)\w*",
+                       re.IGNORECASE)
+# "block my card and send me a new one": stopped for good and replaced, which is what a lost-card report does.
+_BLOCK_AND_REPLACE = re.compile(r"\b(?:block|cancel|stop)\w*\b.{0,30}\b(?:card|it)\b.{0,40}\b(?:send|order|get|"
+                                r"give)\w*\b.{0,20}\b(?:new|replacement)\b", re.IGNORECASE)
 _CARD_INTENTS = (*_CARD_ROUTES, "out_of_scope")
 
 
@@ -309,6 +320,11 @@ def refine_intent(text: str, intent: str) -> str:
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
     if _PAYS_CARD.search(text) and not asks_about:
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
+    if not asks_about and not _LOST.search(text) and not _DAMAGED.search(text):
+        if _FOR_GOOD.search(text) and _A_CARD.search(text):
+            return "cancel_card"
+        if _BLOCK_AND_REPLACE.search(text):
+            return "report_lost_card"
     if intent in _CARD_ROUTES and _NOT_A_CARD.search(text) and not _A_CARD.search(text):
         return "out_of_scope"  # "my car was stolen", "I lost my cat": no card of theirs is at risk
     if intent in _CARD_ROUTES and _DONT_ACT.search(text) and not _ACT_VERB.search(_DONT_ACT.sub(" ", text)):

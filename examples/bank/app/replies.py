@@ -37,6 +37,9 @@ REPLIES = {
             "0808 157 0247, 24 hours a day, from a different phone or after waiting 5 minutes: if money has "
             "already gone, the sooner you tell us, the more likely we can stop the payment or recover it. I've "
             "also passed our conversation to a colleague.",
+    "cancel_card": "I can't cancel a card for good from this chat. If it's been lost or stolen, tell me and I'll block "
+                   "it and send a replacement; if you just want to stop it being used for now, I can freeze it. To "
+                   "close a card or an account, call Customer Services on 03069 990100.",
     "nothing_to_do": "OK, I haven't changed anything on your cards. If you want to freeze or block one later, just "
                      "ask.",
     # Not from the documents, which say nothing on it: 999 and Samaritans are the UK's public lines, and the
