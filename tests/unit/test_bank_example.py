@@ -194,5 +194,8 @@ def test_card_words_that_ask_for_more_or_less_than_a_freeze() -> None:
     assert refine("block my card and send me a replacement", "out_of_scope") == "report_lost_card"
     assert refine("I lost my card, cancel it permanently", "report_lost_card") == "report_lost_card"
     assert refine("how do I cancel my card permanently?", "policy_question") == "policy_question"
+    # Someone else using the card: stopped first (it listed the payments, or abstained).
+    assert refine("someone used my credit card online, i didnt make these purchases", "out_of_scope") == "freeze_card"
+    assert refine("whats SP DIGITAL? someone is using my card!!", "recent_transactions") == "freeze_card"
     assert refine("I'm a student in my second year, how much interest free overdraft can I have",
                   "check_balance") == "policy_question"  # was the customer's balance

@@ -182,6 +182,11 @@ _STOLEN = re.compile(r"\b(?:stolen|nicked)\b", re.IGNORECASE)
 _NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\s+(?:been\s+|actually\s+|really\s+)?"
                          r"(?:stolen|nicked|stole it|took it)\b", re.IGNORECASE)
 _CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card")
+# Someone else using the customer's card: the card is stopped first (the documents: freeze it and call the
+# fraud team); it was answered with a list of the payments, or "I can't find that".
+_SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\s+|'s\s+been\s+|has\s+|was\s+)?"
+                           r"(?:using|used|spending on|spent on|charging|charged|making payments on|"
+                           r"made payments on)\s+my\s+(?:\w+\s+)?card\b", re.IGNORECASE)
 # A card stopped for good with nothing lost or stolen: no tool cancels a card here, and a freeze is not what was
 # asked ("cancel my card permanently" was frozen, "you can unfreeze it any time").
 _FOR_GOOD = re.compile(r"\b(?:cancel|close|block|stop|terminate|get rid of)\w*\b.{0,30}\b(?:permanent\w*|for good|"
@@ -320,6 +325,8 @@ def refine_intent(text: str, intent: str) -> str:
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
     if _PAYS_CARD.search(text) and not asks_about:
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
+    if _SOMEONE_USES.search(text) and not asks_about and not _DONT_ACT.search(text):
+        return "freeze_card"
     if not asks_about and not _LOST.search(text) and not _DAMAGED.search(text):
         if _FOR_GOOD.search(text) and _A_CARD.search(text):
             return "cancel_card"
