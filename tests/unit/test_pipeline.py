@@ -235,6 +235,7 @@ def test_a_word_only_one_listed_option_has_picks_it(text: str, picked: str | Non
     ("no, the credit one", None), ("no, the other one", False),
     ("actually no, dont", False), ("oh yes please", True), ("um, no thanks", False),  # a hesitation first
     ("actually, yes but the credit one", None),
+    ("ye", True), ("yh", True), ("yeh go ahead", True), ("k", True),  # slang: were refused or greeted
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
     from rightfit.assistant.replies import yes_or_no

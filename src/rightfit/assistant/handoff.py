@@ -3,6 +3,7 @@ ticket's reference said again when the customer asks for it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -39,11 +40,13 @@ class HandOff:
             fields = jsonable(extraction.values)
         history = [t.text for t in self._turns(ctx, sid) if t.role == "customer"]
         said = [*history[-3:], text]
-        summary = self.redact(f"Customer asked for a person ({intent.replace('_', ' ')}). Customer said: "
+        summary = self.redact(f"Handed to a colleague ({intent.replace('_', ' ')}). Customer said: "
                               + " / ".join(f'"{s[:200]}"' for s in said))
         outcome = self.executor.run(ctx=ctx, tool=self.app.ticket_tool, arguments={
             "session_id": sid, "intent": intent, "summary": summary[:2000],
-            "fields": {k: self.redact(str(v)) for k, v in fields.items()}})
+            # A field read as a structure (an amount with its currency) is kept as JSON, not as Python's repr.
+            "fields": {k: self.redact(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
+                       for k, v in fields.items()}})
         if outcome.status != "ok":
             return ChatReply(sid, "I couldn't create a ticket just now; please call us on the number on the back of "
                              "your card.", "handoff", intent, confidence, ctx.trace_id, tool=outcome)

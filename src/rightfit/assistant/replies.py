@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|y|ok|okay|sure|confirm(ed)?|go ahead|go for it|do it|please do|correct|"
+_YES = re.compile(r"^(yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|yas|ok|okay|k|kk|sure|"
+                  r"confirm(ed)?|go ahead|go for it|do it|please do|correct|"
                   r"that's right|absolutely|definitely)\b")
 _YES_ANY_CASE = re.compile(_YES.pattern, re.IGNORECASE)  # on the message as written, to keep its offsets
 _NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
@@ -29,7 +30,8 @@ THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
 
 # A yes and nothing else ("yes", "yes please", "go ahead"); "ok" alone acknowledges rather than agrees.
-_BARE_YES = re.compile(r"^(?:yes|yeah|yep|yup|y|sure|confirm(?:ed)?|go ahead|go for it|do it|please do|absolutely|"
+_BARE_YES = re.compile(r"^(?:yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|sure|"
+                       r"confirm(?:ed)?|go ahead|go for it|do it|please do|absolutely|"
                        r"definitely)(?:[\s,]+(?:please|go ahead|do it))?$")
 
 
