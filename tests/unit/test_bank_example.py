@@ -194,6 +194,11 @@ def test_card_words_that_ask_for_more_or_less_than_a_freeze() -> None:
     assert refine("block my card and send me a replacement", "out_of_scope") == "report_lost_card"
     assert refine("I lost my card, cancel it permanently", "report_lost_card") == "report_lost_card"
     assert refine("how do I cancel my card permanently?", "policy_question") == "policy_question"
+    # Telling us of a death: the Bereavement Support team (it abstained); one part of it asked is the documents'.
+    assert refine("my dad passed away, what number do I call", "out_of_scope") == "bereavement"
+    assert refine("my husband died last week and I don't know what to do", "policy_question") == "bereavement"
+    assert refine("my wife passed away, how long until you release the money?", "policy_question") == "policy_question"
+    assert refine("my phone just died", "out_of_scope") != "bereavement"
     # Someone else using the card: stopped first (it listed the payments, or abstained).
     assert refine("someone used my credit card online, i didnt make these purchases", "out_of_scope") == "freeze_card"
     assert refine("whats SP DIGITAL? someone is using my card!!", "recent_transactions") == "freeze_card"

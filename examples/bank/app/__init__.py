@@ -39,7 +39,7 @@ def build(data_dir: Path) -> AssistantApp:
         urgent=urgent,
         currency="GBP",
         offer_intent="human_handoff",
-        offering=frozenset({"crisis", "abuse", "money_worries"}),
+        offering=frozenset({"crisis", "abuse", "money_worries", "bereavement"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         joint_holders=bank.joint_holders,
     )

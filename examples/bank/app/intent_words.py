@@ -187,6 +187,16 @@ _CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfree
 _SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\s+|'s\s+been\s+|has\s+|was\s+)?"
                            r"(?:using|used|spending on|spent on|charging|charged|making payments on|"
                            r"made payments on)\s+my\s+(?:\w+\s+)?card\b", re.IGNORECASE)
+# Telling us of a death: met with the Bereavement Support team and what happens first (it abstained: "passed
+# away" is not the documents' word). A question on one part of it ("what documents do you need?") is the
+# documents' to answer.
+_KIN = (r"(?:husband|wife|partner|mum|mom|mam|dad|mother|father|son|daughter|brother|sister|gran|nan|grandma|"
+        r"grandad|grandmother|grandfather|aunt|uncle)")
+_BEREAVED = re.compile(rf"\bpassed away\b|\bpassed on\b|\bbereave\w*|\b(?:my|our) (?:\w+ )?{_KIN}\b.{{0,20}}\bdied\b|"
+                       rf"\blost my {_KIN} (?:last|this|yesterday|recently|to)\b|\b(?:my|our) late {_KIN}\b",
+                       re.IGNORECASE)
+_ONE_PART = re.compile(r"\b(?:probate|grant|interest|isa|saver|joint|overdraft|loan|credit card|how long|"
+                       r"standing orders?|direct debits?)\b", re.IGNORECASE)
 # A card stopped for good with nothing lost or stolen: no tool cancels a card here, and a freeze is not what was
 # asked ("cancel my card permanently" was frozen, "you can unfreeze it any time").
 _FOR_GOOD = re.compile(r"\b(?:cancel|close|block|stop|terminate|get rid of)\w*\b.{0,30}\b(?:permanent\w*|for good|"
@@ -325,6 +335,8 @@ def refine_intent(text: str, intent: str) -> str:
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
     if _PAYS_CARD.search(text) and not asks_about:
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
+    if _BEREAVED.search(text) and not _ONE_PART.search(text) and intent not in ("human_handoff", "complaint"):
+        return "bereavement"
     if _SOMEONE_USES.search(text) and not asks_about and not _DONT_ACT.search(text):
         return "freeze_card"
     if not asks_about and not _LOST.search(text) and not _DAMAGED.search(text):

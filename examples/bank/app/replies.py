@@ -37,6 +37,15 @@ REPLIES = {
             "0808 157 0247, 24 hours a day, from a different phone or after waiting 5 minutes: if money has "
             "already gone, the sooner you tell us, the more likely we can stop the payment or recover it. I've "
             "also passed our conversation to a colleague.",
+    # The documents' own words (bereavement.txt).
+    "bereavement": "I'm so sorry for your loss. Our Bereavement Support team will guide you through each step: call "
+                   "them on 03069 990400 (Monday to Friday 9am to 5pm), use the bereavement notification form on "
+                   "our website, or visit any Larkspur branch. You don't need to have all the documents before you "
+                   "get in touch; they'll tell you exactly what they need, usually the death certificate, photo ID and "
+                   "proof of address for the executor, and the will if there is one. A joint account passes to the "
+                   "surviving holder, who can carry on using it, and we "
+                   "can pay a funeral director's invoice directly from the person's account. If you'd like, I can "
+                   "also ask a colleague to contact you.",
     "cancel_card": "I can't cancel a card for good from this chat. If it's been lost or stolen, tell me and I'll block "
                    "it and send a replacement; if you just want to stop it being used for now, I can freeze it. To "
                    "close a card or an account, call Customer Services on 03069 990100.",
