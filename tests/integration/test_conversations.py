@@ -267,6 +267,22 @@ def test_handoff_creates_a_ticket_with_summary_and_fields(assistant, assistant_s
     assert all(isinstance(json.loads(v), dict) for v in read.values() if v.startswith("{")), read
 
 
+def test_what_is_told_after_a_hand_off_goes_on_its_ticket(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # It was routed afresh (a dispute that found nothing, "I can't find that"), and the colleague never saw it.
+    c = Conversation(assistant, customer="C002")
+    ticket = c.say("I want to speak to a person").ticket_id
+    added = c.say("it's about a payment of £40 to Tesco last Tuesday that I was charged twice for")
+    assert added.ticket_id == ticket and ticket in added.reply
+    assert c.say("also they were rude in the branch").ticket_id == ticket
+    assert c.say("thanks").intent == "thanks_goodbye"  # a goodbye is no detail
+    with bank_db(assistant_settings) as db:
+        (summary,) = db.execute("SELECT summary FROM tickets WHERE id = ?", (ticket,)).fetchone()
+        (count,) = db.execute("SELECT count(*) FROM tickets WHERE customer_id = 'C002'").fetchone()
+    assert "£40 to Tesco" in summary and "rude in the branch" in summary and count == 1
+    # A request of its own after the hand-off is taken up as one.
+    assert c.say("freeze my card").route == "confirm"
+
+
 def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     offered = c.say("do you do mortgages?")  # not in the documents

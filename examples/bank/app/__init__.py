@@ -42,4 +42,5 @@ def build(data_dir: Path) -> AssistantApp:
         offering=frozenset({"crisis", "abuse", "money_worries", "bereavement"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         joint_holders=bank.joint_holders,
+        ticket_note_tool="add_to_ticket",
     )

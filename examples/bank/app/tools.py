@@ -324,6 +324,24 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                         json.dumps(fields, ensure_ascii=False), _now()))
         return {"ticket_id": ticket_id}
 
+    def add_to_ticket(ctx: ToolContext, ticket_id: Annotated[str, Field(pattern=r"^TKT-[0-9A-F]{6}$")],
+                      note: Annotated[str, Field(min_length=1, max_length=1000)]) -> dict[str, Any]:
+        """Add what the customer said after the hand-off to their ticket.
+
+        Args:
+            ticket_id: The ticket, TKT- and six characters.
+            note: The customer's words.
+        """
+        with bank.write() as db:
+            row = db.execute("SELECT summary FROM tickets WHERE id = ? AND customer_id = ?",
+                             (ticket_id, ctx.customer_id)).fetchone()
+            if row is None:
+                raise ToolError(f"no ticket {ticket_id} of yours")
+            summary = f"{row['summary']} / then: \"{note}\""[-8000:]
+            db.execute("UPDATE tickets SET summary = ? WHERE id = ? AND customer_id = ?",
+                       (summary, ticket_id, ctx.customer_id))
+        return {"ticket_id": ticket_id}
+
     def customer_cards(ctx: ToolContext) -> dict[str, Any]:
         """The customer's cards: last four digits, kind, status and the name of the account each is on."""
         with bank.read() as db:
@@ -366,7 +384,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         return {"merchants": [r["merchant"] for r in rows]}
 
     reads: tuple[Callable[..., dict[str, Any]], ...] = (get_balance, account_details, recent_transactions,
-                                                         find_transactions, create_ticket, customer_cards,
+                                                         find_transactions, create_ticket, add_to_ticket,
+                                                         customer_cards,
                                                          customer_merchants, contact_details, joint_holders)
     for fn in reads:
         registry.add(fn)

@@ -99,6 +99,8 @@ class AssistantApp:
     handoff_slots: type[BaseModel] | None = None  # fields worth putting on a hand-off ticket
     guard_data: Path | None = None  # folder with benign.csv and injections.csv for the injection detector
     ticket_tool: str = "create_ticket"
+    # The tool that adds what the customer says after a hand-off to its ticket (ticket_id, note); None: not added.
+    ticket_note_tool: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     # Restores the application's seeded state, so each scripted eval conversation starts from the same data.
     reset: Callable[[], None] | None = None

@@ -34,6 +34,7 @@ from rightfit.assistant.replies import (
     THE_OTHER,
     after_no,
     and_joined,
+    asks_for_something,
     bare_yes,
     chosen_option,
     corrects,
@@ -145,6 +146,8 @@ class ChatAssistant:
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
                         and not new_state.intent):
                     new_state = replace(new_state, offered=True)  # "I can pass you to a colleague": a yes takes it
+            if reply.ticket_id and not new_state.pending and not new_state.intent:
+                new_state = replace(new_state, ticket=reply.ticket_id)  # what the customer adds goes on it
             span.set_attribute("chat.route", reply.route)
             span.set_attribute("chat.intent", reply.intent)
             turns = [Turn("customer", self.redact(check.text), reply.route, trace_id),
@@ -180,6 +183,8 @@ class ChatAssistant:
             further, after = self._turn(ctx, sid, SessionState(), more, now)
             return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         state = replace(state, offered=False)  # any other reply moves on from the offer
+        if state.ticket and (on_ticket := self._noted(ctx, sid, state.ticket, text)) is not None:
+            return on_ticket, SessionState(ticket=state.ticket)  # more may follow
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:
@@ -403,6 +408,18 @@ class ChatAssistant:
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
                        citations=answer.citations + done.citations), state
+
+    def _noted(self, ctx: ToolContext, sid: str, ticket: str, text: str) -> ChatReply | None:
+        """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
+        a thanks or a new request does not."""
+        if THANKS.search(text) or "?" in text or ASIDE.match(LEAD_IN.sub("", text)) or bare_yes(text) or \
+                STOP.match(text.strip()):
+            return None
+        read = self._read(text)
+        if (read.intent in self.app.actions and asks_for_something(text)) or (
+                read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
+            return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
+        return self.handoff.note(ctx, sid, ticket, text)
 
     def _then(self, ctx: ToolContext, sid: str, before: SessionState, turn: tuple[ChatReply, SessionState],
               now: datetime) -> tuple[ChatReply, SessionState]:

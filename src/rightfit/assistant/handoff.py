@@ -55,6 +55,18 @@ class HandOff:
         return ChatReply(sid, f"{reply} Your reference is {ticket}.", "handoff", intent, confidence, ctx.trace_id,
                          tool=outcome, fields=fields, ticket_id=ticket)
 
+    def note(self, ctx: ToolContext, sid: str, ticket: str, text: str) -> ChatReply | None:
+        """What the customer says after the hand-off ("it was £40, on Tuesday"), added to its ticket for the
+        colleague who picks it up; None when the app has no tool for it or the note could not be added."""
+        if self.app.ticket_note_tool is None:
+            return None
+        outcome = self.executor.run(ctx=ctx, tool=self.app.ticket_note_tool,
+                                    arguments={"ticket_id": ticket, "note": self.redact(text)[:1000]})
+        if outcome.status != "ok":
+            return None
+        return ChatReply(sid, f"Thank you, I've added that to your case {ticket} for the colleague who picks it up.",
+                         "handoff", "ticket_note", 1.0, ctx.trace_id, tool=outcome, ticket_id=ticket)
+
     def reference(self, ctx: ToolContext, sid: str) -> str | None:
         """The last ticket reference this conversation gave ("what was my reference number again?")."""
         given = [m.group(1) for t in self._turns(ctx, sid) if t.role == "assistant"

@@ -171,6 +171,16 @@ _REQUEST = (r"(?:freeze|unfreeze|block|unblock|report|show|list|change|update|di
             r"what'?s|whats)\b")
 _AND = re.compile(r"\s*(?:,\s*)?\b(?:and|&|plus)\b\s*(?:(?:also|then|can you|could you|please)\b\s*)*|"
                   rf"(?P<comma>\s*,\s*)(?=(?:(?:also|then|can you|could you|please)\s+)*{_REQUEST})", re.IGNORECASE)
+_ASKED_FOR = re.compile(rf"^(?:(?:please|pls|can you|could you|would you|will you|i want to|i'd like to|i need to|"
+                        rf"i wanna|now)\s+)*(?:{_REQUEST}|send|order|open|close)", re.IGNORECASE)
+
+
+def asks_for_something(text: str) -> bool:
+    """Whether the message opens as a request ("freeze my card", "can you show ..."), not as a statement ("it was
+    £40 at Tesco")."""
+    return _ASKED_FOR.match(text.strip()) is not None
+
+
 # Before such a comma, a request too: "I didn't make that payment, block my card" is one request.
 _ASKS = re.compile(rf"\b{_REQUEST}", re.IGNORECASE)
 
