@@ -1,6 +1,7 @@
 """The assistant's request path: guard, classify, route, and answer, act, ask, confirm or hand off.
 
-    message ─► input guard ─► intent ─► policy question ─► QAPipeline (retrieval + grounded answer)
+    message ─► urgent? (the app's words: crisis, scam under way) ─► fixed reply, or hand-off
+            └► input guard ─► intent ─► policy question ─► QAPipeline (retrieval + grounded answer)
                                      ├─ account action ─► extractor ─► plan ─► ask | confirm | tool call
                                      ├─ hand-off ─► ticket with summary and fields
                                      └─ greeting, goodbye, out of scope ─► fixed reply
@@ -33,24 +34,22 @@ from rightfit.assistant.replies import (
     THANKS,
     THE_OTHER,
     after_no,
-    and_joined,
     asks_for_something,
     bare_yes,
     chosen_option,
     corrects,
-    two_sentences,
     yes_and_more,
     yes_or_no,
     yes_then,
 )
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState, SessionStore, Turn
+from rightfit.assistant.several import SeveralRequests
 from rightfit.assistant.third_party import ThirdPartyCheck
 from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading, WaitingAction
 from rightfit.classify.spelling import Speller
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
-from rightfit.extract import every_card
 from rightfit.guard.normalize import check_length
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor
@@ -62,7 +61,6 @@ OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
 BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
-THEN_NOTE = "Once that's settled, I'll turn to your other request."
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
 _SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
@@ -87,7 +85,7 @@ class InputCheck:
     reason: str = ""
 
 
-class ChatAssistant:
+class ChatAssistant(SeveralRequests):
     def __init__(self, *, settings: Settings, app: AssistantApp, answerer: Answerer, classifier: Classifier,
                  extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
                  input_guard: Callable[[str], InputCheck] | None = None,
@@ -354,61 +352,6 @@ class ChatAssistant:
                 return Reading(pred, refined, True, False)
         return Reading(pred, intent, settled, unsure)
 
-    def _two_actions(self, ctx: ToolContext, sid: str, text: str,
-                     now: datetime) -> tuple[ChatReply, SessionState] | None:
-        """Two sentences asking for two different actions are both carried out, one after the other, rather
-        than one silently dropped. One done at once goes first; one that needs more from the customer (which
-        card? shall I?) goes last, so its question ends the reply and the conversation waits on it; if both
-        would, the second is held, untried, and taken up once the first is settled. Two requests joined by
-        "and" in one sentence are split only when one is done at once ("what's my balance and my sort code") or
-        each half gives its own details ("change my phone to ... and my address to ..."): such an "and" as
-        often joins two halves of one request ("I lost my card and need a new one"). Each half is planned
-        before anything runs, so nothing is proposed (and audited) that the customer will not see. A question
-        for the documents beside a request is answered first (`_question_beside`)."""
-        parts, joined = two_sentences(text), False
-        if parts is None and not every_card(text):  # "freeze my debit and credit cards" is one request
-            parts, joined = and_joined(text), True
-        if parts is None:
-            return None
-        reads = [self._read(p) for p in parts]
-        if (asked := self._question_beside(ctx, sid, parts, reads, now)) is not None:
-            return asked
-        if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
-            return None
-        routes = [self.app.actions[r.intent] for r in reads]
-        plans = [self.fields.extract(route, p, now, {}) for route, p in zip(routes, parts, strict=True)]
-        at_once = [self.actions.at_once(ctx, route, plan, text=p) for route, plan, p in zip(routes, plans, parts,
-                                                                                            strict=True)]
-        detailed = all(any(v is not None for v in plan.values.values()) for plan in plans)
-        if joined and not (any(at_once) or detailed):
-            return None
-        first, second = (0, 1) if at_once[0] or not at_once[1] else (1, 0)
-        r1, s1 = self._turn(ctx, sid, SessionState(), parts[first], now, reading=reads[first])
-        if s1.pending or s1.intent:
-            # The first waits on the customer: one question at a time, the other request held until it is settled
-            # (see `_then`).
-            return replace(r1, reply=f"{r1.reply}\n\n{THEN_NOTE}"), replace(s1, queued=parts[second])
-        r2, s2 = self._turn(ctx, sid, SessionState(), parts[second], now, reading=reads[second])
-        return replace(r2, reply=f"{r1.reply}\n\n{r2.reply}", citations=r1.citations + r2.citations), s2
-
-    def _question_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[Reading],
-                         now: datetime) -> tuple[ChatReply, SessionState] | None:
-        """"freeze my card and also what's the fee for a replacement": a policy question beside a request. The
-        question is answered first, then the request is taken up, so its question or confirmation ends the
-        reply. None unless one half is confidently one of the app's actions and the other a question for the
-        documents."""
-        acts = [not r.unsure and r.intent in self.app.actions for r in reads]
-        if acts.count(True) != 1:
-            return None
-        i = acts.index(True)
-        question, read = LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
-        if read.unsure or read.intent not in self.app.answer_intents or not ASIDE.match(question):
-            return None
-        answer = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
-        done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
-        return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
-                       citations=answer.citations + done.citations), state
-
     def _noted(self, ctx: ToolContext, sid: str, ticket: str, text: str) -> ChatReply | None:
         """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
         a thanks or a new request does not."""
@@ -420,22 +363,6 @@ class ChatAssistant:
                 read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
             return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
         return self.handoff.note(ctx, sid, ticket, text)
-
-    def _then(self, ctx: ToolContext, sid: str, before: SessionState, turn: tuple[ChatReply, SessionState],
-              now: datetime) -> tuple[ChatReply, SessionState]:
-        """A request held back by `_two_actions` is taken up as soon as nothing waits on the customer (the
-        first action was done, cancelled or dropped), its reply following this turn's; the route is the later
-        reply's, since that is what the conversation now waits on (a "confirm" shows the page's buttons)."""
-        reply, after = turn
-        queued = before.queued
-        if queued is None or after.queued is not None:
-            return reply, after
-        if after.pending or after.intent:
-            return reply, replace(after, queued=queued)
-        # A fresh state: the held request is a request of its own, not a follow-up to the action just done.
-        further, state = self._turn(ctx, sid, SessionState(), queued, now)
-        return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
-                       citations=reply.citations + further.citations), state
 
     def _on_the_other(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
                       now: datetime) -> tuple[ChatReply, SessionState] | None:
