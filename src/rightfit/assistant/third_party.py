@@ -34,7 +34,8 @@ _POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+{_BETWEEN}(?:{_OB
                          re.IGNORECASE)
 # "daniels card", "my husbands card": the possessive without its apostrophe, read only for a word that names a
 # person (a relation, or a name the caller gave): "my savings account" and "business card" are no one's.
-_PLAIN_POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*?)s\s+{_BETWEEN}(?:{_OBJECT})\b", re.IGNORECASE)
+# (A lookahead, so that "whats ben okafors balance" is tried at every word, not only at "whats".)
+_PLAIN_POSSESSIVE = re.compile(rf"\b(?=(?P<who>[a-z][a-z-]*?)s\s+{_BETWEEN}(?:{_OBJECT})\b)", re.IGNORECASE)
 RELATIONS = frozenset("""
 husband wife partner son daughter mum mom mam mother dad father brother sister friend boyfriend girlfriend
 grandson granddaughter grandma grandmother nan nanna grandad grandpa grandfather nephew niece uncle aunt auntie
@@ -90,8 +91,8 @@ class ThirdPartyCheck:
             return None
         customers = self.app.customers()
         own = [name for cid, name in customers if cid == ctx.customer_id]
-        # Any customer's given name is a person's ("chloes card"); the caller's own is skipped below.
-        people = [name.split()[0] for cid, name in customers if cid != ctx.customer_id and name.split()]
+        # Any other customer's name is a person's ("chloes card", "ben okafors balance"); the caller's is skipped.
+        people = [name for cid, name in customers if cid != ctx.customer_id]
         route = self.app.actions.get(intent)
         lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
