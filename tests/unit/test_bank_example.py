@@ -148,7 +148,26 @@ def test_a_scam_under_way_is_told_from_a_question_about_scams() -> None:
                  "they took the money again", "Is there a cash withdrawal fee? Because I just got charged?",
                  "can you send my new card by courier?", "someone used my card, send me a new one",
                  "someone pretending to be from Larkspur called and I handed over a code. Please freeze my card",
-                 "I want to send £500 to my friend", "the police told me to tell my bank my card was stolen"):
+                 "I want to send £500 to my friend", "the police told me to tell my bank my card was stolen",
+                 # each of these was a false alarm: a crisis, abuse or scam reply to an everyday question
+                 "I'm hopeless at remembering my PIN, how can I see it?",
+                 "My gym membership keeps charging me and I want to end it, how do I stop the payments?",
+                 "I've really hurt myself with these overdraft charges, can you refund them?",
+                 "I ordered two tablets from Argos tonight and got charged twice",
+                 "there's money going out of my account that I didn't authorise",
+                 "the app won't let me see my account, it just keeps crashing",
+                 "they hit me with a £25 fee for going overdrawn, can I get it back?",
+                 "my wife took money out of our joint account this morning, has it gone through yet?",
+                 "Your overdraft fees are extortionate, can I get them refunded?",
+                 "The shop refunded me too much by mistake, what should I do?",
+                 "I want a gambling block to protect my money from myself",
+                 "The app needs the code you texted me but it never arrived",
+                 "I need to pay HMRC my tax bill, they emailed me a reminder, can I pay with my debit card?",
+                 "I got texted a code from Larkspur when I added a new payee, is that normal?",
+                 "my broker sends me my profit every month by transfer, why hasn't this month's arrived?",
+                 "There's a £29.99 fee from Tinder on my statement I want to dispute",
+                 "we met online 10 years ago and now we want a joint account, can we transfer our savings into it?",
+                 "I am now being charged a fee to withdraw cash"):
         assert urgent(said) is None, said
     # A card action asked for is done, unless the guard stopped the message: then the scam reply is what is left.
     asked = "someone pretending to be from Larkspur called and I handed over a code. Please freeze my card"
@@ -198,7 +217,16 @@ def test_card_words_that_ask_for_more_or_less_than_a_freeze() -> None:
     assert refine("my dad passed away, what number do I call", "out_of_scope") == "bereavement"
     assert refine("my husband died last week and I don't know what to do", "policy_question") == "bereavement"
     assert refine("my wife passed away, how long until you release the money?", "policy_question") == "policy_question"
-    assert refine("my phone just died", "out_of_scope") != "bereavement"
+    for said in ("my phone just died", "I've passed on my account details to my new employer",
+                 "my mum's phone died halfway through paying me back, will the transfer still arrive?",
+                 "my nan died last year and left me some money, can I pay it into my savings?"):
+        assert refine(said, "out_of_scope") != "bereavement", said
+    # Card details given to pay or book, a cloned phone, and a bill one cannot pay are no scam and no payment.
+    for said in ("I gave my card details to Netflix for a free trial and they charged me £10.99, can I dispute it?",
+                 "I need to give the hotel my card number to hold a room, is that safe?",
+                 "I cloned my old phone to my new one, do I need to set up the app again?"):
+        assert refine(said, "policy_question") != "scam", said
+    assert refine("I can't pay my credit card bill this month, what can I do?", "policy_question") == "money_worries"
     # Someone else using the card: stopped first (it listed the payments, or abstained).
     assert refine("someone used my credit card online, i didnt make these purchases", "out_of_scope") == "freeze_card"
     assert refine("whats SP DIGITAL? someone is using my card!!", "recent_transactions") == "freeze_card"

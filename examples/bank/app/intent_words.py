@@ -192,11 +192,13 @@ _SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\
 # documents' to answer.
 _KIN = (r"(?:husband|wife|partner|mum|mom|mam|dad|mother|father|son|daughter|brother|sister|gran|nan|grandma|"
         r"grandad|grandmother|grandfather|aunt|uncle)")
-_BEREAVED = re.compile(rf"\bpassed away\b|\bpassed on\b|\bbereave\w*|\b(?:my|our) (?:\w+ )?{_KIN}\b.{{0,20}}\bdied\b|"
+_BEREAVED = re.compile(rf"\bpassed away\b|\bbereave\w*|\b(?:my|our) (?:\w+ )?{_KIN} (?:(?:has|had|just|recently|"
+                       rf"sadly|suddenly|unexpectedly) )*died\b|"
                        rf"\blost my {_KIN} (?:last|this|yesterday|recently|to)\b|\b(?:my|our) late {_KIN}\b",
                        re.IGNORECASE)
-_ONE_PART = re.compile(r"\b(?:probate|grant|interest|isa|saver|joint|overdraft|loan|credit card|how long|"
-                       r"standing orders?|direct debits?)\b", re.IGNORECASE)
+_ONE_PART = re.compile(r"\b(?:probate|grant|interest|isa|savers?|savings|joint|overdraft|loan|credit card|how long|"
+                       r"standing orders?|direct debits?|inherit\w*|left me|pay (?:it |this |the money )?in(?:to)?)\b",
+                       re.IGNORECASE)
 # A card stopped for good with nothing lost or stolen: no tool cancels a card here, and a freeze is not what was
 # asked ("cancel my card permanently" was frozen, "you can unfreeze it any time").
 _FOR_GOOD = re.compile(r"\b(?:cancel|close|block|stop|terminate|get rid of)\w*\b.{0,30}\b(?:permanent\w*|for good|"
@@ -227,7 +229,8 @@ _SECRET = (r"(?:(?:full|whole|online|card|bank|app|security|banking)\s+)?(?:pin|
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
                       r"pretend\w* to be|posing as|impersonat\w*|safe account|remote access|(?:anydesk|teamviewer)|"
                       r"identity theft|stole my identity|stolen my identity|(?:opened|taken out|applied for) (?:an? )?"
-                      r"(?:account|loan|credit card|card) in my name|cloned|phishing|gift ?cards?|courier)\b"
+                      r"(?:account|loan|credit card|card) in my name|(?:card|account)s? (?:has been |have been |was |"
+                      r"were |got |is )?cloned|cloned (?:my )?card|phishing|gift ?cards?|courier)\b"
                       # Details typed in after following a link in a message: the account is at risk now.
                       r"|\b(?:clicked|tapped|followed|opened)\b.{0,40}\blink\b.{0,60}\b(?:entered|typed|put in|gave)\b"
                       # Money being taken by someone the customer can name or not.
@@ -241,6 +244,11 @@ _HANDED_OVER = re.compile(r"\b(?:gave|give|given|told|tell|shared|share|sent|rea
                           rf"\b(?:has|have|got|knows?) (?:all )?my {_SECRET}|"
                           r"\b(?:using|used|spending on|spent on) my card without (?:asking|permission|my "
                           r"permission)\b", re.IGNORECASE)
+
+# Card details given to pay or book ("I gave my card details to Netflix for a free trial", "the hotel wants my
+# card number to hold a room") are how cards are used, not details handed to a fraudster.
+_TO_PAY = re.compile(r"\b(?:hotel|shop|store|netflix|amazon|spotify|free trial|subscription|booking|to (?:book|buy|"
+                     r"pay for|hold|reserve|order))\b", re.IGNORECASE)
 
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
@@ -333,7 +341,7 @@ def refine_intent(text: str, intent: str) -> str:
     asked_card_action = intent in _CARD_ROUTES and bool(_CARD_ACTS.search(text))
     # A hacked account is the fraud team's too, unless the customer is changing the details that were hacked.
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
-    if _PAYS_CARD.search(text) and not asks_about:
+    if _PAYS_CARD.search(text) and not asks_about and not _HARD_UP.search(text):
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
     if _BEREAVED.search(text) and not _ONE_PART.search(text) and intent not in ("human_handoff", "complaint"):
         return "bereavement"
@@ -350,7 +358,7 @@ def refine_intent(text: str, intent: str) -> str:
         # "don't freeze my card, I just want to know how", "I found it, no need to block it": nothing to do.
         return "policy_question" if "?" in text or _HOW.search(text) else "nothing_to_do"
     if (_HANDED_OVER.search(text) and not asked_card_action and not _WOULD_WE_ASK.search(text)
-            and not _COMPLAINS.search(text)):
+            and not _COMPLAINS.search(text) and not _TO_PAY.search(text)):
         return "scam"  # "a caller asked for my PIN, is that ok?": the fraud line now, not a policy lookup
     if ((_SCAMMED.search(text) or hacked) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
