@@ -166,7 +166,7 @@ class ChatAssistant(SeveralRequests):
 
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
-              *, reading: Reading | None = None) -> tuple[ChatReply, SessionState]:
+              *, reading: Reading | None = None, own_part: bool = False) -> tuple[ChatReply, SessionState]:
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
         elif (state.pending and (rest := after_no(text, min_words=1)) is not None
@@ -246,8 +246,12 @@ class ChatAssistant(SeveralRequests):
         pred, intent, confidence = read.prediction, read.intent, float(read.prediction.probability)
         out_of_scope = pred.out_of_scope and not read.settled
         acting = state.intent in self.app.actions or intent in self.app.actions or intent in self.app.handoff_intents
-        if acting and (other := self.others.who(ctx, text, state.intent or intent)) is not None:
-            return self.others.refuse(ctx, sid, text, other, intent=intent, confidence=confidence), state
+        if not own_part and acting and (other := self.others.who(ctx, text, state.intent or intent)) is not None:
+            if (note := self.others.own_too(ctx, text, other)) is None:
+                return self.others.refuse(ctx, sid, text, other, intent=intent, confidence=confidence), state
+            # "freeze my card and Daniel's card": the caller's own, and a word on the other.
+            done, after = self._turn(ctx, sid, state, text, now, reading=read, own_part=True)
+            return replace(done, reply=f"{note} {done.reply}"), after
         if state.intent is not None and state.intent in self.app.actions:
             route = self.app.actions[state.intent]
             extraction, gave_field = self.fields.with_known(

@@ -33,7 +33,7 @@ class SeveralRequests:
         raise NotImplementedError
 
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
-              *, reading: Reading | None = None) -> tuple[ChatReply, SessionState]:
+              *, reading: Reading | None = None, own_part: bool = False) -> tuple[ChatReply, SessionState]:
         raise NotImplementedError
 
     def _two_actions(self, ctx: ToolContext, sid: str, text: str,

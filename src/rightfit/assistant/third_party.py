@@ -20,6 +20,10 @@ from rightfit.tools.registry import ToolContext
 
 SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The account holder needs to contact us "
                 "themselves.")
+ONLY_YOURS = "I can only act on your own cards and accounts: {other} needs to contact us themselves."
+# "freeze my card and Daniel's card", "my wife's card was stolen along with mine": the caller's own card too.
+_OWN_TOO = re.compile(r"\bmy (?:own |debit |credit |premier |everyday |bank )?cards?\b|\bmine\b|\bmy own\b",
+                      re.IGNORECASE)
 _JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
 
 _OBJECT = (r"cards?|accounts?|balances?|transactions?|payments?|spending|statements?|phone(?:\s+number)?|"
@@ -102,6 +106,21 @@ class ThirdPartyCheck:
                 return None  # "my husband's balance, we have a joint account": what the caller may see anyway
             own += joint  # "Daniel's transactions", Daniel holding the account with the caller
         return someone_else(text, own_names=own, not_people=not_people, people=people)
+
+    def own_too(self, ctx: ToolContext, text: str, other: str) -> str | None:
+        """When the message asks for the caller's own card as well as someone else's, the note that says only
+        the caller's is acted on (the refusal of the other part is audited); None when it asks only for the
+        other person's."""
+        if not _OWN_TOO.search(text):
+            return None
+        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
+                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
+                                   reason=f"request about someone else ({self.redact(other)[:60]}); the caller's "
+                                          "own part is acted on", trace_id=ctx.trace_id)
+        who = other.removesuffix("'s").removesuffix("'")
+        if who.lower() not in RELATIONS and who.lower().endswith("s") and who.lower()[:-1] in RELATIONS:
+            who = who[:-1]  # "my wifes card": the wife
+        return ONLY_YOURS.format(other=f"your {who.lower()}" if who.lower() in RELATIONS else who[:1].upper() + who[1:])
 
     def refuse(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
                confidence: float) -> ChatReply:
