@@ -338,7 +338,7 @@ def test_choices_and_actions_changed_while_asked_or_confirming(assistant, assist
     assert both.route == "confirm" and both.intent == "freeze_card"
     # A freeze asked for while the card report asks which card: the freeze, never the permanent block.
     c = Conversation(assistant, customer="C006")
-    assert c.say("cant find my card anywhere, might be in the car tho").route == "ask"
+    assert c.say("I've lost my card").intent == "report_lost_card"
     froze = c.say("freeze it for now")
     assert froze.intent == "freeze_card" and froze.route == "ask"
     done = c.say("9042")
@@ -358,3 +358,30 @@ def test_a_list_of_three_requests_is_taken_one_at_a_time(assistant, assistant_se
     assert third.intent == "update_phone_or_email" and "alice.m@example.net" in third.reply
     c.say("yes")
     assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["frozen", "stolen"]
+
+
+def test_own_card_named_beside_someone_elses_is_acted_on(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # The whole request was refused, and the caller's own stolen card stayed active.
+    c = Conversation(assistant, customer="C002")
+    both = c.say("my wifes card was stolen along with mine, block mine please")
+    assert both.route == "confirm" and "5531" in both.reply and "your wife needs to contact us" in both.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C002", "5531") == "stolen"
+    refused = Conversation(assistant, customer="C003").say("freeze daniels card please")
+    assert refused.route == "refuse"
+    assert card_status(assistant_settings, "C004", "7764") == "active"
+
+
+def test_card_words_that_ask_for_something_gentler_or_different(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # Gambling payments are stopped by the app's gambling block: the card was frozen for every payment.
+    gambling = Conversation(assistant, customer="C002").say("can you stop my card working on gambling sites?")
+    assert gambling.route in ("answer", "abstain") and not gambling.tool
+    # Perhaps not lost: frozen, which can be undone, not blocked for good.
+    for said in ("I can't remember if I've lost my card or if my daughter has it",
+                 "cant find my card anywhere, might be in the car tho"):
+        assert Conversation(assistant, customer="C005").say(said).intent == "freeze_card", said
+    # Scammed and asking for a freeze: the freeze (it was a scam hand-off, and the card stayed active).
+    c = Conversation(assistant)
+    asked = c.say("freeze my card, i think i've been scammed")
+    assert asked.intent == "freeze_card"
+    assert card_status(assistant_settings, "C002", "5531") == "active"

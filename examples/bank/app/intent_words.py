@@ -184,9 +184,24 @@ _NOT_STOLEN = re.compile(r"\b(?:not|wasn'?t|isn'?t|never|hasn'?t|no one|nobody)\
 _CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfreeze_card")
 # Someone else using the customer's card: the card is stopped first (the documents: freeze it and call the
 # fraud team); it was answered with a list of the payments, or "I can't find that".
-_SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\s+|'s\s+been\s+|has\s+|was\s+)?"
+_SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\s+|'s\s+been\s+|been\s+|has\s+|"
+                           r"was\s+)?"
                            r"(?:using|used|spending on|spent on|charging|charged|making payments on|"
                            r"made payments on)\s+my\s+(?:\w+\s+)?card\b", re.IGNORECASE)
+# Stopping gambling payments is the app's gambling block (payments to gambling companies only, hard to turn off
+# on impulse), not a freeze of every payment.
+_FREEZE_CARD_WORDS = re.compile(r"\bfreez\w*\s+(?:my|the|this|that|both|all)?\s*(?:\w+\s+)?cards?\b", re.IGNORECASE)
+_STOLEN_WORDS = re.compile(r"\b(?:stolen|stole|steal|nicked|pickpocket\w*|robbed|mugged|theft)\b", re.IGNORECASE)
+_GAMBLING_BLOCK = re.compile(r"\b(?:block|stop|prevent|turn off|ban)\w*\b.{0,40}\b(?:gambling|betting|bets|casinos?|"
+                             r"bookies)\b|\b(?:gambling|betting|casino)\s+(?:payments?|sites?|transactions?|apps?)\b",
+                             re.IGNORECASE)
+# "I can't remember if I've lost my card or if my daughter has it": perhaps not lost, so frozen, which can be
+# undone, rather than blocked for good (the documents: "if you think you might find it, freeze it").
+_MAYBE = re.compile(r"\b(?:can'?t remember (?:if|whether)|not sure (?:if|whether)|don'?t know (?:if|whether)|"
+                    r"(?:might|may|could) (?:be|have left it) (?:at home|in the car|at work|in my|somewhere)|"
+                    r"probably (?:at home|in the car|at work|in my)|(?:might|may|will probably) (?:turn up|find it)|"
+                    r"or (?:if|whether) (?:my|someone|it's))\b", re.IGNORECASE)
+
 # Telling us of a death: met with the Bereavement Support team and what happens first (it abstained: "passed
 # away" is not the documents' word). A question on one part of it ("what documents do you need?") is the
 # documents' to answer.
@@ -268,7 +283,8 @@ _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinan
                       r"(?:money|my (?:debts?|finances|bills))\b|\bno money (?:left )?for (?:food|rent|bills)\b|"
                       r"\b(?:kids|children|family) (?:are|is) hungry\b|\baddicted to gambling\b|\bgambling (?:problem|"
                       r"addiction)\b|\bbailiffs?\b|\bcan'?t pay (?:my |the )?(?:rent|bills?|credit card|loan)\b|"
-                      r"\bscared i (?:can'?t|won'?t) pay\b", re.IGNORECASE)
+                      r"\bscared i (?:can'?t|won'?t) pay\b|\b(?:spent|lost|blown|gambled) (?:away )?(?:all )?(?:of )?"
+                      r"(?:my )?(?:\w+ )?(?:on|at) (?:betting|gambling|the bookies|casinos?|slots)\b", re.IGNORECASE)
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 _HACKED = re.compile(r"\bhack(?:ed|er|ers|ing)?\b|\b(?:got|get|broke|broken) into my (?:account|app|online banking)\b",
                      re.IGNORECASE)
@@ -345,6 +361,11 @@ def refine_intent(text: str, intent: str) -> str:
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
     if _BEREAVED.search(text) and not _ONE_PART.search(text) and intent not in ("human_handoff", "complaint"):
         return "bereavement"
+    if _GAMBLING_BLOCK.search(text) and not _FREEZE_CARD_WORDS.search(text):
+        return "policy_question"  # "stop my card working on gambling sites" froze every payment
+    if (intent == "report_lost_card" and _MAYBE.search(text) and not _STOLEN_WORDS.search(text)
+            and not _CARD_ACTS.search(_LOST.sub("", text))):
+        return "freeze_card"
     if _SOMEONE_USES.search(text) and not asks_about and not _DONT_ACT.search(text):
         return "freeze_card"
     if not asks_about and not _LOST.search(text) and not _DAMAGED.search(text):
@@ -360,6 +381,9 @@ def refine_intent(text: str, intent: str) -> str:
     if (_HANDED_OVER.search(text) and not asked_card_action and not _WOULD_WE_ASK.search(text)
             and not _COMPLAINS.search(text) and not _TO_PAY.search(text)):
         return "scam"  # "a caller asked for my PIN, is that ok?": the fraud line now, not a policy lookup
+    if (_SCAMMED.search(text) or hacked) and not asks_about and (stop := _STOP_CARD.search(text)):
+        # "freeze my card, i think i've been scammed", whatever label the classifier gave: that card action.
+        return "freeze_card" if re.match(r"freez", stop.group(1), re.IGNORECASE) else "report_stolen_card"
     if ((_SCAMMED.search(text) or hacked) and not _COMPLAINS.search(text) and not asked_card_action
             and not _DISPUTES.search(text)):
         # "how do I report a scam?" is answered from the documents; a report of one goes to the fraud team.
