@@ -157,6 +157,18 @@ def test_a_scam_under_way_is_stopped_before_anything_else(assistant, assistant_s
         warned = Conversation(assistant, customer="C001").say(message)
         assert warned.intent == "scam" and warned.route == "handoff" and warned.ticket_id, message
         assert "hang up" in warned.reply and "0808 157 0247" in warned.reply
+    # A scam told over two turns is met at the second; what follows the reply is told again to stop (it was
+    # "I can't find that", an address change, or the cash-withdrawal notice rule), and goes on the ticket.
+    c = Conversation(assistant, customer="C002")
+    c.say("my girlfriend is stuck in Turkey and needs money for a flight home")
+    second = c.say("we've never met in person but we talk every day on whatsapp")
+    assert second.intent == "scam" and second.ticket_id
+    again = c.say("they know my name and address, it seems real. can I send her £1,500 now?")
+    assert again.ticket_id == second.ticket_id and "Please don't send" in again.reply and not again.tool
+    assert c.say("what's my balance").intent == "check_balance"  # a request of its own is taken up
+    with bank_db(assistant_settings) as db:
+        (summary,) = db.execute("SELECT summary FROM tickets WHERE id = ?", (second.ticket_id,)).fetchone()
+    assert "£1,500" in summary
     # A question about how we work is answered from the documents, and a card action asked for is done.
     asked = Conversation(assistant).say("would the bank ever call me and ask me to move my money?")
     assert asked.intent != "scam" and asked.route == "answer" and not asked.ticket_id

@@ -105,12 +105,15 @@ _UNDER_WAY = re.compile(
 # Money asked for by someone met online, or for an "investment" that holds the money back or will not wait.
 _MET_ONLINE = re.compile(r"\bmet (?:him|her|them|someone|a (?:man|woman|guy|girl|lady))(?: \w+){0,3} (?:online|on "
                          r"(?:a )?(?:dating|tinder|hinge|bumble|facebook|instagram|whatsapp|snapchat)\w*)|"
-                         r"\b(?:boyfriend|girlfriend|partner|fianc\w*)\b.{0,30}\bwe met online\b", _I)
+                         r"\b(?:boyfriend|girlfriend|partner|fianc\w*)\b.{0,30}\bwe met online\b|"
+                         r"\bnever (?:actually )?met (?:him |her |them )?(?:in person|face to face|in real life|irl)\b",
+                         _I)
 _INVESTMENT = re.compile(r"\b(?:broker|investment|crypto|trading platform)\b.{0,120}\b(?:returns?|profit|doubled?|"
                          r"guaranteed|whatsapp|telegram|deadline|by \d+ ?pm|before midnight)\b", _I)
 _THEY_ASK = re.compile(r"\b(?:he|she|they|him|her|boyfriend|girlfriend|partner|broker)\b.{0,30}?\b(?:needs?|wants?|"
                        r"asked|asks|asking|told me)\b.{0,60}\b(?:money|£|\d|send|lend|pay|card details|gift ?cards?|"
-                       r"transfer|invest)|\bif i (?:don'?t|do not) (?:send|pay|transfer|invest)\b", _I)
+                       r"transfer|invest)|\bif i (?:don'?t|do not) (?:send|pay|transfer|invest)\b|"
+                       r"\bi (?:need|have|must) to (?:send|pay|transfer|invest) (?:it|the money|him|her|them|£|\d)", _I)
 # "would the bank ever call and ask for my PIN?" asks how we work: answered from the documents.
 _HOW_WE_WORK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank|the police)\s+"
                           r"(?:ever\s+)?(?:ask|call|text|phone|ring|contact)\b", _I)

@@ -49,6 +49,11 @@ REPLIES = {
     "cancel_card": "I can't cancel a card for good from this chat. If it's been lost or stolen, tell me and I'll block "
                    "it and send a replacement; if you just want to stop it being used for now, I can freeze it. To "
                    "close a card or an account, call Customer Services on 03069 990100.",
+    # Said again to whatever follows the scam reply ("they know my address, it seems real, what should I do?").
+    "scam_follow_up": "Please don't send or move any money, give anyone your card, PIN or a code, or install "
+                      "anything, however real they seem: criminals often know your name, address and card "
+                      "details. Hang up and call our fraud team on 0808 157 0247, 24 hours a day, from a different "
+                      "phone or after waiting 5 minutes. A colleague has your case and what you've told me.",
     "nothing_to_do": "OK, I haven't changed anything on your cards. If you want to freeze or block one later, just "
                      "ask.",
     # Not from the documents, which say nothing on it: 999 and Samaritans are the UK's public lines, and the

@@ -126,7 +126,7 @@ class ChatAssistant(SeveralRequests):
                 clean_query(message, max_chars=self.settings.max_message_chars, what="message"))
             if not check.text:
                 raise InvalidInputError("message is empty; write what you need help with")
-            urgent = self.app.urgent(check.text, check.blocked) if self.app.urgent is not None else None
+            urgent = self._urgency(ctx, sid, check.text, check.blocked, is_new=is_new)
             if check.blocked:
                 self.executor.audit.record(customer_id=customer_id, tool="input_guard",
                                            arguments={"message": self.redact(check.text)[:500]},
@@ -144,8 +144,9 @@ class ChatAssistant(SeveralRequests):
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
                         and not new_state.intent):
                     new_state = replace(new_state, offered=True)  # "I can pass you to a colleague": a yes takes it
-            if reply.ticket_id and not new_state.pending and not new_state.intent:
-                new_state = replace(new_state, ticket=reply.ticket_id)  # what the customer adds goes on it
+            if reply.ticket_id and not new_state.pending and not new_state.intent and new_state.ticket is None:
+                # What the customer adds goes on it.
+                new_state = replace(new_state, ticket=reply.ticket_id, handed=reply.intent)
             span.set_attribute("chat.route", reply.route)
             span.set_attribute("chat.intent", reply.intent)
             turns = [Turn("customer", self.redact(check.text), reply.route, trace_id),
@@ -153,6 +154,19 @@ class ChatAssistant(SeveralRequests):
             self.sessions.save_turn(session_id=sid, customer_id=customer_id, state=new_state, turns=turns,
                                     is_new=is_new)
             return reply
+
+    def _urgency(self, ctx: ToolContext, sid: str, text: str, flagged: bool, *, is_new: bool) -> str | None:
+        """The app's urgent reply for this message, or for it read with the customer's message before, when
+        that one alone was not urgent: a scam told over two turns ("my girlfriend is stuck abroad and needs money
+        for a flight" then "we've never met in person")."""
+        if self.app.urgent is None:
+            return None
+        if (found := self.app.urgent(text, flagged)) is not None or is_new:
+            return found
+        said = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
+        if not said or self.app.urgent(said[-1], False) is not None:
+            return None
+        return self.app.urgent(f"{said[-1]} {text}", flagged)
 
     def _urgent(self, ctx: ToolContext, sid: str, text: str, intent: str,
                 now: datetime) -> tuple[ChatReply, SessionState]:
@@ -181,8 +195,8 @@ class ChatAssistant(SeveralRequests):
             further, after = self._turn(ctx, sid, SessionState(), more, now)
             return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         state = replace(state, offered=False)  # any other reply moves on from the offer
-        if state.ticket and (on_ticket := self._noted(ctx, sid, state.ticket, text)) is not None:
-            return on_ticket, SessionState(ticket=state.ticket)  # more may follow
+        if state.ticket and (on_ticket := self._noted(ctx, sid, state, text)) is not None:
+            return on_ticket, SessionState(ticket=state.ticket, handed=state.handed)  # more may follow
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
         if state.pending and (more := yes_and_more(text)) is not None:
@@ -356,13 +370,22 @@ class ChatAssistant(SeveralRequests):
                 return Reading(pred, refined, True, False)
         return Reading(pred, intent, settled, unsure)
 
-    def _noted(self, ctx: ToolContext, sid: str, ticket: str, text: str) -> ChatReply | None:
+    def _noted(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
-        a thanks or a new request does not."""
-        if THANKS.search(text) or "?" in text or ASIDE.match(LEAD_IN.sub("", text)) or bare_yes(text) or \
-                STOP.match(text.strip()):
+        a thanks or a new request does not. After a hand-off the app follows up in its own words (the bank's
+        scam reply: "what should I do?" is told again not to move money), anything but a request of its own is
+        added to the ticket and met with those words."""
+        ticket = str(state.ticket)
+        follow_up = self.app.replies.get(f"{state.handed}_follow_up")
+        if THANKS.search(text) or bare_yes(text) or STOP.match(text.strip()):
             return None
         read = self._read(text)
+        if follow_up and not (read.intent in self.app.actions and (asks_for_something(text) or not read.unsure)):
+            self.handoff.note(ctx, sid, ticket, text)
+            return ChatReply(sid, f"{follow_up} Your reference is {ticket}.", "handoff", str(state.handed), 1.0,
+                             ctx.trace_id, ticket_id=ticket)
+        if "?" in text or ASIDE.match(LEAD_IN.sub("", text)):
+            return None
         if (read.intent in self.app.actions and asks_for_something(text)) or (
                 read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
             return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)

@@ -53,12 +53,14 @@ class SessionState:
     offered: bool = False  # the last reply offered to pass the conversation to a colleague
     topic: str | None = None  # the question the documents were last asked (redacted), for "and if I'm premier?"
     ticket: str | None = None  # the ticket this conversation was just handed over in: what follows is added to it
+    handed: str | None = None  # what that ticket was opened for (the hand-off intent)
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
                            "last_fields": dict(self.last_fields), "options": list(self.options),
-                           "offered": self.offered, "topic": self.topic, "ticket": self.ticket},
+                           "offered": self.offered, "topic": self.topic, "ticket": self.ticket,
+                           "handed": self.handed},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -67,7 +69,8 @@ class SessionState:
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
-                   offered=bool(d.get("offered")), topic=d.get("topic"), ticket=d.get("ticket"))
+                   offered=bool(d.get("offered")), topic=d.get("topic"), ticket=d.get("ticket"),
+                   handed=d.get("handed"))
 
 
 @dataclass(frozen=True, slots=True)
