@@ -266,3 +266,14 @@ def test_the_bigger_or_the_latest_of_the_listed_payments() -> None:
     assert chosen_option("the bigger one", ("£5 on 2026-11-01", "£5 on 2026-11-02")) is None  # a tie picks nothing
     assert chosen_option("the bigger one", ("the debit card", "the credit card")) is None  # nothing to compare
 
+
+
+def test_a_merchant_is_named_without_its_statement_dressing() -> None:
+    from rightfit.assistant.fields import mentioned
+
+    # "xbpay" was not found as "WWW.XBPAY" (its dot removed, the name read as "wwwxbpay").
+    options = ["WWW.XBPAY", "SP DIGITAL", "Sainsbury's", "TfL Travel", "TfL"]
+    assert mentioned("i want to dispute the xbpay payment", options) == "WWW.XBPAY"
+    assert mentioned("show my sainsburys payments", options) == "Sainsbury's"
+    assert mentioned("tfl travel last week", options) == "TfL Travel"
+    assert mentioned("what did I spend at www.xbpay.com", options) == "WWW.XBPAY"

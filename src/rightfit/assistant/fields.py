@@ -31,13 +31,18 @@ def free_text(schema: type[BaseModel], name: str) -> bool:
 
 
 def _flat(text: str) -> str:
-    """Lower case without punctuation: "Sainsbury's" and "sainsburys" read alike."""
-    return re.sub(r"[^\w\s]", "", text.lower())
+    """Lower case without apostrophes ("Sainsbury's" and "sainsburys" read alike), other punctuation a space
+    ("WWW.XBPAY" is "www xbpay")."""
+    return re.sub(r"[^\w\s]", " ", re.sub(r"['\u2019]", "", text.lower()))
+
+
+# How a statement dresses a merchant's name ("WWW.XBPAY", "NETFLIX.COM", "ACME LTD"), not how anyone says it.
+_DRESSING = frozenset({"www", "com", "co", "uk", "net", "org", "ltd", "limited", "plc"})
 
 
 def _named_at(flat: str, option: str) -> re.Match[str] | None:
     """Where the (flattened) message names `option` as whole words, if it does."""
-    words = _flat(option).split()
+    words = [w for w in _flat(option).split() if w not in _DRESSING] or _flat(option).split()
     return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
 
 
