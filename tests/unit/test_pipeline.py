@@ -277,3 +277,22 @@ def test_a_merchant_is_named_without_its_statement_dressing() -> None:
     assert mentioned("show my sainsburys payments", options) == "Sainsbury's"
     assert mentioned("tfl travel last week", options) == "TfL Travel"
     assert mentioned("what did I spend at www.xbpay.com", options) == "WWW.XBPAY"
+
+
+def test_a_card_kind_taken_back_is_not_a_candidate() -> None:
+    from rightfit.extract.identifiers import scan_card_kind
+
+    # "yes but the credit one not the debit" froze the debit card: both kinds were read as said.
+    assert [c.value for c in scan_card_kind("yes but the credit one not the debit").candidates] == ["credit"]
+    assert [c.value for c in scan_card_kind("not the debit one").candidates] == ["credit"]
+    assert [c.value for c in scan_card_kind("my debit card").candidates] == ["debit"]
+
+
+def test_an_item_of_the_list_just_given_is_named_by_its_place() -> None:
+    from rightfit.assistant.replies import with_item
+
+    listed = ["TfL Travel -£6.84 on 2026-11-19", "Pret A Manger -£5.42 on 2026-11-18"]
+    assert with_item("the second one is wrong, can u dispute it", listed) == \
+        "Pret A Manger -£5.42 on 2026-11-18 is wrong, can u dispute it"
+    assert with_item("the last payment looks odd", listed) == "Pret A Manger -£5.42 on 2026-11-18 looks odd"
+    assert with_item("the third one", listed) is None and with_item("dispute it", listed) is None

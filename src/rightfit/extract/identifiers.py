@@ -119,6 +119,9 @@ _EVERY_CARD = re.compile(r"(?<!\bwe )(?<!\bthey )\bboth\b(?!\s+(?:accounts?|of (
                          r"\b(?:debit|credit) (?:card )?(?:and|&) (?:my |the )?(?:debit|credit)(?: cards?\b)?")
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|n't|instead of|rather than)\s+(?:the\s+|my\s+|on\s+(?:the|my)\s+)?$")
+
+
 def every_card(text: str) -> bool:
     """Whether the message asks about every card at once ("both my cards", "my debit and credit cards")."""
     return _EVERY_CARD.search(normalize(text).text.lower()) is not None
@@ -130,7 +133,17 @@ def scan_card_kind(text: str) -> Scan[str]:
     t = norm.text.lower()
     if (every := _EVERY_CARD.search(t)) is not None:
         return Scan((_cand(norm, every.start(), every.end(), ALL_CARDS),), ())
-    return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in _CARD_KIND.finditer(t)), ())
+    found = list(_CARD_KIND.finditer(t))
+    # "the credit one, not the debit": the kind taken back is not a second candidate; "not the debit one" alone
+    # is the other kind, there being two.
+    kept = [m for m in found if not _NOT_BEFORE.search(t[: m.start("k")])]
+    if found and not kept:
+        other = {"debit": "credit", "credit": "debit"}
+        taken_back = {m.group("k") for m in found}
+        if len(taken_back) == 1:
+            m = found[0]
+            return Scan((_cand(norm, m.start("k"), m.end("k"), other[m.group("k")]),), ())
+    return Scan(tuple(_cand(norm, m.start("k"), m.end("k"), m.group("k")) for m in kept or found), ())
 
 
 _ACCOUNT_KIND = re.compile(r"\b(?:(?P<savings>savings?|saver|isa)|(?P<current>current|everyday|main|checking)"
