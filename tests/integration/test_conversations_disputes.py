@@ -148,3 +148,14 @@ def test_a_no_that_says_what_went_wrong_does_not_cancel_the_dispute(assistant, a
     assert off.say("dispute 18.99").route == "confirm"
     assert off.say("no, cancel it, it was me after all").route == "cancelled"
 
+
+
+def test_a_payment_of_the_list_just_given_is_disputed_by_its_place(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # "the second one is wrong, can u dispute it" abstained and offered a colleague.
+    c = Conversation(assistant)
+    listed = c.say("show my last 5 transactions")
+    assert listed.intent == "recent_transactions"
+    second = listed.reply.split("; ")[1]  # "2026-11-19 TfL Travel -£6.84"
+    asked = c.say("the second one is wrong, can u dispute it")
+    assert asked.route == "confirm" and asked.intent == "dispute_transaction"
+    assert second.split()[-1].lstrip("-") in asked.reply and " ".join(second.split()[1:-1]) in asked.reply

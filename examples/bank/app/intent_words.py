@@ -117,8 +117,10 @@ _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|in
 _SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|"
                     r"did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
 _DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like) to\s+|can you\s+|could you\s+)?"
-                            r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))",
-                            re.IGNORECASE)
+                            r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))|"
+                            # "the second one is wrong, can u dispute it"
+                            r"\b(?:can|could|will|would) (?:you|u) (?:please )?dispute (?:it|this|that|them)\b|"
+                            r"\bdispute (?:it|this|that|them)(?: for me)?(?: please)?\W*$", re.IGNORECASE)
 # A request kept for later: "can I freeze my card while I'm away if I need to?"
 _HYPOTHETICAL = re.compile(r"\bif (?:i|we) (?:ever )?(?:need|have|want) to\b|\bif (?:needed|necessary|required)\b|"
                            r"\b(?:just )?in case\b|\bshould i need\b|\bif (?:anything|something) happens\b|"

@@ -372,6 +372,11 @@ def _pounds(amount: str) -> float:
     return float(amount.replace("£", "").replace(",", ""))
 
 
+def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:
+    """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19")."""
+    return tuple(f"{t['merchant']} {t['amount']} on {t['date']}" for t in o.result.get("transactions", []))
+
+
 def _render_transactions(o: ToolOutcome) -> str:
     rows = o.result.get("transactions", [])
     since, until = o.arguments.get("since"), o.arguments.get("until")
@@ -446,7 +451,7 @@ ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
                                  known=_OWN_ACCOUNTS, reads_only=True),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
-                                       _render_transactions, reads_only=True,
+                                       _render_transactions, reads_only=True, listed=_listed_transactions,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
                                               "own_card": _my_card_words, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),

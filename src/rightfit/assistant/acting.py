@@ -87,8 +87,10 @@ class ActionTaker:
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         text = said_once(self.render(route, o) for o in outcomes)
+        listed = route.listed(outcomes[0]) if route.listed is not None and outcomes[0].status == "ok" else ()
         return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
-                          tool=outcomes[0], fields=slots), SessionState(last=route.intent, last_fields=slots))
+                          tool=outcomes[0], fields=slots),
+                SessionState(last=route.intent, last_fields=slots, options=listed))
 
     def at_once(self, ctx: ToolContext, route: ActionRoute, extraction: Any, *, text: str) -> bool:
         """Whether `act` would be done with now: neither a question nor a change waiting for a yes. Plans

@@ -83,6 +83,9 @@ class ActionRoute:
     # customer ("Daniel's transactions", "my husband's balance, it's a joint account"), it shows what the
     # customer may see anyway, the joint account included. A route that changes something never is.
     reads_only: bool = False
+    # The items a reply of this route lists, in order, each as the customer could name it ("TfL Travel -£6.84 on
+    # 2026-11-19"), so "the second one is wrong, dispute it" right after names that one.
+    listed: Callable[[ToolOutcome], tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
+    with_item,
     yes_and_more,
     yes_or_no,
     yes_then,
@@ -181,8 +182,11 @@ class ChatAssistant(SeveralRequests):
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
               *, reading: Reading | None = None, own_part: bool = False) -> tuple[ChatReply, SessionState]:
+        item = None
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
+        elif state.last and state.options and not state.pending and (item := with_item(text, state.options)):
+            text = item  # "the second one is wrong, dispute it": the second of the payments just listed
         elif (state.pending and (rest := after_no(text, min_words=1)) is not None
               and (picked := chosen_option(rest, state.options)) is not None):
             text = f"no, {picked}"  # "no the first one" at the confirmation: of the choices asked just before
@@ -307,8 +311,10 @@ class ChatAssistant(SeveralRequests):
                 extraction, gave_field = bare, True  # "and Pret?": a payee named as a bare reply would name it
             # Confidently another of the app's intents is a new request; "what about at sainsburys", which the
             # classifier confidently calls off-topic, is this one again.
-            if gave_field and (confidence < self.settings.switch_threshold
-                               or (not self.app.serves(intent) and FOLLOW_UP.match(text) is not None)):
+            # The app's words asked for another action, or one item of the list just given is spoken of.
+            another = (read.settled or item is not None) and intent in self.app.actions
+            if gave_field and not another and (confidence < self.settings.switch_threshold
+                                               or (not self.app.serves(intent) and FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
         if read.unsure:

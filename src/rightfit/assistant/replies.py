@@ -251,6 +251,23 @@ _PICK = re.compile(r"^(?:(?:the|that|it'?s|its|it was|erm|um|uh|oh|ok|okay)[\s,]
                    r"(?:\s+(?:one|card|option|payment|account|of them|on the list))?(?:[\s,]+please)?$", re.IGNORECASE)
 
 
+_IN_LIST = re.compile(rf"\b(?:the\s+)?(?P<n>{'|'.join(_ORDINALS)})\s+(?:one|payment|transaction|item|charge|entry)\b",
+                      re.IGNORECASE)
+
+
+def with_item(text: str, options: Sequence[str]) -> str | None:
+    """The message with "the second one" replaced by the second of the items the last reply listed ("the second
+    one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"); None when it points at
+    no item."""
+    m = _IN_LIST.search(text)
+    if m is None or not options:
+        return None
+    index = _ORDINALS[m.group("n").lower()]
+    if not -len(options) <= index < len(options):
+        return None
+    return f"{text[: m.start()]}{options[index]}{text[m.end():]}"
+
+
 _FILLER = frozenset({"the", "one", "card", "account", "my", "your", "on", "please", "that", "its", "it's", "it",
                      "is", "was", "ending", "with", "and", "a", "an", "of", "in", "for", "to", "ok", "okay", "yes"})
 
