@@ -131,8 +131,11 @@ def test_someone_in_crisis_is_told_where_to_get_help_now(assistant, assistant_se
         reply = c.say(message)
         assert reply.intent == "crisis" and "116 123" in reply.reply and "999" in reply.reply, message
         assert reply.tool is None  # no balance read out, nothing asked about a payment
-    # The reply offers a colleague: the yes takes it.
-    assert c.say("yes please").ticket_id
+    # The reply offers a colleague: the yes takes it, as a crisis ticket (it was a generic one, "within 2 working
+    # days"), and the help lines are said again.
+    taken = c.say("yes please")
+    assert taken.ticket_id and taken.intent == "crisis" and "116 123" in taken.reply and "2 working days" not in \
+        taken.reply
     # Someone close hurting or controlling the customer: safety and a helpline, not the self-harm reply.
     for message in ("my partner is forcing me to take out loans",
                     "my husband hits me and takes my bank card",  # was a stolen-card report

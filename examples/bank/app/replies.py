@@ -49,6 +49,12 @@ REPLIES = {
     "cancel_card": "I can't cancel a card for good from this chat. If it's been lost or stolen, tell me and I'll block "
                    "it and send a replacement; if you just want to stop it being used for now, I can freeze it. To "
                    "close a card or an account, call Customer Services on 03069 990100.",
+    # A yes to the colleague the crisis reply offers: the ticket is a crisis one, and the help lines are said again.
+    "crisis_handoff": "Thank you for telling me. I've asked a colleague to contact you as a priority. Until they do, "
+                      "if you feel you might act on these thoughts, please call 999 now, and Samaritans are there "
+                      "for you any time, day or night, on 116 123.",
+    "abuse_handoff": "I've asked a colleague to contact you as a priority, in confidence. If you're in danger, please "
+                     "call 999.",
     # Said again to whatever follows the scam reply ("they know my address, it seems real, what should I do?").
     "scam_follow_up": "Please don't send or move any money, give anyone your card, PIN or a code, or install "
                       "anything, however real they seem: criminals often know your name, address and card "

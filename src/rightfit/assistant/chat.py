@@ -177,7 +177,8 @@ class ChatAssistant(SeveralRequests):
             return self.handoff.open(ctx, sid, text, intent, confidence=1.0, now=now), SessionState()
         reply = ChatReply(sid, self.app.replies.get(intent, ""), "smalltalk", intent, 1.0, ctx.trace_id)
         offered = intent in self.app.offering and self.app.offer_intent is not None
-        return reply, SessionState(offered=offered)  # "I can also ask a colleague to contact you": a yes takes it
+        # "I can also ask a colleague to contact you": a yes takes it, as a ticket for this.
+        return reply, SessionState(offered=offered, handed=intent if offered else None)
 
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
@@ -192,13 +193,18 @@ class ChatAssistant(SeveralRequests):
             text = f"no, {picked}"  # "no the first one" at the confirmation: of the choices asked just before
         more = yes_then(text) if state.offered else None  # "yes, and what's my balance?": both
         if state.offered and self.app.offer_intent is not None and (bare_yes(text) or more is not None):
-            # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary.
-            done = self.handoff.open(ctx, sid, text, self.app.offer_intent, confidence=1.0, now=now)
+            # "yes please" to our offer of a colleague: the hand-off, with what was asked in its summary; after a
+            # fixed reply with its own words for it (the bank's crisis reply), a ticket for that, so it is seen
+            # for what it is.
+            own = self.app.replies.get(f"{state.handed}_handoff") if state.handed and not state.ticket else None
+            done = self.handoff.open(ctx, sid, text, str(state.handed) if own else self.app.offer_intent,
+                                     confidence=1.0, now=now, reply=own)
             if more is None or self._read(more).intent in self.app.handoff_intents:
                 return done, SessionState()  # "yes please pass me on": the same hand-off, said twice
             further, after = self._turn(ctx, sid, SessionState(), more, now)
             return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
-        state = replace(state, offered=False)  # any other reply moves on from the offer
+        # Any other reply moves on from the offer.
+        state = replace(state, offered=False, handed=state.handed if state.ticket else None)
         if state.ticket and (on_ticket := self._noted(ctx, sid, state, text)) is not None:
             return on_ticket, SessionState(ticket=state.ticket, handed=state.handed)  # more may follow
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:

@@ -32,8 +32,9 @@ class HandOff:
         self.redact = redact
 
     def open(self, ctx: ToolContext, sid: str, text: str, intent: str, *, confidence: float,
-             now: datetime) -> ChatReply:
-        """A ticket for a colleague, with the customer's last messages and `text` in its summary."""
+             now: datetime, reply: str | None = None) -> ChatReply:
+        """A ticket for a colleague, with the customer's last messages and `text` in its summary; `reply`: what
+        to tell the customer (by default the app's reply for `intent`)."""
         fields: dict[str, Any] = {}
         if self.app.handoff_slots is not None:
             extraction = self.extractor.run(text=text, schema=self.app.handoff_slots, now=now, filled={})
@@ -51,7 +52,7 @@ class HandOff:
             return ChatReply(sid, "I couldn't create a ticket just now; please call us on the number on the back of "
                              "your card.", "handoff", intent, confidence, ctx.trace_id, tool=outcome)
         ticket = str(outcome.result.get("ticket_id"))
-        reply = self.app.replies.get(intent, "I've passed this to a colleague, who will contact you.")
+        reply = reply or self.app.replies.get(intent, "I've passed this to a colleague, who will contact you.")
         return ChatReply(sid, f"{reply} Your reference is {ticket}.", "handoff", intent, confidence, ctx.trace_id,
                          tool=outcome, fields=fields, ticket_id=ticket)
 
