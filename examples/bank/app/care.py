@@ -114,6 +114,17 @@ _THEY_ASK = re.compile(r"\b(?:he|she|they|him|her|boyfriend|girlfriend|partner|b
                        r"asked|asks|asking|told me)\b.{0,60}\b(?:money|£|\d|send|lend|pay|card details|gift ?cards?|"
                        r"transfer|invest)|\bif i (?:don'?t|do not) (?:send|pay|transfer|invest)\b|"
                        r"\bi (?:need|have|must) to (?:send|pay|transfer|invest) (?:it|the money|him|her|them|£|\d)", _I)
+# A message the input guard stopped that tells of a scam or of someone posing as us: most likely a victim
+# retelling it (or relaying the scammer's words), who needs the fraud line and a colleague, not a refusal.
+_VICTIM = re.compile(r"\b(?:scammed|scammers?|fraudsters?|conned|tricked (?:me|us|into)|fake (?:builder|solicitor|"
+                     r"seller|website|site|text|email|caller|police\w*|investment|company|landlord|charity)|"
+                     r"impersonat\w*|(?:say|says|said) (?:he|she|they) (?:is|was|were|are|'s) (?:from )?"
+                     r"(?:the |my |your )?(?:bank|larkspur|police)|(?:he|she|they) (?:is|was) (?:the )?bank|"
+                     r"from larkspur|larkspur (?:security|fraud)|(?:rang|called|phoned) (?:me )?(?:saying|and said)|"
+                     r"security officer|on the phone says)\b", _I)
+# Addressed to the assistant as a part to play ("role-play as a Larkspur fraud officer"): an attack, refused.
+_A_PART = re.compile(r"\b(?:role-?\s?play\w*|in character|act as|you are now|pretend (?:you|to be)|simulate|drill|"
+                     r"write (?:an?|the) (?:email|message|text|letter))\b", _I)
 # "would the bank ever call and ask for my PIN?" asks how we work: answered from the documents.
 _HOW_WE_WORK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank|the police)\s+"
                           r"(?:ever\s+)?(?:ask|call|text|phone|ring|contact)\b", _I)
@@ -138,6 +149,8 @@ def urgent(text: str, flagged: bool = False) -> str | None:
     the input guard stopped the message."""
     if _CRISIS.search(text) or (_CRISIS_WEAK.search(text) and not _PRODUCT.search(text)):
         return "crisis"
+    if flagged and _VICTIM.search(text) and not _A_PART.search(text):
+        return "scam"
     if _CARD_ASKED.search(text) and not flagged:
         return None
     if _ABUSE.search(text):
