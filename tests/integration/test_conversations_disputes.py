@@ -159,3 +159,13 @@ def test_a_payment_of_the_list_just_given_is_disputed_by_its_place(assistant, as
     asked = c.say("the second one is wrong, can u dispute it")
     assert asked.route == "confirm" and asked.intent == "dispute_transaction"
     assert second.split()[-1].lstrip("-") in asked.reply and " ".join(second.split()[1:-1]) in asked.reply
+
+
+def test_a_payment_not_recognised_is_met_with_the_first_steps(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # It only asked "which payment would you like to dispute?": the documents say such a payment is no dispute.
+    told = Conversation(assistant).say("there's a payment on my account i dont recognise, what is it?")
+    assert told.intent == "dispute_transaction" and told.route == "ask"
+    assert told.reply.startswith("If you didn't make this payment at all") and "0808 157 0247" in told.reply
+    # Something wrong with a payment one made is asked about as before.
+    plain = Conversation(assistant).say("I want to dispute a payment")
+    assert plain.reply.startswith("Which payment would you like to dispute?")

@@ -17,7 +17,10 @@ from .lookups import listed
 def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     merchant, amount, when = values.get("merchant"), values.get("amount"), values.get("date")
     if not (merchant or amount):
-        return Ask("merchant", "Which payment would you like to dispute? Tell me who it was paid to and the amount.")
+        # "there's a payment I don't recognise": what to do first, then which payment if it is a dispute after all.
+        first = UNAUTHORISED_FIRST if NOT_MINE.search(str(values.get("reason") or "")) else ""
+        return Ask("merchant", f"{first}Which payment would you like to dispute? Tell me who it was paid to and the "
+                               "amount.")
     query: dict[str, Any] = {}
     if merchant:
         query["merchant"] = merchant
@@ -72,9 +75,9 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
 _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)
 
 
-NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|agree)|\bdon'?t recogni[sz]e|"
-                       r"\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|\bunauthori[sz]ed|"
-                       r"\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
+NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e|do|buy|bought|agree)|"
+                       r"\bdon'?t recogni[sz]e|\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|"
+                       r"\bunauthori[sz]ed|\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
 UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "
                       "team on 0808 157 0247, 24 hours a day, and we'll refund it by the end of the next working "
                       "day. If you made it but something went wrong with it, a dispute is right. ")
