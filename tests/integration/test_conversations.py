@@ -168,10 +168,12 @@ def test_a_scam_under_way_is_stopped_before_anything_else(assistant, assistant_s
     assert second.intent == "scam" and second.ticket_id
     again = c.say("they know my name and address, it seems real. can I send her £1,500 now?")
     assert again.ticket_id == second.ticket_id and "Please don't send" in again.reply and not again.tool
+    assert c.say("he's asked again, she says it's urgent and she needs it today").ticket_id == second.ticket_id
     assert c.say("what's my balance").intent == "check_balance"  # a request of its own is taken up
     with bank_db(assistant_settings) as db:
         (summary,) = db.execute("SELECT summary FROM tickets WHERE id = ?", (second.ticket_id,)).fetchone()
-    assert "£1,500" in summary
+        (count,) = db.execute("SELECT count(*) FROM tickets WHERE customer_id = 'C002'").fetchone()
+    assert "£1,500" in summary and count == 1  # one case, not a ticket a message
     # A question about how we work is answered from the documents, and a card action asked for is done.
     asked = Conversation(assistant).say("would the bank ever call me and ask me to move my money?")
     assert asked.intent != "scam" and asked.route == "answer" and not asked.ticket_id

@@ -127,7 +127,7 @@ class ChatAssistant(SeveralRequests):
                 clean_query(message, max_chars=self.settings.max_message_chars, what="message"))
             if not check.text:
                 raise InvalidInputError("message is empty; write what you need help with")
-            urgent = self._urgency(ctx, sid, check.text, check.blocked, is_new=is_new)
+            urgent = self._urgency(ctx, sid, state, check.text, check.blocked, is_new=is_new)
             if check.blocked:
                 self.executor.audit.record(customer_id=customer_id, tool="input_guard",
                                            arguments={"message": self.redact(check.text)[:500]},
@@ -136,7 +136,7 @@ class ChatAssistant(SeveralRequests):
                                            + (f"; met with the fixed {urgent!r} reply" if urgent else ""),
                                            trace_id=trace_id)
             if urgent is not None:
-                reply, new_state = self._urgent(ctx, sid, check.text, urgent, when)
+                reply, new_state = self._urgent(ctx, sid, state, check.text, intent=urgent, now=when)
             elif check.blocked:
                 reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
                 new_state = replace(state, offered=False)  # a yes after this is not to an earlier offer
@@ -156,23 +156,30 @@ class ChatAssistant(SeveralRequests):
                                     is_new=is_new)
             return reply
 
-    def _urgency(self, ctx: ToolContext, sid: str, text: str, flagged: bool, *, is_new: bool) -> str | None:
+    def _urgency(self, ctx: ToolContext, sid: str, state: SessionState, text: str, flagged: bool, *,
+                 is_new: bool) -> str | None:
         """The app's urgent reply for this message, or for it read with the customer's message before, when
         that one alone was not urgent: a scam told over two turns ("my girlfriend is stuck abroad and needs money
-        for a flight" then "we've never met in person")."""
+        for a flight" then "we've never met in person"); not once the conversation was handed over for it."""
         if self.app.urgent is None:
             return None
-        if (found := self.app.urgent(text, flagged)) is not None or is_new:
+        if (found := self.app.urgent(text, flagged)) is not None or is_new or state.ticket:
             return found
         said = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
         if not said or self.app.urgent(said[-1], False) is not None:
             return None
         return self.app.urgent(f"{said[-1]} {text}", flagged)
 
-    def _urgent(self, ctx: ToolContext, sid: str, text: str, intent: str,
+    def _urgent(self, ctx: ToolContext, sid: str, state: SessionState, text: str, *, intent: str,
                 now: datetime) -> tuple[ChatReply, SessionState]:
         """Someone in crisis or a scam under way: the app's fixed reply (a hand-off for a hand-off intent), before
-        whatever was waiting, which is dropped."""
+        whatever was waiting, which is dropped. Already handed over for it, the message goes on that ticket and
+        the app's follow-up is said, rather than a second ticket opened."""
+        if intent in self.app.handoff_intents and state.ticket and state.handed == intent:
+            self.handoff.note(ctx, sid, state.ticket, text)
+            again = self.app.replies.get(f"{intent}_follow_up") or self.app.replies.get(intent, "")
+            return (ChatReply(sid, f"{again} Your reference is {state.ticket}.", "handoff", intent, 1.0, ctx.trace_id,
+                              ticket_id=state.ticket), SessionState(ticket=state.ticket, handed=intent))
         if intent in self.app.handoff_intents:
             return self.handoff.open(ctx, sid, text, intent, confidence=1.0, now=now), SessionState()
         reply = ChatReply(sid, self.app.replies.get(intent, ""), "smalltalk", intent, 1.0, ctx.trace_id)
@@ -384,9 +391,9 @@ class ChatAssistant(SeveralRequests):
 
     def _noted(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
-        a thanks or a new request does not. After a hand-off the app follows up in its own words (the bank's
-        scam reply: "what should I do?" is told again not to move money), anything but a request of its own is
-        added to the ticket and met with those words."""
+        a thanks or a new request does not. Where the app has follow-up words for the hand-off (the bank's
+        after a scam: "what should I do?" is told again not to move money), anything but a request of its own
+        goes on the ticket and is met with them."""
         ticket = str(state.ticket)
         follow_up = self.app.replies.get(f"{state.handed}_follow_up")
         if THANKS.search(text) or bare_yes(text) or STOP.match(text.strip()):
