@@ -123,13 +123,15 @@ def test_crisis_words_about_oneself_not_about_the_bank() -> None:
     refine = _refine()
     for said in ("I feel hopeless about money, nothing matters anymore", "there is no way out of this debt",
                  "I feel like ending it all", "I've run out of money again and I just want it all to stop. I can't do "
-                 "this anymore", "im going to kil myself"):
+                 "this anymore", "im going to kil myself", "I don't want to live anymore",
+                 "i dont want to be here anymore", "I feel like giving up"):
         assert refine(said, "out_of_scope") == "crisis", said
     for said in ("the app is hopeless", "there is no point freezing my card", "the overdraft fee really hits me hard",
                  "I can't do this anymore, the app keeps logging me out", "how do I end it early, my fixed saver",
                  "I want to end it with a standing order"):
         assert refine(said, "policy_question") != "crisis", said
     assert refine("my husband hits me and takes my bank card", "report_stolen_card") == "abuse"
+    assert refine("my partner is trying to hurt me", "out_of_scope") == "abuse"
 
 
 def test_a_scam_under_way_is_told_from_a_question_about_scams() -> None:

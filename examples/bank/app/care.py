@@ -19,7 +19,8 @@ _I = re.IGNORECASE
 _CRISIS = re.compile(
     r"\b(?:end(?:ing)? (?:it all|my life|my own life)|k+il+(?:ing)? (?:my ?self|meself)|su[ie]?c[ie]?d\w*|"
     r"suiside\w*|take my (?:own )?life|(?:want|wanting|wanna|going) to die|rather (?:be dead|die)|"
-    r"(?:not|n'?t|never) (?:want|wanna)(?:s|ed)? to (?:live|be alive|be here|exist|wake up|go on)|"
+    r"(?:do ?n'?t|do not|not|never|didn'?t) (?:want|wanna)(?:s|ed)? to (?:live|be alive|exist|wake up|"
+    r"(?:be here|go on)(?=\s*(?:$|[.,!?;]|any ?more|any longer|like this)))|"
     r"no reason to (?:live|go on|carry on|be here)|self[- ]harm\w*|overdos\w*|"
     r"better off (?:dead|without me\b(?! on)|if i (?:was|were)(?:n'?t| not) (?:around|here|alive)|"
     r"if i (?:was|were) (?:gone|dead))|"
@@ -33,7 +34,7 @@ _CRISIS = re.compile(
 _CRISIS_WEAK = re.compile(
     r"\b(?:(?:feel(?:ing)? like|thinking (?:of|about)|think about|going to|gonna|want to|wanna) end(?:ing)? "
     r"(?:it|everything)\b|want (?:it all|everything|this|the pain) to (?:stop|end)|"
-    r"(?:hurt|harm|cut|cutting)(?:ing)? myself|"
+    r"(?:hurt|harm|cut|cutting)(?:ing)? myself|feel(?:ing)? like giving up|"
     r"(?:don'?t|dont|do not|can'?t|cant) see (?:the |any )?point\b|no point (?:in )?(?:going on|carrying on|any ?more)|"
     r"no way out|can'?t (?:do|take|handle|face) (?:this|it|any of this) any ?(?:more|longer)|"
     r"(?:pills|tablets)\b.{0,40}\b(?:saved|stockpil\w*|tonight|all of them|the lot)|"
@@ -52,7 +53,7 @@ _ABUSE = re.compile(
     rf"\b(?:{_SOMEONE_CLOSE}\s+{_OFTEN}(?:hits|beats|hurts|threatens|hitting|beating|threatening|frightens|"
     r"scares) me\b(?! with)|"
     rf"{_SOMEONE_CLOSE}\s+{_OFTEN}(?:hit|beat|hurt|threatened) me\b(?! with)|"
-    r"abusive|abus(?:es|ing) me|domestic abuse|coercive|"
+    r"abusive|abus(?:es|ing) me|domestic abuse|coercive|trying to (?:kill|hurt|harm|strangle) me|"
     rf"{_SOMEONE_CLOSE}\s+{_OFTEN}controls? (?:all )?(?:of )?(?:my|our) (?:money|finances|cards?|accounts?)|"
     rf"{_SOMEONE_CLOSE}\s+{_OFTEN}won'?t let me (?:have|use|touch|see) my (?:card|money|account)|"
     r"(?:forc|coerc|threaten|pressur|mak)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|hand\w*|"
