@@ -34,7 +34,7 @@ _CRISIS = re.compile(
 _CRISIS_WEAK = re.compile(
     r"\b(?:(?:feel(?:ing)? like|thinking (?:of|about)|think about|going to|gonna|want to|wanna) end(?:ing)? "
     r"(?:it|everything)\b|want (?:it all|everything|this|the pain) to (?:stop|end)|"
-    r"(?:hurt|harm|cut|cutting)(?:ing)? myself|feel(?:ing)? like giving up|"
+    r"(?:hurt|harm|cut|cutting)(?:ing)? myself|feel(?:ing)? like giving up|end(?:ing)? things|nothing matters|"
     r"(?:don'?t|dont|do not|can'?t|cant) see (?:the |any )?point\b|no point (?:in )?(?:going on|carrying on|any ?more)|"
     r"no way out|can'?t (?:do|take|handle|face) (?:this|it|any of this) any ?(?:more|longer)|"
     r"(?:pills|tablets)\b.{0,40}\b(?:saved|stockpil\w*|tonight|all of them|the lot)|"
