@@ -132,6 +132,7 @@ def test_crisis_words_about_oneself_not_about_the_bank() -> None:
         assert refine(said, "policy_question") != "crisis", said
     assert refine("my husband hits me and takes my bank card", "report_stolen_card") == "abuse"
     assert refine("my partner is trying to hurt me", "out_of_scope") == "abuse"
+    assert refine("Make sending money abroad cheaper please", "out_of_scope") != "abuse"
 
 
 def test_a_scam_under_way_is_told_from_a_question_about_scams() -> None:

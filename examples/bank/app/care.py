@@ -47,7 +47,7 @@ _PRODUCT = re.compile(r"\b(?:accounts?|cards?|app|payments?|paying|direct debits
 _CLOSE = (r"(?:husband|wife|partner|boyfriend|girlfriend|son|daughter|grandson|granddaughter|nephew|niece|ex|"
           r"carer|brother|sister|dad|mum|father|mother|family|relative|uncle|aunt|fianc\w*|lodger|flatmate)")
 _SOMEONE_CLOSE = rf"(?:he|she|my {_CLOSE})"
-_OFTEN = r"(?:(?:always|often|sometimes|really|constantly|keeps?|still|even|now)\s+)?"
+_OFTEN = r"(?:(?:always|often|sometimes|really|constantly|keeps?|still|even|now|has|had|just)\s+)?"
 # Someone close hurting, threatening or controlling the customer, or taking their money behind their back.
 _ABUSE = re.compile(
     rf"\b(?:{_SOMEONE_CLOSE}\s+{_OFTEN}(?:hits|beats|hurts|threatens|hitting|beating|threatening|frightens|"
@@ -56,7 +56,8 @@ _ABUSE = re.compile(
     r"abusive|abus(?:es|ing) me|domestic abuse|coercive|trying to (?:kill|hurt|harm|strangle) me|"
     rf"{_SOMEONE_CLOSE}\s+{_OFTEN}controls? (?:all )?(?:of )?(?:my|our) (?:money|finances|cards?|accounts?)|"
     rf"{_SOMEONE_CLOSE}\s+{_OFTEN}won'?t let me (?:have|use|touch|see) my (?:card|money|account)|"
-    r"(?:forc|coerc|threaten|pressur|mak)\w* (?:me )?(?:into |to )?(?:take|taking|get|getting|borrow\w*|hand\w*|"
+    r"(?:(?:forc|coerc|threaten|pressur)\w* (?:me )?|(?:makes?|made|making) me )(?:into |to )?(?:take|taking|get|"
+    r"getting|borrow\w*|hand\w*|"
     r"give|giving|send\w*) (?:out )?(?:a |the |my |more )?(?:loans?|money|credit|cards?|savings|pin)|"
     r"pressur\w* (?:by \w+ )?(?:me )?to (?:give|hand|send|lend)|"
     rf"my {_CLOSE}\b.{{0,80}}\b(?:steal\w*|stole|nick\w*|pinch\w*)\b|"
