@@ -298,6 +298,10 @@ def test_what_is_told_after_a_hand_off_goes_on_its_ticket(assistant, assistant_s
     assert "£40 to Tesco" in summary and "rude in the branch" in summary and count == 1
     # A request of its own after the hand-off is taken up as one.
     assert c.say("freeze my card").route == "confirm"
+    # An acknowledgement is no detail for the colleague.
+    other = Conversation(assistant, customer="C005")
+    other.say("I want to speak to a person")
+    assert other.say("cool").ticket_id is None
 
 
 def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assistant_settings) -> None:  # noqa: ANN001

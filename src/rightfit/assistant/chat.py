@@ -65,6 +65,7 @@ BLOCKED = "I can't help with that request. Ask me about your accounts, cards or 
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
 _SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
+_DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is no detail for its ticket
 
 # "what was my reference number again?": answered from this conversation's own replies.
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
@@ -403,8 +404,8 @@ class ChatAssistant(SeveralRequests):
             self.handoff.note(ctx, sid, ticket, text)
             return ChatReply(sid, f"{follow_up} Your reference is {ticket}.", "handoff", str(state.handed), 1.0,
                              ctx.trace_id, ticket_id=ticket)
-        if "?" in text or ASIDE.match(LEAD_IN.sub("", text)):
-            return None
+        if "?" in text or ASIDE.match(LEAD_IN.sub("", text)) or len(text.split()) < _DETAIL_WORDS:
+            return None  # a question, or "ok", "cool": no detail for the colleague
         if (read.intent in self.app.actions and asks_for_something(text)) or (
                 read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
             return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
