@@ -45,3 +45,13 @@ def test_holding_someone_elses_conversation_is_not_found(store: SessionStore) ->
         pass
     with pytest.raises(NotFoundError), store.hold("s_unknown", "C001"):
         pass
+
+
+def test_the_last_thing_the_customer_said_and_only_to_them(store: SessionStore) -> None:
+    store.save_turn(session_id="s_1", customer_id="C001", state=SessionState(),
+                    turns=[Turn("assistant", "Freeze your card ending 8120?", "confirm", "t"),
+                           Turn("customer", "no, the credit one", "confirm", "t2"),
+                           Turn("assistant", "Freeze your card ending 4417?", "confirm", "t2")], is_new=False)
+    assert store.last_said("s_1", "C001") == "no, the credit one"
+    with pytest.raises(NotFoundError):
+        store.last_said("s_1", "C002")

@@ -166,10 +166,10 @@ class ChatAssistant(SeveralRequests):
             return None
         if (found := self.app.urgent(text, flagged)) is not None or is_new or state.ticket:
             return found
-        said = [t.text for t in self.sessions.transcript(sid, ctx.customer_id) if t.role == "customer"]
-        if not said or self.app.urgent(said[-1], False) is not None:
+        said = self.sessions.last_said(sid, ctx.customer_id)
+        if said is None or self.app.urgent(said, False) is not None:
             return None
-        return self.app.urgent(f"{said[-1]} {text}", flagged)
+        return self.app.urgent(f"{said} {text}", flagged)
 
     def _urgent(self, ctx: ToolContext, sid: str, state: SessionState, text: str, *, intent: str,
                 now: datetime) -> tuple[ChatReply, SessionState]:

@@ -171,6 +171,15 @@ class SessionStore:
                 db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (session_id, i, t.role, t.text, t.route, t.trace_id, now))
 
+    def last_said(self, session_id: str, customer_id: str) -> str | None:
+        """The customer's last message in the conversation (redacted, as kept), or None: one query, for a
+        check on every turn, where the whole transcript is not needed."""
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
+            _state(db, session_id, customer_id)  # the conversation is this customer's
+            row = db.execute("SELECT text FROM turns WHERE session_id = ? AND role = 'customer' ORDER BY seq DESC "
+                             "LIMIT 1", (session_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def transcript(self, session_id: str, customer_id: str) -> list[Turn]:
         self.load(session_id, customer_id)
         with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
