@@ -113,10 +113,7 @@ class ThirdPartyCheck:
         other person's."""
         if not _OWN_TOO.search(text):
             return None
-        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
-                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
-                                   reason=f"request about someone else ({self.redact(other)[:60]}); the caller's "
-                                          "own part is acted on", trace_id=ctx.trace_id)
+        self._denied(ctx, text, other, "; the caller's own part is acted on")
         who = other.removesuffix("'s").removesuffix("'")
         if who.lower() not in RELATIONS and who.lower().endswith("s") and who.lower()[:-1] in RELATIONS:
             who = who[:-1]  # "my wifes card": the wife
@@ -124,9 +121,13 @@ class ThirdPartyCheck:
 
     def refuse(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
                confidence: float) -> ChatReply:
-        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
-                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
-                                   reason=f"request about someone else ({self.redact(other)[:60]})",
-                                   trace_id=ctx.trace_id)
+        self._denied(ctx, text, other)
         return ChatReply(sid, self.app.replies.get("someone_else", SOMEONE_ELSE), "refuse", intent, confidence,
                          ctx.trace_id)
+
+    def _denied(self, ctx: ToolContext, text: str, other: str, more: str = "") -> None:
+        """The audit log's record of a request about someone else, refused."""
+        self.executor.audit.record(customer_id=ctx.customer_id, tool="third_party_check",
+                                   arguments={"message": self.redact(text)[:500]}, decision="denied",
+                                   reason=f"request about someone else ({self.redact(other)[:60]}){more}",
+                                   trace_id=ctx.trace_id)
