@@ -245,6 +245,15 @@ def test_out_of_scope_is_refused_politely(assistant) -> None:  # noqa: ANN001
     assert "only help with banking" in reply.reply
 
 
+def test_a_question_read_as_off_topic_that_the_documents_answer_is_answered(assistant) -> None:  # noqa: ANN001
+    # The classifier reads it as chat about holidays; the documents say no travel notice is needed.
+    travel = Conversation(assistant).say("Do I need to tell you before I travel?")
+    assert travel.route == "answer" and "don't need to tell us" in travel.reply
+    assert travel.citations[0].doc_id == "using-your-card-abroad"
+    for chat in ("what's the capital of spain?", "how do i make a cake"):
+        assert Conversation(assistant).say(chat).route == "refuse", chat
+
+
 def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     assert c.say("freeze my card ending 8120").route == "confirm"

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from rightfit.assistant.acting import ActionTaker
-from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import Answerer, DocumentAnswers
 from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
@@ -294,7 +294,7 @@ class ChatAssistant(SeveralRequests):
             wants_person = intent in self.app.handoff_intents and not out_of_scope
             sibling = self.app.actions.get(intent)
             if (other_action and not gave_field and not read.unsure and sibling is not None
-                    and sibling.slots is route.slots):
+                    and siblings(sibling, route)):
                 # "freeze it for now" when asked which card to report lost: that action instead, on the fields
                 # given so far, even below the switch threshold (its fields are the same; nothing is lost).
                 extraction = self.fields.extract(sibling, text, now, state.slots)
@@ -364,6 +364,12 @@ class ChatAssistant(SeveralRequests):
             return (ChatReply(sid, OFFER, "ask", intent, confidence, ctx.trace_id), SessionState(offered=True))
         if intent in self.app.handoff_intents:
             return self.handoff.open(ctx, sid, text, intent, confidence=confidence, now=now), state
+        if intent == "out_of_scope" and not read.settled:
+            # The classifier reads "do I need to tell you before I travel?" as chat about holidays: a question the
+            # documents answer with confidence is no off-topic one (off-topic messages score well below it).
+            from_docs = self.docs.answer(ctx, sid, text, intent, confidence)
+            if from_docs.route == "answer":
+                return from_docs, self.docs.topic_after(before, text, None)
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         if intent in self.app.offering and self.app.offer_intent is not None:
