@@ -385,3 +385,35 @@ def test_card_words_that_ask_for_something_gentler_or_different(assistant, assis
     asked = c.say("freeze my card, i think i've been scammed")
     assert asked.intent == "freeze_card"
     assert card_status(assistant_settings, "C002", "5531") == "active"
+
+
+def test_express_replacement_is_confirmed_with_its_fee_and_charged(assistant, assistant_settings) -> None:  # noqa: ANN001
+    from tests.integration.chatting import bank_db
+
+    def balance() -> int:
+        with bank_db(assistant_settings) as db:
+            return db.execute("SELECT balance_pence FROM accounts WHERE id = 'ACC-104233'").fetchone()[0]
+
+    before = balance()
+    c = Conversation(assistant)
+    confirm = c.say("I've lost my debit card, please send the new one express")
+    assert confirm.route == "confirm" and "8120" in confirm.reply and "express" in confirm.reply
+    assert "£15" in confirm.reply and balance() == before  # the fee is said before the yes, taken after it
+    done = c.say("yes")
+    assert done.route == "action" and "next working day" in done.reply and "3-5" not in done.reply
+    assert card_status(assistant_settings, "C001", "8120") == "lost" and balance() == before - 1500
+    assert "Express card delivery -£15.00" in c.say("what did I spend today?").reply
+    # Premier customers pay nothing for it.
+    farid = Conversation(assistant, "C006")
+    assert "Premier" in farid.say("my premier card was stolen, can I get next day delivery on the new one").reply
+    assert "free for Premier" in farid.say("yes").reply
+    with bank_db(assistant_settings) as db:
+        fees = db.execute("SELECT count(*) FROM transactions WHERE merchant = 'Express card delivery'").fetchone()[0]
+    assert fees == 1  # Alice's only
+
+
+def test_a_report_without_express_is_sent_standard_and_free(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, "C002")
+    confirm = c.say("I lost my card, I need the new one asap")  # speed wished for, express not asked by name
+    assert confirm.route == "confirm" and "express" not in confirm.reply and "£" not in confirm.reply
+    assert "3-5 working days" in c.say("yes").reply

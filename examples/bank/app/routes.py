@@ -85,6 +85,12 @@ class CardFields(BaseModel):
                          Field(None, description="debit or credit")] = None
 
 
+class ReportFields(CardFields):
+    # "send the new one express": filled only by those words, never by a parser or the model.
+    delivery: Annotated[str | None, Slot("text", model=False),
+                        Field(None, description="express, when asked for")] = None
+
+
 class DisputeFields(BaseModel):
     merchant: MerchantSlot = None
     # The customer's message, kept as they wrote it (redacted): the case handler reads why they dispute it.
@@ -135,11 +141,15 @@ def _said_states(cards: list[dict[str, Any]]) -> str:
     return " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards)
 
 
-def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra: Any) -> Any:
+def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, delivers: bool = False,
+               **extra: Any) -> Any:
     # "as stolen" / "as lost": the two reports are confirmed in the same words otherwise.
     reported = f" as {extra['reason']}" if "reason" in extra else ""
 
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+        # "and send the new one express": the delivery and its fee are said in the confirmation.
+        express = delivers and values.get("delivery")
+        args, how = ({**extra, "delivery": "express"}, _express(lookup)) if express else (extra, "")
         last4, kind = values.get("card_last4"), values.get("card_kind")
         every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
         kind = None if every else kind
@@ -156,10 +166,10 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
             if every and len(candidates) > 1:
                 digits = " and ".join(c["last4"] for c in candidates)
                 unusable = _said_states([c for c in cards if c["status"] not in usable])
-                return Call(tool, {"card_last4": candidates[0]["last4"], **extra},
-                            also=tuple({"card_last4": c["last4"], **extra} for c in candidates[1:]),
+                return Call(tool, {"card_last4": candidates[0]["last4"], **args},
+                            also=tuple({"card_last4": c["last4"], **args} for c in candidates[1:]),
                             confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
-                                    f"{digits}{reported}?")
+                                    f"{digits}{reported}{how}?")
             if len(candidates) > 1:
                 # Two debit cards are told apart by their accounts too, so "the premier one" can answer.
                 alike = len({c["kind"] for c in candidates}) < len(candidates)
@@ -174,12 +184,24 @@ def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], **extra
                       and kind in (None, c["kind"])]
             if others:
                 note = _said_states(others)
-                return Call(tool, {"card_last4": last4, **extra}, confirm=f"{note} {verb.capitalize()} your "
+                return Call(tool, {"card_last4": last4, **args}, confirm=f"{note} {verb.capitalize()} your "
                                                                           f"{candidates[0]['kind']} card ending "
-                                                                          f"{last4}{reported}?")
-        return Call(tool, {"card_last4": last4, **extra},
-                    confirm=f"{verb.capitalize()} your card ending {last4}{reported}?")
+                                                                          f"{last4}{reported}{how}?")
+        return Call(tool, {"card_last4": last4, **args},
+                    confirm=f"{verb.capitalize()} your card ending {last4}{reported}{how}?")
     return plan
+
+
+def _express(lookup: Lookup) -> str:
+    """How the confirmation names express delivery, with its fee (free for Premier customers)."""
+    premier = any(a["name"] == "Premier Account" for a in _listed(lookup, "account_details", "accounts"))
+    return f", with the new one sent by express delivery ({'free for Premier customers' if premier else '£15 fee'})"
+
+
+def _express_words(_lookup: Lookup) -> list[str]:
+    # Only words that ask for it by name: a fee is not charged on "I need it asap" (a no at the confirmation
+    # would leave the lost card unblocked).
+    return ["express", "next day", "next working day", "next-day"]
 
 
 def _merchants(lookup: Lookup) -> list[str]:
@@ -423,8 +445,13 @@ def _render_card(o: ToolOutcome) -> str:
         return f"Done: your card ending {r['card']} is frozen. You can unfreeze it any time in the app or here."
     if r.get("status") == "active":
         return f"Done: your card ending {r['card']} is unfrozen and ready to use."
+    if r.get("delivery") == "express":
+        fee = f"{r['fee']} fee" if r["fee"].startswith("£") else r["fee"]
+        when = f"by express delivery ({fee}): the next working day if ordered before 2pm on a working day"
+    else:
+        when = "(3-5 working days)"
     return (f"Done: your card ending {r['card']} is blocked as {r['status']} and a replacement is on its way "
-            f"(3-5 working days). If you see payments you don't recognise, call 0808 157 0247, 24/7.")
+            f"{when}. If you see payments you don't recognise, call 0808 157 0247, 24/7.")
 
 
 def _render_update(o: ToolOutcome) -> str:
@@ -446,6 +473,7 @@ def _joint_first_names(lookup: Lookup) -> list[str]:
     names = [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
     return [*names, *(f"{n}s" for n in names)]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
+_REPORT_WORDS = {**_OWN_CARDS, "delivery": _express_words}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
@@ -463,12 +491,14 @@ ACTIONS = {
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
                                  _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
                                  together=_A_CARD, known=_OWN_CARDS),
-    "report_lost_card": ActionRoute("report_lost_card", CardFields,
+    "report_lost_card": ActionRoute("report_lost_card", ReportFields,
                                     _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                               reason="lost"), _render_card, together=_A_CARD, known=_OWN_CARDS),
-    "report_stolen_card": ActionRoute("report_stolen_card", CardFields,
+                                               reason="lost", delivers=True), _render_card, together=_A_CARD,
+                                    known=_REPORT_WORDS),
+    "report_stolen_card": ActionRoute("report_stolen_card", ReportFields,
                                       _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
-                                                 reason="stolen"), _render_card, together=_A_CARD, known=_OWN_CARDS),
+                                                 reason="stolen", delivers=True), _render_card,
+                                      together=_A_CARD, known=_REPORT_WORDS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, dispute_plan, render_dispute,
                                        known={"merchant": _merchants}, amounts_on_record=True,
                                        in_own_words="reason"),

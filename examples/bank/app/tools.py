@@ -23,6 +23,7 @@ TransactionId = Annotated[str, Owned("transaction"), Field(pattern=r"^TX-\d{5}$"
 
 
 BIC = "LARKGB2L"  # receiving-money-from-abroad: "our BIC (SWIFT code)"
+EXPRESS_FEE_PENCE = 1500  # lost-and-stolen-cards: "Express delivery: £15", free for Premier customers
 
 
 def iban(sort_code: str, number: str) -> str:
@@ -62,6 +63,19 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if row is None:  # unreachable past the policy; kept so a policy bug cannot turn into a cross-customer write
             raise ToolError(f"no card ending {last4} on your profile")
         return row
+
+    def _premier(db: Any, ctx: ToolContext) -> bool:
+        """Whether the customer holds a Premier account (express card delivery is free for them)."""
+        return db.execute("SELECT 1 FROM accounts a JOIN account_holders h ON h.account_id = a.id "
+                          "WHERE h.customer_id = ? AND a.name = 'Premier Account'", (ctx.customer_id,)).fetchone() \
+            is not None
+
+    def _charge(db: Any, account_id: str, what: str, pence: int) -> None:
+        """A fee taken from the account today: a line on its statement and a lower balance."""
+        last = db.execute("SELECT max(CAST(substr(id, 4) AS INTEGER)) FROM transactions").fetchone()[0] or 0
+        db.execute("INSERT INTO transactions VALUES (?, ?, NULL, ?, ?, ?)",
+                   (f"TX-{last + 1:05d}", account_id, date.today().isoformat(), what, -pence))
+        db.execute("UPDATE accounts SET balance_pence = balance_pence - ? WHERE id = ?", (pence, account_id))
 
     def _accounts(ctx: ToolContext, account_id: str | None, kind: str | None) -> list[Any]:
         sql = "SELECT a.* FROM accounts a JOIN account_holders h ON h.account_id = a.id WHERE h.customer_id = ?"
@@ -229,12 +243,15 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                        (card["id"], ctx.customer_id))
         return {"card": card_last4, "status": "active"}
 
-    def report_card(ctx: ToolContext, card_last4: CardLast4, reason: Literal["lost", "stolen"]) -> dict[str, Any]:
+    def report_card(ctx: ToolContext, card_last4: CardLast4, reason: Literal["lost", "stolen"],
+                    delivery: Literal["standard", "express"] = "standard") -> dict[str, Any]:
         """Report a card lost or stolen: it is blocked for good and a replacement is sent.
 
         Args:
             card_last4: The last four digits of the card.
             reason: lost or stolen.
+            delivery: standard (free, 3-5 working days) or express (next working day if ordered before 2pm on a
+                working day; the fee is taken from the card's account, free for Premier customers).
         """
         with bank.write() as db:
             card = _card(db, ctx, card_last4)
@@ -242,7 +259,14 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                 raise ToolError(f"the card ending {card_last4} was already reported {card['status']}")
             db.execute("UPDATE cards SET status = ?, replacement_ordered = 1 WHERE id = ? AND customer_id = ?",
                        (reason, card["id"], ctx.customer_id))
-        return {"card": card_last4, "status": reason, "replacement": "ordered, arrives in 3-5 working days"}
+            if delivery == "standard":
+                return {"card": card_last4, "status": reason, "replacement": "ordered, arrives in 3-5 working days"}
+            fee = 0 if _premier(db, ctx) else EXPRESS_FEE_PENCE
+            if fee:
+                _charge(db, card["account_id"], "Express card delivery", fee)
+        return {"card": card_last4, "status": reason, "delivery": "express",
+                "replacement": "ordered by express delivery: it arrives the next working day if ordered before 2pm "
+                               "on a working day", "fee": _money(fee) if fee else "free for Premier customers"}
 
     def open_dispute(ctx: ToolContext, transaction_id: TransactionId,
                      reason: Annotated[str, Field(min_length=1, max_length=500)]) -> dict[str, Any]:

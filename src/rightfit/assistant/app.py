@@ -88,6 +88,12 @@ class ActionRoute:
     listed: Callable[[ToolOutcome], tuple[str, ...]] | None = None
 
 
+def siblings(a: ActionRoute, b: ActionRoute) -> bool:
+    """Actions on the same thing, one's fields a part of the other's (a freeze and a lost-card report, which
+    also asks how the new card is sent): a request for one while the other is under way is a switch."""
+    return issubclass(a.slots, b.slots) or issubclass(b.slots, a.slots)
+
+
 @dataclass(frozen=True, slots=True)
 class AssistantApp:
     name: str

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
-from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.replies import after_no, after_yes
@@ -92,7 +92,7 @@ class WaitingAction:
         if read.unsure and read.prediction.top:
             read = replace(read, intent=str(read.prediction.top[0][0]), unsure=False)
         other = self.app.actions.get(read.intent)
-        if other is None or other is route or other.slots is not route.slots:
+        if other is None or other is route or not siblings(other, route):
             return None
         settled = set(pending.get("settled") or ())
         kept = {k: v for k, v in state.slots.items() if k not in settled}
