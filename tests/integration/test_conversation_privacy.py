@@ -15,6 +15,7 @@ pytestmark = pytest.mark.integration
 
 SEEDED_PII = ["alice.moreno@example.com", "07700 900101", "ben.okafor@example.com", "07700 900202",
               "4929 1234 5672 8120"]
+SECRETS = ["PIN is 4821", "Hunter2!xyz", "rf_abcdefghijklmnopqrstuvwxyz012345"]
 
 
 def _talk_about_pii(assistant) -> list:  # noqa: ANN001
@@ -24,11 +25,15 @@ def _talk_about_pii(assistant) -> list:  # noqa: ANN001
             c.say("can you ask a person to call me on 07700 900101"),
             c.say("send ben.okafor@example.com my statements, his number is 07700 900202"),
             Conversation(assistant).say("What are the overdraft fees for alice.moreno@example.com, phone "
-                                        "07700 900101?")]
+                                        "07700 900101?"),
+            # Secrets told by their label: the guard blocks the second one, and it is audited all the same.
+            Conversation(assistant).say("my PIN is 4821, is that why my card was declined?"),
+            Conversation(assistant).say("my online banking password is Hunter2!xyz and my token is "
+                                        "rf_abcdefghijklmnopqrstuvwxyz012345, log me in")]
 
 
 def _leaked(text: str) -> list[str]:
-    return [s for s in SEEDED_PII if s in text or s.replace(" ", "") in text]
+    return [s for s in (*SEEDED_PII, *SECRETS) if s in text or s.replace(" ", "") in text]
 
 
 def test_no_seeded_customer_pii_in_transcripts_tickets_or_audit(assistant, assistant_settings, caplog) -> None:  # noqa: ANN001

@@ -37,6 +37,13 @@ def test_luhn_and_iban_checksums() -> None:
     ("SSN 123-45-6789 on file", "ssn", "[ssn]"),
     ("sort code 20-00-00 ok", "sort_code", "[sort code]"),
     ("account number 12345678 ok", "account_number", "[account ****5678]"),
+    ("my PIN is 4821, what now", "secret", "[secret]"),
+    ("I changed my pin to 0000 yesterday", "secret", "[secret]"),
+    ("cvv: 123 and nothing else", "secret", "[secret]"),
+    ("the one-time code was 482 913 ok", "secret", "[secret]"),
+    ("my password is Hunter2!xyz ok", "secret", "[secret]"),
+    ("passcode: abc123 ok", "secret", "[secret]"),
+    ("token rf_abcdefghijklmnopqrstuvwxyz012345 ok", "secret", "[secret]"),
 ])
 def test_each_kind_is_found_and_redacted(text: str, kind: str, placeholder: str) -> None:
     assert [m.kind for m in find_pii(text)] == [kind]
@@ -48,6 +55,9 @@ def test_each_kind_is_found_and_redacted(text: str, kind: str, placeholder: str)
     "reference 87654321 on 12/03/2024 at 10:30, rate 39.9%",
     "bad IBAN GB82WEST12345698765433",
     "You can withdraw up to £1,000 per day",
+    "my PIN is blocked after 3 wrong tries",  # a secret's label with no value after it
+    "I want to change my password to something new",
+    "what does a PIN change cost at 250 ATMs?",
 ])
 def test_ordinary_numbers_are_left_alone(text: str) -> None:
     assert redact(text) == text

@@ -1,5 +1,6 @@
 """PII detection and redaction: card numbers (Luhn), IBANs (mod 97), UK account numbers and sort codes,
-e-mail addresses, phone numbers, National Insurance numbers and US SSNs.
+e-mail addresses, phone numbers, National Insurance numbers, US SSNs, and secrets: a value said to be a PIN,
+a card security code, a password or a one-time code, and bearer tokens in the format this service issues.
 
 Checksums keep ordinary numbers (amounts, reference numbers, dates) from being redacted as cards or IBANs.
 Redaction leaves a typed placeholder ("[card ****1234]", "[email]") so a log line still says what was there.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from rightfit.core.checksums import luhn_ok
 
-KINDS = ("card", "iban", "email", "phone", "ni_number", "ssn", "sort_code", "account_number")
+KINDS = ("card", "iban", "email", "phone", "ni_number", "ssn", "sort_code", "account_number", "secret")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,17 @@ _ACCOUNT_CONTEXT = re.compile(r"(?:account|acct|a/c|acc|konto|compte|cuenta)(?:\
                               r"[\s:]*$", re.IGNORECASE)
 
 
+# A secret is told by its label: digits after "PIN", "CVV" or "one-time code" ("my PIN is 4821", "cvv: 123"),
+# any word after "password is" or "passcode:"; "PIN is blocked" and "the password reset" hold no value.
+_SECRET_LABEL = (r"\b(?:(?:pin|cvv2?|cvc2?|cv2|csc|security code|(?:one[- ]time|otp|verification|sms|security) "
+                 r"(?:pass)?code|otp)(?:\s+(?:number|no|code))?(?:\s+(?:is|was|to|of|being))?\s*[:=]?\s*"
+                 r"(?P<digits>\d(?:[ -]?\d){2,7})(?![\d,.]\d|\d)"
+                 r"|(?:pass(?:word|code|wd|phrase)|pwd)(?:\s+(?:is|was)\s*[:=]?\s*|\s*[:=]\s*)(?P<word>[^\s]{3,64}))")
+_SECRET = re.compile(_SECRET_LABEL, re.IGNORECASE)
+# Bearer tokens as sessions.issue_token makes them ("rf_" and 32 URL-safe characters).
+_TOKEN = re.compile(r"(?<![\w-])rf_[A-Za-z0-9_-]{20,}")
+
+
 def find_pii(text: str) -> list[PIIMatch]:
     """Every PII value in `text`, left to right, without overlaps (the earlier, then the longer, wins)."""
     if not isinstance(text, str) or not text:
@@ -109,6 +121,11 @@ def find_pii(text: str) -> list[PIIMatch]:
     for m in _ACCOUNT.finditer(text):
         if _ACCOUNT_CONTEXT.search(text[max(0, m.start() - 40) : m.start()]):
             found.append(PIIMatch("account_number", m.start(), m.end(), m.group(0)))
+    for m in _SECRET.finditer(text):
+        group = "digits" if m.group("digits") is not None else "word"
+        found.append(PIIMatch("secret", m.start(group), m.end(group), m.group(group)))
+    for m in _TOKEN.finditer(text):
+        found.append(PIIMatch("secret", m.start(), m.end(), m.group(0)))
     return _without_overlaps(found)
 
 
