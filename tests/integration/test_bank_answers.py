@@ -30,6 +30,18 @@ def test_atm_question_gets_the_figure_and_the_right_source(bank: QAPipeline) -> 
     assert answer.citations[0].doc_id == "atm-and-spending-limits"
 
 
+def test_a_customers_word_for_the_documents_term_finds_the_answer(bank: QAPipeline) -> None:
+    # The bank's [retrieval.synonyms]: no document says "cashpoint"; the answer keeps the question as asked.
+    question = "how much cash can i take out of a cashpoint in a day"
+    answer = bank.ask(question=question)
+    assert not answer.abstained, answer.reason
+    assert "£500" in (answer.text or "") and answer.citations[0].doc_id == "atm-and-spending-limits"
+    assert answer.question == question
+    searched = bank.search(query="cash machine limit")
+    assert searched.query == "cash machine limit"
+    assert [h.chunk_id for h in searched.hits] == [h.chunk_id for h in bank.search(query="ATM limit").hits]
+
+
 def test_an_answer_that_points_back_brings_the_figure_it_points_to(bank: QAPipeline) -> None:
     # The best sentence is "It is set per transaction; ..." on its own it never said what the limit is.
     answer = bank.ask(question="what's the contactless limit?")

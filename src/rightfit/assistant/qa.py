@@ -29,6 +29,7 @@ from rightfit.retrieval.bm25 import BM25Retriever
 from rightfit.retrieval.dense import DenseRetriever
 from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
 from rightfit.retrieval.stores.embedded import EmbeddedStore, current_generation
+from rightfit.retrieval.synonyms import SynonymRewriter
 from rightfit.telemetry.tracing import configure_tracing, request_span, stage_span, trace_id_of
 from rightfit.types import Answer, Hit, RetrievalResult
 
@@ -98,6 +99,7 @@ class QAPipeline:
 
             reranker = reranker_from_settings(settings.rerank)
         self.reranker = reranker
+        self.synonyms = SynonymRewriter(settings.retrieval.synonyms)
         self._generator = generator
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
@@ -222,8 +224,17 @@ class QAPipeline:
         if self.settings.trace_content:
             attrs["query"] = query
         with request_span("search", **attrs) as span:
-            hits = self._retrieve(query, method, k)
+            hits = self._retrieve(self._in_document_terms(query), method, k)
             return SearchResponse(query=query, method=method, hits=hits, trace_id=trace_id_of(span))
+
+    def _in_document_terms(self, text: str) -> str:
+        """The query with customers' words for the documents' terms replaced ([retrieval.synonyms])."""
+        if self.synonyms.pattern is None:
+            return text
+        with stage_span(self.synonyms.name) as stage:
+            rewritten = self.synonyms.run(query=text)
+            stage.set_attributes(rewritten.span_attributes())
+        return rewritten.text
 
     def answerer(self) -> ExtractiveAnswerer | JudgedAnswerer | GroundedAnswerer:
         """The configured rung: the extractive answerer, extractive answers a model confirms, or a generative
@@ -274,6 +285,7 @@ class QAPipeline:
         if self.settings.trace_content:
             attrs["question"] = question
         with request_span("ask", **attrs) as span:
+            asked, question = question, self._in_document_terms(question)
             answerer = self.answerer()
             gate = self.settings.answer.generative_gate if isinstance(answerer, GroundedAnswerer) else None
             # The gate reads as many passages as the extractive rung does.
@@ -287,7 +299,7 @@ class QAPipeline:
                     support = self._extractive(threshold=0.0).run(question=question, hits=hits).confidence
                     stage.set_attributes({"support": support, "gate": gate})
                 if support < gate:
-                    return Answer(question=question, text=None, abstained=True, confidence=support,
+                    return Answer(question=asked, text=None, abstained=True, confidence=support,
                                   reason=f"retrieval support {support:.2f} is below the gate {gate:.2f}",
                                   trace_id=trace_id_of(span))
             with stage_span(answerer.name) as stage:
@@ -297,7 +309,7 @@ class QAPipeline:
                     answer = answerer.run(question=question, hits=hits)
                 stage.set_attributes({"abstained": answer.abstained, "confidence": answer.confidence,
                                       "citations": len(answer.citations)})
-            return dataclasses.replace(answer, trace_id=trace_id_of(span))
+            return dataclasses.replace(answer, question=asked, trace_id=trace_id_of(span))
 
 
 def rank_docs(hits: Sequence[Hit], doc_ids: Sequence[str], k: int) -> list[str]:

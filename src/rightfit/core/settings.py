@@ -31,6 +31,23 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, le=1000)
     candidates: int = Field(50, ge=1, le=1000, description="Hits each retriever passes to fusion.")
     top_k: int = Field(5, ge=1, le=100)
+    synonyms: dict[str, list[str]] = Field(
+        default_factory=dict, description="The documents' term and customers' words for it (ATM = [\"cashpoint\", "
+        "\"cash machine\"]): a question is rewritten in the documents' terms before retrieval and answering.")
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonyms_are_words(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for term, variants in value.items():
+            if not term.strip() or any(not v.strip() for v in variants):
+                raise ValueError(f"synonyms: an empty word in {term!r} = {variants!r}; remove it")
+            for v in variants:
+                key = " ".join(v.lower().split())
+                if key in seen and seen[key] != term:
+                    raise ValueError(f"synonyms: {v!r} is listed for both {seen[key]!r} and {term!r}; keep one")
+                seen[key] = term
+        return value
 
 
 class RerankSettings(BaseModel):
