@@ -104,6 +104,17 @@ def test_address_change_asks_for_each_missing_field(assistant, assistant_setting
     assert address_of(assistant_settings, "C001") == ("5 New Street, Manchester", "M1 1AE")
 
 
+def test_a_reply_that_is_no_street_address_is_never_offered_as_one(assistant, assistant_settings) -> None:  # noqa: ANN001
+    before = address_of(assistant_settings, "C006")
+    c = Conversation(assistant, "C006")
+    assert "street" in c.say("I've moved, my new postcode is YO21 3PU").reply
+    for junk in ("yes please", "yes", "😀😀😀😀😀", "?????"):
+        again = c.say(junk)  # it was offered as the address ("Change your address to yes please, ...?")
+        assert again.route == "ask" and "street" in again.reply, junk
+    assert c.say("yes").route != "action" and address_of(assistant_settings, "C006") == before
+    assert c.say("7 Church Street, Whitby").route == "confirm"
+
+
 def test_a_short_miss_while_asked_for_a_field_asks_again_and_keeps_the_request(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     c.say("I want to change my address")

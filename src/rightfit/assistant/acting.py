@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
-from rightfit.assistant.fields import free_text, jsonable
+from rightfit.assistant.fields import as_free_text, free_text, jsonable
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.replies import STOPPED, one_question, said_once
 from rightfit.assistant.reply import ChatReply
@@ -104,7 +104,8 @@ class ActionTaker:
         """The fields read, with what the customer's records settle, and the route's next step for them."""
         values = dict(extraction.values)
         if answer_to and values.get(answer_to) is None and free_text(route.slots, answer_to):
-            values[answer_to] = text  # the reply to "what is your new address?" is the address
+            # The reply to "what is your new address?" is the address, if it can be one; if not, asked again.
+            values[answer_to] = as_free_text(route.slots, answer_to, text)
         values.update(self.fields.known_in(ctx, route, text, extraction, values=values))
         if route.in_own_words and not values.get(route.in_own_words) and text.strip():
             values[route.in_own_words] = self.redact(text.strip())[:MAX_OWN_WORDS]

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute
+from rightfit.extract.kinds import KINDS
 
 # Words put before a bare reply ("5531" after "which card?") so the field's parser reads it.
 CUES = {"card_last4": "card ending", "account_id": "account", "postcode": "postcode", "phone": "phone number",
@@ -28,6 +30,15 @@ def slot_kind(schema: type[BaseModel], name: str | None) -> str | None:
 def free_text(schema: type[BaseModel], name: str) -> bool:
     """Whether a field takes free text no parser reads (an address, a reason), per its Slot marker."""
     return slot_kind(schema, name) in ("address", "text")
+
+
+def as_free_text(schema: type[BaseModel], name: str, text: str) -> str | None:
+    """A whole reply as the free-text field asked for, or None when it cannot be one: an address needs a house
+    number or a street word ("yes please" or "😀😀😀" answering "what's the new street address?" is none)."""
+    if slot_kind(schema, name) != "address":
+        return text
+    value = KINDS["address"].from_model(text, text, datetime.now(UTC), "nearest")
+    return text if value is not None else None
 
 
 def _flat(text: str) -> str:
