@@ -50,6 +50,16 @@ def test_a_damaged_index_is_named_and_the_next_index_run_rebuilds_it(mini_corpus
     (generation / "chunks.sqlite").write_bytes(b"not a database" * 100)
     r = run("search", "monthly fee", "--data-dir", str(data))
     assert r.returncode == 1 and "chunks.sqlite cannot be read" in r.stderr and "Traceback" not in r.stderr
+    # Files emptied or overwritten: an empty vectors.npy (it printed only "Aborted!"), garbage under bm25/ (a
+    # traceback).
+    for damage, said in (("vectors.npy", "vectors.npy cannot be read"), ("bm25", "the bm25 index cannot be read")):
+        assert run("index", str(mini_corpus), "--data-dir", str(data)).returncode == 0
+        generation = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+        for f in [generation / damage] if damage.endswith(".npy") else (generation / damage).iterdir():
+            f.write_bytes(b"" if damage.endswith(".npy") else b"\x87garbage")
+        r = run("ask", "monthly fee?", "--data-dir", str(data))
+        assert r.returncode == 1 and said in r.stderr and "rightfit index" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),

@@ -76,7 +76,10 @@ class _Loaded:
                                     top_k=r.candidates)
         self.rrf = ReciprocalRankFusion(k=r.rrf_k, top_k=r.candidates)
         self.weighted = WeightedFusion(weights=(1.0 - r.dense_weight, r.dense_weight), top_k=r.candidates)
-        self.bm25.warm_up()
+        try:
+            self.bm25.warm_up()
+        except (OSError, ValueError, EOFError, KeyError) as exc:  # empty or overwritten files under bm25/
+            raise store.damaged(f"the bm25 index cannot be read: {exc or type(exc).__name__}") from None
         self.num_docs = len(store)
         self.flagged_rows = store.flagged_rows
 

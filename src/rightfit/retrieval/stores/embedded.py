@@ -178,8 +178,8 @@ def _check_vectors(generation: Path, rows: int) -> None:
         vectors = np.load(generation / "vectors.npy", mmap_mode="r")
     except FileNotFoundError:
         raise _damaged(generation, "vectors.npy is missing") from None
-    except (OSError, ValueError) as exc:
-        raise _damaged(generation, f"vectors.npy cannot be read: {exc}") from None
+    except (OSError, ValueError, EOFError) as exc:  # an empty file is an EOFError
+        raise _damaged(generation, f"vectors.npy cannot be read: {exc or type(exc).__name__}") from None
     if vectors.ndim != 2 or vectors.shape[0] != rows:
         raise _damaged(generation, f"vectors.npy holds {vectors.shape} vectors for {rows} chunks")
 
@@ -246,6 +246,10 @@ class EmbeddedStore:
     @property
     def bm25_dir(self) -> Path:
         return self.generation / "bm25"
+
+    def damaged(self, what: str) -> IndexDamagedError:
+        """The error for a part of this generation that cannot be read, with the command that rebuilds it."""
+        return _damaged(self.generation, what)
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
