@@ -193,3 +193,38 @@ def test_an_index_damaged_under_a_running_reader_is_the_damaged_index_error(sett
     (settings.data_dir / "index" / "CURRENT").write_bytes(b"\xff\x00")
     with pytest.raises(IndexDamagedError, match="CURRENT cannot be read.*rightfit index"):
         current_generation(settings.data_dir)
+
+
+def test_a_stop_during_the_switch_waits_until_the_new_index_is_in_use(settings: Settings, mini_corpus: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    from rightfit.retrieval.stores import embedded
+
+    class Stopped(BaseException):
+        pass
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Stopped
+
+    replace = os.replace
+
+    def replace_then_ctrl_c(src: object, dst: object) -> None:  # Ctrl-C lands between the rename and CURRENT
+        os.kill(os.getpid(), signal.SIGINT)
+        replace(src, dst)  # type: ignore[arg-type]
+
+    _index(settings, mini_corpus)
+    before = current_generation(settings.data_dir)
+    (mini_corpus / "new.md").write_text("# New\n\nA brand new policy about travel money.\n")
+    previous = signal.signal(signal.SIGINT, stop)
+    monkeypatch.setattr(embedded.os, "replace", replace_then_ctrl_c)
+    try:
+        with pytest.raises(Stopped):
+            _index(settings, mini_corpus)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    now = current_generation(settings.data_dir)
+    assert now != before and embedded.committed_generations()[-1].name == now.name  # what the CLI then says
+    assert any(h.chunk.doc_id == "new" for h in QAPipeline(settings=settings, embedder=HashingEmbedder()).search(
+        query="travel money policy").hits)

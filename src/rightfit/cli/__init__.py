@@ -54,8 +54,14 @@ def main() -> None:
         typer.echo(f"error: {exc.strerror or exc}{where}; check the path and its permissions", err=True)
         raise SystemExit(1) from None
     except _Stopped as stop:
-        typer.echo(f"{stop.word}; anything half-built (an index, a model) was dropped and the previous one, if "
-                   "any, is unchanged", err=True)
+        from rightfit.retrieval.stores.embedded import committed_generations
+
+        if done := committed_generations():  # stopped after the switch: the new index is the one in use
+            typer.echo(f"{stop.word} after the new index was committed ({done[-1].name} is in use); nothing "
+                       "half-built was left", err=True)
+        else:
+            typer.echo(f"{stop.word}; anything half-built (an index, a model) was dropped and the previous one, "
+                       "if any, is unchanged", err=True)
         raise SystemExit(stop.code) from None
 
 

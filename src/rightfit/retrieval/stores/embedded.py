@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sqlite3
 import threading
 import time
@@ -113,19 +114,23 @@ class GenerationWriter:
         self._db.close()
 
     def commit(self, keep: int = 2) -> Path:
-        """Rename into place and switch CURRENT; older generations beyond `keep` are removed."""
+        """Rename into place and switch CURRENT; older generations beyond `keep` are removed. Ctrl-C and
+        SIGTERM wait until it is done, so a stop never leaves a renamed generation without CURRENT pointing
+        at it, and what a stop reports can say whether the switch happened (`committed_generations`)."""
         root = index_root(self.data_dir)
         final = root / _gen_name(self.number)
         _fsync_tree(self.tmp)
-        os.rename(self.tmp, final)
-        pointer_tmp = root / f".CURRENT.{os.getpid()}"
-        pointer_tmp.write_text(final.name + "\n")
-        with pointer_tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(pointer_tmp, root / "CURRENT")
-        gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
-        for old in gens[:-keep]:
-            shutil.rmtree(old, ignore_errors=True)
+        with _stops_held():
+            os.rename(self.tmp, final)
+            pointer_tmp = root / f".CURRENT.{os.getpid()}"
+            pointer_tmp.write_text(final.name + "\n")
+            with pointer_tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(pointer_tmp, root / "CURRENT")
+            _COMMITTED.append(final)
+            gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
+            for old in gens[:-keep]:
+                shutil.rmtree(old, ignore_errors=True)
         return final
 
     def abort(self) -> None:
@@ -134,6 +139,37 @@ class GenerationWriter:
         except sqlite3.Error:
             pass
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_COMMITTED: list[Path] = []
+
+
+def committed_generations() -> tuple[Path, ...]:
+    """The generations this process has switched CURRENT to, oldest first."""
+    return tuple(_COMMITTED)
+
+
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back until the block ends, then handled as they would have been. Their handlers
+    are swapped, not the signal mask: a blocked signal still reaches Python through any other thread."""
+    if threading.current_thread() is not threading.main_thread():  # handlers can only be set from there
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    previous: dict[int, Any] = {s: signal.signal(s, lambda n, f: caught.append((n, f)))
+                                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for signum, frame in caught[:1]:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def _fsync_tree(path: Path) -> None:
