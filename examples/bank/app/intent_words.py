@@ -25,6 +25,15 @@ _ASKS_ABOUT = re.compile(r"^\s*(?:whats|what|how|is there|are there|does|do you|
 _REQUESTS = re.compile(r"\b(?:please|can you|could you|would you|will you|for me|i want|i need|i'd like|"
                        r"right now|straight away)\b", re.IGNORECASE)
 _CHANGES = ("freeze_card", "unfreeze_card", "report_lost_card", "report_stolen_card", "dispute_transaction")
+# What would happen, or whether something can be done, asked anywhere in the message ("buying a car on Saturday,
+# can I raise my card spending limit?", "how much would it cost to be £1,000 overdrawn for a month?"): the
+# documents' to answer, whatever action or balance it reads like, unless it tells of a card gone just now.
+_OUTCOME = re.compile(r"\b(?:will|would|should) (?:i|we|it|that|this|they)\b|\b(?:do|does) (?:i|we) (?:need|have) to\b|"
+                      r"\bam i (?:covered|entitled|allowed)\b|\bhow much (?:would|will)\b|\bwhat (?:happens|would "
+                      r"happen|will happen)\b|\bis it (?:possible|safe|ok|okay)\b|\bcan (?:i|we) (?:still |ever )?"
+                      r"(?:buy|use|raise|increase|have|open|start|spend|put|take out|withdraw)\b", re.IGNORECASE)
+_ACTION_FIRST = re.compile(r"^\W*(?:please\s+|pls\s+)?(?:freeze|block|lock|unfreeze|unlock|report|cancel|dispute|stop|"
+                           r"check|show|tell)\b", re.IGNORECASE)
 
 
 # "What cards do I have?", "is my card frozen?": the customer's own cards and their state, read with the
@@ -398,6 +407,9 @@ def refine_intent(text: str, intent: str) -> str:
         # "I didn't make that payment, block my card and refund me": a card someone else is using is stopped
         # first (a dispute would leave it working); the block's reply gives the fraud line for the refund.
         return "freeze_card" if re.match(r"freez", stop.group(1), re.IGNORECASE) else "report_stolen_card"
+    if (intent in (*_CHANGES, "check_balance") and ("?" in text or _OUTCOME.match(text)) and _OUTCOME.search(text)
+            and not _REQUESTS.search(text) and not _ACTION_FIRST.match(text) and not _CARD_GONE.search(text)):
+        return "policy_question"  # "will I be charged if ...", "can I raise my spending limit?": not a request
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
