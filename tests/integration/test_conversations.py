@@ -227,6 +227,12 @@ def test_yes_to_our_offer_of_a_colleague_hands_the_question_over(assistant, assi
     assert passed.route == "handoff" and "Would you like" not in passed.reply
     with bank_db(assistant_settings) as db:
         assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
+    # "ok and ..." moves on with a new question: no yes to the offer (it opened a ticket).
+    on = Conversation(assistant)
+    on.say("do you do mortgages?")
+    assert not on.say("ok and do you do pensions?").ticket_id
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
 
 
 def test_a_hand_off_only_the_classifier_reads_is_asked_before_a_ticket(assistant, assistant_settings) -> None:  # noqa: ANN001
@@ -361,7 +367,15 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
 
 @pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",
                                       "what happens if I freeze my card?",
-                                      "is there a fee to dispute a transaction?"])
+                                      "is there a fee to dispute a transaction?",
+                                      # Each was an offer to freeze, block or show a balance:
+                                      "Buying a car for £7,500 on Saturday and I'm worried my card will get "
+                                      "declined. Can I raise my card spending limit?",
+                                      "can I buy bitcoin with my debit card?",
+                                      "I found my card down the back of the sofa after reporting it lost yesterday, "
+                                      "can I start using it again?",
+                                      "how much would it cost me to be £1000 overdrawn for a month",
+                                      "How much interest would I get on 10k in the 1 year fixed saver?"])
 def test_a_question_about_a_card_action_is_answered_not_started(assistant, question: str) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say(question)
     assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"
@@ -390,6 +404,9 @@ def test_a_request_kept_for_later_is_a_question_not_a_request(assistant) -> None
 
 def test_a_request_worded_as_a_question_still_acts(assistant) -> None:  # noqa: ANN001
     assert Conversation(assistant).say("can you freeze my card ending 8120 please?").route == "confirm"
+    assert Conversation(assistant).say("can I freeze my card ending 8120?").route == "confirm"
+    # A card gone just now is blocked first, whatever is asked beside it.
+    assert Conversation(assistant).say("my card ending 8120 was stolen, will I get a new one?").route == "confirm"
 
 
 def test_a_range_of_days_in_one_month_is_read_whole(assistant) -> None:  # noqa: ANN001

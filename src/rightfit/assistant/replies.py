@@ -98,7 +98,9 @@ def yes_and_more(text: str) -> str | None:
     return rest if re.search(r"\w", _ADDED.sub("", rest)) else None
 
 
-_YES_THEN = re.compile(r"^(?:yes|yeah|yep|yup|sure|ok|okay|please)\b(?:[\s,]+please\b)?[\s,.;:!-]*"
+# Not "ok and ...": "ok and can you raise my limit?" after "I can pass you to a colleague" moves on, it is no yes.
+_YES_THEN = re.compile(r"^(?:yes|yeah|yep|yup|sure|please|ok(?:ay)?(?![\s,.;:!-]*(?:and|plus)\b))\b"
+                       r"(?:[\s,]+please\b)?[\s,.;:!-]*"
                        r"(?:and|also|then|plus)\b[\s,]*(?:also\b[\s,]*)?(?P<rest>\w.*)$", re.IGNORECASE)
 
 
