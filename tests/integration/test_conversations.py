@@ -269,6 +269,11 @@ def test_a_question_read_as_off_topic_that_the_documents_answer_is_answered(assi
     assert travel.citations[0].doc_id == "using-your-card-abroad"
     for chat in ("what's the capital of spain?", "how do i make a cake"):
         assert Conversation(assistant).say(chat).route == "refuse", chat
+    # Read as off-topic, but not surely: not refused, and a colleague is offered.
+    c = Conversation(assistant)
+    large_print = c.say("My dad is partially sighted, can he get his statements in large print?")
+    assert large_print.route == "abstain" and "colleague" in large_print.reply
+    assert c.say("yes please").route == "handoff"
 
 
 def test_changing_topic_drops_an_unconfirmed_action(assistant, assistant_settings) -> None:  # noqa: ANN001

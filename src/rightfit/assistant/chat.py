@@ -344,7 +344,8 @@ class ChatAssistant(SeveralRequests):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
             context = self.docs.context(before, text)
-            unsure = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context)
+            unsure = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context,
+                                         refuse_from=self.settings.refuse_threshold)
             answered = unsure.route in ("answer", "abstain")
             return unsure, self.docs.topic_after(before, text, context) if answered else state
         if intent in self.app.answer_intents:
@@ -366,9 +367,11 @@ class ChatAssistant(SeveralRequests):
             return self.handoff.open(ctx, sid, text, intent, confidence=confidence, now=now), state
         if intent == "out_of_scope" and not read.settled:
             # The classifier reads "do I need to tell you before I travel?" as chat about holidays: a question the
-            # documents answer with confidence is no off-topic one (off-topic messages score well below it).
+            # documents answer with confidence is no off-topic one (off-topic messages score well below it). Nor
+            # is one it is unsure of ("my dad is partially sighted, can he get large print statements?" at 0.26;
+            # off-topic ones mostly above 0.8): "I can't find that" offers a colleague, a refusal would not.
             from_docs = self.docs.answer(ctx, sid, text, intent, confidence)
-            if from_docs.route == "answer":
+            if from_docs.route == "answer" or confidence < self.settings.refuse_threshold:
                 return from_docs, self.docs.topic_after(before, text, None)
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"

@@ -81,13 +81,14 @@ class DocumentAnswers:
         return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
 
     def uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                   leaning: str, context: str | None = None) -> ChatReply:
+                   leaning: str, context: str | None = None, refuse_from: float = 0.0) -> ChatReply:
         """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
         leaned towards reading as a policy question ("can I buy an annuity from you?") or as one of the app's
-        requests ("the cash machine kept my card") gets "I can't find that", which offers a person, and
-        anything else is told what we can help with."""
+        requests ("the cash machine kept my card"), or towards off-topic below `refuse_from` ("can he get his
+        statements in large print?"), gets "I can't find that", which offers a person, and anything else is
+        told what we can help with."""
         reply = self.answer(ctx, sid, text, intent, confidence, context=context, follows=True)
-        if reply.route == "answer" or self.app.serves(leaning):
+        if reply.route == "answer" or self.app.serves(leaning) or confidence < refuse_from:
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,
                          ctx.trace_id)

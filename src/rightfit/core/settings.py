@@ -179,6 +179,10 @@ class AssistantSettings(BaseModel):
     handoff_threshold: float = Field(0.6, ge=0.0, le=1.0, description="A hand-off to a colleague that only the "
                                      "classifier reads (the app's words did not ask for a person) opens a ticket "
                                      "above this probability; below it the customer is asked first.")
+    refuse_threshold: float = Field(0.5, ge=0.0, le=1.0, description="A message read as off-topic that the "
+                                    "documents do not answer is refused only at or above this probability; below "
+                                    "it (\"can he get his statements in large print?\") it gets \"I can't find "
+                                    "that\" with the offer of a colleague.")
     demo_login: bool = Field(False, description="Offer POST /v1/demo/login, which hands out a token for any "
                              "seeded customer. For local demos only.")
     extract_model: str | None = Field(None, description="Model that fills the fields the parsers leave empty "
