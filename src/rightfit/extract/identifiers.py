@@ -109,7 +109,9 @@ _UK_CUE = re.compile(r"\b(?:account(?:\s+(?:number|no\.?|num))?|acc(?:ount)?\s+n
 _UK_NUMBER = re.compile(r"(?<![\w-])(?P<d>\d{6,9})(?![\d-])")
 
 
-_CARD_KIND = re.compile(r"\b(?P<k>debit|credit)(?:\s+card|\s+one|\b)")
+# Not a direct debit, nor credit that is no card ("my credit score", "credit reference agencies").
+_CARD_KIND = re.compile(r"(?<!direct )(?<!direct-)\b(?P<k>debit|credit)(?:\s+card|\s+one|\b)(?!\s+(?:score|rating|"
+                        r"report|file|history|union|check|reference|agenc))")
 # Every card at once: "both my cards", "both" (answering "which card?"), "all of my cards", "my debit and credit
 # cards". The kind "all", for the app to expand into each of the customer's cards.
 ALL_CARDS = "all"
