@@ -186,3 +186,23 @@ def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant)
     c.say("freeze my card")
     debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes
     assert "doesn't stop direct debits" in debits.reply and "still waiting" in debits.reply
+
+
+def test_a_question_of_its_own_after_an_action_is_not_taken_as_a_follow_up(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    frozen = Conversation(assistant, customer="C005")
+    frozen.say("can you freeze my card please")
+    frozen.say("yes")
+    # "direct debit" named no debit card to freeze again ("None of your debit cards can be frozen right now").
+    debit = frozen.say("how do I cancel a direct debit?")
+    assert debit.route == "answer" and "Direct debits" in debit.reply
+    again = Conversation(assistant)
+    again.say("freeze my debit card")
+    again.say("yes")
+    isa = again.say("if i take money out of my isa can i put it back in later without it counting?")
+    assert isa.intent == "policy_question" and "unfreeze" not in isa.reply.lower()  # it offered to unfreeze
+    assert card_status(assistant_settings, "C001", "8120") == "frozen"
+    balance = Conversation(assistant, customer="C006")
+    balance.say("what's my balance?")
+    fixed = balance.say("what happens when my fixed saver matures if I forget to tell you what to do?")
+    assert fixed.intent == "policy_question" and "savings account" not in fixed.reply  # was the balance again
+    assert balance.say("and my premier account?").intent == "check_balance"  # a follow-up still is one

@@ -72,8 +72,11 @@ _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|
                               r"\bmy (?:reference|ticket)(?: number| no\.?)?(?: again)?\W*$|"
                               r"\b(?:reference|ticket) number again\b", re.IGNORECASE)
 # "can you undo that?" right after an action the app can reverse.
-_UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|\bput it back\b|"
-                   r"\bchange it back\b|\bundo\W*$", re.IGNORECASE)
+# A question opening with its question word, as one asked anew does.
+ASKS = re.compile(r"^\W*(?:how|what|whats|when|why|where|who|which|is|are|can|could|do|does|will|would|should)\b",
+                  re.IGNORECASE)
+_UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|"
+                   r"\bput it back\b(?!\s+(?:in|into|on|later)\b)|\bchange it back\b|\bundo\W*$", re.IGNORECASE)
 
 
 class Classifier(Protocol):
@@ -327,6 +330,10 @@ class ChatAssistant(SeveralRequests):
             # classifier confidently calls off-topic, is this one again.
             # The app's words asked for another action, or one item of the list just given is spoken of.
             another = (read.settled or item is not None) and intent in self.app.actions
+            # A question of its own for the documents ("what happens when my fixed saver matures?" after a balance)
+            # names a field in passing; a follow-up opens as one ("and my savings?") or is a bare value.
+            another = another or (intent in self.app.answer_intents and ASKS.match(text) is not None
+                                  and not FOLLOW_UP.match(text))
             if gave_field and not another and (confidence < self.settings.switch_threshold
                                                or (not self.app.serves(intent) and FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
