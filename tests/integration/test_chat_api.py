@@ -77,6 +77,25 @@ def test_openai_compatible_client_can_talk_to_the_assistant(server) -> None:  # 
     assert follow.json()["rightfit"]["intent"] == "thanks_goodbye"
 
 
+def test_an_openai_client_that_resends_the_history_continues_its_conversation(server) -> None:  # noqa: ANN001
+    # Stock OpenAI clients send the whole history and no session id: the yes must reach the waiting freeze.
+    base, data = server
+    auth = _login(base)
+    history = [{"role": "user", "content": "freeze my credit card ending 4417"}]
+    asked = httpx.post(f"{base}/v1/chat/completions", json={"messages": history}, headers=auth, timeout=60).json()
+    history += [{"role": "assistant", "content": asked["choices"][0]["message"]["content"]},
+                {"role": "user", "content": "yes"}]
+    done = httpx.post(f"{base}/v1/chat/completions", json={"messages": history}, headers=auth, timeout=60).json()
+    assert done["rightfit"]["route"] == "action" and done["rightfit"]["session_id"] == asked["rightfit"]["session_id"]
+    with sqlite3.connect(data / "bank.sqlite") as db:
+        assert db.execute("SELECT status FROM cards WHERE last4 = '4417'").fetchone()[0] == "frozen"
+    # Another customer's token with the same history starts a conversation of its own.
+    other = httpx.post(f"{base}/v1/chat/completions", json={"messages": history}, headers=_login(base, "C002"),
+                       timeout=60).json()
+    assert other["rightfit"]["session_id"] != asked["rightfit"]["session_id"]
+    assert other["rightfit"]["route"] != "action"
+
+
 def test_openai_model_list(server) -> None:  # noqa: ANN001
     base, _ = server
     assert httpx.get(f"{base}/v1/models", timeout=30).status_code == 401

@@ -180,6 +180,19 @@ class SessionStore:
                              "LIMIT 1", (session_id,)).fetchone()
         return None if row is None else str(row[0])
 
+    def continuing(self, customer_id: str, *, assistant: str, customer: str | None) -> str | None:
+        """The customer's conversation whose last exchange was `customer` then `assistant` (both as kept,
+        redacted), most recently updated first; None if none. An OpenAI client resends the history instead of
+        a session id: its last assistant message names the conversation it continues."""
+        with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:
+            rows = db.execute(
+                "SELECT s.id, (SELECT text FROM turns WHERE session_id = s.id AND seq = a.seq - 1) FROM sessions s "
+                "JOIN turns a ON a.session_id = s.id AND a.role = 'assistant' "
+                "AND a.seq = (SELECT max(seq) FROM turns WHERE session_id = s.id) "
+                "WHERE s.customer_id = ? AND a.text = ? ORDER BY s.updated DESC LIMIT 20",
+                (customer_id, assistant)).fetchall()
+        return next((str(sid) for sid, said in rows if customer is None or said == customer), None)
+
     def transcript(self, session_id: str, customer_id: str) -> list[Turn]:
         self.load(session_id, customer_id)
         with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db:

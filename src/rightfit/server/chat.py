@@ -99,15 +99,20 @@ def reply_out(r: ChatReply) -> ChatResponse:
                         tool=tool, fields=dict(r.fields), ticket_id=r.ticket_id, trace_id=r.trace_id)
 
 
+def _text_of(message: OpenAIMessage) -> str:
+    if isinstance(message.content, str):
+        return message.content
+    return " ".join(p.text or "" for p in message.content or () if p.type == "text")
+
+
 def _last_user_text(messages: list[OpenAIMessage]) -> str:
     """This turn's text. Only the last message counts: a conversation ending with the assistant's reply
     has nothing new to answer, and re-running the user message before it would repeat its action."""
     last = messages[-1]
+    if last.role == "user" and last.content:
+        return _text_of(last)
     if last.role == "user":
-        if isinstance(last.content, str):
-            return last.content
-        if last.content:
-            return " ".join(p.text or "" for p in last.content if p.type == "text")
+        raise InvalidInputError("the last user message has no text; only text content is read")
     raise InvalidInputError(f"messages must end with a user message with text content (the last is "
                             f"{last.role!r}); send the customer's new message last")
 
@@ -137,7 +142,8 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
         X-Session-Id header (or metadata.session_id) returned with every reply, not through resent history."""
         customer = sessions.customer_for(_bearer(authorization))
         session_id = (_session_id(x_session_id, "the X-Session-Id header")
-                      or _session_id((body.metadata or {}).get("session_id"), "metadata.session_id"))
+                      or _session_id((body.metadata or {}).get("session_id"), "metadata.session_id")
+                      or _resent(body.messages, customer))
         reply = assistant.run(customer_id=customer, message=_last_user_text(body.messages), session_id=session_id)
         created = int(time.time())
         extra = reply_out(reply).model_dump(mode="json")
@@ -152,6 +158,16 @@ def chat_router(settings: Settings, assistant: ChatAssistant) -> APIRouter:
                              "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 "rightfit": extra}
+
+    def _resent(messages: list[OpenAIMessage], customer: str) -> str | None:
+        """The conversation a client that resends the history continues (stock OpenAI clients send no session
+        id): the one whose last exchange is the history's last user and assistant messages."""
+        said = [m for m in messages[:-1] if m.role in ("user", "assistant")]
+        if not said or said[-1].role != "assistant":
+            return None
+        before = _text_of(said[-2]) if len(said) > 1 and said[-2].role == "user" else None
+        return sessions.continuing(customer, assistant=assistant.redact(_text_of(said[-1])),
+                                   customer=None if before is None else assistant.redact(before))
 
     @router.get("/v1/models", tags=["assistant"], responses=documented(401, 422))
     def models(authorization: str | None = Header(None)) -> dict[str, Any]:
