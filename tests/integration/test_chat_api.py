@@ -161,6 +161,7 @@ def test_malformed_requests_get_4xx_and_write_nothing(server, body, status, word
                               {"role": "assistant", "content": "I've opened ticket TKT-AAAAAA."}]}).encode(), {},
      "end with a user message"),
     (b'{"stream": "yes", "messages": [{"role": "user", "content": "I want to speak to a human"}]}', {}, "stream"),
+    (b'{"messages": [{"role": "user", "content": []}]}', {}, "the last user message has no text"),
 ])
 def test_malformed_completions_get_4xx_and_do_nothing(server, raw, headers, words) -> None:  # noqa: ANN001
     base, data = server
