@@ -67,6 +67,11 @@ def test_json_syntax_errors_say_where(bank_server: str) -> None:
     r = httpx.post(f"{bank_server}/v1/ask", content=b'{"question": "hi",}',
                    headers={"content-type": "application/json"}, timeout=30)
     assert "not valid JSON" in r.json()["error"]["message"] and "character 18" in r.json()["error"]["message"]
+    raw = httpx.post(f"{bank_server}/v1/ask", content=b'{"question": "a\tb"}',  # a raw tab inside a string
+                     headers={"content-type": "application/json"}, timeout=30)
+    assert "control character at character" in raw.json()["error"]["message"]  # once, not "at at"
+    empty = httpx.post(f"{bank_server}/v1/ask", json={"question": "  "}, timeout=30)
+    assert empty.status_code == 422 and empty.json()["error"]["message"] == "question is empty; send some words"
 
 
 @pytest.mark.parametrize("path", ["/v1/ask", "/v1/search"])

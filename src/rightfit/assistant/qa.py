@@ -52,7 +52,7 @@ def clean_query(text: str, *, max_chars: int, what: str = "query") -> str:
     )
     text = " ".join(text.split())
     if not text:
-        raise InvalidInputError(f"{what} is empty; send some words to search for")
+        raise InvalidInputError(f"{what} is empty; send some words" + (" to search for" if what == "query" else ""))
     check_length(text, max_chars, what, normalized=True)
     return text
 

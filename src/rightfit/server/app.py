@@ -156,7 +156,8 @@ def _problem(error: Mapping[str, Any]) -> str:
     """One validation error as "field: what is wrong"."""
     if error["type"] == "json_invalid":  # loc is ("body", character offset)
         where = error["loc"][-1] if isinstance(error["loc"][-1], int) else "?"
-        return f"{_NOT_JSON} ({error.get('ctx', {}).get('error', 'decode error')} at character {where})"
+        why = str(error.get("ctx", {}).get("error", "decode error")).removesuffix(" at")  # "... character at"
+        return f"{_NOT_JSON} ({why} at character {where})"
     field = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
     return f"{field}: {error['msg']}"
 
