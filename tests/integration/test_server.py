@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import httpx
 import pytest
 
@@ -70,6 +72,10 @@ def test_json_syntax_errors_say_where(bank_server: str) -> None:
     raw = httpx.post(f"{bank_server}/v1/ask", content=b'{"question": "a\tb"}',  # a raw tab inside a string
                      headers={"content-type": "application/json"}, timeout=30)
     assert "control character at character" in raw.json()["error"]["message"]  # once, not "at at"
+
+    packed = httpx.post(f"{bank_server}/v1/ask", content=gzip.compress(b'{"question": "card fees"}'), timeout=30,
+                        headers={"content-type": "application/json", "content-encoding": "gzip"})
+    assert packed.status_code == 415 and "uncompressed" in packed.json()["error"]["message"]
     empty = httpx.post(f"{bank_server}/v1/ask", json={"question": "  "}, timeout=30)
     assert empty.status_code == 422 and empty.json()["error"]["message"] == "question is empty; send some words"
 

@@ -237,8 +237,17 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
 
         app.include_router(chat_router(settings, assistant))
 
+    def _compressed(request: Request) -> JSONResponse | None:
+        coding = request.headers.get("content-encoding", "identity").strip().lower()
+        if coding in ("", "identity"):
+            return None
+        return error(415, "unsupported_media_type", f"compressed request bodies are not accepted (Content-Encoding: "
+                     f"{coding[:40]}); send the JSON uncompressed")
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (compressed := _compressed(request)) is not None:
+            return compressed
         kind = request.headers.get("content-type", "")
         if request.method == "POST" and "json" not in kind.lower():
             # A form, plain text or no type at all: the body was never read as JSON, so say how to send it.
@@ -253,7 +262,8 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's own refusals, in the same {"error": ...} shape as every other one.
         if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing the body"):
-            return error(422, "invalid_request", _NOT_JSON)  # not UTF-8, or nested too deeply to parse
+            # Compressed, not UTF-8, or nested too deeply to parse.
+            return _compressed(request) or error(422, "invalid_request", _NOT_JSON)
         if exc.status_code == 404:
             message = f"no such endpoint: {request.url.path}; /docs lists them"
         elif exc.status_code == 405:
