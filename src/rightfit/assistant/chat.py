@@ -71,10 +71,10 @@ _DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is 
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
                               r"\bmy (?:reference|ticket)(?: number| no\.?)?(?: again)?\W*$|"
                               r"\b(?:reference|ticket) number again\b", re.IGNORECASE)
-# "can you undo that?" right after an action the app can reverse.
 # A question opening with its question word, as one asked anew does.
 ASKS = re.compile(r"^\W*(?:how|what|whats|when|why|where|who|which|is|are|can|could|do|does|will|would|should)\b",
                   re.IGNORECASE)
+# "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|"
                    r"\bput it back\b(?!\s+(?:in|into|on|later)\b)|\bchange it back\b|\bundo\W*$", re.IGNORECASE)
 
