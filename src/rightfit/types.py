@@ -102,6 +102,7 @@ class IndexReport:
     seconds: float = 0.0
     flagged: tuple[FlaggedChunk, ...] = ()  # every flagged chunk in the new index, unchanged files included
     scanned: bool = False  # whether chunks were scanned for instructions at all
+    written: bool = True  # False: nothing changed, and the generation in use was kept as it is
 
 
 @dataclass(frozen=True, slots=True)

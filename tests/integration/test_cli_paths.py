@@ -60,6 +60,8 @@ def test_a_damaged_index_is_named_and_the_next_index_run_rebuilds_it(mini_corpus
         r = run("ask", "monthly fee?", "--data-dir", str(data))
         assert r.returncode == 1 and said in r.stderr and "rightfit index" in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
+        assert run("index", str(mini_corpus), "--data-dir", str(data)).returncode == 0  # rebuilt, not kept
+        assert run("ask", "monthly fee?", "--data-dir", str(data)).returncode == 0
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),

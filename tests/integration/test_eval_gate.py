@@ -135,7 +135,7 @@ def test_drift_lists_the_items_that_changed(workspace: Path) -> None:
 
 def test_fit_locks_the_cheapest_passing_rung_and_serve_applies_it(workspace: Path) -> None:
     from rightfit.core.settings import load_settings
-    from rightfit.models.lock import apply_lock
+    from rightfit.models.lock import apply_lock, check_lock
 
     tasks = """
 [evals.tasks.retrieval]
@@ -158,6 +158,10 @@ rungs = ["extractive"]
     assert locked["classifiers"] and locked["index"]["chunks.sqlite"]
     served = apply_lock(load_settings(cfg), lock)
     assert served.answer.rung == "extractive" and served.assistant.extract_model is None
+    # An index run that changes nothing (as `serve --docs` does on every start) keeps the locked index.
+    again = rightfit("index", str(BANK / "docs"), "--config", str(cfg))
+    assert again.returncode == 0 and "nothing changed" in again.stdout, again.stdout + again.stderr
+    check_lock(load_settings(cfg), lock)
 
     # One task at a time: --update keeps the other task's choice and evidence.
     one = workspace / "one.lock"

@@ -29,11 +29,16 @@ def test_index_reports_counts_and_every_format(settings: Settings, mini_corpus: 
 
 
 def test_reindex_processes_only_changed_files(settings: Settings, mini_corpus: Path) -> None:
-    _index(settings, mini_corpus)
+    first = _index(settings, mini_corpus)
+    kept = current_generation(settings.data_dir)
+    before = (kept / "chunks.sqlite").read_bytes()
     embedder = HashingEmbedder()
     again = _index(settings, mini_corpus, embedder)
     assert (again.processed_files, again.reused_files) == (0, 4)
     assert embedder.calls == 0
+    # Nothing changed: the same generation, byte for byte (a lock that names it still holds).
+    assert not again.written and again.generation == first.generation and again.chunks == first.chunks
+    assert current_generation(settings.data_dir) == kept and (kept / "chunks.sqlite").read_bytes() == before
     (mini_corpus / "fees.txt").write_text("Fees\n\nThe Premier account now costs £17 per month.\n")
     (mini_corpus / "complaints.html").unlink()
     changed = _index(settings, mini_corpus, embedder)

@@ -29,9 +29,14 @@ def index(
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2))
         return
-    typer.echo(f"indexed {report.documents} documents, {report.chunks} chunks into {settings.data_dir} "
-               f"(generation {report.generation}; {report.processed_files} files processed, "
-               f"{report.reused_files} unchanged, {report.removed_files} removed) in {report.seconds:.1f}s")
+    if report.written:
+        typer.echo(f"indexed {report.documents} documents, {report.chunks} chunks into {settings.data_dir} "
+                   f"(generation {report.generation}; {report.processed_files} files processed, "
+                   f"{report.reused_files} unchanged, {report.removed_files} removed) in {report.seconds:.1f}s")
+    else:
+        typer.echo(f"nothing changed: {report.documents} documents, {report.chunks} chunks in {settings.data_dir} "
+                   f"(generation {report.generation} kept; {report.reused_files} files unchanged) in "
+                   f"{report.seconds:.1f}s")
     for s in report.skipped:
         typer.echo(f"skipped {s.path}: {s.reason}", err=True)
     echo_flagged(report, allowed=settings.guard.answer_from_flagged)

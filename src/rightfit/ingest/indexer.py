@@ -22,7 +22,7 @@ from rightfit.core.progress import counting
 from rightfit.core.protocols import Embedder, Guard
 from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
 from rightfit.ingest.loaders import SUPPORTED, load_file, name_problem, shown_name
-from rightfit.retrieval.bm25 import build_bm25
+from rightfit.retrieval.bm25 import BM25Retriever, build_bm25
 from rightfit.retrieval.stores.embedded import (
     EmbeddedStore,
     FileRecord,
@@ -117,6 +117,15 @@ def _link_problem(link: Path, root: Path) -> str | None:
     return None
 
 
+def _bm25_loads(store: EmbeddedStore) -> bool:
+    """Whether the generation's BM25 files load (emptied or overwritten ones are rebuilt, not kept)."""
+    try:
+        BM25Retriever(directory=store.bm25_dir, chunk_ids=store.chunk_ids).warm_up()
+    except (OSError, ValueError, EOFError, KeyError):
+        return False
+    return True
+
+
 class Indexer:
     """Builds the embedded index for one folder of documents in a data directory."""
 
@@ -197,6 +206,14 @@ class Indexer:
                 + f"; supported types: {', '.join(sorted(SUPPORTED))}. The previous index, if any, is unchanged"
             )
         removed = sum(1 for p in old_files if p not in {r.path for r in reused} | {q.record.path for q in pending})
+        if (previous is not None and not pending and not removed and previous.scanner == self._scanner()
+                and _bm25_loads(previous)):
+            # Nothing changed: the generation in use stays, byte for byte, so a lock that names it still holds
+            # (`serve --docs` indexes on every start).
+            try:
+                return self._kept(previous, reused, skipped, started)
+            finally:
+                previous.close()
         writer = GenerationWriter(self.data_dir)
         try:
             n_docs, n_chunks, flagged = self._write(writer, previous, reused, pending, note)
@@ -219,6 +236,24 @@ class Indexer:
             flagged=tuple(flagged),
             scanned=self.guard is not None,
         )
+
+    def _scanner(self) -> str | None:
+        return None if self.guard is None else self.guard.name
+
+    def _kept(self, previous: EmbeddedStore, reused: list[FileRecord], skipped: list[SkippedFile],
+              started: float) -> IndexReport:
+        """The report of a run that changed nothing: the generation in use, as it is."""
+        flagged: list[FlaggedChunk] = []
+        n_docs = 0
+        for record in reused:
+            for doc in previous.documents_of_file(record.path):
+                n_docs += 1
+                rows = [r for r in previous.rows_of_doc(doc.doc_id) if r in previous.flagged_rows]
+                flagged.extend(FlaggedChunk(record.path, c.doc_id, c.chunk_id, c.flag) for c in previous.chunks(rows))
+        return IndexReport(generation=int(previous.generation.name.removeprefix("gen-")), documents=n_docs,
+                           chunks=len(previous), reused_files=len(reused), processed_files=0, removed_files=0,
+                           skipped=tuple(skipped), seconds=time.perf_counter() - started, flagged=tuple(flagged),
+                           scanned=self.guard is not None, written=False)
 
     def _previous(self) -> EmbeddedStore | None:
         gen = current_generation(self.data_dir)
@@ -283,7 +318,7 @@ class Indexer:
         texts_by_row: list[str] = []
         flagged: list[FlaggedChunk] = []
         n_docs = 0
-        scanner = None if self.guard is None else self.guard.name
+        scanner = self._scanner()
         rescan = previous is not None and previous.scanner != scanner
         to_scan = sum(len(p.chunks) for p in pending) + (len(previous) if rescan and previous is not None else 0)
         scanned = 0
