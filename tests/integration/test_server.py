@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import signal
+import subprocess
+import time
 
 import httpx
 import pytest
+
+from tests.conftest import EXE, _free_port, copy_tree
 
 pytestmark = pytest.mark.integration
 
@@ -172,3 +177,23 @@ def test_streamed_ask_ends_with_the_verified_answer(bank_server: str) -> None:
 def test_streamed_ask_still_validates_first(bank_server: str) -> None:
     r = httpx.post(f"{bank_server}/v1/ask", json={"question": " ", "stream": True}, timeout=30)
     assert r.status_code == 422 and "empty" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_server_stopped_by_ctrl_c_or_a_service_manager_ends_normally(bank_settings, tmp_path, signum) -> None:  # noqa: ANN001
+    # It exited 130 or 143 and said "interrupted; anything half-built ... was dropped", as a job cut short.
+    data = copy_tree(bank_settings.data_dir, tmp_path / "data")
+    port = _free_port()
+    proc = subprocess.Popen([EXE, "serve", "--data-dir", str(data), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "server stopped" in err and "interrupted" not in err and "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -167,7 +168,12 @@ def serve(
     application.state.pipeline.warm_up()  # load models now, not on the first request
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"rightfit serving on http://{shown}:{port}/  (API docs at /docs)", err=True)
+    # uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then raises the signal again for the handlers it
+    # found: here a stop asked for is the normal end of a server, not a job cut short (it exited 130).
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda _signum, _frame: None)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+    typer.echo("rightfit server stopped", err=True)
 
 
 def _check_listen(host: str, port: int) -> None:
