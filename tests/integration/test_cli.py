@@ -140,3 +140,8 @@ def test_eval_answers_checks_the_qa_file_and_output_before_asking_anything(tmp_p
     r = run("eval", "answers", "--qa", str(qa), "--rung", "extractive", "--data-dir", data, "--answers-out", str(out))
     assert r.returncode == 2 and f"--answers-out {out} is a directory" in r.stderr
     assert "extractive:" not in r.stderr and "Traceback" not in r.stderr
+    # A rung that cannot run is refused by name before anything is asked (it reported 0.0% everywhere).
+    r = run("eval", "answers", "--qa", str(qa), "--rung", "extractiv", "--data-dir", data)
+    assert r.returncode == 2 and "unknown rung 'extractiv'" in r.stderr and "0.0%" not in r.stdout
+    r = run("eval", "answers", "--qa", str(qa), "--rung", "openai:some-model", "--data-dir", data)
+    assert r.returncode == 1 and "[endpoint] base_url" in r.stderr

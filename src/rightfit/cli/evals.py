@@ -96,6 +96,7 @@ def eval_answers(
     rung is reported on the test split.
     """
     from rightfit.evals.answers import CALIBRATION_SHARE, answer_rows, calibrate, judge, load_qa, report
+    from rightfit.models.generators import check_rung
 
     if split not in ("test", "calibration", "all"):
         raise InvalidInputError(f"--split {split!r} is not one of test, calibration, all")
@@ -103,6 +104,8 @@ def eval_answers(
     check_writable(answers_out, "--answers-out")
     items = load_qa(qa, max_question_chars=settings.limits.max_query_chars)
     rungs = rung or [settings.answer.rung]
+    for name in rungs:
+        check_rung(settings, name)
     scored_rungs = [n for n in rungs if n == "extractive" or judge_model(n) is not None]
     if scored_rungs and not any(i.split == "calibration" and not i.answerable for i in items):
         # calibrate() would refuse this only after every question had been asked.

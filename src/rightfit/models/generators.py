@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rightfit.core.errors import ConfigError
+from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.protocols import Generator
-from rightfit.core.settings import Settings
+from rightfit.core.settings import Settings, rung_models
 
 
 def make_generator(settings: Settings, model: str, *, n_ctx: int | None = None,
@@ -26,3 +26,20 @@ def make_generator(settings: Settings, model: str, *, n_ctx: int | None = None,
 
     return LlamaCppGenerator(model=model, n_ctx=n_ctx if n_ctx is not None else g.n_ctx, threads=g.threads,
                              max_tokens=tokens)
+
+
+def check_rung(settings: Settings, rung: str) -> None:
+    """Refuse, before anything runs, a rung whose models cannot load: an unknown or uninstalled model, or an
+    endpoint rung without [endpoint] base_url (a report of a rung that never ran reads as 0% everywhere)."""
+    from rightfit.models.store import ModelStore
+
+    store = ModelStore()
+    for model in rung_models(rung):
+        if model.startswith("openai:"):
+            if settings.endpoint.base_url is None:
+                raise ConfigError(f"rung {rung!r} needs [endpoint] base_url in the settings")
+            continue
+        if model not in (known := store.known_names()):
+            raise InvalidInputError(f"unknown rung {rung!r}; use 'extractive', a model ({', '.join(known)}), "
+                                    "'extractive+MODEL' or 'openai:MODEL'")
+        store.resolve(model)  # ModelError naming the fix: not installed, or its file changed
