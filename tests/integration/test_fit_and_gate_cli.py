@@ -67,6 +67,9 @@ def test_refusals_are_one_line_with_the_fix(project: Path) -> None:
     refused(rightfit("eval", "gate", "--run", str(ex), cwd=project), 2, "no gates configured")
     refused(rightfit("eval", "drift", "--reference", str(ex), "--candidate", str(other), "--min-agreement", "0.99",
                      cwd=project), 2, "share no suite", "has extraction", "has answers")
+    # A candidate that cannot be read is named before the reference runs (it ran every suite first).
+    refused(rightfit("eval", "drift", "--reference", "rightfit.toml", "--candidate", "nosuch.toml", cwd=project), 2,
+            "--candidate nosuch.toml does not exist")
     (project / "out").mkdir()
     refused(rightfit("fit", "--out", "out", cwd=project), 2, "--out out is a directory", "out/rightfit.lock")
     assert not (project / "data").exists()  # refused before the ladder ran

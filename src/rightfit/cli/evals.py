@@ -346,6 +346,17 @@ def _run_or_load(source: Path, suites: list[str] | None, data_dir: Path | None) 
     return _run(settings_from(source, data_dir), suites)
 
 
+def _check_source(source: Path, option: str, data_dir: Path | None) -> None:
+    """A config or saved run that can be read, named by its option when it cannot."""
+    if source.suffix not in (".toml", ".json"):
+        raise InvalidInputError(f"{option} {source}: pass a config (.toml) or a saved run (.json)")
+    if not source.is_file():
+        raise InvalidInputError(f"{option} {source} does not exist; pass an existing config (.toml) or saved run "
+                                "(.json)")
+    if source.suffix == ".toml":
+        settings_from(source, data_dir)  # a bad key is named now, not after the other side has run
+
+
 @eval_app.command("drift")
 def eval_drift(
     reference: Annotated[Path, typer.Option("--reference", help="Config (.toml) or saved run (.json) to "
@@ -367,6 +378,8 @@ def eval_drift(
 
     for path, option in ((junit, "--junit"), (html_out, "--html")):
         check_writable(path, option)
+    for source, option in ((reference, "--reference"), (candidate, "--candidate")):
+        _check_source(source, option, data_dir)  # both, before the reference's suites run for minutes
     ref_run = _run_or_load(reference, suites, data_dir)
     cand_run = _run_or_load(candidate, suites, data_dir)
     settings = settings_from(candidate if candidate.suffix == ".toml" else None, data_dir)
