@@ -233,3 +233,18 @@ def test_a_stop_during_the_switch_waits_until_the_new_index_is_in_use(settings: 
     assert now != before and embedded.committed_generations()[-1].name == now.name  # what the CLI then says
     assert any(h.chunk.doc_id == "new" for h in QAPipeline(settings=settings, embedder=HashingEmbedder()).search(
         query="travel money policy").hits)
+
+
+def test_a_folder_that_shares_no_file_with_the_index_is_refused_unless_replacing(settings: Settings,
+                                                                               mini_corpus: Path,
+                                                                               tmp_path: Path) -> None:
+    _index(settings, mini_corpus)
+    kept = current_generation(settings.data_dir)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.md").write_text("# Notes\n\nSomething else entirely.\n")
+    with pytest.raises(InvalidInputError, match="shares no file with the index.*--replace"):
+        _index(settings, other)  # the wrong folder replaced the whole index
+    assert current_generation(settings.data_dir) == kept
+    report = Indexer(data_dir=settings.data_dir, embedder=HashingEmbedder()).run(source=other, replace=True)
+    assert report.documents == 1 and report.removed_files == 4

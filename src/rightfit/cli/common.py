@@ -197,7 +197,7 @@ def write_output(path: Path | None, text: str, what: str) -> None:
     typer.echo(f"wrote {what} {path}", err=True)
 
 
-def build_index(settings: Settings, source: Path, files: list[Path] | None = None) -> Any:
+def build_index(settings: Settings, source: Path, files: list[Path] | None = None, *, replace: bool = False) -> Any:
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.ingest.indexer import Indexer
     from rightfit.models.embedding import MiniLMEmbedder
@@ -214,7 +214,7 @@ def build_index(settings: Settings, source: Path, files: list[Path] | None = Non
         indexer = Indexer(data_dir=settings.data_dir, embedder=MiniLMEmbedder(cache_size=0),
                           max_chars=settings.chunking.max_chars, max_file_bytes=settings.limits.max_file_bytes,
                           guard=guard)
-        return indexer.run(source=source, files=files, progress=progress)
+        return indexer.run(source=source, files=files, progress=progress, replace=replace)
     finally:
         progress.close()
 

@@ -23,10 +23,12 @@ def index(
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an index that shares no file with DOCS "
+                                          "(refused without it: most likely the wrong folder).")] = False,
 ) -> None:
     """Index a folder. Only changed files are processed; the previous index stays live until the new one is done."""
     settings = settings_from(config, data_dir)
-    report = build_index(settings, docs)
+    report = build_index(settings, docs, replace=replace)
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2))
         return

@@ -142,17 +142,21 @@ class Indexer:
         # A change to chunking or the embedding model invalidates every reused chunk and vector.
         return f"{self.embedder.model_id}|{self.embedder.dim}|max_chars={self.max_chars}|chunker={CHUNKER_VERSION}"
 
-    def run(self, *, source: Path, files: list[Path] | None = None, progress: Progress | None = None) -> IndexReport:
-        """Index every supported file under `source`, or only `files` (paths under `source`) when given."""
+    def run(self, *, source: Path, files: list[Path] | None = None, progress: Progress | None = None,
+            replace: bool = False) -> IndexReport:
+        """Index every supported file under `source`, or only `files` (paths under `source`) when given. A source
+        that shares no file with the index in use is refused unless `replace`: most likely the wrong folder, and
+        it would have replaced the whole index."""
         started = time.perf_counter()
         if not source.is_dir():
             raise InvalidInputError(f"index: {source} is not a directory; pass the folder that holds the documents")
         note = progress or _silent
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with exclusive_writer(self.data_dir):
-            return self._build(source, files, note, started)
+            return self._build(source, files, note, started, replacing=replace)
 
-    def _build(self, source: Path, files: list[Path] | None, note: Progress, started: float) -> IndexReport:
+    def _build(self, source: Path, files: list[Path] | None, note: Progress, started: float, *,
+               replacing: bool) -> IndexReport:
         clean_stale(self.data_dir)
         previous = self._previous()
         old_files = previous.files() if previous else {}
@@ -205,7 +209,15 @@ class Indexer:
                 + (f" ({len(skipped)} skipped: {detail})" if skipped else "")
                 + f"; supported types: {', '.join(sorted(SUPPORTED))}. The previous index, if any, is unchanged"
             )
-        removed = sum(1 for p in old_files if p not in {r.path for r in reused} | {q.record.path for q in pending})
+        kept_paths = {r.path for r in reused} | {q.record.path for q in pending}
+        removed = sum(1 for p in old_files if p not in kept_paths)
+        if old_files and not kept_paths & set(old_files) and not replacing:
+            if previous is not None:
+                previous.close()
+            example = next(iter(sorted(old_files)))
+            raise InvalidInputError(
+                f"index: {source} shares no file with the index in {self.data_dir} ({len(old_files)} files, such as "
+                f"{example}); pass --replace to replace that index, or another --data-dir. Nothing was changed")
         if (previous is not None and not pending and not removed and previous.scanner == self._scanner()
                 and _bm25_loads(previous)):
             # Nothing changed: the generation in use stays, byte for byte, so a lock that names it still holds
