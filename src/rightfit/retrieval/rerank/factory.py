@@ -19,8 +19,10 @@ def reranker_from_settings(settings: RerankSettings) -> CrossEncoderReranker | N
         raise ConfigError("[rerank] enabled = true needs [rerank] model = DIR (a reranker directory from "
                           "`rightfit tune reranker`, or a cross-encoder you pinned with `rightfit tune pin DIR`)")
     if not settings.model.exists() and settings.if_missing == "skip":
-        logger.warning("reranker %s is not there; serving without reranking (train it with "
-                       "`rightfit tune reranker`)", settings.model)
+        # Info, not a warning: `if_missing = "skip"` says the reranker is optional (the bank demo trains it only
+        # with RIGHTFIT_RERANKER=1), and a warning on every command taught users to ignore warnings.
+        logger.info("reranker %s is not there; serving without reranking (train it with `rightfit tune reranker`)",
+                    settings.model)
         return None
     return CrossEncoderReranker(model=settings.model, top_n=settings.top_n, batch_size=settings.batch_size,
                                 max_length=settings.max_length)
