@@ -65,6 +65,11 @@ def test_refusals_are_one_line_with_the_fix(project: Path) -> None:
     refused(rightfit("eval", "gate", "nosuch", "--run", str(ex), cwd=project), 2,
             "no suite named nosuch; suites: answers, extraction")
     refused(rightfit("eval", "gate", "--run", str(ex), cwd=project), 2, "no gates configured")
+    typo = project / "typo.toml"  # a gate on a suite that does not exist was dropped, and the gate passed
+    typo.write_text((project / "rightfit.toml").read_text()
+                    + '[[evals.gates]]\nsuite = "extracton"\nmetric = "exact"\nmin = 0.5\n')
+    refused(rightfit("eval", "gate", "extraction", "--run", str(ex), "--config", str(typo), cwd=project), 2,
+            "[[evals.gates]] names no suite 'extracton'", "suites: answers, extraction")
     refused(rightfit("eval", "drift", "--reference", str(ex), "--candidate", str(other), "--min-agreement", "0.99",
                      cwd=project), 2, "share no suite", "has extraction", "has answers")
     # A candidate that cannot be read is named before the reference runs (it ran every suite first).

@@ -287,13 +287,18 @@ def eval_gate(
         check_writable(baseline, "--baseline")
     saved = None if from_run is None else Run.load(from_run).only(suites, source=from_run,
                                                                   configured=settings.evals.suites)
-    if saved is None and suites:  # a name no suite has: the same error as `eval run`, before the checks below
+    if settings.evals.suites is not None:
         from rightfit.evals.suites import load_suites
 
         known = load_suites(settings.evals.suites)
-        unknown = [n for n in suites if n not in known]
-        if unknown:
-            raise InvalidInputError(f"no suite named {', '.join(unknown)}; suites: {', '.join(known)}")
+        if saved is None and suites:  # a name no suite has: the same error as `eval run`, before the checks below
+            unknown = [n for n in suites if n not in known]
+            if unknown:
+                raise InvalidInputError(f"no suite named {', '.join(unknown)}; suites: {', '.join(known)}")
+        # A gate on a suite that does not exist would be dropped, or fail with a fix that fails too.
+        if typos := sorted({g.suite for g in settings.evals.gates} - set(known)):
+            raise InvalidInputError(f"[[evals.gates]] names no suite {', '.join(map(repr, typos))}; suites: "
+                                    f"{', '.join(known)}")
     gates = [g for g in settings.evals.gates if not suites or g.suite in suites]
     has_baseline = baseline is not None and baseline.is_file()
     # Loaded before any suite runs: a damaged baseline is refused, never compared against or overwritten.
