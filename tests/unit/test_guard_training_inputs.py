@@ -93,6 +93,14 @@ def test_csv_with_a_byte_order_mark_reads_like_any_other(tmp_path: Path) -> None
     assert load_injection_csv(benign, group="x").texts == ("hello", "hi")
 
 
+def test_rows_with_no_text_or_no_label_are_left_out_and_said_to_be(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    data = tmp_path / "ragged.csv"
+    data.write_text("text,label\nhello,greet\nbye\n,greet\nhi there,greet\ncheerio,bye\nsee ya,\n")
+    texts, labels = load_labelled_csv(data)
+    assert texts == ["hello", "hi there", "cheerio"] and labels == ["greet", "greet", "bye"]
+    assert "3 rows with no text or no label were left out (line 3, 4, 7)" in caplog.text
+
+
 def test_featurize_reports_embedding_progress() -> None:
     seen: list[int] = []
     featurize([f"message {i}" for i in range(7)], HashingEmbedder(), progress=seen.append)

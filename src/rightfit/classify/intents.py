@@ -12,6 +12,7 @@ metrics, threshold, embedder), one sha256 covering both (models/artifact.py).
 from __future__ import annotations
 
 import csv
+import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.protocols import Embedder
 from rightfit.models.artifact import check_array, read_weights, validate_manifest, write_weights
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -84,10 +87,13 @@ def load_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
             if "text" not in names or field is None:
                 raise InvalidInputError(f"{path}: expected a header with text,label (or text,category), "
                                         f"got {','.join(names) or 'nothing'}")
-            rows = [(r["text"].strip(), (r[field] or "").strip()) for r in reader]
+            read = [((r["text"] or "").strip(), (r[field] or "").strip(), reader.line_num) for r in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InvalidInputError(f"{path}: cannot be read as UTF-8 CSV ({exc})") from None
-    rows = [(t, lab) for t, lab in rows if t and lab]
+    rows = [(t, lab) for t, lab, _ in read if t and lab]
+    if dropped := [line for t, lab, line in read if not (t and lab)]:
+        lines = ", ".join(map(str, dropped[:5])) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+        logger.warning("%s: %d rows with no text or no label were left out (line %s)", path, len(dropped), lines)
     if len({lab for _, lab in rows}) < 2:
         raise InvalidInputError(f"{path}: needs labelled rows of at least two labels")
     return [t for t, _ in rows], [lab for _, lab in rows]
