@@ -42,6 +42,7 @@ def test_index_search_ask_round_trip(mini_corpus: Path, tmp_path: Path) -> None:
     (("search", ""), "query is empty"),
     (("ask", "x" * 5000), "limit is 2000"),
     (("search", "fees", "--method", "magic"), "not one of"),
+    (("ask", "what are the fees?", "--rung", "extractiv"), "unknown rung 'extractiv'; use 'extractive'"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path: Path, mini_corpus: Path, args: tuple[str, ...], message: str) -> None:
     data = str(tmp_path / "data")
@@ -145,3 +146,10 @@ def test_eval_answers_checks_the_qa_file_and_output_before_asking_anything(tmp_p
     assert r.returncode == 2 and "unknown rung 'extractiv'" in r.stderr and "0.0%" not in r.stdout
     r = run("eval", "answers", "--qa", str(qa), "--rung", "openai:some-model", "--data-dir", data)
     assert r.returncode == 1 and "[endpoint] base_url" in r.stderr
+
+
+def test_version_and_short_help() -> None:
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("rightfit ")
+    short = run("-h")
+    assert short.returncode == 0 and "--version" in short.stdout and "index" in short.stdout

@@ -113,6 +113,9 @@ def ask(
     """Answer from the documents with citations, or say it can't find the answer."""
     settings = settings_from(config, data_dir)
     if rung is not None:
+        from rightfit.models.generators import check_rung
+
+        check_rung(settings, rung)  # "extractiv" is named as an unknown rung, with the ones there are
         settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"rung": rung})})
     answer = pipeline(settings).ask(question=question)
     if as_json:
