@@ -65,10 +65,12 @@ def test_bad_files_are_reported_by_name_and_skipped(settings: Settings, mini_cor
     (mini_corpus / "scan.pdf").write_bytes(b"\x00\x01binary junk")
     (mini_corpus / "old.txt").write_bytes("Tarifs en euros: 5\xe9".encode("latin-1"))
     (mini_corpus / "image.md").write_bytes(b"\x89PNG\x00\x00")
+    (mini_corpus / "notes.docx").write_bytes(b"PK\x03\x04")  # a type no loader reads: said, not silent
+    (mini_corpus / ".hidden.docx").write_bytes(b"PK\x03\x04")
     report = _index(settings, mini_corpus)
     reasons = {s.path: s.reason for s in report.skipped}
-    assert set(reasons) == {"scan.pdf", "old.txt", "image.md"}
-    assert "UTF-8" in reasons["old.txt"]
+    assert set(reasons) == {"scan.pdf", "old.txt", "image.md", "notes.docx"}
+    assert "UTF-8" in reasons["old.txt"] and ".docx is not a supported type" in reasons["notes.docx"]
     assert report.processed_files == 4
 
 

@@ -67,12 +67,13 @@ def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path
     def report(rel: str, reason: str) -> None:
         if problems is not None:
             problems.append(SkippedFile(shown_name(rel) + "/", reason))
-            logger.warning("skipped folder %s/: %s", shown_name(rel), reason)
+            logger.info("skipped folder %s/: %s", shown_name(rel), reason)
 
+    # Logged at info: the run's report names every skipped file, and the CLI prints it (it was said twice).
     def skip(rel: str, reason: str) -> None:
         if problems is not None:
             problems.append(SkippedFile(shown_name(rel), reason))
-        logger.warning("skipped %s: %s", shown_name(rel), reason)
+        logger.info("skipped %s: %s", shown_name(rel), reason)
 
     def unreadable(exc: OSError) -> None:
         rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
@@ -93,7 +94,12 @@ def discover(root: Path, problems: list[SkippedFile] | None = None) -> list[Path
         dirnames[:] = keep  # os.walk descends only into the folders left here
         for f in filenames:
             path = here / f
-            if f.startswith(".") or Path(f).suffix.lower() not in SUPPORTED:
+            if f.startswith("."):
+                continue
+            if (suffix := Path(f).suffix.lower()) not in SUPPORTED:
+                # "notes.docx" left out is said, not silent (the README promises every skipped file by name).
+                skip(path.relative_to(root).as_posix(), f"{suffix or 'no extension'} is not a supported type "
+                     f"({', '.join(sorted(SUPPORTED))})")
                 continue
             if path.is_symlink():
                 # A link may lead anywhere ("docs/passwd.txt -> /etc/passwd"): only one to a file inside the
@@ -171,7 +177,7 @@ class Indexer:
             problem = name_problem(rel)
             if problem is not None:  # before anything stores the name, hashes it or prints it
                 skipped.append(SkippedFile(shown_name(rel), problem))
-                logger.warning("skipped %s: %s", shown_name(rel), problem)
+                logger.info("skipped %s: %s", shown_name(rel), problem)
                 continue
             try:
                 record = FileRecord(rel, _sha256(path), path.stat().st_size)
@@ -191,7 +197,7 @@ class Indexer:
             except IngestError as exc:
                 # The report names the file already; the error names it too for callers that load one file.
                 skipped.append(SkippedFile(rel, str(exc).removeprefix(f"{rel}: ")))
-                logger.warning("skipped %s", exc)
+                logger.info("skipped %s", exc)
                 continue
             skipped.extend(SkippedFile(rel, p) for p in problems)
             kept, lost_to_others = self._claim_ids(docs, rel, seen_ids, skipped)
