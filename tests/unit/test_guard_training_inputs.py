@@ -48,6 +48,10 @@ def test_guard_train_with_one_injection_is_one_error_line(tmp_path: Path) -> Non
     assert "needs at least 5 injections (label 1) and 5 benign messages (label 0), got 1 and 4" in str(
         result.exception)
     assert not (tmp_path / "out").exists()
+    # The defaults are relative to the repository root: elsewhere the option to set is named.
+    missing = CliRunner().invoke(guard_app, ["train", "-o", str(tmp_path / "out"), "--shared",
+                                             str(tmp_path / "nope.csv"), "--project", str(tmp_path / "proj")])
+    assert isinstance(missing.exception, InvalidInputError) and "--shared" in str(missing.exception)
 
 
 def test_cross_validation_needs_enough_of_each_class_for_its_folds() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rightfit.cli.common import ConfigOpt, DataDirOpt, settings_from
+from rightfit.core.errors import InvalidInputError
 from rightfit.guard.normalize import DEFAULT_MAX_CHARS
 
 EVAL_MAX_CHARS = 100_000
@@ -77,6 +78,13 @@ def guard_train(
 
     limit_blas_threads()
     check_artifact_folder(out)  # before the embedding and cross-validation work, not after it
+    # The defaults are the repository's layout, relative to where the command runs: say which option to set.
+    if not shared.is_file():
+        raise InvalidInputError(f"--shared {shared} does not exist; pass the shared injection set (text,label CSV)"
+                                " with --shared (the default is relative to the repository root)")
+    if not project.is_dir():
+        raise InvalidInputError(f"--project {project} is not a folder; pass the folder with benign.csv and "
+                                "injections.csv with --project (the default is relative to the repository root)")
     data = default_training_set(shared, project)
     check_training_set(data, folds=folds)
     embedder = MiniLMEmbedder()
