@@ -74,6 +74,16 @@ def test_an_unchanged_run_passes_the_baseline_and_a_real_regression_fails() -> N
     assert {c.metric for c in failed} >= {"accuracy", "pass_rate"}
 
 
+def test_a_metric_where_lower_is_better_is_held_to_no_rise() -> None:
+    items = [ItemResult(f"q{i}", 0, True, True, {"hallucination": float(i % 10 == 0)}, "x", "", 10.0, 10.0, {}, 0.0)
+             for i in range(100)]
+    suite = SuiteRun("answers", "answers", "abc", ["hallucination"], items,
+                     summarize(items, bootstrap=200, confidence=0.95))
+    run = Run(0.0, "hardware: test", "USD", {}, "x", {"answers": suite})
+    (check,) = [c for c in baseline_checks(run, run, EVALS) if c.metric == "hallucination"]
+    assert check.limit.startswith("no rise > ")  # it said "no drop", where a rise is the regression
+
+
 def test_noise_below_the_margin_does_not_fail_the_build() -> None:
     base = _sample(200, 0.8, 3)
     flipped = list(base)
@@ -184,6 +194,8 @@ def test_gate_table_keeps_a_long_suite_name_apart_from_its_metric() -> None:
     from rightfit.evals.gate import Check, table
     from rightfit.evals.stats import Estimate
 
-    checks = [Check("conversations_2", "pass_rate", "baseline", Estimate(0.0, 0.0, 0.0), "no drop", True, "")]
-    row = table(checks).splitlines()[1]
+    checks = [Check("conversations_2", "pass_rate", "baseline", Estimate(0.0, 0.0, 0.0), "no drop", True, ""),
+              Check("guard", "pass_rate", "baseline", Estimate(-0.009009, -0.02703, 0.009009), "no drop", True, "")]
+    row, wide = table(checks).splitlines()[1:3]
     assert row.split()[:2] == ["conversations_2", "pass_rate"]
+    assert "0.009009] " in wide  # a long interval no longer runs into the next column ("0.009009]no drop")

@@ -80,7 +80,9 @@ def eval_answers(
                                                    "configured rung).")] = None,
     split: Annotated[str, typer.Option(help="Questions to ask the generative rungs: test, calibration or all.")]
     = "test",
-    limit: Annotated[int | None, typer.Option(min=1, help="Ask at most this many questions per rung.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="Report at most this many questions per rung (the extractive and judged rungs also ask the "
+                    "whole calibration split, to set their threshold).")] = None,
     target_abstention: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of unanswerable questions "
                                                      "to abstain on, when calibrating.")] = 0.9,
     answers_out: Annotated[Path | None, typer.Option("--answers-out", help="Also write every reported "

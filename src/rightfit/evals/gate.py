@@ -130,7 +130,8 @@ def baseline_checks(run: Run, baseline: Run, settings: EvalSettings) -> list[Che
             worse = -diff.value if not suite.lower_better(metric) else diff.value  # > 0: got worse
             bad_side = diff.high < 0 if not suite.lower_better(metric) else diff.low > 0
             failed = bad_side and worse > settings.regression_margin
-            limit = f"no drop > {settings.regression_margin:g} beyond noise"
+            change = "rise" if suite.lower_better(metric) else "drop"  # hallucination gets worse as it rises
+            limit = f"no {change} > {settings.regression_margin:g} beyond noise"
             if failed:
                 msg = f"got worse by {worse:.3f} on {n} items (interval {diff.low:+.3f} to {diff.high:+.3f})"
             elif bad_side:
@@ -144,8 +145,10 @@ def baseline_checks(run: Run, baseline: Run, settings: EvalSettings) -> list[Che
 def table(checks: Sequence[Check], *, only_failed: bool = False) -> str:
     rows = [c for c in checks if not (only_failed and c.passed)]
     w = max([14, *(len(c.suite) + 2 for c in rows)])  # a long suite name ("conversations_2") keeps a gap
-    lines = [f"{'suite':<{w}}{'metric':<20}{'check':<10}{'value [interval]':<30}{'held to':<34}result"]
+    # A baseline check's value is the change against the baseline; a long interval keeps one space before the
+    # next column.
+    lines = [f"{'suite':<{w}}{'metric':<20}{'check':<10}{'value or change [interval]':<32}{'held to':<34}result"]
     for c in rows:
-        lines.append(f"{c.suite:<{w}}{c.metric:<20}{c.kind:<10}{c.value.text('.4g'):<30}{c.limit:<34}"
+        lines.append(f"{c.suite:<{w}}{c.metric:<20}{c.kind:<10}{c.value.text('.4g'):<31} {c.limit:<34}"
                      f"{'PASS' if c.passed else 'FAIL: ' + c.message}")
     return "\n".join(lines)
