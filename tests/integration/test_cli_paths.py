@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXE
+from tests.conftest import EXE, _free_port
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +29,9 @@ def test_a_data_dir_that_is_a_file_or_a_config_that_is_a_folder(tmp_path: Path) 
 
 
 def test_a_mistyped_data_dir_is_not_created(tmp_path: Path) -> None:
-    for command in (("search", "fees"), ("ask", "what are the fees?")):
+    for command in (("search", "fees"), ("ask", "what are the fees?"), ("serve", "--port", str(_free_port()))):
         r = run(*command, "--data-dir", str(tmp_path / "typo"))
-        assert r.returncode == 1 and "no index in" in r.stderr
+        assert r.returncode == 1 and "no index in" in r.stderr, r.stderr
     assert not (tmp_path / "typo").exists()
 
 

@@ -148,7 +148,11 @@ def serve(
 
     settings = settings_from(config, data_dir)
     _check_listen(host, port)  # before indexing and model loading, which can take minutes
-    if docs is not None:
+    if docs is None:  # no index to serve: said before anything is written into the data directory
+        from rightfit.retrieval.stores.embedded import EmbeddedStore
+
+        EmbeddedStore.open(settings.data_dir).close()
+    else:
         report = build_index(settings, docs)
         typer.echo(f"index ready: {report.documents} documents, {report.chunks} chunks", err=True)
         for s in report.skipped:
