@@ -3,6 +3,7 @@ customer (a route's `Lookup`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,3 +13,9 @@ from rightfit.assistant.app import Lookup
 def listed(lookup: Lookup, tool: str, key: str, arguments: Mapping[str, Any] | None = None) -> list[Any]:
     """The list a read tool returns under `key` (empty when the call did not succeed)."""
     return list((lookup(tool, dict(arguments or {})).result or {}).get(key, []))
+
+
+def short_name(name: str) -> str:
+    """"Premier Account" is also "Premier"; "Easy Saver" has no shorter name."""
+    short = re.sub(r"\s+account$", "", name, flags=re.IGNORECASE)
+    return short if short.strip() else name

@@ -12,12 +12,14 @@ from pydantic import BaseModel, Field
 
 from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
 from rightfit.assistant.fields import mentioned
-from rightfit.extract import ALL_CARDS, parse_phone
+from rightfit.extract import parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
+from .card_plans import card_plan, express_words
 from .disputes import dispute_plan, render_dispute
 from .lookups import listed as _listed
+from .lookups import short_name
 
 CardSlot = Annotated[str | None, Slot("card_last4", model=False),
                      Field(None, description="Last four digits of the customer's card")]
@@ -130,78 +132,10 @@ def _account_args(values: Mapping[str, Any], lookup: Lookup) -> dict[str, Any]:
         return {"account_id": value}
     if name := values.get("account_name"):
         for a in _listed(lookup, "account_details", "accounts"):
-            if name in (a["name"], _short_name(a["name"])):
+            if name in (a["name"], short_name(a["name"])):
                 return {"account_id": a["account_id"]}
     kinds = set(values.get("account_kinds") or ())
     return {"kind": kinds.pop()} if len(kinds) == 1 else {}
-
-
-def _said_states(cards: list[dict[str, Any]]) -> str:
-    """"Your credit card ending 4417 is frozen." for each card, so a confirmation says why it offers fewer."""
-    return " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards)
-
-
-def _card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, delivers: bool = False,
-               **extra: Any) -> Any:
-    # "as stolen" / "as lost": the two reports are confirmed in the same words otherwise.
-    reported = f" as {extra['reason']}" if "reason" in extra else ""
-
-    def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
-        # "and send the new one express": the delivery and its fee are said in the confirmation.
-        express = delivers and values.get("delivery")
-        args, how = ({**extra, "delivery": "express"}, _express(lookup)) if express else (extra, "")
-        last4, kind = values.get("card_last4"), values.get("card_kind")
-        every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
-        kind = None if every else kind
-        if last4 is None:
-            cards = _listed(lookup, "customer_cards", "cards")
-            if name := values.get("account_name"):  # "my premier card": the card on that account
-                cards = [c for c in cards if name in (c.get("account"), _short_name(c.get("account") or ""))] or cards
-            candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
-            if not candidates:
-                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
-                                   if kind in (None, c["kind"]))
-                why = f": {states}." if states else "."
-                return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
-            if every and len(candidates) > 1:
-                digits = " and ".join(c["last4"] for c in candidates)
-                unusable = _said_states([c for c in cards if c["status"] not in usable])
-                return Call(tool, {"card_last4": candidates[0]["last4"], **args},
-                            also=tuple({"card_last4": c["last4"], **args} for c in candidates[1:]),
-                            confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
-                                    f"{digits}{reported}{how}?")
-            if len(candidates) > 1:
-                # Two debit cards are told apart by their accounts too, so "the premier one" can answer.
-                alike = len({c["kind"] for c in candidates}) < len(candidates)
-                named = [f"{c['last4']} on your {c['account']}" if alike and c.get("account") else c["last4"]
-                         for c in candidates]
-                listed = " or ".join(f"the {c['kind']} card ending {n}" for c, n in zip(candidates, named, strict=True))
-                return Ask("card_last4", f"Which card: {listed}?", options=tuple(named))
-            last4 = candidates[0]["last4"]
-            # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
-            # so the question says why it is the only one offered.
-            others = [c for c in cards if c["status"] in ("active", "frozen") and c["status"] not in usable
-                      and kind in (None, c["kind"])]
-            if others:
-                note = _said_states(others)
-                return Call(tool, {"card_last4": last4, **args}, confirm=f"{note} {verb.capitalize()} your "
-                                                                          f"{candidates[0]['kind']} card ending "
-                                                                          f"{last4}{reported}{how}?")
-        return Call(tool, {"card_last4": last4, **args},
-                    confirm=f"{verb.capitalize()} your card ending {last4}{reported}{how}?")
-    return plan
-
-
-def _express(lookup: Lookup) -> str:
-    """How the confirmation names express delivery, with its fee (free for Premier customers)."""
-    premier = any(a["name"] == "Premier Account" for a in _listed(lookup, "account_details", "accounts"))
-    return f", with the new one sent by express delivery ({'free for Premier customers' if premier else '£15 fee'})"
-
-
-def _express_words(_lookup: Lookup) -> list[str]:
-    # Only words that ask for it by name: a fee is not charged on "I need it asap" (a no at the confirmation
-    # would leave the lost card unblocked).
-    return ["express", "next day", "next working day", "next-day"]
 
 
 def _merchants(lookup: Lookup) -> list[str]:
@@ -209,16 +143,10 @@ def _merchants(lookup: Lookup) -> list[str]:
     return _listed(lookup, "customer_merchants", "merchants")
 
 
-def _short_name(name: str) -> str:
-    """"Premier Account" is also "Premier"; "Easy Saver" has no shorter name."""
-    short = re.sub(r"\s+account$", "", name, flags=re.IGNORECASE)
-    return short if short.strip() else name
-
-
 def _account_names(lookup: Lookup) -> list[str]:
     """The names of the customer's own accounts, whole and short, so "on my premier account" picks that one."""
     names = [a["name"] for a in _listed(lookup, "account_details", "accounts")]
-    return [*names, *{_short_name(n) for n in names} - set(names)]
+    return [*names, *{short_name(n) for n in names} - set(names)]
 
 
 def _card_digits(lookup: Lookup) -> list[str]:
@@ -473,7 +401,7 @@ def _joint_first_names(lookup: Lookup) -> list[str]:
     names = [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
     return [*names, *(f"{n}s" for n in names)]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
-_REPORT_WORDS = {**_OWN_CARDS, "delivery": _express_words}
+_REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
@@ -486,17 +414,17 @@ ACTIONS = {
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
                                    known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True),
     "freeze_card": ActionRoute("freeze_card", CardFields,
-                               _card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
+                               card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
                                together=_A_CARD, known=_OWN_CARDS),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
-                                 _card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
+                                 card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
                                  together=_A_CARD, known=_OWN_CARDS),
     "report_lost_card": ActionRoute("report_lost_card", ReportFields,
-                                    _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
+                                    card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                reason="lost", delivers=True), _render_card, together=_A_CARD,
                                     known=_REPORT_WORDS),
     "report_stolen_card": ActionRoute("report_stolen_card", ReportFields,
-                                      _card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
+                                      card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen", delivers=True), _render_card,
                                       together=_A_CARD, known=_REPORT_WORDS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, dispute_plan, render_dispute,

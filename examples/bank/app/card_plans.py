@@ -1,0 +1,82 @@
+"""How a card action is planned: which of the customer's cards it can act on, the question when more than one
+could be meant, and the confirmation (with express delivery and its fee for a lost or stolen card's
+replacement)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rightfit.assistant.app import Ask, Call, Lookup, Say, Step
+from rightfit.extract import ALL_CARDS
+
+from .lookups import listed, short_name
+
+
+def said_states(cards: list[dict[str, Any]]) -> str:
+    """"Your credit card ending 4417 is frozen." for each card, so a confirmation says why it offers fewer."""
+    return " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards)
+
+
+def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, delivers: bool = False,
+              **extra: Any) -> Any:
+    # "as stolen" / "as lost": the two reports are confirmed in the same words otherwise.
+    reported = f" as {extra['reason']}" if "reason" in extra else ""
+
+    def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+        # "and send the new one express": the delivery and its fee are said in the confirmation.
+        fast = delivers and values.get("delivery")
+        args, how = ({**extra, "delivery": "express"}, express(lookup)) if fast else (extra, "")
+        last4, kind = values.get("card_last4"), values.get("card_kind")
+        every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
+        kind = None if every else kind
+        if last4 is None:
+            cards = listed(lookup, "customer_cards", "cards")
+            if name := values.get("account_name"):  # "my premier card": the card on that account
+                cards = [c for c in cards if name in (c.get("account"), short_name(c.get("account") or ""))] or cards
+            candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
+            if not candidates:
+                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
+                                   if kind in (None, c["kind"]))
+                why = f": {states}." if states else "."
+                return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
+            if every and len(candidates) > 1:
+                digits = " and ".join(c["last4"] for c in candidates)
+                unusable = said_states([c for c in cards if c["status"] not in usable])
+                return Call(tool, {"card_last4": candidates[0]["last4"], **args},
+                            also=tuple({"card_last4": c["last4"], **args} for c in candidates[1:]),
+                            confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
+                                    f"{digits}{reported}{how}?")
+            if len(candidates) > 1:
+                # Two debit cards are told apart by their accounts too, so "the premier one" can answer.
+                alike = len({c["kind"] for c in candidates}) < len(candidates)
+                named = [f"{c['last4']} on your {c['account']}" if alike and c.get("account") else c["last4"]
+                         for c in candidates]
+                choices = " or ".join(f"the {c['kind']} card ending {n}"
+                                      for c, n in zip(candidates, named, strict=True))
+                return Ask("card_last4", f"Which card: {choices}?", options=tuple(named))
+            last4 = candidates[0]["last4"]
+            # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
+            # so the question says why it is the only one offered.
+            others = [c for c in cards if c["status"] in ("active", "frozen") and c["status"] not in usable
+                      and kind in (None, c["kind"])]
+            if others:
+                note = said_states(others)
+                return Call(tool, {"card_last4": last4, **args}, confirm=f"{note} {verb.capitalize()} your "
+                                                                          f"{candidates[0]['kind']} card ending "
+                                                                          f"{last4}{reported}{how}?")
+        return Call(tool, {"card_last4": last4, **args},
+                    confirm=f"{verb.capitalize()} your card ending {last4}{reported}{how}?")
+    return plan
+
+
+def express(lookup: Lookup) -> str:
+    """How the confirmation names express delivery, with its fee (free for Premier customers)."""
+    premier = any(a["name"] == "Premier Account" for a in listed(lookup, "account_details", "accounts"))
+    return f", with the new one sent by express delivery ({'free for Premier customers' if premier else '£15 fee'})"
+
+
+def express_words(_lookup: Lookup) -> list[str]:
+    # Only words that ask for it by name: a fee is not charged on "I need it asap" (a no at the confirmation
+    # would leave the lost card unblocked).
+    return ["express", "next day", "next working day", "next-day"]
