@@ -105,6 +105,8 @@ def _fake_ladder(monkeypatch: pytest.MonkeyPatch) -> None:
         model = settings.assistant.extract_model
         return _run(_extraction(80, 12) if model is None else _extraction(12, 0, 80))
     monkeypatch.setattr("rightfit.evals.ladder.run_suites", run_suites)
+    # Past the check that a rung's models can load: the items crash as they run.
+    monkeypatch.setattr("rightfit.evals.ladder._cannot_run", lambda *_: None)
 
 
 def test_fit_rejects_a_rung_whose_items_failed_to_run_with_the_first_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,6 +118,23 @@ def test_fit_rejects_a_rung_whose_items_failed_to_run_with_the_first_error(monke
     assert rung.why_not().startswith("extraction: 80 of 92 items failed to run: ModelError: unknown model 'gpt-17'")
     both = fit(_ladder_settings(["parsers", "gpt-17"]))
     assert both.choice["extraction"].rung == "parsers"
+
+
+def test_fit_does_not_run_a_rung_whose_model_cannot_load(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # It ran every item, showed the pass rate of those that never needed the model as if measured, and locked
+    # that as the evidence.
+    monkeypatch.setenv("RIGHTFIT_MODEL_DIR", str(tmp_path / "models"))  # nothing installed
+    ran: list[str | None] = []
+    monkeypatch.setattr("rightfit.evals.ladder.run_suites", lambda settings, names, **_: ran.append(
+        settings.assistant.extract_model) or _run(_extraction(80, 12)))
+    result = fit(_ladder_settings(["parsers", "gpt-17", "qwen2.5-0.5b"]))
+    assert ran == [None]  # the parsers only
+    unknown, uninstalled = result.rungs["extraction"][1:]
+    assert unknown.run is None and unknown.why_not().startswith("not run: unknown rung 'gpt-17'")
+    assert uninstalled.why_not() == ("not run: model qwen2.5-0.5b is not installed; run `rightfit models install "
+                                     "qwen2.5-0.5b`")
+    assert result.choice["extraction"].rung == "parsers"
+    assert result.evidence()["extraction"]["rungs"]["gpt-17"]["metrics"] == {}
 
 
 def test_fit_cli_locks_nothing_when_the_only_rung_crashed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,9 @@ def fit_table(result: Any, currency: str) -> str:
         for r in results:
             quality = "; ".join(f"{s} {e.text()}" for s, e in r.quality().items())
             verdict = "CHOSEN" if r is chosen else ("passes, costs more" if r.passed else "rejected: " + r.why_not())
+            if r.run is None:  # not run: no figures to show
+                lines.append(f"{task:<12}{r.rung:<26}{'-':<52}{'-':>8}  {'-':<18}{verdict}")
+                continue
             lines.append(f"{task:<12}{r.rung:<26}{quality:<52}{r.p95_ms:>8.0f}  "
                          f"{money(r.cost_per_resolved, currency):<18}{verdict}")
     return "\n".join(lines)
@@ -38,10 +41,10 @@ def check_outputs(out: Path, html_out: Path | None) -> None:
 def fit_plots(result: Any, currency: str) -> list[str]:
     from rightfit.evals.report import Point, scatter_svg
 
-    quality = [Point(task, r.rung, r.p95_ms, min(e.value for e in r.quality().values()))
-               for task, rs in result.rungs.items() for r in rs]
+    measured = [(task, r) for task, rs in result.rungs.items() for r in rs if r.run is not None]
+    quality = [Point(task, r.rung, r.p95_ms, min(e.value for e in r.quality().values())) for task, r in measured]
     cost = [Point(task, r.rung, r.cost_per_resolved * 1e6, min(e.value for e in r.quality().values()))
-            for task, rs in result.rungs.items() for r in rs]
+            for task, r in measured]
     return [scatter_svg("Quality against p95 latency, per rung", "p95 latency (ms)", "pass rate (worst suite)",
                         quality),
             scatter_svg("Quality against cost, per rung", f"cost per 1M resolved requests ({currency})",
@@ -81,10 +84,10 @@ def fit_command(
     finally:
         bars.close()
     currency = settings.evals.prices.currency
-    first_run = next(r.run for results in result.rungs.values() for r in results)
-    typer.echo(first_run.hardware)
+    runs = {f"{task} · {r.rung}": r.run for task, rs in result.rungs.items() for r in rs if r.run is not None}
+    if runs:
+        typer.echo(next(iter(runs.values())).hardware)
     typer.echo(fit_table(result, currency))
-    runs = {f"{task} · {r.rung}": r.run for task, rs in result.rungs.items() for r in rs}
     write_output(html_out, html_report("rightfit fit", runs, plots=fit_plots(result, currency)), "report")
     missing = [t for t in result.rungs if t not in result.choice]
     if missing:

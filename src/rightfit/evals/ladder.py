@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rightfit.core.errors import ConfigError
+from rightfit.core.errors import ConfigError, RightfitError
 from rightfit.core.settings import FitTask, Settings
 from rightfit.evals.gate import Check, error_checks, threshold_checks
 from rightfit.evals.run import Run, run_suites
@@ -35,28 +35,31 @@ def apply_rung(settings: Settings, setting: str, rung: str) -> Settings:
 class RungResult:
     task: str
     rung: str
-    run: Run
+    run: Run | None  # None: not run (`skipped` says why)
     checks: list[Check]
+    skipped: str | None = None
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
+        return self.skipped is None and all(c.passed for c in self.checks)
 
     @property
     def cost_per_resolved(self) -> float:
         """Over all the task's suites: total cost over resolved requests."""
-        items = [r for s in self.run.suites.values() for r in s.items]
+        items = [r for s in self.run.suites.values() for r in s.items] if self.run is not None else []
         resolved = sum(r.resolved for r in items)
         return sum(r.cost for r in items) / resolved if resolved else math.inf
 
     @property
     def p95_ms(self) -> float:
-        return max(s.metrics["p95_ms"].value for s in self.run.suites.values())
+        return max(s.metrics["p95_ms"].value for s in self.run.suites.values()) if self.run is not None else math.nan
 
     def quality(self) -> dict[str, Estimate]:
-        return {name: s.metrics["pass_rate"] for name, s in self.run.suites.items()}
+        return {name: s.metrics["pass_rate"] for name, s in self.run.suites.items()} if self.run is not None else {}
 
     def why_not(self) -> str:
+        if self.skipped is not None:
+            return f"not run: {self.skipped}"
         failed = [c for c in self.checks if not c.passed]
         return "; ".join(f"{c.suite}: {c.message}" if c.kind == "run" else f"{c.suite}.{c.metric} {c.message}"
                          for c in failed) or "passes"
@@ -82,13 +85,27 @@ class FitResult:
                 "rungs": {r.rung: {
                     "passed": r.passed, "cost_per_resolved": r.cost_per_resolved, "p95_ms": r.p95_ms,
                     "pass_rate": {s: e.as_list() for s, e in r.quality().items()},
-                    "metrics": {s: {k: v.as_list() for k, v in sr.metrics.items()} for s, sr in r.run.suites.items()},
+                    "metrics": {s: {k: v.as_list() for k, v in sr.metrics.items()}
+                                for s, sr in (r.run.suites.items() if r.run is not None else ())},
                     "why_not": None if r.passed else r.why_not()} for r in results},
             }
         return out
 
 
 Progress = Callable[[str, str, str, int, int], None]  # task, rung, suite, done, total
+
+
+def _cannot_run(trial: Settings, setting: str) -> str | None:
+    """Why a rung's models cannot load (not installed, unknown, no endpoint), or None."""
+    from rightfit.models.generators import check_rung
+
+    rung = trial.answer.rung if setting == "answer.rung" else trial.assistant.extract_model
+    try:
+        if rung is not None:
+            check_rung(trial, rung)
+    except RightfitError as exc:
+        return str(exc)
+    return None
 
 
 def fit(settings: Settings, *, tasks: list[str] | None = None, progress: Progress | None = None) -> FitResult:
@@ -111,6 +128,11 @@ def fit(settings: Settings, *, tasks: list[str] | None = None, progress: Progres
         result.rungs[name] = []
         for rung in task.rungs:
             trial = apply_rung(settings, task.setting, rung)
+            if (why := _cannot_run(trial, task.setting)) is not None:
+                # A model that is not installed is said, not measured: its items would all fail to run, and
+                # the pass rate of the items that never needed it would read like a measurement.
+                result.rungs[name].append(RungResult(name, rung, None, [], skipped=why))
+                continue
             report = None if progress is None else (
                 lambda suite, done, total, name=name, rung=rung: progress(name, rung, suite, done, total))
             run = run_suites(trial, task.suites, progress=report)
