@@ -61,9 +61,9 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     reason = f"customer said: {values['reason']}" if values.get("reason") else "disputed by the customer in chat"
     # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
     # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
-    said = str(values.get("reason") or "")
-    fraud = UNAUTHORISED_FIRST if NOT_MINE.search(said) else ""
-    if _TWICE.search(said) and not missed:  # "charged twice": say what the account shows before disputing
+    words = str(values.get("reason") or "")
+    fraud = UNAUTHORISED_FIRST if NOT_MINE.search(words) else ""
+    if _TWICE.search(words) and not missed:  # "charged twice": say what the account shows before disputing
         return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                     confirm=f"{fraud}I can see only one {what}, not two; if a second one appears later, tell "
                             "me. Open a dispute for this one anyway?")
