@@ -377,8 +377,11 @@ class ChatAssistant(SeveralRequests):
             # documents answer with confidence is no off-topic one (off-topic messages score well below it). Nor
             # is one it is unsure of ("my dad is partially sighted, can he get large print statements?" at 0.26;
             # off-topic ones mostly above 0.8): "I can't find that" offers a colleague, a refusal would not.
-            from_docs = self.docs.answer(ctx, sid, text, intent, confidence)
-            if from_docs.route == "answer" or confidence < self.settings.refuse_threshold:
+            # The same reading as a message the classifier is unsure of, leaning off-topic; its refusal is the
+            # app's own, below.
+            from_docs = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=intent,
+                                            refuse_from=self.settings.refuse_threshold)
+            if from_docs.route != "refuse":
                 return from_docs, self.docs.topic_after(before, text, None)
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
