@@ -26,6 +26,8 @@ def test_the_longer_variant_wins_and_no_synonyms_change_nothing() -> None:
     rewriter = SynonymRewriter({"PIN": ["pin number"], "digits": ["number"]})
     assert rewriter.run(query="what's my pin number").text == "what's my PIN"
     assert SynonymRewriter({}).run(query="what's my pin number").text == "what's my pin number"
+    # Spacing in the configured variant is no part of it (it was a KeyError on the first match).
+    assert SynonymRewriter({"ATM": ["cash  machine"]}).run(query="a cash machine").text == "a ATM"
 
 
 @pytest.mark.parametrize("synonyms", [{"ATM": ["cashpoint", " "]}, {"ATM": ["cashpoint"], "branch": ["Cashpoint"]}])

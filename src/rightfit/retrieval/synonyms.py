@@ -27,7 +27,8 @@ class SynonymRewriter:
     name = "synonyms"
 
     def __init__(self, synonyms: Mapping[str, Sequence[str]]) -> None:
-        self.term_of = {v.lower(): term for term, variants in synonyms.items() for v in variants}
+        # Keyed as a match is looked up: lower case, single spaces ("cash  machine" in a config is "cash machine").
+        self.term_of = {" ".join(v.lower().split()): term for term, variants in synonyms.items() for v in variants}
         variants = sorted(self.term_of, key=len, reverse=True)
         self.pattern = (re.compile(r"(?<![\w'])(?:" + "|".join(r"\s+".join(map(re.escape, v.split()))
                                                                for v in variants) + r")(?![\w'])", re.IGNORECASE)
