@@ -25,7 +25,7 @@ from rightfit.core.errors import ConfigError, InvalidInputError
 from rightfit.core.protocols import Embedder, Generator, Reranker, YesNoModel
 from rightfit.core.settings import Settings, judge_model
 from rightfit.guard.normalize import check_length
-from rightfit.retrieval.bm25 import BM25Retriever
+from rightfit.retrieval.bm25 import UNREADABLE, BM25Retriever
 from rightfit.retrieval.dense import DenseRetriever
 from rightfit.retrieval.fusion import ReciprocalRankFusion, WeightedFusion
 from rightfit.retrieval.stores.embedded import EmbeddedStore, current_generation
@@ -78,7 +78,7 @@ class _Loaded:
         self.weighted = WeightedFusion(weights=(1.0 - r.dense_weight, r.dense_weight), top_k=r.candidates)
         try:
             self.bm25.warm_up()
-        except (OSError, ValueError, EOFError, KeyError) as exc:  # empty or overwritten files under bm25/
+        except UNREADABLE as exc:  # empty or overwritten files under bm25/
             raise store.damaged(f"the bm25 index cannot be read: {exc or type(exc).__name__}") from None
         self.num_docs = len(store)
         self.flagged_rows = store.flagged_rows

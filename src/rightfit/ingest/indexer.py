@@ -22,7 +22,7 @@ from rightfit.core.progress import counting
 from rightfit.core.protocols import Embedder, Guard
 from rightfit.ingest.chunking import CHUNKER_VERSION, chunk_document, index_text
 from rightfit.ingest.loaders import SUPPORTED, load_file, name_problem, shown_name
-from rightfit.retrieval.bm25 import BM25Retriever, build_bm25
+from rightfit.retrieval.bm25 import UNREADABLE, BM25Retriever, build_bm25
 from rightfit.retrieval.stores.embedded import (
     EmbeddedStore,
     FileRecord,
@@ -127,7 +127,7 @@ def _bm25_loads(store: EmbeddedStore) -> bool:
     """Whether the generation's BM25 files load (emptied or overwritten ones are rebuilt, not kept)."""
     try:
         BM25Retriever(directory=store.bm25_dir, chunk_ids=store.chunk_ids).warm_up()
-    except (OSError, ValueError, EOFError, KeyError):
+    except UNREADABLE:
         return False
     return True
 

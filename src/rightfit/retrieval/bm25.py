@@ -45,6 +45,11 @@ def build_bm25(texts: Sequence[str], directory: Path) -> None:
     model.save(str(directory), show_progress=False)
 
 
+# What loading a BM25 folder raises when its files were emptied or overwritten (bm25s reads JSON and numpy
+# files): the caller says the index is damaged, or rebuilds it.
+UNREADABLE = (OSError, ValueError, EOFError, KeyError)
+
+
 class BM25Retriever:
     """Stage: top-k chunk rows by BM25 score. Chunks with no query term in common are never returned."""
 
