@@ -156,6 +156,25 @@ def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  
     assert "£25" in other.reply and "statement" not in other.reply.lower()
 
 
+def test_a_follow_up_is_not_answered_with_what_was_just_said(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    kept = c.say("how long do you keep my data after I close my account")
+    assert kept.route == "answer"
+    sold = c.say("and do you sell it to other companies?")  # with the question before, its answer scored higher
+    assert sold.route == "answer" and "don't sell your personal information" in sold.reply
+    assert sold.reply != kept.reply
+    c = Conversation(assistant, customer="C002")
+    table = c.say("what's the interest free overdraft on the student account in 2nd year")
+    assert "Year 2: up to £1,500" in table.reply
+    after = c.say("and what happens to it when I graduate?")
+    assert "Year 2: up to £1,500" not in after.reply  # said again, it was no answer; "I can't find that" is honest
+    # A follow-up the question alone answers better than the question with the one before.
+    c = Conversation(assistant, customer="C003")
+    c.say("when do you pay the interest on the easy access saver?")
+    cash = c.say("can I pay cash straight into it?")
+    assert cash.route == "answer" and "can't pay cash" in cash.reply and "interest" not in cash.reply
+
+
 def test_another_action_asked_for_with_the_yes_or_no_replaces_the_waiting_one(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     not_made = c.say("there's a charge from WWW.XBPAY for £23.50 I didn't make")

@@ -55,3 +55,14 @@ def test_the_last_thing_the_customer_said_and_only_to_them(store: SessionStore) 
     assert store.last_said("s_1", "C001") == "no, the credit one"
     with pytest.raises(NotFoundError):
         store.last_said("s_1", "C002")
+
+
+def test_what_a_follow_up_needs_survives_being_stored(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "assistant.sqlite")
+    state = SessionState(topic="how long do you keep my data", quoted=("privacy:10-90",), page="Privacy")
+    store.save_turn(session_id="s_2", customer_id="C001", state=state,
+                    turns=[Turn("customer", "how long do you keep my data", "answer", "t")], is_new=True)
+    with store.hold("s_2", "C001") as again:
+        assert again == state
+    # A conversation stored before these fields existed reads as having none.
+    assert SessionState.from_json('{"topic": "fees"}') == SessionState(topic="fees")

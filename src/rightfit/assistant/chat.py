@@ -108,7 +108,8 @@ class ChatAssistant(SeveralRequests):
         self.sessions = sessions
         self.executor = executor
         self.input_guard = input_guard
-        self.docs = DocumentAnswers(app=app, answerer=answerer, output_guard=output_guard, redact=self.redact)
+        self.docs = DocumentAnswers(app=app, answerer=answerer, output_guard=output_guard, redact=self.redact,
+                                    own_names=settings.answer.known_terms)
         self.others = ThirdPartyCheck(app=app, fields=self.fields, executor=executor, redact=self.redact)
         self.handoff = HandOff(app=app, extractor=extractor, sessions=sessions, executor=executor,
                                redact=self.redact)
@@ -352,13 +353,15 @@ class ChatAssistant(SeveralRequests):
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
             context = self.docs.context(before, text)
             unsure = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context,
-                                         refuse_from=self.settings.refuse_threshold)
+                                         refuse_from=self.settings.refuse_threshold, said=before.quoted,
+                                         page=before.page)
             answered = unsure.route in ("answer", "abstain")
-            return unsure, self.docs.topic_after(before, text, context) if answered else state
+            return unsure, self.docs.topic_after(before, text, context, unsure) if answered else state
         if intent in self.app.answer_intents:
             context = self.docs.context(before, text)
-            return (self.docs.answer(ctx, sid, text, intent, confidence, context=context, follows=True),
-                    self.docs.topic_after(before, text, context))
+            answer = self.docs.answer(ctx, sid, text, intent, confidence, context=context, follows=True,
+                                      said=before.quoted, page=before.page)
+            return answer, self.docs.topic_after(before, text, context, answer)
         if intent in self.app.actions:
             route = self.app.actions[intent]
             # A follow-up to a read keeps its fields ("and at tesco?"); a change never repeats the last one's
@@ -382,7 +385,7 @@ class ChatAssistant(SeveralRequests):
             from_docs = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=intent,
                                             refuse_from=self.settings.refuse_threshold)
             if from_docs.route != "refuse":
-                return from_docs, self.docs.topic_after(before, text, None)
+                return from_docs, self.docs.topic_after(before, text, None, from_docs)
         reply = self.app.replies.get(intent) or self.app.replies.get("out_of_scope", "")
         kind = "refuse" if intent == "out_of_scope" else "smalltalk"
         if intent in self.app.offering and self.app.offer_intent is not None:

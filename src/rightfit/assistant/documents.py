@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Protocol
 
+from rightfit.answer.extractive import content_terms
 from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
-from rightfit.types import Answer
+from rightfit.types import Answer, Citation
 
 NOT_FOUND = "I can't find that in our policies."
 CANT_FIND = f"{NOT_FOUND} I can pass you to a colleague if you'd like."
@@ -28,6 +30,19 @@ MAX_TOPIC_CHARS = 300
 CONTEXT_MARGIN = 0.1
 
 
+def quote_key(citation: Citation) -> str:
+    return f"{citation.doc_id}:{citation.start}-{citation.end}"
+
+
+def says_again(answer: Answer, said: tuple[str, ...], question: str) -> bool:
+    """Whether the answer quotes exactly what the last answer quoted, without the words the follow-up asks about:
+    the ATM limits' table again for "and on premier?" answers it (Premier is in the table), the data retention
+    sentence again for "and do you sell it?" does not."""
+    if not said or tuple(quote_key(c) for c in answer.citations) != said:
+        return False
+    return not content_terms(question) <= content_terms(answer.text or "")
+
+
 class Answerer(Protocol):
     def ask(self, *, question: str) -> Answer: ...
 
@@ -36,8 +51,13 @@ class DocumentAnswers:
     """The assistant's reading of the documents: every answer passes the output guard when there is one."""
 
     def __init__(self, *, app: AssistantApp, answerer: Answerer,
-                 output_guard: Callable[[str, list[str], str], str] | None, redact: Callable[[str], str]) -> None:
+                 output_guard: Callable[[str, list[str], str], str] | None, redact: Callable[[str], str],
+                 own_names: Collection[str] = ()) -> None:
         self.app = app
+        # The bank's own name, in every page title ("Larkspur Student Account"), says nothing of the page: left
+        # out of the title a follow-up is asked with, where it lifted the page's opening sentence.
+        self._own_names = re.compile(r"\b(?:" + "|".join(map(re.escape, own_names)) + r")\b\s*",
+                                     re.IGNORECASE) if own_names else None
         self.answerer = answerer
         self.output_guard = output_guard
         self.redact = redact
@@ -54,25 +74,48 @@ class DocumentAnswers:
         """An action's words, as context for a question asked beside it ("freeze card")."""
         return intent.replace("_", " ") if intent and intent in self.app.actions else None
 
-    def topic_after(self, before: SessionState, text: str, context: str | None) -> SessionState:
-        """The state after a question for the documents: its topic is the question that started the thread."""
+    def topic_after(self, before: SessionState, text: str, context: str | None, reply: ChatReply) -> SessionState:
+        """The state after a question for the documents: its topic is the question that started the thread; what
+        the last answer quoted, and from which page, are kept for the next follow-up."""
+        quoted = tuple(quote_key(c) for c in reply.citations)
+        page = reply.citations[0].title if reply.citations else None
+        if page and self._own_names is not None:
+            page = self._own_names.sub("", page).strip() or None
         if context and before.topic:
-            return SessionState(topic=before.topic)
-        return SessionState(topic=self.redact(f"{context} {text}" if context else text)[:MAX_TOPIC_CHARS])
+            return SessionState(topic=before.topic, quoted=quoted or before.quoted, page=page or before.page)
+        return SessionState(topic=self.redact(f"{context} {text}" if context else text)[:MAX_TOPIC_CHARS],
+                            quoted=quoted, page=page)
 
     def answer(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                offer: bool = True, context: str | None = None, follows: bool = False) -> ChatReply:
+                offer: bool = True, context: str | None = None, follows: bool = False,
+                said: tuple[str, ...] = (), page: str | None = None) -> ChatReply:
         """`offer`: whether "I can't find that" offers a colleague; not when a yes would mean something else.
         `context`: what the question is asked beside. A question that `follows` it, pointing back ("how much
-        does it cost?"), means nothing without it and is asked with it. Any other is asked with it and without
-        it: "will my direct debits still go out?" while a freeze waits is about freezing, "how much cash can I
-        take out?" while an address change waits is not about addresses. The context's own words raise the
-        score of any sentence that repeats them, so the answer with it is taken only when clearly surer."""
-        answer = self.answerer.ask(question=f"{context} {text}" if context and follows else text)
-        if context and not follows:
-            beside = self.answerer.ask(question=f"{context} {text}")
-            if beside.confidence > answer.confidence + CONTEXT_MARGIN:
-                answer = beside
+        does it cost?"), means nothing without it: it is asked with the context and, when the last answer came
+        from a `page`, with that page's title, a narrower context that lets the question's own words count ("can
+        I pay cash straight into it?" after the saver's interest dates, asked with the whole question before, got
+        another sentence about interest). The title's answer is taken when clearly surer, and neither is taken
+        when it quotes again just what the last answer quoted (`said`) without the words now asked about: "and
+        do you sell it?" asks something more. Any other question is asked with the context and without it:
+        "will my direct debits still go out?" while a freeze waits is about freezing, "how much cash can I take
+        out?" while an address change waits is not about addresses. The context's own words raise the score of
+        any sentence that repeats them, so the answer with it is taken only when clearly surer."""
+        if context and follows:
+            drafts = [self.answerer.ask(question=f"{context} {text}")]
+            if page:
+                drafts.append(self.answerer.ask(question=f"{page}: {text}"))
+            fresh = [a for a in drafts if not a.abstained and a.text and not says_again(a, said, text)]
+            # "Card fees: and if I'm premier?" quoted the fees table, a little surer than "Express delivery is free
+            # for Premier customers" asked with the express delivery question.
+            first = drafts[0]
+            answer = (max(fresh, key=lambda a: a.confidence + (CONTEXT_MARGIN if a is first else 0.0)) if fresh
+                      else replace(first, text=None, abstained=True))
+        else:
+            answer = self.answerer.ask(question=text)
+            if context:
+                beside = self.answerer.ask(question=f"{context} {text}")
+                if beside.confidence > answer.confidence + CONTEXT_MARGIN:
+                    answer = beside
         if answer.abstained or not answer.text:
             return ChatReply(sid, CANT_FIND if offer else NOT_FOUND, "abstain", intent, confidence, ctx.trace_id)
         reply = answer.text
@@ -81,13 +124,15 @@ class DocumentAnswers:
         return ChatReply(sid, reply, "answer", intent, confidence, ctx.trace_id, citations=tuple(answer.citations))
 
     def uncertain(self, ctx: ToolContext, sid: str, text: str, intent: str, confidence: float, *,
-                   leaning: str, context: str | None = None, refuse_from: float = 0.0) -> ChatReply:
+                   leaning: str, context: str | None = None, refuse_from: float = 0.0,
+                   said: tuple[str, ...] = (), page: str | None = None) -> ChatReply:
         """Not confidently any intent: answer it if the documents do. Otherwise, a message the classifier
         leaned towards reading as a policy question ("can I buy an annuity from you?") or as one of the app's
         requests ("the cash machine kept my card"), or towards off-topic below `refuse_from` ("can he get his
         statements in large print?"), gets "I can't find that", which offers a person, and anything else is
         told what we can help with."""
-        reply = self.answer(ctx, sid, text, intent, confidence, context=context, follows=True)
+        reply = self.answer(ctx, sid, text, intent, confidence, context=context, follows=True, said=said,
+                            page=page)
         if reply.route == "answer" or self.app.serves(leaning) or confidence < refuse_from:
             return reply
         return ChatReply(sid, self.app.replies.get("out_of_scope", CANT_FIND), "refuse", "out_of_scope", confidence,

@@ -52,6 +52,8 @@ class SessionState:
     last_fields: Mapping[str, Any] = field(default_factory=dict)  # what `last` was done with ("and the week before?")
     offered: bool = False  # the last reply offered to pass the conversation to a colleague
     topic: str | None = None  # the question the documents were last asked (redacted), for "and if I'm premier?"
+    quoted: tuple[str, ...] = ()  # the passages (doc:start-end) its last answer quoted: a follow-up gets more
+    page: str | None = None  # the title of the page that answer came from, a follow-up's narrower context
     ticket: str | None = None  # the ticket this conversation was just handed over in: what follows is added to it
     handed: str | None = None  # what that ticket was opened for (the hand-off intent)
 
@@ -59,8 +61,8 @@ class SessionState:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
                            "last_fields": dict(self.last_fields), "options": list(self.options),
-                           "offered": self.offered, "topic": self.topic, "ticket": self.ticket,
-                           "handed": self.handed},
+                           "offered": self.offered, "topic": self.topic, "quoted": list(self.quoted),
+                           "page": self.page, "ticket": self.ticket, "handed": self.handed},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -69,8 +71,8 @@ class SessionState:
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
-                   offered=bool(d.get("offered")), topic=d.get("topic"), ticket=d.get("ticket"),
-                   handed=d.get("handed"))
+                   offered=bool(d.get("offered")), topic=d.get("topic"), quoted=tuple(d.get("quoted") or ()),
+                   page=d.get("page"), ticket=d.get("ticket"), handed=d.get("handed"))
 
 
 @dataclass(frozen=True, slots=True)
