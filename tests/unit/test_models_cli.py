@@ -110,7 +110,8 @@ def test_register_then_list_shows_the_model(tmp_path: Path, store: ModelStore) -
     assert f"registered mine: {mine.resolve()}" in result.stdout
 
     rows = {r["name"]: r for r in json.loads(run("list", "--json").stdout)}
-    assert rows["mine"]["installed"] == "registered" and rows["mine"]["packages"] == []
+    assert rows["mine"]["installed"] is True and rows["mine"]["registered"] is True
+    assert rows["mine"]["packages"] == []
 
 
 def test_list_shows_pinned_packages_and_chat_template(store: ModelStore) -> None:
@@ -133,7 +134,7 @@ def test_list_marks_a_file_changed_since_it_was_verified(tmp_path: Path, store: 
     mine, gone = tmp_path / "mine.gguf", tmp_path / "gone.gguf"
     store.register("mine", mine, fake_gguf(mine, 5))
     store.register("gone", gone, fake_gguf(gone, 6))
-    assert {r["name"]: r["installed"] for r in json.loads(run("list", "--json").stdout)}["mine"] == "registered"
+    assert {r["name"]: r["verified"] for r in json.loads(run("list", "--json").stdout)}["mine"] is True
 
     mine.write_bytes(b"GGUF" + b"\x07" * 4096)  # tampered after registration: same size, other bytes
     gone.unlink()
@@ -143,5 +144,25 @@ def test_list_marks_a_file_changed_since_it_was_verified(tmp_path: Path, store: 
     assert "registered, unverified" in rows["mine"] and "registered, file missing" in rows["gone"]
     assert "rightfit models verify" in result.stderr
     run("verify", "mine")  # the re-hash finds the mismatch; the listing still does not call it verified
-    assert {r["name"]: r["installed"] for r in json.loads(run("list", "--json").stdout)}["mine"] == \
-        "registered, unverified"
+    rows = {r["name"]: r for r in json.loads(run("list", "--json").stdout)}
+    assert (rows["mine"]["installed"], rows["mine"]["verified"], rows["mine"]["file_missing"]) == (True, False, False)
+    assert (rows["gone"]["installed"], rows["gone"]["verified"], rows["gone"]["file_missing"]) == (True, False, True)
+
+
+def test_list_json_gives_numbers_and_booleans_where_the_table_gives_words(tmp_path: Path, store: ModelStore) -> None:
+    mine = tmp_path / "mine.gguf"
+    store.register("mine", mine, fake_gguf(mine, 8))
+
+    rows = {r["name"]: r for r in json.loads(run("list", "--json").stdout)}
+
+    catalog = GGUF_CATALOG["qwen2.5-1.5b"]
+    assert rows["qwen2.5-1.5b"]["size_bytes"] == catalog.size  # bytes, not "1117 MB"
+    assert rows["qwen2.5-1.5b"]["context"] == catalog.context_length
+    assert (rows["qwen2.5-1.5b"]["installed"], rows["qwen2.5-1.5b"]["registered"]) == (False, False)  # not "no"
+    assert rows["mine"]["size_bytes"] == mine.stat().st_size == 4100
+    assert rows["mine"]["context"] is None and rows["mine"]["chat_template"] is None  # not "?"
+    assert (rows["mine"]["installed"], rows["mine"]["verified"], rows["mine"]["file_missing"]) == (True, True, False)
+    # The table keeps its words.
+    table = {line.split()[0]: line for line in run("list").stdout.splitlines()[1:]}
+    assert f"{catalog.size / 1e6:.0f} MB" in table["qwen2.5-1.5b"] and "  no  " in table["qwen2.5-1.5b"]
+    assert "registered" in table["mine"] and "0 MB" in table["mine"]

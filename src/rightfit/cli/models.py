@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rightfit.cli.common import JsonOpt
+
+if TYPE_CHECKING:
+    from rightfit.models.store import ModelStore
 
 models_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                          help="Generative models: catalog, install, verify, register.")
@@ -46,14 +49,39 @@ def _table(rows: list[dict[str, str]]) -> list[str]:
     return [line({key: head for key, head, _ in _LIST_COLUMNS}), *(line(r) for r in rows)]
 
 
+def _json_rows(store: ModelStore, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's rows as values a program can use: the size in bytes, the context length as a number (null
+    when unknown, as for a registered file), and what the table writes as "yes", "registered" or
+    "yes, file missing" as true/false fields."""
+    from rightfit.models.catalog import GGUF_CATALOG
+
+    installed = store.installed()
+    out = []
+    for r in rows:
+        model, record = GGUF_CATALOG.get(r["name"]), installed.get(r["name"])
+        size = model.size if model is not None else record.size if record is not None else None
+        problem = r["installed"].partition(", ")[2]  # "", "unverified" or "file missing"
+        out.append({"name": r["name"], "size_bytes": size,
+                    "context": model.context_length if model is not None else None,
+                    "installed": record is not None, "registered": model is None,
+                    "verified": record is not None and not problem, "file_missing": problem == "file missing",
+                    "licence": r["licence"], "upstream": r["upstream"], "sha256": r["sha256"],
+                    "packages": r["packages"], "chat_template": model.chat_template if model is not None else None})
+    return out
+
+
 @models_app.command("list")
 def models_list(as_json: JsonOpt = False) -> None:
-    """The model catalog, with what is installed here."""
+    """The model catalog, with what is installed here.
+
+    With --json: size_bytes and context as numbers, and installed, registered, verified (the file is as it was
+    when its hash last matched) and file_missing as true/false."""
     from rightfit.models.store import ModelStore, catalog_rows
 
-    rows = catalog_rows(ModelStore())
+    store = ModelStore()
+    rows = catalog_rows(store)
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps(_json_rows(store, rows), indent=2))
         return
     cells = [{**r, "packages": _short_packages(r["packages"])} for r in rows]
     for text in _table(cells):
