@@ -43,7 +43,7 @@ def test_planted_page_is_flagged_named_and_kept_out_of_answers(mini_corpus: Path
     r = run("ask", QUESTION, "--data-dir", data, "--json")
     assert r.returncode == 0, r.stderr
     answer = json.loads(r.stdout)
-    assert PLANTED not in (answer["text"] or "")
+    assert PLANTED not in (answer["answer"] or "")
     assert all(c["doc_id"] != "travel-money" for c in answer["citations"])
 
     config = tmp_path / "allow.toml"
@@ -51,7 +51,7 @@ def test_planted_page_is_flagged_named_and_kept_out_of_answers(mini_corpus: Path
     r = run("ask", QUESTION, "--config", str(config), "--json")
     assert r.returncode == 0, r.stderr
     allowed = json.loads(r.stdout)
-    assert PLANTED in allowed["text"] and [c["doc_id"] for c in allowed["citations"]] == ["travel-money"]
+    assert PLANTED in allowed["answer"] and [c["doc_id"] for c in allowed["citations"]] == ["travel-money"]
 
 
 def test_scanning_can_be_turned_off(mini_corpus: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import typer
 from rightfit.cli.app import app
 from rightfit.cli.common import ConfigOpt, DataDirOpt, JsonOpt, build_index, pipeline, settings_from
 from rightfit.core.errors import InvalidInputError
-from rightfit.types import IndexReport
+from rightfit.types import Answer, IndexReport
 
 
 @app.command()
@@ -119,7 +119,7 @@ def ask(
         settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"rung": rung})})
     answer = pipeline(settings).ask(question=question)
     if as_json:
-        typer.echo(json.dumps(asdict(answer), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(_answer_json(answer), indent=2, ensure_ascii=False))
         return
     if answer.abstained:
         typer.echo(f"I can't find that in the documents. ({answer.reason})")
@@ -128,6 +128,14 @@ def ask(
         for c in answer.citations:
             typer.echo(f"  source: {c.doc_id} > {c.section or c.title} [chars {c.start}-{c.end}]")
     typer.echo(f"confidence {answer.confidence:.2f} · trace {answer.trace_id}", err=True)
+
+
+def _answer_json(a: Answer) -> dict[str, Any]:
+    """The answer under the names `POST /v1/ask` gives it (its text is "answer"), and whether the verifier
+    refused a drafted answer, which the API does not say."""
+    return {"question": a.question, "answer": a.text, "abstained": a.abstained, "confidence": a.confidence,
+            "citations": [asdict(c) for c in a.citations], "reason": a.reason, "trace_id": a.trace_id,
+            "rejected": a.rejected}
 
 
 @app.command()
