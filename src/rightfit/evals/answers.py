@@ -14,7 +14,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
@@ -31,6 +31,7 @@ class QAItem:
     question: str
     answer: str | None
     doc_ids: tuple[str, ...]
+    line: int = field(default=0, compare=False)  # in the QA file, for messages; 0 when not read from one
 
     @property
     def answerable(self) -> bool:
@@ -91,7 +92,7 @@ def _qa_line(obj: object, lineno: int, max_question_chars: int | None) -> tuple[
     if problems:
         return None, problems
     assert isinstance(qid, str) and isinstance(question, str) and isinstance(doc_ids, list)  # checked above
-    return QAItem(qid=qid, question=question, answer=answer, doc_ids=tuple(doc_ids)), []
+    return QAItem(qid=qid, question=question, answer=answer, doc_ids=tuple(doc_ids), line=lineno), []
 
 
 def load_qa(path: Path, *, max_question_chars: int | None = None) -> list[QAItem]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import random
 from collections import defaultdict
 from pathlib import Path
 
 from rightfit.core.errors import InvalidInputError
+from rightfit.evals.answers import MAX_LISTED_PROBLEMS, QAItem, load_qa
 from rightfit.evals.beir import write_beir
 from rightfit.ingest.loaders import load_file
 
@@ -34,7 +36,6 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
 
     Returns (documents, queries).
     """
-    from rightfit.evals.answers import load_qa
     from rightfit.ingest.indexer import discover
 
     if not docs.is_dir():
@@ -48,19 +49,43 @@ def qa_to_beir(qa_file: Path, docs: Path, out: Path) -> tuple[int, int]:
     known = {d["_id"] for d in corpus}
     queries: dict[str, str] = {}
     qrels: dict[str, dict[str, int]] = {}
+    problems: list[str] = []
     for item in load_qa(qa_file):
         if not item.answerable:
             continue
-        unknown = [d for d in item.doc_ids if d not in known]
-        if unknown:
-            raise InvalidInputError(f"eval: question {item.qid} cites unknown documents {unknown}")
+        problems += _export_problems(item, known, docs, qa_file)
         queries[item.qid] = item.question
         qrels[item.qid] = dict.fromkeys(item.doc_ids, 1)
+    if problems:  # every bad line at once, so the file is fixed in one pass
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        listed = "\n  ".join(problems[:MAX_LISTED_PROBLEMS]) + (f"\n  ... and {more} more" if more > 0 else "")
+        raise InvalidInputError(f"eval: {len(problems)} problem(s) exporting {qa_file} to BEIR; fix them and run "
+                                f"again (a document's id is its path in {docs} without the extension, or its "
+                                f"\"_id\" in a .jsonl file):\n  {listed}")
     if not queries:
         raise InvalidInputError(f"eval: {qa_file} has no answerable question with doc_ids, so a BEIR export would "
                                 "judge nothing; add questions with an answer and the documents that give it")
     write_beir(out, corpus=corpus, queries=queries, qrels=qrels)
     return len(corpus), len(queries)
+
+
+def _export_problems(item: QAItem, known: set[str], docs: Path, qa_file: Path) -> list[str]:
+    """What stops one answerable question becoming a judged BEIR query, each naming its line."""
+    where = f"{qa_file} line {item.line}: question {item.qid!r}"
+    problems = []
+    unknown = [d for d in item.doc_ids if d not in known]
+    if unknown:
+        named = []
+        for d in unknown:
+            close = difflib.get_close_matches(d, known, n=1)
+            named.append(f"{d!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        what = "not a document" if len(named) == 1 else "not documents"
+        problems.append(f"{where} cites {', '.join(named)}, {what} in {docs}")
+    odd = [i for i in (item.qid, *item.doc_ids) if any(ch in i for ch in "\t\r\n")]
+    if odd:
+        problems.append(f"{where}: id {odd[0]!r} holds a tab or line break, which the BEIR qrels file cannot "
+                        "carry; rename it")
+    return problems
 
 
 def classification_to_beir(csv_file: Path, out: Path, *, per_label_docs: int = 5, queries: int = 500,
