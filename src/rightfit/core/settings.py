@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import logging
 import os
 import tomllib
 from contextvars import ContextVar
@@ -15,6 +17,8 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from rightfit.core.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 
 class ChunkingSettings(BaseModel):
@@ -376,7 +380,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
                 config, value)
     token = _FILE_DATA.set(data)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     except ValidationError as exc:
         sources = [str(config)] if config else []
         fields = {f.upper() for f in Settings.model_fields}
@@ -394,3 +398,61 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
                           ) from None
     finally:
         _FILE_DATA.reset(token)
+    _warn_unused_variables(settings)
+    return settings
+
+
+# RIGHTFIT_ variables that are no setting but are read elsewhere: by the command line, the model store, scripts/.
+OTHER_VARIABLES = ("RIGHTFIT_CONFIG", "RIGHTFIT_MODEL_DIR", "RIGHTFIT_RERANKER", "RIGHTFIT_FAST_START",
+                   "RIGHTFIT_WHEEL_CACHE")
+_WARNED: set[str] = set()  # each unused variable is named once per process, however often settings load
+
+
+def _variable_names(model: type[BaseModel], prefix: str) -> list[str]:
+    """Every environment variable a setting is read from: RIGHTFIT_DATA_DIR, RIGHTFIT_ANSWER,
+    RIGHTFIT_ANSWER__ABSTAIN_THRESHOLD, RIGHTFIT_ANSWER__JUDGE__THRESHOLD ..."""
+    names = []
+    for field_name, info in model.model_fields.items():
+        name = f"{prefix}{field_name.upper()}"
+        names.append(name)
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            names += _variable_names(info.annotation, f"{name}__")
+    return names
+
+
+def unused_variables(environ: dict[str, str], settings: Settings) -> list[tuple[str, str]]:
+    """RIGHTFIT_ variables no setting reads (pydantic-settings ignores them), each with what to write instead.
+
+    A wrong key inside a section (RIGHTFIT_ANSWER__TRESHOLD) is already an error; what is left is a name whose
+    section is unknown, mostly a single underscore where the section and key need two."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    top = {f.upper() for f in Settings.model_fields}
+    sections = {f.upper() for f, info in Settings.model_fields.items()
+                if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)}
+    others = {*OTHER_VARIABLES, *([settings.endpoint.api_key_env.upper()] if settings.endpoint.api_key_env else [])}
+    names = _variable_names(Settings, prefix)
+    unused = []
+    for variable in sorted(environ):
+        upper = variable.upper()
+        if not upper.startswith(prefix) or upper in others:
+            continue
+        first, nested, _ = upper[len(prefix):].partition("__")
+        if first in top and (not nested or first in sections):
+            continue
+        same = [n for n in names if n.replace("__", "_") == upper.replace("__", "_")]
+        if same:
+            fix = f"write {same[0]} (two underscores between section and key)"
+        elif close := difflib.get_close_matches(upper, [*names, *others], n=1, cutoff=0.8):
+            fix = f"did you mean {close[0]}?"
+        else:
+            fix = (f"a setting is {prefix}SECTION__KEY, with two underscores between section and key (as in "
+                   f"{prefix}ANSWER__ABSTAIN_THRESHOLD), or a top-level one such as {prefix}DATA_DIR")
+        unused.append((variable, fix))
+    return unused
+
+
+def _warn_unused_variables(settings: Settings) -> None:
+    for variable, fix in unused_variables(dict(os.environ), settings):
+        if variable not in _WARNED:
+            _WARNED.add(variable)
+            logger.warning("environment variable %s matches no setting and is ignored; %s", variable, fix)
