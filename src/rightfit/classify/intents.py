@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -221,6 +222,30 @@ class IntentClassifier:
         clf.labels = list(manifest.labels)
         clf.metrics = dict(manifest.metrics)
         return clf
+
+
+# Correctly classified held-out messages below which the out-of-scope threshold is not chosen from data in any
+# useful sense: with fewer than 1/max_rejected of them (20 at the default 5%) none may be rejected, so the
+# threshold is just the lowest confidence among a handful of messages.
+MIN_HELD_OUT_CORRECT = 20
+
+
+def threshold_warning(threshold: float, *, correct: int, held_out: int, labels: int, max_rejected: float) -> str:
+    """Why the out-of-scope threshold `classify train` chose is not to be trusted, and what to do; "" when it is.
+
+    `correct` of the `held_out` messages were classified correctly; `labels` is the number of intents."""
+    needed = max(MIN_HELD_OUT_CORRECT, math.ceil(1 / max_rejected) if max_rejected > 0 else 0)
+    per_intent = math.ceil(needed * 10 / labels)  # one message in ten is held out
+    fix = (f"add labelled messages, at least {per_intent} per intent, so that {needed} or more of the held-out "
+           f"tenth are classified correctly, and train again")
+    if correct == 0 or threshold <= 0.0:
+        return (f"the out-of-scope threshold is {threshold:.3f}: {correct} of the {held_out} held-out messages were "
+                "classified correctly, too few to choose it from, so no message will ever be out of scope; " + fix)
+    if correct < needed:
+        return (f"the out-of-scope threshold {threshold:.3f} was chosen from only {correct} correctly classified "
+                f"held-out messages (of {held_out}), too few for --max-rejected {max_rejected:.0%} to mean "
+                f"anything: it is just the lowest confidence among them; " + fix)
+    return ""
 
 
 def choose_threshold(probabilities: np.ndarray, correct: np.ndarray, *, max_rejected: float = 0.05) -> float:

@@ -30,6 +30,7 @@ def classify_train(
         choose_threshold,
         intent_features,
         load_labelled_csv,
+        threshold_warning,
     )
     from rightfit.core.runtime import limit_blas_threads
     from rightfit.evals.classification import score, stratified_folds
@@ -57,8 +58,8 @@ def classify_train(
     predicted = [clf.labels[i] for i in probs.argmax(axis=1)]
     gold = [labels[i] for i in held]
     report = score(gold, predicted)
-    threshold = choose_threshold(probs.max(axis=1), np.array([g == p for g, p in zip(gold, predicted, strict=True)]),
-                                 max_rejected=max_rejected)
+    correct = np.array([g == p for g, p in zip(gold, predicted, strict=True)], dtype=bool)
+    threshold = choose_threshold(probs.max(axis=1), correct, max_rejected=max_rejected)
     typer.echo(f"training on all {len(texts)} messages", err=True)
     final = IntentClassifier(embedder=embedder, threshold=threshold).fit_features(features, labels)
     final.metrics = {"heldout_accuracy": report.accuracy, "heldout_macro_f1": report.macro_f1,
@@ -66,6 +67,9 @@ def classify_train(
     digest = save_artifact(final.save, out)
     typer.echo(report.table())
     typer.echo(f"out-of-scope threshold {threshold:.3f}; wrote {out} (artifact sha256 {digest})")
+    if warning := threshold_warning(threshold, correct=int(correct.sum()), held_out=len(held),
+                                    labels=len(set(labels)), max_rejected=max_rejected):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @classify_app.command("eval")
