@@ -51,6 +51,22 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
 
 
+def test_a_sentence_telling_the_customers_situation_beside_a_question_asks_for_nothing(assistant) -> None:  # noqa: ANN001, E501
+    # Alone, "I'm about £40 overdrawn at the moment" reads as a balance request; beside a question it is the
+    # question's circumstances: no balance is shown.
+    told = Conversation(assistant, customer="C005").say(
+        "does it cost anything to close my account? I'm about £40 overdrawn at the moment")
+    assert "£98.75" not in told.reply and told.route in ("answer", "abstain") and told.tool is None
+    # Its question points back to the situation, so it is not answered alone ("can I pay it into the bank?"
+    # alone quoted the rule on damaged notes).
+    cash = Conversation(assistant, customer="C006").say(
+        "I've got about 12k in cash from selling my car. can I pay it into the bank?")
+    assert "damaged" not in cash.reply and "balance" not in cash.reply and cash.tool is None
+    # A request beside the question is still met.
+    both = Conversation(assistant).say("show me my balance. how much is express delivery?")
+    assert "£1,842.50" in both.reply and "£15" in both.reply
+
+
 def test_three_requests_in_one_sentence_are_all_met(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     reply = c.say("freeze my debit card and what's my balance and my sort code")  # the freeze was dropped

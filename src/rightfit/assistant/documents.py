@@ -62,11 +62,16 @@ class DocumentAnswers:
         self.output_guard = output_guard
         self.redact = redact
 
+    @staticmethod
+    def points_back(text: str) -> bool:
+        """Whether a short question leans on what came before ("and if I'm premier?", "does it cost anything?")."""
+        return len(text.split()) <= MAX_FOLLOW_UP_WORDS and _DOCS_FOLLOW_UP.search(text) is not None
+
     def context(self, before: SessionState, text: str) -> str | None:
         """What a follow-up question leans on: the last question for the documents ("and if I'm premier?" after
         asking about express delivery), or the action just done ("will the old one still work if I find it?"
         after reporting a card lost). None for a question that stands alone."""
-        if len(text.split()) > MAX_FOLLOW_UP_WORDS or not _DOCS_FOLLOW_UP.search(text):
+        if not self.points_back(text):
             return None
         return before.topic or self.action_words(before.last)
 

@@ -4,6 +4,7 @@ first; a request held back is taken up once nothing waits on the customer."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -19,6 +20,11 @@ from rightfit.extract import every_card
 from rightfit.tools.registry import ToolContext
 
 THEN_NOTE = "Once that's settled, I'll turn to your other request."
+# A sentence telling of the customer's situation, not asking for anything: "I'm about £40 overdrawn at the
+# moment", "I've got about 12k in cash". It reads like a balance request, but asks for none.
+_CIRCUMSTANCE = re.compile(r"(?:i'?m|i am|i'?ve|i have|i'?ve got|we'?re|we are|we'?ve|we have)\b(?![^?]*\?\s*$)",
+                           re.IGNORECASE)
+_PLEASE = re.compile(r"\b(?:please|pls|can you|could you|show|tell me|check)\b", re.IGNORECASE)
 
 
 class SeveralRequests:
@@ -86,6 +92,14 @@ class SeveralRequests:
         question, read = LEAD_IN.sub("", parts[1 - i]), reads[1 - i]
         if read.unsure or read.intent not in self.app.answer_intents or not ASIDE.match(question):
             return None
+        if self.app.actions[reads[i].intent].reads_only and _CIRCUMSTANCE.match(parts[i].strip()) \
+                and not _PLEASE.search(parts[i]):
+            # "does it cost anything to close my account? I'm about £40 overdrawn at the moment": the statement
+            # tells the question's circumstances and asks for no balance; the question is asked beside it, and
+            # only beside it when it points back ("I've got 12k in cash. can I pay it in?").
+            told = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability),
+                                    context=parts[i], follows=self.docs.points_back(question))
+            return told, self.docs.topic_after(SessionState(), question, None, told)
         answer = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability), offer=False)
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
