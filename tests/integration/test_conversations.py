@@ -254,6 +254,12 @@ def test_complaint_is_handed_off(assistant) -> None:  # noqa: ANN001
     assert asked.intent == "policy_question" and not asked.ticket_id
     fed_up = Conversation(assistant).say("why has nobody answered my complaint?")
     assert fed_up.route == "handoff" and fed_up.ticket_id
+    # Asking whether it can go further is a question, however fed up: no second complaint is logged.
+    further = Conversation(assistant, customer="C003").say(
+        "Complained about 3 months ago and still havent had a final answer. Can I go to the ombudsman?")
+    assert further.intent == "policy_question" and not further.ticket_id
+    how = Conversation(assistant).say("how do I take my complaint to the ombudsman")
+    assert how.route == "answer" and "Financial Ombudsman Service" in how.reply
 
 
 def test_out_of_scope_is_refused_politely(assistant) -> None:  # noqa: ANN001

@@ -117,6 +117,11 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "I lost my card, can you block it?": "report_lost_card", "my card was nicked, stop it": "report_stolen_card",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
+    # Read as a balance request: a balance names the customer or their money; anything else is not theirs.
+    balances = {"what's bitcoin worth today": "out_of_scope", "whats the price of gold": "out_of_scope",
+                "how much is in there?": "check_balance", "how much have I got": "check_balance",
+                "balance": "check_balance", "blance plz": "check_balance", "whats in the account": "check_balance"}
+    assert {text: refine(text, "check_balance") for text in balances} == balances
 
 
 def test_crisis_words_about_oneself_not_about_the_bank() -> None:

@@ -226,6 +226,13 @@ _TO_PAY = re.compile(r"\b(?:hotel|shop|store|netflix|amazon|spotify|free trial|s
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
                              r"appalling|useless|unacceptable|rubbish|joke)\b", re.IGNORECASE)
+# A balance is the customer's own: a message read as one that names neither them nor their money ("what's bitcoin
+# worth today") asks about something else.
+_THEIRS = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|account|acc|acct|funds|money|cash|left|got|have|"
+                     r"bal\w*|bla\w*nce|ball\w*nce|in (?:there|it))\b", re.IGNORECASE)
+# Taking a complaint further, asked about ("can I go to the ombudsman?"): when and how is in the documents.
+_OMBUDSMAN = re.compile(r"\b(?:can|could|may|should|do|how do|how can) (?:i|we)\b[^.!?]{0,40}\bombudsman\b|"
+                        r"\bombudsman\b[^.!?]{0,40}\?", re.IGNORECASE)
 _DETAIL_CHANGES = ("update_address", "update_phone_or_email", "out_of_scope")
 _NAME_CHANGE = re.compile(r"\b(?:change|update|correct|new)\b.{0,20}\b(?:sur)?name\b|\bsurname\b|\bmaiden name\b|"
                           r"\bgot married\b|\bdeed poll\b", re.IGNORECASE)
@@ -372,6 +379,10 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"
     if intent in _CHANGES and _HYPOTHETICAL.search(text) and _CAN_I.match(text):
         return "policy_question"  # "can I freeze it while I'm away if I need to?": whether and how, not now
+    if intent == "check_balance" and text.strip() and not _THEIRS.search(text):
+        return "out_of_scope"
+    if intent in ("complaint", "human_handoff", "out_of_scope") and _OMBUDSMAN.search(text):
+        return "policy_question"  # "still no final answer after 3 months, can I go to the ombudsman?"
     if intent == "complaint" and asks_about and not _COMPLAINT_MADE.search(text):
         return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
     if intent in _DETAIL_CHANGES and _NAME_CHANGE.search(text):
