@@ -21,6 +21,19 @@ def test_greeting_and_goodbye(assistant) -> None:  # noqa: ANN001
     assert (bye.route, bye.intent) == ("smalltalk", "thanks_goodbye")
 
 
+def test_a_message_without_a_word_is_said_not_to_be_understood(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    for text in ("?????", "😀😀😀", "..."):
+        unclear = c.say(text)  # it was greeted with "Hello!"
+        assert unclear.intent == "not_caught" and unclear.reply.startswith("Sorry, I didn't catch that."), text
+        assert "Hello" not in unclear.reply and "freezing a card" in unclear.reply
+    # While a change waits for its yes, it is asked for again, and the yes that follows still confirms.
+    c.say("freeze my card")
+    waiting = c.say("??")
+    assert waiting.route == "confirm" and "Reply yes to go ahead" in waiting.reply
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C002", "5531") == "frozen"
+
+
 def test_policy_question_is_answered_from_the_documents(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("How much cash can I take out of an ATM per day?")
     assert reply.route == "answer" and reply.intent == "policy_question"

@@ -9,6 +9,9 @@ REPLIES = {
     "greeting": "Hello! I can answer questions about our accounts, cards and fees, and help with your balance, "
                 "sort code and account number, recent transactions, your cards, freezing a card, lost or stolen "
                 "cards, disputes and your contact details.",
+    "not_caught": "Sorry, I didn't catch that. I can answer questions about our accounts, cards and fees, and help "
+                  "with your balance, sort code and account number, recent transactions, your cards, freezing a "
+                  "card, lost or stolen cards, disputes and your contact details.",
     "thanks_goodbye": "You're welcome. Have a good day!",
     "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
                     "accounts and cards.",

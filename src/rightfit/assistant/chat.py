@@ -38,6 +38,7 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
+    not_caught,
     with_item,
     yes_and_more,
     yes_or_no,
@@ -145,6 +146,9 @@ class ChatAssistant(SeveralRequests):
             elif check.blocked:
                 reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
                 new_state = replace(state, offered=False)  # a yes after this is not to an earlier offer
+            elif not (state.intent and not state.pending) and (unclear := not_caught(  # a field asked: asked again
+                    check.text, confirming=bool(state.pending), own=self.app.replies.get("not_caught"))) is not None:
+                reply, new_state = ChatReply(sid, unclear[0], unclear[1], "not_caught", 1.0, trace_id), state
             else:
                 reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending

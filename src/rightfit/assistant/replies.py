@@ -321,3 +321,19 @@ def chosen_option(text: str, options: Sequence[str]) -> str | None:
     hits = [o for o, w in zip(options, words, strict=True)
             if said & w and not any(said & other for other in words if other is not w)]
     return hits[0] if len(hits) == 1 else None
+
+
+NOT_CAUGHT = "Sorry, I didn't catch that."
+_NO_WORD = re.compile(r"^[\W_]*$")
+
+
+def not_caught(text: str, *, confirming: bool, own: str | None) -> tuple[str, str] | None:
+    """The reply and its route for a message without a single word or figure ("?????", "😀😀", "..."), or None
+    for any other, and for a thumbs-up or a tick, which is a yes: said plainly, with the yes or no asked for
+    again while one is awaited (`confirming`; still a "confirm", so the page keeps its buttons), or else in
+    the app's `own` words (what it can help with), never with a greeting."""
+    if not _NO_WORD.match(text) or _YES_EMOJI.match(text):
+        return None
+    if confirming:
+        return f"{NOT_CAUGHT} Reply yes to go ahead or no to cancel.", "confirm"
+    return own or NOT_CAUGHT, "smalltalk"
