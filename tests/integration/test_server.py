@@ -81,6 +81,14 @@ def test_json_syntax_errors_say_where(bank_server: str) -> None:
     packed = httpx.post(f"{bank_server}/v1/ask", content=gzip.compress(b'{"question": "card fees"}'), timeout=30,
                         headers={"content-type": "application/json", "content-encoding": "gzip"})
     assert packed.status_code == 415 and "uncompressed" in packed.json()["error"]["message"]
+    # What the parser gave up on is named: it was "not valid JSON" and nothing more.
+    why = {b'{"question": ' + b"[" * 30000 + b"]" * 30000 + b"}": "nested too deeply",
+           b'{"question": "x", "top_k": ' + b"9" * 5000 + b"}": "number in it is too long",
+           '{"question": "caf\xe9"}'.encode("latin-1"): "not UTF-8"}
+    for body, reason in why.items():
+        r = httpx.post(f"{bank_server}/v1/ask", content=body, headers={"content-type": "application/json"},
+                       timeout=30)
+        assert r.status_code == 422 and reason in r.json()["error"]["message"], r.text
     empty = httpx.post(f"{bank_server}/v1/ask", json={"question": "  "}, timeout=30)
     assert empty.status_code == 422 and empty.json()["error"]["message"] == "question is empty; send some words"
 

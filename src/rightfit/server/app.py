@@ -152,6 +152,17 @@ _NOT_JSON = "the request body is not valid JSON; send a UTF-8 JSON object"
 _HTTP_KINDS = {404: "not_found", 405: "method_not_allowed"}
 
 
+def _unparsed(cause: BaseException | None) -> str:
+    """Why a body the JSON parser gave up on was refused, as far as its error tells."""
+    if isinstance(cause, RecursionError):
+        return f"{_NOT_JSON} (nested too deeply to read; a request needs only a few levels)"
+    if isinstance(cause, UnicodeDecodeError):
+        return f"{_NOT_JSON} (it is not UTF-8 text)"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return f"{_NOT_JSON} (a number in it is too long to read)"
+    return _NOT_JSON
+
+
 def _problem(error: Mapping[str, Any]) -> str:
     """One validation error as "field: what is wrong"."""
     if error["type"] == "json_invalid":  # loc is ("body", character offset)
@@ -262,8 +273,8 @@ def create_app(settings: Settings, pipeline: Any | None = None, assistant: Any |
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's own refusals, in the same {"error": ...} shape as every other one.
         if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing the body"):
-            # Compressed, not UTF-8, or nested too deeply to parse.
-            return _compressed(request) or error(422, "invalid_request", _NOT_JSON)
+            # Compressed, not UTF-8, nested too deeply to parse, or a number too long to read.
+            return _compressed(request) or error(422, "invalid_request", _unparsed(exc.__cause__))
         if exc.status_code == 404:
             message = f"no such endpoint: {request.url.path}; /docs lists them"
         elif exc.status_code == 405:
