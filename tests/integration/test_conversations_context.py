@@ -135,6 +135,39 @@ def test_question_in_the_middle_of_an_action_is_answered_and_the_action_waits(as
     assert "street" in confirm_or_ask.reply
 
 
+def test_how_people_say_yes_no_and_wait_to_a_waiting_change(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    c.say("freeze card")
+    c.say("4417")
+    assert c.say("go on then").tool.status == "ok"  # it was answered from the documents, the freeze dropped
+    assert card_status(assistant_settings, "C001", "4417") == "frozen"
+    # "wait" opening a question holds the change; it does not call it off.
+    c = Conversation(assistant)
+    c.say("freeze my debit card for me")
+    held = c.say("wait does freezing it stop my direct debits?")
+    assert "doesn't stop direct debits" in held.reply and "still waiting" in held.reply
+    assert c.say("ok yes freeze it").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "frozen"
+    # Saying back the question's own verb is a yes to it, not a request for another action.
+    c = Conversation(assistant, customer="C005")
+    c.say("lost my card")
+    block = c.say("fine, yes block it")  # it was turned into a freeze of the same card
+    assert block.intent == "report_lost_card" and block.tool.status == "ok"
+    # A yes right after a no asks again; it does not act on the no'd change at once, nor answer from the documents.
+    c = Conversation(assistant, customer="C002")
+    c.say("report my card lost")
+    assert c.say("no").route == "cancelled"
+    again = c.say("actually yes do it")
+    assert again.route == "confirm" and "5531" in again.reply
+    assert card_status(assistant_settings, "C002", "5531") == "active"
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C002", "5531") == "lost"
+    # Only right after: a yes once something else was said has nothing waiting for it.
+    c = Conversation(assistant, customer="C006")
+    c.say("freeze my everyday card")
+    c.say("no")
+    c.say("what's my balance?")
+    assert c.say("yes").intent == "yes" and card_status(assistant_settings, "C006", "9042") == "active"
+
+
 def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     assert c.say("report my debit card stolen").route == "confirm"

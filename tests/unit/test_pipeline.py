@@ -236,6 +236,8 @@ def test_a_word_only_one_listed_option_has_picks_it(text: str, picked: str | Non
     ("actually no, dont", False), ("oh yes please", True), ("um, no thanks", False),  # a hesitation first
     ("actually, yes but the credit one", None),
     ("ye", True), ("yh", True), ("yeh go ahead", True), ("k", True),  # slang: were refused or greeted
+    ("go on then", True), ("fine, go ahead", True), ("alright", True),  # were answered from the documents
+    ("wait", False), ("no wait", False), ("wait does freezing it stop my direct debits?", None),  # a question
 ])
 def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | None) -> None:
     from rightfit.assistant.replies import yes_or_no
@@ -248,7 +250,7 @@ def test_a_yes_that_changes_something_is_not_a_yes(text: str, decision: bool | N
 
 @pytest.mark.parametrize(("text", "bare"), [
     ("yes", True), ("Yes please.", True), ("go ahead", True), ("ok", False), ("ok thanks", False),
-    ("ok so what's my balance then", False), ("yes and freeze 8120 too", False),
+    ("ok so what's my balance then", False), ("yes and freeze 8120 too", False), ("go on then", True),
 ])
 def test_a_bare_yes_is_a_yes_and_nothing_else(text: str, bare: bool) -> None:
     from rightfit.assistant.replies import bare_yes

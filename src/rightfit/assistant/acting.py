@@ -173,8 +173,9 @@ class ActionTaker:
         pending = state.pending or {}
         intent = str(pending.get("intent", ""))
         if not decision:
+            withdrawn = {"intent": state.intent, "slots": dict(state.slots), "pending": dict(pending)}
             return ChatReply(sid, STOPPED, "cancelled", intent, 1.0, ctx.trace_id,
-                             fields=dict(state.slots)), SessionState()
+                             fields=dict(state.slots)), SessionState(withdrawn=withdrawn)
         # Authorized again at this moment, on the arguments stored by code when the action was proposed.
         outcomes = [self.executor.run(ctx=ctx, tool=str(pending.get("tool")), arguments=args, confirmed=True)
                     for args in (pending.get("arguments") or {}, *(pending.get("also") or ()))]

@@ -271,8 +271,9 @@ class ChatAssistant(SeveralRequests):
                 return noted  # "the food never arrived": the dispute's reason, in the customer's words
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
-        elif bare_yes(text) and not state.intent:
-            # A yes with nothing waiting for one (the action was already done, cancelled or never proposed).
+        elif (back := self.waiting.taken_back(ctx, sid, state, text)) is not None:
+            return back  # "actually yes do it" right after a no: asked again
+        elif bare_yes(text) and not state.intent:  # nothing waits for it: done, called off or never proposed
             return ChatReply(sid, NOTHING_PENDING, "smalltalk", "yes", 1.0, ctx.trace_id), state
         if STOP.match(text.strip()):
             if state.intent is not None and state.intent in self.app.actions:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|yas|ok|okay|k|kk|sure|"
-                  r"confirm(ed)?|go ahead|go for it|do it|please do|correct|"
+_YES = re.compile(r"^(yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|yas|ok|okay|k|kk|sure|fine|alright|all right|"
+                  r"confirm(ed)?|go ahead|go for it|go on|do it|please do|correct|"
                   r"that's right|absolutely|definitely)\b")
 _YES_ANY_CASE = re.compile(_YES.pattern, re.IGNORECASE)  # on the message as written, to keep its offsets
-_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait)\b")
+# "wait" alone holds back; "wait does freezing it stop my direct debits?" is a question first, not a no.
+_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait(?=[\s,.!-]*$))\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
 # After a no: a figure other than the one asked about ("no, the 4417 one"), or another one by name ("no, the
@@ -30,7 +31,7 @@ THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
 
 # A yes and nothing else ("yes", "yes please", "go ahead"); "ok" alone acknowledges rather than agrees.
-_BARE_YES = re.compile(r"^(?:yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|sure|"
+_BARE_YES = re.compile(r"^(?:yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|sure|go on(?: then)?|"
                        r"confirm(?:ed)?|go ahead|go for it|do it|please do|absolutely|"
                        r"definitely)(?:[\s,]+(?:please|go ahead|do it))?$")
 

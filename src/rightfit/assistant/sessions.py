@@ -56,13 +56,15 @@ class SessionState:
     page: str | None = None  # the title of the page that answer came from, a follow-up's narrower context
     ticket: str | None = None  # the ticket this conversation was just handed over in: what follows is added to it
     handed: str | None = None  # what that ticket was opened for (the hand-off intent)
+    withdrawn: Mapping[str, Any] | None = None  # the action just called off by a no: "actually yes" asks it again
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
                            "last_fields": dict(self.last_fields), "options": list(self.options),
                            "offered": self.offered, "topic": self.topic, "quoted": list(self.quoted),
-                           "page": self.page, "ticket": self.ticket, "handed": self.handed},
+                           "page": self.page, "ticket": self.ticket, "handed": self.handed,
+                           "withdrawn": self.withdrawn},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -72,7 +74,8 @@ class SessionState:
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
                    offered=bool(d.get("offered")), topic=d.get("topic"), quoted=tuple(d.get("quoted") or ()),
-                   page=d.get("page"), ticket=d.get("ticket"), handed=d.get("handed"))
+                   page=d.get("page"), ticket=d.get("ticket"), handed=d.get("handed"),
+                   withdrawn=d.get("withdrawn"))
 
 
 @dataclass(frozen=True, slots=True)

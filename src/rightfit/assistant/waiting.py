@@ -16,7 +16,7 @@ from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import after_no, after_yes
+from rightfit.assistant.replies import after_no, after_yes, yes_or_no
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
@@ -108,7 +108,30 @@ class WaitingAction:
         waiting = str((state.pending or {}).get("intent"))
         if read.unsure or read.intent == waiting or read.intent not in self.app.actions:
             return None
+        # "fine, yes block it" to "Block and replace your card ending 3390 as lost?": the question's own verb,
+        # said back, agrees with it; it asks for no other action.
+        verb = re.match(r"(?:(?:yes|yeah|yep|ok|okay|please|just)\W+)*(\w+)", rest, re.IGNORECASE)
+        question = str((state.pending or {}).get("question") or "")
+        if decision and verb and re.search(rf"\b{re.escape(verb.group(1))}\b", question, re.IGNORECASE):
+            return None
         return rest, read
+
+    def taken_back(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> tuple[ChatReply,
+                                                                                            SessionState] | None:
+        """"actually yes do it", "ok yes freeze it" right after a no called the action off: the same action, asked
+        again (asked, not done: the no came between), or None for any other message, and for a yes with another
+        request ("yes, what's my balance")."""
+        w = state.withdrawn
+        if not w or state.pending or state.intent or yes_or_no(text) is not True:
+            return None
+        if (rest := after_yes(text)) is not None and not (read := self._read(rest)).unsure \
+                and read.intent != w.get("intent"):
+            return None
+        pending = dict(w.get("pending") or {})
+        question = pending.get("question") or "Shall I go ahead?"
+        return (ChatReply(sid, f"OK. {question} Reply yes to go ahead or no to cancel.", "confirm",
+                          str(pending.get("intent")), 1.0, ctx.trace_id, fields=dict(w.get("slots") or {})),
+                SessionState(intent=w.get("intent"), slots=w.get("slots") or {}, pending=pending))
 
     def aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
