@@ -103,6 +103,11 @@ def test_no_to_a_question_gives_up_the_action(assistant, assistant_settings) -> 
     assert after.route == "smalltalk" and "Sorry" not in after.reply
     assert c.say("no thanks").intent == "thanks_goodbye"
     assert [card_status(assistant_settings, "C001", d) for d in ("8120", "4417")] == ["active", "active"]
+    # Given up in other words, or with why: the question was asked again.
+    for give_up in ("actually dont bother, forget it", "actually no leave it, im not moving till next month"):
+        c = Conversation(assistant, customer="C002")
+        c.say("can i change the address you have for me")
+        assert c.say(give_up).route == "cancelled", give_up
 
 
 def test_address_change_asks_for_each_missing_field(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -412,6 +412,15 @@ def test_express_replacement_is_confirmed_with_its_fee_and_charged(assistant, as
     assert fees == 1  # Alice's only
 
 
+def test_express_asked_for_at_a_stolen_cards_confirmation_keeps_it_stolen(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant, "C006")
+    c.say("report card stolen")
+    c.say("everyday")
+    express = c.say("send it express")  # read as leaning to a lost card, it was reported lost
+    assert express.intent == "report_stolen_card" and "express" in express.reply
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C006", "9042") == "stolen"
+
+
 def test_a_report_without_express_is_sent_standard_and_free(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant, "C002")
     confirm = c.say("I lost my card, I need the new one asap")  # speed wished for, express not asked by name

@@ -79,7 +79,8 @@ _SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\
 # on impulse), not a freeze of every payment.
 _FREEZE_CARD_WORDS = re.compile(r"\bfreez\w*\s+(?:my|the|this|that|both|all)?\s*(?:\w+\s+)?cards?\b", re.IGNORECASE)
 
-_STOLEN_WORDS = re.compile(r"\b(?:stolen|stole|steal|nicked|pickpocket\w*|robbed|mugged|theft)\b", re.IGNORECASE)
+_STOLEN_WORDS = re.compile(r"\b(?:stolen|stole|steal|nicked|pinched|swiped|nabbed|pickpocket\w*|robbed|mugged|theft)\b",
+                           re.IGNORECASE)
 
 _GAMBLING_BLOCK = re.compile(r"\b(?:block|stop|prevent|turn off|ban)\w*\b.{0,40}\b(?:gambling|betting|bets|casinos?|"
                              r"bookies)\b|\b(?:gambling|betting|casino)\s+(?:payments?|sites?|transactions?|apps?)\b",

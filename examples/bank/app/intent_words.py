@@ -226,6 +226,10 @@ _TO_PAY = re.compile(r"\b(?:hotel|shop|store|netflix|amazon|spotify|free trial|s
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
                              r"appalling|useless|unacceptable|rubbish|joke)\b", re.IGNORECASE)
+# Asked for by name with a card gone: a freeze, unless a block, a cancel or a new card is asked for as well.
+_EXPLICIT_FREEZE = re.compile(r"\bfreez\w*", re.IGNORECASE)
+_NOT_JUST_A_FREEZE = re.compile(r"\b(?:block\w*|cancel\w*|replac\w*|new (?:one|card)|for good|permanent\w*|"
+                                r"unfreez\w*)\b", re.IGNORECASE)
 # A balance is the customer's own: a message read as one that names neither them nor their money ("what's bitcoin
 # worth today") asks about something else.
 _THEIRS = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|account|acc|acct|funds|money|cash|left|got|have|"
@@ -311,6 +315,11 @@ def refine_intent(text: str, intent: str) -> str:
         return "bereavement"
     if _GAMBLING_BLOCK.search(text) and not _FREEZE_CARD_WORDS.search(text):
         return "policy_question"  # "stop my card working on gambling sites" froze every payment
+    if intent == "report_lost_card" and _STOLEN_WORDS.search(text) and not _NOT_STOLEN.search(text):
+        return "report_stolen_card"  # "my wallet got pinched with the card in it": taken, not mislaid
+    if (intent == "report_lost_card" and _EXPLICIT_FREEZE.search(text) and not _STOLEN_WORDS.search(text)
+            and not _NOT_JUST_A_FREEZE.search(text)):
+        return "freeze_card"  # "misplaced my card, just freeze it while I look": what was asked, not a block
     if (intent == "report_lost_card" and _MAYBE.search(text) and not _STOLEN_WORDS.search(text)
             and not _CARD_ACTS.search(_LOST.sub("", text))):
         return "freeze_card"

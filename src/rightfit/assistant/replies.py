@@ -21,10 +21,14 @@ _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|ot
 # credit one"), names what was meant instead. "The other one" is read by the assistant, which knows whether
 # there is exactly one other (see THE_OTHER).
 _NEW_CHOICE = re.compile(r"\d|\bthe (?!other\b)\w+ one\b")
-# Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it.
-STOP = re.compile(r"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no)[\s,.!-]+)*"
-                  r"(?:no|nope|nah|cancel(?: that| it)?|stop|forget (?:it|that|about it)|never ?mind|don't bother|"
-                  r"leave it|not now)(?: thanks| thank you)?[\s.!]*$", re.IGNORECASE)
+# Giving up on an action half-way ("no", "actually no, forget it", "cancel that"): short, and nothing after it
+# but another way of saying so ("dont bother, forget it") or why ("leave it, I'm not moving till next month").
+_FIRM = r"(?:cancel(?: that| it)|forget (?:it|that|about it)|never ?mind|don'?t bother|leave it)"
+_GIVE_UP = rf"(?:no|nope|nah|cancel|stop|not now|{_FIRM})"
+_REASON = r"(?:i'?m|i am|i'?ll|i will|i'?ve|i have|i don'?t|we'?re)\b[^\d?]*"
+STOP = re.compile(rf"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no|nah|nope)[\s,.!-]+)*"
+                  rf"(?:{_GIVE_UP}(?:[\s,.;!-]+{_GIVE_UP})*(?: thanks| thank you)?"
+                  rf"|{_FIRM}(?:[\s,.;!-]+{_GIVE_UP})*[\s,.;!-]+{_REASON})[\s.!]*$", re.IGNORECASE)
 STOPPED = "OK, I haven't changed anything. Anything else?"
 NOTHING_TO_STOP = "OK. I'm here if you need anything else."
 THANKS = re.compile(r"\bthank", re.IGNORECASE)
