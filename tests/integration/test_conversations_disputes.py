@@ -103,6 +103,17 @@ def test_a_question_naming_a_merchant_but_no_problem_starts_no_dispute(assistant
     assert dispute.intent == "dispute_transaction" and "£22.08" in dispute.reply
 
 
+def test_a_payment_described_loosely_is_still_found(assistant) -> None:  # noqa: ANN001
+    # A space where the statement has a dot; a day given "from" the 1st (read as a period, and its "1st" as the
+    # payee): neither payment was found.
+    spaced = Conversation(assistant).say("I dont recognise a payment to WWW XBPAY")
+    assert spaced.route == "confirm" and "£23.50 to WWW.XBPAY" in spaced.reply
+    dated = Conversation(assistant).say("want to dispute the tesco one from 1st november")
+    assert dated.route == "confirm" and "£44.22 to Tesco on 2026-11-01" in dated.reply
+    listed = Conversation(assistant).say("show me payments from 1st november")
+    assert "Tesco -£44.22" in listed.reply and "1st" not in listed.reply
+
+
 def test_a_payment_not_made_with_block_my_card_stops_the_card_first(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant, customer="C002")
     asked = c.say("i didnt make the 18.99 payment to sp digital, please block my card and refund me")

@@ -73,6 +73,15 @@ def test_parsers_fill_a_dispute_and_the_model_is_not_called() -> None:
     assert gen.calls == []
 
 
+def test_a_payment_from_a_day_is_dated_that_day_and_the_day_is_no_payee() -> None:
+    # "from 1st december" reads as a period to today in a list of payments; one payment is dated that day, and
+    # its "1st" was taken for the merchant.
+    out = Extractor().run(text="want to dispute the £12 tesco one from 1st december", schema=Dispute, now=NOW)
+    assert out.values["when"] == date(2025, 12, 1) and out.values.get("merchant") is None
+    since = Extractor().run(text="dispute £12 since last week", schema=Dispute, now=NOW)
+    assert since.values.get("when") is None and "is a period" in " ".join(since.problems.values())
+
+
 def test_two_amounts_are_ambiguous_and_the_amount_is_asked_for() -> None:
     out = Extractor().run(text="I paid £18 at the restaurant but £180 came out", schema=Dispute, now=NOW)
     assert out.missing == ("amount",)

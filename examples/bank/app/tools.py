@@ -40,13 +40,19 @@ def _money(pence: int) -> str:
     return f"{sign}£{abs(pence) / 100:,.2f}"
 
 
-# A merchant as typed matches its name on the statement without spaces, apostrophes or case: "sainsburys" is
-# "Sainsbury's", "marks and spencer" is not "Marks & Spencer" (that needs the customer's own merchants list).
-_MERCHANT_KEY = "replace(replace(lower(t.merchant), ' ', ''), '''', '')"
+# A merchant as typed matches its name on the statement without spaces, apostrophes, dots, hyphens, asterisks or
+# case: "sainsburys" is "Sainsbury's", "www xbpay" is "WWW.XBPAY"; "marks and spencer" is not "Marks & Spencer"
+# (that needs the customer's own merchants list).
+_IGNORED = (" ", "'", ".", "-", "*")
+_MERCHANT_KEY = "lower(t.merchant)"
+for _ch in _IGNORED:
+    _MERCHANT_KEY = f"replace({_MERCHANT_KEY}, '{_ch * 2 if _ch == chr(39) else _ch}', '')"
 
 
 def _merchant_pattern(merchant: str) -> str:
-    key = merchant.lower().replace(" ", "").replace("'", "").replace("\u2019", "")
+    key = merchant.lower().replace("\u2019", "")
+    for ch in _IGNORED:
+        key = key.replace(ch, "")
     return "%" + key.replace("%", "").replace("_", "") + "%"
 
 

@@ -38,12 +38,19 @@ _WS = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\s\"'`.,;:!?()-]+|[\s\"'`.,;:!?()-]+$")
 
 
+_FROM_A_DAY = re.compile(r"from\b", re.IGNORECASE)
+
+
 def _single_days(scan: Scan[DateSpan]) -> Scan[Any]:
-    """The `date` kind wants one day: a period ("last week") is rejected with a question the customer can answer."""
+    """The `date` kind wants one day: a period ("last week") is rejected with a question the customer can answer.
+    "From" a day, which a list of payments reads as running to today, is that day here: "the tesco one from 1st
+    november" is the payment dated then."""
     days: list[Candidate[Any]] = []
     rejected = list(scan.rejected)
     for c in scan.candidates:
-        if c.value.is_range:
+        if c.value.is_range and _FROM_A_DAY.match(c.text):
+            days.append(Candidate(c.value.start, c.start, c.end, c.text, c.flags))
+        elif c.value.is_range:
             why = f"{c.text!r} is a period; which day was it (for example 'last Friday' or 3 March)?"
             rejected.append(Rejected(c.start, c.end, c.text, why))
         else:

@@ -62,6 +62,7 @@ _SPENT_ON = re.compile(rf"\b(?:spent|spend|spending)\s+(?:[\w£$€.,]+\s+){{0,3
 _TRAIL = re.compile(r"[\s.,;:!?)\]}'\"-]+$")
 _LEAD = re.compile(r"^[\s(\[{'\"-]+")
 _MAX_LEN = 40
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)", re.IGNORECASE)
 
 
 def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False) -> str | None:
@@ -69,8 +70,9 @@ def clean_merchant(raw: str, *, quoted: bool = False, lead_checked: bool = False
     A quoted descriptor is kept word for word ('AMZN Mktp UK'); `lead_checked` names whose leading words
     `_subject` already judged ("Just Eat")."""
     name = _LEAD.sub("", _TRAIL.sub("", raw.strip()))
-    if _is_date(name):
-        return None  # "from mid november" names days; trimmed of "november", "mid" would pass for a name
+    if _is_date(name) or _ORDINAL.fullmatch(name):
+        return None  # "from mid november" names days; trimmed of "november", "mid" would pass for a name; so
+        # does "from 1st november", whose "1st" was taken as the payee
     words = name.split()
     while words and not quoted and words[-1].lower().strip(".,") in STOP_WORDS | {"&", "and", "of"}:
         words.pop()
