@@ -64,7 +64,8 @@ _WANTS_PERSON = re.compile(
     r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |your )?(?:real |actual )?(?:human|person|agent|advis[eo]r|"
     r"operator|someone|somebody|manager|colleague|member of (?:your|the) team)\b"
     r"|\b(?:get|put) me (?:through to |in touch with )?(?:a |an )?(?:real |actual )?(?:agent|person|human|advis[eo]r|"
-    r"someone|somebody|manager)\b|\btransfer (?:me )?to (?:an? )?(?:agent|advis[eo]r|human|person)\b"
+    r"someone|somebody|manager)\b|\b(?:transfer|pass|put) (?:me )?(?:on |over |through )?to (?:an? )?"
+    r"(?:agent|advis[eo]r|human|person|colleague)\b"
     r"|\bhuman agent\b", re.IGNORECASE)
 
 
