@@ -41,6 +41,15 @@ def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # 
     assert "LARKGB2L" in Conversation(assistant).say("what's your BIC").reply  # was the balance
 
 
+def test_the_contact_details_we_hold_are_read_back_not_changed(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    held = c.say("what email have you got for me on file")  # it asked for a new number or e-mail
+    assert held.tool.tool == "contact_details" and "ben.okafor@example.com" in held.reply
+    assert "07700 900202" in held.reply and "alice" not in held.reply.lower()  # the caller's own only
+    changed = c.say("change my email to ben@example.org")
+    assert changed.route == "confirm" and "ben@example.org" in changed.reply
+
+
 def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
     spent = Conversation(assistant).say("how much did I spend on trainline?")
     rows = spent.tool.result["transactions"]

@@ -109,6 +109,14 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
                          r"|\b(?:your|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b", re.IGNORECASE)
 
 # "Why has my sort code changed?" asks about the details, it does not ask for them.
+# The mobile number or e-mail address we hold, asked about ("what email have you got for me on file"): read back,
+# not a change.
+_CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
+                           r"\b(?:have|got|hold|on file|on record|registered)\b|"
+                           r"\b(?:e-?mail|phone number|mobile number)\b[^.?!]{0,20}"
+                           r"\b(?:on file|on record|you have for me|you've got for me)\b", re.IGNORECASE)
+_OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
+                         re.IGNORECASE)
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
@@ -365,6 +373,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "check_balance"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
+    if (intent in ("update_phone_or_email", "account_details", "policy_question", "out_of_scope")
+            and _CONTACT_HELD.search(text) and not _CHANGE_WORDS.search(text) and not _OUR_NUMBER.search(text)):
+        return "contact_details"  # "what email have you got for me on file" started a change
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \

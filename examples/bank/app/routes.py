@@ -174,6 +174,18 @@ def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("customer_cards", {})
 
 
+def _held_contact_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
+    return Call("contact_details", {})
+
+
+def _render_held_contact(o: ToolOutcome) -> str:
+    held = o.result or {}
+    if not held:
+        return "I can't find your contact details."
+    return (f"We have your mobile number as {held.get('phone')} and your e-mail address as {held.get('email')}. "
+            "If either has changed, tell me the new one.")
+
+
 def _flat(name: str) -> str:
     return re.sub(r"[\s'’]", "", name).lower()
 
@@ -411,6 +423,8 @@ ACTIONS = {
                                        known={"merchant": _merchants, "holder": _joint_first_names,
                                               "own_card": _my_card_words, **_OWN_ACCOUNTS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
+    "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
+                                   reads_only=True),
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
                                    known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True),
     "freeze_card": ActionRoute("freeze_card", CardFields,
