@@ -110,11 +110,9 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
 
 # "Why has my sort code changed?" asks about the details, it does not ask for them.
 # The mobile number or e-mail address we hold, asked about ("what email have you got for me on file"): read back,
-# not a change.
+# not a change. Only as a what/which question: "can i swap the mobile number you have for me" is a change.
 _CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
-                           r"\b(?:have|got|hold|on file|on record|registered)\b|"
-                           r"\b(?:e-?mail|phone number|mobile number)\b[^.?!]{0,20}"
-                           r"\b(?:on file|on record|you have for me|you've got for me)\b", re.IGNORECASE)
+                           r"\b(?:have|got|hold|on file|on record|registered)\b", re.IGNORECASE)
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
