@@ -41,6 +41,14 @@ def test_sort_code_and_account_number_of_my_own_accounts(assistant) -> None:  # 
     assert "LARKGB2L" in Conversation(assistant).say("what's your BIC").reply  # was the balance
 
 
+def test_the_joint_account_said_plainly_is_the_one_read(assistant) -> None:  # noqa: ANN001
+    for said in ("how much is left in the joint one with dan", "whats in the joint account"):
+        joint = Conversation(assistant, customer="C003").say(said)  # both her accounts were read
+        assert "£3,118.90" in joint.reply and "£4,800.00" not in joint.reply, said
+    spent = Conversation(assistant, customer="C005").say("how much have i blown on deliveroo")  # was the balance
+    assert spent.tool.tool == "recent_transactions" and "£76.03" in spent.reply
+
+
 def test_the_contact_details_we_hold_are_read_back_not_changed(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant, customer="C002")
     held = c.say("what email have you got for me on file")  # it asked for a new number or e-mail

@@ -125,7 +125,7 @@ _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|in
 # Money already gone is in the transactions, not the balance ("how much did I spend last week?", "how much have I
 # been spending on takeaways?"). Asked about, not said in passing ("I've spent too much, what's my balance?"); a
 # spending limit or spending money is what is left, not what went.
-_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|"
+_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|blown|blew|splashed|"
                     r"did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
 _DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like) to\s+|can you\s+|could you\s+)?"
                             r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))|"

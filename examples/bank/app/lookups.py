@@ -19,3 +19,13 @@ def short_name(name: str) -> str:
     """"Premier Account" is also "Premier"; "Easy Saver" has no shorter name."""
     short = re.sub(r"\s+account$", "", name, flags=re.IGNORECASE)
     return short if short.strip() else name
+
+
+_JOINT = ("joint account", "joint acct", "joint acc", "joint one", "joint")
+
+
+def aliases(name: str) -> tuple[str, ...]:
+    """What a customer calls one of their accounts: its name, its short name, and for a joint account "the joint
+    account" or "the joint one" ("Joint Everyday Account" is rarely said in full)."""
+    joint = _JOINT if name.lower().startswith("joint ") else ()
+    return tuple(dict.fromkeys((name, short_name(name), *joint)))

@@ -18,8 +18,8 @@ from rightfit.tools.executor import ToolOutcome
 
 from .card_plans import card_plan, express_words
 from .disputes import dispute_plan, render_dispute
+from .lookups import aliases
 from .lookups import listed as _listed
-from .lookups import short_name
 
 CardSlot = Annotated[str | None, Slot("card_last4", model=False),
                      Field(None, description="Last four digits of the customer's card")]
@@ -132,7 +132,7 @@ def _account_args(values: Mapping[str, Any], lookup: Lookup) -> dict[str, Any]:
         return {"account_id": value}
     if name := values.get("account_name"):
         for a in _listed(lookup, "account_details", "accounts"):
-            if name in (a["name"], short_name(a["name"])):
+            if name.lower() in {n.lower() for n in aliases(a["name"])}:
                 return {"account_id": a["account_id"]}
     kinds = set(values.get("account_kinds") or ())
     return {"kind": kinds.pop()} if len(kinds) == 1 else {}
@@ -144,9 +144,10 @@ def _merchants(lookup: Lookup) -> list[str]:
 
 
 def _account_names(lookup: Lookup) -> list[str]:
-    """The names of the customer's own accounts, whole and short, so "on my premier account" picks that one."""
-    names = [a["name"] for a in _listed(lookup, "account_details", "accounts")]
-    return [*names, *{short_name(n) for n in names} - set(names)]
+    """The names of the customer's own accounts, whole, short and as said ("the joint one"), so "on my premier
+    account" picks that one."""
+    accounts = _listed(lookup, "account_details", "accounts")
+    return list(dict.fromkeys(alias for a in accounts for alias in aliases(a["name"])))
 
 
 def _card_digits(lookup: Lookup) -> list[str]:
