@@ -67,6 +67,16 @@ def test_a_sentence_telling_the_customers_situation_beside_a_question_asks_for_n
     assert "£1,842.50" in both.reply and "£15" in both.reply
 
 
+def test_two_unrelated_requests_joined_by_and_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    first = c.say("freeze my card and change my email to alice.m@proton.me")  # the e-mail change was dropped
+    assert first.route == "ask" and "other request" in first.reply
+    c.say("debit")
+    second = c.say("yes")
+    assert card_status(assistant_settings, "C001", "8120") == "frozen" and "alice.m@proton.me" in second.reply
+    assert second.route == "confirm" and c.say("yes").tool.status == "ok"
+
+
 def test_three_requests_in_one_sentence_are_all_met(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant)
     reply = c.say("freeze my debit card and what's my balance and my sort code")  # the freeze was dropped

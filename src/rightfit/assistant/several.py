@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from rightfit.assistant.acting import ActionTaker
-from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.replies import and_joined, two_sentences
@@ -67,8 +67,11 @@ class SeveralRequests:
         plans = [self.fields.extract(route, p, now, {}) for route, p in zip(routes, parts, strict=True)]
         at_once = [self.actions.at_once(ctx, route, plan, text=p) for route, plan, p in zip(routes, plans, parts,
                                                                                             strict=True)]
-        detailed = all(any(v is not None for v in plan.values.values()) for plan in plans)
-        if joined and not (any(at_once) or detailed):
+        details = [any(v is not None for v in plan.values.values()) for plan in plans]
+        # Two unrelated actions, one with its own details, are two requests as well: "freeze my card and change my
+        # email to ..." dropped the e-mail. Siblings are halves of one ("I lost my card and need a new one").
+        unrelated = any(details) and not siblings(routes[0], routes[1])
+        if joined and not (any(at_once) or all(details) or unrelated):
             return None
         first, second = (0, 1) if at_once[0] or not at_once[1] else (1, 0)
         r1, s1 = self._turn(ctx, sid, SessionState(), parts[first], now, reading=reads[first])
