@@ -261,6 +261,9 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     assert "made with Daniel's cards" in misspelt.reply and "In all: £15.92 out." in misspelt.reply
     plain = Conversation(assistant, customer="C003").say("show me daniels card payments")  # no apostrophe
     assert "made with Daniel's cards" in plain.reply
+    # Named as the one not meant: her own card's payments (it showed exactly his).
+    own = Conversation(assistant, customer="C003").say("just my own spending on the joint acct pls, not daniels")
+    assert "with your own cards" in own.reply and "Trainline -£86.74" in own.reply and "£85.01" not in own.reply
     # Changing something stays the customer's own business: Daniel's card is his.
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
     # And no joint account, no exception.

@@ -405,7 +405,8 @@ _OWN_ACCOUNTS = {"account_name": _account_names}
 
 
 def _my_card_words(_lookup: Lookup) -> list[str]:
-    return ["my card", "my cards", "my own card", "my own cards"]
+    return ["my card", "my cards", "my own card", "my own cards", "my own spending", "my own payments",
+            "my own transactions", "just mine", "only mine"]
 
 
 def _joint_first_names(lookup: Lookup) -> list[str]:

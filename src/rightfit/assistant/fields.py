@@ -57,11 +57,17 @@ def _named_at(flat: str, option: str) -> re.Match[str] | None:
     return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
 
 
+# A name right after "not" or "except" is the one not meant: "my own spending, not daniels".
+_NEGATED = re.compile(r"\b(?:not|except|excluding|without|apart from|other than)\s+(?:for\s+|on\s+|by\s+|at\s+)?"
+                      r"[\w'\u2019]+", re.IGNORECASE)
+
+
 def mentioned(text: str, options: Sequence[str]) -> str | None:
     """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
     is Sainsbury's); the longest name wins ("TfL Travel" over "TfL"). Failing that, a word one slip away from
     the first word of exactly one option, when both are long enough to tell apart ("delivroo" is Deliveroo,
-    "daniels" is Daniel)."""
+    "daniels" is Daniel). A name said not to be meant ("not daniels") is not named."""
+    text = _NEGATED.sub(" ", text)
     flat = _flat(text)
     named = set(mentioned_all(text, options))
     longest = next((o for o in sorted(options, key=len, reverse=True) if o in named), None)
@@ -70,8 +76,8 @@ def mentioned(text: str, options: Sequence[str]) -> str | None:
 
 def mentioned_all(text: str, options: Sequence[str]) -> list[str]:
     """Every option the message names as whole words, in the order written ("my tesco and boots payments");
-    where two overlap the longer one ("TfL Travel", not "TfL")."""
-    flat = _flat(text)
+    where two overlap the longer one ("TfL Travel", not "TfL"); none said not to be meant."""
+    flat = _flat(_NEGATED.sub(" ", text))
     found: dict[tuple[int, int], str] = {}
     for option in sorted(options, key=len, reverse=True):
         m = _named_at(flat, option)
