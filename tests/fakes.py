@@ -1,4 +1,5 @@
-"""A fast stand-in embedder for unit tests; the real MiniLM model is exercised by the integration tests."""
+"""Fast stand-ins for unit tests: an embedder and two topics of messages. The real MiniLM model is
+exercised by the integration tests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
+# Two topics of eight messages each, for classifiers trained in a unit test.
+WEATHER = ["will it rain tomorrow morning", "rain and wind expected tonight", "sunny skies tomorrow",
+           "the forecast says snow tonight", "heavy rain this afternoon", "cloudy with a chance of rain",
+           "is it going to be sunny tomorrow", "strong wind and snow in the forecast"]
+COOKING = ["bake the bread for forty minutes", "boil the pasta in salted water", "how long to bake a cake",
+           "fry the garlic in olive oil", "simmer the sauce and add salt", "roast the chicken in the oven",
+           "knead the dough then bake it", "add salt to the boiling pasta water"]
 
 
 class HashingEmbedder:

@@ -21,14 +21,7 @@ from rightfit.core.errors import InvalidInputError, ModelIntegrityError
 from rightfit.guard.injection import InjectionDetector, InjectionModel
 from rightfit.guard.rules import FAMILIES
 from rightfit.models.artifact import DIGEST, artifact_digest
-from tests.fakes import HashingEmbedder
-
-WEATHER = ["will it rain tomorrow morning", "rain and wind expected tonight", "sunny skies tomorrow",
-           "the forecast says snow tonight", "heavy rain this afternoon", "cloudy with a chance of rain",
-           "is it going to be sunny tomorrow", "strong wind and snow in the forecast"]
-COOKING = ["bake the bread for forty minutes", "boil the pasta in salted water", "how long to bake a cake",
-           "fry the garlic in olive oil", "simmer the sauce and add salt", "roast the chicken in the oven",
-           "knead the dough then bake it", "add salt to the boiling pasta water"]
+from tests.fakes import COOKING, WEATHER, HashingEmbedder
 
 
 def _two_label() -> IntentClassifier:
