@@ -146,7 +146,7 @@ class ChatAssistant(SeveralRequests):
             elif check.blocked:
                 reply = ChatReply(sid, self.app.replies.get("blocked", BLOCKED), "blocked", "", 1.0, trace_id)
                 new_state = replace(state, offered=False)  # a yes after this is not to an earlier offer
-            elif not (state.intent and not state.pending) and (unclear := not_caught(  # a field asked: asked again
+            elif not (state.intent and not state.pending) and (unclear := not_caught(  # (a field's question: below)
                     check.text, confirming=bool(state.pending), own=self.app.replies.get("not_caught"))) is not None:
                 reply, new_state = ChatReply(sid, unclear[0], unclear[1], "not_caught", 1.0, trace_id), state
             else:

@@ -43,6 +43,9 @@ _CALLS_OFF = re.compile(r"\b(?:cancel|forget|don'?t|do not|never ?mind|stop|leav
                         r"ask)\b", re.IGNORECASE)
 
 
+# The words of a confirmation question before what it acts on: "Block and replace" (your card ...), "Open"
+# (a dispute ...), "Freeze" (your card ...).
+_QUESTION_VERBS = re.compile(r"^.*?(?=\s+(?:your|a|an|the)\b)", re.IGNORECASE)
 # How far the classifier must lean to a sibling action for a message without a no to switch to it; set by hand
 # on the two messages in `WaitingAction.switched`.
 LEAN_WITHOUT_NO = 0.35
@@ -118,8 +121,8 @@ class WaitingAction:
         # "fine, yes block it" to "Block and replace your card ending 3390 as lost?": the question's own verb,
         # said back, agrees with it; it asks for no other action.
         verb = re.match(r"(?:(?:yes|yeah|yep|ok|okay|please|just)\W+)*(\w+)", rest, re.IGNORECASE)
-        question = str((state.pending or {}).get("question") or "")
-        if decision and verb and re.search(rf"\b{re.escape(verb.group(1))}\b", question, re.IGNORECASE):
+        asked = _QUESTION_VERBS.match(str((state.pending or {}).get("question") or ""))
+        if decision and verb and asked and verb.group(1).lower() in asked.group().lower().split():
             return None
         return rest, read
 
