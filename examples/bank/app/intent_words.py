@@ -294,9 +294,12 @@ def refine_intent(text: str, intent: str) -> str:
     question about scams is a policy question. What one owes is a balance; how much one may borrow or pay in,
     the interest on a product and when statements come are policy questions, and so is how a complaint is
     handled; one's direct debits are told where to see them. A change of name, a question for our phone
-    number, money sent to the wrong person, a lost or stolen phone and money worries are policy questions;
-    "my card" alone lists the cards. Someone in crisis, abused or in a scam under way is met first (`care`), and
-    whether a phone number is really ours is a question, never a new number for the customer."""
+    number, money sent to the wrong person, a lost or stolen phone, money worries and whether a complaint can go
+    to the ombudsman are policy questions; "my card" alone lists the cards, and "what email have you got for me"
+    reads back the contact details held. A card "pinched" is stolen, and a freeze asked for by name beside a
+    mislaid card is a freeze; a "balance" that names neither the customer nor their money is off-topic. Someone
+    in crisis, abused or in a scam under way is met first (`care`), and whether a phone number is really ours
+    is a question, never a new number for the customer."""
     if (care := urgent(text)) is not None:
         return care  # in crisis, abused, or in a scam under way: met first, whatever else the message says
     if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):

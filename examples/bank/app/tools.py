@@ -44,9 +44,15 @@ def _money(pence: int) -> str:
 # case: "sainsburys" is "Sainsbury's", "www xbpay" is "WWW.XBPAY"; "marks and spencer" is not "Marks & Spencer"
 # (that needs the customer's own merchants list).
 _IGNORED = (" ", "'", ".", "-", "*")
-_MERCHANT_KEY = "lower(t.merchant)"
-for _ch in _IGNORED:
-    _MERCHANT_KEY = f"replace({_MERCHANT_KEY}, '{_ch * 2 if _ch == chr(39) else _ch}', '')"
+
+
+def _without_ignored(sql: str) -> str:
+    for ch in _IGNORED:
+        sql = f"replace({sql}, '{ch * 2 if ch == chr(39) else ch}', '')"  # a quote is doubled inside SQL quotes
+    return sql
+
+
+_MERCHANT_KEY = _without_ignored("lower(t.merchant)")
 
 
 def _merchant_pattern(merchant: str) -> str:
