@@ -20,7 +20,7 @@ _LIFT = re.compile(r"\b(?:take|lift|remove|cancel|override|undo|get rid of)\w*\s
 # customer_cards tool. The classifier has no label for it (its nearest are freeze and policy questions), so
 # the words decide, unless the message also asks to act on a card.
 _MY_CARDS = re.compile(
-    r"\b(?:what|which|how many) cards? (?:do i have|have i got|i have|i've got|are on my)\b"
+    r"\b(?:what|which|how many) cards?(?: numbers?)? (?:do i have|have i got|i have|i've got|are on my)\b"
     r"|\b(?:status|state) of (?:all )?my cards?\b|\bmy cards?(?:'s)? status(?:es)?\b"
     r"|\b(?:list|show)(?: me)? (?:all )?my cards\b"
     r"|\b(?:is|are) (?:my|the|it|they) (?:(?:debit |credit )?cards? )?(?:still |now |definitely )?"
