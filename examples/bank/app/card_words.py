@@ -95,6 +95,11 @@ _MAYBE = re.compile(r"\b(?:can'?t remember (?:if|whether)|not sure (?:if|whether
 
 # A card stopped for good with nothing lost or stolen: no tool cancels a card here, and a freeze is not what was
 # asked ("cancel my card permanently" was frozen, "you can unfreeze it any time").
+# "can you cancel my credit card": a card cancelled, which the chat cannot do (it offered a freeze); not "cancel
+# the freeze on my card", nor a payment made with one ("cancel my card payment to netflix").
+_CANCEL_A_CARD = re.compile(r"\bcancel\w*\s+(?:my|the|this|that|our)\s+"
+                            r"(?:(?:credit|debit|premier|everyday|joint|old)\s+)*card\b"
+                            r"(?!\s*(?:payments?|subscriptions?|transactions?|details))", re.IGNORECASE)
 _FOR_GOOD = re.compile(r"\b(?:cancel|close|block|stop|terminate|get rid of)\w*\b.{0,30}\b(?:permanent\w*|for good|"
                        r"forever|for ever|completely|altogether)\b|\bpermanent\w*\s+(?:cancel|block|clos|stop)\w*",
                        re.IGNORECASE)

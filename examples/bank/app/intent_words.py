@@ -10,6 +10,7 @@ from .card_words import (
     _A_CARD,
     _ACT_VERB,
     _BLOCK_AND_REPLACE,
+    _CANCEL_A_CARD,
     _CARD_ACTS,
     _CARD_GONE,
     _CARD_INTENTS,
@@ -233,6 +234,7 @@ _TO_PAY = re.compile(r"\b(?:hotel|shop|store|netflix|amazon|spotify|free trial|s
 # A question that is itself the complaint ("why was I charged twice and nobody told me?").
 _COMPLAINT_MADE = re.compile(r"\b(?:nobody|no one|no-one|never|still|again|disgust\w*|ridiculous|terrible|awful|"
                              r"appalling|useless|unacceptable|rubbish|joke)\b", re.IGNORECASE)
+_NOT_JUST_A_CANCEL = re.compile(r"\b(?:freez\w*|block\w*|stolen|replac\w*|new one|new card)\b", re.IGNORECASE)
 # Asked for by name with a card gone: a freeze, unless a block, a cancel or a new card is asked for as well.
 _EXPLICIT_FREEZE = re.compile(r"\bfreez\w*", re.IGNORECASE)
 _NOT_JUST_A_FREEZE = re.compile(r"\b(?:block\w*|cancel\w*|replac\w*|new (?:one|card)|for good|permanent\w*|"
@@ -336,7 +338,8 @@ def refine_intent(text: str, intent: str) -> str:
     if _SOMEONE_USES.search(text) and not asks_about and not _DONT_ACT.search(text):
         return "freeze_card"
     if not asks_about and not _LOST.search(text) and not _DAMAGED.search(text):
-        if _FOR_GOOD.search(text) and _A_CARD.search(text):
+        if (_FOR_GOOD.search(text) and _A_CARD.search(text)) or (
+                _CANCEL_A_CARD.search(text) and not _NOT_JUST_A_CANCEL.search(text)):
             return "cancel_card"
         if _BLOCK_AND_REPLACE.search(text):
             return "report_lost_card"
