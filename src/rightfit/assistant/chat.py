@@ -34,7 +34,6 @@ from rightfit.assistant.replies import (
     THANKS,
     THE_OTHER,
     after_no,
-    asks_for_something,
     bare_yes,
     chosen_option,
     corrects,
@@ -66,7 +65,6 @@ BLOCKED = "I can't help with that request. Ask me about your accounts, cards or 
 CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
              "colleague.")
 _SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
-_DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is no detail for its ticket
 
 # "what was my reference number again?": answered from this conversation's own replies.
 _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|ticket)\b|"
@@ -186,7 +184,8 @@ class ChatAssistant(SeveralRequests):
         the app's follow-up is said, rather than a second ticket opened."""
         if intent in self.app.handoff_intents and state.ticket and state.handed == intent:
             again = self.app.replies.get(f"{intent}_follow_up") or self.app.replies.get(intent, "")
-            return self._said_again(ctx, sid, state, text, again), SessionState(ticket=state.ticket, handed=intent)
+            said = self.handoff.said_again(ctx, sid, state, text, again)
+            return said, SessionState(ticket=state.ticket, handed=intent)
         if intent in self.app.handoff_intents:
             return self.handoff.open(ctx, sid, text, intent, confidence=1.0, now=now), SessionState()
         reply = ChatReply(sid, self.app.replies.get(intent, ""), "smalltalk", intent, 1.0, ctx.trace_id)
@@ -221,7 +220,7 @@ class ChatAssistant(SeveralRequests):
         state = replace(state, offered=False, handed=state.handed if state.ticket else None)
         if state.ticket:
             reading = reading or self._read(text)  # read once, for the ticket and for the turn below
-            if (on_ticket := self._noted(ctx, sid, state, text, reading)) is not None:
+            if (on_ticket := self.handoff.after(ctx, sid, state, text, reading)) is not None:
                 return on_ticket, SessionState(ticket=state.ticket, handed=state.handed)  # more may follow
         if not state.pending and not state.intent and (both := self._two_actions(ctx, sid, text, now)) is not None:
             return both
@@ -416,31 +415,6 @@ class ChatAssistant(SeveralRequests):
             if (refined := self.app.refine_intent(text, leaning)) != leaning:
                 return Reading(pred, refined, True, False)
         return Reading(pred, intent, settled, unsure)
-
-    def _noted(self, ctx: ToolContext, sid: str, state: SessionState, text: str, read: Reading) -> ChatReply | None:
-        """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
-        a thanks or a new request does not. Where the app has follow-up words for the hand-off (the bank's
-        after a scam: "what should I do?" is told again not to move money), anything but a request of its own
-        goes on the ticket and is met with them."""
-        follow_up = self.app.replies.get(f"{state.handed}_follow_up")
-        if THANKS.search(text) or bare_yes(text) or STOP.match(text.strip()):
-            return None
-        if follow_up and not (read.intent in self.app.actions and (asks_for_something(text) or not read.unsure)):
-            return self._said_again(ctx, sid, state, text, follow_up)
-        if "?" in text or ASIDE.match(LEAD_IN.sub("", text)) or len(text.split()) < _DETAIL_WORDS:
-            return None  # a question, or "ok", "cool": no detail for the colleague
-        if (read.intent in self.app.actions and asks_for_something(text)) or (
-                read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
-            return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
-        return self.handoff.note(ctx, sid, str(state.ticket), text)
-
-    def _said_again(self, ctx: ToolContext, sid: str, state: SessionState, text: str, words: str) -> ChatReply:
-        """After a hand-off, the message added to its ticket and the app's follow-up `words` said with its
-        reference."""
-        ticket = str(state.ticket)
-        self.handoff.note(ctx, sid, ticket, text)
-        return ChatReply(sid, f"{words} Your reference is {ticket}.", "handoff", str(state.handed), 1.0, ctx.trace_id,
-                         ticket_id=ticket)
 
     def _on_the_other(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
                       now: datetime) -> tuple[ChatReply, SessionState] | None:

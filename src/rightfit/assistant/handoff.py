@@ -1,5 +1,5 @@
-"""Passing a conversation to a colleague: a ticket with a redacted summary and the fields read so far, and the
-ticket's reference said again when the customer asks for it."""
+"""Passing a conversation to a colleague: a ticket with a redacted summary and the fields read so far, what the
+customer adds afterwards noted on it, and the ticket's reference said again when the customer asks for it."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from typing import Any
 from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.fields import jsonable
 from rightfit.assistant.reading import Extractor
+from rightfit.assistant.replies import STOP, THANKS, asks_for_something, bare_yes
 from rightfit.assistant.reply import ChatReply
-from rightfit.assistant.sessions import SessionStore, Turn
+from rightfit.assistant.sessions import SessionState, SessionStore, Turn
+from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading
 from rightfit.core.errors import NotFoundError
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
 
+_DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is no detail for its ticket
 # How every ticket's reference is given, and so how it is found again in the conversation.
 _REFERENCE_GIVEN = re.compile(r"\bYour reference is ([A-Z]{2,6}-[A-Z0-9]{4,12})\b")
 
@@ -67,6 +70,31 @@ class HandOff:
             return None
         return ChatReply(sid, f"Thank you, I've added that to your case {ticket} for the colleague who picks it up.",
                          "handoff", "ticket_note", 1.0, ctx.trace_id, tool=outcome, ticket_id=ticket)
+
+    def after(self, ctx: ToolContext, sid: str, state: SessionState, text: str, read: Reading) -> ChatReply | None:
+        """Details told right after a hand-off ("it was £40 at Tesco on Tuesday") go on its ticket; a question,
+        a thanks or a new request does not. Where the app has follow-up words for the hand-off (the bank's
+        after a scam: "what should I do?" is told again not to move money), anything but a request of its own
+        goes on the ticket and is met with them."""
+        follow_up = self.app.replies.get(f"{state.handed}_follow_up")
+        if THANKS.search(text) or bare_yes(text) or STOP.match(text.strip()):
+            return None
+        if follow_up and not (read.intent in self.app.actions and (asks_for_something(text) or not read.unsure)):
+            return self.said_again(ctx, sid, state, text, follow_up)
+        if "?" in text or ASIDE.match(LEAD_IN.sub("", text)) or len(text.split()) < _DETAIL_WORDS:
+            return None  # a question, or "ok", "cool": no detail for the colleague
+        if (read.intent in self.app.actions and asks_for_something(text)) or (
+                read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
+            return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
+        return self.note(ctx, sid, str(state.ticket), text)
+
+    def said_again(self, ctx: ToolContext, sid: str, state: SessionState, text: str, words: str) -> ChatReply:
+        """After a hand-off, the message added to its ticket and the app's follow-up `words` said with its
+        reference."""
+        ticket = str(state.ticket)
+        self.note(ctx, sid, ticket, text)
+        return ChatReply(sid, f"{words} Your reference is {ticket}.", "handoff", str(state.handed), 1.0, ctx.trace_id,
+                         ticket_id=ticket)
 
     def reference(self, ctx: ToolContext, sid: str) -> str | None:
         """The last ticket reference this conversation gave ("what was my reference number again?")."""
