@@ -14,7 +14,7 @@ from typing import Any
 from rightfit.assistant.app import ActionRoute, Ask, AssistantApp, Call, Say, Step
 from rightfit.assistant.fields import as_free_text, free_text, jsonable
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import STOPPED, one_question, said_once
+from rightfit.assistant.replies import GO_AHEAD, REPLY_YES_OR_NO, STOPPED, one_question, said_once
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
@@ -79,11 +79,11 @@ class ActionTaker:
         waiting = [o for o in outcomes if o.status == "needs_confirmation"]
         if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
             said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
-            question = step.confirm or "Shall I go ahead?"
+            question = step.confirm or GO_AHEAD
             pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
                        "settled": sorted(settled), "also": [dict(o.arguments) for o in waiting[1:]],
                        "question": question}
-            text = f"{note}{said + ' ' if said else ''}{question} Reply yes to go ahead or no to cancel."
+            text = f"{note}{said + ' ' if said else ''}{question} {REPLY_YES_OR_NO}"
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         text = said_once(self.render(route, o) for o in outcomes)
@@ -160,10 +160,10 @@ class ActionTaker:
         said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
         waiting = [dict(o.arguments) for o in outcomes if o.status == "needs_confirmation"]
         question = one_question([str(pending.get("question") or ""), step.confirm or ""]) if waiting else str(
-            pending.get("question") or "Shall I go ahead?")
+            pending.get("question") or GO_AHEAD)
         after = replace(state, pending={**pending, "also": [*(pending.get("also") or ()), *waiting],
                                         "question": question, "settled": []})
-        reply = f"{said + ' ' if said else ''}{question} Reply yes to go ahead or no to cancel."
+        reply = f"{said + ' ' if said else ''}{question} {REPLY_YES_OR_NO}"
         return (ChatReply(sid, reply, "confirm", route.intent, 1.0, ctx.trace_id, tool=outcomes[0],
                           fields=dict(state.slots)), after)
 

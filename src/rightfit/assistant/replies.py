@@ -7,7 +7,8 @@ decides what each one means for the conversation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 _YES = re.compile(r"^(yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|yas|ok|okay|k|kk|sure|fine|alright|all right|"
                   r"confirm(ed)?|go ahead|go for it|go on|do it|please do|correct|"
@@ -30,6 +31,14 @@ STOP = re.compile(rf"^(?:(?:actually|oh|ok|okay|um|erm|sorry|hmm|no|nah|nope)[\s
                   rf"(?:{_GIVE_UP}(?:[\s,.;!-]+{_GIVE_UP})*(?: thanks| thank you)?"
                   rf"|{_FIRM}(?:[\s,.;!-]+{_GIVE_UP})*[\s,.;!-]+{_REASON})[\s.!]*$", re.IGNORECASE)
 STOPPED = "OK, I haven't changed anything. Anything else?"
+GO_AHEAD = "Shall I go ahead?"  # the confirmation question of an action whose route words none
+REPLY_YES_OR_NO = "Reply yes to go ahead or no to cancel."
+
+
+def asked_again(pending: Mapping[str, Any] | None) -> str:
+    """The waiting action's confirmation question, with how to answer it: "Freeze your card ending 8120? Reply
+    yes to go ahead or no to cancel."."""
+    return f"{(pending or {}).get('question') or GO_AHEAD} {REPLY_YES_OR_NO}"
 NOTHING_TO_STOP = "OK. I'm here if you need anything else."
 THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
@@ -340,5 +349,5 @@ def not_caught(text: str, *, confirming: bool, own: str | None) -> tuple[str, st
     if not _NO_WORD.match(text) or _YES_EMOJI.match(text):
         return None
     if confirming:
-        return f"{NOT_CAUGHT} Reply yes to go ahead or no to cancel.", "confirm"
+        return f"{NOT_CAUGHT} {REPLY_YES_OR_NO}", "confirm"
     return own or NOT_CAUGHT, "smalltalk"

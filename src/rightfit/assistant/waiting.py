@@ -16,7 +16,7 @@ from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import after_no, after_yes, yes_or_no
+from rightfit.assistant.replies import after_no, after_yes, asked_again, yes_or_no
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
@@ -138,8 +138,7 @@ class WaitingAction:
                 and read.intent != w.get("intent"):
             return None
         pending = dict(w.get("pending") or {})
-        question = pending.get("question") or "Shall I go ahead?"
-        return (ChatReply(sid, f"OK. {question} Reply yes to go ahead or no to cancel.", "confirm",
+        return (ChatReply(sid, f"OK. {asked_again(pending)}", "confirm",
                           str(pending.get("intent")), 1.0, ctx.trace_id, fields=dict(w.get("slots") or {})),
                 SessionState(intent=w.get("intent"), slots=w.get("slots") or {}, pending=pending))
 
@@ -148,9 +147,9 @@ class WaitingAction:
         the documents, then the waiting question asked again, so the yes that follows still means the action.
         None when the message is not a question, or asks for another action or a person."""
         question = LEAD_IN.sub("", text)
-        waiting = (state.pending or {}).get("question") or "Shall I go ahead?"
+        waiting = asked_again(state.pending)
         if _DONE_YET.match(question):  # "did both change?" while the second change still waits for its yes
-            return ChatReply(sid, f"Not yet: {waiting} Reply yes to go ahead or no to cancel.", "confirm",
+            return ChatReply(sid, f"Not yet: {waiting}", "confirm",
                              str((state.pending or {}).get("intent")), 1.0, ctx.trace_id)
         if not ASIDE.match(question):
             return None
@@ -163,8 +162,7 @@ class WaitingAction:
         intent = next(iter(self.app.answer_intents), "")
         reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
                                  context=self.docs.action_words(str((state.pending or {}).get("intent"))))
-        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting} Reply yes to go "
-                                    "ahead or no to cancel.")
+        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting}")
 
     def in_own_words(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> tuple[ChatReply,
                                                                                                  SessionState] | None:
@@ -183,9 +181,8 @@ class WaitingAction:
             return None
         said = self.actions.redact(text.strip())
         arguments[field] = f"{arguments[field]} {said}"[:MAX_OWN_WORDS]
-        question = pending.get("question") or "Shall I go ahead?"
         after = replace(state, pending={**pending, "arguments": arguments})
-        return (ChatReply(sid, f"Thanks, I've added that. {question} Reply yes to go ahead or no to cancel.",
+        return (ChatReply(sid, f"Thanks, I've added that. {asked_again(pending)}",
                           "confirm", str(pending.get("intent")), 1.0, ctx.trace_id), after)
 
     def reason_after_no(self, ctx: ToolContext, sid: str, state: SessionState,
