@@ -328,3 +328,15 @@ def test_a_payee_misspelt_by_one_slip_is_the_customers_own(assistant) -> None:  
     word = Conversation(assistant).say("show my transfers")  # a real word is no slip for "Transfer in"
     assert word.tool is None or word.tool.arguments.get("merchant") != "Transfer in"
 
+
+
+def test_payments_narrowed_by_card_amount_or_month_are_listed(assistant) -> None:  # noqa: ANN001
+    # Neither a balance nor a policy question: the customer's own payments, filtered as asked.
+    card = Conversation(assistant, customer="C006").say("amazon purchases on my premier card")
+    assert card.tool.tool == "recent_transactions" and "Amazon" in card.reply and "Premier" in card.reply
+    month = Conversation(assistant).say("what did i put on my credit card in october")
+    assert month.tool.tool == "recent_transactions" and "credit card from 2026-10-01 to 2026-10-31" in month.reply
+    asked = Conversation(assistant).say("are there fees on purchases abroad in november?")
+    assert asked.tool is None  # what payments cost is for the documents
+    details = Conversation(assistant, customer="C006").say("account no for the premier please")
+    assert details.tool.tool == "account_details" and "Premier Account" in details.reply

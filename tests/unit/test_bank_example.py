@@ -121,6 +121,19 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "can you cancel my credit card": "cancel_card", "cancel the freeze on my card": "unfreeze_card",
         "can i swap the email you have for me": "out_of_scope",  # a change, not a question: the words leave it
         "what number should I ring for fraud?": "out_of_scope",  # ours, not theirs: left to the documents
+        "can someone from the bank ring me back": "human_handoff", "please call me back": "human_handoff",
+        "will someone call me if there's fraud on my account?": "out_of_scope",  # how, not a request
+        "account no for the premier please": "account_details",
+        "details for the joint acc, need to give them to my new employer": "account_details",
+        "what's my new account number going to be?": "out_of_scope",
+        "any payments over fifty quid in november": "recent_transactions",
+        "amazon purchases on my premier card": "recent_transactions",
+        "what did i put on my credit card in october": "recent_transactions",
+        "are there fees on purchases abroad in november?": "out_of_scope",  # what payments cost: the documents
+        "how long do card payments take to show on my account?": "out_of_scope",
+        "I didn't make these payments on my card last week": "out_of_scope",  # a problem, not a list
+        "pret overcharged me, about a tenner on the 20th": "dispute_transaction",
+        "what happens if a shop overcharged me?": "out_of_scope",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
     # Read as a balance request: a balance names the customer or their money; anything else is not theirs.

@@ -40,6 +40,17 @@ from .card_words import (
 )
 from .care import urgent
 from .disputes import NOT_MINE
+from .payment_words import (
+    _DETAILS_CHANGE,
+    _DID_SPEND,
+    _DISPUTE_ASKED,
+    _MY_DETAILS,
+    _OVERCHARGED,
+    _PAYMENT_PROBLEM,
+    _SHOW_PAYMENTS,
+    _SPENT,
+    lists_payments,
+)
 
 # "What number do I call if my card is stolen?" asks about the action, it does not ask for it: answered from
 # the documents, not met with an offer to block a card. A request in the same words ("can you", "please") is one.
@@ -67,7 +78,11 @@ _WANTS_PERSON = re.compile(
     r"|\b(?:get|put) me (?:through to |in touch with )?(?:a |an )?(?:real |actual )?(?:agent|person|human|advis[eo]r|"
     r"someone|somebody|manager)\b|\b(?:transfer|pass|put) (?:me )?(?:on |over |through )?to (?:an? )?"
     r"(?:agent|advis[eo]r|human|person|colleague)\b"
-    r"|\bhuman agent\b", re.IGNORECASE)
+    r"|\bhuman agent\b"
+    # "can someone from the bank ring me back": a person asked for by phone ("will someone call me if ..." asks how)
+    r"|\b(?:can|could|would|please|i'?d like|i want|get)\s+(?:someone|somebody|a person|an? advis[eo]r|a colleague|"
+    r"a human)\s+(?:from [\w\s]{1,20}?)?(?:to\s+)?(?:ring|call|phone)\s+me\b(?!\s+(?:if|when|about whether)\b)"
+    r"|\b(?:ring|call|phone)\s+me\s+back\b|\b(?:request|arrange|book|want|need)\s+a\s+call\s*back\b", re.IGNORECASE)
 
 
 # Requests to move money or change an overdraft: no tool does either here, and the classifier, with no label for
@@ -95,44 +110,18 @@ _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|lar
                                r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
 
 
-# A dispute is about something wrong with a payment. A question that names a merchant but no problem ("can i
-# get cashback at tesco?") is a policy question, however close it embeds to the customer's Tesco disputes.
-_PAYMENT_PROBLEM = re.compile(
-    r"disput|chargeback|charg|challeng|revers|refund|money back|get it back|back for|never|didn'?t|don'?t recogni|"
-    r"no idea|not mine|wrong|twice|double|took|taken|cancel|investigat|look into|claw|kept|broken|damaged|"
-    r"weird|unknown|fraud|scam|overcharg|query", re.IGNORECASE)
-
-
-# The customer's own sort code or account number, which the bank's records hold (an IBAN they do not).
-_MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
-                         r"details|iban)|\b(?:sort\s*code|account\s+number|iban)\s+(?:for|of|on)\s+my\b"
-                         # the bank's BIC is given with the customer's IBAN, which a sender abroad needs beside it
-                         r"|\b(?:your|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b", re.IGNORECASE)
-
-# "Why has my sort code changed?" asks about the details, it does not ask for them.
 # The mobile number or e-mail address we hold, asked about ("what email have you got for me on file"): read back,
 # not a change. Only as a what/which question: "can i swap the mobile number you have for me" is a change.
 _CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
                            r"\b(?:have|got|hold|on file|on record|registered)\b", re.IGNORECASE)
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
-_DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|new|different|switch\w*|why|keep)\b", re.IGNORECASE)
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|interest (?:on|for) (?:my|our|the|a))\b",
                    re.IGNORECASE)
 
-# Money already gone is in the transactions, not the balance ("how much did I spend last week?", "how much have I
-# been spending on takeaways?"). Asked about, not said in passing ("I've spent too much, what's my balance?"); a
-# spending limit or spending money is what is left, not what went.
-_SPENT = re.compile(r"\b(?:how much|what)\b.{0,25}\b(?:spent|spending(?!\s+(?:limit|cap|money))|blown|blew|splashed|"
-                    r"did (?:i|we) (?:spend|pay|buy)|paid out|bought|went out)\b", re.IGNORECASE)
-_DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like) to\s+|can you\s+|could you\s+)?"
-                            r"(?:dispute|chargeback|charge back|challenge)\b(?!\s+(?:rules?|process|policy|time))|"
-                            # "the second one is wrong, can u dispute it"
-                            r"\b(?:can|could|will|would) (?:you|u) (?:please )?dispute (?:it|this|that|them)\b|"
-                            r"\bdispute (?:it|this|that|them)(?: for me)?(?: please)?\W*$", re.IGNORECASE)
 # A request kept for later: "can I freeze my card while I'm away if I need to?"
 _HYPOTHETICAL = re.compile(r"\bif (?:i|we) (?:ever )?(?:need|have|want) to\b|\bif (?:needed|necessary|required)\b|"
                            r"\b(?:just )?in case\b|\bshould i need\b|\bif (?:anything|something) happens\b|"
@@ -141,9 +130,6 @@ _HYPOTHETICAL = re.compile(r"\bif (?:i|we) (?:ever )?(?:need|have|want) to\b|\bi
                            re.IGNORECASE)
 _CAN_I = re.compile(r"^\s*(?:\S+\s+){0,14}?(?:can|could|may) (?:i|we)\b|^\s*(?:am i|are we) able\b|"
                     r"^\s*is it possible\b", re.IGNORECASE)
-# "what did I spend with my debit card", "how much did Daniel spend": what went out, by a person.
-_DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|we|\w+)\s+(?:spend|spent|buy|bought)\b",
-                        re.IGNORECASE)
 
 # What the customer owes on their own card or loan is a balance ("what do I owe on my credit card?"), however
 # like a policy question it reads; "what would I owe if ..." is a policy question and stays one.
@@ -276,12 +262,6 @@ _IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?
 _A_NUMBER = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\+\d{2}[\s\d]{9,14}\b")
 
 
-# "show me payments over £40", "list my card payments": the payments themselves.
-_SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|list|give|display|see)\b(?:\s+(?:me|us|my|"
-                            r"all|all of|the|of|our))*\s+(?:card\s+)?(?:payments?|transactions?|purchases?|spending|"
-                            r"outgoings?|debits?)\b", re.IGNORECASE)
-
-
 _HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNORECASE)
 
 
@@ -385,6 +365,11 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
             _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
         return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
+    if intent in ("out_of_scope", "policy_question", "check_balance") and lists_payments(text):
+        return "recent_transactions"  # "amazon purchases on my premier card": the payments, narrowed
+    if (intent in ("out_of_scope", "policy_question", "check_balance", "recent_transactions")
+            and _OVERCHARGED.search(text) and not asks_about and not _COMPLAINS.search(text)):
+        return "dispute_transaction"  # "pret overcharged me, about a tenner on the 20th"
     if intent in ("policy_question", "out_of_scope") and _DISPUTE_ASKED.match(text):
         return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):
