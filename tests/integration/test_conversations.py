@@ -84,6 +84,10 @@ def test_asking_for_a_person_hands_over_even_with_another_request(assistant) -> 
     reply = Conversation(assistant).say("card 8120 was charged twice at Tesco, get me an agent")
     assert reply.route == "handoff" and reply.ticket_id
     assert reply.fields.get("card_last4") == "8120"
+    # A person asked for in words is handed over at once, even where the classifier agrees but is unsure.
+    for words in ("can someone from the bank ring me back", "pls pass me to an advisor, this is getting complicated"):
+        asked = Conversation(assistant, customer="C003").say(words)
+        assert asked.route == "handoff" and asked.ticket_id, words
 
 
 def test_a_no_after_a_hesitation_cancels(assistant, assistant_settings) -> None:  # noqa: ANN001

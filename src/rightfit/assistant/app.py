@@ -114,7 +114,8 @@ class AssistantApp:
     # Restores the application's seeded state, so each scripted eval conversation starts from the same data.
     reset: Callable[[], None] | None = None
     # The app's corrections to the classifier's label from words that decide it (text, label) -> label:
-    # "freeze" and "unfreeze" embed almost alike, but the word settles which one the customer wants.
+    # "freeze" and "unfreeze" embed almost alike, but the word settles which one the customer wants. Asked with
+    # an empty label, it says what the words alone decide (the empty label back when they decide nothing).
     refine_intent: Callable[[str, str], str] | None = None
     # Words that must be met before anything else, even in a message the input guard flags ((text, flagged by
     # the guard) -> an intent of `replies` or of `handoff_intents`, or None): someone in crisis, a scam under

@@ -405,7 +405,9 @@ class ChatAssistant(SeveralRequests):
             (pred,) = self.classifier.run(texts=[text])
         label = str(pred.label)
         intent = self.app.refine_intent(text, label) if self.app.refine_intent is not None else label
-        settled = intent != label
+        # Settled when the words changed the label, or give the same label by themselves (asked with no label):
+        # "can someone ring me back" is a hand-off by its words, however unsure the classifier that agrees.
+        settled = intent != label or (self.app.refine_intent is not None and self.app.refine_intent(text, "") == intent)
         threshold = self.settings.intent_threshold
         unsure = not settled and (pred.out_of_scope if threshold is None else pred.probability < threshold)
         if unsure and self.app.refine_intent is not None and pred.top:
