@@ -180,3 +180,13 @@ def test_a_payment_not_recognised_is_met_with_the_first_steps(assistant, assista
     # Something wrong with a payment one made is asked about as before.
     plain = Conversation(assistant).say("I want to dispute a payment")
     assert plain.reply.startswith("Which payment would you like to dispute?")
+
+
+def test_an_overcharge_told_from_memory_finds_the_payment_near_the_amount_said(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    # "pret" alone names Pret A Manger; "about a tenner" is £10.46, the one Pret payment that day near £10.
+    now = datetime(2026, 12, 7, 10, tzinfo=UTC)
+    reply = assistant.run(customer_id="C006", message="pret overcharged me, about a tenner on the 20th", now=now)
+    assert reply.route == "confirm" and reply.intent == "dispute_transaction"
+    assert "£10.46 to Pret A Manger on 2026-11-20" in reply.reply and "can't find a payment of £10.00" in reply.reply

@@ -38,4 +38,8 @@ def test_a_name_one_slip_away_is_found_but_a_real_word_is_not() -> None:
     assert mentioned("sainsbry's last week", payees) == "Sainsbury's"
     assert mentioned("show my transfers", payees) is None  # an English word, not a slip
     assert mentioned("prat", payees) is None  # four letters: too short to guess at
+    # The first word of a longer name, when no ordinary word: "pret" is Pret A Manger, "just" is not Just Eat.
+    assert mentioned("pret overcharged me", [*payees, "Just Eat"]) == "Pret A Manger"
+    assert mentioned("i just ate", [*payees, "Just Eat"]) is None
+
 

@@ -43,6 +43,8 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
                 said = {**query, "merchant": names.pop()} if len(names) == 1 else query
                 missed = f"I can't find a payment {_described(said)}. "
                 break
+    if missed and len(found) > 1 and "amount" in query and len(close := _close_to(found, query["amount"])) == 1:
+        found = close  # "about a tenner" for £10.46: the one payment near the amount said is the one meant
     if not found:
         return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "
                                "as it shows on your statement, and the amount?")
@@ -70,6 +72,14 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                 confirm=f"{fraud}{missed}The one I found is {payment}: dispute it?" if missed else
                 f"{fraud}Open a dispute for {payment}?")
+
+
+def _close_to(found: list[dict[str, Any]], amount: float) -> list[dict[str, Any]]:
+    """The payments within a tenth of the amount said (an amount told from memory is rounded)."""
+    def pounds(t: dict[str, Any]) -> float:
+        return abs(float(re.sub(r"[^\d.]", "", str(t["amount"])) or 0))
+
+    return [t for t in found if abs(pounds(t) - amount) <= amount / 10]
 
 
 _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)

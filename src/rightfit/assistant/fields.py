@@ -66,12 +66,23 @@ def mentioned(text: str, options: Sequence[str]) -> str | None:
     """The option the message names, matched as whole words regardless of case and apostrophes ("sainsburys"
     is Sainsbury's); the longest name wins ("TfL Travel" over "TfL"). Failing that, a word one slip away from
     the first word of exactly one option, when both are long enough to tell apart ("delivroo" is Deliveroo,
-    "daniels" is Daniel). A name said not to be meant ("not daniels") is not named."""
+    "daniels" is Daniel), or that first word itself when no dictionary has it ("pret" is Pret A Manger). A name
+    said not to be meant ("not daniels") is not named."""
     text = _NEGATED.sub(" ", text)
     flat = _flat(text)
     named = set(mentioned_all(text, options))
     longest = next((o for o in sorted(options, key=len, reverse=True) if o in named), None)
-    return longest if longest is not None else _nearly(flat, options)
+    return longest if longest is not None else _by_first_word(flat, options) or _nearly(flat, options)
+
+
+def _by_first_word(flat: str, options: Sequence[str]) -> str | None:
+    """The one longer name whose first word the message says, when that word is a name and no ordinary word:
+    "pret" is Pret A Manger, but "just" is not Just Eat."""
+    from rightfit.classify.spelling import english_words
+
+    said = set(flat.split()) - english_words()
+    hits = {o for o in options if len(words := _flat(o).split()) > 1 and len(words[0]) >= 3 and words[0] in said}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def mentioned_all(text: str, options: Sequence[str]) -> list[str]:
