@@ -24,6 +24,7 @@ from rightfit.extract import (
     resolve_dates,
     scan_account_id,
     scan_card_last4,
+    scan_email,
     scan_money,
     scan_phone,
     scan_postcode,
@@ -352,6 +353,11 @@ def test_a_currency_is_put_before_bare_amounts_only_when_asked() -> None:
 def test_email() -> None:
     assert [c.value for c in parse_email("update it to Sam.Jones@Example.COM.")] == ["Sam.Jones@example.com"]
     assert parse_email("bad@x and @foo") == []
+    # An "@" address the pattern cannot take is an attempt all the same: rejected with a reason, never ignored.
+    for attempt in ("alice@@example", "alice@example"):
+        (rejected,) = scan_email(f"change my email to {attempt}").rejected
+        assert rejected.text == attempt and "name@example.com" in rejected.reason
+    assert scan_email("tweet @larkspur about it").rejected == ()  # a handle, not an address
 
 
 @pytest.mark.parametrize(("text", "e164"), [

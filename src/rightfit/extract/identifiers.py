@@ -268,7 +268,9 @@ def scan_email(text: str) -> Scan[str]:
     norm = normalize(text)
     cands: list[Candidate[str]] = []
     rejected: list[Rejected] = []
+    taken: list[tuple[int, int]] = []
     for m in _EMAIL.finditer(norm.text):
+        taken.append(m.span())
         raw = m.group().rstrip(".")
         local, _, domain = raw.partition("@")
         tld = domain.rsplit(".", 1)[-1]
@@ -279,7 +281,19 @@ def scan_email(text: str) -> Scan[str]:
                                                      "name@example.com"))
             continue
         cands.append(_cand(norm, m.start(), e, f"{local}@{domain.lower()}"))
+    # An address written with an "@" that the pattern cannot take at all ("alice@@example", "alice@example") is
+    # still an attempt at one: said so, rather than asked for as if nothing had been given. "@larkspur" is a handle.
+    for m in _AT_WORD.finditer(norm.text):
+        raw = m.group().rstrip(".,;:!?)'\"")
+        if _HANDLE.fullmatch(raw) or any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        rejected.append(_rej(norm, m.start(), m.start() + len(raw), "that e-mail address looks incomplete; write it "
+                                                                      "like name@example.com"))
     return Scan(tuple(cands), tuple(rejected))
+
+
+_AT_WORD = re.compile(r"[^\s@]+@\S*")
+_HANDLE = re.compile(r"@\w+")
 
 
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ().-]{5,20}\d(?!\d)")
