@@ -284,3 +284,15 @@ def test_a_question_of_its_own_after_an_action_is_not_taken_as_a_follow_up(assis
     fixed = balance.say("what happens when my fixed saver matures if I forget to tell you what to do?")
     assert fixed.intent == "policy_question" and "savings account" not in fixed.reply  # was the balance again
     assert balance.say("and my premier account?").intent == "check_balance"  # a follow-up still is one
+
+
+def test_a_part_of_a_value_put_right_keeps_the_rest(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("i've moved, new address is flat 3, 12 high street, leeds LS1 4AB")
+    fixed = c.say("no wait its flat 4 not 3")
+    assert fixed.route == "confirm" and "flat 4, 12 high street, leeds, LS1 4AB" in fixed.reply
+    assert c.say("yes").route == "action"
+    assert address_of(assistant_settings, "C001")[0].startswith("flat 4")
+    # A card taken back in the same breath: the one said last is the one meant, not asked about again.
+    card = Conversation(assistant).say("freeze my credit one.. no actually debit")
+    assert card.route == "confirm" and "8120" in card.reply and "4417" not in card.reply

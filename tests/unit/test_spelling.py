@@ -43,3 +43,21 @@ def test_a_name_one_slip_away_is_found_but_a_real_word_is_not() -> None:
     assert mentioned("i just ate", [*payees, "Just Eat"]) is None
 
 
+
+def test_a_part_of_a_free_text_value_is_put_right_in_place() -> None:
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from rightfit.assistant.fields import swapped
+    from rightfit.extract.schema import Slot
+
+    class Change(BaseModel):
+        address: Annotated[str | None, Slot("address")] = None
+        reason: str | None = None  # no free-text kind: never rewritten
+
+    held = {"address": "flat 3, 12 high street, leeds, LS1 4AB", "reason": "moved from flat 3"}
+    assert swapped(Change, "no wait its flat 4 not 3", held) == {"address": "flat 4, 12 high street, leeds, LS1 4AB"}
+    assert swapped(Change, "no, LS1 4AD not LS1 4AB", held)["address"].endswith("LS1 4AD")
+    assert swapped(Change, "12 high street not 21", held) == {}  # "21" is not in the address
+    assert swapped(Change, "its leeds not bradford", held) == {}

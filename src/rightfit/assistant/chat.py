@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import Answerer, DocumentAnswers
+from rightfit.assistant.fields import swapped
 from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import FOLLOW_UP, Extractor, FieldReader
@@ -262,8 +263,11 @@ class ChatAssistant(SeveralRequests):
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
                 # carried out as it was. Fields the plan settled from the customer's records are settled again:
                 # the card "the debit one" led to is not the card after "no, the credit one".
+                # A part of a value put right ("its flat 4 not 3") changes that part and keeps the rest.
                 settled = set(pending.get("settled") or ())
-                state = SessionState(intent=waiting, slots={k: v for k, v in state.slots.items() if k not in settled})
+                held = {k: v for k, v in state.slots.items() if k not in settled}
+                fixed = swapped(self.app.actions[waiting].slots, text, held)
+                state = SessionState(intent=waiting, slots={**held, **fixed})
             elif (aside := self.waiting.aside(ctx, sid, state, text)) is not None:
                 return aside, state  # "is the replacement free?": answered, and the action still waits for a yes
             elif (noted := self.waiting.in_own_words(ctx, sid, state, text)) is not None:

@@ -131,3 +131,31 @@ def newest_wins(route: ActionRoute, extraction: Any) -> Any:
         return extraction
     return replace(extraction, values={k: v for k, v in extraction.values.items() if k not in stale},
                    sources={k: v for k, v in extraction.sources.items() if k not in stale}, model=None)
+
+
+# "its flat 4 not 3", "Leeds, not Bradford": a part of a value put right, the rest of it kept.
+_NOT_THAT = re.compile(r"(?P<before>[^,;:!?]*?)[\s,]+not\s+(?P<old>[\w'-]+(?:\s+[\w'-]+){0,2})\s*[.!]*\s*$",
+                       re.IGNORECASE)
+
+
+def swapped(schema: type[BaseModel], text: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """The free-text fields (an address) with a part the message puts right replaced: "flat 4 not 3" makes
+    "flat 3, 12 high street" "flat 4, 12 high street". The words replaced must appear once in the value, and
+    as many words before "not", the same in kind (a number for a number), take their place."""
+    m = _NOT_THAT.search(text)
+    if m is None:
+        return {}
+    old = m.group("old").split()
+    before = re.findall(r"[\w'-]+", m.group("before"))
+    shape = [any(ch.isdigit() for ch in w) for w in old]
+    # The nearest run of words before "not" shaped like the old ones: "12 high street not 21" puts back "12".
+    new = next((before[i - len(old):i] for i in range(len(before), len(old) - 1, -1)
+                if [any(ch.isdigit() for ch in w) for w in before[i - len(old):i]] == shape), None)
+    if not new or [w.lower() for w in new] == [w.lower() for w in old]:
+        return {}
+    pattern = re.compile(r"(?<![\w'-])" + r"\s+".join(map(re.escape, old)) + r"(?![\w'-])", re.IGNORECASE)
+    changed = {}
+    for name, value in values.items():
+        if free_text(schema, name) and isinstance(value, str) and len(pattern.findall(value)) == 1:
+            changed[name] = pattern.sub(" ".join(new), value)
+    return changed

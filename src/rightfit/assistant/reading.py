@@ -30,7 +30,8 @@ class Extractor(Protocol):
 
 
 # A value taken back in the same breath: "4417, no sorry, 8120", "4417 I mean 8120", "4417 or rather 8120".
-_TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|(?:sorry,?\s+|no,?\s+)?i\s+mean[t]?|"
+_TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|no,?\s+actually|actually,?\s+no|"
+                         r"(?:sorry,?\s+|no,?\s+)?i\s+mean[t]?|"
                          r"or\s+rather|scratch\s+that|correction)\b[\s,:;.!-]*", re.IGNORECASE)
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
