@@ -65,6 +65,9 @@ def test_a_sentence_telling_the_customers_situation_beside_a_question_asks_for_n
     # A request beside the question is still met.
     both = Conversation(assistant).say("show me my balance. how much is express delivery?")
     assert "£1,842.50" in both.reply and "£15" in both.reply
+    # A situation told after a comma, in no document's words, does not sink the answer to the question before it.
+    app = Conversation(assistant).say("how do i complain about the app, its crashed 5 times today")
+    assert app.route == "answer" and "Make a complaint" in app.reply
 
 
 def test_two_unrelated_requests_joined_by_and_are_both_met(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -24,6 +24,12 @@ _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|sa
                              r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 10
 MAX_TOPIC_CHARS = 300
+# A question with the customer's situation told after a comma: "how do i complain about the app, its crashed 5
+# times today". The situation's words are in no document and lower every sentence's score ("I can't find that").
+_TOLD_AFTER = re.compile(r"^(?P<asked>(?:how|what|whats|what's|when|where|why|which|who|can|could|do|does|is|are|will|"
+                         r"would|should)\b[^,?]{8,}?)\s*,\s*(?P<told>(?:it'?s|its|it has|it is|it was|i'?ve|ive|"
+                         r"i'?m|im|i have|i am|i was|we'?ve|we'?re|we have|we are|they'?ve|they'?re|they have|they "
+                         r"are|cos|coz|because|as|since)\b[^?]*)$", re.IGNORECASE)
 # How much surer an answer asked with the context must be to be taken: its words alone lift a sentence that
 # repeats them by about 0.05 ("report stolen card is the replacement free?" quoted the no-reactivation rule).
 # Set by hand on a few exploratory conversations, none from the eval suites.
@@ -104,7 +110,9 @@ class DocumentAnswers:
         do you sell it?" asks something more. Any other question is asked with the context and without it:
         "will my direct debits still go out?" while a freeze waits is about freezing, "how much cash can I take
         out?" while an address change waits is not about addresses. The context's own words raise the score of
-        any sentence that repeats them, so the answer with it is taken only when clearly surer."""
+        any sentence that repeats them, so the answer with it is taken only when clearly surer. A question with a
+        situation told after a comma ("..., its crashed 5 times today") is also asked without it, and that answer
+        taken when surer."""
         if context and follows:
             drafts = [self.answerer.ask(question=f"{context} {text}")]
             if page:
@@ -117,6 +125,10 @@ class DocumentAnswers:
                       else replace(first, text=None, abstained=True))
         else:
             answer = self.answerer.ask(question=text)
+            if context is None and (told := _TOLD_AFTER.match(text.strip())) is not None:
+                alone = self.answerer.ask(question=told.group("asked"))
+                if not alone.abstained and (answer.abstained or alone.confidence > answer.confidence):
+                    answer = alone
             if context:
                 beside = self.answerer.ask(question=f"{context} {text}")
                 if beside.confidence > answer.confidence + CONTEXT_MARGIN:
