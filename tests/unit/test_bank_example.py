@@ -134,6 +134,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "I didn't make these payments on my card last week": "out_of_scope",  # a problem, not a list
         "pret overcharged me, about a tenner on the 20th": "dispute_transaction",
         "what happens if a shop overcharged me?": "out_of_scope",
+        "what do i owe on the credit card at the mo": "check_balance", "am i in the red or what": "check_balance",
+        "is my joint account overdrawn?": "check_balance", "what happens if I'm overdrawn?": "out_of_scope",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
     # Read as a balance request: a balance names the customer or their money; anything else is not theirs.

@@ -134,7 +134,12 @@ _CAN_I = re.compile(r"^\s*(?:\S+\s+){0,14}?(?:can|could|may) (?:i|we)\b|^\s*(?:a
 # What the customer owes on their own card or loan is a balance ("what do I owe on my credit card?"), however
 # like a policy question it reads; "what would I owe if ..." is a policy question and stays one.
 _I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+|currently\s+)?owe\s+"
-                    r"(?:on|for|to you on)\s+(?:my|our)\b", re.IGNORECASE)
+                    r"(?:on|for|to you on)\s+(?:my|our|the (?:credit card|card|loan|overdraft))\b", re.IGNORECASE)
+# Whether one's own account is below zero is its balance ("am i in the red or what"), asked about now, not
+# what would happen ("what happens if I'm overdrawn?").
+_IN_THE_RED = re.compile(r"^\W*(?:so\s+|ok\s+|hi\s+)?(?:am i|are we|have i gone|have we gone|is my (?:\w+ )?account|"
+                         r"is the (?:joint )?account)\s+(?:(?:still|already|now)\s+)?(?:in the red|overdrawn|in (?:my|"
+                         r"the|our) overdraft|in debit|in the negative|below zero)\b", re.IGNORECASE)
 
 # How much one may borrow, pay in, take out or send is a limit the documents give, however like a balance
 # request it reads ("how much can I put in a cash ISA?", "what's the most I can borrow?"); what one can spend or
@@ -353,7 +358,7 @@ def refine_intent(text: str, intent: str) -> str:
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
-    if intent in ("policy_question", "out_of_scope") and _I_OWE.search(text):
+    if intent in ("policy_question", "out_of_scope") and (_I_OWE.search(text) or _IN_THE_RED.search(text)):
         return "check_balance"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
