@@ -264,8 +264,14 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     # Named as the one not meant: her own card's payments (it showed exactly his).
     own = Conversation(assistant, customer="C003").say("just my own spending on the joint acct pls, not daniels")
     assert "with your own cards" in own.reply and "Trainline -£86.74" in own.reply and "£85.01" not in own.reply
+    # Both of them: nobody's payments left out.
+    both = Conversation(assistant, customer="C003").say("show the transactions for me and daniel on the joint account")
+    assert "Trainline -£86.74" in both.reply and "Trainline -£85.01" in both.reply
     # Changing something stays the customer's own business: Daniel's card is his.
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
+    moved = Conversation(assistant, customer="C003").say("update the address for me and daniel to 9 Elm Grove, "
+                                                         "Leeds LS8 1QT")  # hers changed; his, said to be his to do
+    assert moved.route == "confirm" and "Daniel needs to contact us themselves" in moved.reply
     # And no joint account, no exception.
     assert Conversation(assistant).say("what's Ben's balance").route == "refuse"
 

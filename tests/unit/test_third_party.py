@@ -33,13 +33,17 @@ def test_the_caller_times_and_merchants_are_not_someone_else(text: str) -> None:
 @pytest.mark.parametrize(("text", "who"), [("can you freeze daniels card please", "daniels"),
                                            ("report my husbands card stolen", "husbands"),
                                            ("my wifes card got stolen can you block it", "wifes"),
-                                           ("whats ben okafors balance", "okafors")])  # gave the caller's own
+                                           ("whats ben okafors balance", "okafors"),  # gave the caller's own
+                                           # no possessive at all: someone beside the caller
+                                           ("update the address for me and daniel to 9 Elm Grove", "daniel"),
+                                           ("change the address for my husband and me", "husband")])
 def test_a_possessive_without_its_apostrophe_names_a_person(text: str, who: str) -> None:
     # Each of these acted on the caller's own card, twice blocking it for good as stolen.
     assert someone_else(text, own_names=["Chloe Martin"], people=["Daniel Martin", "Ben Okafor"]) == who
 
 
 @pytest.mark.parametrize("text", ["freeze my savings account", "my business account balance", "freeze this card",
-                                  "show my sainsburys payments", "freeze chloes card"])
+                                  "show my sainsburys payments", "freeze chloes card",
+                                  "book it for me and tomorrow"])  # "tomorrow" names no one
 def test_a_word_ending_in_s_is_no_owner_unless_it_names_a_person(text: str) -> None:
     assert someone_else(text, own_names=["Chloe Martin"], people=["Daniel Martin", "Ben Okafor"]) is None  # Chloe asks

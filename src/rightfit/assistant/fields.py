@@ -57,9 +57,11 @@ def _named_at(flat: str, option: str) -> re.Match[str] | None:
     return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", flat) if words else None
 
 
-# A name right after "not" or "except" is the one not meant: "my own spending, not daniels".
+# A name right after "not" or "except" is the one not meant: "my own spending, not daniels"; nor is one said
+# together with the caller a choice of one ("the transactions for me and daniel" are both holders').
 _NEGATED = re.compile(r"\b(?:not|except|excluding|without|apart from|other than)\s+(?:for\s+|on\s+|by\s+|at\s+)?"
-                      r"[\w'\u2019]+", re.IGNORECASE)
+                      r"[\w'\u2019]+|\b(?:me|myself)\s+and\s+(?:my\s+)?[\w'\u2019]+|\b[\w'\u2019]+\s+and\s+"
+                      r"(?:me|myself|i)\b", re.IGNORECASE)
 
 
 def mentioned(text: str, options: Sequence[str]) -> str | None:
@@ -67,7 +69,7 @@ def mentioned(text: str, options: Sequence[str]) -> str | None:
     is Sainsbury's); the longest name wins ("TfL Travel" over "TfL"). Failing that, a word one slip away from
     the first word of exactly one option, when both are long enough to tell apart ("delivroo" is Deliveroo,
     "daniels" is Daniel), or that first word itself when no dictionary has it ("pret" is Pret A Manger). A name
-    said not to be meant ("not daniels") is not named."""
+    said not to be meant ("not daniels"), or together with the caller ("me and daniel"), is not named."""
     text = _NEGATED.sub(" ", text)
     flat = _flat(text)
     named = set(mentioned_all(text, options))

@@ -22,8 +22,11 @@ SOMEONE_ELSE = ("I can only help with your own accounts, cards and details. The 
                 "themselves.")
 ONLY_YOURS = "I can only act on your own cards and accounts: {other} needs to contact us themselves."
 # "freeze my card and Daniel's card", "my wife's card was stolen along with mine": the caller's own card too.
-_OWN_TOO = re.compile(r"\bmy (?:own |debit |credit |premier |everyday |bank )?cards?\b|\bmine\b|\bmy own\b",
-                      re.IGNORECASE)
+_OWN_TOO = re.compile(r"\bmy (?:own |debit |credit |premier |everyday |bank )?cards?\b|\bmine\b|\bmy own\b|"
+                      r"\b(?:me|myself)\s+and\b|\band\s+(?:me|myself)\b", re.IGNORECASE)
+# "update the address for me and daniel", "for my wife and me": someone else beside the caller, no possessive.
+_WITH_ME = re.compile(r"\bfor\s+(?:me|myself)\s+and\s+(?:my\s+)?(?P<who>[a-z]+)\b|"
+                      r"\bfor\s+(?:my\s+)?(?P<first>[a-z]+)\s+and\s+(?:me|myself)\b", re.IGNORECASE)
 _JOINT = re.compile(r"\bjoint\b|\bshared account\b|\bour account\b", re.IGNORECASE)
 
 _OBJECT = (r"cards?|accounts?|balances?|transactions?|payments?|spending|statements?|phone(?:\s+number)?|"
@@ -73,6 +76,9 @@ def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterab
     for m in _PLAIN_POSSESSIVE.finditer(text):
         if m.group("who").lower() in named:
             return m.group("who") + "s"
+    for m in _WITH_ME.finditer(text):
+        if (who := m.group("who") or m.group("first")).lower() in named:
+            return who
     other = _ANOTHER.search(text)
     return other.group(0) if other else None
 
@@ -91,8 +97,8 @@ class ThirdPartyCheck:
     def who(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
         the route (merchants such as "Sainsbury's") are not people."""
-        if someone_else(text) is None and not _PLAIN_POSSESSIVE.search(text):  # the common case costs no lookup
-            return None
+        if someone_else(text) is None and not (_PLAIN_POSSESSIVE.search(text) or _WITH_ME.search(text)):
+            return None  # the common case costs no lookup
         customers = self.app.customers()
         own = [name for cid, name in customers if cid == ctx.customer_id]
         # Any other customer's name is a person's ("chloes card", "ben okafors balance"); the caller's is skipped.
