@@ -299,3 +299,12 @@ def test_a_part_of_a_value_put_right_keeps_the_rest(assistant, assistant_setting
     # A card taken back in the same breath: the one said last is the one meant, not asked about again.
     card = Conversation(assistant).say("freeze my credit one.. no actually debit")
     assert card.route == "confirm" and "8120" in card.reply and "4417" not in card.reply
+
+
+def test_a_yes_naming_another_card_after_a_no_is_for_that_card(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("can u freeze one of the cards")
+    c.say("4417")
+    c.say("no")
+    other = c.say("ok the debit then")  # it asked again about the credit card just declined
+    assert other.route == "confirm" and "8120" in other.reply and "4417" not in other.reply

@@ -274,6 +274,8 @@ class ChatAssistant(SeveralRequests):
                 return noted  # "the food never arrived": the dispute's reason, in the customer's words
             else:
                 state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+        elif (anew := self.waiting.again_with(ctx, state, text, now)) is not None:
+            state = anew  # "ok the debit then" right after a no to the credit card: that action, for the debit
         elif (back := self.waiting.taken_back(ctx, sid, state, text)) is not None:
             return back  # "actually yes do it" right after a no: asked again
         elif bare_yes(text) and not state.intent:  # nothing waits for it: done, called off or never proposed

@@ -142,6 +142,20 @@ class WaitingAction:
                           str(pending.get("intent")), 1.0, ctx.trace_id, fields=dict(w.get("slots") or {})),
                 SessionState(intent=w.get("intent"), slots=w.get("slots") or {}, pending=pending))
 
+    def again_with(self, ctx: ToolContext, state: SessionState, text: str, now: datetime) -> SessionState | None:
+        """"ok the debit then" right after a no to freezing the credit card: the same action, for the value the
+        message names now, to be planned afresh from the state returned; None when it names none (`taken_back`
+        asks the same again)."""
+        w = state.withdrawn
+        if not w or state.pending or state.intent or yes_or_no(text) is not True:
+            return None
+        pending, intent = dict(w.get("pending") or {}), str(w.get("intent"))
+        agreed = list((pending.get("arguments") or {}).values())
+        if not self.fields.gives_field(ctx, intent, text, now, besides=agreed):
+            return None
+        settled = set(pending.get("settled") or ())
+        return SessionState(intent=intent, slots={k: v for k, v in (w.get("slots") or {}).items() if k not in settled})
+
     def aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
         the documents, then the waiting question asked again, so the yes that follows still means the action.
