@@ -190,3 +190,10 @@ def test_an_overcharge_told_from_memory_finds_the_payment_near_the_amount_said(a
     reply = assistant.run(customer_id="C006", message="pret overcharged me, about a tenner on the 20th", now=now)
     assert reply.route == "confirm" and reply.intent == "dispute_transaction"
     assert "£10.46 to Pret A Manger on 2026-11-20" in reply.reply and "can't find a payment of £10.00" in reply.reply
+
+
+def test_a_payment_that_is_not_there_is_said_to_be_not_there(assistant) -> None:  # noqa: ANN001
+    # "of 1200" is an amount by its words, in pounds as the statement is; it was taken for no amount at all and
+    # the customer asked again for what they had just given.
+    missing = Conversation(assistant, customer="C002").say("dispute the payment of 1200")
+    assert missing.route == "ask" and "I can't find a card payment of £1,200.00 matching that" in missing.reply

@@ -348,6 +348,9 @@ def test_a_currency_is_put_before_bare_amounts_only_when_asked() -> None:
     assert assume_currency("a payment of 18.99 and one of £5", "GBP") == "a payment of GBP 18.99 and one of £5"
     assert [c.value for c in scan_money(assume_currency("it was 1,200.00", "GBP")).candidates] == [gbp("1200")]
     assert assume_currency("card 8120 on 14/11", "GBP") == "card 8120 on 14/11"  # no amount in it
+    # A whole number is an amount where the words say so, and only there.
+    assert assume_currency("dispute the payment of 1200", "GBP") == "dispute the payment of GBP 1200"
+    assert assume_currency("card 1200 and it was 1200", "GBP") == "card 1200 and it was 1200"
 
 
 def test_email() -> None:

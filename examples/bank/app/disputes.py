@@ -46,8 +46,11 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if missed and len(found) > 1 and "amount" in query and len(close := _close_to(found, query["amount"])) == 1:
         found = close  # "about a tenner" for £10.46: the one payment near the amount said is the one meant
     if not found:
-        return Ask("merchant", "I can't find a card payment matching that on your accounts. What's the merchant name "
-                               "as it shows on your statement, and the amount?")
+        # The amount and day looked for are said, so a payment that isn't there is plainly not there; the payee
+        # is not repeated: a name that is some other customer's payee never appears in a reply.
+        looked_for = _described({k: v for k, v in query.items() if k != "merchant"})
+        return Ask("merchant", f"I can't find a card payment {looked_for + ' ' if looked_for else ''}matching that on "
+                               "your accounts. What's the merchant name as it shows on your statement, and the amount?")
     if len(found) > 1:
         shown = "; ".join(f"{t['amount']} to {t['merchant']} on {t['date']}" for t in found[:4])
         latest = ", the latest 4" if len(found) > 4 else ""  # the question lists four: say which four

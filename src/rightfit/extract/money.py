@@ -48,6 +48,9 @@ _EU_NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+,\d{2})(?![\d.,]\d|\d)"
 _EURO_FORM = re.compile(rf"(?<![\w.,])(?:€\s?(?P<num>{_EU_NUM})|(?P<num2>{_EU_NUM})\s?(?:€|EUR\b|eur\b|euros?\b)"
                         r"|(?P<num3>\d+)\s?€)")
 _BARE = re.compile(r"(?<![\w.,£$€¥/-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2}|k\b)(?![\d.]\d|\d)")
+# A whole number is an amount only where the words say so: "the payment of 1200" (but not "card 1200").
+_BARE_WHOLE = re.compile(r"\b(?:payment|charge|amount|transaction|debit|refund|bill|purchase)s?\s+of\s+"
+                         r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d|\w)", re.IGNORECASE)
 
 _NEGATIVE = "an amount must be more than zero; write it without a minus sign, like £20"
 _DECIMALS = "an amount has at most two decimal places (pence), like £23.50"
@@ -154,11 +157,13 @@ def scan_money(text: str) -> Scan[Money]:
 
     kept = _non_overlapping(found)
     covered = [(s, e) for s, e, _ in kept]
-    for m in _BARE.finditer(t):
-        if any(s < m.end() and m.start() < e for s, e in covered):
+    bare = [m.span() for m in _BARE.finditer(t)] + [m.span("n") for m in _BARE_WHOLE.finditer(t)]
+    for start, end in sorted(set(bare)):
+        if any(s < end and start < e for s, e in covered):
             continue
-        a, b = norm.span(m.start(), m.end())
-        kept.append((m.start(), m.end(), Rejected(a, b, norm.original[a:b], _NO_CURRENCY)))
+        covered.append((start, end))
+        a, b = norm.span(start, end)
+        kept.append((start, end, Rejected(a, b, norm.original[a:b], _NO_CURRENCY)))
     kept.sort(key=lambda x: x[0])
     cands = tuple(x for _, _, x in kept if isinstance(x, Candidate))
     rejected = tuple(x for _, _, x in kept if isinstance(x, Rejected))
