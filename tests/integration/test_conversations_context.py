@@ -188,6 +188,13 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
     assert aside.route == "answer" and "free" in aside.reply
     assert "8120" in aside.reply.split("\n\n")[-1]  # the waiting question, asked again
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "stolen"
+    # "the new one" is the replacement the waiting question offers ("Block and replace your card ... as lost?"):
+    # asked with that question's words, not the action's name ("report lost card" quoted how to report one).
+    c = Conversation(assistant, customer="C005")
+    c.say("lost my card")
+    fee = c.say("is there a fee for a new one?")  # alone, it quoted the payment limit on a new phone
+    assert "free with standard delivery" in fee.reply and "new device" not in fee.reply
+    assert "3 to 5 working days" in c.say("wait how long does the new one take").reply
     # Not found in the documents: no offer of a colleague, which the yes would then seem to accept.
     c = Conversation(assistant)
     assert c.say("freeze my credit card").route == "confirm"

@@ -81,8 +81,14 @@ class DocumentAnswers:
             return None
         return before.topic or self.action_words(before.last)
 
-    def action_words(self, intent: str | None) -> str | None:
-        """An action's words, as context for a question asked beside it ("freeze card")."""
+    def action_words(self, intent: str | None, *, asked: str | None = None) -> str | None:
+        """An action's words, as context for a question asked beside it: the question it waits on, `asked`,
+        without its numbers ("Block and replace your card as lost", which says what "the new one" is), or
+        else its name ("freeze card")."""
+        if asked and (last := [q for q in re.split(r"(?<=[.?!])\s+", asked.strip()) if q.endswith("?")]):
+            words = " ".join(re.sub(r"\b(?:ending\s+)?\d[\d,.:/-]*\b|[£$€]", " ", last[-1]).rstrip("?").split())
+            if words:
+                return words
         return intent.replace("_", " ") if intent and intent in self.app.actions else None
 
     def topic_after(self, before: SessionState, text: str, context: str | None, reply: ChatReply) -> SessionState:

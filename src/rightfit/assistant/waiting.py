@@ -175,7 +175,8 @@ class WaitingAction:
             return None
         intent = next(iter(self.app.answer_intents), "")
         reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
-                                 context=self.docs.action_words(str((state.pending or {}).get("intent"))))
+                                 context=self.docs.action_words(str((state.pending or {}).get("intent")),
+                                                               asked=str((state.pending or {}).get("question") or "")))
         return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting}")
 
     def in_own_words(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> tuple[ChatReply,
