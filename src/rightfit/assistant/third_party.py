@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.reply import ChatReply
+from rightfit.extract import scan_account_id
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
 
@@ -97,6 +98,11 @@ class ThirdPartyCheck:
     def who(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
         the route (merchants such as "Sainsbury's") are not people."""
+        # An account named by its id that is not the caller's ("change the address on account ACC-104233"): not
+        # theirs to ask about, whether it is someone else's or no one's (the reply never says which).
+        for found in scan_account_id(text).candidates:
+            if found.value.kind == "internal" and ctx.customer_id not in self.app.owners("account", found.value.value):
+                return found.value.value
         if someone_else(text) is None and not (_PLAIN_POSSESSIVE.search(text) or _WITH_ME.search(text)):
             return None  # the common case costs no lookup
         customers = self.app.customers()
