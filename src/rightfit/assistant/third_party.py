@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from rightfit.assistant.app import AssistantApp
+from rightfit.assistant.fields import slot_kind
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.reply import ChatReply
 from rightfit.extract import scan_account_id
@@ -98,18 +99,22 @@ class ThirdPartyCheck:
     def who(self, ctx: ToolContext, text: str, intent: str) -> str | None:
         """Who else the message asks about, if anyone; the caller's own names and the app's known values for
         the route (merchants such as "Sainsbury's") are not people."""
-        # An account named by its id that is not the caller's ("change the address on account ACC-104233"): not
-        # theirs to ask about, whether it is someone else's or no one's (the reply never says which).
-        for found in scan_account_id(text).candidates:
-            if found.value.kind == "internal" and ctx.customer_id not in self.app.owners("account", found.value.value):
-                return found.value.value
+        route = self.app.actions.get(intent)
+        # An account named by its id that is not the caller's, for a change that takes no account ("change the
+        # address on account ACC-104233"), which would otherwise change the caller's own: refused here, whether
+        # it is someone else's or no one's (the reply never says which). A route that takes the account passes
+        # it to its tool, where the ownership policy refuses it on the record.
+        if route is not None and not any(slot_kind(route.slots, n) == "account_id" for n in route.slots.model_fields):
+            for found in scan_account_id(text).candidates:
+                if found.value.kind == "internal" and ctx.customer_id not in self.app.owners("account",
+                                                                                           found.value.value):
+                    return found.value.value
         if someone_else(text) is None and not (_PLAIN_POSSESSIVE.search(text) or _WITH_ME.search(text)):
             return None  # the common case costs no lookup
         customers = self.app.customers()
         own = [name for cid, name in customers if cid == ctx.customer_id]
         # Any other customer's name is a person's ("chloes card", "ben okafors balance"); the caller's is skipped.
         people = [name for cid, name in customers if cid != ctx.customer_id]
-        route = self.app.actions.get(intent)
         lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
         if route is not None and route.reads_only and self.app.joint_holders is not None:
