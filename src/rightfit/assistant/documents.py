@@ -30,6 +30,26 @@ _TOLD_AFTER = re.compile(r"^(?P<asked>(?:how|what|whats|what's|when|where|why|wh
                          r"would|should)\b[^,?]{8,}?)\s*,\s*(?P<told>(?:it'?s|its|it has|it is|it was|i'?ve|ive|"
                          r"i'?m|im|i have|i am|i was|we'?ve|we'?re|we have|we are|they'?ve|they'?re|they have|they "
                          r"are|cos|coz|because|as|since)\b[^?]*)$", re.IGNORECASE)
+# ... or with a request for us to deal with it after it: "my card keeps getting declined, can you sort it".
+_SORT_IT = re.compile(r"^(?P<asked>.{12,}?)[\s,.!]+(?:(?:so|and)\s+)?(?:can|could|will|would|pls|please)\s+"
+                      r"(?:you\s+|u\s+)?(?:please\s+|pls\s+)?(?:sort|fix|help|look into|check|have a look)"
+                      r"(?:\s+(?:it|this|that|me|out|at it|with (?:it|this|that)))*(?:\s+(?:please|pls))?\W*$",
+                      re.IGNORECASE)
+
+
+def without_request(text: str) -> str:
+    """The message without a request for us to deal with it, whose words ("sort it") only match sentences
+    about sorting things out."""
+    m = _SORT_IT.match(text.strip())
+    return m.group("asked") if m else text
+
+
+def told_apart(text: str) -> str | None:
+    """The question without the situation told after it, or None when the message tells none."""
+    m = _TOLD_AFTER.match(text.strip())
+    return m.group("asked") if m else None
+
+
 # How much surer an answer asked with the context must be to be taken: its words alone lift a sentence that
 # repeats them by about 0.05 ("report stolen card is the replacement free?" quoted the no-reactivation rule).
 # Set by hand on a few exploratory conversations, none from the eval suites.
@@ -130,9 +150,10 @@ class DocumentAnswers:
             answer = (max(fresh, key=lambda a: a.confidence + (CONTEXT_MARGIN if a is first else 0.0)) if fresh
                       else replace(first, text=None, abstained=True))
         else:
+            text = without_request(text)
             answer = self.answerer.ask(question=text)
-            if context is None and (told := _TOLD_AFTER.match(text.strip())) is not None:
-                alone = self.answerer.ask(question=told.group("asked"))
+            if context is None and (asked := told_apart(text)) is not None:
+                alone = self.answerer.ask(question=asked)
                 if not alone.abstained and (answer.abstained or alone.confidence > answer.confidence):
                     answer = alone
             if context:
