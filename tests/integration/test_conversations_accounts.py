@@ -346,3 +346,13 @@ def test_payments_narrowed_by_card_amount_or_month_are_listed(assistant) -> None
     assert asked.tool is None  # what payments cost is for the documents
     details = Conversation(assistant, customer="C006").say("account no for the premier please")
     assert details.tool.tool == "account_details" and "Premier Account" in details.reply
+
+
+def test_another_read_pointing_back_keeps_the_account_just_shown(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    assert "ACC-600981" in c.say("what's the sort code for my premier account").reply
+    balance = c.say("and the balance on that one too")  # it answered about joint holders' details
+    assert balance.tool.tool == "get_balance" and "Premier Account (ACC-600981)" in balance.reply
+    assert "ACC-600044" not in balance.reply
+    listed = c.say("and the transactions on that one")
+    assert listed.tool.tool == "recent_transactions" and listed.tool.arguments.get("account_id") == "ACC-600981"

@@ -136,6 +136,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "what happens if a shop overcharged me?": "out_of_scope",
         "what do i owe on the credit card at the mo": "check_balance", "am i in the red or what": "check_balance",
         "is my joint account overdrawn?": "check_balance", "what happens if I'm overdrawn?": "out_of_scope",
+        "and the balance on that one too": "check_balance", "and what's the minimum balance?": "out_of_scope",
     }
     assert {text: refine(text, "out_of_scope") for text in cases} == cases
     # Read as a balance request: a balance names the customer or their money; anything else is not theirs.

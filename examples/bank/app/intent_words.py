@@ -135,6 +135,9 @@ _CAN_I = re.compile(r"^\s*(?:\S+\s+){0,14}?(?:can|could|may) (?:i|we)\b|^\s*(?:a
 # like a policy question it reads; "what would I owe if ..." is a policy question and stays one.
 _I_OWE = re.compile(r"\b(?:what|how much)\s+(?:do|does)\s+(?:i|we)\s+(?:still\s+|currently\s+)?owe\s+"
                     r"(?:on|for|to you on)\s+(?:my|our|the (?:credit card|card|loan|overdraft))\b", re.IGNORECASE)
+# "and the balance on that one too" right after another read: the balance of what was just shown.
+_BALANCE_TOO = re.compile(r"^\W*(?:and|also|what about|how about|plus)\b.{0,20}\bbalances?\b(?:\s+(?:on|of|in|for)\s+"
+                          r"(?:that|this|it|them|both|the same)\b|.{0,20}\b(?:too|as well)\b)", re.IGNORECASE)
 # Whether one's own account is below zero is its balance ("am i in the red or what"), asked about now, not
 # what would happen ("what happens if I'm overdrawn?").
 _IN_THE_RED = re.compile(r"^\W*(?:so\s+|ok\s+|hi\s+)?(?:am i|are we|have i gone|have we gone|is my (?:\w+ )?account|"
@@ -358,7 +361,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
         return "policy_question"  # "how do I increase my overdraft?" is no balance request
-    if intent in ("policy_question", "out_of_scope") and (_I_OWE.search(text) or _IN_THE_RED.search(text)):
+    if intent in ("policy_question", "out_of_scope") and (_I_OWE.search(text) or _IN_THE_RED.search(text)
+                                                          or _BALANCE_TOO.search(text)):
         return "check_balance"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"

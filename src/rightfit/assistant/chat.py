@@ -374,9 +374,7 @@ class ChatAssistant(SeveralRequests):
             return answer, self.docs.topic_after(before, text, context, answer)
         if intent in self.app.actions:
             route = self.app.actions[intent]
-            # A follow-up to a read keeps its fields ("and at tesco?"); a change never repeats the last one's
-            # values ("and my email too" after a new phone number is no second change of the phone).
-            kept = before.last_fields if before.last == intent and route.reads_only and FOLLOW_UP.match(text) else {}
+            kept = self.fields.carried(route, text, before)  # "and at tesco?", "and the balance on that one"
             extraction = self.fields.next_to_last(route, self.fields.extract(route, text, now, kept), text, before, now)
             return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         if (intent == self.app.offer_intent and not read.settled

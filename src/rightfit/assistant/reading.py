@@ -36,6 +36,9 @@ _TAKEN_BACK = re.compile(r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+n
 # A message that goes on from the action just done ("and at tesco?", "what about last month?"): the fields it
 # does not give are the ones that action was done with.
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|same again for|also|plus)\b", re.IGNORECASE)
+# What such a follow-up points back to: "on that one", "for it", "the same account".
+_THAT_ONE = re.compile(r"\b(?:that|this|the same)(?: one| account| acc| card)?\b|\b(?:on|for|of|in) it\b",
+                       re.IGNORECASE)
 # The opening of such a follow-up, with the preposition before its value: "and at Pret?" -> "Pret".
 _FOLLOW_ON = re.compile(FOLLOW_UP.pattern + r"[\s,]*(?:(?:at|for|on|in)\s+)?", re.IGNORECASE)
 # A reply this short may be just the value asked for ("5531", "tesco express", "the 4417 one", "last tuesday").
@@ -49,6 +52,20 @@ class FieldReader:
         self.app = app
         self.extractor = extractor
         self.executor = executor
+
+    def carried(self, route: ActionRoute, text: str, state: SessionState) -> dict[str, Any]:
+        """The fields a read keeps from the read just done: all of them for the same read asked again ("and at
+        tesco?"), and the ones it shares with another read the message points back to ("and the balance on
+        that one too" after the Premier account's details). A change never repeats the last one's values ("and
+        my email too" after a new phone number is no second change of the phone)."""
+        if not route.reads_only or not FOLLOW_UP.match(text) or state.last is None:
+            return {}
+        if state.last == route.intent:
+            return dict(state.last_fields)
+        last = self.app.actions.get(state.last)
+        if last is None or not last.reads_only or not _THAT_ONE.search(text):
+            return {}
+        return {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
 
     def next_to_last(self, route: ActionRoute, extraction: Any, text: str, state: SessionState,
                      now: datetime) -> Any:
