@@ -197,3 +197,8 @@ def test_a_payment_that_is_not_there_is_said_to_be_not_there(assistant) -> None:
     # the customer asked again for what they had just given.
     missing = Conversation(assistant, customer="C002").say("dispute the payment of 1200")
     assert missing.route == "ask" and "I can't find a card payment of £1,200.00 matching that" in missing.reply
+
+
+def test_a_payment_the_customer_did_not_pay_gets_the_fraud_advice_first(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("whats WWW.XBPAY? i didnt pay that")
+    assert reply.route == "confirm" and "isn't a dispute" in reply.reply and "0808 157 0247" in reply.reply
