@@ -177,7 +177,8 @@ def test_malformed_completions_get_4xx_and_do_nothing(server, raw, headers, word
 def test_a_confirmation_sent_twice_at_once_acts_once(server) -> None:  # noqa: ANN001
     base, data = server
     auth = _login(base)
-    first = httpx.post(f"{base}/v1/chat", json={"message": "freeze my credit card ending 4417"}, headers=auth,
+    # (the credit card 4417 was frozen by an earlier test on this server: a card already frozen is told so at once)
+    first = httpx.post(f"{base}/v1/chat", json={"message": "freeze my debit card ending 8120"}, headers=auth,
                        timeout=60).json()
     assert first["route"] == "confirm"
 

@@ -426,3 +426,23 @@ def test_a_report_without_express_is_sent_standard_and_free(assistant, assistant
     confirm = c.say("I lost my card, I need the new one asap")  # speed wished for, express not asked by name
     assert confirm.route == "confirm" and "express" not in confirm.reply and "£" not in confirm.reply
     assert "3-5 working days" in c.say("yes").reply
+
+
+def test_a_card_that_cannot_take_the_change_is_said_at_once(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    c.say("report my everyday card lost")
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C006", "9042") == "lost"
+    # Misspelt, the Everyday card was not read and the one card left, on the Premier account, was frozen.
+    typo = Conversation(assistant, customer="C006").say("freeze my everday card")
+    assert typo.route == "action" and "9042 is lost" in typo.reply and "8120" not in typo.reply
+    assert card_status(assistant_settings, "C006", "8120") == "active"
+    # Named by its digits: no yes asked for a change the card cannot take.
+    lost = Conversation(assistant, customer="C006").say("unfreeze card 9042")
+    assert lost.route == "action" and "can't be unfrozen: it is lost" in lost.reply
+    c = Conversation(assistant)
+    c.say("freeze card 4417")
+    c.say("yes")
+    assert "credit card ending 4417 is already frozen" in Conversation(assistant).say("freeze card 4417").reply
+    # What happens if it turns up is a question, not a request to block the other card.
+    found = Conversation(assistant).say("if i find my card after reporting it lost can i use it again")
+    assert found.route == "answer" and "can't be reactivated" in found.reply

@@ -144,6 +144,9 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
                 "how much is in there?": "check_balance", "how much have I got": "check_balance",
                 "balance": "check_balance", "blance plz": "check_balance", "whats in the account": "check_balance"}
     assert {text: refine(text, "check_balance") for text in balances} == balances
+    # Read as a lost card: a question about what happens if it turns up is for the documents (it offered a block).
+    assert refine("if i find my card after reporting it lost can i use it again", "report_lost_card") == \
+        "policy_question"
     # Read as a lost card: a freeze asked for by name is that; a card taken is stolen.
     lost = {"misplaced my debit card somewhere, just freeze it while i look": "freeze_card",
             "my wallet got pinched with the everyday card in it": "report_stolen_card",

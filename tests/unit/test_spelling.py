@@ -41,6 +41,8 @@ def test_a_name_one_slip_away_is_found_but_a_real_word_is_not() -> None:
     # The first word of a longer name, when no ordinary word: "pret" is Pret A Manger, "just" is not Just Eat.
     assert mentioned("pret overcharged me", [*payees, "Just Eat"]) == "Pret A Manger"
     assert mentioned("i just ate", [*payees, "Just Eat"]) is None
+    # A slip naming one thing by its several names (an account, whole and short) names that thing.
+    assert mentioned("freeze my everday card", ["Everyday Account", "Everyday", "Premier Account"]) == "Everyday"
 
 
 

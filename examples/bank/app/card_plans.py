@@ -30,15 +30,26 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
         last4, kind = values.get("card_last4"), values.get("card_kind")
         every = kind == ALL_CARDS  # "both my cards": each usable card, confirmed with one yes
         kind = None if every else kind
+        if last4 is not None:
+            # "unfreeze my 8120 card" when 8120 is lost: said now, not after a yes the tool then turns down. A
+            # card not among the customer's own goes to the tool, whose ownership policy refuses it on the record.
+            named = [c for c in listed(lookup, "customer_cards", "cards") if c["last4"] == last4]
+            if named and all(c["status"] not in usable for c in named):
+                card, status = f"Your {named[0]['kind']} card ending {last4}", named[0]["status"]
+                return Say(f"{card} is already {done}." if status == done else
+                           f"{card} can't be {done}: it is {status}.")
         if last4 is None:
             cards = listed(lookup, "customer_cards", "cards")
             if name := values.get("account_name"):  # "my premier card": the card on that account
-                cards = [c for c in cards if name in (c.get("account"), short_name(c.get("account") or ""))] or cards
+                on_it = [c for c in cards if name in (c.get("account"), short_name(c.get("account") or ""))]
+                cards = on_it or cards
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
                 states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
                                    if kind in (None, c["kind"]))
                 why = f": {states}." if states else "."
+                if name and on_it:  # "my everyday card" when that one is lost: the others may well be usable
+                    return Say(f"Your {short_name(name)} card can't be {done} right now{why}")
                 return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
             if every and len(candidates) > 1:
                 digits = " and ".join(c["last4"] for c in candidates)

@@ -126,6 +126,7 @@ _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|in
 _HYPOTHETICAL = re.compile(r"\bif (?:i|we) (?:ever )?(?:need|have|want) to\b|\bif (?:needed|necessary|required)\b|"
                            r"\b(?:just )?in case\b|\bshould i need\b|\bif (?:anything|something) happens\b|"
                            r"\bif (?:i|we) (?:ever )?(?:lose|misplace)\b|"
+                           r"\bif (?:i|we) (?:then |later |ever )?(?:find|found)\b|"
                            r"\bif (?:it|my card) (?:ever )?(?:gets|is|goes) (?:lost|stolen|missing)\b",
                            re.IGNORECASE)
 _CAN_I = re.compile(r"^\s*(?:\S+\s+){0,14}?(?:can|could|may) (?:i|we)\b|^\s*(?:am i|are we) able\b|"

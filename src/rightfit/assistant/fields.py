@@ -111,7 +111,8 @@ def _nearly(flat: str, options: Sequence[str]) -> str | None:
     for word in set(re.findall(rf"[a-z]{{{_NEAR_LENGTH},}}", flat)) - english_words():
         near = set().union(*one_edit(word))
         hits |= {o for o, first in firsts.items() if first and len(first[0]) >= _NEAR_LENGTH and first[0] in near}
-    return hits.pop() if len(hits) == 1 else None
+    # Names of one thing by the same first word ("Everyday Account", "Everyday"): the slip names that thing.
+    return min(hits, key=len) if hits and len({firsts[h][0] for h in hits}) == 1 else None
 
 
 def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
