@@ -356,3 +356,12 @@ def test_another_read_pointing_back_keeps_the_account_just_shown(assistant) -> N
     assert "ACC-600044" not in balance.reply
     listed = c.say("and the transactions on that one")
     assert listed.tool.tool == "recent_transactions" and listed.tool.arguments.get("account_id") == "ACC-600981"
+
+
+def test_the_other_account_is_the_one_not_just_shown(assistant) -> None:  # noqa: ANN001
+    # Each account has several names ("Everyday Account", "Everyday"): one other account, not a standing-order
+    # sentence from the documents.
+    c = Conversation(assistant, customer="C006")
+    assert "ACC-600044" in c.say("account details for the everyday one pls").reply
+    other = c.say("and the other one?")
+    assert other.tool.tool == "account_details" and "ACC-600981" in other.reply and "ACC-600044" not in other.reply

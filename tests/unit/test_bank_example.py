@@ -126,6 +126,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "account no for the premier please": "account_details",
         "details for the joint acc, need to give them to my new employer": "account_details",
         "what's my new account number going to be?": "out_of_scope",
+        "account details for the everyday one pls": "account_details",
+        "what bank details do I need to send money abroad?": "out_of_scope",
         "any payments over fifty quid in november": "recent_transactions",
         "amazon purchases on my premier card": "recent_transactions",
         "what did i put on my credit card in october": "recent_transactions",

@@ -25,6 +25,9 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
                          r"details|iban)|\b(?:sort\s*code|account\s+number|iban)\s+(?:for|of|on)\s+my\b"
                          r"|\b(?:sort\s*code|account\s+(?:number|no\b))\s+(?:for|of|on)\s+(?:the|our)\s+(?:\w+\s+)?"
                          + _PRODUCT + r"|\bdetails\s+(?:for|of|on)\s+(?:my|our|the joint)\s+(?:\w+\s+)?" + _PRODUCT
+                         # "account details for the everyday one"
+                         + r"|\b(?:account|bank)\s+details\s+(?:for|of|on)\s+(?:my|our|the)\s+(?:\w+\s+)?(?:one\b|"
+                         + _PRODUCT + ")"
                          # the bank's BIC is given with the customer's IBAN, which a sender abroad needs beside it
                          + r"|\b(?:your|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b", re.IGNORECASE)
 # "Why has my sort code changed?" asks about the details, it does not ask for them; "a new employer" does not.

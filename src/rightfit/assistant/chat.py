@@ -441,7 +441,12 @@ class ChatAssistant(SeveralRequests):
         fields = {k: v for k, v in fields.items() if k in route.slots.model_fields}
         for name, options in route.known.items():
             current = fields.get(name)
-            others = [o for o in options(self.fields.lookup(ctx)) if str(o).lower() != str(current).lower()]
+            # Names of one thing share their first word ("Everyday Account", "Everyday"): one other thing, by
+            # its longest name, however many names each has.
+            first = {str(o): (str(o).lower().split() or [""])[0] for o in options(self.fields.lookup(ctx))}
+            mine = (str(current).lower().split() or [""])[0]
+            others = [max((o for o, f in first.items() if f == g), key=len)
+                      for g in dict.fromkeys(f for f in first.values() if f != mine)]
             if current is not None and len(others) == 1:
                 group = next((g for g in route.together if name in g), frozenset({name}))
                 kept = {k: v for k, v in fields.items() if k not in group}
