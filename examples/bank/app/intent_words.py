@@ -287,7 +287,9 @@ def refine_intent(text: str, intent: str) -> str:
     handled; one's direct debits are told where to see them. A change of name, a question for our phone
     number, money sent to the wrong person, a lost or stolen phone, money worries and whether a complaint can go
     to the ombudsman are policy questions; "my card" alone lists the cards, and "what email have you got for me"
-    reads back the contact details held. A card "pinched" is stolen, and a freeze asked for by name beside a
+    reads back the contact details held. Payments narrowed by card, amount or month ("amazon purchases on my
+    premier card") are listed, an overcharge told as it happened is a dispute, and "am i in the red" or "and
+    the balance on that one too" is a balance. A card "pinched" is stolen, and a freeze asked for by name beside a
     mislaid card is a freeze; a "balance" that names neither the customer nor their money is off-topic. Someone
     in crisis, abused or in a scam under way is met first (`care`), and whether a phone number is really ours
     is a question, never a new number for the customer."""

@@ -138,7 +138,7 @@ class DocumentAnswers:
         out?" while an address change waits is not about addresses. The context's own words raise the score of
         any sentence that repeats them, so the answer with it is taken only when clearly surer. A question with a
         situation told after a comma ("..., its crashed 5 times today") is also asked without it, and that answer
-        taken when surer."""
+        taken when surer; a request to deal with it ("..., can you sort it") is left out."""
         if context and follows:
             drafts = [self.answerer.ask(question=f"{context} {text}")]
             if page:
