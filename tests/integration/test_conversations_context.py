@@ -68,6 +68,9 @@ def test_a_sentence_telling_the_customers_situation_beside_a_question_asks_for_n
     # A situation told after a comma, in no document's words, does not sink the answer to the question before it.
     app = Conversation(assistant).say("how do i complain about the app, its crashed 5 times today")
     assert app.route == "answer" and "Make a complaint" in app.reply
+    # ... but what is told may qualify the question: a Premier customer's express delivery is free.
+    premier = Conversation(assistant, customer="C006").say("how much is express delivery for a new card, im premier")
+    assert "free for Premier" in premier.reply
     # A request to sort it out is no part of the question: its words quoted "try to sort it out" with the retailer.
     declined = Conversation(assistant, customer="C005").say("my card keeps getting declined, can you sort it")
     assert "declined" in declined.reply and "retailer" not in declined.reply

@@ -138,7 +138,7 @@ class DocumentAnswers:
         out?" while an address change waits is not about addresses. The context's own words raise the score of
         any sentence that repeats them, so the answer with it is taken only when clearly surer. A question with a
         situation told after a comma ("..., its crashed 5 times today") is also asked without it, and that answer
-        taken when surer; a request to deal with it ("..., can you sort it") is left out."""
+        taken when clearly surer; a request to deal with it ("..., can you sort it") is left out."""
         if context and follows:
             drafts = [self.answerer.ask(question=f"{context} {text}")]
             if page:
@@ -154,7 +154,9 @@ class DocumentAnswers:
             answer = self.answerer.ask(question=text)
             if context is None and (asked := told_apart(text)) is not None:
                 alone = self.answerer.ask(question=asked)
-                if not alone.abstained and (answer.abstained or alone.confidence > answer.confidence):
+                # Clearly surer, as with a context: what was told may qualify the question ("..., im premier"
+                # is why express delivery is free), and the question alone is usually a little surer anyway.
+                if not alone.abstained and (answer.abstained or alone.confidence > answer.confidence + CONTEXT_MARGIN):
                     answer = alone
             if context:
                 beside = self.answerer.ask(question=f"{context} {text}")
