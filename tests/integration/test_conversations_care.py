@@ -125,3 +125,12 @@ def test_a_hacked_account_is_the_callers_own_and_the_fraud_teams(assistant) -> N
     reply = Conversation(assistant).say("I think someone's hacked my account, there are payments I didn't make")
     assert reply.route != "refuse" and "your own accounts" not in reply.reply  # not "someone else's" account
     assert reply.intent == "scam" and "0808 157 0247" in reply.reply
+
+
+def test_what_the_bank_never_asks_for_is_said_plainly(assistant) -> None:  # noqa: ANN001
+    # A sentence quoted from the page ("we can't tell you your PIN over the phone", "we may ask you to approve
+    # some payments with a one-time passcode") read as the opposite of the rule; the list is given whole.
+    for question in ("does the bank ever ask for my pin over the phone?",
+                     "can the bank text me asking for my one time passcode?"):
+        reply = Conversation(assistant, customer="C002").say(question)
+        assert "will never ask you" in reply.reply and "0808 157 0247" in reply.reply, question

@@ -146,6 +146,11 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
                 "how much is in there?": "check_balance", "how much have I got": "check_balance",
                 "balance": "check_balance", "blance plz": "check_balance", "whats in the account": "check_balance"}
     assert {text: refine(text, "check_balance") for text in balances} == balances
+    # What the bank never asks for is said whole; a question about changing one's PIN is not that.
+    never = {"does the bank ever ask for my pin over the phone?": "never_ask",
+             "can the bank text me asking for my one time passcode?": "never_ask",
+             "will you ever call me?": "policy_question", "how do i change my pin": "policy_question"}
+    assert {text: refine(text, "policy_question") for text in never} == never
     # Read as a lost card: a question about what happens if it turns up is for the documents (it offered a block).
     assert refine("if i find my card after reporting it lost can i use it again", "report_lost_card") == \
         "policy_question"

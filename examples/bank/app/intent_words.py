@@ -260,6 +260,12 @@ _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinan
                       r"(?:my )?(?:\w+ )?(?:on|at) (?:betting|gambling|the bookies|casinos?|slots)\b", re.IGNORECASE)
 _HACKED = re.compile(r"\bhack(?:ed|er|ers|ing)?\b|\b(?:got|get|broke|broken) into my (?:account|app|online banking)\b",
                      re.IGNORECASE)
+# Whether the bank would ask for a secret (PIN, passcode, password): answered with the whole list of what it never
+# asks, since the documents' sentences nearest the question ("we can't tell you your PIN over the phone", "we may
+# ask you to approve some payments with a one-time passcode") read as the opposite. Other things on the list
+# ("will you ask me to move my money to a safe account?") are quoted from the documents, with their citation.
+_NEVER_ASKED = re.compile(r"\b(?:pin|passcode|password|pass code|one[- ]time (?:pass)?code|otp|security code|"
+                          r"memorable word)\b", re.IGNORECASE)
 _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|larkspur|the bank|a bank)\s+"
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
@@ -297,6 +303,8 @@ def refine_intent(text: str, intent: str) -> str:
         return care  # in crisis, abused, or in a scam under way: met first, whatever else the message says
     if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):
         return "policy_question"
+    if _WOULD_WE_ASK.search(text) and _NEVER_ASKED.search(text):
+        return "never_ask"  # "can the bank text me asking for my one time passcode?": never, said plainly
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):

@@ -22,6 +22,14 @@ REPLIES = {
                    "payments and transfers in the Larkspur app or Online Banking, and apply for an overdraft or "
                    "change its limit in the app under Account settings, then Overdraft. If you'd rather talk it "
                    "through, ask me for a person.",
+    # "does the bank ever ask for my pin?": the documents' list (what-we-will-never-ask.md), said whole, since a
+    # single sentence quoted from nearby ("we can't tell you your PIN over the phone") read as the opposite.
+    "never_ask": "Larkspur will never ask you to tell us your full PIN, app passcode or Online Banking password, to "
+                 "read out or forward a one-time passcode we've sent you, to move money to a \"safe account\", to "
+                 "install remote-access software, or to approve a payment in the app that you didn't start. When "
+                 "you call us, or we call you, we may ask for your name, date of birth and postcode, 2 characters "
+                 "of your memorable word, or to confirm a notification in the app. If anyone asks for more, it's a "
+                 "scam: hang up and call our fraud team on 0808 157 0247, 24 hours a day.",
     "my_mandates": "I can't see your direct debits or standing orders from this chat. They're in the Larkspur app "
                    "under Payments, then Direct debits (or Standing orders), where you can also cancel one.",
     "overdraft_limit": "I can't see overdraft limits from this chat. You can see and manage your arranged "
