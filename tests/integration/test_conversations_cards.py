@@ -443,6 +443,14 @@ def test_a_card_that_cannot_take_the_change_is_said_at_once(assistant, assistant
     c.say("freeze card 4417")
     c.say("yes")
     assert "credit card ending 4417 is already frozen" in Conversation(assistant).say("freeze card 4417").reply
+    # "Both" when only one can take it: the other is named, so "both" is not silently one.
+    c = Conversation(assistant)
+    c.say("report my debit card lost")
+    c.say("yes")
+    c.say("unfreeze card 4417")
+    c.say("yes")
+    both = Conversation(assistant).say("freeze both my cards")
+    assert both.route == "confirm" and "8120 is lost" in both.reply and "4417" in both.reply
     # What happens if it turns up is a question, not a request to block the other card.
     found = Conversation(assistant).say("if i find my card after reporting it lost can i use it again")
     assert found.route == "answer" and "can't be reactivated" in found.reply

@@ -69,7 +69,8 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
             last4 = candidates[0]["last4"]
             # "Freeze it again" right after a freeze: the one card left is not the card the customer meant,
             # so the question says why it is the only one offered.
-            others = [c for c in cards if c["status"] in ("active", "frozen") and c["status"] not in usable
+            # "Both my cards" when one is lost: the lost one is named too, so "both" is not silently one.
+            others = [c for c in cards if (every or c["status"] in ("active", "frozen")) and c["status"] not in usable
                       and kind in (None, c["kind"])]
             if others:
                 note = said_states(others)
