@@ -11,7 +11,7 @@ from rightfit.assistant.app import Ask, Call, Lookup, Say, Step
 from rightfit.extract.types import DateSpan, Money
 from rightfit.tools.executor import ToolOutcome
 
-from .lookups import listed
+from .lookups import listed, pounds
 
 
 def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
@@ -79,10 +79,7 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
 
 def _close_to(found: list[dict[str, Any]], amount: float) -> list[dict[str, Any]]:
     """The payments within a tenth of the amount said (an amount told from memory is rounded)."""
-    def pounds(t: dict[str, Any]) -> float:
-        return abs(float(re.sub(r"[^\d.]", "", str(t["amount"])) or 0))
-
-    return [t for t in found if abs(pounds(t) - amount) <= amount / 10]
+    return [t for t in found if abs(abs(pounds(t["amount"])) - amount) <= amount / 10]
 
 
 _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|duplicate)\b", re.IGNORECASE)

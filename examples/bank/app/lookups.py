@@ -29,3 +29,8 @@ def aliases(name: str) -> tuple[str, ...]:
     account" or "the joint one" ("Joint Everyday Account" is rarely said in full)."""
     joint = _JOINT if name.lower().startswith("joint ") else ()
     return tuple(dict.fromkeys((name, short_name(name), *joint)))
+
+
+def pounds(amount: str) -> float:
+    """An amount as the bank's tools write it ("-£1,234.50") as a number of pounds."""
+    return float(amount.replace("£", "").replace(",", ""))

@@ -18,7 +18,7 @@ from rightfit.tools.executor import ToolOutcome
 
 from .card_plans import card_plan, express_words
 from .disputes import dispute_plan, render_dispute
-from .lookups import aliases
+from .lookups import aliases, pounds
 from .lookups import listed as _listed
 
 CardSlot = Annotated[str | None, Slot("card_last4", model=False),
@@ -331,10 +331,6 @@ def _render_cards(o: ToolOutcome) -> str:
     return f"Your cards: {listed}."
 
 
-def _pounds(amount: str) -> float:
-    return float(amount.replace("£", "").replace(",", ""))
-
-
 def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:
     """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19")."""
     return tuple(f"{t['merchant']} {t['amount']} on {t['date']}" for t in o.result.get("transactions", []))
@@ -374,7 +370,7 @@ def _render_transactions(o: ToolOutcome) -> str:
     if not filtered or order:  # the sum of the five biggest payments is nobody's question
         return head
     # "How much did I spend at Tesco last month?": the sum of what is listed, money out and in apart.
-    amounts = [_pounds(t["amount"]) for t in rows]
+    amounts = [pounds(t["amount"]) for t in rows]
     out, into = -sum(a for a in amounts if a < 0), sum(a for a in amounts if a > 0)
     totals = [f"£{v:,.2f} {word}" for v, word in ((out, "out"), (into, "in")) if v]
     return f"{head} In all: {' and '.join(totals)}." if totals else head
