@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import Answerer, DocumentAnswers
-from rightfit.assistant.fields import swapped
+from rightfit.assistant.fields import first_word, swapped
 from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import FOLLOW_UP, Extractor, FieldReader
@@ -443,8 +443,8 @@ class ChatAssistant(SeveralRequests):
             current = fields.get(name)
             # Names of one thing share their first word ("Everyday Account", "Everyday"): one other thing, by
             # its longest name, however many names each has.
-            first = {str(o): (str(o).lower().split() or [""])[0] for o in options(self.fields.lookup(ctx))}
-            mine = (str(current).lower().split() or [""])[0]
+            first = {str(o): first_word(str(o)) for o in options(self.fields.lookup(ctx))}
+            mine = first_word(str(current))
             others = [max((o for o, f in first.items() if f == g), key=len)
                       for g in dict.fromkeys(f for f in first.values() if f != mine)]
             if current is not None and len(others) == 1:

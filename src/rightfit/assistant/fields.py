@@ -106,13 +106,18 @@ def _nearly(flat: str, options: Sequence[str]) -> str | None:
     """A name one slip away; a real word ("transfers") is never taken for a slip ("Transfer in")."""
     from rightfit.classify.spelling import english_words, one_edit
 
-    firsts = {o: _flat(o).split()[:1] for o in options}
+    firsts = {o: first_word(o) for o in options}
     hits = set()
     for word in set(re.findall(rf"[a-z]{{{_NEAR_LENGTH},}}", flat)) - english_words():
         near = set().union(*one_edit(word))
-        hits |= {o for o, first in firsts.items() if first and len(first[0]) >= _NEAR_LENGTH and first[0] in near}
+        hits |= {o for o, first in firsts.items() if len(first) >= _NEAR_LENGTH and first in near}
     # Names of one thing by the same first word ("Everyday Account", "Everyday"): the slip names that thing.
-    return min(hits, key=len) if hits and len({firsts[h][0] for h in hits}) == 1 else None
+    return min(hits, key=len) if hits and len({firsts[h] for h in hits}) == 1 else None
+
+
+def first_word(name: str) -> str:
+    """A name's first word, flattened: names of one thing share it ("Everyday Account", "Everyday")."""
+    return (_flat(name).split() or [""])[0]
 
 
 def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
