@@ -154,6 +154,10 @@ def test_another_change_after_one_is_not_the_same_change_again(assistant, assist
     more = c.say("and my email too")  # was "That's already the mobile number we have for you"
     assert more.route == "ask" and "e-mail" in more.reply
     assert c.say("alice2@example.com").route == "confirm" and c.say("yes").tool.status == "ok"
+    # An address that can't be one is said plainly and asked for again ("..., so I went without it. What's ...").
+    broken = Conversation(assistant, customer="C006").say("change my email to farid@@haddad..com")
+    assert broken.route == "ask" and broken.reply.startswith("That e-mail address looks incomplete")
+    assert "went without" not in broken.reply and broken.reply.endswith("?")
 
 
 def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -56,6 +56,20 @@ def test_the_contact_details_we_hold_are_read_back_not_changed(assistant, assist
     assert "07700 900202" in held.reply and "alice" not in held.reply.lower()  # the caller's own only
     changed = c.say("change my email to ben@example.org")
     assert changed.route == "confirm" and "ben@example.org" in changed.reply
+    # The address too, asked as customers ask it (it started an address change).
+    address = Conversation(assistant, customer="C004").say("whats my address on file?")
+    assert address.tool.tool == "contact_details" and "88 Mill Lane, Leeds, LS6 2AB" in address.reply
+
+
+def test_the_number_held_is_read_while_its_change_waits(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    assert c.say("update my phone number to 07700 900888").route == "confirm"
+    held = c.say("hang on whats my current one?")  # was "I can't find that", and the change was lost
+    assert "07700 900202" in held.reply and held.route == "confirm"
+    assert held.reply.endswith("Change your phone number to +447700900888? Reply yes to go ahead or no to cancel.")
+    assert c.say("yes go on").route == "action"
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT phone FROM customers WHERE id = 'C002'").fetchone()[0] == "+447700900888"
 
 
 def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
@@ -365,3 +379,12 @@ def test_the_other_account_is_the_one_not_just_shown(assistant) -> None:  # noqa
     assert "ACC-600044" in c.say("account details for the everyday one pls").reply
     other = c.say("and the other one?")
     assert other.tool.tool == "account_details" and "ACC-600981" in other.reply and "ACC-600044" not in other.reply
+
+
+
+def test_a_cards_transactions_by_its_digits_then_the_other_cards(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    shown = c.say("show my 9042 transactions")  # both cards' payments were mixed
+    assert shown.tool.arguments.get("card_last4") == "9042" and "ending 9042" in shown.reply
+    other = c.say("and the other card?")  # was a line from the documents
+    assert other.tool.arguments.get("card_last4") == "8120" and "ending 8120" in other.reply

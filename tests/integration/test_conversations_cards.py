@@ -138,6 +138,11 @@ def test_the_other_one_is_the_customers_one_other_card(assistant, assistant_sett
     only = single.say("no, the other one")
     assert "no other one" in only.reply and "3390 is the only one" in only.reply
     assert single.say("no").route == "cancelled" and card_status(assistant_settings, "C005", "3390") == "active"
+    # Said with an apology, still the other card (it called the freeze off).
+    farid = Conversation(assistant, customer="C006")
+    farid.say("freeze my card")
+    assert "9042?" in farid.say("the 9042 one").reply
+    assert "ending 8120?" in farid.say("no the other one sorry").reply
 
 
 def test_a_question_asked_while_choosing_a_card_repeats_the_choices(assistant) -> None:  # noqa: ANN001

@@ -216,6 +216,25 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
                                                                                           "M14 5QD")
 
 
+def test_a_new_address_before_a_new_card_keeps_the_card_report_waiting(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant, customer="C003")
+    assert c.say("i lost my card somewhere in town, can you cancel it and send another").route == "confirm"
+    moved = c.say("actually wait, send it to my new address 4 Park Row Leeds LS1 5HD")
+    assert moved.route == "confirm" and moved.intent == "update_address"
+    done = c.say("yes")  # the address changed, and the lost card's report asked again: it was dropped
+    assert address_of(assistant_settings, "C003") == ("4 Park Row Leeds", "LS1 5HD")
+    assert done.route == "confirm" and done.intent == "report_lost_card" and "2208" in done.reply
+    assert card_status(assistant_settings, "C003", "2208") == "active"
+    assert c.say("yes").tool.tool == "report_card" and card_status(assistant_settings, "C003", "2208") == "lost"
+    # Called off, the address change still gives the report back to say yes or no to.
+    again = Conversation(assistant, customer="C005")
+    assert again.say("my card's gone, lost it").route == "confirm"
+    assert again.say("actually wait, send it to my new address 4 Park Row Leeds LS1 5HD").route == "confirm"
+    back = again.say("no")
+    assert back.route == "confirm" and back.intent == "report_lost_card" and "3390" in back.reply
+    assert address_of(assistant_settings, "C005")[1] == "RG1 7SB"
+
+
 def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  # noqa: ANN001
     c = Conversation(assistant, customer="C002")
     first = c.say("how much is express delivery for a new card")
@@ -309,6 +328,10 @@ def test_a_part_of_a_value_put_right_keeps_the_rest(assistant, assistant_setting
     assert fixed.route == "confirm" and "flat 4, 12 high street, leeds, LS1 4AB" in fixed.reply
     assert c.say("yes").route == "action"
     assert address_of(assistant_settings, "C001")[0].startswith("flat 4")
+    # A new house number said alone: the town stays (it was dropped from the address saved).
+    moved = Conversation(assistant, customer="C005")
+    moved.say("change my address to 10 Downing St London SW1A 2AA")
+    assert "11 Downing St London, SW1A 2AA?" in moved.say("actually make that 11 Downing St").reply
     # A card taken back in the same breath: the one said last is the one meant, not asked about again.
     card = Conversation(assistant).say("freeze my credit one.. no actually debit")
     assert card.route == "confirm" and "8120" in card.reply and "4417" not in card.reply

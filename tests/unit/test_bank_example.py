@@ -117,6 +117,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "I lost my card, can you block it?": "report_lost_card", "my card was nicked, stop it": "report_stolen_card",
         "pls pass me to an advisor, this is getting complicated": "human_handoff",
         "what email have you got for me on file": "contact_details",
+        "whats my address on file?": "contact_details", "what's my postcode": "contact_details",
+        "what's the phone number?": "out_of_scope",  # ours, more likely: left to the documents
         "what card numbers have i got, just the last 4": "list_cards",
         "can you cancel my credit card": "cancel_card", "cancel the freeze on my card": "unfreeze_card",
         "can i swap the email you have for me": "out_of_scope",  # a change, not a question: the words leave it

@@ -63,3 +63,22 @@ def test_a_part_of_a_free_text_value_is_put_right_in_place() -> None:
     assert swapped(Change, "no, LS1 4AD not LS1 4AB", held)["address"].endswith("LS1 4AD")
     assert swapped(Change, "12 high street not 21", held) == {}  # "21" is not in the address
     assert swapped(Change, "its leeds not bradford", held) == {}
+
+
+
+def test_a_new_start_of_a_free_text_value_keeps_the_rest() -> None:
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from rightfit.assistant.fields import rest_kept
+    from rightfit.extract.schema import Slot
+
+    class Change(BaseModel):
+        address: Annotated[str | None, Slot("address")] = None
+
+    held = {"address": "10 Downing St London"}
+    assert rest_kept(Change, {"address": "11 Downing St"}, held) == {"address": "11 Downing St London"}
+    assert rest_kept(Change, {"address": "5 Park Row"}, held) == {}  # another street: replaced whole
+    assert rest_kept(Change, {"address": "11 Downing St Leeds"}, held) == {}  # a whole address of its own
+    assert rest_kept(Change, {"address": "11 Downing St"}, {}) == {}

@@ -41,6 +41,11 @@ def build(data_dir: Path) -> AssistantApp:
         offer_intent="human_handoff",
         offering=frozenset({"crisis", "abuse", "money_worries", "bereavement"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
+        # A new card goes to the address held: changing it first keeps the card's report waiting.
+        done_first={"report_lost_card": frozenset({"update_address"}),
+                    "report_stolen_card": frozenset({"update_address"}),
+                    "update_address": frozenset({"contact_details"}),
+                    "update_phone_or_email": frozenset({"contact_details"})},
         joint_holders=bank.joint_holders,
         ticket_note_tool="add_to_ticket",
     )

@@ -114,6 +114,12 @@ _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|lar
 # not a change. Only as a what/which question: "can i swap the mobile number you have for me" is a change.
 _CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
                            r"\b(?:have|got|hold|on file|on record|registered)\b", re.IGNORECASE)
+# "what's my address on file?", "whats my current phone number?": what is held, asked for without a new value.
+_MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(?:my\s+|the"
+                        r"\s+(?=.*\b(?:on file|on record|you have|you've got)\b))(?:current\s+|registered\s+|"
+                        r"existing\s+|home\s+|present\s+)?(?:address|postcode|post code|phone|mobile|e-?mail|"
+                        r"contact details)\b(?:\s+(?:address|number|no))?(?:\s+(?:on file|on record|you have|"
+                        r"you've got|registered)(?:\s+for me)?)?\W*$", re.IGNORECASE)
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
@@ -377,8 +383,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "check_balance"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
-    if (intent in ("update_phone_or_email", "account_details", "policy_question", "out_of_scope")
-            and _CONTACT_HELD.search(text) and not _CHANGE_WORDS.search(text) and not _OUR_NUMBER.search(text)):
+    if (intent in ("update_phone_or_email", "update_address", "account_details", "policy_question", "out_of_scope")
+            and (_CONTACT_HELD.search(text) or _MINE_HELD.search(text)) and not _CHANGE_WORDS.search(text)
+            and not _OUR_NUMBER.search(text)):
         return "contact_details"  # "what email have you got for me on file" started a change
     if intent == "update_phone_or_email" and _DETAILS_NAMED.search(text) and not _CONTACT_NAMED.search(text):
         return "policy_question"  # "how do I change my account number?" is no new phone number

@@ -183,8 +183,9 @@ def _render_held_contact(o: ToolOutcome) -> str:
     held = o.result or {}
     if not held:
         return "I can't find your contact details."
-    return (f"We have your mobile number as {held.get('phone')} and your e-mail address as {held.get('email')}. "
-            "If either has changed, tell me the new one.")
+    return (f"We have your address as {held.get('address')}, {held.get('postcode')}, your mobile number as "
+            f"{held.get('phone')} and your e-mail address as {held.get('email')}. If any of them has changed, tell "
+            "me the new one.")
 
 
 def _flat(name: str) -> str:
@@ -419,7 +420,7 @@ ACTIONS = {
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True, listed=_listed_transactions,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
-                                              "own_card": _my_card_words, **_OWN_ACCOUNTS}),
+                                              "own_card": _my_card_words, **_OWN_CARDS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
                                    reads_only=True),

@@ -402,10 +402,11 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                              for r in _accounts(ctx, account_id, kind)]}
 
     def contact_details(ctx: ToolContext) -> dict[str, Any]:
-        """The customer's mobile number and e-mail address as we hold them."""
+        """The customer's postal address, mobile number and e-mail address as we hold them."""
         with bank.read() as db:
-            row = db.execute("SELECT phone, email FROM customers WHERE id = ?", (ctx.customer_id,)).fetchone()
-        return {"phone": row["phone"], "email": row["email"]} if row else {}
+            row = db.execute("SELECT phone, email, address, postcode FROM customers WHERE id = ?",
+                             (ctx.customer_id,)).fetchone()
+        return {k: row[k] for k in ("address", "postcode", "phone", "email")} if row else {}
 
     def joint_holders(ctx: ToolContext) -> dict[str, Any]:
         """The names of the others who hold an account jointly with the customer."""

@@ -32,6 +32,11 @@ def _statement(problem: str) -> str:
     return f"{said[:1].upper()}{said[1:]}"
 
 
+def _puts_right(problem: str) -> bool:
+    """Whether a problem ends by saying how to write the value ("...; write it like name@example.com")."""
+    return ";" in problem and not problem.rstrip().endswith("?")
+
+
 def _route_of(outcome: ToolOutcome) -> str:
     """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
     return "refuse" if outcome.status == "denied" else "action"
@@ -56,9 +61,13 @@ class ActionTaker:
         problems = dict(extraction.problems or {})
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
-        note = "".join(f"{_statement(m)}, so I went without it. " for k, m in problems.items()
-                       if values.get(k) is None and k != asked)
+        unused = [m for k, m in problems.items() if values.get(k) is None and k != asked]
+        note = "".join(f"{_statement(m)}, so I went without it. " for m in unused)
         if isinstance(step, Ask):
+            # Before a question, a problem that says how to put it right ("That e-mail address looks incomplete;
+            # write it like name@example.com.") is said as it is: the customer is about to write it again.
+            note = "".join(f"{_statement(m).rstrip('.')}. " if _puts_right(m) else f"{_statement(m)}, so I went "
+                           "without it. " for m in unused)
             text = note + step.question
             if step.field in problems:
                 text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"

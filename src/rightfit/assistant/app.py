@@ -133,6 +133,10 @@ class AssistantApp:
     # An action's opposite, for "undo that" right after it (freeze -> unfreeze): planned and confirmed like any
     # request, on the same fields. An action not listed is not undone from the chat.
     undo: Mapping[str, str] = field(default_factory=dict)
+    # What may come before an action waiting for a yes without calling it off (waiting intent -> intents): the
+    # address changed before a new card is sent, the phone number held looked at while it is being changed. The
+    # waiting action is asked again once the other is done or called off.
+    done_first: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Names of the people who hold an account jointly with the customer (customer id -> names); None: no joint
     # accounts.
     joint_holders: Callable[[str], list[str]] | None = None

@@ -255,6 +255,11 @@ class ChatAssistant(SeveralRequests):
                 return self.actions.confirmed(ctx, sid, state, decision)
             elif decision is None and (added := self.waiting.also(ctx, sid, state, text, now)) is not None:
                 return added  # "and my credit card": the waiting action on that one too, with one yes for both
+            elif decision is None and (first := self.waiting.first(state, text)) is not None:
+                # "actually wait, send it to my new address ...": that first; the card's report waits for it.
+                done, after = self._turn(ctx, sid, SessionState(), text, now, reading=first)
+                return done, replace(after, held={"intent": state.intent, "slots": dict(state.slots),
+                                                  "pending": dict(pending)})
             elif decision is None and not corrects(text) and (switch := self.waiting.switched(state, text,
                                                                                    said_no=False)) is not None:
                 state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead

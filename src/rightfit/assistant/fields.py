@@ -167,3 +167,22 @@ def swapped(schema: type[BaseModel], text: str, values: Mapping[str, Any]) -> di
         if free_text(schema, name) and isinstance(value, str) and len(pattern.findall(value)) == 1:
             changed[name] = pattern.sub(" ".join(new), value)
     return changed
+
+
+def rest_kept(schema: type[BaseModel], given: Mapping[str, Any], filled: Mapping[str, Any]) -> dict[str, str]:
+    """Free-text values given anew that put right only their start, the rest of the earlier value kept: "make
+    that 11 Downing St" after "10 Downing St London" is "11 Downing St London". Only when the new words are the
+    earlier value's first words with one number changed; anything else replaces the value whole."""
+    kept = {}
+    for name, new in given.items():
+        old = filled.get(name)
+        if not (free_text(schema, name) and isinstance(new, str) and isinstance(old, str)):
+            continue
+        said, was = new.split(), old.split()
+        if not 0 < len(said) < len(was):
+            continue
+        differ = [i for i, (a, b) in enumerate(zip(said, was, strict=False)) if a.lower() != b.strip(",").lower()]
+        if len(differ) == 1 and said[differ[0]].isdigit() and was[differ[0]].strip(",").isdigit():
+            kept[name] = " ".join([*said, *was[len(said):]])
+    return kept
+

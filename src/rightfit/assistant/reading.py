@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, AssistantApp, Lookup
-from rightfit.assistant.fields import CUES, jsonable, mentioned, mentioned_all, newest_wins, slot_kind
+from rightfit.assistant.fields import CUES, jsonable, mentioned, mentioned_all, newest_wins, rest_kept, slot_kind
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
 from rightfit.extract.dates import scan_dates, shift_period
@@ -159,7 +159,11 @@ class FieldReader:
                 # Two values ("4417 and 8120") are an answer too: the route decides whether both are meant.
                 if retry.values.get(answer_to) is not None or answer_to in (retry.ambiguous or {}):
                     extraction = retry
-            return newest_wins(route, self._taken_back(route, text, now, extraction))
+            extraction = newest_wins(route, self._taken_back(route, text, now, extraction))
+            given = {k: v for k, v in extraction.values.items() if extraction.sources.get(k) != "previous"}
+            if kept := rest_kept(route.slots, given, filled):  # "make that 11 Downing St": the town stays
+                extraction = replace(extraction, values={**extraction.values, **kept})
+            return extraction
 
     def _taken_back(self, route: ActionRoute, text: str, now: datetime, extraction: Any) -> Any:
         """"the one ending 4417, no sorry, 8120": a value corrected in the same message. What follows the

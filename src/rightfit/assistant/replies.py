@@ -39,6 +39,7 @@ def asked_again(pending: Mapping[str, Any] | None) -> str:
     """The waiting action's confirmation question, with how to answer it: "Freeze your card ending 8120? Reply
     yes to go ahead or no to cancel."."""
     return f"{(pending or {}).get('question') or GO_AHEAD} {REPLY_YES_OR_NO}"
+STILL_WAITING = "Your request is still waiting: "  # then its confirmation question, asked again
 NOTHING_TO_STOP = "OK. I'm here if you need anything else."
 THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
@@ -138,7 +139,7 @@ _NO_LEAD = re.compile(r"^\s*(?:(?:no|nope|nah|don't|do not|wait|hang on|hold on|
 # "no, the other one", "and the other one too": the one other value the customer has (their other card).
 THE_OTHER = re.compile(r"^(?:(?:no|nope|and|what about|how about|now|also|then|ok|okay|sorry|actually|i meant|"
                        r"please|wait|hang on|hold on)[\s,.!-]+)*"
-                       r"the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please))*[\s.!?]*$",
+                       r"the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please|sorry|then|mate|pls))*[\s.!?]*$",
                        re.IGNORECASE)
 
 

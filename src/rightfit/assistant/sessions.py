@@ -57,6 +57,9 @@ class SessionState:
     ticket: str | None = None  # the ticket this conversation was just handed over in: what follows is added to it
     handed: str | None = None  # what that ticket was opened for (the hand-off intent)
     withdrawn: Mapping[str, Any] | None = None  # the action just called off by a no: "actually yes" asks it again
+    # An action that waited for a yes, set aside for one the app lets come first (the new address before the new
+    # card is sent to it): asked again once nothing else waits. Shaped as `withdrawn` is.
+    held: Mapping[str, Any] | None = None
 
     def to_json(self) -> str:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
@@ -64,7 +67,7 @@ class SessionState:
                            "last_fields": dict(self.last_fields), "options": list(self.options),
                            "offered": self.offered, "topic": self.topic, "quoted": list(self.quoted),
                            "page": self.page, "ticket": self.ticket, "handed": self.handed,
-                           "withdrawn": self.withdrawn},
+                           "withdrawn": self.withdrawn, "held": self.held},
                           ensure_ascii=False, default=str)
 
     @classmethod
@@ -75,7 +78,7 @@ class SessionState:
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
                    offered=bool(d.get("offered")), topic=d.get("topic"), quoted=tuple(d.get("quoted") or ()),
                    page=d.get("page"), ticket=d.get("ticket"), handed=d.get("handed"),
-                   withdrawn=d.get("withdrawn"))
+                   withdrawn=d.get("withdrawn"), held=d.get("held"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import and_joined, two_sentences
+from rightfit.assistant.replies import STILL_WAITING, and_joined, asked_again, two_sentences
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading
@@ -113,7 +113,7 @@ class SeveralRequests:
         """A request held back by `_two_actions` is taken up as soon as nothing waits on the customer (the
         first action was done, cancelled or dropped), its reply following this turn's; the route is the later
         reply's, since that is what the conversation now waits on (a "confirm" shows the page's buttons)."""
-        reply, after = turn
+        reply, after = self._resumed(before, turn)
         queued = before.queued
         if queued is None or after.queued is not None:
             return reply, after
@@ -123,3 +123,19 @@ class SeveralRequests:
         further, state = self._turn(ctx, sid, SessionState(), queued, now)
         return replace(further, reply=f"{reply.reply}\n\n{further.reply}",
                        citations=reply.citations + further.citations), state
+
+    def _resumed(self, before: SessionState, turn: tuple[ChatReply, SessionState]) -> tuple[ChatReply, SessionState]:
+        """An action set aside for one the app lets come first (`SessionState.held`) is asked again as soon as
+        nothing else waits on the customer, its question ending the reply, so the next yes means it."""
+        reply, after = turn
+        held = after.held if after.held is not None else before.held
+        if held is None:
+            return turn
+        if after.pending or after.intent:
+            return reply, replace(after, held=held)
+        pending = dict(held.get("pending") or {})
+        again = f"{reply.reply}\n\n{STILL_WAITING}{asked_again(pending)}"
+        return (replace(reply, reply=again, route="confirm", intent=str(pending.get("intent"))),
+                SessionState(intent=held.get("intent"), slots=held.get("slots") or {}, pending=pending,
+                             queued=after.queued))
+

@@ -16,7 +16,7 @@ from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import after_no, after_yes, asked_again, yes_or_no
+from rightfit.assistant.replies import STILL_WAITING, after_no, after_yes, asked_again, yes_or_no
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
@@ -33,6 +33,10 @@ _ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORE
 _DONE_YET = re.compile(r"^(?:did|has|have|is|are)\b(?:\s+\w+){0,3}?\s+(?:changed?|done|work(?:ed)?|gone through|go "
                        r"through|happen(?:ed)?|frozen|blocked|updated|cancell?ed|sorted|opened)\W*(?:yet|now)?\W*$",
                        re.IGNORECASE)
+
+# "what's my current one?", "what have you got on file?" while a change waits: what is held now.
+_HELD_NOW = re.compile(r"\b(?:current|existing|present|old)\s+(?:one|number|address|e-?mail|details)\b|"
+                       r"\bon (?:file|record)\b|\bwhat (?:do )?you (?:have|got)\b", re.IGNORECASE)
 
 
 # After a "no": words that call the waiting action off, or put it off ("let me ring them first"), rather than
@@ -82,6 +86,22 @@ class WaitingAction:
             return None
         extraction, gave = self.fields.with_known(ctx, route, text, self.fields.extract(route, text, now, {}))
         return self.actions.also(ctx, sid, state, route, extraction, text=text) if gave else None
+
+    def first(self, state: SessionState, text: str) -> Reading | None:
+        """The reading of a request the app lets come before the waiting action (`AssistantApp.done_first`):
+        "actually wait, send it to my new address ..." while a lost card's report waits; "what's my current
+        one?" while a phone number's change waits, the one read the app lets come first. None for any other
+        message."""
+        allowed = self.app.done_first.get(str((state.pending or {}).get("intent")), frozenset())
+        if not allowed:
+            return None
+        read = self._read(text)
+        if not read.unsure and read.intent in allowed:
+            return read
+        reads = [i for i in sorted(allowed) if (r := self.app.actions.get(i)) is not None and r.reads_only]
+        if len(reads) == 1 and _HELD_NOW.search(text) and read.intent not in self.app.actions:
+            return replace(read, intent=reads[0], settled=True, unsure=False)
+        return None
 
     def switched(self, state: SessionState, text: str, *,
                  said_no: bool = True) -> tuple[SessionState, str, Reading] | None:
@@ -177,7 +197,7 @@ class WaitingAction:
         reply = self.docs.answer(ctx, sid, question, intent, float(read.prediction.probability), offer=False,
                                  context=self.docs.action_words(str((state.pending or {}).get("intent")),
                                                                asked=str((state.pending or {}).get("question") or "")))
-        return replace(reply, reply=f"{reply.reply}\n\nYour request is still waiting: {waiting}")
+        return replace(reply, reply=f"{reply.reply}\n\n{STILL_WAITING}{waiting}")
 
     def in_own_words(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> tuple[ChatReply,
                                                                                                  SessionState] | None:
