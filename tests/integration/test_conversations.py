@@ -78,6 +78,12 @@ def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -
         assert "debit card ending 8120: active" in reply.reply and "credit card ending 4417: frozen" in reply.reply
     other = Conversation(assistant, customer="C006").say("what cards do I have?")
     assert "4417" not in other.reply  # only the caller's own cards
+    # A blocked card's state says why, and whether a new one is coming ("why is it blocked?" got "stolen").
+    stolen = Conversation(assistant, customer="C005")
+    stolen.say("my card was stolen")
+    stolen.say("yes")
+    why = stolen.say("why is it blocked?")
+    assert "3390: blocked for good, as it was reported stolen; a replacement has been ordered" in why.reply
 
 
 def test_asking_for_a_person_hands_over_even_with_another_request(assistant) -> None:  # noqa: ANN001

@@ -45,6 +45,8 @@ def test_the_joint_account_said_plainly_is_the_one_read(assistant) -> None:  # n
     for said in ("how much is left in the joint one with dan", "whats in the joint account"):
         joint = Conversation(assistant, customer="C003").say(said)  # both her accounts were read
         assert "£3,118.90" in joint.reply and "£4,800.00" not in joint.reply, said
+    both = Conversation(assistant, customer="C003").say("hi can u tell me whats in the joint account and my savings")
+    assert "£3,118.90" in both.reply and "£4,800.00" in both.reply  # the savings were left out
     spent = Conversation(assistant, customer="C005").say("how much have i blown on deliveroo")  # was the balance
     assert spent.tool.tool == "recent_transactions" and "£76.03" in spent.reply
 
@@ -86,6 +88,8 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     assert "In all: £66.30 out." in two.reply and "In all: £13.76 out." in two.reply
     lower = Conversation(assistant).say("show my tesco and boots transactions")  # in lower case: only Boots was shown
     assert "Your Tesco transactions:" in lower.reply and "Your Boots transactions:" in lower.reply
+    at = Conversation(assistant).say("how much have i spent at boots and sainsburys in total")  # only Boots
+    assert "Your Boots transactions (money out)" in at.reply and "Your Sainsbury's transactions (money out)" in at.reply
 
 
 def test_an_account_named_by_its_product_is_the_one_read(assistant) -> None:  # noqa: ANN001

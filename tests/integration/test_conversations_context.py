@@ -216,6 +216,19 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
                                                                                           "M14 5QD")
 
 
+def test_a_complaint_beside_a_request_is_logged_and_the_request_met(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant, customer="C003")
+    both = c.say("lost card. also want to complain about the app crashing all the time")  # the complaint was lost
+    assert both.ticket_id and "logged your complaint" in both.reply
+    assert both.route == "confirm" and both.reply.endswith("Reply yes to go ahead or no to cancel.")
+    assert c.say("yes").tool.tool == "report_card" and card_status(assistant_settings, "C003", "2208") == "lost"
+    other = Conversation(assistant, customer="C005")
+    joined = other.say("freeze my card and i want to make a complaint about the staff in the reading branch")
+    assert joined.ticket_id and "3390?" in joined.reply  # the freeze was dropped for the complaint
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT intent FROM tickets WHERE id = ?", (joined.ticket_id,)).fetchone()[0] == "complaint"
+
+
 def test_a_new_address_before_a_new_card_keeps_the_card_report_waiting(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant, customer="C003")
     assert c.say("i lost my card somewhere in town, can you cancel it and send another").route == "confirm"

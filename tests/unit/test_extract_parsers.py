@@ -281,6 +281,8 @@ def test_account_id_rejections_and_non_accounts() -> None:
     ("dispute pls: SQ *THE COFFEE BARN £6.40 twice", "SQ *THE COFFEE BARN"),
     ("how much did I spend on Deliveroo", "Deliveroo"),
     ("how much have i been spending at tesco lately", "tesco"),  # a time word after the name is not part of it
+    ("how much have i spent at boots and sainsburys in total", "boots and sainsburys"),  # two: split by payees
+    ("get my refund from tesco and then close it", "tesco"),
     ("when did i last pay netflix", "netflix"),  # lower case after a word for paying
     ("any payments to amazon in october?", "amazon"),
     ("what did I spend at Tesco from 1 Nov to 10 Nov", "Tesco"),  # days are not payees

@@ -40,6 +40,7 @@ def build(data_dir: Path) -> AssistantApp:
         currency="GBP",
         offer_intent="human_handoff",
         offering=frozenset({"crisis", "abuse", "money_worries", "bereavement"}),
+        logged=frozenset({"complaint"}),
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         # A new card goes to the address held: changing it first keeps the card's report waiting.
         done_first={"report_lost_card": frozenset({"update_address"}),

@@ -159,7 +159,14 @@ def _balance_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if values.get("card_kind") == "credit":  # what is owed on a credit card is no current-account balance
         return Say("I can't see credit card balances from this chat. Your credit card statement in the Larkspur "
                    "app shows your balance, your minimum payment and your payment due date.")
-    return Call("get_balance", _account_args(values, lookup))
+    args = _account_args(values, lookup)
+    if args.get("account_id") and (kinds := sorted(set(values.get("account_kinds") or ()))):
+        # "the joint account and my savings": the account named, and those of the other kind named beside it.
+        more = tuple({"kind": k} for k in kinds
+                     if args["account_id"] not in {a["account_id"] for a in _listed(lookup, "account_details",
+                                                                                   "accounts", {"kind": k})})
+        return Call("get_balance", args, also=more)
+    return Call("get_balance", args)
 
 
 def _details_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
@@ -328,8 +335,19 @@ def _render_cards(o: ToolOutcome) -> str:
     cards = o.result.get("cards", [])
     if not cards:
         return "I can't find any cards on your profile."
-    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {c['status']}" for c in cards)
+    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {_card_state(c)}" for c in cards)
     return f"Your cards: {listed}."
+
+
+def _card_state(card: Mapping[str, Any]) -> str:
+    """A card's status as the customer needs it: "why is it blocked?" was answered with the bare word."""
+    status = str(card.get("status"))
+    if status == "frozen":
+        return "frozen (you can unfreeze it here or in the app)"
+    if status in ("lost", "stolen"):
+        new = ("; a replacement has been ordered" if card.get("replacement_ordered") else "")
+        return f"blocked for good, as it was reported {status}{new}"
+    return status
 
 
 def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:

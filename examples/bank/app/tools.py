@@ -379,9 +379,11 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         return {"ticket_id": ticket_id}
 
     def customer_cards(ctx: ToolContext) -> dict[str, Any]:
-        """The customer's cards: last four digits, kind, status and the name of the account each is on."""
+        """The customer's cards: last four digits, kind, status, whether a replacement was ordered, and the name of
+        the account each is on."""
         with bank.read() as db:
-            rows = db.execute("SELECT c.last4, c.kind, c.status, a.name AS account FROM cards c JOIN accounts a "
+            rows = db.execute("SELECT c.last4, c.kind, c.status, c.replacement_ordered, a.name AS account "
+                              "FROM cards c JOIN accounts a "
                               "ON a.id = c.account_id WHERE c.customer_id = ? ORDER BY c.id",
                               (ctx.customer_id,)).fetchall()
         return {"cards": [dict(r) for r in rows]}

@@ -133,6 +133,9 @@ class AssistantApp:
     # An action's opposite, for "undo that" right after it (freeze -> unfreeze): planned and confirmed like any
     # request, on the same fields. An action not listed is not undone from the chat.
     undo: Mapping[str, str] = field(default_factory=dict)
+    # Hand-offs that log a ticket and let the conversation go on (a complaint): one beside a request in the same
+    # message ("lost card. also want to complain about the app") is logged, and the request met as well.
+    logged: frozenset[str] = frozenset()
     # What may come before an action waiting for a yes without calling it off (waiting intent -> intents): the
     # address changed before a new card is sent, the phone number held looked at while it is being changed. The
     # waiting action is asked again once the other is done or called off.

@@ -61,6 +61,8 @@ class SeveralRequests:
         reads = [self._read(p) for p in parts]
         if (asked := self._question_beside(ctx, sid, parts, reads, now)) is not None:
             return asked
+        if (logged := self._logged_beside(ctx, sid, parts, reads, now)) is not None:
+            return logged
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
         routes = [self.app.actions[r.intent] for r in reads]
@@ -107,6 +109,21 @@ class SeveralRequests:
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
                        citations=answer.citations + done.citations), state
+
+    def _logged_beside(self, ctx: ToolContext, sid: str, parts: tuple[str, str], reads: list[Reading],
+                       now: datetime) -> tuple[ChatReply, SessionState] | None:
+        """"freeze my card and i want to make a complaint about the staff": a hand-off the app logs and goes on
+        from (`AssistantApp.logged`) beside a request. The ticket is opened first, then the request is taken up,
+        so its question or confirmation ends the reply. None unless one half is confidently one of the app's
+        actions and the other such a hand-off."""
+        acts = [not r.unsure and r.intent in self.app.actions for r in reads]
+        logs = [not r.unsure and r.intent in self.app.logged for r in reads]
+        if sorted(acts) != [False, True] or sorted(logs) != [False, True] or acts == logs:
+            return None
+        i = acts.index(True)
+        ticket, _ = self._turn(ctx, sid, SessionState(), parts[1 - i], now, reading=reads[1 - i])
+        done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
+        return replace(done, reply=f"{ticket.reply}\n\n{done.reply}", ticket_id=ticket.ticket_id), state
 
     def _then(self, ctx: ToolContext, sid: str, before: SessionState, turn: tuple[ChatReply, SessionState],
               now: datetime) -> tuple[ChatReply, SessionState]:

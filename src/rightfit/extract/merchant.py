@@ -43,7 +43,9 @@ _CALLED = re.compile(r"\b(?:called|named|says|showing|shows|listed\s+as|reads|de
                      r"(?P<name>[^\s,;!?()]+(?:\s+[A-Z0-9*][^\s,;!?()]*){0,3})")
 _TOKEN = r"[A-Z0-9*&][\w&'.*/+-]*"
 _CAPITAL = re.compile(rf"\b(?:at|to|from|with|by|via)\s+(?P<name>{_TOKEN}(?:\s+(?:{_TOKEN}|&|of|and)){{0,4}})")
-_LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+[a-z][\w&'.*-]{2,})?)")
+# "at boots and sainsburys": two names joined, which the caller may split by its own payees.
+_LOWER = re.compile(r"\b(?:at|from)\s+(?P<name>[a-z][\w&'.*-]{2,}(?:\s+(?:and|&)\s+[a-z][\w&'.*-]{2,}|"
+                    r"\s+[a-z][\w&'.*-]{2,})?)")
 # After a word for paying, "to" (or nothing) leads to the payee, not a verb: "payments to amazon", "pay netflix".
 _PAID_LOWER = re.compile(r"\b(?:pay|paid|paying|payments?|transfers?|sent money|charges?)\s+(?:to\s+)?"
                          r"(?P<name>[a-z][\w&'.*-]{2,})(?![\w&'.*-])")
