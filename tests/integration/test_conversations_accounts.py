@@ -88,6 +88,13 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     assert "In all: £66.30 out." in two.reply and "In all: £13.76 out." in two.reply
     lower = Conversation(assistant).say("show my tesco and boots transactions")  # in lower case: only Boots was shown
     assert "Your Tesco transactions:" in lower.reply and "Your Boots transactions:" in lower.reply
+    # A bare payee of theirs asked for, which the classifier calls off-topic: their payments, not a refusal.
+    bare = Conversation(assistant, customer="C002")
+    named = bare.say("show me deliveroo")
+    assert named.tool.tool == "recent_transactions" and "Your Deliveroo transactions" in named.reply
+    month = bare.say("what about last month only").tool.arguments  # was every payment of the month
+    assert month["merchant"] == "Deliveroo" and str(month["since"]).endswith("-01")
+    assert Conversation(assistant, customer="C002").say("show me how to bake bread").route == "refuse"
     at = Conversation(assistant).say("how much have i spent at boots and sainsburys in total")  # only Boots
     assert "Your Boots transactions (money out)" in at.reply and "Your Sainsbury's transactions (money out)" in at.reply
 

@@ -226,6 +226,10 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     assert refine("what's my overdraft limit?", "check_balance") == "overdraft_limit"
     assert refine("how much overdraft do I have", "check_balance") == "overdraft_limit"
     assert refine("what's my balance including my overdraft", "check_balance") == "check_balance"
+    # What going overdrawn would cost is asked of the documents, not answered with the balance now.
+    assert refine("if i go overdrawn by like 80 quid how much interest will i pay", "check_balance") == \
+        "policy_question"
+    assert refine("am i overdrawn?", "check_balance") == "check_balance"
 
 
 def test_a_forgotten_pin_is_no_lost_card() -> None:

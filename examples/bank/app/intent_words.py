@@ -147,6 +147,10 @@ _BALANCE_TOO = re.compile(r"^\W*(?:and|also|what about|how about|plus)\b.{0,20}\
                           r"(?:that|this|it|them|both|the same)\b|.{0,20}\b(?:too|as well)\b)", re.IGNORECASE)
 # Whether one's own account is below zero is its balance ("am i in the red or what"), asked about now, not
 # what would happen ("what happens if I'm overdrawn?").
+# "if i go overdrawn by like 80 quid how much interest will i pay": what it would cost, not the balance now.
+_IF_OVERDRAWN = re.compile(r"\bif (?:i|we) (?:go|went|am|'m|were|get|got|end up|ever go)\s+(?:\w+\s+){0,2}?"
+                           r"(?:overdrawn|into (?:my |an |the |our )?(?:overdraft|red|arranged|unarranged))",
+                           re.IGNORECASE)
 _IN_THE_RED = re.compile(r"^\W*(?:so\s+|ok\s+|hi\s+)?(?:am i|are we|have i gone|have we gone|is my (?:\w+ )?account|"
                          r"is the (?:joint )?account)\s+(?:(?:still|already|now)\s+)?(?:in the red|overdrawn|in (?:my|"
                          r"the|our) overdraft|in debit|in the negative|below zero)\b", re.IGNORECASE)
@@ -381,6 +385,8 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("policy_question", "out_of_scope") and (_I_OWE.search(text) or _IN_THE_RED.search(text)
                                                           or _BALANCE_TOO.search(text)):
         return "check_balance"
+    if intent == "check_balance" and _IF_OVERDRAWN.search(text):
+        return "policy_question"  # "if i go overdrawn by 80 quid how much interest will i pay"
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
     if (intent in ("update_phone_or_email", "update_address", "account_details", "policy_question", "out_of_scope")

@@ -35,6 +35,7 @@ from rightfit.assistant.replies import (
     THANKS,
     THE_OTHER,
     after_no,
+    asks_for_something,
     bare_yes,
     chosen_option,
     corrects,
@@ -309,7 +310,7 @@ class ChatAssistant(SeveralRequests):
                 ctx, route, text, self.fields.extract(route, text, now, state.slots, answer_to=state.asked))
             other_action = intent in self.app.actions and intent != state.intent
             if not gave_field and not other_action and ASIDE.match(LEAD_IN.sub("", text)):
-                return self._aside(ctx, sid, state, text, confidence), state
+                return self.waiting.for_a_field(ctx, sid, state, text, confidence), state
             wants_person = intent in self.app.handoff_intents and not out_of_scope
             sibling = self.app.actions.get(intent)
             if (other_action and not gave_field and not read.unsure and sibling is not None
@@ -354,10 +355,13 @@ class ChatAssistant(SeveralRequests):
                                                or (not self.app.serves(intent) and FOLLOW_UP.match(text) is not None)):
                 return self.actions.act(ctx, sid, route, extraction, confidence, text=text)
         before, state = state, SessionState()
-        if read.unsure:
-            leaning = pred.top[0][0] if pred.top else intent
-            lean = self.app.actions.get(leaning)
-            if lean is not None and lean.known:
+        leaning = pred.top[0][0] if pred.top else intent
+        asked_off_topic = intent == "out_of_scope" and not read.settled and asks_for_something(text)
+        if read.unsure or asked_off_topic:
+            # "show me deliveroo", a request the classifier calls off-topic: any of the app's reads may be meant.
+            leans = [self.app.actions.get(leaning)] if read.unsure else [
+                r for r in self.app.actions.values() if r.reads_only]
+            for lean in (r for r in leans if r is not None and r.known):
                 # Not confident, but the message names one of the customer's own records that action reads (one
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
@@ -366,6 +370,7 @@ class ChatAssistant(SeveralRequests):
                 if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
+        if read.unsure:
             context = self.docs.context(before, text)
             unsure = self.docs.uncertain(ctx, sid, text, intent, confidence, leaning=leaning, context=context,
                                          refuse_from=self.settings.refuse_threshold, said=before.quoted,
@@ -475,16 +480,3 @@ class ChatAssistant(SeveralRequests):
                     SessionState(offered=self.app.offer_intent is not None))  # a yes takes the offer
         fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
         return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
-
-    def _aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str, confidence: float) -> ChatReply:
-        """Answer a question asked mid-action; the action keeps its fields and waits for the missing one."""
-        intent = next(iter(self.app.answer_intents), "")
-        reply = self.docs.answer(ctx, sid, LEAD_IN.sub("", text), intent, confidence, offer=False,
-                             context=self.docs.action_words(state.intent))
-        if state.asked:
-            field = state.asked.replace("_", " ").replace("last4", "number")
-            still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
-                     else f"your {field}.")
-            reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
-        return reply
-

@@ -176,6 +176,20 @@ class WaitingAction:
         settled = set(pending.get("settled") or ())
         return SessionState(intent=intent, slots={k: v for k, v in (w.get("slots") or {}).items() if k not in settled})
 
+    def for_a_field(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
+                    confidence: float) -> ChatReply:
+        """A question asked while an action waits for a field ("which card?"): answered from the documents, then
+        what is still needed said again; the action keeps its fields."""
+        intent = next(iter(self.app.answer_intents), "")
+        reply = self.docs.answer(ctx, sid, LEAD_IN.sub("", text), intent, confidence, offer=False,
+                                 context=self.docs.action_words(state.intent))
+        if state.asked:
+            field = state.asked.replace("_", " ").replace("last4", "number")
+            still = (f"to know which one: {' or '.join(state.options)}." if state.options  # our question's choices
+                     else f"your {field}.")
+            reply = replace(reply, reply=f"{reply.reply}\n\nTo carry on with your request, I still need {still}")
+        return reply
+
     def aside(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> ChatReply | None:
         """A question asked while an action waits for a yes ("how long will the new one take?"): answered from
         the documents, then the waiting question asked again, so the yes that follows still means the action.
