@@ -95,6 +95,11 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     month = bare.say("what about last month only").tool.arguments  # was every payment of the month
     assert month["merchant"] == "Deliveroo" and str(month["since"]).endswith("-01")
     assert Conversation(assistant, customer="C002").say("show me how to bake bread").route == "refuse"
+    # Unsure, leaning to a question, with payments next: a payee of theirs named makes it the payments.
+    netflix = Conversation(assistant, customer="C006").say("netflix payments?")  # was "I can't find that"
+    assert netflix.tool.tool == "recent_transactions" and "Your Netflix transactions" in netflix.reply
+    abroad = Conversation(assistant).say("can i use my everyday card in the US")  # only reads are taken so
+    assert abroad.tool is None or abroad.tool.tool != "unfreeze_card"
     at = Conversation(assistant).say("how much have i spent at boots and sainsburys in total")  # only Boots
     assert "Your Boots transactions (money out)" in at.reply and "Your Sainsbury's transactions (money out)" in at.reply
 

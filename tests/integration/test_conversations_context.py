@@ -214,6 +214,12 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
     assert about.route == "answer" and "5 Oak Road" in about.reply.split("\n\n")[-1]
     assert c.say("yes").tool.status == "ok" and address_of(assistant_settings, "C001") == ("5 Oak Road, Manchester",
                                                                                           "M14 5QD")
+    # Led in by what the customer is about to do: still a question (the card's report was dropped).
+    c = Conversation(assistant, customer="C002")
+    c.say("my card's been stolen")
+    before = c.say("before i say yes, will my direct debits still work?")
+    assert before.reply.endswith("5531 as stolen? Reply yes to go ahead or no to cancel.")
+    assert c.say("ok yes").tool.status == "ok" and card_status(assistant_settings, "C002", "5531") == "stolen"
 
 
 def test_a_complaint_beside_a_request_is_logged_and_the_request_met(assistant, assistant_settings) -> None:  # noqa: ANN001, E501

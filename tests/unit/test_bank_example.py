@@ -159,7 +159,10 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
     # Read as a lost card: a freeze asked for by name is that; a card taken is stolen.
     lost = {"misplaced my debit card somewhere, just freeze it while i look": "freeze_card",
             "my wallet got pinched with the everyday card in it": "report_stolen_card",
-            "lost my card, freeze it or cancel it": "report_lost_card", "lost my card": "report_lost_card"}
+            "lost my card, freeze it or cancel it": "report_lost_card", "lost my card": "report_lost_card",
+            # A replacement for a card not said to be gone is asked about, not reported lost (a working card).
+            "i need a replacement for my premier card asap": "policy_question",
+            "lost my card, need a replacement for my debit card": "report_lost_card"}
     assert {text: refine(text, "report_lost_card") for text in lost} == lost
 
 

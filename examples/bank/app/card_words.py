@@ -36,7 +36,7 @@ _CARD_ACTS = re.compile(r"\b(?:un)?(?:freeze|block|lock)\b|\bcancel\w*|\breport\
 # documents say how), never blocked and replaced as lost or stolen, which changes the card number.
 _DAMAGED = re.compile(r"\b(?:damaged|broken|snapped|cracked|bent|worn|scratched|chewed|melted|split|peeling|"
                       r"chip\b.{0,20}\b(?:has )?(?:stopped|isn'?t|doesn'?t|not|won'?t|broken|damaged)|"
-                      r"(?:new|replacement) card)\b", re.IGNORECASE)
+                      r"(?:new|replacement)(?:\s+for\s+(?:my|the|our)(?:\s+\w+)?)?\s+card)\b", re.IGNORECASE)
 
 # Asking for the replacement a damaged card needs is no sign that it was lost.
 _REPLACEMENT = re.compile(r"\breplac\w*|\bnew (?:one|card)\b", re.IGNORECASE)

@@ -359,9 +359,12 @@ class ChatAssistant(SeveralRequests):
         asked_off_topic = intent == "out_of_scope" and not read.settled and asks_for_something(text)
         if read.unsure or asked_off_topic:
             # "show me deliveroo", a request the classifier calls off-topic: any of the app's reads may be meant.
-            leans = [self.app.actions.get(leaning)] if read.unsure else [
-                r for r in self.app.actions.values() if r.reads_only]
-            for lean in (r for r in leans if r is not None and r.known):
+            # Unsure: the action it leans to, or a read among its next labels ("netflix payments?": a question
+            # first, payments second).
+            leans = ([r for i, (label, _) in enumerate(pred.top) if (r := self.app.actions.get(label)) is not None
+                      and (i == 0 or r.reads_only)] if read.unsure
+                     else [r for r in self.app.actions.values() if r.reads_only])
+            for lean in (r for r in leans if r.known):
                 # Not confident, but the message names one of the customer's own records that action reads (one
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.

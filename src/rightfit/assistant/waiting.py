@@ -23,8 +23,9 @@ from rightfit.tools.registry import ToolContext
 
 # A question in the middle of an action ("actually first, how long does a new card take?"): answered, and the
 # action waits. Requests phrased as questions ("can you freeze it?") are not asides.
-LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that)"
-                     r"[\s,.!:-]+)+", re.IGNORECASE)
+LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that|"
+                     r"before i (?:say yes|confirm|agree|go ahead)|before (?:you|we) (?:do|go ahead with) (?:that|it|"
+                     r"this)|one (?:more )?(?:thing|question)|just (?:checking|wondering))[\s,.!:-]+)+", re.IGNORECASE)
 ASIDE = re.compile(r"^(?:how|what|when|where|why|who|is|are|does|do i|do you|will|would i|should|can i|could i|"
                    r"am i)\b", re.IGNORECASE)
 # "and my credit card", "the premier card too": more of the same, not something else.
