@@ -291,6 +291,12 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     assert "made with Daniel's cards" in misspelt.reply and "In all: £15.92 out." in misspelt.reply
     plain = Conversation(assistant, customer="C003").say("show me daniels card payments")  # no apostrophe
     assert "made with Daniel's cards" in plain.reply
+    his = Conversation(assistant, customer="C003").say("what has daniel spent on his card")  # "his" was refused
+    assert "made with Daniel's cards" in his.reply and "Trainline -£85.01" in his.reply
+    assert Conversation(assistant, customer="C003").say("what has ben spent on his card").route == "refuse"
+    # A joint holder's own contact details are his, not the joint account's: refused, never hers given as his.
+    details = Conversation(assistant, customer="C003").say("what email have you got on file for daniel, his one")
+    assert details.route == "refuse" and "chloe" not in details.reply.lower()
     # Named as the one not meant: her own card's payments (it showed exactly his).
     own = Conversation(assistant, customer="C003").say("just my own spending on the joint acct pls, not daniels")
     assert "with your own cards" in own.reply and "Trainline -£86.74" in own.reply and "£85.01" not in own.reply
@@ -395,6 +401,14 @@ def test_the_other_account_is_the_one_not_just_shown(assistant) -> None:  # noqa
     assert "ACC-600044" in c.say("account details for the everyday one pls").reply
     other = c.say("and the other one?")
     assert other.tool.tool == "account_details" and "ACC-600981" in other.reply and "ACC-600044" not in other.reply
+    # After every account was shown, there is no other one (it quoted a line from the documents); the IBAN "for
+    # that" is the same accounts', and "my BIC" the bank's (the balances were given).
+    every = Conversation(assistant)
+    every.say("whats my account number")
+    assert every.say("and the other one?").reply == "That was all of yours: there's no other one to show."
+    iban = every.say("whats the iban for that")
+    assert "GB96 LARK 2045 7741 0433 21" in iban.reply and "GB39 LARK 2045 7741 0487 12" in iban.reply
+    assert "LARKGB2L" in Conversation(assistant, customer="C006").say("whats my BIC").reply
 
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.chatting import Conversation, card_status
+from tests.integration.chatting import Conversation, bank_db, card_status
 
 pytestmark = pytest.mark.integration
 
@@ -393,8 +393,6 @@ def test_card_words_that_ask_for_something_gentler_or_different(assistant, assis
 
 
 def test_express_replacement_is_confirmed_with_its_fee_and_charged(assistant, assistant_settings) -> None:  # noqa: ANN001
-    from tests.integration.chatting import bank_db
-
     def balance() -> int:
         with bank_db(assistant_settings) as db:
             return db.execute("SELECT balance_pence FROM accounts WHERE id = 'ACC-104233'").fetchone()[0]
@@ -426,11 +424,22 @@ def test_express_asked_for_at_a_stolen_cards_confirmation_keeps_it_stolen(assist
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C006", "9042") == "stolen"
 
 
+def test_a_card_needed_soon_is_offered_express_not_charged_for_it(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant)
+    hurry = c.say("lost my credit card, i need the new one tomorrow")  # a standard one was ordered, unsaid
+    assert "to have it the next working day instead, say express (£15 fee)" in hurry.reply
+    assert "with the new one sent by express delivery (£15 fee)?" in c.say("express").reply
+    assert "next working day" in c.say("yes").reply and card_status(assistant_settings, "C001", "4417") == "lost"
+
+
 def test_a_report_without_express_is_sent_standard_and_free(assistant, assistant_settings) -> None:  # noqa: ANN001
     c = Conversation(assistant, "C002")
     confirm = c.say("I lost my card, I need the new one asap")  # speed wished for, express not asked by name
-    assert confirm.route == "confirm" and "express" not in confirm.reply and "£" not in confirm.reply
+    assert confirm.route == "confirm" and "sent by express delivery" not in confirm.reply  # offered, not ordered
     assert "3-5 working days" in c.say("yes").reply
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM transactions WHERE merchant = 'Express card delivery'").fetchone()[0] \
+            == 0
 
 
 def test_a_card_that_cannot_take_the_change_is_said_at_once(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -117,6 +117,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "I lost my card, can you block it?": "report_lost_card", "my card was nicked, stop it": "report_stolen_card",
         "pls pass me to an advisor, this is getting complicated": "human_handoff",
         "what email have you got for me on file": "contact_details",
+        "whats my BIC": "account_details",  # it gave the balances
+        "show me everything over £30": "recent_transactions",
         "whats my address on file?": "contact_details", "what's my postcode": "contact_details",
         "what's the phone number?": "out_of_scope",  # ours, more likely: left to the documents
         "what card numbers have i got, just the last 4": "list_cards",
@@ -148,6 +150,9 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
                 "how much is in there?": "check_balance", "how much have I got": "check_balance",
                 "balance": "check_balance", "blance plz": "check_balance", "whats in the account": "check_balance"}
     assert {text: refine(text, "check_balance") for text in balances} == balances
+    # Read as a dispute: whether a payment over an amount was made is a list of them ("Which one?" it asked).
+    assert refine("did i pay shell more than 60 quid at any point", "dispute_transaction") == "recent_transactions"
+    assert refine("dispute the shell payment over £60 last week", "dispute_transaction") == "dispute_transaction"
     # What the bank never asks for is said whole; a question about changing one's PIN is not that.
     never = {"does the bank ever ask for my pin over the phone?": "never_ask",
              "can the bank text me asking for my one time passcode?": "never_ask",
@@ -162,6 +167,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
             "lost my card, freeze it or cancel it": "report_lost_card", "lost my card": "report_lost_card",
             # A replacement for a card not said to be gone is asked about, not reported lost (a working card).
             "i need a replacement for my premier card asap": "policy_question",
+            "i turned off the gambling block, why is it still blocking": "policy_question",  # it offered an unfreeze
             "lost my card, need a replacement for my debit card": "report_lost_card"}
     assert {text: refine(text, "report_lost_card") for text in lost} == lost
 

@@ -15,6 +15,8 @@ from rightfit.assistant.third_party import someone_else
     ("freeze card 2208, it's my flatmate's", "flatmate"),
     ("report it stolen, it's chloe's", "chloe"),
     ("can you check the balance on behalf of my dad", "on behalf of my"),
+    ("what's the email address on file for customer C002", "for customer C002"),  # it gave the caller's own
+    ("what phone number do you have for my husband", "husband"),
 ])
 def test_someone_else_is_named(text: str, who: str) -> None:
     assert someone_else(text, own_names=["Alice Moreno"]) == who

@@ -5,6 +5,7 @@ replacement)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from rightfit.assistant.app import Ask, Call, Lookup, Say, Step
@@ -24,6 +25,13 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
     reported = f" as {extra['reason']}" if "reason" in extra else ""
 
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
+        step = planned(values, lookup)
+        if delivers and values.get("hurry") and not values.get("delivery") and isinstance(step, Call):
+            # "i need the new one tomorrow": express offered, not charged for unasked (see `express_words`).
+            step = replace(step, confirm=f"{step.confirm} {express_offer(lookup)}")
+        return step
+
+    def planned(values: Mapping[str, Any], lookup: Lookup) -> Step:
         # "and send the new one express": the delivery and its fee are said in the confirmation.
         fast = delivers and values.get("delivery")
         args, how = ({**extra, "delivery": "express"}, express(lookup)) if fast else (extra, "")
@@ -82,13 +90,31 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
     return plan
 
 
+def express_offer(lookup: Lookup) -> str:
+    """Express delivery offered to a customer in a hurry, with its fee."""
+    fee = "free for Premier customers" if _premier(lookup) else "£15 fee"
+    return ("Standard delivery takes 3 to 5 working days; to have it the next working day instead, say express "
+            f"({fee}).")
+
+
+def _premier(lookup: Lookup) -> bool:
+    return any(a["name"] == "Premier Account" for a in listed(lookup, "account_details", "accounts"))
+
+
 def express(lookup: Lookup) -> str:
     """How the confirmation names express delivery, with its fee (free for Premier customers)."""
-    premier = any(a["name"] == "Premier Account" for a in listed(lookup, "account_details", "accounts"))
-    return f", with the new one sent by express delivery ({'free for Premier customers' if premier else '£15 fee'})"
+    fee = "free for Premier customers" if _premier(lookup) else "£15 fee"
+    return f", with the new one sent by express delivery ({fee})"
 
 
 def express_words(_lookup: Lookup) -> list[str]:
     # Only words that ask for it by name: a fee is not charged on "I need it asap" (a no at the confirmation
     # would leave the lost card unblocked).
     return ["express", "next day", "next working day", "next-day"]
+
+
+def hurry_words(_lookup: Lookup) -> list[str]:
+    # A need told by when, not a request for express by name: express is offered, not charged.
+    return ["tomorrow", "asap", "as soon as possible", "urgently", "urgent", "straight away", "right away",
+            "quickly", "in a hurry", "fast"]
+

@@ -83,7 +83,7 @@ _STOLEN_WORDS = re.compile(r"\b(?:stolen|stole|steal|nicked|pinched|swiped|nabbe
                            re.IGNORECASE)
 
 _GAMBLING_BLOCK = re.compile(r"\b(?:block|stop|prevent|turn off|ban)\w*\b.{0,40}\b(?:gambling|betting|bets|casinos?|"
-                             r"bookies)\b|\b(?:gambling|betting|casino)\s+(?:payments?|sites?|transactions?|apps?)\b",
+                             r"bookies)\b|\b(?:gambling|betting|casino)\s+(?:payments?|sites?|transactions?|apps?|block\w*)\b",
                              re.IGNORECASE)
 
 # "I can't remember if I've lost my card or if my daughter has it": perhaps not lost, so frozen, which can be

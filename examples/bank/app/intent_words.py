@@ -398,8 +398,10 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
             _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
         return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
-    if intent in ("out_of_scope", "policy_question", "check_balance") and lists_payments(text):
-        return "recent_transactions"  # "amazon purchases on my premier card": the payments, narrowed
+    if (intent in ("out_of_scope", "policy_question", "check_balance", "dispute_transaction")
+            and lists_payments(text) and not _DISPUTES.search(text)):
+        # "amazon purchases on my premier card", "did i pay shell more than 60 quid": the payments, narrowed
+        return "recent_transactions"
     if (intent in ("out_of_scope", "policy_question", "check_balance", "recent_transactions")
             and _OVERCHARGED.search(text) and not asks_about and not _COMPLAINS.search(text)):
         return "dispute_transaction"  # "pret overcharged me, about a tenner on the 20th"

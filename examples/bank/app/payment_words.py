@@ -29,7 +29,9 @@ _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|accou
                          + r"|\b(?:account|bank)\s+details\s+(?:for|of|on)\s+(?:my|our|the)\s+(?:\w+\s+)?(?:one\b|"
                          + _PRODUCT + ")"
                          # the bank's BIC is given with the customer's IBAN, which a sender abroad needs beside it
-                         + r"|\b(?:your|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b", re.IGNORECASE)
+                         + r"|\b(?:your|my|our|the bank'?s|larkspur'?s|the)\s+(?:bic|swift(?:\s+code)?)\b"
+                         # "whats the iban for that", right after the details were given
+                         + r"|\b(?:the\s+)?iban\s+(?:for|of|on)\s+(?:that|it|this|them|those|both)\b", re.IGNORECASE)
 # "Why has my sort code changed?" asks about the details, it does not ask for them; "a new employer" does not.
 _DETAILS_CHANGE = re.compile(r"\b(?:chang\w*|different|switch\w*|why|keep)\b|\bnew\s+(?:\w+\s+)?(?:sort|account|acc|"
                              r"iban|details|number|bank)\b", re.IGNORECASE)
@@ -53,13 +55,15 @@ _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|
 # "show me payments over £40", "list my card payments": the payments themselves.
 _SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|list|give|display|see)\b(?:\s+(?:me|us|my|"
                             r"all|all of|the|of|our))*\s+(?:card\s+)?(?:payments?|transactions?|purchases?|spending|"
-                            r"outgoings?|debits?)\b", re.IGNORECASE)
+                            r"outgoings?|debits?|everything(?=\s+(?:over|above|under|below|more than|less than|"
+                            r"bigger than|since|from|in|on)\b))\b", re.IGNORECASE)
 
 # Payments narrowed by when, how much or which card or account ("any payments over fifty quid in november",
 # "amazon purchases on my premier card", "what did i put on my credit card in october"): the list, filtered.
 # Both parts are needed: "payments" alone is as often a question about how they work.
 _WENT_OUT = re.compile(r"\b(?:payments?|purchases?|spending|spent|bought|put on|went (?:out|on)|going out|"
-                       r"gone (?:out|on)|transactions?|outgoings?)\b", re.IGNORECASE)
+                       r"gone (?:out|on)|transactions?|outgoings?|did (?:i|we) (?:ever )?pay|(?:have|had) (?:i|we) "
+                       r"(?:ever )?paid)\b", re.IGNORECASE)
 _NARROWED = re.compile(r"\b(?:in|during|since|for|from)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
                        r"[a-z]*\b|\b(?:last|this|past)\s+(?:week|month|year|fortnight)\b|\b(?:over|above|under|below|"
                        r"more than|less than|bigger than)\s+(?:£|\$|€|\d|a (?:tenner|fiver|hundred|grand)|"

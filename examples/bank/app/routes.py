@@ -16,7 +16,7 @@ from rightfit.extract import parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
-from .card_plans import card_plan, express_words
+from .card_plans import card_plan, express_words, hurry_words
 from .disputes import dispute_plan, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
@@ -91,6 +91,9 @@ class ReportFields(CardFields):
     # "send the new one express": filled only by those words, never by a parser or the model.
     delivery: Annotated[str | None, Slot("text", model=False),
                         Field(None, description="express, when asked for")] = None
+    # "i need the new one tomorrow": filled only by those words; express is then offered, not ordered.
+    hurry: Annotated[str | None, Slot("text", model=False),
+                     Field(None, description="when the customer needs it soon")] = None
 
 
 class DisputeFields(BaseModel):
@@ -430,7 +433,7 @@ def _joint_first_names(lookup: Lookup) -> list[str]:
     names = [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
     return [*names, *(f"{n}s" for n in names)]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
-_REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words}
+_REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words, "hurry": hurry_words}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,

@@ -61,6 +61,7 @@ from rightfit.tools.registry import ToolContext
 logger = logging.getLogger(__name__)
 
 OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
+ALL_SHOWN = "That was all of yours: there's no other one to show."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
 BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
@@ -468,6 +469,9 @@ class ChatAssistant(SeveralRequests):
             if current is not None and not others:
                 reply = f"There's no other one on your profile: {current} is the only one."
                 return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
+        if not state.pending and route.reads_only and not any(fields.values()):
+            # Right after every one was shown ("whats my account number" gave both accounts'): nothing else.
+            return ChatReply(sid, ALL_SHOWN, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
         return None
 
     def _undo(self, ctx: ToolContext, sid: str, state: SessionState, text: str,

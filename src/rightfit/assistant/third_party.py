@@ -57,7 +57,11 @@ weekend month year night morning evening afternoon day everyone nobody somebody 
 wednesday thursday friday saturday sunday last next other's
 """.split())
 _ANOTHER = re.compile(r"\b(?:on\s+behalf\s+of\s+(?!me\b|myself\b)[a-z]+|(?:for|of)\s+(?:someone|somebody)\s+else|"
-                      r"another\s+(?:person|customer))", re.IGNORECASE)
+                      r"another\s+(?:person|customer)|(?:for|of)\s+(?:customer|client)\s+(?:id\s+|number\s+|no\.?\s+)?"
+                      r"[a-z]?\d+)", re.IGNORECASE)
+# "what phone number do you have for ben okafor", "the address for my husband": whom a record is asked for.
+_FOR_WHOM = re.compile(r"\b(?:have|got|hold|file|record|details|address|number|e-?mail|phone|balance)\s+"
+                       r"(?:\w+\s+){0,2}?(?:for|of)\s+(?:my\s+|our\s+)?(?P<who>[a-z][a-z-]*)\b", re.IGNORECASE)
 
 
 def _words(names: Iterable[str]) -> set[str]:
@@ -81,8 +85,12 @@ def someone_else(text: str, *, own_names: Iterable[str] = (), not_people: Iterab
     for m in _WITH_ME.finditer(text):
         if (who := m.group("who") or m.group("first")).lower() in named:
             return who
-    other = _ANOTHER.search(text)
-    return other.group(0) if other else None
+    if other := _ANOTHER.search(text):
+        return other.group(0)
+    for m in _FOR_WHOM.finditer(text):
+        if m.group("who").lower() in named:
+            return m.group("who")
+    return None
 
 
 class ThirdPartyCheck:
@@ -104,12 +112,15 @@ class ThirdPartyCheck:
         # address on account ACC-104233"), which would otherwise change the caller's own: refused here, whether
         # it is someone else's or no one's (the reply never says which). A route that takes the account passes
         # it to its tool, where the ownership policy refuses it on the record.
-        if route is not None and not any(slot_kind(route.slots, n) == "account_id" for n in route.slots.model_fields):
+        takes_account = route is not None and any(slot_kind(route.slots, n) == "account_id"
+                                                  for n in route.slots.model_fields)
+        if route is not None and not takes_account:
             for found in scan_account_id(text).candidates:
                 if found.value.kind == "internal" and ctx.customer_id not in self.app.owners("account",
                                                                                            found.value.value):
                     return found.value.value
-        if someone_else(text) is None and not (_PLAIN_POSSESSIVE.search(text) or _WITH_ME.search(text)):
+        if someone_else(text) is None and not (_PLAIN_POSSESSIVE.search(text) or _WITH_ME.search(text)
+                                                or _FOR_WHOM.search(text)):
             return None  # the common case costs no lookup
         customers = self.app.customers()
         own = [name for cid, name in customers if cid == ctx.customer_id]
@@ -117,11 +128,15 @@ class ThirdPartyCheck:
         people = [name for cid, name in customers if cid != ctx.customer_id]
         lookup = self.fields.lookup(ctx)
         not_people = [v for values in (route.known.values() if route else ()) for v in values(lookup)]
-        if route is not None and route.reads_only and self.app.joint_holders is not None:
+        # What the customer may see anyway is the joint account's records: a read that takes an account (a balance,
+        # transactions), not the caller's own contact details, which are no joint holder's.
+        if route is not None and route.reads_only and takes_account and self.app.joint_holders is not None:
             joint = self.app.joint_holders(ctx.customer_id)
             if joint and _JOINT.search(text):
                 return None  # "my husband's balance, we have a joint account": what the caller may see anyway
             own += joint  # "Daniel's transactions", Daniel holding the account with the caller
+            if _words(joint) & _words([text]):
+                own += ["his", "her", "their"]  # "what has daniel spent on his card": Daniel's, named
         return someone_else(text, own_names=own, not_people=not_people, people=people)
 
     def own_too(self, ctx: ToolContext, text: str, other: str) -> str | None:
