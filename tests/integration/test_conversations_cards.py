@@ -453,10 +453,13 @@ def test_a_card_that_cannot_take_the_change_is_said_at_once(assistant, assistant
     # Named by its digits: no yes asked for a change the card cannot take.
     lost = Conversation(assistant, customer="C006").say("unfreeze card 9042")
     assert lost.route == "action" and "can't be unfrozen: it is lost" in lost.reply
+    assert "can't be used again, even if you find it" in lost.reply  # "i found it, can i unfreeze it?"
     c = Conversation(assistant)
     c.say("freeze card 4417")
     c.say("yes")
     assert "credit card ending 4417 is already frozen" in Conversation(assistant).say("freeze card 4417").reply
+    again = Conversation(assistant).say("freeze my credit card")  # was "can't be frozen right now: ... is frozen"
+    assert again.reply == "Your credit card ending 4417 is already frozen."
     # "Both" when only one can take it: the other is named, so "both" is not silently one.
     c = Conversation(assistant)
     c.say("report my debit card lost")

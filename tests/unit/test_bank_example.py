@@ -119,6 +119,8 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "what email have you got for me on file": "contact_details",
         "whats my BIC": "account_details",  # it gave the balances
         "show me everything over £30": "recent_transactions",
+        "ur bank is a joke, where's my f***ing money gone": "recent_transactions",
+        "can you give me my card number": "list_cards",
         "whats my address on file?": "contact_details", "what's my postcode": "contact_details",
         "what's the phone number?": "out_of_scope",  # ours, more likely: left to the documents
         "what card numbers have i got, just the last 4": "list_cards",

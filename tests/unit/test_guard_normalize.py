@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rightfit.core.errors import InvalidInputError
-from rightfit.guard.normalize import normalize
+from rightfit.guard.normalize import latin_lookalikes, normalize
 
 
 @pytest.mark.parametrize("disguised", [
@@ -53,3 +53,9 @@ def test_limits_and_bad_input_give_clear_errors() -> None:
         normalize(42)  # type: ignore[arg-type]
     assert normalize("caf\u00e9".encode()).text == "café"
     assert normalize("", allow_empty=True).text == ""
+
+
+def test_a_word_mixing_scripts_reads_as_the_latin_word_it_looks_like() -> None:
+    assert latin_lookalikes("what's my b\u0430lance?") == "what's my balance?"  # a Cyrillic а
+    assert latin_lookalikes("fr\u0435\u0435ze my card 8120") == "freeze my card 8120"
+    assert latin_lookalikes("привет, café") == "привет, café"  # one script each: left alone

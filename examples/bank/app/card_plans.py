@@ -45,7 +45,7 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
             if named and all(c["status"] not in usable for c in named):
                 card, status = f"Your {named[0]['kind']} card ending {last4}", named[0]["status"]
                 return Say(f"{card} is already {done}." if status == done else
-                           f"{card} can't be {done}: it is {status}.")
+                           f"{card} can't be {done}: it is {status}.{_gone_for_good(named, done)}")
         if last4 is None:
             cards = listed(lookup, "customer_cards", "cards")
             if name := values.get("account_name"):  # "my premier card": the card on that account
@@ -53,9 +53,12 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
                 cards = on_it or cards
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
-                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is {c['status']}" for c in cards
-                                   if kind in (None, c["kind"]))
-                why = f": {states}." if states else "."
+                meant = [c for c in cards if kind in (None, c["kind"])]
+                if meant and all(c["status"] == done for c in meant):  # "freeze my premier card" twice
+                    return Say(" ".join(f"Your {c['kind']} card ending {c['last4']} is already {done}." for c in meant))
+                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is "
+                                   f"{'already ' if c['status'] == done else ''}{c['status']}" for c in meant)
+                why = f": {states}.{_gone_for_good(meant, done)}" if states else "."
                 if name and on_it:  # "my everyday card" when that one is lost: the others may well be usable
                     return Say(f"Your {short_name(name)} card can't be {done} right now{why}")
                 return Say(f"None of your {kind + ' ' if kind else ''}cards can be {done} right now{why}")
@@ -88,6 +91,15 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
         return Call(tool, {"card_last4": last4, **args},
                     confirm=f"{verb.capitalize()} your card ending {last4}{reported}{how}?")
     return plan
+
+
+def _gone_for_good(cards: list[dict[str, Any]], done: str) -> str:
+    """Said of a card reported lost or stolen that the customer wants to use again (`done` "unfrozen"): "actually
+    i found it can i unfreeze it" got only its status."""
+    if done != "unfrozen" or not any(c["status"] in ("lost", "stolen") for c in cards):
+        return ""
+    return (" A card reported lost or stolen can't be used again, even if you find it: cut it up and use the "
+            "replacement.")
 
 
 def express_offer(lookup: Lookup) -> str:

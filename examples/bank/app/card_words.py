@@ -27,7 +27,10 @@ _MY_CARDS = re.compile(
     r"(?:frozen|blocked|active|locked|working|unfrozen|cancelled)\b(?! abroad| overseas| in )"
     r"|\b(?:has|have) (?:my|the|it|they) (?:(?:debit |credit )?cards? )?(?:been|got) (?:frozen|blocked|unfrozen|"
     r"cancelled)\b"
-    r"|^\W*(?:(?:hi|hello|please)[\s,]+)?my cards\W*$", re.IGNORECASE)  # "my cards" and nothing else
+    r"|^\W*(?:(?:hi|hello|please)[\s,]+)?my cards\W*$"  # "my cards" and nothing else
+    # "can you give me my card number": which cards, by their last four digits (the full number is never said)
+    r"|\b(?:what'?s|whats|what is|give me|tell me|send me|need)\s+(?:\w+\s+)?my (?:full |long |debit |credit )?"
+    r"card(?:'s)? (?:number|no\b|digits)", re.IGNORECASE)
 
 _CARD_ACTS = re.compile(r"\b(?:un)?(?:freeze|block|lock)\b|\bcancel\w*|\breport\w*|\bdisput\w*|\breplac\w*|"
                         r"\blost\b|\bstolen\b", re.IGNORECASE)

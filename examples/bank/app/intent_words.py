@@ -49,6 +49,7 @@ from .payment_words import (
     _PAYMENT_PROBLEM,
     _SHOW_PAYMENTS,
     _SPENT,
+    WHERE_MONEY_WENT,
     lists_payments,
 )
 
@@ -398,6 +399,8 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
             _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
         return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
+    if intent in ("out_of_scope", "policy_question", "check_balance", "complaint") and WHERE_MONEY_WENT.search(text):
+        return "recent_transactions"  # "ur bank is a joke, where's my f***ing money gone"
     if (intent in ("out_of_scope", "policy_question", "check_balance", "dispute_transaction")
             and lists_payments(text) and not _DISPUTES.search(text)):
         # "amazon purchases on my premier card", "did i pay shell more than 60 quid": the payments, narrowed

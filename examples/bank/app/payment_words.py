@@ -53,6 +53,9 @@ _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|
                         re.IGNORECASE)
 
 # "show me payments over £40", "list my card payments": the payments themselves.
+# "where's my money gone": what went out, whatever the tone.
+WHERE_MONEY_WENT = re.compile(r"\bwhere(?:'s|s| has| did| is| the hell| the f\W*\w*)?\s+(?:all\s+)?(?:my|our)\s+"
+                              r"(?:\S+\s+)?money\s+(?:gone|go|went|going)\b", re.IGNORECASE)
 _SHOW_PAYMENTS = re.compile(r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:show|list|give|display|see)\b(?:\s+(?:me|us|my|"
                             r"all|all of|the|of|our))*\s+(?:card\s+)?(?:payments?|transactions?|purchases?|spending|"
                             r"outgoings?|debits?|everything(?=\s+(?:over|above|under|below|more than|less than|"

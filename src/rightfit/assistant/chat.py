@@ -53,7 +53,7 @@ from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading, WaitingAction
 from rightfit.classify.spelling import Speller
 from rightfit.core.errors import InvalidInputError
 from rightfit.core.settings import Settings
-from rightfit.guard.normalize import check_length
+from rightfit.guard.normalize import check_length, latin_lookalikes
 from rightfit.telemetry.tracing import request_span, stage_span, trace_id_of
 from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
@@ -417,6 +417,7 @@ class ChatAssistant(SeveralRequests):
     def _read(self, text: str) -> Reading:
         """The message's intent: the classifier's label as the app's own words refine it, and whether it is too
         unsure to act on (a label the app's words settled is never unsure)."""
+        text = latin_lookalikes(text)  # "bаlance" with a Cyrillic а is the word it looks like
         if self.speller is not None:
             text = self.speller.correct(text)  # "blok my crad": the classifier and the app's words read it mended
         with stage_span("classify"):

@@ -126,6 +126,18 @@ def _decoded_base64(text: str) -> list[str]:
     return found
 
 
+_LATIN_WORD = re.compile(r"\w*[A-Za-z]\w*")
+
+
+def latin_lookalikes(text: str) -> str:
+    """Words that mix Latin letters with look-alikes from other scripts ("bаlance" with a Cyrillic а) written in
+    Latin letters only, so they read as the word they look like; words in one script are left as they are."""
+    def fold(m: re.Match[str]) -> str:
+        word = m.group()
+        return word.translate(_CONFUSABLES) if not word.isascii() else word
+    return _LATIN_WORD.sub(fold, text)
+
+
 def detection_text(text: str) -> tuple[str, list[str]]:
     """The folded form of text whose characters are already cleaned (spacing kept), and what folding changed."""
     changes: list[str] = []
