@@ -404,6 +404,10 @@ def test_the_other_account_is_the_one_not_just_shown(assistant) -> None:  # noqa
     assert "ACC-600044" in c.say("account details for the everyday one pls").reply
     other = c.say("and the other one?")
     assert other.tool.tool == "account_details" and "ACC-600981" in other.reply and "ACC-600044" not in other.reply
+    # The account a kind named ("current") is the one shown; the other is the other account, without that kind.
+    kind = Conversation(assistant)
+    kind.say("balance on my current account")
+    assert "Easy Saver (ACC-104871) balance is £12,500.00." in kind.say("and the other one?").reply  # a docs line
     # After every account was shown, there is no other one (it quoted a line from the documents); the IBAN "for
     # that" is the same accounts', and "my BIC" the bank's (the balances were given).
     every = Conversation(assistant)

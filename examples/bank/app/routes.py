@@ -325,6 +325,11 @@ def _render_balance(o: ToolOutcome) -> str:
     return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
 
 
+def _listed_accounts(o: ToolOutcome) -> tuple[str, ...]:
+    """The accounts a balance or details reply named, so "and the other one?" is the account not shown."""
+    return tuple(a["name"] for a in o.result.get("accounts", []))
+
+
 def _render_details(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
     if not accounts:
@@ -437,7 +442,7 @@ _REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words, "hurry": hurry_words}
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
-                                 known=_OWN_ACCOUNTS, reads_only=True),
+                                 known=_OWN_ACCOUNTS, reads_only=True, listed=_listed_accounts),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True, listed=_listed_transactions,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
@@ -446,7 +451,8 @@ ACTIONS = {
     "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
                                    reads_only=True),
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
-                                   known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True),
+                                   known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True,
+                                   listed=_listed_accounts),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
                                together=_A_CARD, known=_OWN_CARDS),

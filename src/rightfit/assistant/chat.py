@@ -444,10 +444,11 @@ class ChatAssistant(SeveralRequests):
         and confirmed afresh. None when the message is not that, or there is no single other."""
         if not THE_OTHER.match(text):
             return None
+        shown: tuple[str, ...] = ()
         if state.pending:
             intent, fields = str(state.pending.get("intent")), {**state.slots, **(state.pending.get("arguments") or {})}
         elif state.intent is None and state.last is not None:
-            intent, fields = state.last, dict(state.last_fields)
+            intent, fields, shown = state.last, dict(state.last_fields), state.options
         else:
             return None  # mid-way through an action ("which card?"), "the other one" names nothing yet
         route = self.app.actions.get(intent)
@@ -459,12 +460,15 @@ class ChatAssistant(SeveralRequests):
             # Names of one thing share their first word ("Everyday Account", "Everyday"): one other thing, by
             # its longest name, however many names each has.
             first = {str(o): first_word(str(o)) for o in options(self.fields.lookup(ctx))}
-            mine = first_word(str(current))
+            # Said by the reply rather than asked for ("balance on my current account" named the Everyday one).
+            mine = {first_word(str(current))} if current is not None else {first_word(str(o)) for o in shown}
             others = [max((o for o, f in first.items() if f == g), key=len)
-                      for g in dict.fromkeys(f for f in first.values() if f != mine)]
-            if current is not None and len(others) == 1:
+                      for g in dict.fromkeys(f for f in first.values() if f not in mine)]
+            if (current is not None or mine & set(first.values())) and len(others) == 1:
                 group = next((g for g in route.together if name in g), frozenset({name}))
                 kept = {k: v for k, v in fields.items() if k not in group}
+                if current is None:  # what narrowed the shown one to it ("current") would narrow the other away
+                    kept = {k: v for k, v in kept.items() if k in route.known}
                 extraction = self.fields.extract(route, "", now, {**kept, name: others[0]})
                 return self.actions.act(ctx, sid, route, extraction, 1.0, text=text)
             if current is not None and not others:
