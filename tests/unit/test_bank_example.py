@@ -241,6 +241,10 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     assert refine("if i go overdrawn by like 80 quid how much interest will i pay", "check_balance") == \
         "policy_question"
     assert refine("am i overdrawn?", "check_balance") == "check_balance"
+    # A move abroad is explained, not taken as a new UK address (it asked for the postcode).
+    assert refine("im moving to spain next month, change my address to Calle Mayor 5, Madrid 28013",
+                  "update_address") == "policy_question"
+    assert refine("i moved to leeds, change my address to 4 Park Row LS1 5HD", "update_address") == "update_address"
 
 
 def test_a_forgotten_pin_is_no_lost_card() -> None:

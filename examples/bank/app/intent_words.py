@@ -148,6 +148,13 @@ _BALANCE_TOO = re.compile(r"^\W*(?:and|also|what about|how about|plus)\b.{0,20}\
                           r"(?:that|this|it|them|both|the same)\b|.{0,20}\b(?:too|as well)\b)", re.IGNORECASE)
 # Whether one's own account is below zero is its balance ("am i in the red or what"), asked about now, not
 # what would happen ("what happens if I'm overdrawn?").
+# "im moving to spain next month, change my address to ...": the accounts are for people living in the UK, which
+# the documents explain; the address tool takes UK postcodes only.
+_MOVING_ABROAD = re.compile(r"\b(?:mov(?:e|es|ing|ed)|relocat\w*|emigrat\w*|living|live)\b"
+                            r"(?:(?!money|cash|funds|savings|pounds|£)[^.?!]){0,20}\b(?:abroad|overseas|"
+                            r"out of the (?:uk|country)|to (?:spain|france|portugal|italy|germany|ireland|australia|"
+                            r"canada|america|the us|the usa|usa|dubai|the uae|new zealand|the netherlands|poland|"
+                            r"india|pakistan|china|japan|greece|cyprus|malta|thailand|south africa))\b", re.IGNORECASE)
 # "if i go overdrawn by like 80 quid how much interest will i pay": what it would cost, not the balance now.
 _IF_OVERDRAWN = re.compile(r"\bif (?:i|we) (?:go|went|am|'m|were|get|got|end up|ever go)\s+(?:\w+\s+){0,2}?"
                            r"(?:overdrawn|into (?:my |an |the |our )?(?:overdraft|red|arranged|unarranged))",
@@ -379,6 +386,8 @@ def refine_intent(text: str, intent: str) -> str:
     if (intent in (*_CHANGES, "check_balance") and ("?" in text or _OUTCOME.match(text)) and _OUTCOME.search(text)
             and not _REQUESTS.search(text) and not _ACTION_FIRST.match(text) and not _CARD_GONE.search(text)):
         return "policy_question"  # "will I be charged if ...", "can I raise my spending limit?": not a request
+    if intent in ("update_address", "out_of_scope") and _MOVING_ABROAD.search(text):
+        return "policy_question"  # "im moving to spain, change my address to Calle Mayor 5, Madrid"
     if not asks_about and (_moves_money(text) or (request and _CHANGE_OVERDRAFT.search(text))):
         return "not_in_chat"
     if asks_about and _CHANGE_OVERDRAFT.search(text):
