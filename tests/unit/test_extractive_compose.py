@@ -115,6 +115,25 @@ def test_a_lead_in_quoted_as_the_neighbour_is_said_once() -> None:
     assert answer.text is not None and answer.text.count("While your card is frozen, we decline:") == 1
 
 
+def test_a_list_item_quoted_beside_a_sentence_after_its_list_keeps_its_lead_in() -> None:
+    import numpy as np
+
+    text = ("To unblock your PIN:\n\n- in the app: go to Cards and tap Unblock PIN;\n- by phone: call Customer "
+            "Services on 03069 990100.\n\nIf you've forgotten your PIN, view it in the app before you unblock it.")
+    chunk = Chunk(chunk_id="p#0", doc_id="pin", title="PIN", section=("PIN",), text=text, start=0, end=len(text))
+    answerer = ExtractiveAnswerer(embedder=HashingEmbedder(), threshold=0.0, max_sentences=2)
+    hits = [Hit(row=0, chunk_id="p#0", score=1.0, retriever="rrf", chunk=chunk)]
+    sentences, _ = answerer.score(question="i've forgotten my pin", hits=hits)
+    best = next(i for i, s in enumerate(sentences) if s.text.startswith("If you've forgotten"))
+    scores = np.zeros(len(sentences), dtype=np.float32)
+    scores[best], scores[best - 1] = 0.9, 0.8  # the list's last item scores next
+    answer = answerer.compose(question="i've forgotten my pin", sentences=sentences, scores=scores, best=best,
+                              confidence=0.9)
+    assert answer.text == ("To unblock your PIN: by phone: call Customer Services on 03069 990100. If you've "
+                           "forgotten your PIN, view it in the app before you unblock it.")  # opened "by phone: ..."
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)
+
+
 def test_a_line_that_introduces_a_table_is_quoted_with_the_table() -> None:
     text = ("The interest-free limit depends on your year of study:\n\n| Year | Limit |\n|---|---|\n"
             "| Year 1 | up to £1,000 |\n| Year 2 | up to £1,500 |\n\nAsk us to raise it each year.")

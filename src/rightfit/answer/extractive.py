@@ -203,7 +203,9 @@ class ExtractiveAnswerer:
         # A row of a table too long to quote whole is read with its column names, not as bare cells.
         text = " ".join(readable(sentences[i]) if _in_table(sentences[i]) else sentences[i].text for i in chosen)
         citations = tuple(_cite(sentences[i]) for i in chosen)
-        intro = lead_in(sentences[best])
+        # A list item quoted as the neighbour of a sentence after its list ("by phone: call ..." before "If
+        # you've forgotten your PIN, ...") means nothing without its lead-in either.
+        intro = next((found for i in [best, *chosen] if (found := lead_in(sentences[i])) is not None), None)
         same = [sentences[i] for i in chosen if sentences[i].chunk.chunk_id == sentences[best].chunk.chunk_id]
         if intro is not None and any(t.start < intro[1] and intro[0] < t.end for t in same):
             intro = None  # the lead-in line is itself quoted, as the item's neighbour: said once
