@@ -314,6 +314,11 @@ def test_a_question_right_after_or_during_an_action_is_asked_about_it(assistant)
     c.say("yes")
     found = c.say("will the old one still work if I find it?")  # "the old one": the card just reported
     assert found.route == "answer" and "can't be reactivated" in found.reply
+    stolen = Conversation(assistant, customer="C005")
+    stolen.say("my purse got nicked on the bus, card and all")
+    stolen.say("yeah do it")
+    new = stolen.say("how long for the new one")  # alone, a line about paying someone new
+    assert new.route == "answer" and "3 to 5 working days" in new.reply
     c = Conversation(assistant, customer="C002")
     c.say("freeze my card")
     debits = c.say("will my direct debits still go out?")  # asked while the freeze waits for its yes

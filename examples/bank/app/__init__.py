@@ -41,6 +41,9 @@ def build(data_dir: Path) -> AssistantApp:
         offer_intent="human_handoff",
         offering=frozenset({"crisis", "abuse", "money_worries", "bereavement"}),
         logged=frozenset({"complaint"}),
+        topics={"report_lost_card": "lost card", "report_stolen_card": "stolen card",
+                "freeze_card": "frozen card", "unfreeze_card": "frozen card", "dispute_transaction": "card dispute",
+                "update_address": "change of address", "update_phone_or_email": "change of mobile number or e-mail"},
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         # A new card goes to the address held: changing it first keeps the card's report waiting.
         done_first={"report_lost_card": frozenset({"update_address"}),

@@ -140,6 +140,10 @@ class AssistantApp:
     # address changed before a new card is sent, the phone number held looked at while it is being changed. The
     # waiting action is asked again once the other is done or called off.
     done_first: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # What each action is about in the documents' words (intent -> words), the context of a question asked
+    # right after it ("how long for the new one" after a stolen card's report: "stolen card").
+    # An action not listed is named by its intent.
+    topics: Mapping[str, str] = field(default_factory=dict)
     # Names of the people who hold an account jointly with the customer (customer id -> names); None: no joint
     # accounts.
     joint_holders: Callable[[str], list[str]] | None = None

@@ -21,7 +21,7 @@ CANT_FIND = f"{NOT_FOUND} I can pass you to a colleague if you'd like."
 # A question that leans on the one before: opens with "and" / "what about", or points back ("does it cost
 # anything?"). Short ones only: a long question says what it is about.
 _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
-                             r"\b(?:it|that|this|they|them|those|there)\b", re.IGNORECASE)
+                             r"\b(?:it|that|this|they|them|those|there|the (?:new|old|other) one)\b", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 10
 MAX_TOPIC_CHARS = 300
 # A question with the customer's situation told after a comma: "how do i complain about the app, its crashed 5
@@ -104,12 +104,14 @@ class DocumentAnswers:
     def action_words(self, intent: str | None, *, asked: str | None = None) -> str | None:
         """An action's words, as context for a question asked beside it: the question it waits on, `asked`,
         without its numbers ("Block and replace your card as lost", which says what "the new one" is), or
-        else its name ("freeze card")."""
+        else the app's words for its topic ("stolen card"), or its name ("freeze card")."""
         if asked and (last := [q for q in re.split(r"(?<=[.?!])\s+", asked.strip()) if q.endswith("?")]):
             words = " ".join(re.sub(r"\b(?:ending\s+)?\d[\d,.:/-]*\b|[£$€]", " ", last[-1]).rstrip("?").split())
             if words:
                 return words
-        return intent.replace("_", " ") if intent and intent in self.app.actions else None
+        if not intent or intent not in self.app.actions:
+            return None
+        return self.app.topics.get(intent) or intent.replace("_", " ")
 
     def topic_after(self, before: SessionState, text: str, context: str | None, reply: ChatReply) -> SessionState:
         """The state after a question for the documents: its topic is the question that started the thread; what
