@@ -424,6 +424,13 @@ def test_express_asked_for_at_a_stolen_cards_confirmation_keeps_it_stolen(assist
     assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C006", "9042") == "stolen"
 
 
+def test_the_waiting_questions_own_verb_is_a_yes(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C004")
+    assert "as stolen?" in c.say("my card got nicked in spain, whats the number to call").reply
+    done = c.say("can you just block it")  # read as a freeze, and the stolen card was only frozen
+    assert done.route == "action" and card_status(assistant_settings, "C004", "7764") == "stolen"
+
+
 def test_a_card_needed_soon_is_offered_express_not_charged_for_it(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     hurry = c.say("lost my credit card, i need the new one tomorrow")  # a standard one was ordered, unsaid

@@ -202,3 +202,23 @@ def test_a_payment_that_is_not_there_is_said_to_be_not_there(assistant) -> None:
 def test_a_payment_the_customer_did_not_pay_gets_the_fraud_advice_first(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("whats WWW.XBPAY? i didnt pay that")
     assert reply.route == "confirm" and "isn't a dispute" in reply.reply and "0808 157 0247" in reply.reply
+
+
+def test_the_one_payment_just_shown_is_the_one_not_made(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    assert "WWW.XBPAY -£23.50" in c.say("what was that 23.50 payment on the 17th").reply
+    told = c.say("i dont know what that is, i never made it")  # refused as off-topic
+    assert "call our fraud team on 0808 157 0247" in told.reply
+    assert told.route == "confirm" and "£23.50 to WWW.XBPAY" in told.reply  # the one shown, not "which payment?"
+
+
+def test_a_question_with_a_dispute_waiting_is_answered_not_added_to_it(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant, customer="C002")
+    assert c.say("dispute the deliveroo one, food never came").route == "confirm"
+    asked = c.say("wait whats the time limit for disputes")  # was "Thanks, I've added that" to the reason
+    assert "120 days" in asked.reply and "still waiting" in asked.reply
+    done = c.say("ok yes")
+    assert done.route == "action"
+    with bank_db(assistant_settings) as db:
+        (reason,) = db.execute("SELECT reason FROM disputes WHERE id = ?", (done.tool.result["dispute_id"],)).fetchone()
+    assert "time limit" not in reason

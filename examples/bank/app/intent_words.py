@@ -383,6 +383,11 @@ def refine_intent(text: str, intent: str) -> str:
         # "I didn't make that payment, block my card and refund me": a card someone else is using is stopped
         # first (a dispute would leave it working); the block's reply gives the fraud line for the refund.
         return "freeze_card" if re.match(r"freez", stop.group(1), re.IGNORECASE) else "report_stolen_card"
+    if intent in ("out_of_scope", "policy_question") and not asks_about and NOT_MINE.search(text) and \
+            not text.rstrip().endswith("?"):
+        # "i dont know what that is, i never made it" (said of a payment): the dispute's reply says what to do
+        # about a payment not made at all (freeze the card, call the fraud team); it was refused as off-topic.
+        return "dispute_transaction"
     if (intent in (*_CHANGES, "check_balance") and ("?" in text or _OUTCOME.match(text)) and _OUTCOME.search(text)
             and not _REQUESTS.search(text) and not _ACTION_FIRST.match(text) and not _CARD_GONE.search(text)):
         return "policy_question"  # "will I be charged if ...", "can I raise my spending limit?": not a request

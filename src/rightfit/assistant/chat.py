@@ -253,8 +253,8 @@ class ChatAssistant(SeveralRequests):
                 (text, reading), state = instead, SessionState()
             elif decision is False and (noted := self.waiting.reason_after_no(ctx, sid, state, text)) is not None:
                 return noted  # "no, I never received the goods": what went wrong, then asked again
-            elif decision is not None:
-                return self.actions.confirmed(ctx, sid, state, decision)
+            elif decision is not None or self.waiting.agrees(state, text):  # "can you just block it"
+                return self.actions.confirmed(ctx, sid, state, decision is not False)
             elif decision is None and (added := self.waiting.also(ctx, sid, state, text, now)) is not None:
                 return added  # "and my credit card": the waiting action on that one too, with one yes for both
             elif decision is None and (first := self.waiting.first(state, text)) is not None:

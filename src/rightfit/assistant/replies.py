@@ -272,11 +272,17 @@ _IN_LIST = re.compile(rf"\b(?:the\s+)?(?P<n>{'|'.join(_ORDINALS)})\s+(?:one|paym
                       re.IGNORECASE)
 
 
+_POINTS_AT = re.compile(r"\b(?:it|that|this|that one|this one|that payment|this payment)\b", re.IGNORECASE)
+
+
 def with_item(text: str, options: Sequence[str]) -> str | None:
     """The message with "the second one" replaced by the second of the items the last reply listed ("the second
-    one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"); None when it points at
-    no item."""
+    one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
+    listed added when it points at it ("dispute it"); None when it points at no item."""
     m = _IN_LIST.search(text)
+    if m is None and len(options) == 1 and _POINTS_AT.search(text):
+        # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown.
+        return f"{text.rstrip(' .!?')}: {options[0]}"
     if m is None or not options:
         return None
     index = _ORDINALS[m.group("n").lower()]
