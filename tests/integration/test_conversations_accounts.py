@@ -103,6 +103,9 @@ def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant
     assert netflix.tool.tool == "recent_transactions" and "Your Netflix transactions" in netflix.reply
     abroad = Conversation(assistant).say("can i use my everyday card in the US")  # only reads are taken so
     assert abroad.tool is None or abroad.tool.tool != "unfreeze_card"
+    # Nor a read the app's words rule out: a question about closing the joint account is no balance request.
+    close = Conversation(assistant, customer="C003").say("can daniel close our joint account without me agreeing?")
+    assert close.tool is None
     at = Conversation(assistant).say("how much have i spent at boots and sainsburys in total")  # only Boots
     assert "Your Boots transactions (money out)" in at.reply and "Your Sainsbury's transactions (money out)" in at.reply
 

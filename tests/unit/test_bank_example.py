@@ -121,6 +121,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "show me everything over £30": "recent_transactions",
         "ur bank is a joke, where's my f***ing money gone": "recent_transactions",
         "can you give me my card number": "list_cards",
+        "whats the iban for the joint account": "account_details",  # a line about joint accounts
         "whats my address on file?": "contact_details", "what's my postcode": "contact_details",
         "what's the phone number?": "out_of_scope",  # ours, more likely: left to the documents
         "what card numbers have i got, just the last 4": "list_cards",
@@ -243,6 +244,10 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     assert refine("if i go overdrawn by like 80 quid how much interest will i pay", "check_balance") == \
         "policy_question"
     assert refine("am i overdrawn?", "check_balance") == "check_balance"
+    # Questions about an account or card, not its balance or payments; a new card's number is no new phone number.
+    assert refine("can daniel close our joint account without me agreeing?", "check_balance") == "policy_question"
+    assert refine("whats the minimum payment on my credit card", "recent_transactions") == "policy_question"
+    assert refine("will i get a new card number?", "update_phone_or_email") == "policy_question"
     # A move abroad is explained, not taken as a new UK address (it asked for the postcode).
     assert refine("im moving to spain next month, change my address to Calle Mayor 5, Madrid 28013",
                   "update_address") == "policy_question"

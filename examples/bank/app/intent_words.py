@@ -123,7 +123,10 @@ _MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(
                         r"you've got|registered)(?:\s+for me)?)?\W*$", re.IGNORECASE)
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
-_DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code)", re.IGNORECASE)
+_DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code|card\s+(?:number|no\b))", re.IGNORECASE)
+# "can daniel close our joint account without me agreeing?", "whats the minimum payment on my credit card":
+# questions about an account or card, not its balance or payments.
+_ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|interest (?:on|for) (?:my|our|the|a))\b",
@@ -413,6 +416,9 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("out_of_scope", "check_balance", "dispute_transaction", "policy_question") and \
             _SHOW_PAYMENTS.match(text) and not _DISPUTES.search(text):
         return "recent_transactions"  # "show me payments over £40": a list of them, whatever else it resembles
+    if intent in ("check_balance", "recent_transactions", "policy_question") and _ABOUT_AN_ACCOUNT.search(text) and \
+            not _SHOW_PAYMENTS.match(text):
+        return "policy_question"
     if intent in ("out_of_scope", "policy_question", "check_balance", "complaint") and WHERE_MONEY_WENT.search(text):
         return "recent_transactions"  # "ur bank is a joke, where's my f***ing money gone"
     if (intent in ("out_of_scope", "policy_question", "check_balance", "dispute_transaction")

@@ -23,7 +23,7 @@ _PRODUCT = r"(?:account|acc|acct|joint|premier|everyday|current|saver|savings|is
 # named by the account ("account no for the premier please", "details for the joint acc").
 _MY_DETAILS = re.compile(r"\b(?:my|our)\b(?:\s+\w+){0,3}?\s+(?:sort\s*code|account\s+(?:number|no\b|details)|bank "
                          r"details|iban)|\b(?:sort\s*code|account\s+number|iban)\s+(?:for|of|on)\s+my\b"
-                         r"|\b(?:sort\s*code|account\s+(?:number|no\b))\s+(?:for|of|on)\s+(?:the|our)\s+(?:\w+\s+)?"
+                         r"|\b(?:sort\s*code|account\s+(?:number|no\b)|iban)\s+(?:for|of|on)\s+(?:the|our)\s+(?:\w+\s+)?"
                          + _PRODUCT + r"|\bdetails\s+(?:for|of|on)\s+(?:my|our|the joint)\s+(?:\w+\s+)?" + _PRODUCT
                          # "account details for the everyday one"
                          + r"|\b(?:account|bank)\s+details\s+(?:for|of|on)\s+(?:my|our|the)\s+(?:\w+\s+)?(?:one\b|"

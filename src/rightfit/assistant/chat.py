@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from rightfit.assistant.acting import ActionTaker
+from rightfit.assistant.after_action import AfterAnAction
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import Answerer, DocumentAnswers
-from rightfit.assistant.fields import first_word, swapped
+from rightfit.assistant.fields import swapped
 from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import FOLLOW_UP, Extractor, FieldReader
@@ -33,7 +34,6 @@ from rightfit.assistant.replies import (
     STOP,
     STOPPED,
     THANKS,
-    THE_OTHER,
     after_no,
     asks_for_something,
     bare_yes,
@@ -61,12 +61,9 @@ from rightfit.tools.registry import ToolContext
 logger = logging.getLogger(__name__)
 
 OFFER = "Would you like me to pass this to a colleague? Reply yes and I will."
-ALL_SHOWN = "That was all of yours: there's no other one to show."
 NOTHING_PENDING = "There's nothing waiting for your yes just now. What would you like to do?"
 # The app may word its own (`replies["blocked"]`), for example with where to turn if the guard was wrong.
 BLOCKED = "I can't help with that request. Ask me about your accounts, cards or our policies."
-CANT_UNDO = ("I can't undo that from here. If something needs changing back, tell me what, or I can pass you to a "
-             "colleague.")
 _SHORT_REPLY = 3  # words: a reply this short to our question is an attempt at an answer
 
 # "what was my reference number again?": answered from this conversation's own replies.
@@ -76,9 +73,6 @@ _REFERENCE_ASKED = re.compile(r"\b(?:what|which)(?:'s| is| was) my (?:reference|
 # A question opening with its question word, as one asked anew does.
 ASKS = re.compile(r"^\W*(?:how|what|whats|when|why|where|who|which|is|are|can|could|do|does|will|would|should)\b",
                   re.IGNORECASE)
-# "can you undo that?" right after an action the app can reverse.
-_UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|"
-                   r"\bput it back\b(?!\s+(?:in|into|on|later)\b)|\bchange it back\b|\bundo\W*$", re.IGNORECASE)
 
 
 class Classifier(Protocol):
@@ -92,7 +86,7 @@ class InputCheck:
     reason: str = ""
 
 
-class ChatAssistant(SeveralRequests):
+class ChatAssistant(SeveralRequests, AfterAnAction):
     def __init__(self, *, settings: Settings, app: AssistantApp, answerer: Answerer, classifier: Classifier,
                  extractor: Extractor, sessions: SessionStore, executor: ToolExecutor,
                  input_guard: Callable[[str], InputCheck] | None = None,
@@ -363,7 +357,7 @@ class ChatAssistant(SeveralRequests):
             # Unsure: the action it leans to, or a read among its next labels ("netflix payments?": a question
             # first, payments second).
             leans = ([r for i, (label, _) in enumerate(pred.top) if (r := self.app.actions.get(label)) is not None
-                      and (i == 0 or r.reads_only)] if read.unsure
+                      and (i == 0 or (r.reads_only and self._words_allow(text, label)))] if read.unsure
                      else [r for r in self.app.actions.values() if r.reads_only])
             for lean in (r for r in leans if r.known):
                 # Not confident, but the message names one of the customer's own records that action reads (one
@@ -437,58 +431,7 @@ class ChatAssistant(SeveralRequests):
                 return Reading(pred, refined, True, False)
         return Reading(pred, intent, settled, unsure)
 
-    def _on_the_other(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
-                      now: datetime) -> tuple[ChatReply, SessionState] | None:
-        """"no, the other one" when a card action waits for a yes, or "and the other one" right after it was
-        done: the same action on the customer's one other card (a value of the route's `known` list), planned
-        and confirmed afresh. None when the message is not that, or there is no single other."""
-        if not THE_OTHER.match(text):
-            return None
-        shown: tuple[str, ...] = ()
-        if state.pending:
-            intent, fields = str(state.pending.get("intent")), {**state.slots, **(state.pending.get("arguments") or {})}
-        elif state.intent is None and state.last is not None:
-            intent, fields, shown = state.last, dict(state.last_fields), state.options
-        else:
-            return None  # mid-way through an action ("which card?"), "the other one" names nothing yet
-        route = self.app.actions.get(intent)
-        if route is None:
-            return None
-        fields = {k: v for k, v in fields.items() if k in route.slots.model_fields}
-        for name, options in route.known.items():
-            current = fields.get(name)
-            # Names of one thing share their first word ("Everyday Account", "Everyday"): one other thing, by
-            # its longest name, however many names each has.
-            first = {str(o): first_word(str(o)) for o in options(self.fields.lookup(ctx))}
-            # Said by the reply rather than asked for ("balance on my current account" named the Everyday one).
-            mine = {first_word(str(current))} if current is not None else {first_word(str(o)) for o in shown}
-            others = [max((o for o, f in first.items() if f == g), key=len)
-                      for g in dict.fromkeys(f for f in first.values() if f not in mine)]
-            if (current is not None or mine & set(first.values())) and len(others) == 1:
-                group = next((g for g in route.together if name in g), frozenset({name}))
-                kept = {k: v for k, v in fields.items() if k not in group}
-                if current is None:  # what narrowed the shown one to it ("current") would narrow the other away
-                    kept = {k: v for k, v in kept.items() if k in route.known}
-                extraction = self.fields.extract(route, "", now, {**kept, name: others[0]})
-                return self.actions.act(ctx, sid, route, extraction, 1.0, text=text)
-            if current is not None and not others:
-                reply = f"There's no other one on your profile: {current} is the only one."
-                return ChatReply(sid, reply, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
-        if not state.pending and route.reads_only and not any(fields.values()):
-            # Right after every one was shown ("whats my account number" gave both accounts'): nothing else.
-            return ChatReply(sid, ALL_SHOWN, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
-        return None
-
-    def _undo(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
-              now: datetime) -> tuple[ChatReply, SessionState] | None:
-        """"can you undo that?" right after an action the app can reverse (a freeze): its opposite on the same
-        fields, planned and confirmed afresh. None when the message is not that, or nothing reversible was just
-        done."""
-        if state.last is None or state.intent or state.pending or not _UNDO.search(text):
-            return None
-        route = self.app.actions.get(self.app.undo.get(state.last, ""))
-        if route is None:  # a report, a dispute, a change of address: said plainly, not refused as off-topic
-            return (ChatReply(sid, CANT_UNDO, "smalltalk", "undo", 1.0, ctx.trace_id),
-                    SessionState(offered=self.app.offer_intent is not None))  # a yes takes the offer
-        fields = {k: v for k, v in state.last_fields.items() if k in route.slots.model_fields}
-        return self.actions.act(ctx, sid, route, self.fields.extract(route, "", now, fields), 1.0, text=text)
+    def _words_allow(self, text: str, label: str) -> bool:
+        """Whether the app's words leave `label` as it is for the message ("can daniel close our joint account?"
+        is no balance request, whatever the classifier's third guess)."""
+        return self.app.refine_intent is None or self.app.refine_intent(text, label) == label
