@@ -434,7 +434,8 @@ def test_the_waiting_questions_own_verb_is_a_yes(assistant, assistant_settings) 
 def test_a_card_needed_soon_is_offered_express_not_charged_for_it(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant)
     hurry = c.say("lost my credit card, i need the new one tomorrow")  # a standard one was ordered, unsaid
-    assert "to have it the next working day instead, say express (£15 fee)" in hurry.reply
+    assert "as lost, with the new one sent by standard delivery (3 to 5 working days)? To have it the next working " \
+        "day instead, say express (£15 fee)." in hurry.reply
     assert "with the new one sent by express delivery (£15 fee)?" in c.say("express").reply
     assert "next working day" in c.say("yes").reply and card_status(assistant_settings, "C001", "4417") == "lost"
 

@@ -356,6 +356,10 @@ def test_a_part_of_a_value_put_right_keeps_the_rest(assistant, assistant_setting
     moved = Conversation(assistant, customer="C005")
     moved.say("change my address to 10 Downing St London SW1A 2AA")
     assert "11 Downing St London, SW1A 2AA?" in moved.say("actually make that 11 Downing St").reply
+    # A town said with the postcode asked for joins the address (it was dropped from the address saved).
+    town = Conversation(assistant, customer="C002")
+    town.say("change my address to 3 Birch Rd")
+    assert "3 Birch Rd, Manchester, M20 2AB?" in town.say("Manchester M20 2AB").reply
     # A card taken back in the same breath: the one said last is the one meant, not asked about again.
     card = Conversation(assistant).say("freeze my credit one.. no actually debit")
     assert card.route == "confirm" and "8120" in card.reply and "4417" not in card.reply

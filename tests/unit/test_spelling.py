@@ -82,3 +82,25 @@ def test_a_new_start_of_a_free_text_value_keeps_the_rest() -> None:
     assert rest_kept(Change, {"address": "5 Park Row"}, held) == {}  # another street: replaced whole
     assert rest_kept(Change, {"address": "11 Downing St Leeds"}, held) == {}  # a whole address of its own
     assert rest_kept(Change, {"address": "11 Downing St"}, {}) == {}
+
+
+def test_a_town_said_beside_the_postcode_asked_for_joins_the_address() -> None:
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from rightfit.assistant.fields import said_beside
+    from rightfit.extract.schema import Slot
+
+    class Change(BaseModel):
+        address: Annotated[str | None, Slot("address")] = None
+        postcode: Annotated[str | None, Slot("postcode")] = None
+
+    held = {"address": "3 Birch Rd"}
+    assert said_beside(Change, "Manchester M20 2AB", "postcode", {"postcode": "M20 2AB"}, held) == {
+        "address": "3 Birch Rd, Manchester"}
+    assert said_beside(Change, "manchester m202ab", "postcode", {"postcode": "M20 2AB"}, held)["address"].endswith(
+        "manchester")
+    assert said_beside(Change, "its M20 2AB", "postcode", {"postcode": "M20 2AB"}, held) == {}  # no place
+    assert said_beside(Change, "Birch Rd M20 2AB", "postcode", {"postcode": "M20 2AB"}, held) == {}  # said already
+    assert said_beside(Change, "M20 2AB", "postcode", {"postcode": "M20 2AB"}, held) == {}

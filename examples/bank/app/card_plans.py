@@ -28,7 +28,9 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
         step = planned(values, lookup)
         if delivers and values.get("hurry") and not values.get("delivery") and isinstance(step, Call):
             # "i need the new one tomorrow": express offered, not charged for unasked (see `express_words`).
-            step = replace(step, confirm=f"{step.confirm} {express_offer(lookup)}")
+            standard = (f"{step.confirm.removesuffix('?')}, with the new one sent by standard delivery (3 to 5 "
+                        "working days)?")
+            step = replace(step, confirm=f"{standard} {express_offer(lookup)}")
         return step
 
     def planned(values: Mapping[str, Any], lookup: Lookup) -> Step:
@@ -105,8 +107,7 @@ def _gone_for_good(cards: list[dict[str, Any]], done: str) -> str:
 def express_offer(lookup: Lookup) -> str:
     """Express delivery offered to a customer in a hurry, with its fee."""
     fee = "free for Premier customers" if _premier(lookup) else "£15 fee"
-    return ("Standard delivery takes 3 to 5 working days; to have it the next working day instead, say express "
-            f"({fee}).")
+    return f"To have it the next working day instead, say express ({fee})."
 
 
 def _premier(lookup: Lookup) -> bool:

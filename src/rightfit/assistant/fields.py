@@ -186,3 +186,30 @@ def rest_kept(schema: type[BaseModel], given: Mapping[str, Any], filled: Mapping
             kept[name] = " ".join([*said, *was[len(said):]])
     return kept
 
+
+def said_beside(schema: type[BaseModel], text: str, answered: str, values: Mapping[str, Any],
+                filled: Mapping[str, Any]) -> dict[str, str]:
+    """Words a short reply gives beside the value our question asked for, added to the one free-text field filled
+    before: "Manchester M20 2AB" for the postcode of "3 Birch Rd" makes it "3 Birch Rd, Manchester" (the town was
+    dropped). Only plain words (one to three, no digits) that the value does not already hold."""
+    value = values.get(answered)
+    texts = [n for n, v in filled.items() if free_text(schema, n) and isinstance(v, str) and v]
+    if not isinstance(value, str) or not value.strip() or len(texts) != 1 or free_text(schema, answered):
+        return {}
+    written = re.compile(r"\s*".join(map(re.escape, value.replace(" ", ""))), re.IGNORECASE)  # "m202ab" too
+    if not written.search(text):
+        return {}
+    rest = " ".join(written.sub(" ", text).split()).strip(" ,.;:!?")
+    words = re.findall(r"[^\s,.;:!?]+", rest)
+    old = str(filled[texts[0]])
+    if (not 0 < len(words) <= 3 or not all(w.isalpha() for w in words)
+            or any(w.lower() in _NOT_PLACES or w.lower() in old.lower().split() for w in words)):
+        return {}
+    return {texts[0]: f"{old}, {rest}"}
+
+
+# Words a reply to our question opens or closes with that are no part of an address.
+_NOT_PLACES = frozenset("""
+its it's is the my new postcode post code it ok okay yes yeah sorry please thanks thank you and that's thats
+""".split())
+

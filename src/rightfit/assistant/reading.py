@@ -13,7 +13,16 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from rightfit.assistant.app import ActionRoute, AssistantApp, Lookup
-from rightfit.assistant.fields import CUES, jsonable, mentioned, mentioned_all, newest_wins, rest_kept, slot_kind
+from rightfit.assistant.fields import (
+    CUES,
+    jsonable,
+    mentioned,
+    mentioned_all,
+    newest_wins,
+    rest_kept,
+    said_beside,
+    slot_kind,
+)
 from rightfit.assistant.sessions import SessionState
 from rightfit.core.errors import ConfigError
 from rightfit.extract.dates import scan_dates, shift_period
@@ -163,6 +172,9 @@ class FieldReader:
             given = {k: v for k, v in extraction.values.items() if extraction.sources.get(k) != "previous"}
             if kept := rest_kept(route.slots, given, filled):  # "make that 11 Downing St": the town stays
                 extraction = replace(extraction, values={**extraction.values, **kept})
+            if answer_to and len(text.split()) <= _BARE_WORDS + 2 and (
+                    beside := said_beside(route.slots, text, answer_to, given, filled)):
+                extraction = replace(extraction, values={**extraction.values, **beside})  # "Manchester M20 2AB"
             return extraction
 
     def _taken_back(self, route: ActionRoute, text: str, now: datetime, extraction: Any) -> Any:
