@@ -14,6 +14,7 @@ def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say("what's my balance?")
     assert reply.route == "action" and reply.tool.tool == "get_balance"
     assert "£1,842.50" in reply.reply and "£12,500.00" in reply.reply
+    assert reply.reply.endswith("In all: £14,342.50.")  # "how much have i got in total across everything"
     # With a Cyrillic "а" that looks like the Latin one (it was refused as off-topic).
     lookalike = Conversation(assistant).say("b\u0430lance")
     assert lookalike.tool is not None and lookalike.tool.tool == "get_balance"

@@ -322,7 +322,12 @@ def _render_balance(o: ToolOutcome) -> str:
     accounts = o.result.get("accounts", [])
     if not accounts:
         return _no_account(o)
-    return " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
+    said = " ".join(f"Your {a['name']} ({a['account_id']}) balance is {a['balance']}." for a in accounts)
+    if len(accounts) < 2:
+        return said
+    # "how much have i got in total across everything": the sum, said once several are listed.
+    total = sum(pounds(a["balance"]) for a in accounts)
+    return f"{said} In all: {'-' if total < 0 else ''}£{abs(total):,.2f}."
 
 
 def _listed_accounts(o: ToolOutcome) -> tuple[str, ...]:
