@@ -177,6 +177,7 @@ def test_a_payment_not_recognised_is_met_with_the_first_steps(assistant, assista
     told = Conversation(assistant).say("there's a payment on my account i dont recognise, what is it?")
     assert told.intent == "dispute_transaction" and told.route == "ask"
     assert told.reply.startswith("If you didn't make this payment at all") and "0808 157 0247" in told.reply
+    assert "Which payment would you like to dispute?" not in told.reply  # a mixed message after "isn't a dispute"
     # Something wrong with a payment one made is asked about as before.
     plain = Conversation(assistant).say("I want to dispute a payment")
     assert plain.reply.startswith("Which payment would you like to dispute?")

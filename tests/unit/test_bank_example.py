@@ -248,6 +248,10 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     assert refine("can daniel close our joint account without me agreeing?", "check_balance") == "policy_question"
     assert refine("whats the minimum payment on my credit card", "recent_transactions") == "policy_question"
     assert refine("will i get a new card number?", "update_phone_or_email") == "policy_question"
+    # A way of paying asked about, and our own number, are for the documents (refused; a colleague offered).
+    assert refine("how much is CHAPS", "check_balance") == "policy_question"
+    assert refine("customer services phone number?", "human_handoff") == "policy_question"
+    assert refine("can i speak to someone, whats the phone number", "human_handoff") == "human_handoff"
     # A move abroad is explained, not taken as a new UK address (it asked for the postcode).
     assert refine("im moving to spain next month, change my address to Calle Mayor 5, Madrid 28013",
                   "update_address") == "policy_question"

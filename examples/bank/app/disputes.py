@@ -18,9 +18,10 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     merchant, amount, when = values.get("merchant"), values.get("amount"), values.get("date")
     if not (merchant or amount):
         # "there's a payment I don't recognise": what to do first, then which payment if it is a dispute after all.
-        first = UNAUTHORISED_FIRST if NOT_MINE.search(str(values.get("reason") or "")) else ""
-        return Ask("merchant", f"{first}Which payment would you like to dispute? Tell me who it was paid to and the "
-                               "amount.")
+        if NOT_MINE.search(str(values.get("reason") or "")):  # not asked "which payment to dispute?" as well
+            return Ask("merchant", f"{UNAUTHORISED_FIRST}If it is a dispute after all, tell me who the payment was "
+                                   "to and the amount.")
+        return Ask("merchant", "Which payment would you like to dispute? Tell me who it was paid to and the amount.")
     query: dict[str, Any] = {}
     if merchant:
         query["merchant"] = merchant

@@ -124,6 +124,9 @@ _MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code|card\s+(?:number|no\b))", re.IGNORECASE)
+_PAYMENT_SCHEME = re.compile(r"\b(?:chaps|swift|sepa|bacs|faster payments?)\b", re.IGNORECASE)
+_NUMBER_ASKED = re.compile(r"\b(?:phone|contact|telephone|tel)\s+(?:number|no\b)|\bnumber (?:for|to (?:call|ring))\b|"
+                           r"\bwhat number\b", re.IGNORECASE)
 # "can daniel close our joint account without me agreeing?", "whats the minimum payment on my credit card":
 # questions about an account or card, not its balance or payments.
 _ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b", re.IGNORECASE)
@@ -447,6 +450,10 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"
     if intent in _CHANGES and _HYPOTHETICAL.search(text) and _CAN_I.match(text):
         return "policy_question"  # "can I freeze it while I'm away if I need to?": whether and how, not now
+    if intent in ("check_balance", "out_of_scope") and _PAYMENT_SCHEME.search(text):
+        return "policy_question"  # "how much is CHAPS": a way of paying, not a balance, not off-topic
+    if intent == "human_handoff" and _NUMBER_ASKED.search(text) and not _WANTS_PERSON.search(text):
+        return "policy_question"  # "customer services phone number?": ours, from the documents
     if intent == "check_balance" and text.strip() and not _THEIRS.search(text):
         return "out_of_scope"
     if intent in ("complaint", "human_handoff", "out_of_scope") and _OMBUDSMAN.search(text):
