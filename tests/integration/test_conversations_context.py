@@ -51,6 +51,12 @@ def test_two_requests_in_one_message_are_both_met(assistant, assistant_settings)
     assert "£1,842.50" in mixed.reply and "your own accounts" in mixed.reply and mixed.route == "refuse"
 
 
+def test_a_question_the_classifier_is_unsure_of_beside_a_request_is_answered(assistant) -> None:  # noqa: ANN001
+    both = Conversation(assistant, customer="C005").say("whats my sort code and how do i get a cheque book")
+    assert "sort code 20-45-79" in both.reply and "Cheque book" in both.reply  # the question was dropped
+    assert both.citations
+
+
 def test_a_sentence_telling_the_customers_situation_beside_a_question_asks_for_nothing(assistant) -> None:  # noqa: ANN001, E501
     # Alone, "I'm about £40 overdrawn at the moment" reads as a balance request; beside a question it is the
     # question's circumstances: no balance is shown.
