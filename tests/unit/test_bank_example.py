@@ -121,6 +121,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         "show me everything over £30": "recent_transactions",
         "ur bank is a joke, where's my f***ing money gone": "recent_transactions",
         "can you give me my card number": "list_cards",
+        "did they use it? any weird payments": "recent_transactions",  # after a stolen card's report
         "whats the iban for the joint account": "account_details",  # a line about joint accounts
         "whats my address on file?": "contact_details", "what's my postcode": "contact_details",
         "what's the phone number?": "out_of_scope",  # ours, more likely: left to the documents

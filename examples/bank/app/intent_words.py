@@ -49,6 +49,7 @@ from .payment_words import (
     _PAYMENT_PROBLEM,
     _SHOW_PAYMENTS,
     _SPENT,
+    ODD_PAYMENTS,
     WHERE_MONEY_WENT,
     lists_payments,
 )
@@ -422,6 +423,8 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("check_balance", "recent_transactions", "policy_question") and _ABOUT_AN_ACCOUNT.search(text) and \
             not _SHOW_PAYMENTS.match(text):
         return "policy_question"
+    if intent in ("out_of_scope", "policy_question", "check_balance") and ODD_PAYMENTS.search(text):
+        return "recent_transactions"  # "did they use it? any weird payments", after a stolen card's report
     if intent in ("out_of_scope", "policy_question", "check_balance", "complaint") and WHERE_MONEY_WENT.search(text):
         return "recent_transactions"  # "ur bank is a joke, where's my f***ing money gone"
     if (intent in ("out_of_scope", "policy_question", "check_balance", "dispute_transaction")

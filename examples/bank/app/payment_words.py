@@ -53,6 +53,9 @@ _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|
                         re.IGNORECASE)
 
 # "show me payments over £40", "list my card payments": the payments themselves.
+# "did they use it? any weird payments": the payments themselves, to look over.
+ODD_PAYMENTS = re.compile(r"\b(?:any|see|show|check|list)\s+(?:\w+\s+)?(?:weird|strange|odd|unusual|suspicious|"
+                          r"dodgy|funny|unknown)\s+(?:payments?|transactions?|charges?|spending)\b", re.IGNORECASE)
 # "where's my money gone": what went out, whatever the tone.
 WHERE_MONEY_WENT = re.compile(r"\bwhere(?:'s|s| has| did| is| the hell| the f\W*\w*)?\s+(?:all\s+)?(?:my|our)\s+"
                               r"(?:\S+\s+)?money\s+(?:gone|go|went|going)\b", re.IGNORECASE)
