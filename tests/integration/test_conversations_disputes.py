@@ -166,7 +166,8 @@ def test_a_payment_of_the_list_just_given_is_disputed_by_its_place(assistant, as
     c = Conversation(assistant)
     listed = c.say("show my last 5 transactions")
     assert listed.intent == "recent_transactions"
-    second = listed.reply.split("; ")[1]  # "2026-11-19 TfL Travel -£6.84"
+    assert "Transfer in £100.00 (Easy Saver)" in listed.reply  # rows from two accounts say which
+    second = listed.reply.split("; ")[1].split(" (")[0]  # "2026-11-19 TfL Travel -£6.84 (Everyday Account)"
     asked = c.say("the second one is wrong, can u dispute it")
     assert asked.route == "confirm" and asked.intent == "dispute_transaction"
     assert second.split()[-1].lstrip("-") in asked.reply and " ".join(second.split()[1:-1]) in asked.reply

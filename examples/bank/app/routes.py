@@ -390,7 +390,10 @@ def _render_transactions(o: ToolOutcome) -> str:
         latest = o.result.get("latest")
         seen = f" Your latest transaction is from {latest}." if latest and since and str(latest) < str(since) else ""
         return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}.{seen}"
-    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}" for t in rows)
+    # Rows from more than one account say which ("Transfer in £100.00" to the Easy Saver beside card payments).
+    several = len({t.get("account") for t in rows}) > 1
+    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}{' (' + t['account'] + ')' if several else ''}"
+                       for t in rows)
     filtered = bool(period or merchant)
     names = {t["merchant"] for t in rows}
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
