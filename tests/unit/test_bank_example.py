@@ -144,6 +144,7 @@ def test_the_bank_word_rules_on_what_the_classifier_has_no_label_for() -> None:
         # A problem, not a list: the dispute's reply says a payment not made at all is for the fraud team.
         "I didn't make these payments on my card last week": "dispute_transaction",
         "i dont know what that is, i never made it": "dispute_transaction",  # it was refused as off-topic
+        "i dont remember making this payment": "dispute_transaction",
         "pret overcharged me, about a tenner on the 20th": "dispute_transaction",
         "what happens if a shop overcharged me?": "out_of_scope",
         "what do i owe on the credit card at the mo": "check_balance", "am i in the red or what": "check_balance",

@@ -89,7 +89,9 @@ _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|du
 NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e\w*|do|buy|bought|agree\w*|pay|paid|"
                       r"order\w*|spen[dt])\b|"
                       r"\bdon'?t recogni[sz]e|\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|"
-                      r"\bunauthori[sz]ed|\bfraudulent\b|\bnever (?:heard of|used)\b", re.IGNORECASE)
+                      r"\bunauthori[sz]ed|\bfraudulent\b|\bnever (?:heard of|used)\b|"
+                      r"\b(?:don'?t|do not|can'?t|cannot) remember (?:it|this|that|making|paying|buying|ordering)\b",
+                      re.IGNORECASE)
 UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "
                       "team on 0808 157 0247, 24 hours a day, and we'll refund it by the end of the next working "
                       "day. If you made it but something went wrong with it, a dispute is right. ")

@@ -280,8 +280,9 @@ def with_item(text: str, options: Sequence[str]) -> str | None:
     one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
     listed added when it points at it ("dispute it"); None when it points at no item."""
     m = _IN_LIST.search(text)
-    if m is None and len(options) == 1 and _POINTS_AT.search(text):
-        # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown.
+    if m is None and len(options) == 1 and _POINTS_AT.search(text) and "?" not in text:
+        # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown
+        # (not a question about it: "is it legit?" is asked as it is).
         return f"{text.rstrip(' .!?')}: {options[0]}"
     if m is None or not options:
         return None
