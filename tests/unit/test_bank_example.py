@@ -249,6 +249,7 @@ def test_my_overdraft_limit_is_not_answered_with_balances() -> None:
     # Questions about an account or card, not its balance or payments; a new card's number is no new phone number.
     assert refine("can daniel close our joint account without me agreeing?", "check_balance") == "policy_question"
     assert refine("whats the minimum payment on my credit card", "recent_transactions") == "policy_question"
+    assert refine("what do i actually get with premier", "check_balance") == "policy_question"  # the balance
     assert refine("will i get a new card number?", "update_phone_or_email") == "policy_question"
     # A way of paying asked about, and our own number, are for the documents (refused; a colleague offered).
     assert refine("how much is CHAPS", "check_balance") == "policy_question"

@@ -130,7 +130,9 @@ _NUMBER_ASKED = re.compile(r"\b(?:phone|contact|telephone|tel)\s+(?:number|no\b)
                            r"\bwhat number\b", re.IGNORECASE)
 # "can daniel close our joint account without me agreeing?", "whats the minimum payment on my credit card":
 # questions about an account or card, not its balance or payments.
-_ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b", re.IGNORECASE)
+_ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b|"
+                               r"\bwhat (?:do|would|will|does) (?:i|we|you|one) (?:actually |really )?get (?:with|for|"
+                               r"from|out of)\b|\b(?:benefits|perks) of\b", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|interest (?:on|for) (?:my|our|the|a))\b",
