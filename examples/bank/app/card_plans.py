@@ -130,4 +130,3 @@ def hurry_words(_lookup: Lookup) -> list[str]:
     # A need told by when, not a request for express by name: express is offered, not charged.
     return ["tomorrow", "asap", "as soon as possible", "urgently", "urgent", "straight away", "right away",
             "quickly", "in a hurry", "fast"]
-

@@ -39,14 +39,26 @@ from .card_words import (
     _UNFREEZE,
 )
 from .care import urgent
+from .contact_words import (
+    _CONTACT_HELD,
+    _CONTACT_NAMED,
+    _DETAILS_NAMED,
+    _MINE_HELD,
+    _MOVING_ABROAD,
+    _NUMBER_ASKED,
+    _OUR_NUMBER,
+)
 from .disputes import NOT_MINE
 from .payment_words import (
+    _ABOUT_AN_ACCOUNT,
     _DETAILS_CHANGE,
     _DID_SPEND,
     _DISPUTE_ASKED,
+    _IF_OVERDRAWN,
     _MY_DETAILS,
     _OVERCHARGED,
     _PAYMENT_PROBLEM,
+    _PAYMENT_SCHEME,
     _SHOW_PAYMENTS,
     _SPENT,
     ODD_PAYMENTS,
@@ -112,28 +124,6 @@ _CHANGE_OVERDRAFT = re.compile(r"\b(?:increase|raise|extend|up|higher|bigger|lar
                                r"bigger|extended|lowered|reduced|removed)\b", re.IGNORECASE)
 
 
-# The mobile number or e-mail address we hold, asked about ("what email have you got for me on file"): read back,
-# not a change. Only as a what/which question: "can i swap the mobile number you have for me" is a change.
-_CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
-                           r"\b(?:have|got|hold|on file|on record|registered)\b", re.IGNORECASE)
-# "what's my address on file?", "whats my current phone number?": what is held, asked for without a new value.
-_MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(?:my\s+|the"
-                        r"\s+(?=.*\b(?:on file|on record|you have|you've got)\b))(?:current\s+|registered\s+|"
-                        r"existing\s+|home\s+|present\s+)?(?:address|postcode|post code|phone|mobile|e-?mail|"
-                        r"contact details)\b(?:\s+(?:address|number|no))?(?:\s+(?:on file|on record|you have|"
-                        r"you've got|registered)(?:\s+for me)?)?\W*$", re.IGNORECASE)
-_OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
-                         re.IGNORECASE)
-_DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code|card\s+(?:number|no\b))", re.IGNORECASE)
-_PAYMENT_SCHEME = re.compile(r"\b(?:chaps|swift|sepa|bacs|faster payments?)\b", re.IGNORECASE)
-_NUMBER_ASKED = re.compile(r"\b(?:phone|contact|telephone|tel)\s+(?:number|no\b)|\bnumber (?:for|to (?:call|ring))\b|"
-                           r"\bwhat number\b", re.IGNORECASE)
-# "can daniel close our joint account without me agreeing?", "whats the minimum payment on my credit card":
-# questions about an account or card, not its balance or payments.
-_ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b|"
-                               r"\bwhat (?:do|would|will|does) (?:i|we|you|one) (?:actually |really )?get (?:with|for|"
-                               r"from|out of)\b|\b(?:benefits|perks) of\b", re.IGNORECASE)
-_CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # A rate on one's own account is the product's rate, which the documents give.
 _RATE = re.compile(r"\b(?:interest rates?|rates? of interest|rate|aer|apr|ear|interest (?:on|for) (?:my|our|the|a))\b",
                    re.IGNORECASE)
@@ -157,17 +147,6 @@ _BALANCE_TOO = re.compile(r"^\W*(?:and|also|what about|how about|plus)\b.{0,20}\
                           r"(?:that|this|it|them|both|the same)\b|.{0,20}\b(?:too|as well)\b)", re.IGNORECASE)
 # Whether one's own account is below zero is its balance ("am i in the red or what"), asked about now, not
 # what would happen ("what happens if I'm overdrawn?").
-# "im moving to spain next month, change my address to ...": the accounts are for people living in the UK, which
-# the documents explain; the address tool takes UK postcodes only.
-_MOVING_ABROAD = re.compile(r"\b(?:mov(?:e|es|ing|ed)|relocat\w*|emigrat\w*|living|live)\b"
-                            r"(?:(?!money|cash|funds|savings|pounds|£)[^.?!]){0,20}\b(?:abroad|overseas|"
-                            r"out of the (?:uk|country)|to (?:spain|france|portugal|italy|germany|ireland|australia|"
-                            r"canada|america|the us|the usa|usa|dubai|the uae|new zealand|the netherlands|poland|"
-                            r"india|pakistan|china|japan|greece|cyprus|malta|thailand|south africa))\b", re.IGNORECASE)
-# "if i go overdrawn by like 80 quid how much interest will i pay": what it would cost, not the balance now.
-_IF_OVERDRAWN = re.compile(r"\bif (?:i|we) (?:go|went|am|'m|were|get|got|end up|ever go)\s+(?:\w+\s+){0,2}?"
-                           r"(?:overdrawn|into (?:my |an |the |our )?(?:overdraft|red|arranged|unarranged))",
-                           re.IGNORECASE)
 _IN_THE_RED = re.compile(r"^\W*(?:so\s+|ok\s+|hi\s+)?(?:am i|are we|have i gone|have we gone|is my (?:\w+ )?account|"
                          r"is the (?:joint )?account)\s+(?:(?:still|already|now)\s+)?(?:in the red|overdrawn|in (?:my|"
                          r"the|our) overdraft|in debit|in the negative|below zero)\b", re.IGNORECASE)

@@ -87,3 +87,16 @@ def lists_payments(text: str) -> bool:
     question about payments and not a problem with one."""
     return (_WENT_OUT.search(text) is not None and _NARROWED.search(text) is not None
             and not _ABOUT_PAYMENTS.search(text) and not _PAYMENT_PROBLEM.search(text))
+
+
+# A way of paying named: "how much is CHAPS" is a question, not a balance.
+_PAYMENT_SCHEME = re.compile(r"\b(?:chaps|swift|sepa|bacs|faster payments?)\b", re.IGNORECASE)
+# "can daniel close our joint account without me agreeing?", "whats the minimum payment on my credit card":
+# questions about an account or card, not its balance or payments.
+_ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?payments?\b|"
+                               r"\bwhat (?:do|would|will|does) (?:i|we|you|one) (?:actually |really )?get (?:with|for|"
+                               r"from|out of)\b|\b(?:benefits|perks) of\b", re.IGNORECASE)
+# "if i go overdrawn by like 80 quid how much interest will i pay": what it would cost, not the balance now.
+_IF_OVERDRAWN = re.compile(r"\bif (?:i|we) (?:go|went|am|'m|were|get|got|end up|ever go)\s+(?:\w+\s+){0,2}?"
+                           r"(?:overdrawn|into (?:my |an |the |our )?(?:overdraft|red|arranged|unarranged))",
+                           re.IGNORECASE)

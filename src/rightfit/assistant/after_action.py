@@ -33,8 +33,10 @@ class AfterAnAction:
     def _on_the_other(self, ctx: ToolContext, sid: str, state: SessionState, text: str,
                       now: datetime) -> tuple[ChatReply, SessionState] | None:
         """"no, the other one" when a card action waits for a yes, or "and the other one" right after it was
-        done: the same action on the customer's one other card (a value of the route's `known` list), planned
-        and confirmed afresh. None when the message is not that, or there is no single other."""
+        done: the same action on the customer's one other card or account (a value of the route's `known`
+        list), planned and confirmed afresh; after a read that named no value, the one its reply did not show
+        (`SessionState.options`), or, when it showed every one, a reply saying so. None when the message is not
+        that, or there is no single other."""
         if not THE_OTHER.match(text):
             return None
         shown: tuple[str, ...] = ()

@@ -212,4 +212,3 @@ def said_beside(schema: type[BaseModel], text: str, answered: str, values: Mappi
 _NOT_PLACES = frozenset("""
 its it's is the my new postcode post code it ok okay yes yeah sorry please thanks thank you and that's thats
 """.split())
-

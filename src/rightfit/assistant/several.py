@@ -158,4 +158,3 @@ class SeveralRequests:
         return (replace(reply, reply=again, route="confirm", intent=str(pending.get("intent"))),
                 SessionState(intent=held.get("intent"), slots=held.get("slots") or {}, pending=pending,
                              queued=after.queued))
-
