@@ -45,6 +45,12 @@ _POSSESSIVE = re.compile(rf"\b(?P<who>[a-z][a-z-]*)(?:'s|s')\s+{_BETWEEN}(?:{_OB
 # person (a relation, or a name the caller gave): "my savings account" and "business card" are no one's.
 # (A lookahead, so that "whats ben okafors balance" is tried at every word, not only at "whats".)
 _PLAIN_POSSESSIVE = re.compile(rf"\b(?=(?P<who>[a-z][a-z-]*?)s\s+{_BETWEEN}(?:{_OBJECT})\b)", re.IGNORECASE)
+# "what phone number do you have for ben okafor", "the address for my husband": whom a record is asked for; not
+# a record itself, nor a word before one ("the balance of my savings", "for my everyday account").
+_FOR_WHOM = re.compile(rf"\b(?:have|got|hold|file|record|details|address|number|e-?mail|phone|balance)\s+"
+                       rf"(?:\w+\s+){{0,2}}?(?:for|of)\s+(?:my\s+|our\s+)?"
+                       rf"(?!(?:my|our|your|the|a|an|this|that|{_OBJECT})\b)(?P<who>[a-z][a-z-]*)\b"
+                       rf"(?!\s+(?:{_OBJECT})\b)", re.IGNORECASE)
 RELATIONS = frozenset("""
 husband wife partner son daughter mum mom mam mother dad father brother sister friend boyfriend girlfriend
 grandson granddaughter grandma grandmother nan nanna grandad grandpa grandfather nephew niece uncle aunt auntie
@@ -59,9 +65,6 @@ wednesday thursday friday saturday sunday last next other's
 _ANOTHER = re.compile(r"\b(?:on\s+behalf\s+of\s+(?!me\b|myself\b)[a-z]+|(?:for|of)\s+(?:someone|somebody)\s+else|"
                       r"another\s+(?:person|customer)|(?:for|of)\s+(?:customer|client)\s+(?:id\s+|number\s+|no\.?\s+)?"
                       r"[a-z]?\d+)", re.IGNORECASE)
-# "what phone number do you have for ben okafor", "the address for my husband": whom a record is asked for.
-_FOR_WHOM = re.compile(r"\b(?:have|got|hold|file|record|details|address|number|e-?mail|phone|balance)\s+"
-                       r"(?:\w+\s+){0,2}?(?:for|of)\s+(?:my\s+|our\s+)?(?P<who>[a-z][a-z-]*)\b", re.IGNORECASE)
 
 
 def _words(names: Iterable[str]) -> set[str]:
