@@ -106,18 +106,17 @@ def _gone_for_good(cards: list[dict[str, Any]], done: str) -> str:
 
 def express_offer(lookup: Lookup) -> str:
     """Express delivery offered to a customer in a hurry, with its fee."""
-    fee = "free for Premier customers" if _premier(lookup) else "£15 fee"
-    return f"To have it the next working day instead, say express ({fee})."
+    return f"To have it the next working day instead, say express ({_express_fee(lookup)})."
 
 
-def _premier(lookup: Lookup) -> bool:
-    return any(a["name"] == "Premier Account" for a in listed(lookup, "account_details", "accounts"))
+def _express_fee(lookup: Lookup) -> str:
+    premier = any(a["name"] == "Premier Account" for a in listed(lookup, "account_details", "accounts"))
+    return "free for Premier customers" if premier else "£15 fee"
 
 
 def express(lookup: Lookup) -> str:
     """How the confirmation names express delivery, with its fee (free for Premier customers)."""
-    fee = "free for Premier customers" if _premier(lookup) else "£15 fee"
-    return f", with the new one sent by express delivery ({fee})"
+    return f", with the new one sent by express delivery ({_express_fee(lookup)})"
 
 
 def express_words(_lookup: Lookup) -> list[str]:
