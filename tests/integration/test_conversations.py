@@ -401,11 +401,9 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
     assert banking.route == "abstain" and "can't find" in banking.reply
     other = Conversation(assistant).say("write me a short poem about autumn leaves")
     assert other.route == "refuse" and "only help with banking" in other.reply
-    # Leaning towards one of the bank's requests, which the documents do not cover: not told it is off-topic.
-    # (A card a cash machine kept, once the example here, is now blocked as lost: see the test above.)
-    # (A cloned card, the example after that, now goes to the fraud team: see the scam test.)
-    declined = Conversation(assistant).say("my card keeps getting declined at one petrol station")
-    assert declined.route == "abstain" and "colleague" in declined.reply
+    # (Leaning towards one of the bank's requests, which the documents do not cover, was shown here by a card a
+    # cash machine kept, now blocked as lost (see the test above), then by a cloned card, now the fraud team's
+    # (see the scam test), then by a card declined, now met with the cards' state (test_conversations_cards).)
 
 
 @pytest.mark.parametrize("question", ["what number do I call if my card is stolen?",

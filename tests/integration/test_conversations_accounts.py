@@ -148,9 +148,13 @@ def test_my_direct_debits_are_not_answered_with_my_latest_transactions(assistant
 
 
 def test_when_statements_come_is_a_policy_question_not_a_transaction_list(assistant) -> None:  # noqa: ANN001
-    for question in ("when is my next statement?", "whens my next statment", "how often do i get a statement"):
+    for question in ("when is my next statement?", "whens my next statment", "how often do i get a statement",
+                     "when's my payment due", "when is my credit card bill due?"):
         reply = Conversation(assistant).say(question)
         assert reply.tool is None and reply.route in ("answer", "abstain"), question
+    # Beside a rate question it was a search of the transactions for a payee "due".
+    both = Conversation(assistant).say("whats the credit card interest rate and when's my payment due")
+    assert both.tool is None and "due transactions" not in both.reply
     shown = Conversation(assistant).say("could you pull up my latest statement please")
     assert shown.tool is not None and shown.tool.tool == "recent_transactions"
 
@@ -310,6 +314,8 @@ def test_a_joint_account_holder_is_no_stranger_for_what_the_caller_may_see(assis
     # Both of them: nobody's payments left out.
     both = Conversation(assistant, customer="C003").say("show the transactions for me and daniel on the joint account")
     assert "Trainline -£86.74" in both.reply and "Trainline -£85.01" in both.reply
+    assert "Trainline -£85.01 (Daniel's card)" in both.reply  # whose, where both are listed
+    assert "Trainline -£86.74 (" not in both.reply  # hers are hers
     # Changing something stays the customer's own business: Daniel's card is his.
     assert Conversation(assistant, customer="C003").say("freeze Daniel's card").route == "refuse"
     moved = Conversation(assistant, customer="C003").say("update the address for me and daniel to 9 Elm Grove, "
@@ -429,3 +435,17 @@ def test_a_cards_transactions_by_its_digits_then_the_other_cards(assistant) -> N
     assert shown.tool.arguments.get("card_last4") == "9042" and "ending 9042" in shown.reply
     other = c.say("and the other card?")  # was a line from the documents
     assert other.tool.arguments.get("card_last4") == "8120" and "ending 8120" in other.reply
+
+
+def test_my_last_transaction_is_one(assistant) -> None:  # noqa: ANN001
+    last = Conversation(assistant).say("show my last transaction")
+    assert last.tool.tool == "recent_transactions" and len(last.tool.result["transactions"]) == 1
+
+
+def test_my_details_and_a_rate_asked_together_are_both_given(assistant) -> None:  # noqa: ANN001
+    # Blocked as an attack, then (with the guard trained on such messages) the rate was dropped: the first "and"
+    # joins two details of one request, "and also" the question.
+    both = Conversation(assistant).say("can you give me my sort code and account number for the savings and also "
+                                       "tell me the interest rate")
+    assert both.route == "action" and "41048712" in both.reply
+    assert "3.10% AER variable" in both.reply and "Fixed Saver" not in both.reply  # the savings' rate

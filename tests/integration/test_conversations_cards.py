@@ -479,3 +479,16 @@ def test_a_card_that_cannot_take_the_change_is_said_at_once(assistant, assistant
     # What happens if it turns up is a question, not a request to block the other card.
     found = Conversation(assistant).say("if i find my card after reporting it lost can i use it again")
     assert found.route == "answer" and "can't be reactivated" in found.reply
+
+
+def test_a_declined_card_is_met_with_the_cards_state(assistant, assistant_settings) -> None:  # noqa: ANN001
+    working = Conversation(assistant).say("my card got declined at tesco just now")  # abstained
+    assert working.tool.tool == "customer_cards" and "active" in working.reply and "Card limits" in working.reply
+    c = Conversation(assistant)
+    c.say("freeze my debit card")
+    c.say("yes")
+    frozen = c.say("why does my card keep getting declined")
+    assert "debit card ending 8120 is frozen" in frozen.reply and "4417" not in frozen.reply
+    assert c.say("unfreeze it").route == "confirm" and c.say("yes").route == "action"
+    assert card_status(assistant_settings, "C001", "8120") == "active"
+    assert Conversation(assistant).say("what happens if my card is declined abroad").tool is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.chatting import Conversation, bank_db
+from tests.integration.chatting import Conversation, bank_db, card_status
 
 pytestmark = pytest.mark.integration
 
@@ -134,3 +134,13 @@ def test_what_the_bank_never_asks_for_is_said_plainly(assistant) -> None:  # noq
                      "can the bank text me asking for my one time passcode?"):
         reply = Conversation(assistant, customer="C002").say(question)
         assert "will never ask you" in reply.reply and "0808 157 0247" in reply.reply, question
+
+
+def test_a_card_someone_else_is_using_is_frozen_with_the_fraud_line(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    asked = c.say("block my card someones been taking money off it")  # frozen, and nothing said of the money
+    assert asked.route == "confirm" and "0808 157 0247" in asked.reply and "end of the next working day" in asked.reply
+    assert asked.reply.rstrip().endswith("Reply yes to go ahead or no to cancel.")
+    assert c.say("yes").route == "action" and card_status(assistant_settings, "C002", "5531") == "frozen"
+    plain = Conversation(assistant).say("freeze my debit card")  # nothing said of anyone else: no fraud line
+    assert "0808 157 0247" not in plain.reply

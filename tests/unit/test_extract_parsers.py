@@ -413,6 +413,8 @@ def test_more_card_and_merchant_phrasings() -> None:
     ("show me my last 3 transactions", [3]), ("my last ten payments please", [10]),
     ("the latest twenty-five purchases", [25]), ("transactions in the last 7 days", []),
     ("my recent transactions", []), ("last 3 digits of my card", []),
+    ("show my last transaction", [1]), ("what was the most recent payment to tesco", [1]),
+    ("my last transactions", []), ("last month's payments", []),
 ])
 def test_count_is_how_many_items_are_asked_for(text: str, counts: list[int]) -> None:
     found = scan_count(text).candidates

@@ -10,8 +10,42 @@ from typing import Any
 
 from rightfit.assistant.app import Ask, Call, Lookup, Say, Step
 from rightfit.extract import ALL_CARDS
+from rightfit.tools.executor import ToolOutcome
 
 from .lookups import listed, short_name
+
+
+def card_state(card: Mapping[str, Any]) -> str:
+    """A card's status as the customer needs it: "why is it blocked?" was answered with the bare word."""
+    status = str(card.get("status"))
+    if status == "frozen":
+        return "frozen (you can unfreeze it here or in the app)"
+    if status in ("lost", "stolen"):
+        new = ("; a replacement has been ordered" if card.get("replacement_ordered") else "")
+        return f"blocked for good, as it was reported {status}{new}"
+    return status
+
+
+def render_declined(o: ToolOutcome) -> str:
+    """"my card got declined at tesco just now": a card of theirs frozen or blocked is the likely reason, said
+    with what to do about it; with every card working, the limits are (atm-and-spending-limits.md)."""
+    cards = o.result.get("cards", [])
+    stopped = [c for c in cards if c.get("status") != "active"]
+    if not cards:
+        return "I can't find any cards on your profile."
+    if not stopped:
+        working = " and ".join(f"{c['kind']} card ending {c['last4']}" for c in cards)
+        return (f"Your {working} {'is' if len(cards) == 1 else 'are'} active, so it wasn't a freeze or a block. If "
+                "a payment is declined because you've reached a limit, you'll see a notification in the app; you "
+                "can check how much of today's limits you've used under Cards, then Card limits.")
+    frozen = [f"{c['kind']} card ending {c['last4']}" for c in stopped if c.get("status") == "frozen"]
+    said = [f"Your {c['kind']} card ending {c['last4']} is {card_state(c)}, so payments with it are declined."
+            for c in stopped if c.get("status") != "frozen"]
+    if frozen:
+        said.append(f"Your {' and '.join(frozen)} {'is' if len(frozen) == 1 else 'are'} frozen, so payments with "
+                    f"{'it' if len(frozen) == 1 else 'them'} are declined: say unfreeze and I'll turn "
+                    f"{'it' if len(frozen) == 1 else 'them'} back on.")
+    return " ".join(said)
 
 
 def said_states(cards: list[dict[str, Any]]) -> str:
@@ -26,6 +60,9 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
 
     def plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         step = planned(values, lookup)
+        if values.get("misused") and isinstance(step, Call):
+            # Freezing stops new card payments; the money already taken is the fraud team's to refund.
+            step = replace(step, confirm=f"{MISUSED} {step.confirm}")
         if delivers and values.get("hurry") and not values.get("delivery") and isinstance(step, Call):
             # "i need the new one tomorrow": express offered, not charged for unasked (see `express_words`).
             standard = (f"{step.confirm.removesuffix('?')}, with the new one sent by standard delivery (3 to 5 "
@@ -123,6 +160,18 @@ def express_words(_lookup: Lookup) -> list[str]:
     # Only words that ask for it by name: a fee is not charged on "I need it asap" (a no at the confirmation
     # would leave the lost card unblocked).
     return ["express", "next day", "next working day", "next-day"]
+
+
+MISUSED = ("If someone else has been using your card, call our fraud team on 0808 157 0247, 24 hours a day (+44 20 "
+           "7946 0247 from abroad), or tap the payment in the app and choose I don't recognise this: we'll refund a "
+           "payment you didn't make by the end of the next working day.")
+
+
+def misuse_words(_lookup: Lookup) -> list[str]:
+    # Someone else using the card, said beside a freeze (unauthorised-payments.md: freeze it, then call us).
+    return ["someone", "someones", "someone's", "somebody", "taking money", "taken money", "took money", "not me",
+            "wasn't me", "wasnt me", "didn't make", "didnt make", "don't recognise", "dont recognise", "fraud",
+            "cloned", "skimmed", "hacked"]
 
 
 def hurry_words(_lookup: Lookup) -> list[str]:

@@ -136,3 +136,20 @@ _DONT_ACT = re.compile(r"\b(?:don'?t|do not|no need to|not|never)\s+(?:(?:want|n
                        r"(?:freeze|block|cancel|report|stop)\b", re.IGNORECASE)
 
 _ACT_VERB = re.compile(r"\b(?:pause|lock|block|freeze|report|cancel|stop|unfreeze|unlock)\b", re.IGNORECASE)
+
+# "my card got declined at tesco just now", "why does my card keep getting refused": a card of theirs frozen or
+# blocked is the likely reason, read and said (`card_declined`); "if my card is declined abroad ..." asks about
+# the rules.
+_DECLINED = re.compile(r"\bcards?\b.{0,40}\b(?:declin\w*|refused|rejected|bounced|(?:won'?t|wont|didn'?t|didnt|"
+                       r"doesn'?t|doesnt|isn'?t|isnt|not|never)\s+(?:go(?:ing|es)?\s+through|work(?:ing|ed)?)|"
+                       r"stopped working|keeps? failing|failed)\b|\b(?:declin\w*|refused|rejected)\b.{0,20}\b(?:my|our|"
+                       r"the)\s+(?:\w+\s+)?card\b", re.IGNORECASE)
+_IF = re.compile(r"\bif\b|\bin case\b|\bworried\b|\b(?:will|would|could|might)\s+(?:my|the|it|a|get|be)\b|"
+                 r"\b(?:can|could|may|how (?:do|can))\s+(?:i|we)\b", re.IGNORECASE)
+
+
+def declined(text: str) -> bool:
+    """A card of theirs refused just now, told or asked why; not a question about what happens if it is, nor a
+    worry that it will be ("I'm worried my card will get declined. Can I raise my limit?")."""
+    return _DECLINED.search(text) is not None and _IF.search(text) is None and not any(
+        words.search(text) for words in (_DAMAGED, _LOST, _CARD_ACTS, _UNFREEZE, _FREEZE))

@@ -37,6 +37,7 @@ from .card_words import (
     _STOLEN_WORDS,
     _STOP_CARD,
     _UNFREEZE,
+    declined,
 )
 from .care import urgent
 from .contact_words import (
@@ -170,10 +171,12 @@ _MY_MANDATES = re.compile(r"\b(?:list|show|see|view|check|what are|which are|tel
                           r"(?:(?:active|current|set up)\s+)?(?:direct debits|standing orders|regular payments)"
                           r"(?:\s+(?:please|pls))?\W*$", re.IGNORECASE)
 
-# When, how often or how statements come is the documents' to answer ("when is my next statement?"); showing
-# one ("pull up my latest statement") reads the transactions.
+# When, how often or how statements come is the documents' to answer ("when is my next statement?"), and so is
+# when a card's payment falls due ("when's my payment due", which read the transactions for a payee "due");
+# showing one ("pull up my latest statement") reads the transactions.
 _STATEMENT_WHEN = re.compile(r"^\W*(?:when'?s?|how often|how (?:do|can|will) (?:i|we)|where|what day|which day)\b"
-                             r".{0,40}?\bstate?ments?\b", re.IGNORECASE)
+                             r"(?:.{0,40}?\bstate?ments?\b|.{0,40}?\b(?:payment|repayment|bill)s?\s+(?:is\s+|are\s+)?"
+                             r"due\b)", re.IGNORECASE)
 
 # The customer's own overdraft limit: the bank's data here has none, so a balance is no answer to it.
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
@@ -248,6 +251,8 @@ _THEIRS = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|account|acc|a
 _OMBUDSMAN = re.compile(r"\b(?:can|could|may|should|do|how do|how can) (?:i|we)\b[^.!?]{0,40}\bombudsman\b|"
                         r"\bombudsman\b[^.!?]{0,40}\?", re.IGNORECASE)
 _DETAIL_CHANGES = ("update_address", "update_phone_or_email", "out_of_scope")
+_DECLINED_READS = ("out_of_scope", "policy_question", "freeze_card", "unfreeze_card", "recent_transactions",
+                   "check_balance")
 _NAME_CHANGE = re.compile(r"\b(?:change|update|correct|new)\b.{0,20}\b(?:sur)?name\b|\bsurname\b|\bmaiden name\b|"
                           r"\bgot married\b|\bdeed poll\b", re.IGNORECASE)
 _CHANGE_WORDS = re.compile(r"\b(?:change|changed|update|new|wrong|moved|switch|replace)\b", re.IGNORECASE)
@@ -287,24 +292,23 @@ _HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNOREC
 
 
 def refine_intent(text: str, intent: str) -> str:
-    """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the
-    word alone is enough even when the classifier found no intent ("found it, unfreeze it please"). A question
-    about one of the card or dispute actions is a policy question. Asking what cards one has, or whether one's
-    card is frozen, lists the customer's cards; asking for one's sort code or account number gives them; a
-    forgotten or blocked PIN is a policy question; asking for a person hands the conversation over; a request
-    to move money or change an overdraft is told where that can be done; a card a cash machine kept is lost;
-    being scammed (or having handed a caller one's PIN, or been hacked) goes to the fraud team, while a
-    question about scams is a policy question. What one owes is a balance; how much one may borrow or pay in,
-    the interest on a product and when statements come are policy questions, and so is how a complaint is
-    handled; one's direct debits are told where to see them. A change of name, a question for our phone
-    number, money sent to the wrong person, a lost or stolen phone, money worries and whether a complaint can go
-    to the ombudsman are policy questions; "my card" alone lists the cards, and "what email have you got for me"
-    reads back the contact details held. Payments narrowed by card, amount or month ("amazon purchases on my
-    premier card") are listed, an overcharge told as it happened is a dispute, and "am i in the red" or "and
-    the balance on that one too" is a balance. A card "pinched" is stolen, and a freeze asked for by name beside a
-    mislaid card is a freeze; a "balance" that names neither the customer nor their money is off-topic. Someone
-    in crisis, abused or in a scam under way is met first (`care`), and whether a phone number is really ours
-    is a question, never a new number for the customer."""
+    """Freeze or unfreeze is settled by the verb the customer wrote, whatever the classifier made of it; the word alone
+    is enough even when the classifier found no intent ("found it, unfreeze it please"). A question about one of the
+    card or dispute actions is a policy question. Asking what cards one has, or whether one's card is frozen, lists
+    the customer's cards; asking for one's sort code or account number gives them; a forgotten or blocked PIN is a
+    policy question; asking for a person hands the conversation over; a request to move money or change an overdraft
+    is told where that can be done; a card declined reads the cards' state; a card a cash machine kept is lost; being
+    scammed (or having handed a caller one's PIN, or been hacked) goes to the fraud team, while a question about
+    scams is a policy question. What one owes is a balance; how much one may borrow or pay in, the interest on a
+    product and when statements come are policy questions, and so is how a complaint is handled; one's direct debits
+    are told where to see them. A change of name, a question for our phone number, money sent to the wrong person, a
+    lost or stolen phone, money worries and whether a complaint can go to the ombudsman are policy questions; "my
+    card" alone lists the cards, and "what email have you got for me" reads back the contact details held. Payments
+    narrowed by card, amount or month ("amazon purchases on my premier card") are listed, an overcharge told as it
+    happened is a dispute, and "am i in the red" or "and the balance on that one too" is a balance. A card "pinched"
+    is stolen, and a freeze asked for by name beside a mislaid card is a freeze; a "balance" that names neither the
+    customer nor their money is off-topic. Someone in crisis, abused or in a scam under way is met first (`care`),
+    and whether a phone number is really ours is a question, never a new number for the customer."""
     if (care := urgent(text)) is not None:
         return care  # in crisis, abused, or in a scam under way: met first, whatever else the message says
     if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):
@@ -317,6 +321,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "greeting"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
+    if intent in _DECLINED_READS and declined(text):
+        return "card_declined"  # "my card got declined at tesco just now" abstained; its card was frozen
     if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
         return "account_details"
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.

@@ -16,7 +16,7 @@ from rightfit.extract import parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
-from .card_plans import card_plan, express_words, hurry_words
+from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
 from .disputes import dispute_plan, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
@@ -85,6 +85,10 @@ class CardFields(BaseModel):
     account_name: AccountNameSlot = None
     card_kind: Annotated[str | None, Slot("card_kind", model=False),
                          Field(None, description="debit or credit")] = None
+    # "block my card someones been taking money off it": filled only by such words, for a freeze (see its known
+    # words), which then says the fraud line. One class for every card action keeps them siblings.
+    misused: Annotated[str | None, Slot("text", model=False),
+                       Field(None, description="when someone else is using the card")] = None
 
 
 class ReportFields(CardFields):
@@ -348,24 +352,15 @@ def _render_cards(o: ToolOutcome) -> str:
     cards = o.result.get("cards", [])
     if not cards:
         return "I can't find any cards on your profile."
-    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {_card_state(c)}" for c in cards)
+    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {card_state(c)}" for c in cards)
     return f"Your cards: {listed}."
 
 
-def _card_state(card: Mapping[str, Any]) -> str:
-    """A card's status as the customer needs it: "why is it blocked?" was answered with the bare word."""
-    status = str(card.get("status"))
-    if status == "frozen":
-        return "frozen (you can unfreeze it here or in the app)"
-    if status in ("lost", "stolen"):
-        new = ("; a replacement has been ordered" if card.get("replacement_ordered") else "")
-        return f"blocked for good, as it was reported {status}{new}"
-    return status
-
-
 def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:
-    """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19")."""
-    return tuple(f"{t['merchant']} {t['amount']} on {t['date']}" for t in o.result.get("transactions", []))
+    """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19"), with
+    the customer's card it was made with, so "block the card" after one payment shown means that card."""
+    return tuple(f"{t['merchant']} {t['amount']} on {t['date']}"
+                 + (f" (card ending {t['card']})" if t.get("card") else "") for t in o.result.get("transactions", []))
 
 
 def _render_transactions(o: ToolOutcome) -> str:
@@ -392,8 +387,13 @@ def _render_transactions(o: ToolOutcome) -> str:
         return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}.{seen}"
     # Rows from more than one account say which ("Transfer in £100.00" to the Easy Saver beside card payments).
     several = len({t.get("account") for t in rows}) > 1
-    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}{' (' + t['account'] + ')' if several else ''}"
-                       for t in rows)
+    # A joint holder's payments say whose they are, unless the customer asked for that holder's.
+    marks = [[t["account"]] if several else [] for t in rows]
+    for mark, t in zip(marks, rows, strict=True):
+        if t.get("holder") and not holder:
+            mark.append(f"{t['holder']}'s card")
+    listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}{' (' + ', '.join(m) + ')' if m else ''}"
+                       for t, m in zip(rows, marks, strict=True))
     filtered = bool(period or merchant)
     names = {t["merchant"] for t in rows}
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
@@ -456,6 +456,7 @@ ACTIONS = {
                                        known={"merchant": _merchants, "holder": _joint_first_names,
                                               "own_card": _my_card_words, **_OWN_CARDS}),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
+    "card_declined": ActionRoute("card_declined", NoFields, _cards_plan, render_declined),
     "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
                                    reads_only=True),
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
@@ -463,7 +464,7 @@ ACTIONS = {
                                    listed=_listed_accounts),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
-                               together=_A_CARD, known=_OWN_CARDS),
+                               together=_A_CARD, known={**_OWN_CARDS, "misused": misuse_words}),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
                                  card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
                                  together=_A_CARD, known=_OWN_CARDS),

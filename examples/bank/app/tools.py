@@ -143,8 +143,11 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             holder: Only payments made with the cards of this holder of a joint account (their first name).
             mine: Only payments made with the customer's own cards (not a joint holder's, nor transfers).
         """
-        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name FROM transactions t "
+        # The card each payment was made with: the caller's own by its digits, a joint holder's by their name.
+        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name, c.last4, c.customer_id AS card_holder, "
+               "cu.name AS holder_name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
+               "LEFT JOIN cards c ON c.id = t.card_id LEFT JOIN customers cu ON cu.id = c.customer_id "
                "WHERE h.customer_id = ?")
         params: list[Any] = [ctx.customer_id]
         if account_id is not None:
@@ -194,7 +197,10 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                 "SELECT max(t.posted) FROM transactions t JOIN account_holders h ON h.account_id = t.account_id "
                 "WHERE h.customer_id = ?", (ctx.customer_id,)).fetchone()[0]
         found = [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
-                  "amount": _money(r["amount_pence"]), "account": r["name"]} for r in rows]
+                  "amount": _money(r["amount_pence"]), "account": r["name"],
+                  **({"card": r["last4"]} if r["card_holder"] == ctx.customer_id else {}),
+                  **({"holder": str(r["holder_name"]).split()[0]}
+                     if r["card_holder"] not in (None, ctx.customer_id) else {})} for r in rows]
         return {"transactions": found, **({"latest": latest} if latest else {})}
 
     def find_transactions(ctx: ToolContext, merchant: Annotated[str | None, Field(max_length=80)] = None,

@@ -39,6 +39,7 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
+    names_only,
     not_caught,
     with_item,
     yes_and_more,
@@ -353,19 +354,22 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         leaning = pred.top[0][0] if pred.top else intent
         asked_off_topic = intent == "out_of_scope" and not read.settled and asks_for_something(text)
         if read.unsure or asked_off_topic:
-            # "show me deliveroo", a request the classifier calls off-topic: any of the app's reads may be meant.
-            # Unsure: the action it leans to, or a read among its next labels ("netflix payments?": a question
-            # first, payments second).
-            leans = ([r for i, (label, _) in enumerate(pred.top) if (r := self.app.actions.get(label)) is not None
-                      and (i == 0 or (r.reads_only and self._words_allow(text, label)))] if read.unsure
-                     else [r for r in self.app.actions.values() if r.reads_only])
-            for lean in (r for r in leans if r.known):
+            # "show me deliveroo", "whats SP DIGITAL 18.99", a request the classifier calls off-topic (sure of it
+            # or not): any of the app's reads may be meant. Otherwise unsure: the action it leans to, or a read
+            # among its next labels ("netflix payments?": a question first, payments second).
+            top = ([r for i, (label, _) in enumerate(pred.top) if (r := self.app.actions.get(label)) is not None
+                    and (i == 0 or (r.reads_only and self._words_allow(text, label)))] if read.unsure else [])
+            others = [r for r in self.app.actions.values() if r.reads_only and r not in top] if asked_off_topic else []
+            # Unsure of an off-topic reading, a read outside the classifier's guesses needs the record to be all
+            # the message names ("whats the best tesco meal deal" names a payee in passing).
+            for lean, bare in [*((r, False) for r in top if r.known), *((r, read.unsure) for r in others if r.known)]:
                 # Not confident, but the message names one of the customer's own records that action reads (one
                 # of their merchants): evidence of the action. Parsed fields alone are not: an account id fits a
                 # balance request and an unsupported transfer alike.
                 extraction = self.fields.extract(lean, text, now, {})
                 # Named, whether or not a parser also read it ("at tesco"): the record is what is evidence.
-                if found := self.fields.known_in(ctx, lean, text, extraction, values={}):
+                if (found := self.fields.known_in(ctx, lean, text, extraction, values={})) and (
+                        not bare or names_only(text, found.values())):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
         if read.unsure:

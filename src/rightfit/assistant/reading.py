@@ -209,7 +209,8 @@ class FieldReader:
                  values: Mapping[str, Any] | None = None, replace_previous: bool = False) -> dict[str, str]:
         """The route's known-value slots that the message names: empty ones (a slot already filled costs no
         lookup) or, with `replace_previous`, ones carried from earlier turns. A field the message itself made
-        ambiguous or invalid ("card 5531 and also card 8120") stays for the customer to settle."""
+        ambiguous or invalid ("card 5531 and also card 8120") stays for the customer to settle, unless only one
+        of the payees it could be is one of the customer's own."""
         values = extraction.values if values is None else values
         taken = {k for k, v in values.items()
                  if v is not None and not (replace_previous and extraction.sources.get(k) == "previous")}
@@ -218,6 +219,16 @@ class FieldReader:
         corrected = {k for k, src in extraction.sources.items() if src == "corrected"}
         taken |= {k for group in route.together if group & corrected for k in group}
         found = {}
+        for name, candidates in (extraction.ambiguous or {}).items():
+            # "i cancelled it ... they still took it. dispute it: SP DIGITAL -£18.99": of the payees the message
+            # could mean ("still", "SP DIGITAL"), the one that is theirs, when only one is. Payees only: another
+            # customer's card named beside one's own goes to the policy, which refuses it on the record.
+            if name in route.known and slot_kind(route.slots, name) == "merchant" and values.get(name) is None \
+                    and name not in (extraction.problems or {}):
+                names = route.known[name](self.lookup(ctx))
+                own = {hit for c in candidates if (hit := mentioned(str(c), names))}
+                if len(own) == 1:
+                    found[name] = own.pop()
         for name, options in route.known.items():
             if name not in taken and text and (hit := mentioned(text, names := options(self.lookup(ctx)))):
                 # "my tesco and boots payments": both payees, for the route's plan to take one at a time.

@@ -192,6 +192,20 @@ _ASKED_FOR = re.compile(rf"^(?:(?:please|pls|can you|could you|would you|will yo
                         rf"i wanna|now)\s+)*(?:{_REQUEST}|send|order|open|close)", re.IGNORECASE)
 
 
+# What a message asking about a record says beside it: "whats SP DIGITAL 18.99?", "what is this WWW.XBPAY charge".
+_ONLY_ASKING = re.compile(r"\b(?:what'?s|whats|what|is|was|this|that|the|a|an|payment|charge|transaction|it|for|on|"
+                          r"of|from|to|please|pls)\b|[£$€]?\d[\d,.:/-]*|[^\w\s]", re.IGNORECASE)
+
+
+def names_only(text: str, named: Iterable[object]) -> bool:
+    """Whether the message says nothing but the records named, an amount or a date, and words asking what they
+    are."""
+    rest = text
+    for name in named:
+        rest = re.sub(re.escape(str(name)), " ", rest, flags=re.IGNORECASE)
+    return not _ONLY_ASKING.sub(" ", rest).strip()
+
+
 def asks_for_something(text: str) -> bool:
     """Whether the message opens as a request ("freeze my card", "can you show ..."), not as a statement ("it was
     £40 at Tesco")."""
@@ -202,16 +216,21 @@ def asks_for_something(text: str) -> bool:
 _ASKS = re.compile(rf"\b{_REQUEST}", re.IGNORECASE)
 
 
+_STRONG_JOIN = re.compile(r"\b(?:also|plus|then)\b", re.IGNORECASE)
+
+
 def and_joined(text: str) -> tuple[str, str] | None:
     """One sentence split at its first "and" into two halves of two words or more ("what's my balance and my
     sort code"; "freeze my card and what's my balance and my sort code" leaves the last two together, for the
-    caller to split again). Whether each half is a request of its own is the caller's to judge: "I lost my
-    card and need a new one" splits here too."""
+    caller to split again), or at an "and also" or "plus" after it ("my sort code and account number for the
+    savings and also the interest rate": the first "and" joins two details of one request). Whether each half
+    is a request of its own is the caller's to judge: "I lost my card and need a new one" splits here too."""
     t = text.strip()
     joins = [j for j in _AND.finditer(t) if j.group("comma") is None or _ASKS.search(t[: j.start()])]
     if not joins or re.search(r"[?.!]\s+\S", t):
         return None
-    first, second = t[:joins[0].start()].strip(" ,"), t[joins[0].end():].strip()
+    join = next((j for j in joins if _STRONG_JOIN.search(j.group())), joins[0])
+    first, second = t[:join.start()].strip(" ,"), t[join.end():].strip()
     return (first, second) if len(first.split()) >= 2 and len(second.split()) >= 2 else None
 
 
@@ -272,7 +291,11 @@ _IN_LIST = re.compile(rf"\b(?:the\s+)?(?P<n>{'|'.join(_ORDINALS)})\s+(?:one|paym
                       re.IGNORECASE)
 
 
-_POINTS_AT = re.compile(r"\b(?:it|that|this|that one|this one|that payment|this payment)\b", re.IGNORECASE)
+_POINTS_AT = re.compile(r"\b(?:it|that|this|that one|this one|that payment|this payment|"
+                        r"(?P<card>(?:the|that|this) card))\b", re.IGNORECASE)
+# A listed item's note of the card it was made with ("Tesco -£4.20 on 2026-11-03 (card ending 8120)"): read only
+# when the message points at the card; beside a dispute's words it only misleads the reading.
+_CARD_NOTE = re.compile(r"\s*\(card ending \d{4}\)$")
 
 
 def with_item(text: str, options: Sequence[str]) -> str | None:
@@ -280,16 +303,16 @@ def with_item(text: str, options: Sequence[str]) -> str | None:
     one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
     listed added when it points at it ("dispute it"); None when it points at no item."""
     m = _IN_LIST.search(text)
-    if m is None and len(options) == 1 and _POINTS_AT.search(text) and "?" not in text:
-        # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown
-        # (not a question about it: "is it legit?" is asked as it is).
-        return f"{text.rstrip(' .!?')}: {options[0]}"
+    if m is None and len(options) == 1 and (at := _POINTS_AT.search(text)) and "?" not in text:
+        # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
+        # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
+        return f"{text.rstrip(' .!?')}: {options[0] if at.group('card') else _CARD_NOTE.sub('', options[0])}"
     if m is None or not options:
         return None
     index = _ORDINALS[m.group("n").lower()]
     if not -len(options) <= index < len(options):
         return None
-    return f"{text[: m.start()]}{options[index]}{text[m.end():]}"
+    return f"{text[: m.start()]}{_CARD_NOTE.sub('', options[index])}{text[m.end():]}"
 
 
 _FILLER = frozenset({"the", "one", "card", "account", "my", "your", "on", "please", "that", "its", "it's", "it",

@@ -24,6 +24,8 @@ THEN_NOTE = "Once that's settled, I'll turn to your other request."
 # moment", "I've got about 12k in cash". It reads like a balance request, but asks for none.
 _CIRCUMSTANCE = re.compile(r"(?:i'?m|i am|i'?ve|i have|i'?ve got|we'?re|we are|we'?ve|we have)\b(?![^?]*\?\s*$)",
                            re.IGNORECASE)
+# What a request is about, said last: "... for the savings", "... on my credit card".
+_ABOUT = re.compile(r"\b(?:for|on|of|in)\s+(?:my|the|our)\s+[\w' -]+$", re.IGNORECASE)
 _PLEASE = re.compile(r"\b(?:please|pls|can you|could you|show|tell me|check)\b", re.IGNORECASE)
 
 
@@ -108,7 +110,13 @@ class SeveralRequests:
             told = self.docs.answer(ctx, sid, question, read.intent, float(read.prediction.probability),
                                     context=parts[i], follows=self.docs.points_back(question))
             return told, self.docs.topic_after(SessionState(), question, None, told)
-        answer = self.docs.answer(ctx, sid, question, leaning, float(read.prediction.probability), offer=False)
+        # Asked about what the request is about ("my sort code ... for the savings and also tell me the interest
+        # rate": the savings' rate, not the fixed savers' table the question alone gets); alone if that finds none.
+        about, sure = _ABOUT.search(parts[i]), float(read.prediction.probability)
+        answer = self.docs.answer(ctx, sid, question, leaning, sure, offer=False, context=about.group(),
+                                  follows=True) if about else None
+        if answer is None or answer.route != "answer":
+            answer = self.docs.answer(ctx, sid, question, leaning, sure, offer=False)
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{answer.reply}\n\n{done.reply}",
                        citations=answer.citations + done.citations), state

@@ -27,7 +27,7 @@ LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|qu
                      r"before i (?:say yes|confirm|agree|go ahead)|before (?:you|we) (?:do|go ahead with) (?:that|it|"
                      r"this)|one (?:more )?(?:thing|question)|just (?:checking|wondering))[\s,.!:-]+)+", re.IGNORECASE)
 ASIDE = re.compile(r"^(?:how|what|whats|what's|hows|how's|when|whens|where|wheres|why|who|is|are|does|do i|do you|"
-                   r"will|would i|should|can i|could i|am i)\b", re.IGNORECASE)
+                   r"will|would i|should|can i|could i|am i|tell me|let me know)\b", re.IGNORECASE)
 # "and my credit card", "the premier card too": more of the same, not something else.
 _ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
 # "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
@@ -51,6 +51,8 @@ _CALLS_OFF = re.compile(r"\b(?:cancel|forget|don'?t|do not|never ?mind|stop|leav
 # The words of a confirmation question before what it acts on: "Block and replace" (your card ...), "Open"
 # (a dispute ...), "Freeze" (your card ...).
 _QUESTION_VERBS = re.compile(r"^.*?(?=\s+(?:your|a|an|the)\b)", re.IGNORECASE)
+# "Open a dispute ...": the thing the question makes, which "can you dispute it" asks for by name.
+_QUESTION_MAKES = re.compile(r"^\w+\s+an?\s+(\w+)", re.IGNORECASE)
 # "can you just block it" to "Block and replace your card ...?": the question's own verb asked for is a yes.
 _DO_IT = re.compile(r"^(?:(?:yes|yeah|ok|okay|please|pls|just|can you|could you|will you|go on and|then)\W+)*"
                     r"(?P<verb>[a-z]+)\s+(?:it|that|this|the card|my card)(?:\s+(?:then|now|please|pls|for me))*\W*$",
@@ -136,10 +138,15 @@ class WaitingAction:
     def agrees(self, state: SessionState, text: str) -> bool:
         """Whether the message asks for the waiting action by its question's own verb ("can you just block it" to
         "Block and replace your card ending 7764 as stolen?"), which is a yes, not a request for a sibling (it
-        was read as a freeze, and the stolen card was only frozen)."""
+        was read as a freeze, and the stolen card was only frozen), or by what it makes ("can you dispute it" to
+        "Open a dispute for ...?", which was added to the dispute's reason)."""
         said = _DO_IT.match(text.strip())
-        asked = _QUESTION_VERBS.match(str((state.pending or {}).get("question") or ""))
+        # The question is its last sentence: what goes before it tells ("If you didn't make this payment ...").
+        question = re.split(r"(?<=[.!])\s+", str((state.pending or {}).get("question") or ""))[-1]
+        asked = _QUESTION_VERBS.match(question)
         verbs = set(asked.group().lower().split()) - {"and", "or"} if asked else set()
+        if (makes := _QUESTION_MAKES.match(question)) is not None:
+            verbs.add(makes.group(1).lower())
         return said is not None and said.group("verb").lower() in verbs
 
     def instead(self, state: SessionState, text: str, decision: bool) -> tuple[str, Reading] | None:

@@ -167,8 +167,13 @@ _COUNT = re.compile(rf"\b(?:last|latest|recent|most recent|past|previous|first|t
                     rf"{NUMBER_WORDS})\s+(?:{_RANKED}\s+)?{_ITEMS}\b")
 
 
+# "my last transaction", "the most recent payment": one, said in the singular.
+_THE_LAST = re.compile(r"\b(?:very\s+)?(?P<n>last|latest|most recent|newest)\s+(?:card\s+)?(?:transaction|payment|"
+                       r"purchase|charge|debit|withdrawal)\b")
+
+
 def scan_count(text: str) -> Scan[int]:
-    """"my last 3 payments", "the latest ten transactions": how many items are asked for."""
+    """"my last 3 payments", "the latest ten transactions", "my last payment": how many items are asked for."""
     norm = normalize(text)
     t = norm.text.lower()
     found = []
@@ -176,6 +181,7 @@ def scan_count(text: str) -> Scan[int]:
         n = int(m.group("n")) if m.group("n").isdigit() else words_to_int(m.group("n"))
         if n:
             found.append(_cand(norm, m.start("n"), m.end("n"), n))
+    found += [_cand(norm, m.start("n"), m.end("n"), 1) for m in _THE_LAST.finditer(t)]
     return Scan(tuple(found), ())
 
 
