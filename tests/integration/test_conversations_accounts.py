@@ -449,3 +449,16 @@ def test_my_details_and_a_rate_asked_together_are_both_given(assistant) -> None:
                                        "tell me the interest rate")
     assert both.route == "action" and "41048712" in both.reply
     assert "3.10% AER variable" in both.reply and "Fixed Saver" not in both.reply  # the savings' rate
+
+
+def test_spending_on_a_category_lists_its_payees_payments(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    fuel = c.say("how much have i spent on fuel")  # all 14 payments, "In all: £588.09 out"
+    assert fuel.tool.arguments.get("category") == "fuel" and "In all: £242.44 out." in fuel.reply
+    assert {t["merchant"] for t in fuel.tool.result["transactions"]} == {"Shell"}
+    assert "Trainline" in c.say("and on trains").reply  # the follow-up names another category
+    none = Conversation(assistant, customer="C004").say("how much did i spend on trains in october")
+    assert "couldn't find any matching train transactions" in none.reply  # not every October payment
+    assert Conversation(assistant).say("how much do i spend on takeaways").intent == "recent_transactions"
+    # A category word in a question the classifier is unsure of is no request for payments.
+    assert Conversation(assistant).say("can i use my card for travel abroad").tool is None

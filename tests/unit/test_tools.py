@@ -157,6 +157,19 @@ def test_queries_stay_scoped_to_the_caller(executor: ToolExecutor) -> None:
     assert accounts <= {"Everyday Account", "Easy Saver"}
     found = executor.run(ctx=ToolContext("C001"), tool="find_transactions", arguments={"merchant": "SP DIGITAL"})
     assert found.result["transactions"] == []  # Ben's payment; Alice cannot find it
+    # Each row names the caller's card it was made with; a joint holder's card by its holder, not its digits.
+    assert {t.get("card") for t in rows["transactions"]} <= {"8120", "4417", None}
+    joint = executor.run(ctx=ToolContext("C004"), tool="recent_transactions", arguments={"limit": 20}).result
+    assert {t.get("holder") for t in joint["transactions"]} == {"Chloe", None}
+    assert not any(t.get("card") == "2208" for t in joint["transactions"])
+
+
+def test_a_spending_category_is_its_payees_and_an_unknown_one_an_error(executor: ToolExecutor) -> None:
+    fuel = executor.run(ctx=ToolContext("C002"), tool="recent_transactions",
+                        arguments={"category": "fuel", "limit": 20}).result
+    assert fuel["transactions"] and {t["merchant"] for t in fuel["transactions"]} == {"Shell"}
+    unknown = executor.run(ctx=ToolContext("C002"), tool="recent_transactions", arguments={"category": "yachts"})
+    assert unknown.status == "error" and "fuel" in unknown.message
 
 
 def test_seeded_database_is_created_atomically(tmp_path: Path) -> None:

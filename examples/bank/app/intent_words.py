@@ -40,6 +40,7 @@ from .card_words import (
     declined,
 )
 from .care import urgent
+from .categories import SPENT_ON
 from .contact_words import (
     _CONTACT_HELD,
     _CONTACT_NAMED,
@@ -423,6 +424,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "dispute_transaction"  # "pret overcharged me, about a tenner on the 20th"
     if intent in ("policy_question", "out_of_scope") and _DISPUTE_ASKED.match(text):
         return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
+    if intent in ("policy_question", "out_of_scope", "check_balance") and SPENT_ON.search(text):
+        return "recent_transactions"  # "how much do i spend on takeaways": that category's payments
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):
         return "recent_transactions"  # "what did I spend with my debit card" asks what went, not its limits
     if intent == "check_balance" and _SPENT.search(text):

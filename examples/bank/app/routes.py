@@ -17,6 +17,7 @@ from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
 from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
+from .categories import WORDS, category_words
 from .disputes import dispute_plan, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
@@ -74,6 +75,9 @@ class TransactionFields(BaseModel):
     # "on my card": filled only by those words, so the payments are those made with the customer's own cards.
     own_card: Annotated[str | None, Slot("text", model=False),
                         Field(None, description="'my card', when said")] = None
+    # "how much have I spent on fuel": filled only by the words for a spending category (categories.py).
+    category: Annotated[str | None, Slot("text", model=False),
+                        Field(None, description="A spending category, by the customer's word for it")] = None
     # "on my credit card", "with card 4417": payments made with the customer's own cards.
     card_last4: CardSlot = None
     card_kind: Annotated[str | None, Slot("card_kind", model=False),
@@ -242,6 +246,8 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args["card_kind"] = values["card_kind"]
     elif values.get("own_card") and not args.get("holder"):  # "what did I spend on my card": not the joint holder's
         args["mine"] = True
+    if values.get("category") and not values.get("merchant"):  # "on fuel": the category's payees, all of them
+        args.update(category=WORDS[str(values["category"]).lower()], limit=20)
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         # "traineline" as written is no payee of theirs; one slip from "Trainline" it is that one.
         said = str(values["merchant"])
@@ -384,7 +390,8 @@ def _render_transactions(o: ToolOutcome) -> str:
     if not rows:
         latest = o.result.get("latest")
         seen = f" Your latest transaction is from {latest}." if latest and since and str(latest) < str(since) else ""
-        return f"I couldn't find any matching {merchant + ' ' if merchant else ''}transactions{period}.{seen}"
+        named = merchant or o.arguments.get("category")
+        return f"I couldn't find any matching {named + ' ' if named else ''}transactions{period}.{seen}"
     # Rows from more than one account say which ("Transfer in £100.00" to the Easy Saver beside card payments).
     several = len({t.get("account") for t in rows}) > 1
     # A joint holder's payments say whose they are, unless the customer asked for that holder's.
@@ -394,9 +401,10 @@ def _render_transactions(o: ToolOutcome) -> str:
             mark.append(f"{t['holder']}'s card")
     listed = "; ".join(f"{t['date']} {t['merchant']} {t['amount']}{' (' + ', '.join(m) + ')' if m else ''}"
                        for t, m in zip(rows, marks, strict=True))
-    filtered = bool(period or merchant)
+    filtered = bool(period or merchant or o.arguments.get("category"))
     names = {t["merchant"] for t in rows}
     whose = f"{names.pop() if len(names) == 1 else merchant} " if merchant else ""
+    whose += f"{o.arguments['category']} " if o.arguments.get("category") else ""
     whose += f"{o.arguments['kind']} account " if o.arguments.get("kind") else ""
     whose += f"{rows[0]['account']} " if o.arguments.get("account_id") else ""  # "Your Premier Account transactions"
     more = " (the latest 20)" if filtered and len(rows) == 20 and not order else ""
@@ -454,7 +462,8 @@ ACTIONS = {
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True, listed=_listed_transactions,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
-                                              "own_card": _my_card_words, **_OWN_CARDS}),
+                                              "own_card": _my_card_words, "category": category_words,
+                                              **_OWN_CARDS}, hints=frozenset({"category"})),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "card_declined": ActionRoute("card_declined", NoFields, _cards_plan, render_declined),
     "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
@@ -464,7 +473,8 @@ ACTIONS = {
                                    listed=_listed_accounts),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
-                               together=_A_CARD, known={**_OWN_CARDS, "misused": misuse_words}),
+                               together=_A_CARD, known={**_OWN_CARDS, "misused": misuse_words},
+                               hints=frozenset({"misused"})),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
                                  card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
                                  together=_A_CARD, known=_OWN_CARDS),

@@ -15,6 +15,7 @@ from pydantic import Field
 from rightfit.tools.executor import ToolError
 from rightfit.tools.registry import Owned, ToolContext, ToolRegistry
 
+from .categories import PAYEES
 from .db import BankDB
 
 AccountId = Annotated[str, Owned("account"), Field(pattern=r"^[A-Za-z]{3}-\d{6}$", max_length=10)]
@@ -124,7 +125,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                             card_last4: CardLast4 | None = None,
                             card_kind: Literal["debit", "credit"] | None = None,
                             holder: Annotated[str | None, Field(max_length=40, pattern=r"^[^\W\d_][\w' -]*$")] = None,
-                            mine: bool = False) -> dict[str, Any]:
+                            mine: bool = False,
+                            category: Annotated[str | None, Field(max_length=40)] = None) -> dict[str, Any]:
         """The customer's transactions, newest first or by amount.
 
         Args:
@@ -142,6 +144,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             card_kind: Only payments made with the customer's debit or credit cards.
             holder: Only payments made with the cards of this holder of a joint account (their first name).
             mine: Only payments made with the customer's own cards (not a joint holder's, nor transfers).
+            category: Only payments to payees of this spending category (fuel, trains, groceries, ...).
         """
         # The card each payment was made with: the caller's own by its digits, a joint holder's by their name.
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name, c.last4, c.customer_id AS card_holder, "
@@ -159,6 +162,13 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         if merchant:
             sql += f" AND {_MERCHANT_KEY} LIKE ?"
             params.append(_merchant_pattern(merchant))
+        if category is not None:
+            if category not in PAYEES:
+                raise ToolError(f"no spending category {category!r}; the categories are {', '.join(PAYEES)}")
+            # A payee of the category's starts the merchant's name or one of its words.
+            sql += " AND (" + " OR ".join(["lower(t.merchant) LIKE ? OR lower(t.merchant) LIKE ?"]
+                                          * len(PAYEES[category])) + ")"
+            params += [p for payee in PAYEES[category] for p in (f"{payee}%", f"% {payee}%")]
         if since is not None:
             sql += " AND t.posted >= ?"
             params.append(since.isoformat())

@@ -51,6 +51,8 @@ class AfterAnAction:
             return None
         fields = {k: v for k, v in fields.items() if k in route.slots.model_fields}
         for name, options in route.known.items():
+            if name in route.hints:  # "fuel" has no one other category
+                continue
             current = fields.get(name)
             # Names of one thing share their first word ("Everyday Account", "Everyday"): one other thing, by
             # its longest name, however many names each has.

@@ -67,6 +67,9 @@ class ActionRoute:
     # that list written anywhere in the message fills the slot when the parsers found nothing ("my trainline
     # payments"). Looked up only while the slot is empty.
     known: Mapping[str, Callable[[Lookup], Sequence[str]]] = field(default_factory=dict)
+    # Known slots filled from the app's own words, not the customer's records ("on fuel", "someone's been using
+    # it"): they narrow a request, but are no evidence that a message the classifier is unsure of makes one.
+    hints: frozenset[str] = frozenset()
     # Fields that describe one thing between them (a card by its digits or by its kind): when a message gives
     # one, the others' values from earlier messages are dropped, so "freeze 8120" then "no, the credit one"
     # means the credit card, not a disagreement between the two.

@@ -368,8 +368,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
                 # balance request and an unsupported transfer alike.
                 extraction = self.fields.extract(lean, text, now, {})
                 # Named, whether or not a parser also read it ("at tesco"): the record is what is evidence.
-                if (found := self.fields.known_in(ctx, lean, text, extraction, values={})) and (
-                        not bare or names_only(text, found.values())):
+                found = self.fields.known_in(ctx, lean, text, extraction, values={})
+                if set(found) - lean.hints and (not bare or names_only(text, found.values())):
                     extraction = replace(extraction, values={**extraction.values, **found})
                     return self.actions.act(ctx, sid, lean, extraction, confidence, text=text)
         if read.unsure:
