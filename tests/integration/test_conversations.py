@@ -416,7 +416,10 @@ def test_banking_question_the_documents_miss_is_an_abstention_not_a_refusal(assi
                                       "I found my card down the back of the sofa after reporting it lost yesterday, "
                                       "can I start using it again?",
                                       "how much would it cost me to be £1000 overdrawn for a month",
-                                      "How much interest would I get on 10k in the 1 year fixed saver?"])
+                                      "How much interest would I get on 10k in the 1 year fixed saver?",
+                                      "how much interest would I get on 10k in the 1 year fixed",
+                                      # the second half was a freeze, and "yes" froze the card:
+                                      "how do i turn on the gambling block and can i turn it off straight away"])
 def test_a_question_about_a_card_action_is_answered_not_started(assistant, question: str) -> None:  # noqa: ANN001
     reply = Conversation(assistant).say(question)
     assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"

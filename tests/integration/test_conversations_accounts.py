@@ -65,6 +65,9 @@ def test_the_contact_details_we_hold_are_read_back_not_changed(assistant, assist
     # The address too, asked as customers ask it (it started an address change).
     address = Conversation(assistant, customer="C004").say("whats my address on file?")
     assert address.tool.tool == "contact_details" and "88 Mill Lane, Leeds, LS6 2AB" in address.reply
+    for asked in ("what address do you have for me?", "which email address is on my account?",
+                  "can you read back my contact details"):  # a postcode asked for, the policy, "can't find"
+        assert Conversation(assistant, customer="C004").say(asked).tool.tool == "contact_details", asked
 
 
 def test_the_number_held_is_read_while_its_change_waits(assistant, assistant_settings) -> None:  # noqa: ANN001

@@ -378,3 +378,29 @@ def test_a_yes_naming_another_card_after_a_no_is_for_that_card(assistant) -> Non
     c.say("no")
     other = c.say("ok the debit then")  # it asked again about the credit card just declined
     assert other.route == "confirm" and "8120" in other.reply and "4417" not in other.reply
+
+
+def test_someone_elses_lost_card_told_in_two_sentences_is_refused_whole(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C003")
+    # Split, "he lost it" asked to block the caller's own card as lost, and "yes" did.
+    told = c.say("can you freeze Daniel's card? he lost it")
+    assert told.route == "refuse" and "2208" not in told.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C003", "2208") == "active"
+
+
+def test_a_second_sentence_taking_the_first_back_is_the_request(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    # Both were done: the card blocked for good, then "None of your cards can be frozen".
+    asked = c.say("lost my card. wait no, just freeze it for now, might be in the car")
+    assert asked.route == "confirm" and asked.intent == "freeze_card" and "lost" not in asked.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C002", "5531") == "frozen"
+
+
+def test_whether_the_money_comes_back_after_a_stolen_card_is_no_dispute(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("my debit card was stolen and someone paid WWW.XBPAY with it")
+    done = c.say("yes")
+    assert "by the end of the next working day" in done.reply  # the report says the refund
+    assert c.say("do I get the money back?").intent == "policy_question"  # it asked "which payment?"

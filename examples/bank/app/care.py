@@ -7,6 +7,9 @@ with is fixed text (and a ticket for a colleague), so a message that only preten
 Each rule is narrow on purpose: a false alarm tells someone asking about a gym membership to call Samaritans,
 or opens a scam ticket for "your fees are extortionate". Words that are also everyday banking words ("end it",
 "hurt myself", "for my protection") count only beside the signs that make them what they are.
+
+A death told (`bereaved`) is not urgent in that sense: `intent_words.refine_intent` meets it with the
+Bereavement Support team, after the urgent rules.
 """
 
 from __future__ import annotations
@@ -160,3 +163,22 @@ def urgent(text: str, flagged: bool = False) -> str | None:
     if _HOW_WE_WORK.search(text):
         return None
     return "scam" if _scam(text) else None
+
+
+# Telling us of a death: met with the Bereavement Support team and what happens first (it abstained: "passed
+# away" is not the documents' word). A question on one part of it ("what documents do you need?") is the
+# documents' to answer.
+_KIN = (r"(?:husband|wife|partner|mum|mom|mam|dad|mother|father|son|daughter|brother|sister|gran|nan|grandma|"
+        r"grandad|grandmother|grandfather|aunt|uncle)")
+_BEREAVED = re.compile(rf"\bpassed away\b|\bbereave\w*|\b(?:my|our) (?:\w+ )?{_KIN} (?:(?:has|had|just|recently|"
+                       rf"sadly|suddenly|unexpectedly) )*died\b|"
+                       rf"\blost my {_KIN} (?:last|this|yesterday|recently|to)\b|\b(?:my|our) late {_KIN}\b",
+                       re.IGNORECASE)
+_ONE_PART = re.compile(r"\b(?:probate|grant|interest|isa|savers?|savings|joint|overdraft|loan|credit card|how long|"
+                       r"standing orders?|direct debits?|inherit\w*|left me|pay (?:it |this |the money )?in(?:to)?)\b",
+                       re.IGNORECASE)
+
+
+def bereaved(text: str) -> bool:
+    """A death told ("my husband passed away last week"), not a question on one part of what follows."""
+    return _BEREAVED.search(text) is not None and _ONE_PART.search(text) is None

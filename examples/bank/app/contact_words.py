@@ -7,8 +7,12 @@ import re
 
 # The mobile number or e-mail address we hold, asked about ("what email have you got for me on file"): read back,
 # not a change. Only as a what/which question: "can i swap the mobile number you have for me" is a change.
-_CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number)\b[^.?!]{0,30}"
-                           r"\b(?:have|got|hold|on file|on record|registered)\b", re.IGNORECASE)
+_CONTACT_HELD = re.compile(r"\b(?:what|which)\b[^.?!]{0,25}\b(?:e-?mail|phone|mobile|number|address|postcode|"
+                           r"contact details)\b[^.?!]{0,30}\b(?:have|got|hold|on file|on record|registered|(?:is|are)"
+                           r" (?:on|linked to|attached to) (?:my|the) (?:account|profile))\b"
+                           # "can you read back my contact details"
+                           r"|\bread\b[^.?!]{0,15}\b(?:back|out)\b[^.?!]{0,20}\b(?:contact|address|e-?mail|phone|"
+                           r"mobile|details)\b", re.IGNORECASE)
 # "what's my address on file?", "whats my current phone number?": what is held, asked for without a new value.
 _MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(?:my\s+|the"
                         r"\s+(?=.*\b(?:on file|on record|you have|you've got)\b))(?:current\s+|registered\s+|"

@@ -39,7 +39,7 @@ from .card_words import (
     _UNFREEZE,
     declined,
 )
-from .care import urgent
+from .care import bereaved, urgent
 from .categories import SPENT_ON
 from .contact_words import (
     _CONTACT_HELD,
@@ -63,6 +63,8 @@ from .payment_words import (
     _PAYMENT_SCHEME,
     _SHOW_PAYMENTS,
     _SPENT,
+    _WOULD_EARN,
+    MONEY_BACK_ASKED,
     ODD_PAYMENTS,
     WHERE_MONEY_WENT,
     lists_payments,
@@ -183,20 +185,6 @@ _STATEMENT_WHEN = re.compile(r"^\W*(?:when'?s?|how often|how (?:do|can|will) (?:
 _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|\boverdraft\s+limit\s+(?:on|for)\s+"
                            r"(?:my|our)\b|\bhow (?:much|big) (?:of an )?overdraft (?:do|have|can) (?:i|we)\b|"
                            r"\bhow (?:much|big) is (?:my|our) overdraft\b", re.IGNORECASE)
-
-
-# Telling us of a death: met with the Bereavement Support team and what happens first (it abstained: "passed
-# away" is not the documents' word). A question on one part of it ("what documents do you need?") is the
-# documents' to answer.
-_KIN = (r"(?:husband|wife|partner|mum|mom|mam|dad|mother|father|son|daughter|brother|sister|gran|nan|grandma|"
-        r"grandad|grandmother|grandfather|aunt|uncle)")
-_BEREAVED = re.compile(rf"\bpassed away\b|\bbereave\w*|\b(?:my|our) (?:\w+ )?{_KIN} (?:(?:has|had|just|recently|"
-                       rf"sadly|suddenly|unexpectedly) )*died\b|"
-                       rf"\blost my {_KIN} (?:last|this|yesterday|recently|to)\b|\b(?:my|our) late {_KIN}\b",
-                       re.IGNORECASE)
-_ONE_PART = re.compile(r"\b(?:probate|grant|interest|isa|savers?|savings|joint|overdraft|loan|credit card|how long|"
-                       r"standing orders?|direct debits?|inherit\w*|left me|pay (?:it |this |the money )?in(?:to)?)\b",
-                       re.IGNORECASE)
 
 
 # A hello or a plea for help with nothing else in it ("hi, can you help me?") is met with what the assistant
@@ -335,7 +323,7 @@ def refine_intent(text: str, intent: str) -> str:
     hacked = _HACKED.search(text) is not None and intent not in ("update_phone_or_email", "update_address")
     if _PAYS_CARD.search(text) and not asks_about and not _HARD_UP.search(text):
         return "not_in_chat"  # "pay off my credit card": a payment, which no tool makes; never a card freeze
-    if _BEREAVED.search(text) and not _ONE_PART.search(text) and intent not in ("human_handoff", "complaint"):
+    if bereaved(text) and intent not in ("human_handoff", "complaint"):
         return "bereavement"
     if _GAMBLING_BLOCK.search(text) and not _FREEZE_CARD_WORDS.search(text):
         return "policy_question"  # "stop my card working on gambling sites" froze every payment
@@ -395,8 +383,8 @@ def refine_intent(text: str, intent: str) -> str:
     if intent in ("policy_question", "out_of_scope") and (_I_OWE.search(text) or _IN_THE_RED.search(text)
                                                           or _BALANCE_TOO.search(text)):
         return "check_balance"
-    if intent == "check_balance" and _IF_OVERDRAWN.search(text):
-        return "policy_question"  # "if i go overdrawn by 80 quid how much interest will i pay"
+    if intent == "check_balance" and (_IF_OVERDRAWN.search(text) or _WOULD_EARN.search(text)):
+        return "policy_question"  # "if i go overdrawn by 80 quid ...", "how much interest would I get on 10k ..."
     if intent == "check_balance" and _MY_OVERDRAFT.search(text):
         return "overdraft_limit"
     if (intent in ("update_phone_or_email", "update_address", "account_details", "policy_question", "out_of_scope")
@@ -422,6 +410,8 @@ def refine_intent(text: str, intent: str) -> str:
     if (intent in ("out_of_scope", "policy_question", "check_balance", "recent_transactions")
             and _OVERCHARGED.search(text) and not asks_about and not _COMPLAINS.search(text)):
         return "dispute_transaction"  # "pret overcharged me, about a tenner on the 20th"
+    if intent in ("dispute_transaction", "out_of_scope") and MONEY_BACK_ASKED.match(text):
+        return "policy_question"  # "do I get the money back?" after a stolen card: not "which payment?"
     if intent in ("policy_question", "out_of_scope") and _DISPUTE_ASKED.match(text):
         return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
     if intent in ("policy_question", "out_of_scope", "check_balance") and SPENT_ON.search(text):
@@ -488,8 +478,9 @@ def refine_intent(text: str, intent: str) -> str:
         return intent
     verbs = _LIFT.sub(" unfreeze ", text)
     unfreeze, freeze = bool(_UNFREEZE.search(verbs)), bool(_FREEZE.search(verbs))
-    if intent != "out_of_scope" and not (freeze or unfreeze) and _CARD_LOOKS.search(text):
-        return "policy_question"  # "I want to change my card design" is no freeze
+    if intent != "out_of_scope" and not (freeze or unfreeze) and (
+            _CARD_LOOKS.search(text) or (intent == "freeze_card" and _CAN_I.match(text))):
+        return "policy_question"  # "I want to change my card design", "can i turn it off straight away": no freeze
     if unfreeze and not freeze:
         return "unfreeze_card"
     if freeze and not unfreeze:

@@ -100,3 +100,13 @@ _ABOUT_AN_ACCOUNT = re.compile(r"\bclos(?:e|ed|es|ing)\b|\bminimum (?:re)?paymen
 _IF_OVERDRAWN = re.compile(r"\bif (?:i|we) (?:go|went|am|'m|were|get|got|end up|ever go)\s+(?:\w+\s+){0,2}?"
                            r"(?:overdrawn|into (?:my |an |the |our )?(?:overdraft|red|arranged|unarranged))",
                            re.IGNORECASE)
+# "how much interest would I get on 10k in the 1 year fixed": what a product pays, for the documents.
+_WOULD_EARN = re.compile(r"\bhow much interest (?:would|will|could|do|does|might)\b|\binterest (?:would|will|could) "
+                         r"(?:i|we) (?:get|earn|make)\b", re.IGNORECASE)
+
+# "do I get the money back?" (after a stolen card's report): whether and when, for the documents (unauthorised
+# payments are refunded by the next working day); naming a payment ("... back from amazon") is a dispute.
+MONEY_BACK_ASKED = re.compile(r"^\W*(?:(?:and|so|ok|okay|but)\W+)?(?:do|will|would|can|could|shall|when will|how "
+                              r"(?:do|can|will|long (?:will|does it take for)))\s+(?:i|we)\s+(?:\w+\s+){0,2}?"
+                              r"(?:get|be)\s+(?:my\s+|the\s+|our\s+|that\s+|it\s+)?(?:money\s+back|refund(?:ed)?|"
+                              r"reimbursed|paid back)(?:\s+(?:please|pls|then|now))?\W*$", re.IGNORECASE)

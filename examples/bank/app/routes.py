@@ -431,7 +431,8 @@ def _render_card(o: ToolOutcome) -> str:
     else:
         when = "(3-5 working days)"
     return (f"Done: your card ending {r['card']} is blocked as {r['status']} and a replacement is on its way "
-            f"{when}. If you see payments you don't recognise, call 0808 157 0247, 24/7.")
+            f"{when}. If you see payments you don't recognise, call 0808 157 0247, 24/7: we refund a payment you "
+            "didn't make by the end of the next working day.")
 
 
 def _render_update(o: ToolOutcome) -> str:

@@ -15,6 +15,7 @@ from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.replies import STILL_WAITING, and_joined, asked_again, two_sentences
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
+from rightfit.assistant.third_party import ThirdPartyCheck
 from rightfit.assistant.waiting import ASIDE, LEAD_IN, Reading
 from rightfit.extract import every_card
 from rightfit.tools.registry import ToolContext
@@ -24,6 +25,10 @@ THEN_NOTE = "Once that's settled, I'll turn to your other request."
 # moment", "I've got about 12k in cash". It reads like a balance request, but asks for none.
 _CIRCUMSTANCE = re.compile(r"(?:i'?m|i am|i'?ve|i have|i'?ve got|we'?re|we are|we'?ve|we have)\b(?![^?]*\?\s*$)",
                            re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|myself|we|our|us)\b", re.IGNORECASE)
+# A second sentence that takes the first back: "wait no, ...", "actually ...", "sorry, I mean ...".
+_TAKEN_BACK = re.compile(r"^\W*(?:(?:wait|hang on|hold on|sorry|oh|erm|um)[\s,.!]+)*(?:no|nah|actually|scratch "
+                         r"that|i mean|on second thoughts?)\b", re.IGNORECASE)
 # What a request is about, said last: "... for the savings", "... on my credit card".
 _ABOUT = re.compile(r"\b(?:for|on|of|in)\s+(?:my|the|our)\s+[\w' -]+$", re.IGNORECASE)
 _PLEASE = re.compile(r"\b(?:please|pls|can you|could you|show|tell me|check)\b", re.IGNORECASE)
@@ -36,6 +41,7 @@ class SeveralRequests:
     docs: DocumentAnswers
     fields: FieldReader
     actions: ActionTaker
+    others: ThirdPartyCheck
 
     def _read(self, text: str) -> Reading:
         raise NotImplementedError
@@ -61,6 +67,12 @@ class SeveralRequests:
         if parts is None:
             return None
         reads = [self._read(p) for p in parts]
+        if not all(_FIRST_PERSON.search(p) for p in parts) and any(
+                self.others.who(ctx, text, r.intent) is not None for r in reads):
+            # "can you freeze Daniel's card? he lost it": one request about someone else, refused whole; split, "he
+            # lost it" blocked the caller's own card. ("whats my balance and show my husband's transactions" is
+            # two: the caller's half is met beside the other's refusal.)
+            return None
         if (asked := self._question_beside(ctx, sid, parts, reads, now)) is not None:
             return asked
         if (logged := self._logged_beside(ctx, sid, parts, reads, now)) is not None:
@@ -68,6 +80,10 @@ class SeveralRequests:
         if any(r.unsure or r.intent not in self.app.actions for r in reads) or reads[0].intent == reads[1].intent:
             return None
         routes = [self.app.actions[r.intent] for r in reads]
+        if siblings(routes[0], routes[1]) and _TAKEN_BACK.match(parts[1]):
+            # "lost my card. wait no, just freeze it for now": the second takes the first back (both were done,
+            # the card blocked for good and then found not freezable).
+            return self._turn(ctx, sid, SessionState(), parts[1], now, reading=reads[1])
         plans = [self.fields.extract(route, p, now, {}) for route, p in zip(routes, parts, strict=True)]
         at_once = [self.actions.at_once(ctx, route, plan, text=p) for route, plan, p in zip(routes, plans, parts,
                                                                                             strict=True)]
