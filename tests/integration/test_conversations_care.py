@@ -144,3 +144,9 @@ def test_a_card_someone_else_is_using_is_frozen_with_the_fraud_line(assistant, a
     assert c.say("yes").route == "action" and card_status(assistant_settings, "C002", "5531") == "frozen"
     plain = Conversation(assistant).say("freeze my debit card")  # nothing said of anyone else: no fraud line
     assert "0808 157 0247" not in plain.reply
+
+
+def test_a_stolen_card_named_by_a_payment_made_with_it_is_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # It asked "which card?" three times; WWW.XBPAY was paid with the debit card 8120.
+    asked = Conversation(assistant).say("MY CARD WAS STOLEN AND SOMEONE PAID WWW.XBPAY WITH IT!!! sort it out")
+    assert asked.route == "confirm" and "card ending 8120" in asked.reply and "4417" not in asked.reply

@@ -404,3 +404,16 @@ def test_whether_the_money_comes_back_after_a_stolen_card_is_no_dispute(assistan
     done = c.say("yes")
     assert "by the end of the next working day" in done.reply  # the report says the refund
     assert c.say("do I get the money back?").intent == "policy_question"  # it asked "which payment?"
+
+
+def test_short_follow_ups_found_in_exploring(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    c.say("hi")
+    assert c.say("what can you do?").intent == "greeting"  # was refused as off-topic
+    other = Conversation(assistant, customer="C006")
+    other.say("sort code for my premier account")
+    assert "ACC-600044" in other.say("what about for the other account").reply  # "account", not only "one"
+    card = Conversation(assistant, customer="C002")
+    card.say("my card is damaged")
+    same = card.say("will it have the same number?")  # asked for a new mobile number or e-mail
+    assert same.intent == "policy_question" and same.tool is None

@@ -108,6 +108,11 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
                             also=tuple({"card_last4": c["last4"], **args} for c in candidates[1:]),
                             confirm=f"{unusable + ' ' if unusable else ''}{verb.capitalize()} your cards ending "
                                     f"{digits}{reported}{how}?")
+            if len(candidates) > 1 and (paid := values.get("paid")):
+                # "my card was stolen and someone paid WWW.XBPAY with it": the card that payment was made with.
+                used = {t.get("card") for t in listed(lookup, "recent_transactions", "transactions",
+                                                      {"merchant": paid, "limit": 20})}
+                candidates = [c for c in candidates if c["last4"] in used] or candidates
             if len(candidates) > 1:
                 # Two debit cards are told apart by their accounts too, so "the premier one" can answer.
                 alike = len({c["kind"] for c in candidates}) < len(candidates)

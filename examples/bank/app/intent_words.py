@@ -191,7 +191,8 @@ _MY_OVERDRAFT = re.compile(r"\b(?:my|our)\s+(?:arranged\s+)?overdraft\s+limit\b|
 # can do, not told it is off-topic.
 _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.]*)?"
                         r"(?:(?:can|could|would) you (?:please )?help(?: me)?(?: out)?(?: please)?|"
-                        r"i need (?:some )?help|help(?: me)?(?: please)?)?[\s?!.]*$", re.IGNORECASE)
+                        r"i need (?:some )?help|help(?: me)?(?: please)?|what (?:can|do) you (?:do|help (?:me )?with)|"
+                        r"what can i ask(?: you)?(?: about)?|how can you help(?: me)?)?[\s?!.]*$", re.IGNORECASE)
 
 
 # Tricked into sending money (an authorised push payment scam): urgent, and no card dispute. The fraud team
@@ -277,6 +278,8 @@ _IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?
 _A_NUMBER = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\+\d{2}[\s\d]{9,14}\b")
 
 
+# "will it have the same number?" (of a replacement card): a question, no new number.
+_WILL_IT = re.compile(r"^\W*(?:will|would|does|do|is|are)\b[^.!]*\?\W*$", re.IGNORECASE)
 _HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNORECASE)
 
 
@@ -445,7 +448,7 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
     if intent in _DETAIL_CHANGES and _NAME_CHANGE.search(text):
         return "policy_question"  # "change my name, I just got married": not done in chat; the documents say how
-    if intent == "update_phone_or_email" and asks_about and not _CHANGE_WORDS.search(text):
+    if intent == "update_phone_or_email" and (asks_about or _WILL_IT.match(text)) and not _CHANGE_WORDS.search(text):
         return "policy_question"  # "what's the premier phone number?" asks for ours, not to change theirs
     if intent == "dispute_transaction" and _WRONG_PAYEE.search(text):
         return "policy_question"  # "I sent money to the wrong person": recovering it, in the documents

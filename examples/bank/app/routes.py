@@ -93,6 +93,9 @@ class CardFields(BaseModel):
     # words), which then says the fraud line. One class for every card action keeps them siblings.
     misused: Annotated[str | None, Slot("text", model=False),
                        Field(None, description="when someone else is using the card")] = None
+    # "someone paid WWW.XBPAY with it": one of the customer's payees, which tells which card was used.
+    paid: Annotated[str | None, Slot("text", model=False),
+                    Field(None, description="A payee paid with the card")] = None
 
 
 class ReportFields(CardFields):
@@ -455,7 +458,9 @@ def _joint_first_names(lookup: Lookup) -> list[str]:
     names = [n.split()[0] for n in _listed(lookup, "joint_holders", "names") if n.split()]
     return [*names, *(f"{n}s" for n in names)]
 _OWN_CARDS = {"card_last4": _card_digits, **_OWN_ACCOUNTS}
-_REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words, "hurry": hurry_words}
+_REPORT_WORDS = {**_OWN_CARDS, "delivery": express_words, "hurry": hurry_words, "paid": _merchants}
+# Words that narrow a card action (how the new card is sent, who was paid with it) but ask for none.
+_CARD_HINTS = frozenset({"delivery", "hurry", "paid", "misused"})
 
 ACTIONS = {
     "check_balance": ActionRoute("check_balance", BalanceFields, _balance_plan, _render_balance,
@@ -474,19 +479,19 @@ ACTIONS = {
                                    listed=_listed_accounts),
     "freeze_card": ActionRoute("freeze_card", CardFields,
                                card_plan("freeze_card", "freeze", "frozen", ("active",)), _render_card,
-                               together=_A_CARD, known={**_OWN_CARDS, "misused": misuse_words},
-                               hints=frozenset({"misused"})),
+                               together=_A_CARD, known={**_OWN_CARDS, "misused": misuse_words, "paid": _merchants},
+                               hints=_CARD_HINTS),
     "unfreeze_card": ActionRoute("unfreeze_card", CardFields,
                                  card_plan("unfreeze_card", "unfreeze", "unfrozen", ("frozen",)), _render_card,
                                  together=_A_CARD, known=_OWN_CARDS),
     "report_lost_card": ActionRoute("report_lost_card", ReportFields,
                                     card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                reason="lost", delivers=True), _render_card, together=_A_CARD,
-                                    known=_REPORT_WORDS),
+                                    known=_REPORT_WORDS, hints=_CARD_HINTS),
     "report_stolen_card": ActionRoute("report_stolen_card", ReportFields,
                                       card_plan("report_card", "block and replace", "blocked", ("active", "frozen"),
                                                  reason="stolen", delivers=True), _render_card,
-                                      together=_A_CARD, known=_REPORT_WORDS),
+                                      together=_A_CARD, known=_REPORT_WORDS, hints=_CARD_HINTS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, dispute_plan, render_dispute,
                                        known={"merchant": _merchants}, amounts_on_record=True,
                                        in_own_words="reason"),

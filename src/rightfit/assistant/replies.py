@@ -138,8 +138,9 @@ _NO_LEAD = re.compile(r"^\s*(?:(?:no|nope|nah|don't|do not|wait|hang on|hold on|
 
 # "no, the other one", "and the other one too": the one other value the customer has (their other card).
 THE_OTHER = re.compile(r"^(?:(?:no|nope|and|what about|how about|now|also|then|ok|okay|sorry|actually|i meant|"
-                       r"please|wait|hang on|hold on)[\s,.!-]+)*"
-                       r"the other (?:one|card)(?:[\s,]+(?:too|as well|instead|please|sorry|then|mate|pls))*[\s.!?]*$",
+                       r"please|wait|hang on|hold on)[\s,.!-]+)*(?:(?:on|for|with|in)\s+)?"
+                       r"the other (?:one|card|account|acc)"
+                       r"(?:[\s,]+(?:too|as well|instead|please|sorry|then|mate|pls))*[\s.!?]*$",
                        re.IGNORECASE)
 
 
