@@ -248,3 +248,14 @@ def test_a_payee_asked_about_by_its_statement_name_is_shown_then_disputed(assist
     # "still" could be a payee as well; only SP DIGITAL is one of theirs (it asked "still or SP DIGITAL?").
     asked = c.say("oh thats the gym app, i cancelled it in october tho and they still took it. dispute it")
     assert asked.route == "confirm" and "£18.99 to SP DIGITAL" in asked.reply
+
+
+def test_no_i_didnt_make_it_at_a_disputes_confirmation_freezes_the_card(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    assert c.say("what is SP DIGITAL on my statement? i never bought that").route == "confirm"
+    # "Thanks, I've added that", and the dispute asked again: a payment not made is no dispute.
+    instead = c.say("no i definitely didnt make it")
+    assert instead.intent == "freeze_card" and "card ending 5531" in instead.reply and "0808 157 0247" in instead.reply
+    assert c.say("yes").route == "action" and card_status(assistant_settings, "C002", "5531") == "frozen"
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT count(*) FROM disputes WHERE transaction_id = 'TX-00033'").fetchone()[0] == 0

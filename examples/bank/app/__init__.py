@@ -11,6 +11,7 @@ from rightfit.assistant.app import AssistantApp
 
 from .care import urgent
 from .db import BankDB
+from .disputes import not_made
 from .intent_words import refine_intent
 from .replies import REPLIES
 from .routes import ACTIONS, HandoffFields
@@ -51,6 +52,7 @@ def build(data_dir: Path) -> AssistantApp:
                     "report_stolen_card": frozenset({"update_address"}),
                     "update_address": frozenset({"contact_details"}),
                     "update_phone_or_email": frozenset({"contact_details"})},
+        no_instead={"dispute_transaction": not_made},
         joint_holders=bank.joint_holders,
         ticket_note_tool="add_to_ticket",
     )

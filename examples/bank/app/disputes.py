@@ -113,3 +113,11 @@ def render_dispute(o: ToolOutcome) -> str:
     r = o.result
     return (f"I've opened dispute {r['dispute_id']} for {r['amount'].lstrip('-')} to {r['merchant']}. We'll update "
             "you as the claim progresses.")
+
+
+def not_made(rest: str, slots: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """"no, I definitely didn't make it" to a dispute's confirmation, which said a payment not made at all is no
+    dispute (unauthorised-payments.md): the card it was made with is frozen instead, the fraud line said."""
+    if NOT_MINE.search(rest) is None:
+        return None
+    return "freeze_card", {"paid": slots.get("merchant"), "misused": "didn't make it"}

@@ -143,6 +143,11 @@ class AssistantApp:
     # address changed before a new card is sent, the phone number held looked at while it is being changed. The
     # waiting action is asked again once the other is done or called off.
     done_first: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # A no to a waiting action that says another is meant ((what follows the no, the waiting action's fields) ->
+    # (the other intent, its fields) or None): the bank's "no, I didn't make it" to a dispute is a payment not made
+    # at all, met with a freeze of the card it was made with, not added to the dispute as its reason.
+    no_instead: Mapping[str, Callable[[str, Mapping[str, Any]], tuple[str, dict[str, Any]] | None]] = field(
+        default_factory=dict)
     # What each action is about in the documents' words (intent -> words), the context of a question asked
     # right after it ("how long for the new one" after a stolen card's report: "stolen card").
     # An action not listed is named by its intent.

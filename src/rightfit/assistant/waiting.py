@@ -125,6 +125,11 @@ class WaitingAction:
         rest = after_no(text, min_words=1) if said_no else text
         if route is None or rest is None:
             return None
+        if said_no and (meant := self.app.no_instead.get(route.intent)) is not None and (
+                found := meant(rest, state.slots)) is not None and found[0] in self.app.actions:
+            # "no i definitely didnt make it" to a dispute: what the app says is meant instead.
+            return (SessionState(intent=found[0], slots=found[1]), rest,
+                    replace(self._read(rest), intent=found[0], unsure=False, settled=True))
         read = self._read(rest)
         if read.unsure and read.prediction.top and (said_no or read.prediction.top[0][1] >= LEAN_WITHOUT_NO):
             read = replace(read, intent=str(read.prediction.top[0][0]), unsure=False)
