@@ -150,3 +150,20 @@ def test_a_stolen_card_named_by_a_payment_made_with_it_is_that_card(assistant, a
     # It asked "which card?" three times; WWW.XBPAY was paid with the debit card 8120.
     asked = Conversation(assistant).say("MY CARD WAS STOLEN AND SOMEONE PAID WWW.XBPAY WITH IT!!! sort it out")
     assert asked.route == "confirm" and "card ending 8120" in asked.reply and "4417" not in asked.reply
+
+
+@pytest.mark.parametrize("told", [
+    # Each got "I can't find that in our policies", or was asked for the merchant as a card dispute.
+    "i sent 2000 pounds by bank transfer to a guy selling a car on facebook and now he blocked me. can i get it back??",
+    "a man on the phone asked me to read out the code you just texted me, should I?",
+    "someone i met on a dating app needs money for a flight to see me, he asked me to send £800. i'm going to do it "
+    "today, what's the fastest way?"])
+def test_scams_told_in_customers_words_get_the_fraud_line(assistant, told: str) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say(told)
+    assert reply.intent == "scam" and "0808 157 0247" in reply.reply and reply.ticket_id
+
+
+def test_a_suspicious_email_asked_about_gets_the_advice_on_it(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("got an email saying my account is suspended, click here to verify. is this "
+                                        "you?")
+    assert "Don't click any links" in reply.reply and "report@phishing.gov.uk" in reply.reply and reply.tool is None

@@ -39,7 +39,7 @@ from .card_words import (
     _UNFREEZE,
     declined,
 )
-from .care import bereaved, urgent
+from .care import bereaved, is_it_our_number, suspicious_message, urgent
 from .categories import SPENT_ON
 from .contact_words import (
     _CONTACT_HELD,
@@ -200,7 +200,8 @@ _JUST_HELP = re.compile(r"^(?:(?:hi|hello|hey|hiya|good (?:morning|afternoon|eve
 _COMPLAINS = re.compile(r"\bcomplain", re.IGNORECASE)
 _DISPUTES = re.compile(r"\b(?:dispute|chargeback|charge back)", re.IGNORECASE)
 _SECRET = (r"(?:(?:full|whole|online|card|bank|app|security|banking)\s+)?(?:pin|passcode|password|one[- ]time "
-           r"(?:pass)?code|code from (?:a|the) text|security code|card details|card number|login details)\b")
+           r"(?:pass)?code|code (?:from (?:a|the) text|(?:you|we|they) (?:just )?(?:texted|sent))|security code|"
+           r"card details|card number|login details)\b")
 _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artist|tricked|duped|"
                       r"pretend\w* to be|posing as|impersonat\w*|safe account|remote access|(?:anydesk|teamviewer)|"
                       r"identity theft|stole my identity|stolen my identity|(?:opened|taken out|applied for) (?:an? )?"
@@ -209,12 +210,19 @@ _SCAMMED = re.compile(r"\b(?:scam(?:med)?|scammers?|fraudsters?|conned|con artis
                       # Details typed in after following a link in a message: the account is at risk now.
                       r"|\b(?:clicked|tapped|followed|opened)\b.{0,40}\blink\b.{0,60}\b(?:entered|typed|put in|gave)\b"
                       # Money being taken by someone the customer can name or not.
-                      r"|\b(?:has been|have been|is|keeps?) (?:taking|stealing) (?:money )?from (?:me|my account)\b",
-                      re.IGNORECASE)
+                      r"|\b(?:has been|have been|is|keeps?) (?:taking|stealing) (?:money )?from (?:me|my account)\b"
+                      # Money sent by transfer, then the payee gone: "sent 2000 by bank transfer ... now he blocked
+                      # me" (a card payment's seller gone quiet is a dispute).
+                      r"|\b(?:transferred|(?:sent|paid)\b.{0,60}\b(?:bank transfer|transfer|faster payment))\b.{0,100}"
+                      r"\b(?:blocked me|stopped (?:replying|answering|responding)|disappeared|vanished|ghosted me|"
+                      r"(?:won'?t|doesn'?t|will not|does not) (?:reply|answer|respond))\b", re.IGNORECASE)
+# Whether the money can come back, asked of a scam told: the scam reply says how (the fraud team, reimbursement).
+_GET_IT_BACK = re.compile(r"\bget (?:it|them|my money|the money|that|this) back\b|\breimburs\w*|\brefund\w*",
+                          re.IGNORECASE)
 # Someone else had, asked for or holds the customer's PIN, password or card details: the fraud team at once,
 # even asked as a question ("a caller asked for my PIN, is that ok?"); "tell me my card details" asks us.
 _HANDED_OVER = re.compile(r"\b(?:gave|give|given|told|tell|shared|share|sent|read out)\b(?!\s+me\b).{0,25}\b"
-                          rf"(?:my|the)\s+{_SECRET}|\basked (?:me )?(?:for|to (?:read|tell|give|share)"
+                          rf"(?:my|the)\s+{_SECRET}|\basked (?:me )?(?:for|to (?:read(?: out)?|tell|give|share)"
                           rf"(?: them| him| her)?) (?:my|the) {_SECRET}|"
                           rf"\b(?:has|have|got|knows?) (?:all )?my {_SECRET}|"
                           r"\b(?:using|used|spending on|spent on) my card without (?:asking|permission|my "
@@ -271,13 +279,6 @@ _WOULD_WE_ASK = re.compile(r"\b(?:will|would|do|does|can|could|might)\s+(?:you|l
                            r"(?:ever\s+)?(?:ask|call|text|phone|ring)\b", re.IGNORECASE)
 
 
-# "is 0808 157 0247 really your number?", "they rang from 03069 990100, is that you?": whether a number is ours,
-# never a change of the customer's own.
-_IS_IT_YOU = re.compile(r"\b(?:is|was|are)\b[^.!?]{0,60}\b(?:your|you|larkspur'?s?|the bank'?s?|genuine|real|legit\w*|"
-                        r"official)\b[^.!]{0,30}\?", re.IGNORECASE)
-_A_NUMBER = re.compile(r"\b0\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|\+\d{2}[\s\d]{9,14}\b")
-
-
 # "will it have the same number?" (of a replacement card): a question, no new number.
 _WILL_IT = re.compile(r"^\W*(?:will|would|does|do|is|are)\b[^.!]*\?\W*$", re.IGNORECASE)
 _HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNORECASE)
@@ -303,10 +304,12 @@ def refine_intent(text: str, intent: str) -> str:
     and whether a phone number is really ours is a question, never a new number for the customer."""
     if (care := urgent(text)) is not None:
         return care  # in crisis, abused, or in a scam under way: met first, whatever else the message says
-    if _A_NUMBER.search(text) and _IS_IT_YOU.search(text) and not _CHANGE_WORDS.search(text):
+    if is_it_our_number(text) and not _CHANGE_WORDS.search(text):
         return "policy_question"
     if _WOULD_WE_ASK.search(text) and _NEVER_ASKED.search(text):
         return "never_ask"  # "can the bank text me asking for my one time passcode?": never, said plainly
+    if suspicious_message(text) and not _SCAMMED.search(text):
+        return "suspicious_message"  # "got an email ..., click here to verify. is this you?": don't click
     if intent not in ("human_handoff", "complaint") and _WANTS_PERSON.search(text):
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
@@ -363,6 +366,8 @@ def refine_intent(text: str, intent: str) -> str:
         # Asked for a card action or a dispute ("freeze my card, I think it's a scam"), that is what is done.
         asks = (asks_about or _WOULD_WE_ASK.search(text) is not None  # "will you ask me to move my money?"
                 or (text.rstrip().endswith("?") and not _REQUESTS.search(text)))  # "is this a scam?"
+        # "... now he blocked me. can i get it back??": the scam told, and the reply says how to get it back.
+        asks = asks and not (_GET_IT_BACK.search(text) and not asks_about)
         return "policy_question" if asks else "scam"
     if (intent in ("dispute_transaction", "freeze_card", "report_lost_card", "out_of_scope") and not asks_about
             and NOT_MINE.search(text) and (stop := _STOP_CARD.search(text))):

@@ -24,6 +24,12 @@ REPLIES = {
                    "through, ask me for a person.",
     # "does the bank ever ask for my pin?": the documents' list (what-we-will-never-ask.md), said whole, since a
     # single sentence quoted from nearby ("we can't tell you your PIN over the phone") read as the opposite.
+    # The documents' own words (what-we-will-never-ask.md).
+    "suspicious_message": "Don't click any links, open attachments or call numbers in the message: our texts never "
+                          "contain links to log in. Forward suspicious texts to 7726, the free spam reporting "
+                          "service on UK networks, and suspicious e-mails to report@phishing.gov.uk. If you've "
+                          "already entered your details after following a link, call our fraud team straight away "
+                          "on 0808 157 0247, 24 hours a day.",
     "never_ask": "Larkspur will never ask you to tell us your full PIN, app passcode or Online Banking password, to "
                  "read out or forward a one-time passcode we've sent you, to move money to a \"safe account\", to "
                  "install remote-access software, or to approve a payment in the app that you didn't start. When "
@@ -46,8 +52,10 @@ REPLIES = {
             "to a \"safe account\", hand your card, PIN or cash to a courier, read out a code we've sent you, or lie "
             "about why you're making a payment. If someone is on the phone, hang up. Then call our fraud team on "
             "0808 157 0247, 24 hours a day, from a different phone or after waiting 5 minutes: if money has "
-            "already gone, the sooner you tell us, the more likely we can stop the payment or recover it. I've "
-            "also passed our conversation to a colleague.",
+            "already gone, the sooner you tell us, the more likely we can stop the payment or recover it. If you "
+            "were tricked into sending money by bank transfer, we reimburse up to £85,000 per claim when it went by "
+            "Faster Payments or CHAPS to a UK account and you tell us within 13 months: call the fraud team or tap "
+            "the payment in the app and choose I was scammed. I've also passed our conversation to a colleague.",
     # The documents' own words (bereavement.txt).
     "bereavement": "I'm so sorry for your loss. Our Bereavement Support team will guide you through each step: call "
                    "them on 03069 990400 (Monday to Friday 9am to 5pm), use the bereavement notification form on "
