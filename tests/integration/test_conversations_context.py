@@ -417,3 +417,14 @@ def test_short_follow_ups_found_in_exploring(assistant) -> None:  # noqa: ANN001
     card.say("my card is damaged")
     same = card.say("will it have the same number?")  # asked for a new mobile number or e-mail
     assert same.intent == "policy_question" and same.tool is None
+
+
+def test_after_a_complaint_is_logged_a_short_question_is_about_it(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C002")
+    assert c.say("I want to make a complaint. I was on hold for 45 minutes yesterday and nobody answered").ticket_id
+    asked = c.say("how long will you take to respond?")  # the data-request rule, 1 calendar month
+    assert "8 weeks" in asked.reply and "calendar month" not in asked.reply
+    # Our own charge said to be wrong is no card payment to dispute ("Which payment would you like to dispute?").
+    charged = Conversation(assistant, customer="C002").say("charged me overdraft interest wrongly, i want it "
+                                                           "refunded and i want to complain")
+    assert charged.intent == "complaint" and charged.ticket_id and "dispute" not in charged.reply.lower()

@@ -44,7 +44,8 @@ def build(data_dir: Path) -> AssistantApp:
         logged=frozenset({"complaint"}),
         topics={"report_lost_card": "lost card", "report_stolen_card": "stolen card",
                 "freeze_card": "frozen card", "unfreeze_card": "frozen card", "dispute_transaction": "card dispute",
-                "update_address": "change of address", "update_phone_or_email": "change of mobile number or e-mail"},
+                "update_address": "change of address", "update_phone_or_email": "change of mobile number or e-mail",
+                "complaint": "complaint"},
         undo={"freeze_card": "unfreeze_card", "unfreeze_card": "freeze_card"},
         # A new card goes to the address held: changing it first keeps the card's report waiting; the details
         # held may be looked at while they are being changed ("hang on whats my current one?").

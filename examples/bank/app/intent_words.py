@@ -66,6 +66,7 @@ from .payment_words import (
     _WOULD_EARN,
     MONEY_BACK_ASKED,
     ODD_PAYMENTS,
+    OUR_CHARGE,
     WHERE_MONEY_WENT,
     lists_payments,
 )
@@ -455,6 +456,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "change my name, I just got married": not done in chat; the documents say how
     if intent == "update_phone_or_email" and (asks_about or _WILL_IT.match(text)) and not _CHANGE_WORDS.search(text):
         return "policy_question"  # "what's the premier phone number?" asks for ours, not to change theirs
+    if intent == "dispute_transaction" and OUR_CHARGE.search(text) and not asks_about:
+        return "complaint"  # "charged me overdraft interest wrongly": our own charge, no card payment
     if intent == "dispute_transaction" and _WRONG_PAYEE.search(text):
         return "policy_question"  # "I sent money to the wrong person": recovering it, in the documents
     if intent in ("report_lost_card", "report_stolen_card") and _PHONE_GONE.search(text) and \

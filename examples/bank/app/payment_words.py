@@ -110,3 +110,9 @@ MONEY_BACK_ASKED = re.compile(r"^\W*(?:(?:and|so|ok|okay|but)\W+)?(?:do|will|wou
                               r"(?:do|can|will|long (?:will|does it take for)))\s+(?:i|we)\s+(?:\w+\s+){0,2}?"
                               r"(?:get|be)\s+(?:my\s+|the\s+|our\s+|that\s+|it\s+)?(?:money\s+back|refund(?:ed)?|"
                               r"reimbursed|paid back)(?:\s+(?:please|pls|then|now))?\W*$", re.IGNORECASE)
+
+# A charge of our own said to be wrong ("charged me overdraft interest wrongly, i want it refunded"): no card
+# payment to dispute, a complaint about us.
+OUR_CHARGE = re.compile(r"\b(?:overdraft (?:interest|fees?|charges?)|interest (?:charges?|charged)|bank charges?|"
+                        r"(?:monthly|account|late payment|over-?limit|unpaid item) fees?|you(?:'ve| have)? charged me|"
+                        r"the bank (?:charged|took))\b", re.IGNORECASE)

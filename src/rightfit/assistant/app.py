@@ -148,8 +148,8 @@ class AssistantApp:
     # at all, met with a freeze of the card it was made with, not added to the dispute as its reason.
     no_instead: Mapping[str, Callable[[str, Mapping[str, Any]], tuple[str, dict[str, Any]] | None]] = field(
         default_factory=dict)
-    # What each action is about in the documents' words (intent -> words), the context of a question asked
-    # right after it ("how long for the new one" after a stolen card's report: "stolen card").
+    # What each action or hand-off is about in the documents' words (intent -> words), the context of a question
+    # asked right after it ("how long for the new one" after a stolen card's report: "stolen card").
     # An action not listed is named by its intent.
     topics: Mapping[str, str] = field(default_factory=dict)
     # Names of the people who hold an account jointly with the customer (customer id -> names); None: no joint

@@ -95,8 +95,13 @@ class DocumentAnswers:
 
     def context(self, before: SessionState, text: str) -> str | None:
         """What a follow-up question leans on: the last question for the documents ("and if I'm premier?" after
-        asking about express delivery), or the action just done ("will the old one still work if I find it?"
-        after reporting a card lost). None for a question that stands alone."""
+        asking about express delivery), the action just done ("will the old one still work if I find it?"
+        after reporting a card lost), or, for any short question, the hand-off just made ("how long will you take
+        to respond?" after a complaint was logged got the data-request rule). None for a question that stands
+        alone."""
+        handed = self.app.topics.get(before.handed) if before.handed else None
+        if handed and not before.topic and len(text.split()) <= MAX_FOLLOW_UP_WORDS:
+            return handed  # right after a hand-off, "you" and "it" are the colleague and the case
         if not self.points_back(text):
             return None
         return before.topic or self.action_words(before.last)
