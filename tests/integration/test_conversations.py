@@ -425,6 +425,12 @@ def test_a_question_about_a_card_action_is_answered_not_started(assistant, quest
     assert reply.route in ("answer", "abstain") and reply.intent == "policy_question"
 
 
+def test_a_question_about_talking_atms_opens_no_ticket(assistant) -> None:  # noqa: ANN001
+    reply = Conversation(assistant).say("i have a blind relative, can atms talk to her?")  # a ticket, unasked
+    assert reply.ticket_id is None and reply.intent == "policy_question"
+    assert Conversation(assistant).say("can i talk to someone?").intent == "human_handoff"
+
+
 def test_a_car_or_a_cat_is_no_card_and_a_card_action_said_not_wanted_is_not_done(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     for message in ("my car was stolen last night, am I covered?", "I lost my cat, can you help"):
         c = Conversation(assistant, customer="C002")

@@ -148,8 +148,13 @@ _IF = re.compile(r"\bif\b|\bin case\b|\bworried\b|\b(?:will|would|could|might)\s
                  r"\b(?:can|could|may|how (?:do|can))\s+(?:i|we)\b", re.IGNORECASE)
 
 
-def declined(text: str) -> bool:
-    """A card of theirs refused just now, told or asked why; not a question about what happens if it is, nor a
-    worry that it will be ("I'm worried my card will get declined. Can I raise my limit?")."""
-    return _DECLINED.search(text) is not None and _IF.search(text) is None and not any(
+_DECLINED_READS = ("out_of_scope", "policy_question", "freeze_card", "unfreeze_card", "recent_transactions",
+                   "check_balance")
+
+
+def declined(text: str, intent: str) -> bool:
+    """A card of theirs refused just now, told or asked why, whatever of `_DECLINED_READS` the classifier made of
+    it; not a question about what happens if it is, nor a worry that it will be ("I'm worried my card will get
+    declined. Can I raise my limit?")."""
+    return intent in _DECLINED_READS and _DECLINED.search(text) is not None and _IF.search(text) is None and not any(
         words.search(text) for words in (_DAMAGED, _LOST, _CARD_ACTS, _UNFREEZE, _FREEZE))

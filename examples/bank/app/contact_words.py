@@ -25,6 +25,11 @@ _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code|card\s+
 # "customer services phone number?": one of our numbers asked for, answered from the documents.
 _NUMBER_ASKED = re.compile(r"\b(?:phone|contact|telephone|tel)\s+(?:number|no\b)|\bnumber (?:for|to (?:call|ring))\b|"
                            r"\bwhat number\b", re.IGNORECASE)
+# "i have a blind relative, can atms talk to her?": a question about a thing, no person asked for (a ticket was
+# opened without asking).
+_A_THING_ASKED = re.compile(r"^(?!.*\b(?:person|human|agent|advis[eo]r|someone|somebody|colleague|staff|manager|"
+                            r"people)\b)(?:[^.?!]*[.,]\s*)?(?:can|could|do|does|will|is|are)\s+(?!(?:i|we|you|someone|somebody|"
+                            r"anyone|there|u)\b)\w+\b[^.!]*\?\W*$", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # "im moving to spain next month, change my address to ...": the accounts are for people living in the UK, which
 # the documents explain; the address tool takes UK postcodes only.

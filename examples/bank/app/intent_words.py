@@ -42,6 +42,7 @@ from .card_words import (
 from .care import bereaved, is_it_our_number, suspicious_message, urgent
 from .categories import SPENT_ON
 from .contact_words import (
+    _A_THING_ASKED,
     _CONTACT_HELD,
     _CONTACT_NAMED,
     _DETAILS_NAMED,
@@ -250,8 +251,6 @@ _THEIRS = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|account|acc|a
 _OMBUDSMAN = re.compile(r"\b(?:can|could|may|should|do|how do|how can) (?:i|we)\b[^.!?]{0,40}\bombudsman\b|"
                         r"\bombudsman\b[^.!?]{0,40}\?", re.IGNORECASE)
 _DETAIL_CHANGES = ("update_address", "update_phone_or_email", "out_of_scope")
-_DECLINED_READS = ("out_of_scope", "policy_question", "freeze_card", "unfreeze_card", "recent_transactions",
-                   "check_balance")
 _NAME_CHANGE = re.compile(r"\b(?:change|update|correct|new)\b.{0,20}\b(?:sur)?name\b|\bsurname\b|\bmaiden name\b|"
                           r"\bgot married\b|\bdeed poll\b", re.IGNORECASE)
 _CHANGE_WORDS = re.compile(r"\b(?:change|changed|update|new|wrong|moved|switch|replace)\b", re.IGNORECASE)
@@ -317,7 +316,7 @@ def refine_intent(text: str, intent: str) -> str:
         return "greeting"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
-    if intent in _DECLINED_READS and declined(text):
+    if declined(text, intent):
         return "card_declined"  # "my card got declined at tesco just now" abstained; its card was frozen
     if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
         return "account_details"
@@ -444,8 +443,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "can I freeze it while I'm away if I need to?": whether and how, not now
     if intent in ("check_balance", "out_of_scope") and _PAYMENT_SCHEME.search(text):
         return "policy_question"  # "how much is CHAPS": a way of paying, not a balance, not off-topic
-    if intent == "human_handoff" and _NUMBER_ASKED.search(text) and not _WANTS_PERSON.search(text):
-        return "policy_question"  # "customer services phone number?": ours, from the documents
+    if intent == "human_handoff" and (_NUMBER_ASKED.search(text) or _A_THING_ASKED.match(text)) and \
+            not _WANTS_PERSON.search(text):
+        return "policy_question"  # "customer services phone number?", "can atms talk to her?": the documents
     if intent == "check_balance" and text.strip() and not _THEIRS.search(text):
         return "out_of_scope"
     if intent in ("complaint", "human_handoff", "out_of_scope") and _OMBUDSMAN.search(text):
