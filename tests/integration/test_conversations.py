@@ -172,7 +172,7 @@ def test_phone_change(assistant, assistant_settings) -> None:  # noqa: ANN001
     assert reply.route == "confirm" and reply.intent == "update_phone_or_email"
     c.say("yes")
     with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "+447700900999"
+        assert db.execute("SELECT phone FROM customers WHERE id = 'C001'").fetchone()[0] == "07700 900999"
     # The number we now hold, given again (written another way): nothing to change, nothing to confirm.
     again = c.say("change my mobile to 07700900999")
     assert again.route == "action" and "already" in again.reply and again.tool is None

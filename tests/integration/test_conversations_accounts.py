@@ -75,10 +75,10 @@ def test_the_number_held_is_read_while_its_change_waits(assistant, assistant_set
     assert c.say("update my phone number to 07700 900888").route == "confirm"
     held = c.say("hang on whats my current one?")  # was "I can't find that", and the change was lost
     assert "07700 900202" in held.reply and held.route == "confirm"
-    assert held.reply.endswith("Change your phone number to +447700900888? Reply yes to go ahead or no to cancel.")
+    assert held.reply.endswith("Change your phone number to 07700 900888? Reply yes to go ahead or no to cancel.")
     assert c.say("yes go on").route == "action"
     with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT phone FROM customers WHERE id = 'C002'").fetchone()[0] == "+447700900888"
+        assert db.execute("SELECT phone FROM customers WHERE id = 'C002'").fetchone()[0] == "07700 900888"
 
 
 def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001

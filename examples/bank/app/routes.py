@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from rightfit.assistant.app import ActionRoute, Ask, Call, Lookup, Say, Step
 from rightfit.assistant.fields import mentioned
-from rightfit.extract import parse_phone
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
 from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
 from .categories import WORDS, category_words
+from .contact_plans import contact_plan, held_contact_plan, render_held_contact
 from .disputes import dispute_plan, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
@@ -196,19 +194,6 @@ def _cards_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
     return Call("customer_cards", {})
 
 
-def _held_contact_plan(_values: Mapping[str, Any], _lookup: Lookup) -> Step:
-    return Call("contact_details", {})
-
-
-def _render_held_contact(o: ToolOutcome) -> str:
-    held = o.result or {}
-    if not held:
-        return "I can't find your contact details."
-    return (f"We have your address as {held.get('address')}, {held.get('postcode')}, your mobile number as "
-            f"{held.get('phone')} and your e-mail address as {held.get('email')}. If any of them has changed, tell "
-            "me the new one.")
-
-
 def _flat(name: str) -> str:
     return re.sub(r"[\s'’]", "", name).lower()
 
@@ -287,43 +272,6 @@ def _address_plan(values: Mapping[str, Any], _lookup: Lookup) -> Step:
     address = str(values["address"]).replace(str(values["postcode"]), "").strip(" ,.")
     return Call("update_address", {"address": address, "postcode": values["postcode"]},
                 confirm=f"Change your address to {address}, {values['postcode']}?")
-
-
-def _contact_key(kind: str, value: object) -> str:
-    """A phone number or e-mail as compared: "07700 900101" is "+447700900101"; e-mail addresses ignore case."""
-    if kind == "email":
-        return str(value).strip().lower()
-    digits = re.sub(r"\D", "", str(value))
-    return "44" + digits[1:] if digits.startswith("0") else digits
-
-
-@functools.cache
-def _our_numbers() -> frozenset[str]:
-    """The phone numbers the bank's own documents give (its lines, and those it points to), as compared."""
-    docs = Path(__file__).resolve().parent.parent / "docs"
-    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(docs.iterdir()) if p.is_file())
-    return frozenset(_contact_key("phone", c.value) for c in parse_phone(text))
-
-
-def _contact_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
-    given = {k: values[k] for k in ("phone", "email") if values.get(k)}
-    if not given:
-        return Ask("phone", "What's the new mobile number or e-mail address?")
-    if given.get("phone") and _contact_key("phone", given["phone"]) in _our_numbers():
-        # "is 0808 157 0247 really your number?" read as a new number: ours is never set as the customer's.
-        return Say(f"{given['phone']} is one of our own numbers, not yours, so I haven't changed anything. If "
-                   "someone called you saying they're from us and you're unsure, hang up and call our fraud team "
-                   "on 0808 157 0247, 24 hours a day.")
-    held = lookup("contact_details", {})
-    current = held.result if held.status == "ok" and held.result else {}
-    # A value we already hold is no change to propose: "my email is ..." said in passing, or said twice.
-    args = {k: v for k, v in given.items()
-            if not current.get(k) or _contact_key(k, current[k]) != _contact_key(k, v)}
-    if not args:
-        same = " and ".join("e-mail address" if k == "email" else "mobile number" for k in given)
-        return Say(f"That's already the {same} we have for you, so there's nothing to change.")
-    listed = " and ".join(f"{k if k == 'email' else 'phone number'} to {v}" for k, v in args.items())
-    return Call("update_contact", args, confirm=f"Change your {listed}?")
 
 
 def _no_account(o: ToolOutcome) -> str:
@@ -472,7 +420,7 @@ ACTIONS = {
                                               **_OWN_CARDS}, hints=frozenset({"category"})),
     "list_cards": ActionRoute("list_cards", NoFields, _cards_plan, _render_cards),
     "card_declined": ActionRoute("card_declined", NoFields, _cards_plan, render_declined),
-    "contact_details": ActionRoute("contact_details", NoFields, _held_contact_plan, _render_held_contact,
+    "contact_details": ActionRoute("contact_details", NoFields, held_contact_plan, render_held_contact,
                                    reads_only=True),
     "account_details": ActionRoute("account_details", DetailsFields, _details_plan, _render_details,
                                    known={"international": _international_words, **_OWN_ACCOUNTS}, reads_only=True,
@@ -496,5 +444,5 @@ ACTIONS = {
                                        known={"merchant": _merchants}, amounts_on_record=True,
                                        in_own_words="reason"),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
-    "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, _contact_plan, _render_update),
+    "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, contact_plan, _render_update),
 }
