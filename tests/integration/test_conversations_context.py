@@ -428,3 +428,18 @@ def test_after_a_complaint_is_logged_a_short_question_is_about_it(assistant) -> 
     charged = Conversation(assistant, customer="C002").say("charged me overdraft interest wrongly, i want it "
                                                            "refunded and i want to complain")
     assert charged.intent == "complaint" and charged.ticket_id and "dispute" not in charged.reply.lower()
+
+
+def test_a_question_about_the_payments_just_listed_is_answered_from_them(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C004")
+    c.say("what was the pret payment on the 18th")
+    assert c.say("how much was it?").reply == "That was Pret A Manger -£9.02 on 2026-11-18."  # was refused
+    several = Conversation(assistant, customer="C002")
+    several.say("list my transactions from 1 nov to 5 nov")
+    assert "Shell -£71.76" in several.say("which of those was the biggest?").reply  # abstained
+    disputed = Conversation(assistant, customer="C002")
+    disputed.say("dispute the deliveroo payment, food never arrived")
+    disputed.say("yes")
+    assert "Deliveroo -£38.48" in disputed.say("and how much was it again?").reply
+    narrowed = Conversation(assistant, customer="C002").say("anything over 50 quid in november?")  # refused
+    assert narrowed.tool.tool == "recent_transactions" and narrowed.tool.arguments.get("min_amount") == 50

@@ -115,6 +115,12 @@ def render_dispute(o: ToolOutcome) -> str:
             "you as the claim progresses.")
 
 
+def listed_dispute(o: ToolOutcome) -> tuple[str, ...]:
+    """The payment just disputed, so "and how much was it again?" is answered from it."""
+    r = o.result
+    return (f"{r['merchant']} {r['amount']} on {r['date']}",) if r.get("merchant") and r.get("date") else ()
+
+
 def not_made(rest: str, slots: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """"no, I definitely didn't make it" to a dispute's confirmation, which said a payment not made at all is no
     dispute (unauthorised-payments.md): the card it was made with is frozen instead, the fraud line said."""

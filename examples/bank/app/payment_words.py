@@ -82,10 +82,14 @@ _ABOUT_PAYMENTS = re.compile(r"\b(?:balance|left|fees?|cost\w*|limits?|interest|
                              r"should|do you|does it|is it|are there|take to)\b", re.IGNORECASE)
 
 
+# "anything over 50 quid in november?": what went, narrowed, with no word for payments.
+_ANYTHING = re.compile(r"^\W*(?:(?:and|so|ok)\W+)?(?:any|anything)\b", re.IGNORECASE)
+
+
 def lists_payments(text: str) -> bool:
     """Whether the message asks for its own payments narrowed by date, amount or card: a list to show, not a
     question about payments and not a problem with one."""
-    return (_WENT_OUT.search(text) is not None and _NARROWED.search(text) is not None
+    return (bool(_WENT_OUT.search(text) or _ANYTHING.match(text)) and _NARROWED.search(text) is not None
             and not _ABOUT_PAYMENTS.search(text) and not _PAYMENT_PROBLEM.search(text))
 
 

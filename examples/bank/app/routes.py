@@ -16,7 +16,7 @@ from rightfit.tools.executor import ToolOutcome
 from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
 from .categories import WORDS, category_words
 from .contact_plans import contact_plan, held_contact_plan, render_held_contact
-from .disputes import dispute_plan, render_dispute
+from .disputes import dispute_plan, listed_dispute, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
 
@@ -442,7 +442,7 @@ ACTIONS = {
                                       together=_A_CARD, known=_REPORT_WORDS, hints=_CARD_HINTS),
     "dispute_transaction": ActionRoute("dispute_transaction", DisputeFields, dispute_plan, render_dispute,
                                        known={"merchant": _merchants}, amounts_on_record=True,
-                                       in_own_words="reason"),
+                                       in_own_words="reason", listed=listed_dispute),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
     "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, contact_plan, _render_update),
 }

@@ -305,8 +305,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             reason: Why the customer disputes it, in their words.
         """
         with bank.write() as db:
-            tx = db.execute("SELECT t.id, t.merchant, t.amount_pence FROM transactions t JOIN account_holders h "
-                            "ON h.account_id = t.account_id WHERE t.id = ? AND h.customer_id = ?",
+            tx = db.execute("SELECT t.id, t.merchant, t.amount_pence, t.posted FROM transactions t "
+                            "JOIN account_holders h ON h.account_id = t.account_id "
+                            "WHERE t.id = ? AND h.customer_id = ?",
                             (transaction_id, ctx.customer_id)).fetchone()
             if tx is None:
                 raise ToolError(f"no transaction {transaction_id} on your accounts")
@@ -318,7 +319,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             db.execute("INSERT INTO disputes (id, customer_id, transaction_id, reason, created) VALUES (?, ?, ?, ?, ?)",
                        (dispute_id, ctx.customer_id, transaction_id, reason, _now()))
         return {"dispute_id": dispute_id, "transaction_id": transaction_id, "merchant": tx["merchant"],
-                "amount": _money(tx["amount_pence"]), "status": "open"}
+                "amount": _money(tx["amount_pence"]), "date": tx["posted"], "status": "open"}
 
     def update_address(ctx: ToolContext, address: Annotated[str, Field(min_length=5, max_length=200)],
                        postcode: Annotated[str, Field(pattern=r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$")]

@@ -190,8 +190,12 @@ class ActionTaker:
                     for args in (pending.get("arguments") or {}, *(pending.get("also") or ()))]
         route = self.app.actions.get(intent)
         text = said_once(self.render(route, o) if route else o.message for o in outcomes)
+        # What was done, as the customer could name it ("and how much was it again?" after a dispute).
+        listed = (route.listed(outcomes[0]) if route is not None and route.listed is not None
+                  and outcomes[0].status == "ok" else ())
         return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
-                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots))
+                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots),
+                                                                 options=listed)
 
     def render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
         if outcome.status == "denied":

@@ -41,6 +41,7 @@ from rightfit.assistant.replies import (
     corrects,
     names_only,
     not_caught,
+    of_the_listed,
     with_item,
     yes_and_more,
     yes_or_no,
@@ -227,6 +228,9 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             done, after = self.actions.confirmed(ctx, sid, state, True)
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
+        if state.last and state.options and not state.pending and (named := of_the_listed(text, state.options)):
+            # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list.
+            return ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id), state
         if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
             return again
         if (undone := self._undo(ctx, sid, state, text, now)) is not None:

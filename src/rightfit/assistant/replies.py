@@ -348,6 +348,28 @@ def _ranked(text: str, options: Sequence[str]) -> str | None:
     return options[keys.index(pick)] if keys.count(pick) == 1 else None
 
 
+# Asked of the items the last reply listed: "how much was it?" of the one payment shown, "which of those was the
+# biggest?" of several.
+_HOW_MUCH_WAS_IT = re.compile(r"^\W*(?:(?:and|so|ok|okay|sorry)\W+)*(?:how much|what)\s+(?:was|is)\s+(?:it|that|this)"
+                              r"(?:\s+(?:again|for|exactly))?\W*$", re.IGNORECASE)
+_WHICH_WAS = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what|how much)\s+"
+                        r"(?:one\s+|of (?:those|them|these)\s+)?(?:was|is|were)\s+(?:the\s+)?"
+                        r"(?P<rank>\w+(?:\s+(?:expensive|recent))?)(?:\s+one)?\W*$", re.IGNORECASE)
+_CARD_NOTE_IN = re.compile(r"\s*\(card ending \d{4}\)")
+
+
+def of_the_listed(text: str, options: Sequence[str]) -> str | None:
+    """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, "which
+    of those was the biggest?"), as listed; None when it asks about none of them."""
+    if len(options) == 1 and _HOW_MUCH_WAS_IT.match(text.strip()):
+        return _CARD_NOTE_IN.sub("", options[0])
+    m = _WHICH_WAS.match(text.strip())
+    if m is None or len(options) < 2:
+        return None
+    picked = _ranked(f"the {m.group('rank')}", options)
+    return _CARD_NOTE_IN.sub("", picked) if picked else None
+
+
 def chosen_option(text: str, options: Sequence[str]) -> str | None:
     """"the second one" answering a question that listed `options`: that option; or a short reply naming a word
     only one option has ("the premier one" of "9042 on your Everyday Account" and "8120 on your Premier
