@@ -295,8 +295,9 @@ _IN_LIST = re.compile(rf"\b(?:the\s+)?(?P<n>{'|'.join(_ORDINALS)})\s+(?:one|paym
 _POINTS_AT = re.compile(r"\b(?:it|that|this|that one|this one|that payment|this payment|"
                         r"(?P<card>(?:the|that|this) card))\b", re.IGNORECASE)
 # A listed item's note of the card it was made with ("Tesco -£4.20 on 2026-11-03 (card ending 8120)"): read only
-# when the message points at the card; beside a dispute's words it only misleads the reading.
-_CARD_NOTE = re.compile(r"\s*\(card ending \d{4}\)$")
+# when the message points at the card; beside a dispute's words it only misleads the reading, and said back it
+# is the app's, not the customer's.
+_CARD_NOTE = re.compile(r"\s*\(card ending \d{4}\)")
 
 
 def with_item(text: str, options: Sequence[str]) -> str | None:
@@ -355,19 +356,18 @@ _HOW_MUCH_WAS_IT = re.compile(r"^\W*(?:(?:and|so|ok|okay|sorry)\W+)*(?:how much|
 _WHICH_WAS = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what|how much)\s+"
                         r"(?:one\s+|of (?:those|them|these)\s+)?(?:was|is|were)\s+(?:the\s+)?"
                         r"(?P<rank>\w+(?:\s+(?:expensive|recent))?)(?:\s+one)?\W*$", re.IGNORECASE)
-_CARD_NOTE_IN = re.compile(r"\s*\(card ending \d{4}\)")
 
 
 def of_the_listed(text: str, options: Sequence[str]) -> str | None:
     """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, "which
     of those was the biggest?"), as listed; None when it asks about none of them."""
     if len(options) == 1 and _HOW_MUCH_WAS_IT.match(text.strip()):
-        return _CARD_NOTE_IN.sub("", options[0])
+        return _CARD_NOTE.sub("", options[0])
     m = _WHICH_WAS.match(text.strip())
     if m is None or len(options) < 2:
         return None
     picked = _ranked(f"the {m.group('rank')}", options)
-    return _CARD_NOTE_IN.sub("", picked) if picked else None
+    return _CARD_NOTE.sub("", picked) if picked else None
 
 
 def chosen_option(text: str, options: Sequence[str]) -> str | None:

@@ -118,8 +118,9 @@ class WaitingAction:
         is planned and confirmed afresh; "no wait, stolen" is enough. The classifier's lean counts when it is
         unsure: beside a waiting card report, leaning to its sibling is evidence enough, after a no; without one
         only from LEAN_WITHOUT_NO ("actually I think it was stolen, not lost" leans to stolen at 0.44; "send it
-        express" to a stolen card's report leaned to the lost one at 0.24, and the card was reported lost). None
-        when the message (what follows the no) does not ask for a sibling."""
+        express" to a stolen card's report leaned to the lost one at 0.24, and the card was reported lost). After
+        a no, the app may name another action meant instead (`AssistantApp.no_instead`: "no i definitely didnt
+        make it" to a dispute is a freeze). None when the message (what follows the no) asks for neither."""
         pending = state.pending or {}
         route = self.app.actions.get(str(pending.get("intent")))
         rest = after_no(text, min_words=1) if said_no else text
