@@ -438,6 +438,8 @@ def test_a_cards_transactions_by_its_digits_then_the_other_cards(assistant) -> N
     assert shown.tool.arguments.get("card_last4") == "9042" and "ending 9042" in shown.reply
     other = c.say("and the other card?")  # was a line from the documents
     assert other.tool.arguments.get("card_last4") == "8120" and "ending 8120" in other.reply
+    # The latest five of the card's thirteen payments: no sum that reads as the card's total ("In all: £119.38").
+    assert "(the latest 5)" in other.reply and "In all" not in other.reply
 
 
 def test_my_last_transaction_is_one(assistant) -> None:  # noqa: ANN001

@@ -358,10 +358,14 @@ def _render_transactions(o: ToolOutcome) -> str:
     whose += f"{o.arguments['category']} " if o.arguments.get("category") else ""
     whose += f"{o.arguments['kind']} account " if o.arguments.get("kind") else ""
     whose += f"{rows[0]['account']} " if o.arguments.get("account_id") else ""  # "Your Premier Account transactions"
-    more = " (the latest 20)" if filtered and len(rows) == 20 and not order else ""
+    limit = int(o.arguments.get("limit") or 5)
+    partial = filtered and not order and len(rows) == limit  # there may be more than were shown
+    more = f" (the latest {limit})" if partial else ""
     head = (f"Your {order + ' ' if order else ''}{whose}transactions{period}{more}: {listed}." if filtered or order
             else f"Your latest {whose}transactions: {listed}.")
     if not filtered or order:  # the sum of the five biggest payments is nobody's question
+        return head
+    if partial and limit < 20:  # the latest five of a card's payments: a sum would read as the card's total
         return head
     # "How much did I spend at Tesco last month?": the sum of what is listed, money out and in apart.
     amounts = [pounds(t["amount"]) for t in rows]
