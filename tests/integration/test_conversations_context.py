@@ -443,3 +443,12 @@ def test_a_question_about_the_payments_just_listed_is_answered_from_them(assista
     assert "Deliveroo -£38.48" in disputed.say("and how much was it again?").reply
     narrowed = Conversation(assistant, customer="C002").say("anything over 50 quid in november?")  # refused
     assert narrowed.tool.tool == "recent_transactions" and narrowed.tool.arguments.get("min_amount") == 50
+
+
+def test_this_month_after_one_payment_shown_is_a_time_not_the_payment(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C005")
+    c.say("show my rent payments")
+    # "this" took the payment shown as meant: "You mentioned 2026-12-01..2026-12-31 or 2026-11-17. Which period?"
+    paid = c.say("did i pay my rent this month")
+    assert paid.route == "action" and "Which period" not in paid.reply
+    assert str(paid.tool.arguments.get("since")).endswith("-01")  # the first of this month, whichever it is

@@ -292,8 +292,10 @@ _IN_LIST = re.compile(rf"\b(?:the\s+)?(?P<n>{'|'.join(_ORDINALS)})\s+(?:one|paym
                       re.IGNORECASE)
 
 
-_POINTS_AT = re.compile(r"\b(?:it|that|this|that one|this one|that payment|this payment|"
-                        r"(?P<card>(?:the|that|this) card))\b", re.IGNORECASE)
+_POINTS_AT = re.compile(r"\b(?:it|that one|this one|that payment|this payment|(?P<card>(?:the|that|this) card)|"
+                        # "did i pay my rent this month": a time, not the payment shown
+                        r"(?:that|this)(?!\s+(?:month|week|year|morning|afternoon|evening|weekend|fortnight|time|"
+                        r"quarter)\b))\b", re.IGNORECASE)
 # A listed item's note of the card it was made with ("Tesco -£4.20 on 2026-11-03 (card ending 8120)"): read only
 # when the message points at the card; beside a dispute's words it only misleads the reading, and said back it
 # is the app's, not the customer's.
