@@ -492,3 +492,6 @@ def test_a_declined_card_is_met_with_the_cards_state(assistant, assistant_settin
     assert c.say("unfreeze it").route == "confirm" and c.say("yes").route == "action"
     assert card_status(assistant_settings, "C001", "8120") == "active"
     assert Conversation(assistant).say("what happens if my card is declined abroad").tool is None
+    theirs = Conversation(assistant, customer="C003").say("why is the joint account card not working? Daniel says "
+                                                          "it got declined")  # told her own card was active
+    assert theirs.intent == "card_declined_theirs" and "2208" not in theirs.reply

@@ -152,9 +152,20 @@ _DECLINED_READS = ("out_of_scope", "policy_question", "freeze_card", "unfreeze_c
                    "check_balance")
 
 
-def declined(text: str, intent: str) -> bool:
-    """A card of theirs refused just now, told or asked why, whatever of `_DECLINED_READS` the classifier made of
-    it; not a question about what happens if it is, nor a worry that it will be ("I'm worried my card will get
-    declined. Can I raise my limit?")."""
-    return intent in _DECLINED_READS and _DECLINED.search(text) is not None and _IF.search(text) is None and not any(
-        words.search(text) for words in (_DAMAGED, _LOST, _CARD_ACTS, _UNFREEZE, _FREEZE))
+# "Daniel says it got declined", "his card keeps getting refused": someone else's card, which the caller's cards'
+# state does not explain (Chloe was told her card was active; Daniel's was frozen).
+_THEIRS_DECLINED = re.compile(r"\b(?:[Hh]e|[Ss]he|(?!(?:It|The|They|This|That|There|We|You|Someone|Shop|Bank|Staff|"
+                              r"Cashier|Screen|App|Message)\b)[A-Z][a-z]+|(?:my|our) (?:husband|wife|partner|son|"
+                              r"daughter|mum|dad|mother|father|brother|sister))\s+(?:says|said|told me)\b|"
+                              r"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:\w+\s+)?card\b")
+
+
+def declined(text: str, intent: str) -> str | None:
+    """A card refused just now, told or asked why, whatever of `_DECLINED_READS` the classifier made of it: the
+    caller's ("card_declined") or someone else's ("card_declined_theirs"); None for a question about what
+    happens if it is, or a worry that it will be ("I'm worried my card will get declined. Can I raise my
+    limit?")."""
+    if intent not in _DECLINED_READS or _DECLINED.search(text) is None or _IF.search(text) is not None or any(
+            words.search(text) for words in (_DAMAGED, _LOST, _CARD_ACTS, _UNFREEZE, _FREEZE)):
+        return None
+    return "card_declined_theirs" if _THEIRS_DECLINED.search(text) else "card_declined"

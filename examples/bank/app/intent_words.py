@@ -316,8 +316,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "greeting"
     if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
         return "list_cards"
-    if declined(text, intent):
-        return "card_declined"  # "my card got declined at tesco just now" abstained; its card was frozen
+    if refused := declined(text, intent):
+        return refused  # "my card got declined at tesco just now" abstained; its card was frozen
     if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
         return "account_details"
     # Only a question and nothing after it: "what cards do I have? freeze the credit one" asks for an action.

@@ -98,6 +98,9 @@ REPLIES = {
              "your PIN at any Larkspur ATM. Our Customer Services team on 03069 990100 can talk with you in "
              "confidence about protecting your accounts. If you'd like, I can also ask a colleague to contact you.",
     # The documents' own words on money worries (unarranged-overdrafts, "If you're struggling").
+    "card_declined_theirs": "I can only see your own cards here, so I can't tell why someone else's card was "
+                            "declined. The cardholder can check it in the app under Cards (a frozen card, or a "
+                            "limit reached, shows there), or call Customer Services on 03069 990100.",
     "money_worries": "I'm sorry things are hard at the moment. If you're worried about money, call Customer Services "
                      "on 03069 990100 (Monday to Friday 8am to 8pm, Saturday 9am to 5pm). We can talk about options "
                      "such as a repayment plan, and we may be able to freeze interest for a period while you get "
