@@ -67,8 +67,8 @@ class SeveralRequests:
         if parts is None:
             return None
         reads = [self._read(p) for p in parts]
-        if not all(_FIRST_PERSON.search(p) for p in parts) and any(
-                self.others.who(ctx, text, r.intent) is not None for r in reads):
+        if not all(_FIRST_PERSON.search(p) for p in parts) and any(  # once per intent: it may look records up
+                self.others.who(ctx, text, intent) is not None for intent in dict.fromkeys(r.intent for r in reads)):
             # "can you freeze Daniel's card? he lost it": one request about someone else, refused whole; split, "he
             # lost it" blocked the caller's own card. ("whats my balance and show my husband's transactions" is
             # two: the caller's half is met beside the other's refusal.)
