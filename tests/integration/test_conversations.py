@@ -194,8 +194,9 @@ def test_a_no_that_gives_another_email_corrects_the_change(assistant, assistant_
     corrected = c.say("no, sam@example.net")  # no digit, no "the ... one": the new value alone says it
     assert corrected.route == "confirm" and "sam@example.net" in corrected.reply
     c.say("yes")
-    with bank_db(assistant_settings) as db:
-        assert db.execute("SELECT email FROM customers WHERE id = 'C001'").fetchone()[0] == "sam@example.net"
+    with bank_db(assistant_settings) as db:  # the corrected address is the one sent a link
+        assert db.execute("SELECT email FROM email_changes WHERE customer_id = 'C001'").fetchone()[0] == \
+            "sam@example.net"
     again = Conversation(assistant)
     again.say("my email should be sam@example.org")
     assert again.say("no, not sam@example.org").route == "cancelled"  # the value asked about: a plain no

@@ -81,6 +81,23 @@ def test_the_number_held_is_read_while_its_change_waits(assistant, assistant_set
         assert db.execute("SELECT phone FROM customers WHERE id = 'C002'").fetchone()[0] == "07700 900888"
 
 
+def test_a_new_email_changes_when_its_link_is_clicked(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # The documents: a link is sent to the new address and the address changes when it is clicked; the reply
+    # said "Done" and the address changed at once.
+    c = Conversation(assistant, customer="C002")
+    assert "send a link" in c.say("change my email to ben@example.org").reply
+    sent = c.say("yes")
+    assert "link to ben@example.org" in sent.reply and "Done" not in sent.reply
+    with bank_db(assistant_settings) as db:
+        assert db.execute("SELECT email FROM customers WHERE id = 'C002'").fetchone()[0] == "ben.okafor@example.com"
+    held = c.say("what email have you got for me on file")
+    assert "ben.okafor@example.com (the change to ben@example.org happens when you click" in held.reply
+    # A new number changes at once, and payments to new payees wait a day.
+    phone = Conversation(assistant, customer="C002")
+    phone.say("my new mobile is 07700 900777")
+    assert "payments to new payees will be held" in phone.say("yes").reply
+
+
 def test_transactions_of_one_merchant_or_account_kind_with_their_total(assistant) -> None:  # noqa: ANN001
     spent = Conversation(assistant).say("how much did I spend on trainline?")
     rows = spent.tool.result["transactions"]

@@ -22,9 +22,24 @@ def render_held_contact(o: ToolOutcome) -> str:
     held = o.result or {}
     if not held:
         return "I can't find your contact details."
+    waiting = (f" (the change to {held['email_waiting']} happens when you click the link we sent there)"
+               if held.get("email_waiting") else "")
     return (f"We have your address as {held.get('address')}, {held.get('postcode')}, your mobile number as "
-            f"{held.get('phone')} and your e-mail address as {held.get('email')}. If any of them has changed, tell "
-            "me the new one.")
+            f"{held.get('phone')} and your e-mail address as {held.get('email')}{waiting}. If any of them has "
+            "changed, tell me the new one.")
+
+
+def render_contact_update(o: ToolOutcome) -> str:
+    """What changed now and what waits: a new e-mail address only once its link is clicked, and payments to new
+    payees held for a day after a new number (changing-your-personal-details.md)."""
+    said = []
+    if "phone" in o.result.get("updated", []):
+        said.append("Done: your mobile number is updated. For the next 24 hours, payments to new payees will be "
+                    "held; payments to people you've paid before aren't affected.")
+    if o.result.get("link_sent_to"):
+        said.append(f"We've sent a confirmation link to {o.result['link_sent_to']}. It's valid for 24 hours, and "
+                    "your e-mail address changes when you click it.")
+    return " ".join(said)
 
 
 def _contact_key(kind: str, value: object) -> str:
@@ -63,7 +78,8 @@ def contact_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     if "phone" in args:  # kept as the bank keeps numbers ("07700 900999"; it was stored as "+447700900999")
         args["phone"] = _uk_style(str(args["phone"]))
     listed = " and ".join(f"{k if k == 'email' else 'phone number'} to {v}" for k, v in args.items())
-    return Call("update_contact", args, confirm=f"Change your {listed}?")
+    link = " (we'll send a link to the new address to confirm it)" if "email" in args else ""
+    return Call("update_contact", args, confirm=f"Change your {listed}{link}?")
 
 
 def _uk_style(phone: str) -> str:

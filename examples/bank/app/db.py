@@ -37,6 +37,12 @@ CREATE TABLE tickets (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES 
                       session_id TEXT NOT NULL, intent TEXT NOT NULL, summary TEXT NOT NULL, fields TEXT NOT NULL,
                       status TEXT NOT NULL DEFAULT 'open', created TEXT NOT NULL);
 """
+# A new e-mail address waits here until the customer clicks the link sent to it (changing-your-personal-details.md).
+# Added after the first release, so an older database gets it when opened.
+EMAIL_CHANGES = """
+CREATE TABLE IF NOT EXISTS email_changes (customer_id TEXT PRIMARY KEY REFERENCES customers(id),
+                                          email TEXT NOT NULL, expires TEXT NOT NULL);
+"""
 
 
 def create(path: Path, *, replace: bool = False) -> None:
@@ -49,7 +55,7 @@ def create(path: Path, *, replace: bool = False) -> None:
     os.close(fd)
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as db:
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + EMAIL_CHANGES)
             db.executemany("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)", seed.CUSTOMERS)
             for acc, holders, name, kind, sort_code, number, balance in seed.ACCOUNTS:
                 db.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, 'GBP')",
@@ -90,6 +96,8 @@ class BankDB:
         self.path = path
         create(path)
         _check(path)
+        with self.write() as db:
+            db.execute(EMAIL_CHANGES)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -15,7 +15,7 @@ from rightfit.tools.executor import ToolOutcome
 
 from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
 from .categories import WORDS, category_words
-from .contact_plans import contact_plan, held_contact_plan, render_held_contact
+from .contact_plans import contact_plan, held_contact_plan, render_contact_update, render_held_contact
 from .disputes import dispute_plan, listed_dispute, render_dispute
 from .lookups import aliases, pounds
 from .lookups import listed as _listed
@@ -448,5 +448,6 @@ ACTIONS = {
                                        known={"merchant": _merchants}, amounts_on_record=True,
                                        in_own_words="reason", listed=listed_dispute),
     "update_address": ActionRoute("update_address", AddressFields, _address_plan, _render_update),
-    "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, contact_plan, _render_update),
+    "update_phone_or_email": ActionRoute("update_phone_or_email", ContactFields, contact_plan,
+                                         render_contact_update),
 }

@@ -7,7 +7,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -61,6 +61,10 @@ def _merchant_pattern(merchant: str) -> str:
     for ch in _IGNORED:
         key = key.replace(ch, "")
     return "%" + key.replace("%", "").replace("_", "") + "%"
+
+
+# How long the link confirming a new e-mail address works (changing-your-personal-details.md).
+LINK_VALID = timedelta(hours=24)
 
 
 def _now() -> str:
@@ -339,7 +343,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                        phone: Annotated[str | None, Field(pattern=r"^\+?[\d ]{10,16}$")] = None,
                        email: Annotated[str | None, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,200}\.[A-Za-z]{2,}$")]
                        = None) -> dict[str, Any]:
-        """Change the customer's mobile number and/or e-mail address.
+        """Change the customer's mobile number, and/or send a link to a new e-mail address that changes it when
+        clicked.
 
         Args:
             phone: New phone number.
@@ -347,15 +352,16 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         """
         if phone is None and email is None:
             raise ToolError("give a new phone number or e-mail address")
-        changed = []
+        changed, sent = [], {}
         with bank.write() as db:
             if phone is not None:
                 db.execute("UPDATE customers SET phone = ? WHERE id = ?", (phone, ctx.customer_id))
                 changed.append("phone")
-            if email is not None:
-                db.execute("UPDATE customers SET email = ? WHERE id = ?", (email, ctx.customer_id))
-                changed.append("email")
-        return {"updated": changed}
+            if email is not None:  # changed when the customer clicks the link; a newer request replaces it
+                expires = (datetime.now(UTC) + LINK_VALID).isoformat(timespec="seconds")
+                db.execute("INSERT OR REPLACE INTO email_changes VALUES (?, ?, ?)", (ctx.customer_id, email, expires))
+                sent = {"link_sent_to": email, "link_expires": expires}
+        return {"updated": changed, **sent}
 
     def create_ticket(ctx: ToolContext, session_id: Annotated[str, Field(max_length=64)],
                       intent: Annotated[str, Field(max_length=40)],
@@ -421,11 +427,17 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                              for r in _accounts(ctx, account_id, kind)]}
 
     def contact_details(ctx: ToolContext) -> dict[str, Any]:
-        """The customer's postal address, mobile number and e-mail address as we hold them."""
+        """The customer's postal address, mobile number and e-mail address as we hold them, and a new e-mail
+        address waiting for its link to be clicked."""
         with bank.read() as db:
             row = db.execute("SELECT phone, email, address, postcode FROM customers WHERE id = ?",
                              (ctx.customer_id,)).fetchone()
-        return {k: row[k] for k in ("address", "postcode", "phone", "email")} if row else {}
+            waiting = db.execute("SELECT email FROM email_changes WHERE customer_id = ? AND expires > ?",
+                                 (ctx.customer_id, _now())).fetchone()
+        if row is None:
+            return {}
+        held = {k: row[k] for k in ("address", "postcode", "phone", "email")}
+        return {**held, "email_waiting": waiting["email"]} if waiting else held
 
     def joint_holders(ctx: ToolContext) -> dict[str, Any]:
         """The names of the others who hold an account jointly with the customer."""
