@@ -298,3 +298,8 @@ def test_an_item_of_the_list_just_given_is_named_by_its_place() -> None:
         "Pret A Manger -£5.42 on 2026-11-18 is wrong, can u dispute it"
     assert with_item("the last payment looks odd", listed) == "Pret A Manger -£5.42 on 2026-11-18 looks odd"
     assert with_item("the third one", listed) is None and with_item("dispute it", listed) is None
+    # What the one payment shown was made with is added only when the message points at the card.
+    one, card = listed[:1], ["card ending 8120"]
+    assert with_item("can you block the card", one, card) == "can you block the card: TfL Travel -£6.84 on " \
+        "2026-11-19 (card ending 8120)"
+    assert with_item("i never made it", one, card) == "i never made it: TfL Travel -£6.84 on 2026-11-19"

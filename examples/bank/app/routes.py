@@ -314,10 +314,13 @@ def _render_cards(o: ToolOutcome) -> str:
 
 
 def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:
-    """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19"), with
-    the customer's card it was made with, so "block the card" after one payment shown means that card."""
-    return tuple(f"{t['merchant']} {t['amount']} on {t['date']}"
-                 + (f" (card ending {t['card']})" if t.get("card") else "") for t in o.result.get("transactions", []))
+    """The payments a transactions reply listed, as a dispute reads one ("TfL Travel -£6.84 on 2026-11-19")."""
+    return tuple(f"{t['merchant']} {t['amount']} on {t['date']}" for t in o.result.get("transactions", []))
+
+
+def _paid_with(o: ToolOutcome) -> tuple[str, ...]:
+    """The card each listed payment was made with, so "block the card" after one payment shown means that one."""
+    return tuple(f"card ending {t['card']}" if t.get("card") else "" for t in o.result.get("transactions", []))
 
 
 def _render_transactions(o: ToolOutcome) -> str:
@@ -419,6 +422,7 @@ ACTIONS = {
                                  known=_OWN_ACCOUNTS, reads_only=True, listed=_listed_accounts),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True, listed=_listed_transactions,
+                                       made_with=_paid_with,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
                                               "own_card": _my_card_words, "category": category_words,
                                               **_OWN_CARDS}, hints=frozenset({"category"})),

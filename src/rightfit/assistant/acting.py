@@ -37,6 +37,16 @@ def _puts_right(problem: str) -> bool:
     return ";" in problem and not problem.rstrip().endswith("?")
 
 
+def _done(route: ActionRoute, outcome: ToolOutcome, fields: Mapping[str, Any]) -> SessionState:
+    """What a completed action leaves for the next turn: what it was done with, and the items its reply listed with
+    what each was made with ("dispute the second one", "block the card")."""
+    if outcome.status != "ok":
+        return SessionState(last=route.intent, last_fields=fields)
+    return SessionState(last=route.intent, last_fields=fields,
+                        options=route.listed(outcome) if route.listed is not None else (),
+                        made_with=route.made_with(outcome) if route.made_with is not None else ())
+
+
 def _route_of(outcome: ToolOutcome) -> str:
     """A tool call the policy denied is a refusal to the customer, whatever route asked for it."""
     return "refuse" if outcome.status == "denied" else "action"
@@ -96,10 +106,9 @@ class ActionTaker:
             return (ChatReply(sid, text, "confirm", route.intent, confidence, ctx.trace_id, tool=waiting[0],
                               fields=slots), SessionState(intent=route.intent, slots=slots, pending=pending))
         text = said_once(self.render(route, o) for o in outcomes)
-        listed = route.listed(outcomes[0]) if route.listed is not None and outcomes[0].status == "ok" else ()
         return (ChatReply(sid, note + text, _route_of(outcomes[0]), route.intent, confidence, ctx.trace_id,
                           tool=outcomes[0], fields=slots),
-                SessionState(last=route.intent, last_fields=slots, options=listed))
+                _done(route, outcomes[0], slots))
 
     def at_once(self, ctx: ToolContext, route: ActionRoute, extraction: Any, *, text: str) -> bool:
         """Whether `act` would be done with now: neither a question nor a change waiting for a yes. Plans
@@ -191,11 +200,10 @@ class ActionTaker:
         route = self.app.actions.get(intent)
         text = said_once(self.render(route, o) if route else o.message for o in outcomes)
         # What was done, as the customer could name it ("and how much was it again?" after a dispute).
-        listed = (route.listed(outcomes[0]) if route is not None and route.listed is not None
-                  and outcomes[0].status == "ok" else ())
+        after = (_done(route, outcomes[0], dict(state.slots)) if route is not None
+                 else SessionState(last=intent, last_fields=dict(state.slots)))
         return ChatReply(sid, text, _route_of(outcomes[0]), intent, 1.0, ctx.trace_id, tool=outcomes[0],
-                         fields=dict(state.slots)), SessionState(last=intent, last_fields=dict(state.slots),
-                                                                 options=listed)
+                         fields=dict(state.slots)), after
 
     def render(self, route: ActionRoute, outcome: ToolOutcome) -> str:
         if outcome.status == "denied":

@@ -198,7 +198,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         item = None
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
-        elif state.last and state.options and not state.pending and (item := with_item(text, state.options)):
+        elif (state.last and state.options and not state.pending
+              and (item := with_item(text, state.options, state.made_with))):
             text = item  # "the second one is wrong, dispute it": the second of the payments just listed
         elif (state.pending and (rest := after_no(text, min_words=1)) is not None
               and (picked := chosen_option(rest, state.options)) is not None):

@@ -296,27 +296,24 @@ _POINTS_AT = re.compile(r"\b(?:it|that one|this one|that payment|this payment|(?
                         # "did i pay my rent this month": a time, not the payment shown
                         r"(?:that|this)(?!\s+(?:month|week|year|morning|afternoon|evening|weekend|fortnight|time|"
                         r"quarter)\b))\b", re.IGNORECASE)
-# A listed item's note of the card it was made with ("Tesco -£4.20 on 2026-11-03 (card ending 8120)"): read only
-# when the message points at the card; beside a dispute's words it only misleads the reading, and said back it
-# is the app's, not the customer's.
-_CARD_NOTE = re.compile(r"\s*\(card ending \d{4}\)")
-
-
-def with_item(text: str, options: Sequence[str]) -> str | None:
+def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = ()) -> str | None:
     """The message with "the second one" replaced by the second of the items the last reply listed ("the second
     one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
-    listed added when it points at it ("dispute it"); None when it points at no item."""
+    listed added when it points at it ("dispute it"); None when it points at no item. What the item was made with
+    (`made_with`, "card ending 8120") is added only when the message points at the card: beside a dispute's words
+    it would only mislead the reading."""
     m = _IN_LIST.search(text)
     if m is None and len(options) == 1 and (at := _POINTS_AT.search(text)) and "?" not in text:
         # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
         # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
-        return f"{text.rstrip(' .!?')}: {options[0] if at.group('card') else _CARD_NOTE.sub('', options[0])}"
+        card = f" ({made_with[0]})" if at.group("card") and made_with and made_with[0] else ""
+        return f"{text.rstrip(' .!?')}: {options[0]}{card}"
     if m is None or not options:
         return None
     index = _ORDINALS[m.group("n").lower()]
     if not -len(options) <= index < len(options):
         return None
-    return f"{text[: m.start()]}{_CARD_NOTE.sub('', options[index])}{text[m.end():]}"
+    return f"{text[: m.start()]}{options[index]}{text[m.end():]}"
 
 
 _FILLER = frozenset({"the", "one", "card", "account", "my", "your", "on", "please", "that", "its", "it's", "it",
@@ -364,12 +361,11 @@ def of_the_listed(text: str, options: Sequence[str]) -> str | None:
     """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, "which
     of those was the biggest?"), as listed; None when it asks about none of them."""
     if len(options) == 1 and _HOW_MUCH_WAS_IT.match(text.strip()):
-        return _CARD_NOTE.sub("", options[0])
+        return options[0]
     m = _WHICH_WAS.match(text.strip())
     if m is None or len(options) < 2:
         return None
-    picked = _ranked(f"the {m.group('rank')}", options)
-    return _CARD_NOTE.sub("", picked) if picked else None
+    return _ranked(f"the {m.group('rank')}", options)
 
 
 def chosen_option(text: str, options: Sequence[str]) -> str | None:
