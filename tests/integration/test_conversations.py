@@ -65,6 +65,11 @@ def test_a_date_that_does_not_exist_is_said_not_silently_dropped(assistant) -> N
     # A period where one day is wanted is said as a statement, not a question run into the next sentence.
     period = Conversation(assistant).say("dispute the tesco payment before the 10th")
     assert period.reply.startswith("'before the 10th' is a period, so I went without it.")
+    # A month that only helped find the payment the confirmation names is no news ("I cancel it in October").
+    found = Conversation(assistant, customer="C005").say(
+        "Hello, my english not so good. I want know why the Netflix take money from me, I cancel it in October "
+        "already.")
+    assert found.route == "confirm" and found.reply.startswith("Open a dispute for the payment of £10.99 to Netflix")
 
 
 def test_the_customer_can_ask_which_cards_they_have_and_their_state(assistant) -> None:  # noqa: ANN001

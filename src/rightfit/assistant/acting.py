@@ -71,13 +71,13 @@ class ActionTaker:
         problems = dict(extraction.problems or {})
         asked = step.field if isinstance(step, Ask) else None
         # What the customer wrote but could not be used ("since 31/02"): said, not silently dropped.
-        unused = [m for k, m in problems.items() if values.get(k) is None and k != asked]
-        note = "".join(f"{_statement(m)}, so I went without it. " for m in unused)
+        unused = {k: m for k, m in problems.items() if values.get(k) is None and k != asked}
+        note = "".join(f"{_statement(m)}, so I went without it. " for m in unused.values())
         if isinstance(step, Ask):
             # Before a question, a problem that says how to put it right ("That e-mail address looks incomplete;
             # write it like name@example.com.") is said as it is: the customer is about to write it again.
             note = "".join(f"{_statement(m).rstrip('.')}. " if _puts_right(m) else f"{_statement(m)}, so I went "
-                           "without it. " for m in unused)
+                           "without it. " for m in unused.values())
             text = note + step.question
             if step.field in problems:
                 text = f"{note}{problems[step.field][:1].upper()}{problems[step.field][1:]}. {step.question}"
@@ -97,6 +97,11 @@ class ActionTaker:
                     for args in (step.arguments, *step.also)]
         waiting = [o for o in outcomes if o.status == "needs_confirmation"]
         if waiting:  # calls that could not go ahead (denied ...) are said now; the rest wait for one yes
+            # A field that only served to find what the confirmation names ("in October" beside a dispute whose
+            # payment was found anyway) is no part of the change left out: the confirmation shows what was found.
+            # A value for the change itself (an invalid number beside a valid e-mail) is still said.
+            params = self.executor.registry.get(step.tool).params.model_fields
+            note = "".join(f"{_statement(m)}, so I went without it. " for k, m in unused.items() if k in params)
             said = said_once(self.render(route, o) for o in outcomes if o.status != "needs_confirmation")
             question = step.confirm or GO_AHEAD
             pending = {"tool": step.tool, "arguments": dict(waiting[0].arguments), "intent": route.intent,
