@@ -228,6 +228,23 @@ def test_a_question_while_a_change_waits_for_a_yes_keeps_it_waiting(assistant, a
     assert c.say("ok yes").tool.status == "ok" and card_status(assistant_settings, "C002", "5531") == "stolen"
 
 
+def test_a_look_at_another_account_while_a_card_change_waits_is_no_correction(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    # The premier card was reported lost instead of the everyday one: the balance asked for was read as the card.
+    c = Conversation(assistant, customer="C006")
+    assert "9042" in c.say("i've lost my everyday card").reply
+    aside = c.say("is my premier account ok? how much is in it")
+    assert "£19,045.60" in aside.reply and aside.reply.endswith("9042 as lost? Reply yes to go ahead or no to cancel.")
+    c.say("yes please")
+    assert card_status(assistant_settings, "C006", "9042") == "lost"
+    assert card_status(assistant_settings, "C006", "8120") == "active"
+    c = Conversation(assistant)
+    c.say("freeze my debit card")
+    spent = c.say("wait, what did i spend on my credit card last week?")
+    assert spent.tool.tool == "recent_transactions" and spent.reply.endswith("Freeze your card ending 8120? Reply "
+                                                                             "yes to go ahead or no to cancel.")
+    assert c.say("no, the credit one").reply.startswith("Freeze your card ending 4417?")  # a correction still is
+
+
 def test_a_complaint_beside_a_request_is_logged_and_the_request_met(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
     c = Conversation(assistant, customer="C003")
     both = c.say("lost card. also want to complain about the app crashing all the time")  # the complaint was lost

@@ -192,6 +192,13 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         # "I can also ask a colleague to contact you": a yes takes it, as a ticket for this.
         return reply, SessionState(offered=offered, handed=intent if offered else None)
 
+    def _before_waiting(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime, *,
+                        reading: Reading) -> tuple[ChatReply, SessionState]:
+        """Another request met while an action waits for its yes, which is held and asked again after it."""
+        done, after = self._turn(ctx, sid, SessionState(), text, now, reading=reading)
+        return done, replace(after, held={"intent": state.intent, "slots": dict(state.slots),
+                                          "pending": dict(state.pending or {})})
+
     # one turn -----------------------------------------------------------------------------------------------
     def _turn(self, ctx: ToolContext, sid: str, state: SessionState, text: str, now: datetime,
               *, reading: Reading | None = None, own_part: bool = False) -> tuple[ChatReply, SessionState]:
@@ -259,13 +266,16 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
                 return added  # "and my credit card": the waiting action on that one too, with one yes for both
             elif decision is None and (first := self.waiting.first(state, text)) is not None:
                 # "actually wait, send it to my new address ...": that first; the card's report waits for it.
-                done, after = self._turn(ctx, sid, SessionState(), text, now, reading=first)
-                return done, replace(after, held={"intent": state.intent, "slots": dict(state.slots),
-                                                  "pending": dict(pending)})
+                return self._before_waiting(ctx, sid, state, text, now, reading=first)
             elif decision is None and not corrects(text) and (switch := self.waiting.switched(state, text,
                                                                                    said_no=False)) is not None:
                 state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead
-            elif corrects(text) or self.fields.gives_field(ctx, waiting, text, now):
+            elif ((fixes := corrects(text) or self.fields.gives_field(ctx, waiting, text, now))
+                  and (look := self.waiting.looked_up(state, text)) is not None):
+                # "is my premier account ok? how much is in it" while the everyday card's report waits: the
+                # balance, and the report asked again; the account named corrects nothing.
+                return self._before_waiting(ctx, sid, state, text, now, reading=look)
+            elif fixes:
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
                 # carried out as it was. Fields the plan settled from the customer's records are settled again:

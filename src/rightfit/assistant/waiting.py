@@ -16,7 +16,7 @@ from rightfit.assistant.acting import MAX_OWN_WORDS, ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import STILL_WAITING, after_no, after_yes, asked_again, yes_or_no
+from rightfit.assistant.replies import STILL_WAITING, after_no, after_yes, asked_again, corrects, yes_or_no
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
@@ -109,6 +109,17 @@ class WaitingAction:
         if len(reads) == 1 and _HELD_NOW.search(text) and read.intent not in self.app.actions:
             return replace(read, intent=reads[0], settled=True, unsure=False)
         return None
+
+    def looked_up(self, state: SessionState, text: str) -> Reading | None:
+        """The reading of a message that names a card or an account but asks plainly to look at records ("is my
+        premier account ok? how much is in it" while the everyday card's report waits): no correction of the
+        waiting action (the premier card was reported lost instead), but a look first. None for a message that
+        opens with a yes or a no ("no, the credit one"), or reads as no look at records."""
+        read = self._read(text)
+        route = self.app.actions.get(read.intent)
+        if read.unsure or route is None or not route.reads_only or corrects(text):
+            return None
+        return read if read.intent != str((state.pending or {}).get("intent")) else None
 
     def switched(self, state: SessionState, text: str, *,
                  said_no: bool = True) -> tuple[SessionState, str, Reading] | None:
