@@ -259,3 +259,11 @@ def test_no_i_didnt_make_it_at_a_disputes_confirmation_freezes_the_card(assistan
     assert c.say("yes").route == "action" and card_status(assistant_settings, "C002", "5531") == "frozen"
     with bank_db(assistant_settings) as db:
         assert db.execute("SELECT count(*) FROM disputes WHERE transaction_id = 'TX-00033'").fetchone()[0] == 0
+
+
+def test_a_payment_not_known_names_the_card_to_freeze_and_a_question_is_no_reason(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant)
+    first = c.say("whats WWW.XBPAY? there's a £23.50 payment i dont know")  # offered a dispute, no fraud line
+    assert "freeze your debit card ending 8120 and call our fraud team" in first.reply
+    asked = c.say("which card was it on")  # was "Thanks, I've added that": kept as the dispute's reason
+    assert "added that" not in asked.reply and "debit card ending 8120" in asked.reply.split("\n\n")[-1]

@@ -68,7 +68,8 @@ def dispute_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     # The bank's own rule (disputes page): a payment the customer didn't make is no dispute but an unauthorised
     # payment, for the fraud team. Said first, so a customer who never made it knows where to turn.
     words = str(values.get("reason") or "")
-    fraud = UNAUTHORISED_FIRST if NOT_MINE.search(words) else ""
+    card = f"your {t['card_kind']} card ending {t['card']}" if t.get("card") else "your card"
+    fraud = UNAUTHORISED_FIRST.format(card=card) if NOT_MINE.search(words) else ""
     if _TWICE.search(words) and not missed:  # "charged twice": say what the account shows before disputing
         return Call("open_dispute", {"transaction_id": t["transaction_id"], "reason": reason[:500]},
                     confirm=f"{fraud}I can see only one {what}, not two; if a second one appears later, tell "
@@ -88,11 +89,14 @@ _TWICE = re.compile(r"\b(?:twice|double[\s-]?charged|charged double|two times|du
 
 NOT_MINE = re.compile(r"\b(?:didn'?t|did not|never) (?:make|made|authori[sz]e\w*|do|buy|bought|agree\w*|pay|paid|"
                       r"order\w*|spen[dt])\b|"
+                      # "there's a £23.50 payment i dont know", "i don't know this charge"
+                      r"\b(?:payment|charge|transaction)s? (?:that )?i (?:don'?t|do not) know\b|"
+                      r"\b(?:don'?t|do not) know (?:this|that|these|the) (?:payment|charge|transaction|company|shop)|"
                       r"\bdon'?t recogni[sz]e|\bdo not recogni[sz]e|\bnot recogni[sz]ed?|\bnot (?:me|mine)\b|"
                       r"\bunauthori[sz]ed|\bfraudulent\b|\bnever (?:heard of|used)\b|"
                       r"\b(?:don'?t|do not|can'?t|cannot) remember (?:it|this|that|making|paying|buying|ordering)\b",
                       re.IGNORECASE)
-UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze your card and call our fraud "
+UNAUTHORISED_FIRST = ("If you didn't make this payment at all, it isn't a dispute: freeze {card} and call our fraud "
                       "team on 0808 157 0247, 24 hours a day, and we'll refund it by the end of the next working "
                       "day. If you made it but something went wrong with it, a dispute is right. ")
 

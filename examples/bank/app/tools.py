@@ -220,7 +220,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
     def find_transactions(ctx: ToolContext, merchant: Annotated[str | None, Field(max_length=80)] = None,
                           amount: Annotated[float | None, Field(gt=0, le=1e9)] = None,
                           on_date: date | None = None) -> dict[str, Any]:
-        """Card payments out of the customer's accounts matching a merchant, an amount and/or a date.
+        """Card payments out of the customer's accounts matching a merchant, an amount and/or a date, with the
+        customer's own card each was made with.
 
         Args:
             merchant: Text the merchant name contains.
@@ -228,8 +229,9 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             on_date: The day it was posted (within two days).
         """
         sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, (SELECT d.id FROM disputes d WHERE "
-               "d.transaction_id = t.id) AS dispute_id FROM transactions t JOIN account_holders h "
-               "ON h.account_id = t.account_id WHERE h.customer_id = ? AND t.amount_pence < 0")
+               "d.transaction_id = t.id) AS dispute_id, c.last4, c.kind FROM transactions t JOIN account_holders h "
+               "ON h.account_id = t.account_id LEFT JOIN cards c ON c.id = t.card_id AND c.customer_id = h.customer_id "
+               "WHERE h.customer_id = ? AND t.amount_pence < 0")
         params: list[Any] = [ctx.customer_id]
         if merchant:
             sql += f" AND {_MERCHANT_KEY} LIKE ?"
@@ -243,7 +245,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
         with bank.read() as db:
             rows = db.execute(sql + " ORDER BY t.posted DESC LIMIT 10", params).fetchall()
         return {"transactions": [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
-                                  "amount": _money(r["amount_pence"]), "dispute_id": r["dispute_id"]}
+                                  "amount": _money(r["amount_pence"]), "dispute_id": r["dispute_id"],
+                                  **({"card": r["last4"], "card_kind": r["kind"]} if r["last4"] else {})}
                                  for r in rows]}
 
     def freeze_card(ctx: ToolContext, card_last4: CardLast4) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from rightfit.tools.registry import ToolContext
 LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|quick question|hang on|before that|"
                      r"before i (?:say yes|confirm|agree|go ahead)|before (?:you|we) (?:do|go ahead with) (?:that|it|"
                      r"this)|one (?:more )?(?:thing|question)|just (?:checking|wondering))[\s,.!:-]+)+", re.IGNORECASE)
-ASIDE = re.compile(r"^(?:how|what|whats|what's|hows|how's|when|whens|where|wheres|why|who|is|are|does|do i|do you|"
-                   r"will|would i|should|can i|could i|am i|tell me|let me know)\b", re.IGNORECASE)
+ASIDE = re.compile(r"^(?:how|what|whats|what's|hows|how's|when|whens|where|wheres|why|who|which|is|are|does|do i|"
+                   r"do you|will|would i|should|can i|could i|am i|tell me|let me know)\b", re.IGNORECASE)
 # "and my credit card", "the premier card too": more of the same, not something else.
 _ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
 # "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
