@@ -469,3 +469,23 @@ def test_this_month_after_one_payment_shown_is_a_time_not_the_payment(assistant)
     paid = c.say("did i pay my rent this month")
     assert paid.route == "action" and "Which period" not in paid.reply
     assert str(paid.tool.arguments.get("since")).endswith("-01")  # the first of this month, whichever it is
+
+
+def test_a_change_of_mind_right_after_an_action_or_a_refusal_is_understood(assistant, assistant_settings) -> None:  # noqa: ANN001, E501
+    c = Conversation(assistant, customer="C004")
+    c.say("freeze my card")
+    c.say("yes")
+    back = c.say("actually no, cancel that")  # was "OK. I'm here if you need anything else.", still frozen
+    assert back.route == "confirm" and back.intent == "unfreeze_card" and "7764" in back.reply
+    c.say("yes")
+    assert card_status(assistant_settings, "C004", "7764") == "active"
+    read = Conversation(assistant)
+    read.say("whats my balance")
+    assert read.say("cancel that").intent != "undo"  # after a read there is nothing to take back
+    c = Conversation(assistant)
+    c.say("freeze my credit card")
+    c.say("yes")
+    c = Conversation(assistant)
+    assert "8120 can't be unfrozen" in c.say("unfreeze the one ending 8120").reply
+    meant = c.say("no sorry i meant 4417")  # "I can't find that in our policies"
+    assert meant.route == "confirm" and "Unfreeze your card ending 4417?" in meant.reply

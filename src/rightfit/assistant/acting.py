@@ -84,8 +84,10 @@ class ActionTaker:
             state = SessionState(intent=route.intent, slots=slots, asked=step.field, options=step.options)
             return ChatReply(sid, text, "ask", route.intent, confidence, ctx.trace_id, fields=slots), state
         if isinstance(step, Say):
+            # What it was asked with is kept, so "no sorry i meant 4417" after "your card ending 8120 can't be
+            # unfrozen: it is active" is the same action on that card.
             return ChatReply(sid, note + step.text, "action", route.intent, confidence, ctx.trace_id,
-                             fields=slots), SessionState()
+                             fields=slots), SessionState(last=route.intent, last_fields=slots)
         if not isinstance(step, Call):
             raise ConfigError(f"route {route.intent} planned {step!r}; plan() must return Ask, Say or Call")
         # A field the plan settled from the customer's records ("the debit one" is the card ending 8120); none

@@ -21,6 +21,12 @@ CANT_UNDO = ("I can't undo that from here. If something needs changing back, tel
 # "can you undo that?" right after an action the app can reverse.
 _UNDO = re.compile(r"\b(?:undo|reverse) (?:that|it|this|what you (?:just )?did)\b|"
                    r"\bput it back\b(?!\s+(?:in|into|on|later)\b)|\bchange it back\b|\bundo\W*$", re.IGNORECASE)
+# "actually no, cancel that" right after a change was made: taking it back, as "undo that" is. After a read there
+# is nothing to take back, so it is not read so there.
+_CALL_OFF = re.compile(r"^\W*(?:(?:actually|oh|sorry|wait|hang on|no|oops|ah)\W+)*(?:please\s+)?(?:cancel|scrap|"
+                       r"stop) (?:that|it|this)(?:\s+please)?\W*$|^\W*(?:(?:actually|oh|sorry|no)\W+)*i (?:didn'?t|did "
+                       r"not) mean (?:that|to do that|to)\W*$|^\W*(?:(?:actually|oh|sorry|no)\W+)*i'?ve changed my "
+                       r"mind\W*$", re.IGNORECASE)
 
 
 class AfterAnAction:
@@ -81,7 +87,10 @@ class AfterAnAction:
         """"can you undo that?" right after an action the app can reverse (a freeze): its opposite on the same
         fields, planned and confirmed afresh. None when the message is not that, or nothing reversible was just
         done."""
-        if state.last is None or state.intent or state.pending or not _UNDO.search(text):
+        if state.last is None or state.intent or state.pending:
+            return None
+        done = self.app.actions.get(state.last)
+        if not _UNDO.search(text) and not (_CALL_OFF.search(text) and done is not None and not done.reads_only):
             return None
         route = self.app.actions.get(self.app.undo.get(state.last, ""))
         if route is None:  # a report, a dispute, a change of address: said plainly, not refused as off-topic
