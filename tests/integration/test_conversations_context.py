@@ -489,3 +489,24 @@ def test_a_change_of_mind_right_after_an_action_or_a_refusal_is_understood(assis
     assert "8120 can't be unfrozen" in c.say("unfreeze the one ending 8120").reply
     meant = c.say("no sorry i meant 4417")  # "I can't find that in our policies"
     assert meant.route == "confirm" and "Unfreeze your card ending 4417?" in meant.reply
+
+
+def test_ways_of_saying_yes_or_no_found_in_exploring(assistant, assistant_settings) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C005")
+    c.say("change my address to 4 Hill Road, Leeds LS6 1AA")
+    assert c.say("actually dont, im not moving til january").route == "cancelled"  # "I can't find that ..."
+    c = Conversation(assistant, customer="C002")
+    c.say("freeze my card pls")
+    assert c.say("actually no dont").route == "cancelled"
+    assert c.say("wait yes do it").reply.startswith("OK. Freeze your card ending 5531?")  # asked again
+    c.say("yes")
+    c.say("unfreeze my card")
+    assert c.say("hmm actually leave it frozen for now").route == "cancelled"
+    assert card_status(assistant_settings, "C002", "5531") == "frozen"
+    # Moved on from a stolen card's report to a look at the payments: "right, go ahead" asks for it again.
+    c = Conversation(assistant)
+    c.say("my debit card's been nicked")
+    assert c.say("how much did i spend on it yesterday").tool.tool == "recent_transactions"
+    again = c.say("right, go ahead")  # "I can't find that in our policies", and the card left active
+    assert again.route == "confirm" and "8120 as stolen?" in again.reply
+    assert c.say("yes").tool.status == "ok" and card_status(assistant_settings, "C001", "8120") == "stolen"

@@ -290,7 +290,12 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             elif (noted := self.waiting.in_own_words(ctx, sid, state, text)) is not None:
                 return noted  # "the food never arrived": the dispute's reason, in the customer's words
             else:
-                state = SessionState()  # neither yes nor no: the customer moved on; drop the unconfirmed action
+                # Neither yes nor no: the customer moved on, and the unconfirmed action is dropped; a yes right
+                # after ("right, go ahead") asks it again, as after a no, rather than finding nothing to agree to.
+                dropped = {"intent": state.intent, "slots": dict(state.slots), "pending": dict(pending)}
+                done, after = self._turn(ctx, sid, SessionState(), text, now, reading=reading)
+                moved = after.pending or after.intent or after.withdrawn or after.offered
+                return done, after if moved else replace(after, withdrawn=dropped)
         elif (anew := self.waiting.again_with(ctx, state, text, now)) is not None:
             state = anew  # "ok the debit then" right after a no to the credit card: that action, for the debit
         elif (back := self.waiting.taken_back(ctx, sid, state, text)) is not None:

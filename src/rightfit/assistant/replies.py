@@ -15,7 +15,7 @@ _YES = re.compile(r"^(yes|yeah|yep|yup|y|ye|yea|yeh|yh|ya|yas|ok|okay|k|kk|sure|
                   r"that's right|absolutely|definitely)\b")
 _YES_ANY_CASE = re.compile(_YES.pattern, re.IGNORECASE)  # on the message as written, to keep its offsets
 # "wait" alone holds back; "wait does freezing it stop my direct debits?" is a question first, not a no.
-_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don't|do not|never ?mind|not now|wait(?=[\s,.!-]*$))\b")
+_NO = re.compile(r"^(no|nope|nah|n|cancel|stop|don'?t|do not|never ?mind|not now|leave it|wait(?=[\s,.!-]*$))\b")
 # After a yes: a figure, or words that change or add to what was confirmed.
 _AMENDED = re.compile(r"\d|\b(but|instead|actually|rather|except|also|another|other|different|and then)\b")
 # After a no: a figure other than the one asked about ("no, the 4417 one"), or another one by name ("no, the
@@ -62,7 +62,10 @@ def _plain(text: str) -> str:
     return _YES_EMOJI.sub("yes ", text).lower().strip(" .!")
 
 
-_HESITATION = re.compile(r"^(?:(?:actually|oh|um+|erm+|uh+|ah+|hmm+|well|sorry|ok so)[\s,.!-]+)+")
+# Before a yes or a no: "wait yes do it" ("wait" alone is a no, `_NO`); "right" only before a go-ahead ("right,
+# go ahead"): "right, cancel my card" asks for something, and "right ok ..." often moves on.
+_HESITATION = re.compile(r"^(?:(?:actually|oh|um+|erm+|uh+|ah+|hmm+|well|sorry|ok so|wait|hang on|"
+                         r"right(?=[\s,.!-]+(?:go ahead|go on|do it)\b))[\s,.!-]+)+")
 
 
 def yes_or_no(text: str, agreed: Sequence[object] = ()) -> bool | None:
