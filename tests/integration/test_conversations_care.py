@@ -144,6 +144,32 @@ def test_a_card_someone_else_is_using_is_frozen_with_the_fraud_line(assistant, a
     assert c.say("yes").route == "action" and card_status(assistant_settings, "C002", "5531") == "frozen"
     plain = Conversation(assistant).say("freeze my debit card")  # nothing said of anyone else: no fraud line
     assert "0808 157 0247" not in plain.reply
+    # Someone named, using the card without asking: not the scam script ("safe account", "courier").
+    named = Conversation(assistant, customer="C004").say(
+        "i think my chloe's been using my card without asking, taking money out behind my back")
+    assert named.intent == "freeze_card" and "7764" in named.reply and "safe account" not in named.reply
+
+
+def test_hand_offs_and_complaints_found_in_exploring(assistant, assistant_settings) -> None:  # noqa: ANN001
+    # What someone else can do, asked without a question mark: answered, no ticket opened.
+    bsl = Conversation(assistant, customer="C003").say("my dad is deaf, can he use sign language to talk to you")
+    assert bsl.route == "answer" and "BSL" in bsl.reply and not bsl.ticket_id
+    # "never mind" and a question after a hand-off: the question answered, the words on the ticket.
+    c = Conversation(assistant, customer="C006")
+    ticket = c.say("speak to a human").ticket_id
+    line = c.say("actually never mind, what's the premier line number")
+    assert "03069 990200" in line.reply
+    # A complaint's reason in its own sentence or half: on the ticket, and no dispute asked for.
+    fee = Conversation(assistant, customer="C006").say("I want to make a complaint. I was charged a fee I shouldn't "
+                                                       "have been")
+    assert fee.intent == "complaint" and "dispute" not in fee.reply
+    told = Conversation(assistant, customer="C002").say(
+        "this is the third time ive contacted you about my card being declined abroad and nobody has fixed it, "
+        "absolutely disgusting service")
+    with bank_db(assistant_settings) as db:
+        summaries = dict(db.execute("SELECT id, summary FROM tickets").fetchall())
+    assert "never mind" in summaries[ticket] and "shouldn't have been" in summaries[fee.ticket_id]
+    assert "declined abroad" in summaries[told.ticket_id]
 
 
 def test_a_stolen_card_named_by_a_payment_made_with_it_is_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001

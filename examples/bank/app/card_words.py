@@ -76,7 +76,10 @@ _CARD_ROUTES = ("report_lost_card", "report_stolen_card", "freeze_card", "unfree
 _SOMEONE_USES = re.compile(r"\bsome(?:one|body)(?: else)?\s+(?:is\s+|has\s+been\s+|'s\s+been\s+|been\s+|has\s+|"
                            r"was\s+)?"
                            r"(?:using|used|spending on|spent on|charging|charged|making payments on|"
-                           r"made payments on)\s+my\s+(?:\w+\s+)?card\b", re.IGNORECASE)
+                           r"made payments on)\s+my\s+(?:\w+\s+)?card\b"
+                           # "i think my chloe's been using my card without asking": whoever it is, not allowed
+                           r"|\b(?:using|used|spending on|spent on)\s+my\s+(?:\w+\s+)?card\s+without\s+(?:asking|"
+                           r"permission|my permission|telling me)\b", re.IGNORECASE)
 
 # Stopping gambling payments is the app's gambling block (payments to gambling companies only, hard to turn off
 # on impulse), not a freeze of every payment.

@@ -30,6 +30,10 @@ _NUMBER_ASKED = re.compile(r"\b(?:phone|contact|telephone|tel)\s+(?:number|no\b)
 _A_THING_ASKED = re.compile(r"^(?!.*\b(?:person|human|agent|advis[eo]r|someone|somebody|colleague|staff|manager|"
                             r"people)\b)(?:[^.?!]*[.,]\s*)?(?:can|could|do|does|will|is|are)\s+(?!(?:i|we|you|someone|somebody|"
                             r"anyone|there|u)\b)\w+\b[^.!]*\?\W*$", re.IGNORECASE)
+# "my dad is deaf, can he use sign language to talk to you": what someone else can do, asked without a question
+# mark; no person asked for (a ticket was opened).
+_THEY_ASK = re.compile(r"^(?!.*\b(?:person|human|agent|advis[eo]r|someone|somebody|colleague|staff|manager|people)\b)"
+                       r"(?:[^.?!]*[.,]\s*)?(?:can|could|does|will|is)\s+(?:he|she|they)\b", re.IGNORECASE)
 _CONTACT_NAMED = re.compile(r"\b(?:phone|mobile|e-?mail|landline|contact)\b", re.IGNORECASE)
 # "im moving to spain next month, change my address to ...": the accounts are for people living in the UK, which
 # the documents explain; the address tool takes UK postcodes only.

@@ -50,6 +50,7 @@ from .contact_words import (
     _MOVING_ABROAD,
     _NUMBER_ASKED,
     _OUR_NUMBER,
+    _THEY_ASK,
 )
 from .disputes import NOT_MINE
 from .payment_words import (
@@ -398,8 +399,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "can I freeze it while I'm away if I need to?": whether and how, not now
     if intent in ("check_balance", "out_of_scope") and _PAYMENT_SCHEME.search(text):
         return "policy_question"  # "how much is CHAPS": a way of paying, not a balance, not off-topic
-    if intent == "human_handoff" and (_NUMBER_ASKED.search(text) or _A_THING_ASKED.match(text)) and \
-            not _WANTS_PERSON.search(text):
+    if intent == "human_handoff" and (_NUMBER_ASKED.search(text) or _A_THING_ASKED.match(text) or
+                                      _THEY_ASK.match(text)) and not _WANTS_PERSON.search(text):
         return "policy_question"  # "customer services phone number?", "can atms talk to her?": the documents
     if intent == "check_balance" and text.strip() and not _THEIRS.search(text):
         return "out_of_scope"

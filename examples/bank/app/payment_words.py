@@ -119,4 +119,6 @@ MONEY_BACK_ASKED = re.compile(r"^\W*(?:(?:and|so|ok|okay|but)\W+)?(?:do|will|wou
 # payment to dispute, a complaint about us.
 OUR_CHARGE = re.compile(r"\b(?:overdraft (?:interest|fees?|charges?)|interest (?:charges?|charged)|bank charges?|"
                         r"(?:monthly|account|late payment|over-?limit|unpaid item) fees?|you(?:'ve| have)? charged me|"
-                        r"the bank (?:charged|took))\b", re.IGNORECASE)
+                        r"the bank (?:charged|took)|"
+                        # "I was charged a fee I shouldn't have been": a fee with no merchant named is ours
+                        r"(?:charged|took) (?:me )?an? fee(?!\s+(?:by|from|at|on|for)\b))\b", re.IGNORECASE)

@@ -225,6 +225,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             return replace(further, reply=f"{done.reply}\n\n{further.reply}", ticket_id=done.ticket_id), after
         # Any other reply moves on from the offer.
         state = replace(state, offered=False, handed=state.handed if state.ticket else None)
+        if state.ticket and (rest := self.handoff.never_mind(ctx, sid, state, text)) is not None:
+            text, reading, state = rest, None, SessionState()
         if state.ticket:
             reading = reading or self._read(text)  # read once, for the ticket and for the turn below
             if (on_ticket := self.handoff.after(ctx, sid, state, text, reading)) is not None:

@@ -22,6 +22,10 @@ from rightfit.tools.registry import ToolContext
 
 _DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is no detail for its ticket
 # How every ticket's reference is given, and so how it is found again in the conversation.
+# "actually never mind, what's the premier line number" right after a hand-off: the colleague is told it may no
+# longer be needed, and the question is met (it was only added to the ticket).
+_NEVER_MIND = re.compile(r"^\W*(?:(?:actually|oh|ok|okay|sorry)\W+)*(?:never ?mind|forget (?:it|that)|don'?t worry)\b"
+                         r"[\s,.!:-]*", re.IGNORECASE)
 _REFERENCE_GIVEN = re.compile(r"\bYour reference is ([A-Z]{2,6}-[A-Z0-9]{4,12})\b")
 
 
@@ -87,6 +91,16 @@ class HandOff:
                 read.intent in self.app.replies and read.intent not in (*self.app.handoff_intents, "out_of_scope")):
             return None  # a request of its own, or one the app meets with its own words (a greeting, a goodbye)
         return self.note(ctx, sid, str(state.ticket), text)
+
+    def never_mind(self, ctx: ToolContext, sid: str, state: SessionState, text: str) -> str | None:
+        """"actually never mind, what's the premier line number" right after a hand-off: the words go on its
+        ticket, so the colleague knows it may no longer be needed, and what follows them is returned, to be met
+        as a message of its own. None for any other message."""
+        m = _NEVER_MIND.match(text)
+        if m is None or not text[m.end():].strip():
+            return None
+        self.note(ctx, sid, str(state.ticket), text)
+        return text[m.end():].strip()
 
     def said_again(self, ctx: ToolContext, sid: str, state: SessionState, text: str, words: str) -> ChatReply:
         """After a hand-off, the message added to its ticket and the app's follow-up `words` said with its

@@ -11,6 +11,7 @@ from datetime import datetime
 from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import DocumentAnswers
+from rightfit.assistant.handoff import HandOff
 from rightfit.assistant.reading import FieldReader
 from rightfit.assistant.replies import STILL_WAITING, and_joined, asked_again, two_sentences
 from rightfit.assistant.reply import ChatReply
@@ -42,6 +43,7 @@ class SeveralRequests:
     fields: FieldReader
     actions: ActionTaker
     others: ThirdPartyCheck
+    handoff: HandOff
 
     def _read(self, text: str) -> Reading:
         raise NotImplementedError
@@ -149,6 +151,8 @@ class SeveralRequests:
             return None
         i = acts.index(True)
         ticket, _ = self._turn(ctx, sid, SessionState(), parts[1 - i], now, reading=reads[1 - i])
+        if ticket.ticket_id:  # the rest of the message on the ticket too: it is often what the complaint is about
+            self.handoff.note(ctx, sid, ticket.ticket_id, parts[i])
         done, state = self._turn(ctx, sid, SessionState(), parts[i], now, reading=reads[i])
         return replace(done, reply=f"{ticket.reply}\n\n{done.reply}", ticket_id=ticket.ticket_id), state
 
