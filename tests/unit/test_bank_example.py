@@ -312,3 +312,21 @@ def test_card_words_that_ask_for_more_or_less_than_a_freeze() -> None:
     assert refine("whats SP DIGITAL? someone is using my card!!", "recent_transactions") == "freeze_card"
     assert refine("I'm a student in my second year, how much interest free overdraft can I have",
                   "check_balance") == "policy_question"  # was the customer's balance
+
+
+def test_questions_about_cards_found_in_exploring_change_nothing() -> None:
+    refine = _refine()
+    # Each started a freeze, a change of contact details or a balance.
+    asked = {("will my card stop working", "freeze_card"): "policy_question",
+             ("What's the difference between freezing and cancelling my card?", "out_of_scope"): "policy_question",
+             ("can you turn off online payments on my debit card instead", "freeze_card"): "policy_question",
+             ("can i change it over the phone", "update_phone_or_email"): "policy_question",
+             ("what's my daily spending limit", "check_balance"): "policy_question",
+             ("how much can i spend on it per day", "check_balance"): "policy_question",
+             ("whats the status of my everyday card replacement", "policy_question"): "list_cards",
+             ("my dad is deaf, can he use sign language to talk to you", "human_handoff"): "policy_question"}
+    assert {said: refine(*said) for said in asked} == asked
+    # Asked for, they still are.
+    assert refine("will you freeze my card please", "freeze_card") == "freeze_card"
+    assert refine("change my phone number to 07700 900111", "update_phone_or_email") == "update_phone_or_email"
+    assert refine("how much can i spend", "check_balance") == "check_balance"

@@ -22,6 +22,8 @@ _LIFT = re.compile(r"\b(?:take|lift|remove|cancel|override|undo|get rid of)\w*\s
 _MY_CARDS = re.compile(
     r"\b(?:what|which|how many) cards?(?: numbers?)? (?:do i have|have i got|i have|i've got|are on my)\b"
     r"|\b(?:status|state) of (?:all )?my cards?\b|\bmy cards?(?:'s)? status(?:es)?\b"
+    # "whats the status of my everyday card replacement", "where's my new card"
+    r"|\b(?:status|state) of my (?:\w+ )?(?:card )?replacement\b|\bwhere'?s? (?:is )?my (?:new|replacement) card\b"
     r"|\b(?:list|show)(?: me)? (?:all )?my cards\b"
     r"|\b(?:is|are) (?:my|the|it|they) (?:(?:debit |credit )?cards? )?(?:still |now |definitely )?"
     r"(?:frozen|blocked|active|locked|working|unfrozen|cancelled)\b(?! abroad| overseas| in )"
@@ -118,6 +120,14 @@ _CARD_INTENTS = (*_CARD_ROUTES, "out_of_scope")
 
 # How a card looks: the classifier, knowing no such label, takes "change my card design" for a freeze.
 _CARD_LOOKS = re.compile(r"\b(?:design|colou?r|picture|photo|image|artwork)\b", re.IGNORECASE)
+# One kind of payment turned off ("can you turn off online payments on my debit card"): the app's card controls,
+# which no tool here sets, not a freeze of every payment.
+_ONE_CONTROL = re.compile(r"\b(?:turn\w*|switch\w*|block\w*|stop\w*|disabl\w*)\s+(?:off\s+)?(?:all\s+|my\s+)?(?:online|"
+                          r"contactless|overseas|international|foreign|phone|cash machine|atm)\s+(?:and phone\s+)?"
+                          r"(?:payments?|spending|transactions|withdrawals|use)\b|"
+                          r"\b(?:payments abroad|abroad payments)\b", re.IGNORECASE)
+# "will my card stop working": what would happen, asked.
+_WILL_IT_STOP = re.compile(r"^\W*(?:will|would|does|do)\s+(?:my|the|it|this|that|his|her)\b", re.IGNORECASE)
 
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 

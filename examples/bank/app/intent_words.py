@@ -29,6 +29,7 @@ from .card_words import (
     _MY_CARDS,
     _NOT_A_CARD,
     _NOT_STOLEN,
+    _ONE_CONTROL,
     _PIN_TROUBLE,
     _REPLACEMENT,
     _RETAINED,
@@ -37,6 +38,7 @@ from .card_words import (
     _STOLEN_WORDS,
     _STOP_CARD,
     _UNFREEZE,
+    _WILL_IT_STOP,
     declined,
 )
 from .care import bereaved, is_it_our_number, suspicious_message, urgent
@@ -169,7 +171,12 @@ _LIMIT_ASKED = re.compile(r"\bhow much\s+(?:money\s+)?(?:can|could|may)\s+(?:i|w
                           r"|\ballowance\b"  # "what's the ISA allowance?"
                           # "how much interest-free overdraft can I have?": a limit, not what is left
                           r"|\bhow much\s+(?:[\w-]+\s+){0,3}(?:overdraft|loan|credit)\s+(?:can|could|may|will)\s+"
-                          r"(?:i|we)\s+(?:have|get|borrow|take)\b", re.IGNORECASE)
+                          r"(?:i|we)\s+(?:have|get|borrow|take)\b"
+                          # "what's my daily spending limit", "how much can i spend on it per day": a card's limit
+                          r"|\b(?:daily|per day|a day|each day|in a day|in one day)\b.{0,30}\blimits?\b|"
+                          r"\b(?:spending|spend|contactless|atm|cash|withdrawal) limits?\b|"
+                          r"\bhow much\s+(?:can|could|may)\s+(?:i|we)\s+spend\b.{0,30}\b(?:per|a|each|in a|in one) "
+                          r"day\b", re.IGNORECASE)
 
 # The customer's own direct debits or standing orders: the bank's data here has no list of them, so a list of
 # transactions is no answer ("list my direct debits"); the app shows them. Those that went out in a period
@@ -237,6 +244,7 @@ _HARD_UP = re.compile(r"\bstruggl\w*|\bcan'?t afford\b|\bcannot afford\b|\bfinan
 
 # "will it have the same number?" (of a replacement card): a question, no new number.
 _WILL_IT = re.compile(r"^\W*(?:will|would|does|do|is|are)\b[^.!]*\?\W*$", re.IGNORECASE)
+_BY_PHONE = re.compile(r"\b(?:over|on) the (?:phone|telephone)\b|\bby (?:phone|telephone)\b", re.IGNORECASE)
 _HOW = re.compile(r"\b(?:how|what happens|want to know|wondering)\b", re.IGNORECASE)
 
 
@@ -270,8 +278,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "human_handoff"
     if intent == "out_of_scope" and text.strip() and _JUST_HELP.match(text.strip()):
         return "greeting"
-    if _MY_CARDS.search(text) and not _CARD_ACTS.search(text):
-        return "list_cards"
+    if (cards := _MY_CARDS.search(text)) and not _CARD_ACTS.search(text[: cards.start()] + text[cards.end():]):
+        return "list_cards"  # the replacement asked about is no card action asked for
     if refused := declined(text, intent):
         return refused  # "my card got declined at tesco just now" abstained; its card was frozen
     if _MY_DETAILS.search(text) and not _DETAILS_CHANGE.search(text):
@@ -410,6 +418,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "policy_question"  # "how long does a complaint take to sort out?": the process, not a complaint
     if intent in _DETAIL_CHANGES and _NAME_CHANGE.search(text):
         return "policy_question"  # "change my name, I just got married": not done in chat; the documents say how
+    if intent == "update_phone_or_email" and _BY_PHONE.search(text) and not re.search(r"\d{3}|@", text):
+        return "policy_question"  # "can i change it over the phone" (the PIN): a way of doing it, no new number
     if intent == "update_phone_or_email" and (asks_about or _WILL_IT.match(text)) and not _CHANGE_WORDS.search(text):
         return "policy_question"  # "what's the premier phone number?" asks for ours, not to change theirs
     if intent == "dispute_transaction" and OUR_CHARGE.search(text) and not asks_about:
@@ -446,8 +456,13 @@ def refine_intent(text: str, intent: str) -> str:
     verbs = _LIFT.sub(" unfreeze ", text)
     unfreeze, freeze = bool(_UNFREEZE.search(verbs)), bool(_FREEZE.search(verbs))
     if intent != "out_of_scope" and not (freeze or unfreeze) and (
-            _CARD_LOOKS.search(text) or (intent == "freeze_card" and _CAN_I.match(text))):
-        return "policy_question"  # "I want to change my card design", "can i turn it off straight away": no freeze
+            _CARD_LOOKS.search(text) or _ONE_CONTROL.search(text)
+            or (intent == "freeze_card" and (_CAN_I.match(text) or _WILL_IT_STOP.match(text)))):
+        # "I want to change my card design", "can i turn it off straight away", "will my card stop working",
+        # "turn off online payments on my debit card": no freeze
+        return "policy_question"
+    if asks_about and (freeze or unfreeze):
+        return "policy_question"  # "what's the difference between freezing and cancelling my card?"
     if unfreeze and not freeze:
         return "unfreeze_card"
     if freeze and not unfreeze:
