@@ -15,6 +15,17 @@ from rightfit.tools.executor import ToolOutcome
 from .lookups import listed, short_name
 
 
+def _on_its_way(cards: list[dict[str, Any]]) -> str:
+    """Said when express delivery is asked for cards whose replacement was already ordered; "" when any of them
+    has none on its way."""
+    if not cards or not all(c.get("replacement_ordered") for c in cards):
+        return ""
+    named = " and ".join(f"your {c['kind']} card ending {c['last4']}" for c in cards)
+    return (f"A replacement for {named} has already been ordered, and I can't change how it's sent from here. "
+            "Customer Services on 03069 990100 can tell you whether it can still go by express delivery (£15, "
+            "free for Premier customers; next working day if ordered before 2pm).")
+
+
 def card_state(card: Mapping[str, Any]) -> str:
     """A card's status as the customer needs it: "why is it blocked?" was answered with the bare word."""
     status = str(card.get("status"))
@@ -82,6 +93,8 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
             # card not among the customer's own goes to the tool, whose ownership policy refuses it on the record.
             named = [c for c in listed(lookup, "customer_cards", "cards") if c["last4"] == last4]
             if named and all(c["status"] not in usable for c in named):
+                if fast and (sent := _on_its_way(named)):
+                    return Say(sent)
                 card, status = f"Your {named[0]['kind']} card ending {last4}", named[0]["status"]
                 return Say(f"{card} is already {done}." if status == done else
                            f"{card} can't be {done}: it is {status}.{_gone_for_good(named, done)}")
@@ -93,6 +106,8 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
             candidates = [c for c in cards if c["status"] in usable and kind in (None, c["kind"])]
             if not candidates:
                 meant = [c for c in cards if kind in (None, c["kind"])]
+                if fast and (sent := _on_its_way(meant)):
+                    return Say(sent)  # "can you send it express" after the report: the new card, not a new report
                 if meant and all(c["status"] == done for c in meant):  # "freeze my premier card" twice
                     return Say(" ".join(f"Your {c['kind']} card ending {c['last4']} is already {done}." for c in meant))
                 states = "; ".join(f"your {c['kind']} card ending {c['last4']} is "
