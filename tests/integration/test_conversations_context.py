@@ -240,6 +240,10 @@ def test_a_follow_up_to_a_policy_question_is_asked_with_it(assistant) -> None:  
     # A new question after a policy answer is its own question.
     other = c.say("what's the fee for a CHAPS payment?")
     assert "£25" in other.reply and "statement" not in other.reply.lower()
+    # "then" at the end leans on the answer before: the gambling block's number, not the bereavement line.
+    c = Conversation(assistant, customer="C002")
+    c.say("how do i turn on the gambling block")
+    assert "03069 990100" in c.say("whats the number to call then").reply
 
 
 def test_a_follow_up_is_not_answered_with_what_was_just_said(assistant) -> None:  # noqa: ANN001

@@ -21,7 +21,8 @@ CANT_FIND = f"{NOT_FOUND} I can pass you to a colleague if you'd like."
 # A question that leans on the one before: opens with "and" / "what about", or points back ("does it cost
 # anything?"). Short ones only: a long question says what it is about.
 _DOCS_FOLLOW_UP = re.compile(r"^\s*(?:and|or|but|what about|how about|what if|same for)\b|"
-                             r"\b(?:it|that|this|they|them|those|there|the (?:new|old|other) one)\b", re.IGNORECASE)
+                             r"\b(?:it|that|this|they|them|those|there|the (?:new|old|other) one)\b|"
+                             r"\b(?:then|instead)\W*$", re.IGNORECASE)  # "whats the number to call then"
 MAX_FOLLOW_UP_WORDS = 10
 MAX_TOPIC_CHARS = 300
 # A question with the customer's situation told after a comma: "how do i complain about the app, its crashed 5
