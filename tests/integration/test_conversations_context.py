@@ -385,6 +385,16 @@ def test_a_question_about_the_payments_just_listed_is_answered_from_them(assista
     assert "Deliveroo -£38.48" in disputed.say("and how much was it again?").reply
     narrowed = Conversation(assistant, customer="C002").say("anything over 50 quid in november?")  # refused
     assert narrowed.tool.tool == "recent_transactions" and narrowed.tool.arguments.get("min_amount") == 50
+    # Payments are money out (the salary was listed, then "the biggest"); the list's sum and its smallest.
+    c = Conversation(assistant)
+    assert "Salary" not in c.say("show me payments over £40").reply
+    assert c.say("and the smallest?").reply == "That was Sainsbury's -£43.77 on 2026-11-08."  # refused
+    assert c.say("how much is that altogether").reply == "Those 3 come to £150.53 out."
+    # Money in after a category's spending is no spending of that category ("no matching fuel transactions").
+    c = Conversation(assistant)
+    c.say("how much did i spend on petrol last month")
+    assert "Salary £2,450.00" in c.say("how much did i get paid").reply
+    assert "Salary" in Conversation(assistant).say("how much did i get paid").reply  # was the balance
 
 
 def test_this_month_after_one_payment_shown_is_a_time_not_the_payment(assistant) -> None:  # noqa: ANN001

@@ -269,6 +269,17 @@ def test_the_bigger_or_the_latest_of_the_listed_payments() -> None:
     assert chosen_option("the bigger one", ("the debit card", "the credit card")) is None  # nothing to compare
 
 
+def test_the_sum_or_one_of_the_listed_payments_asked_for() -> None:
+    from rightfit.assistant.replies import of_the_listed, total_of_listed
+
+    listed = ("Tesco -£44.22 on 2026-11-01", "Boots -£13.76 on 2026-11-03", "Salary £2,450.00 on 2026-11-10")
+    assert total_of_listed("how much is that altogether", listed) == "£57.98 out and £2,450.00 in"
+    assert total_of_listed("total?", listed[:2]) == "£57.98 out"
+    assert total_of_listed("how much was the biggest", listed) is None
+    assert total_of_listed("total?", ("the debit card", "the credit card")) is None  # nothing to add up
+    assert of_the_listed("and the smallest?", listed) == listed[1]
+
+
 
 def test_a_merchant_is_named_without_its_statement_dressing() -> None:
     from rightfit.assistant.fields import mentioned

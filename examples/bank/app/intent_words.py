@@ -68,6 +68,7 @@ from .payment_words import (
     _SHOW_PAYMENTS,
     _SPENT,
     _WOULD_EARN,
+    GOT_PAID,
     MONEY_BACK_ASKED,
     ODD_PAYMENTS,
     OUR_CHARGE,
@@ -388,6 +389,8 @@ def refine_intent(text: str, intent: str) -> str:
         return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
     if intent in ("policy_question", "out_of_scope", "check_balance") and SPENT_ON.search(text):
         return "recent_transactions"  # "how much do i spend on takeaways": that category's payments
+    if intent in ("policy_question", "out_of_scope", "check_balance") and GOT_PAID.search(text):
+        return "recent_transactions"  # "how much did i get paid": the money in, not the balance
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):
         return "recent_transactions"  # "what did I spend with my debit card" asks what went, not its limits
     if intent == "check_balance" and _SPENT.search(text):

@@ -51,6 +51,11 @@ _DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like
 # "what did I spend with my debit card", "how much did Daniel spend": what went out, by a person.
 _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|we|\w+)\s+(?:spend|spent|buy|bought)\b",
                         re.IGNORECASE)
+# "how much did i get paid", "has my salary gone in": what came in, not the balance.
+GOT_PAID = re.compile(r"\b(?:how much|when)\b.{0,20}\b(?:did|do|have|has)\s+(?:i|we)\s+(?:get|got|been)\s+paid\b|"
+                      r"\b(?:has|have|did)\s+(?:my|our)\s+(?:salary|wages?|pay|pension|benefits?)\s+(?:gone|come|"
+                      r"been paid|arrived|landed)\b|\b(?:has|did)\s+(?:my|our)\s+(?:salary|wages?|pension)\s+"
+                      r"(?:go|come) in\b", re.IGNORECASE)
 
 # "show me payments over £40", "list my card payments": the payments themselves.
 # "did they use it? any weird payments": the payments themselves, to look over.

@@ -234,7 +234,9 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args["card_kind"] = values["card_kind"]
     elif values.get("own_card") and not args.get("holder"):  # "what did I spend on my card": not the joint holder's
         args["mine"] = True
-    if values.get("category") and not values.get("merchant"):  # "on fuel": the category's payees, all of them
+    # "on fuel": the category's payees, all of them; money in is no spending ("how much did i get paid" right
+    # after the fuel bill kept the category).
+    if values.get("category") and not values.get("merchant") and values.get("direction") != "in":
         args.update(category=WORDS[str(values["category"]).lower()], limit=20)
     if values.get("merchant"):  # every payment to them the tool shows, so the total is theirs
         # "traineline" as written is no payee of theirs; one slip from "Trainline" it is that one.

@@ -42,6 +42,7 @@ from rightfit.assistant.replies import (
     names_only,
     not_caught,
     of_the_listed,
+    total_of_listed,
     with_item,
     yes_and_more,
     yes_or_no,
@@ -241,6 +242,9 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         if state.last and state.options and not state.pending and (named := of_the_listed(text, state.options)):
             # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list.
             return ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id), state
+        if state.last and state.options and not state.pending and (total := total_of_listed(text, state.options)):
+            return ChatReply(sid, f"Those {len(state.options)} come to {total}.", "action", state.last, 1.0,
+                             ctx.trace_id), state  # "how much is that altogether?"
         if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
             return again
         if (undone := self._undo(ctx, sid, state, text, now)) is not None:

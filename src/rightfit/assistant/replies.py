@@ -360,11 +360,34 @@ _WHICH_WAS = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what|how much)\
                         r"(?P<rank>\w+(?:\s+(?:expensive|recent))?)(?:\s+one)?\W*$", re.IGNORECASE)
 
 
+_AND_THE = re.compile(r"^\W*(?:and|what about|how about)\W+(?=the\b)", re.IGNORECASE)  # "and the smallest?"
+_ALTOGETHER = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:how much|what)(?:'s|\s+is|\s+are|\s+was|\s+were|"
+                         r"\s+does|\s+do)?\s+(?:that|those|these|they|them|it)(?:\s+all)?\s+(?:altogether|all together|"
+                         r"in total|total|come to|add up to|in all)\W*$|"
+                         r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:the\s+)?total\W*$", re.IGNORECASE)
+
+
+def total_of_listed(text: str, options: Sequence[str]) -> str | None:
+    """"how much is that altogether?", "total?" of the items the last reply listed: their sum, money out and in
+    apart ("£57.98 out and £2,450.00 in"), when every item shows an amount; None for any other message."""
+    if len(options) < 2 or not _ALTOGETHER.match(text.strip()):
+        return None
+    amounts = [_AMOUNT.search(o) for o in options]
+    signed = [(-1 if o[: a.start()].rstrip().endswith("-") else 1) * float(a.group(1).replace(",", ""))
+              for o, a in zip(options, amounts, strict=True) if a]
+    if len(signed) != len(options):
+        return None
+    out, into = -sum(v for v in signed if v < 0), sum(v for v in signed if v > 0)
+    return " and ".join(p for p in (f"£{out:,.2f} out" if out else "", f"£{into:,.2f} in" if into else "") if p)
+
+
 def of_the_listed(text: str, options: Sequence[str]) -> str | None:
     """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, "which
-    of those was the biggest?"), as listed; None when it asks about none of them."""
+    of those was the biggest?", "and the smallest?"), as listed; None when it asks about none of them."""
     if len(options) == 1 and _HOW_MUCH_WAS_IT.match(text.strip()):
         return options[0]
+    if len(options) >= 2 and _RANK.match(_AND_THE.sub("", text.strip()).strip(" .!?")):
+        return _ranked(_AND_THE.sub("", text.strip()), options)
     m = _WHICH_WAS.match(text.strip())
     if m is None or len(options) < 2:
         return None

@@ -186,7 +186,9 @@ def scan_count(text: str) -> Scan[int]:
 
 
 _MONEY_OUT = re.compile(r"\b(?:spen[dt]|spending|went out|gone out|money out|outgoings?|bought|purchases?|"
-                        r"withdrawals?|paid (?:out|for|at))\b")
+                        r"withdrawals?|paid (?:out|for|at)|"
+                        # "show me payments over £50": payments are made, not received ("payments in" are)
+                        r"payments?(?!\s+(?:in|into|received|coming|came|come|from|to me)\b))\b")
 _MONEY_IN = re.compile(r"\b(?:received|came in|come in|gone in|paid in|money in|incoming|deposits?|refunds?|"
                        r"(?:get|got|gets|getting) paid|paid me|pay ?day|wages?|salary|pay ?cheque)\b")
 
