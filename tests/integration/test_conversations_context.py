@@ -395,6 +395,12 @@ def test_a_question_about_the_payments_just_listed_is_answered_from_them(assista
     c.say("how much did i spend on petrol last month")
     assert "Salary £2,450.00" in c.say("how much did i get paid").reply
     assert "Salary" in Conversation(assistant).say("how much did i get paid").reply  # was the balance
+    # A payment asked about by its amount alone, then when it was (both abstained).
+    c = Conversation(assistant, customer="C005")
+    assert "Foxtons -£1,200.00" in c.say("theres a payment of 1200 quid, what was that").reply
+    assert c.say("when was it").reply == "That was Foxtons -£1,200.00 on 2026-11-17."
+    bare = Conversation(assistant).say("what's the 23.50 payment")  # "An amount needs a currency", then all
+    assert "WWW.XBPAY -£23.50" in bare.reply and "Tesco" not in bare.reply and "currency" not in bare.reply
 
 
 def test_this_month_after_one_payment_shown_is_a_time_not_the_payment(assistant) -> None:  # noqa: ANN001

@@ -72,6 +72,7 @@ from .payment_words import (
     MONEY_BACK_ASKED,
     ODD_PAYMENTS,
     OUR_CHARGE,
+    PAYMENT_ASKED,
     WHERE_MONEY_WENT,
     lists_payments,
 )
@@ -389,6 +390,9 @@ def refine_intent(text: str, intent: str) -> str:
         return "dispute_transaction"  # "dispute 23.50", "dispute tfl": the verb first is the request
     if intent in ("policy_question", "out_of_scope", "check_balance") and SPENT_ON.search(text):
         return "recent_transactions"  # "how much do i spend on takeaways": that category's payments
+    if (intent in ("policy_question", "out_of_scope", "check_balance", "dispute_transaction")
+            and PAYMENT_ASKED.search(text) and not NOT_MINE.search(text)):
+        return "recent_transactions"  # "what was the £1200 payment": shown (it quoted the overdraft buffer)
     if intent in ("policy_question", "out_of_scope", "check_balance") and GOT_PAID.search(text):
         return "recent_transactions"  # "how much did i get paid": the money in, not the balance
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):

@@ -51,6 +51,12 @@ _DISPUTE_ASKED = re.compile(r"^\s*(?:please\s+|i (?:want|need|would like|'d like
 # "what did I spend with my debit card", "how much did Daniel spend": what went out, by a person.
 _DID_SPEND = re.compile(r"\b(?:how much|what)\b.{0,20}\b(?:did|has|have)\s+(?:i|we|\w+)\s+(?:spend|spent|buy|bought)\b",
                         re.IGNORECASE)
+# "what was the £1200 payment", "theres a payment of 1200 quid, what was that": that payment, shown.
+_AN_AMOUNT = r"(?:£\s?)?\d[\d,]*(?:\.\d\d)?\s*(?:quid|pounds?|gbp)?"
+PAYMENT_ASKED = re.compile(rf"\b(?:what|who)(?:'s|s| is| was| were)\s+(?:the|that|this)\s+{_AN_AMOUNT}\s+"
+                           r"(?:payment|charge|transaction|debit)\b|"
+                           rf"\b(?:payment|charge|transaction|debit) (?:of|for) {_AN_AMOUNT}\b.{{0,40}}"
+                           r"\b(?:what|who) (?:was|is|'s) (?:that|it|this)\b", re.IGNORECASE)
 # "how much did i get paid", "has my salary gone in": what came in, not the balance.
 GOT_PAID = re.compile(r"\b(?:how much|when)\b.{0,20}\b(?:did|do|have|has)\s+(?:i|we)\s+(?:get|got|been)\s+paid\b|"
                       r"\b(?:has|have|did)\s+(?:my|our)\s+(?:salary|wages?|pay|pension|benefits?)\s+(?:gone|come|"

@@ -67,6 +67,9 @@ class TransactionFields(BaseModel):
                      Field(None, description="Only amounts below this")] = None
     order: Annotated[str | None, Slot("order", model=False),
                      Field(None, description="largest or smallest amounts first")] = None
+    # "what was the £1200 payment": that amount exactly, unless a bound ("over £50") is given.
+    amount: Annotated[Money | None, Slot("money", pick="first", model=False),
+                      Field(None, description="The exact amount")] = None
     # "how much did Daniel spend": filled only from the first names of the customer's joint account holders.
     holder: Annotated[str | None, Slot("text", model=False),
                       Field(None, description="A joint account holder, by first name")] = None
@@ -247,8 +250,10 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
         args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
+    exact = {} if values.get("over") or values.get("under") else {"over": values.get("amount"),
+                                                                   "under": values.get("amount")}
     for name, bound in (("over", "min_amount"), ("under", "max_amount")):  # "payments over £50"
-        amount = values.get(name)
+        amount = values.get(name) or exact.get(name)
         if isinstance(amount, Money):
             if amount.currency != "GBP":
                 return Say(f"Your transactions are in pounds, so I can't compare them with {amount.currency} "
@@ -331,6 +336,8 @@ def _render_transactions(o: ToolOutcome) -> str:
     period = "" if since is None else f" on {since}" if since == until else f" from {since} to {until}"
     bounds = [f"{word} £{o.arguments[key]:,.2f}" for key, word in (("min_amount", "over"), ("max_amount", "under"))
               if o.arguments.get(key) is not None]
+    if o.arguments.get("min_amount") is not None and o.arguments.get("min_amount") == o.arguments.get("max_amount"):
+        bounds = [f"£{o.arguments['min_amount']:,.2f}"]  # "what was the £1200 payment"
     period = f" of {' and '.join(bounds)}{period}" if bounds else period
     if o.arguments.get("direction"):
         period = f" ({'money out' if o.arguments['direction'] == 'out' else 'money in'}){period}"
@@ -424,7 +431,7 @@ ACTIONS = {
                                  known=_OWN_ACCOUNTS, reads_only=True, listed=_listed_accounts),
     "recent_transactions": ActionRoute("recent_transactions", TransactionFields, _transactions_plan,
                                        _render_transactions, reads_only=True, listed=_listed_transactions,
-                                       made_with=_paid_with,
+                                       made_with=_paid_with, amounts_on_record=True,
                                        known={"merchant": _merchants, "holder": _joint_first_names,
                                               "own_card": _my_card_words, "category": category_words,
                                               **_OWN_CARDS}, hints=frozenset({"category"})),

@@ -306,6 +306,8 @@ def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = ()) 
     (`made_with`, "card ending 8120") is added only when the message points at the card: beside a dispute's words
     it would only mislead the reading."""
     m = _IN_LIST.search(text)
+    if _HOW_MUCH_WAS_IT.match(text.strip()):
+        return None  # "when was it": asked of the item (`of_the_listed`), not the item asked for again
     if m is None and len(options) == 1 and (at := _POINTS_AT.search(text)) and "?" not in text:
         # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
         # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
@@ -353,8 +355,8 @@ def _ranked(text: str, options: Sequence[str]) -> str | None:
 
 # Asked of the items the last reply listed: "how much was it?" of the one payment shown, "which of those was the
 # biggest?" of several.
-_HOW_MUCH_WAS_IT = re.compile(r"^\W*(?:(?:and|so|ok|okay|sorry)\W+)*(?:how much|what)\s+(?:was|is)\s+(?:it|that|this)"
-                              r"(?:\s+(?:again|for|exactly))?\W*$", re.IGNORECASE)
+_HOW_MUCH_WAS_IT = re.compile(r"^\W*(?:(?:and|so|ok|okay|sorry)\W+)*(?:how much|what|when|who)\s+(?:was|is)\s+"
+                              r"(?:it|that|this)(?:\s+(?:again|for|exactly))?\W*$", re.IGNORECASE)
 _WHICH_WAS = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what|how much)\s+"
                         r"(?:one\s+|of (?:those|them|these)\s+)?(?:was|is|were)\s+(?:the\s+)?"
                         r"(?P<rank>\w+(?:\s+(?:expensive|recent))?)(?:\s+one)?\W*$", re.IGNORECASE)
