@@ -172,6 +172,12 @@ def test_hand_offs_and_complaints_found_in_exploring(assistant, assistant_settin
     assert "declined abroad" in summaries[told.ticket_id]
 
 
+def test_a_message_in_another_language_is_told_what_can_be_read_and_where_to_call(assistant) -> None:  # noqa: ANN001
+    lost = Conversation(assistant).say("chcę zablokować kartę, zgubiłam ją")  # "I can't find that in our policies"
+    assert lost.intent == "not_english" and "0808 157 0247" in lost.reply and not lost.ticket_id
+    assert Conversation(assistant).say("whats my balance").intent == "check_balance"
+
+
 def test_a_stolen_card_named_by_a_payment_made_with_it_is_that_card(assistant, assistant_settings) -> None:  # noqa: ANN001
     # It asked "which card?" three times; WWW.XBPAY was paid with the debit card 8120.
     asked = Conversation(assistant).say("MY CARD WAS STOLEN AND SOMEONE PAID WWW.XBPAY WITH IT!!! sort it out")

@@ -13,6 +13,10 @@ REPLIES = {
                   "with your balance, sort code and account number, recent transactions, your cards, freezing a "
                   "card, lost or stolen cards, disputes and your contact details.",
     "thanks_goodbye": "You're welcome. Have a good day!",
+    # A message in another language: the documents and the classifier are English (`language.looks_foreign`).
+    "not_english": "Sorry, I can only read messages in English, and only help with banking with us. If your card "
+                   "is lost or stolen, call 0808 157 0247, 24 hours a day; for anything else, call Customer "
+                   "Services on 03069 990100.",
     "out_of_scope": "Sorry, I can only help with banking with us: our accounts, cards and policies, and your own "
                     "accounts and cards.",
     "human_handoff": "I've passed our conversation to a colleague, who will get back to you within 2 working days. "

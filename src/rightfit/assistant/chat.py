@@ -27,6 +27,7 @@ from rightfit.assistant.app import AssistantApp, siblings
 from rightfit.assistant.documents import Answerer, DocumentAnswers
 from rightfit.assistant.fields import swapped
 from rightfit.assistant.handoff import HandOff
+from rightfit.assistant.language import looks_foreign
 from rightfit.assistant.qa import clean_query
 from rightfit.assistant.reading import FOLLOW_UP, Extractor, FieldReader
 from rightfit.assistant.replies import (
@@ -319,6 +320,10 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         read = reading if reading is not None else self._read(text)
         pred, intent, confidence = read.prediction, read.intent, float(read.prediction.probability)
         out_of_scope = pred.out_of_scope and not read.settled
+        if ((read.unsure or intent == "out_of_scope") and not read.settled and not state.intent
+                and (said := self.app.replies.get("not_english")) and looks_foreign(text)):
+            # "chcę zablokować kartę, zgubiłam ją" was told "I can't find that in our policies".
+            return ChatReply(sid, said, "refuse", "not_english", confidence, ctx.trace_id), SessionState()
         acting = state.intent in self.app.actions or intent in self.app.actions or intent in self.app.handoff_intents
         if not own_part and acting and (other := self.others.who(ctx, text, state.intent or intent)) is not None:
             if (note := self.others.own_too(ctx, text, other)) is None:
