@@ -399,6 +399,9 @@ def test_a_question_about_the_payments_just_listed_is_answered_from_them(assista
     c = Conversation(assistant, customer="C005")
     assert "Foxtons -£1,200.00" in c.say("theres a payment of 1200 quid, what was that").reply
     assert c.say("when was it").reply == "That was Foxtons -£1,200.00 on 2026-11-17."
+    c = Conversation(assistant)
+    c.say("how much did I spend at Tesco last month")
+    assert c.say("which card was that on?").reply == "Those were all on your credit card ending 4417."  # the app
     bare = Conversation(assistant).say("what's the 23.50 payment")  # "An amount needs a currency", then all
     assert "WWW.XBPAY -£23.50" in bare.reply and "Tesco" not in bare.reply and "currency" not in bare.reply
 

@@ -280,6 +280,17 @@ def test_the_sum_or_one_of_the_listed_payments_asked_for() -> None:
     assert of_the_listed("and the smallest?", listed) == listed[1]
 
 
+def test_which_card_the_listed_payments_were_made_with() -> None:
+    from rightfit.assistant.replies import made_with_listed, with_item
+
+    listed, card = ("Tesco -£22.08 on 2026-11-14", "Tesco -£44.22 on 2026-11-01"), "on your credit card ending 4417"
+    assert made_with_listed("which card was that on?", listed, (card, card)) == f"Those were all {card}."
+    assert made_with_listed("which account was it from", listed[:1], (card,)) == f"That was {card}."
+    assert made_with_listed("which card was that on?", listed, (card, "")) is None  # not known for one
+    assert made_with_listed("freeze the card", listed, (card, card)) is None
+    assert with_item("which account was that from", listed[:1], (card,)) is None  # asked of it, not about it
+
+
 
 def test_a_merchant_is_named_without_its_statement_dressing() -> None:
     from rightfit.assistant.fields import mentioned

@@ -326,8 +326,14 @@ def _listed_transactions(o: ToolOutcome) -> tuple[str, ...]:
 
 
 def _paid_with(o: ToolOutcome) -> tuple[str, ...]:
-    """The card each listed payment was made with, so "block the card" after one payment shown means that one."""
-    return tuple(f"card ending {t['card']}" if t.get("card") else "" for t in o.result.get("transactions", []))
+    """What each listed payment was made with ("on your debit card ending 8120, from your Everyday Account"), so
+    "block the card" after one payment shown means that card, and "which card was that on?" is answered. A
+    credit card's payments are not said to come from the account it is kept on here."""
+    def made(t: Mapping[str, Any]) -> str:
+        card = f"on your {t.get('card_kind') or ''} card ending {t['card']}".replace("  ", " ") if t.get("card") else ""
+        account = f"from your {t['account']}" if t.get("account") and t.get("card_kind") != "credit" else ""
+        return ", ".join(p for p in (card, account) if p)
+    return tuple(made(t) for t in o.result.get("transactions", []))
 
 
 def _render_transactions(o: ToolOutcome) -> str:

@@ -151,7 +151,8 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
             category: Only payments to payees of this spending category (fuel, trains, groceries, ...).
         """
         # The card each payment was made with: the caller's own by its digits, a joint holder's by their name.
-        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name, c.last4, c.customer_id AS card_holder, "
+        sql = ("SELECT t.id, t.posted, t.merchant, t.amount_pence, a.name, c.last4, c.kind AS card_kind, "
+               "c.customer_id AS card_holder, "
                "cu.name AS holder_name FROM transactions t "
                "JOIN accounts a ON a.id = t.account_id JOIN account_holders h ON h.account_id = t.account_id "
                "LEFT JOIN cards c ON c.id = t.card_id LEFT JOIN customers cu ON cu.id = c.customer_id "
@@ -212,7 +213,7 @@ def build_registry(bank: BankDB) -> ToolRegistry:  # noqa: PLR0915  (one closure
                 "WHERE h.customer_id = ?", (ctx.customer_id,)).fetchone()[0]
         found = [{"transaction_id": r["id"], "date": r["posted"], "merchant": r["merchant"],
                   "amount": _money(r["amount_pence"]), "account": r["name"],
-                  **({"card": r["last4"]} if r["card_holder"] == ctx.customer_id else {}),
+                  **({"card": r["last4"], "card_kind": r["card_kind"]} if r["card_holder"] == ctx.customer_id else {}),
                   **({"holder": str(r["holder_name"]).split()[0]}
                      if r["card_holder"] not in (None, ctx.customer_id) else {})} for r in rows]
         return {"transactions": found, **({"latest": latest} if latest else {})}

@@ -40,6 +40,7 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
+    made_with_listed,
     names_only,
     not_caught,
     of_the_listed,
@@ -243,6 +244,9 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         if state.last and state.options and not state.pending and (named := of_the_listed(text, state.options)):
             # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list.
             return ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id), state
+        if (state.last and state.options and not state.pending
+                and (made := made_with_listed(text, state.options, state.made_with))):
+            return ChatReply(sid, made, "action", state.last, 1.0, ctx.trace_id), state  # "which card was that on?"
         if state.last and state.options and not state.pending and (total := total_of_listed(text, state.options)):
             return ChatReply(sid, f"Those {len(state.options)} come to {total}.", "action", state.last, 1.0,
                              ctx.trace_id), state  # "how much is that altogether?"

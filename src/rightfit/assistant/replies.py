@@ -306,8 +306,8 @@ def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = ()) 
     (`made_with`, "card ending 8120") is added only when the message points at the card: beside a dispute's words
     it would only mislead the reading."""
     m = _IN_LIST.search(text)
-    if _HOW_MUCH_WAS_IT.match(text.strip()):
-        return None  # "when was it": asked of the item (`of_the_listed`), not the item asked for again
+    if _HOW_MUCH_WAS_IT.match(text.strip()) or _WHICH_CARD.match(text.strip()):
+        return None  # "when was it", "which account was that from": asked of the item, not the item asked for again
     if m is None and len(options) == 1 and (at := _POINTS_AT.search(text)) and "?" not in text:
         # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
         # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
@@ -381,6 +381,20 @@ def total_of_listed(text: str, options: Sequence[str]) -> str | None:
         return None
     out, into = -sum(v for v in signed if v < 0), sum(v for v in signed if v > 0)
     return " and ".join(p for p in (f"£{out:,.2f} out" if out else "", f"£{into:,.2f} in" if into else "") if p)
+
+
+_WHICH_CARD = re.compile(r"^\W*(?:(?:and|so|ok|okay|sorry)\W+)*(?:which|what)\s+(?:card|account)\b(?:\s+\w+){0,5}\W*$",
+                         re.IGNORECASE)
+
+
+def made_with_listed(text: str, options: Sequence[str], made_with: Sequence[str]) -> str | None:
+    """"which card was that on?", "which account was that from" of the items the last reply listed, answered
+    from what each was made with (`made_with`); None for any other message or when that is not known."""
+    if not _WHICH_CARD.match(text.strip()) or len(made_with) != len(options) or not all(made_with):
+        return None
+    if len(set(made_with)) == 1:
+        return f"{'That was' if len(options) == 1 else 'Those were all'} {made_with[0]}."
+    return "; ".join(f"{o}: {m}" for o, m in zip(options, made_with, strict=True)) + "."
 
 
 def of_the_listed(text: str, options: Sequence[str]) -> str | None:
