@@ -379,6 +379,8 @@ def test_a_question_about_the_payments_just_listed_is_answered_from_them(assista
     several = Conversation(assistant, customer="C002")
     several.say("list my transactions from 1 nov to 5 nov")
     assert "Shell -£71.76" in several.say("which of those was the biggest?").reply  # abstained
+    it = several.say("dispute it, they charged me twice")  # "Which payment would you like to dispute?"
+    assert it.intent == "dispute_transaction" and "Shell" in it.reply
     disputed = Conversation(assistant, customer="C002")
     disputed.say("dispute the deliveroo payment, food never arrived")
     disputed.say("yes")

@@ -209,7 +209,7 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
         if state.asked and (picked := chosen_option(text, state.options)) is not None:
             text = picked  # "the second one": read as the option our question listed second
         elif (state.last and state.options and not state.pending
-              and (item := with_item(text, state.options, state.made_with))):
+              and (item := with_item(text, state.options, state.made_with, named=state.named))):
             text = item  # "the second one is wrong, dispute it": the second of the payments just listed
         elif (state.pending and (rest := after_no(text, min_words=1)) is not None
               and (picked := chosen_option(rest, state.options)) is not None):
@@ -242,8 +242,10 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
         if state.last and state.options and not state.pending and (named := of_the_listed(text, state.options)):
-            # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list.
-            return ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id), state
+            # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list;
+            # the one named is then what "dispute it" points at.
+            return (ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id),
+                    replace(state, named=state.options.index(named)))
         if (state.last and state.options and not state.pending
                 and (made := made_with_listed(text, state.options, state.made_with))):
             return ChatReply(sid, made, "action", state.last, 1.0, ctx.trace_id), state  # "which card was that on?"

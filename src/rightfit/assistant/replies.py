@@ -299,20 +299,23 @@ _POINTS_AT = re.compile(r"\b(?:it|that one|this one|that payment|this payment|(?
                         # "did i pay my rent this month": a time, not the payment shown
                         r"(?:that|this)(?!\s+(?:month|week|year|morning|afternoon|evening|weekend|fortnight|time|"
                         r"quarter)\b))\b", re.IGNORECASE)
-def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = ()) -> str | None:
+def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = (), *,
+              named: int | None = None) -> str | None:
     """The message with "the second one" replaced by the second of the items the last reply listed ("the second
     one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
     listed added when it points at it ("dispute it"); None when it points at no item. What the item was made with
     (`made_with`, "card ending 8120") is added only when the message points at the card: beside a dispute's words
-    it would only mislead the reading."""
+    it would only mislead the reading. `named`: the item the last reply named of several ("That was ..."), which
+    "it" then points at as at the one item listed."""
     m = _IN_LIST.search(text)
-    if _HOW_MUCH_WAS_IT.match(text.strip()) or _WHICH_CARD.match(text.strip()):
-        return None  # "when was it", "which account was that from": asked of the item, not the item asked for again
-    if m is None and len(options) == 1 and (at := _POINTS_AT.search(text)) and "?" not in text:
+    if any(p.match(text.strip()) for p in (_HOW_MUCH_WAS_IT, _WHICH_CARD, _ALTOGETHER)):
+        return None  # "when was it", "which account was that from", "how much is that altogether": asked of them
+    one = named if named is not None and 0 <= named < len(options) else 0 if len(options) == 1 else None
+    if m is None and one is not None and (at := _POINTS_AT.search(text)) and "?" not in text:
         # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
         # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
-        card = f" ({made_with[0]})" if at.group("card") and made_with and made_with[0] else ""
-        return f"{text.rstrip(' .!?')}: {options[0]}{card}"
+        card = f" ({made_with[one]})" if at.group("card") and len(made_with) > one and made_with[one] else ""
+        return f"{text.rstrip(' .!?')}: {options[one]}{card}"
     if m is None or not options:
         return None
     index = _ORDINALS[m.group("n").lower()]

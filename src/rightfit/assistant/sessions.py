@@ -48,6 +48,7 @@ class SessionState:
     asked: str | None = None  # the field the last reply asked for
     options: tuple[str, ...] = ()  # the choices that question listed, in order ("the second one")
     made_with: tuple[str, ...] = ()  # what each item `last` listed was made with ("card ending 8120"), in order
+    named: int | None = None  # the item of `options` the last reply named ("That was ..."): what "it" is now
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
     queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
     last_fields: Mapping[str, Any] = field(default_factory=dict)  # what `last` was done with ("and the week before?")
@@ -66,7 +67,7 @@ class SessionState:
         return json.dumps({"intent": self.intent, "slots": dict(self.slots), "pending": self.pending,
                            "asked": self.asked, "last": self.last, "queued": self.queued,
                            "last_fields": dict(self.last_fields), "options": list(self.options),
-                           "made_with": list(self.made_with),
+                           "made_with": list(self.made_with), "named": self.named,
                            "offered": self.offered, "topic": self.topic, "quoted": list(self.quoted),
                            "page": self.page, "ticket": self.ticket, "handed": self.handed,
                            "withdrawn": self.withdrawn, "held": self.held},
@@ -78,7 +79,7 @@ class SessionState:
         return cls(intent=d.get("intent"), slots=d.get("slots") or {}, pending=d.get("pending"),
                    asked=d.get("asked"), last=d.get("last"), queued=d.get("queued"),
                    last_fields=d.get("last_fields") or {}, options=tuple(d.get("options") or ()),
-                   made_with=tuple(d.get("made_with") or ()),
+                   made_with=tuple(d.get("made_with") or ()), named=d.get("named"),
                    offered=bool(d.get("offered")), topic=d.get("topic"), quoted=tuple(d.get("quoted") or ()),
                    page=d.get("page"), ticket=d.get("ticket"), handed=d.get("handed"),
                    withdrawn=d.get("withdrawn"), held=d.get("held"))
