@@ -272,6 +272,13 @@ def test_a_follow_up_period_is_read_next_to_the_one_just_shown(assistant) -> Non
     assert "of over £50.00 from 2026-10-01 to 2026-10-31" in say("and the month before?").reply
 
 
+def test_this_months_payments_end_today(assistant) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    month = Conversation(assistant).say("what did i spend this month")  # "to 2026-12-31" was said on the 8th
+    assert str(month.tool.arguments["until"]) == datetime.now(UTC).date().isoformat()
+
+
 def test_transactions_over_under_or_between_amounts(assistant) -> None:  # noqa: ANN001
     over = Conversation(assistant).say("show me payments over £50")
     amounts = [t["amount"] for t in over.tool.result["transactions"]]

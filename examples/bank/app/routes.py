@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -249,7 +250,10 @@ def _transactions_plan(values: Mapping[str, Any], lookup: Lookup) -> Step:
         args.update(merchant=said, limit=20)
     period = values.get("period")
     if isinstance(period, DateSpan):  # "last week", "since the 1st", "yesterday"
-        args.update(since=period.start.isoformat(), until=period.end.isoformat(), limit=20)
+        # "this month" ends today, as far as payments go ("from 2026-12-01 to 2026-12-31" was said on the 8th).
+        today = datetime.now(UTC).date()
+        until = min(period.end, today) if period.start <= today else period.end
+        args.update(since=period.start.isoformat(), until=until.isoformat(), limit=20)
     exact = {} if values.get("over") or values.get("under") else {"over": values.get("amount"),
                                                                    "under": values.get("amount")}
     for name, bound in (("over", "min_amount"), ("under", "max_amount")):  # "payments over £50"
