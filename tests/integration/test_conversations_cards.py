@@ -372,6 +372,8 @@ def test_own_card_named_beside_someone_elses_is_acted_on(assistant, assistant_se
     assert both.route == "confirm" and "5531" in both.reply and "your wife needs to contact us" in both.reply
     c.say("yes")
     assert card_status(assistant_settings, "C002", "5531") == "stolen"
+    own = Conversation(assistant, customer="C003").say("freeze my card and daniels card")  # "Daniels needs to"
+    assert "Daniel needs to contact us themselves" in own.reply
     refused = Conversation(assistant, customer="C003").say("freeze daniels card please")
     assert refused.route == "refuse"
     assert card_status(assistant_settings, "C004", "7764") == "active"

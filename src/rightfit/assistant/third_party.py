@@ -150,8 +150,9 @@ class ThirdPartyCheck:
             return None
         self._denied(ctx, text, other, "; the caller's own part is acted on")
         who = other.removesuffix("'s").removesuffix("'")
-        if who.lower() not in RELATIONS and who.lower().endswith("s") and who.lower()[:-1] in RELATIONS:
-            who = who[:-1]  # "my wifes card": the wife
+        named = RELATIONS | _words(name for _, name in self.app.customers())
+        if who.lower() not in named and who.lower().endswith("s") and who.lower()[:-1] in named:
+            who = who[:-1]  # "my wifes card": the wife; "daniels card": Daniel
         return ONLY_YOURS.format(other=f"your {who.lower()}" if who.lower() in RELATIONS else who[:1].upper() + who[1:])
 
     def refuse(self, ctx: ToolContext, sid: str, text: str, other: str, *, intent: str,
