@@ -180,6 +180,8 @@ def test_replies_joined_say_each_sentence_once_and_keep_their_line_breaks() -> N
     # More than one "and": split at the first; the rest is split again when it is taken up.
     ("freeze my card and what's my balance and my sort code", ("freeze my card", "what's my balance and my sort code")),
     ("what's my balance? and freeze my card", None),  # two sentences: two_sentences' to split
+    # A hello first is no sentence of its own (only the second request was met).
+    ("Hi! whats my balance and how much at pret?", ("whats my balance", "how much at pret?")),
 ])
 def test_one_sentence_joined_by_and_splits_in_two(text: str, halves: tuple[str, str] | None) -> None:
     from rightfit.assistant.replies import and_joined

@@ -177,9 +177,14 @@ _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _JOINED = re.compile(r"^(?:(?:and|also|then|plus|oh)\b[\s,]*)+", re.IGNORECASE)
 
 
+# A hello said first is no sentence of the request: "Hi! Quick q - whats my balance ... and how much ...".
+_HELLO_FIRST = re.compile(r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?\s*[!.,]+\s*",
+                          re.IGNORECASE)
+
+
 def two_sentences(text: str) -> tuple[str, str] | None:
     """A message of exactly two sentences of two words or more, a joining "and" dropped from the second."""
-    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    parts = [p for p in _SENTENCE_END.split(_HELLO_FIRST.sub("", text).strip()) if p.strip()]
     if len(parts) != 2:
         return None
     first, second = parts[0].strip(), _JOINED.sub("", parts[1]).strip()
@@ -229,7 +234,7 @@ def and_joined(text: str) -> tuple[str, str] | None:
     caller to split again), or at an "and also" or "plus" after it ("my sort code and account number for the
     savings and also the interest rate": the first "and" joins two details of one request). Whether each half
     is a request of its own is the caller's to judge: "I lost my card and need a new one" splits here too."""
-    t = text.strip()
+    t = _HELLO_FIRST.sub("", text).strip()
     joins = [j for j in _AND.finditer(t) if j.group("comma") is None or _ASKS.search(t[: j.start()])]
     if not joins or re.search(r"[?.!]\s+\S", t):
         return None
