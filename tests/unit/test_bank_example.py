@@ -324,7 +324,10 @@ def test_questions_about_cards_found_in_exploring_change_nothing() -> None:
              ("what's my daily spending limit", "check_balance"): "policy_question",
              ("how much can i spend on it per day", "check_balance"): "policy_question",
              ("whats the status of my everyday card replacement", "policy_question"): "list_cards",
-             ("my dad is deaf, can he use sign language to talk to you", "human_handoff"): "policy_question"}
+             ("my dad is deaf, can he use sign language to talk to you", "human_handoff"): "policy_question",
+             ("am i up or down last month", "check_balance"): "recent_transactions",
+             ("what was the £1200 payment", "dispute_transaction"): "recent_transactions",
+             ("how much did i get paid", "check_balance"): "recent_transactions"}
     assert {said: refine(*said) for said in asked} == asked
     # Asked for, they still are.
     assert refine("will you freeze my card please", "freeze_card") == "freeze_card"

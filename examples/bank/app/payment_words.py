@@ -57,6 +57,9 @@ PAYMENT_ASKED = re.compile(rf"\b(?:what|who)(?:'s|s| is| was| were)\s+(?:the|tha
                            r"(?:payment|charge|transaction|debit)\b|"
                            rf"\b(?:payment|charge|transaction|debit) (?:of|for) {_AN_AMOUNT}\b.{{0,40}}"
                            r"\b(?:what|who) (?:was|is|'s) (?:that|it|this)\b", re.IGNORECASE)
+# "so am i up or down for the month": what went in against what went out.
+UP_OR_DOWN = re.compile(r"\b(?:am i|are we|was i|were we)\s+(?:up or down|up|down)\s+(?:on|for|this|last|over)\b|"
+                        r"\bup or down\b|\b(?:money )?in (?:vs|versus|against) (?:money )?out\b", re.IGNORECASE)
 # "how much did i get paid", "has my salary gone in": what came in, not the balance.
 GOT_PAID = re.compile(r"\b(?:how much|when)\b.{0,20}\b(?:did|do|have|has)\s+(?:i|we)\s+(?:get|got|been)\s+paid\b|"
                       r"\b(?:has|have|did)\s+(?:my|our)\s+(?:salary|wages?|pay|pension|benefits?)\s+(?:gone|come|"
