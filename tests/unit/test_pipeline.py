@@ -280,6 +280,8 @@ def test_the_sum_or_one_of_the_listed_payments_asked_for() -> None:
     assert total_of_listed("how much was the biggest", listed) is None
     assert total_of_listed("total?", ("the debit card", "the credit card")) is None  # nothing to add up
     assert of_the_listed("and the smallest?", listed) == listed[1]
+    assert of_the_listed("when was it", listed, named=1) == listed[1]  # the one the last reply named
+    assert of_the_listed("when was it", listed) is None  # of three, none named
 
 
 def test_which_card_the_listed_payments_were_made_with() -> None:

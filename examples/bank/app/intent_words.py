@@ -395,7 +395,7 @@ def refine_intent(text: str, intent: str) -> str:
             and PAYMENT_ASKED.search(text) and not NOT_MINE.search(text)):
         return "recent_transactions"  # "what was the £1200 payment": shown (it quoted the overdraft buffer)
     if intent in ("policy_question", "out_of_scope", "check_balance") and UP_OR_DOWN.search(text):
-        return "recent_transactions"  # "so am i up or down for the month": in and out, summed
+        return "recent_transactions"  # "am i up or down last month": in and out, summed
     if intent in ("policy_question", "out_of_scope", "check_balance") and GOT_PAID.search(text):
         return "recent_transactions"  # "how much did i get paid": the money in, not the balance
     if intent in ("policy_question", "out_of_scope") and _DID_SPEND.search(text) and not _LIMIT_ASKED.search(text):

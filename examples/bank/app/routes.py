@@ -334,7 +334,8 @@ def _paid_with(o: ToolOutcome) -> tuple[str, ...]:
     "block the card" after one payment shown means that card, and "which card was that on?" is answered. A
     credit card's payments are not said to come from the account it is kept on here."""
     def made(t: Mapping[str, Any]) -> str:
-        card = f"on your {t.get('card_kind') or ''} card ending {t['card']}".replace("  ", " ") if t.get("card") else ""
+        kind = f"{t['card_kind']} " if t.get("card_kind") else ""
+        card = f"on your {kind}card ending {t['card']}" if t.get("card") else ""
         account = f"from your {t['account']}" if t.get("account") and t.get("card_kind") != "credit" else ""
         return ", ".join(p for p in (card, account) if p)
     return tuple(made(t) for t in o.result.get("transactions", []))

@@ -89,8 +89,9 @@ class ActionRoute:
     # The items a reply of this route lists, in order, each as the customer could name it ("TfL Travel -£6.84 on
     # 2026-11-19"), so "the second one is wrong, dispute it" right after names that one.
     listed: Callable[[ToolOutcome], tuple[str, ...]] | None = None
-    # What each listed item was made with ("card ending 8120"), in the same order: added to the item only when the
-    # customer points at that ("can you block the card" after one payment shown), never read as part of a reason.
+    # What each listed item was made with ("on your debit card ending 8120, from your Everyday Account"), in the
+    # same order: added to the item only when the customer points at that ("can you block the card" after one
+    # payment shown), never read as part of a reason, and said when asked ("which card was that on?").
     made_with: Callable[[ToolOutcome], tuple[str, ...]] | None = None
 
 

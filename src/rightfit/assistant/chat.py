@@ -241,7 +241,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             done, after = self.actions.confirmed(ctx, sid, state, True)
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
-        if state.last and state.options and not state.pending and (named := of_the_listed(text, state.options)):
+        if (state.last and state.options and not state.pending
+                and (named := of_the_listed(text, state.options, named=state.named))):
             # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list;
             # the one named is then what "dispute it" points at.
             return (ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id),

@@ -21,11 +21,11 @@ from rightfit.tools.executor import ToolExecutor
 from rightfit.tools.registry import ToolContext
 
 _DETAIL_WORDS = 3  # words: anything shorter after a hand-off ("ok", "cool") is no detail for its ticket
-# How every ticket's reference is given, and so how it is found again in the conversation.
 # "actually never mind, what's the premier line number" right after a hand-off: the colleague is told it may no
 # longer be needed, and the question is met (it was only added to the ticket).
 _NEVER_MIND = re.compile(r"^\W*(?:(?:actually|oh|ok|okay|sorry)\W+)*(?:never ?mind|forget (?:it|that)|don'?t worry)\b"
                          r"[\s,.!:-]*", re.IGNORECASE)
+# How every ticket's reference is given, and so how it is found again in the conversation.
 _REFERENCE_GIVEN = re.compile(r"\bYour reference is ([A-Z]{2,6}-[A-Z0-9]{4,12})\b")
 
 

@@ -304,6 +304,8 @@ _POINTS_AT = re.compile(r"\b(?:it|that one|this one|that payment|this payment|(?
                         # "did i pay my rent this month": a time, not the payment shown
                         r"(?:that|this)(?!\s+(?:month|week|year|morning|afternoon|evening|weekend|fortnight|time|"
                         r"quarter)\b))\b", re.IGNORECASE)
+
+
 def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = (), *,
               named: int | None = None) -> str | None:
     """The message with "the second one" replaced by the second of the items the last reply listed ("the second
@@ -405,11 +407,13 @@ def made_with_listed(text: str, options: Sequence[str], made_with: Sequence[str]
     return "; ".join(f"{o}: {m}" for o, m in zip(options, made_with, strict=True)) + "."
 
 
-def of_the_listed(text: str, options: Sequence[str]) -> str | None:
-    """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, "which
-    of those was the biggest?", "and the smallest?"), as listed; None when it asks about none of them."""
-    if len(options) == 1 and _HOW_MUCH_WAS_IT.match(text.strip()):
-        return options[0]
+def of_the_listed(text: str, options: Sequence[str], *, named: int | None = None) -> str | None:
+    """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, or of
+    the one of several the last reply `named`; "which of those was the biggest?", "and the smallest?"), as
+    listed; None when it asks about none of them."""
+    one = named if named is not None and 0 <= named < len(options) else 0 if len(options) == 1 else None
+    if one is not None and _HOW_MUCH_WAS_IT.match(text.strip()):
+        return options[one]
     if len(options) >= 2 and _RANK.match(_AND_THE.sub("", text.strip()).strip(" .!?")):
         return _ranked(_AND_THE.sub("", text.strip()), options)
     m = _WHICH_WAS.match(text.strip())

@@ -47,7 +47,7 @@ class SessionState:
     pending: Mapping[str, Any] | None = None  # {"tool": ..., "arguments": ..., "intent": ...} awaiting a yes/no
     asked: str | None = None  # the field the last reply asked for
     options: tuple[str, ...] = ()  # the choices that question listed, in order ("the second one")
-    made_with: tuple[str, ...] = ()  # what each item `last` listed was made with ("card ending 8120"), in order
+    made_with: tuple[str, ...] = ()  # what each item `last` listed was made with ("on your card ending 8120")
     named: int | None = None  # the item of `options` the last reply named ("That was ..."): what "it" is now
     last: str | None = None  # the action just completed, for follow-ups like "and for the other account?"
     queued: str | None = None  # a second request of the same message, taken up once nothing waits on the customer
