@@ -68,6 +68,9 @@ def test_the_contact_details_we_hold_are_read_back_not_changed(assistant, assist
     for asked in ("what address do you have for me?", "which email address is on my account?",
                   "can you read back my contact details"):  # a postcode asked for, the policy, "can't find"
         assert Conversation(assistant, customer="C004").say(asked).tool.tool == "contact_details", asked
+    after = Conversation(assistant, customer="C004")  # right after a change, and "and email?": no new change
+    after.say("whats my address on file now")
+    assert after.say("and email?").tool.tool == "contact_details"
 
 
 def test_the_number_held_is_read_while_its_change_waits(assistant, assistant_settings) -> None:  # noqa: ANN001

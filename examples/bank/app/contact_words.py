@@ -18,7 +18,10 @@ _MINE_HELD = re.compile(r"^\W*(?:what|whats|what's|which)\b(?:\s+is|\s+are)?\s+(
                         r"\s+(?=.*\b(?:on file|on record|you have|you've got)\b))(?:current\s+|registered\s+|"
                         r"existing\s+|home\s+|present\s+)?(?:address|postcode|post code|phone|mobile|e-?mail|"
                         r"contact details)\b(?:\s+(?:address|number|no))?(?:\s+(?:on file|on record|you have|"
-                        r"you've got|registered)(?:\s+for me)?)?\W*$", re.IGNORECASE)
+                        r"you've got|registered)(?:\s+for me)?)?(?:\s+(?:now|then|please|again))?\W*$"
+                        # "and email?" right after the details were read back: what is held, not a change
+                        r"|^\W*(?:and|what about|how about)\s+(?:my\s+|the\s+)?(?:e-?mail|phone|mobile|address|"
+                        r"postcode)(?:\s+(?:address|number))?\W*$", re.IGNORECASE)
 _OUR_NUMBER = re.compile(r"\b(?:call|ring|phone you|contact you|your (?:phone )?number|fraud|helpline)\b",
                          re.IGNORECASE)
 _DETAILS_NAMED = re.compile(r"\b(?:account\s+(?:number|no\b)|sort\s*code|card\s+(?:number|no\b))", re.IGNORECASE)
