@@ -137,3 +137,15 @@ def test_express_asked_for_after_the_report_is_about_the_new_card(assistant) -> 
     c.say("yes")
     express = c.say("can you send it express")  # "Your debit card ending 3390 can't be blocked: it is lost."
     assert "already been ordered" in express.reply and "can't be blocked" not in express.reply
+
+
+def test_a_question_naming_another_card_while_a_freeze_waits_is_asked_aside(assistant) -> None:  # noqa: ANN001
+    c = Conversation(assistant, customer="C006")
+    c.say("freeze my everyday card")
+    limit = c.say("whats my atm limit on premier")  # was "Freeze your card ending 8120?"
+    assert "£1,000 per day" in limit.reply and limit.reply.endswith("9042? Reply yes to go ahead or no to cancel.")
+    assert c.say("what about the premier one?").reply.startswith("Freeze your card ending 8120?")  # a correction
+    # "and if i use my everyday card instead" after a question about fees: a question, no freeze offered.
+    c = Conversation(assistant, customer="C006")
+    c.say("going to new york next week, what fees on my premier card")
+    assert c.say("and if i use my everyday card instead").intent != "freeze_card"

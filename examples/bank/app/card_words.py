@@ -127,7 +127,8 @@ _ONE_CONTROL = re.compile(r"\b(?:turn\w*|switch\w*|block\w*|stop\w*|disabl\w*)\s
                           r"(?:payments?|spending|transactions|withdrawals|use)\b|"
                           r"\b(?:payments abroad|abroad payments)\b", re.IGNORECASE)
 # "will my card stop working": what would happen, asked.
-_WILL_IT_STOP = re.compile(r"^\W*(?:will|would|does|do)\s+(?:my|the|it|this|that|his|her)\b", re.IGNORECASE)
+_WILL_IT_STOP = re.compile(r"^\W*(?:will|would|does|do)\s+(?:my|the|it|this|that|his|her)\b|"
+                           r"^\W*(?:(?:and|so|but|what)\s+)?if\s+(?:i|we)\b", re.IGNORECASE)  # "and if i use ..."
 
 _JUST_A_CARD = re.compile(r"^\W*(?:my\s+|the\s+)?(?:debit\s+|credit\s+)?cards?\W*$", re.IGNORECASE)
 

@@ -284,12 +284,12 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             elif decision is None and not corrects(text) and (switch := self.waiting.switched(state, text,
                                                                                    said_no=False)) is not None:
                 state, text, reading = switch  # "actually I think it was stolen, not lost": that action instead
-            elif ((fixes := corrects(text) or self.fields.gives_field(ctx, waiting, text, now))
+            elif ((gives := self.fields.gives_field(ctx, waiting, text, now))
                   and (look := self.waiting.looked_up(state, text)) is not None):
                 # "is my premier account ok? how much is in it" while the everyday card's report waits: the
                 # balance, and the report asked again; the account named corrects nothing.
                 return self._before_waiting(ctx, sid, state, text, now, reading=look)
-            elif fixes:
+            elif corrects(text) or (gives and not self.waiting.asks_of_its_own(text)):
                 # "yes, but the card ending 8120 instead", "no, the 4417 one", "the debit one": a correction to
                 # the waiting action, which is planned again with the new fields (and confirmed again), never
                 # carried out as it was. Fields the plan settled from the customer's records are settled again:

@@ -28,6 +28,8 @@ LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|qu
                      r"this)|one (?:more )?(?:thing|question)|just (?:checking|wondering))[\s,.!:-]+)+", re.IGNORECASE)
 ASIDE = re.compile(r"^(?:how|what|whats|what's|hows|how's|when|whens|where|wheres|why|who|which|is|are|does|do i|"
                    r"do you|will|would i|should|can i|could i|am i|tell me|let me know)\b", re.IGNORECASE)
+_ABOUT = re.compile(r"^(?:what|how)\s+about\b", re.IGNORECASE)  # "what about the credit one?": a correction
+_OWN_QUESTION = 4  # words
 # "and my credit card", "the premier card too": more of the same, not something else.
 _ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
 # "has it been done?", "did both change?": whether the action happened, asked while it waits for a yes.
@@ -109,6 +111,14 @@ class WaitingAction:
         if len(reads) == 1 and _HELD_NOW.search(text) and read.intent not in self.app.actions:
             return replace(read, intent=reads[0], settled=True, unsure=False)
         return None
+
+    @staticmethod
+    def asks_of_its_own(text: str) -> bool:
+        """A question of four words or more that names a card or account but asks about something else ("whats my
+        atm limit on premier" while the everyday card's freeze waits): asked aside, no correction of the card.
+        "what about the credit one?" is one."""
+        question = LEAD_IN.sub("", text)
+        return bool(ASIDE.match(question)) and not _ABOUT.match(question) and len(question.split()) >= _OWN_QUESTION
 
     def looked_up(self, state: SessionState, text: str) -> Reading | None:
         """The reading of a message that names a card or an account but asks plainly to look at records ("is my
