@@ -18,6 +18,8 @@ def test_balance_reads_only_my_accounts(assistant) -> None:  # noqa: ANN001
     # With a Cyrillic "а" that looks like the Latin one (it was refused as off-topic).
     lookalike = Conversation(assistant).say("b\u0430lance")
     assert lookalike.tool is not None and lookalike.tool.tool == "get_balance"
+    last = Conversation(assistant).say("show me my last paym\u0435nt")  # the parsers read it too: five were listed
+    assert last.tool.arguments.get("limit") == 1
 
 
 def test_balance_of_one_kind_of_account(assistant) -> None:  # noqa: ANN001

@@ -150,7 +150,10 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
                     check.text, confirming=bool(state.pending), own=self.app.replies.get("not_caught"))) is not None:
                 reply, new_state = ChatReply(sid, unclear[0], unclear[1], "not_caught", 1.0, trace_id), state
             else:
-                reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, check.text, when), when)
+                # Words mixing scripts ("paymеnt" with a Cyrillic е) are read as the word they look like by the
+                # parsers too, not only the classifier ("show me my last paymеnt" listed five).
+                text = latin_lookalikes(check.text)
+                reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, text, when), when)
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
                         and not new_state.intent):
                     new_state = replace(new_state, offered=True)  # "I can pass you to a colleague": a yes takes it
