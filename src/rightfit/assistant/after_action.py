@@ -4,13 +4,14 @@ one", "and the other one?", "can you undo that?"."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from rightfit.assistant.acting import ActionTaker
 from rightfit.assistant.app import AssistantApp
 from rightfit.assistant.fields import first_word
 from rightfit.assistant.reading import FieldReader
-from rightfit.assistant.replies import THE_OTHER
+from rightfit.assistant.replies import THE_OTHER, made_with_listed, of_the_listed, total_of_listed
 from rightfit.assistant.reply import ChatReply
 from rightfit.assistant.sessions import SessionState
 from rightfit.tools.registry import ToolContext
@@ -80,6 +81,23 @@ class AfterAnAction:
         if not state.pending and route.reads_only and not any(fields.values()):
             # Right after every one was shown ("whats my account number" gave both accounts'): nothing else.
             return ChatReply(sid, ALL_SHOWN, "action", route.intent, 1.0, ctx.trace_id, fields=fields), state
+        return None
+
+    def _of_the_list(self, ctx: ToolContext, sid: str, state: SessionState,
+                     text: str) -> tuple[ChatReply, SessionState] | None:
+        """A question about the items the last reply listed, answered from them: "which of those was the
+        biggest?" (the one named is then what "dispute it" points at), "which card was that on?", "how much is
+        that altogether?". None for any other message, or with nothing listed."""
+        if not state.last or not state.options or state.pending:
+            return None
+        if named := of_the_listed(text, state.options, named=state.named):
+            return (ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id),
+                    replace(state, named=state.options.index(named)))
+        if made := made_with_listed(text, state.options, state.made_with):
+            return ChatReply(sid, made, "action", state.last, 1.0, ctx.trace_id), state
+        if total := total_of_listed(text, state.options):
+            return (ChatReply(sid, f"Those {len(state.options)} come to {total}.", "action", state.last, 1.0,
+                              ctx.trace_id), state)
         return None
 
     def _undo(self, ctx: ToolContext, sid: str, state: SessionState, text: str,

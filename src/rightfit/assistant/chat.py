@@ -40,11 +40,8 @@ from rightfit.assistant.replies import (
     bare_yes,
     chosen_option,
     corrects,
-    made_with_listed,
     names_only,
     not_caught,
-    of_the_listed,
-    total_of_listed,
     with_item,
     yes_and_more,
     yes_or_no,
@@ -150,8 +147,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
                     check.text, confirming=bool(state.pending), own=self.app.replies.get("not_caught"))) is not None:
                 reply, new_state = ChatReply(sid, unclear[0], unclear[1], "not_caught", 1.0, trace_id), state
             else:
-                # Words mixing scripts ("paymеnt" with a Cyrillic е) are read as the word they look like by the
-                # parsers too, not only the classifier ("show me my last paymеnt" listed five).
+                # Words mixing scripts ("bаlance", "paymеnt" with a Cyrillic а, е) are read as the word they look
+                # like, by the classifier and the parsers alike ("show me my last paymеnt" listed five).
                 text = latin_lookalikes(check.text)
                 reply, new_state = self._then(ctx, sid, state, self._turn(ctx, sid, state, text, when), when)
                 if (reply.route == "abstain" and self.app.offer_intent is not None and not new_state.pending
@@ -244,18 +241,8 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
             done, after = self.actions.confirmed(ctx, sid, state, True)
             further, after = self._turn(ctx, sid, after, more, now)
             return replace(done, reply=f"{done.reply} {further.reply}"), after
-        if (state.last and state.options and not state.pending
-                and (named := of_the_listed(text, state.options, named=state.named))):
-            # "how much was it?" of the one payment just shown, "which of those was the biggest?": from the list;
-            # the one named is then what "dispute it" points at.
-            return (ChatReply(sid, f"That was {named}.", "action", state.last, 1.0, ctx.trace_id),
-                    replace(state, named=state.options.index(named)))
-        if (state.last and state.options and not state.pending
-                and (made := made_with_listed(text, state.options, state.made_with))):
-            return ChatReply(sid, made, "action", state.last, 1.0, ctx.trace_id), state  # "which card was that on?"
-        if state.last and state.options and not state.pending and (total := total_of_listed(text, state.options)):
-            return ChatReply(sid, f"Those {len(state.options)} come to {total}.", "action", state.last, 1.0,
-                             ctx.trace_id), state  # "how much is that altogether?"
+        if (of_list := self._of_the_list(ctx, sid, state, text)) is not None:
+            return of_list
         if (again := self._on_the_other(ctx, sid, state, text, now)) is not None:
             return again
         if (undone := self._undo(ctx, sid, state, text, now)) is not None:
@@ -456,7 +443,6 @@ class ChatAssistant(SeveralRequests, AfterAnAction):
     def _read(self, text: str) -> Reading:
         """The message's intent: the classifier's label as the app's own words refine it, and whether it is too
         unsure to act on (a label the app's words settled is never unsure)."""
-        text = latin_lookalikes(text)  # "bаlance" with a Cyrillic а is the word it looks like
         if self.speller is not None:
             text = self.speller.correct(text)  # "blok my crad": the classifier and the app's words read it mended
         with stage_span("classify"):

@@ -306,18 +306,25 @@ _POINTS_AT = re.compile(r"\b(?:it|that one|this one|that payment|this payment|(?
                         r"quarter)\b))\b", re.IGNORECASE)
 
 
+def _pointed_at(options: Sequence[str], named: int | None) -> int | None:
+    """The item "it" points at: the one the last reply named of several, or the only one listed; None if neither."""
+    if named is not None and 0 <= named < len(options):
+        return named
+    return 0 if len(options) == 1 else None
+
+
 def with_item(text: str, options: Sequence[str], made_with: Sequence[str] = (), *,
               named: int | None = None) -> str | None:
     """The message with "the second one" replaced by the second of the items the last reply listed ("the second
     one is wrong, dispute it" -> "TfL Travel -£6.84 on 2026-11-19 is wrong, dispute it"), or with the one item
     listed added when it points at it ("dispute it"); None when it points at no item. What the item was made with
-    (`made_with`, "card ending 8120") is added only when the message points at the card: beside a dispute's words
-    it would only mislead the reading. `named`: the item the last reply named of several ("That was ..."), which
-    "it" then points at as at the one item listed."""
+    (`made_with`, "on your debit card ending 8120") is added only when the message points at the card: beside a
+    dispute's words it would only mislead the reading. `named`: the item the last reply named of several ("That
+    was ..."), which "it" then points at as at the one item listed."""
     m = _IN_LIST.search(text)
     if any(p.match(text.strip()) for p in (_HOW_MUCH_WAS_IT, _WHICH_CARD, _ALTOGETHER)):
         return None  # "when was it", "which account was that from", "how much is that altogether": asked of them
-    one = named if named is not None and 0 <= named < len(options) else 0 if len(options) == 1 else None
+    one = _pointed_at(options, named)
     if m is None and one is not None and (at := _POINTS_AT.search(text)) and "?" not in text:
         # The one item listed, pointed at: "i dont know what that is, i never made it" after one payment shown,
         # "can you block the card" (the payment's card); not a question about it: "is it legit?" is asked as it is.
@@ -411,7 +418,7 @@ def of_the_listed(text: str, options: Sequence[str], *, named: int | None = None
     """The item of the last reply's list a question asks about ("how much was it?" of one payment shown, or of
     the one of several the last reply `named`; "which of those was the biggest?", "and the smallest?"), as
     listed; None when it asks about none of them."""
-    one = named if named is not None and 0 <= named < len(options) else 0 if len(options) == 1 else None
+    one = _pointed_at(options, named)
     if one is not None and _HOW_MUCH_WAS_IT.match(text.strip()):
         return options[one]
     if len(options) >= 2 and _RANK.match(_AND_THE.sub("", text.strip()).strip(" .!?")):

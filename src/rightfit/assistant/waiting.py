@@ -28,7 +28,7 @@ LEAD_IN = re.compile(r"^(?:(?:actually|ok|okay|oh|but|and|first|wait|so|sorry|qu
                      r"this)|one (?:more )?(?:thing|question)|just (?:checking|wondering))[\s,.!:-]+)+", re.IGNORECASE)
 ASIDE = re.compile(r"^(?:how|what|whats|what's|hows|how's|when|whens|where|wheres|why|who|which|is|are|does|do i|"
                    r"do you|will|would i|should|can i|could i|am i|tell me|let me know)\b", re.IGNORECASE)
-_ABOUT = re.compile(r"^(?:what|how)\s+about\b", re.IGNORECASE)  # "what about the credit one?": a correction
+_WHAT_ABOUT = re.compile(r"^(?:what|how)\s+about\b", re.IGNORECASE)  # "what about the credit one?": a correction
 _OWN_QUESTION = 4  # words
 # "and my credit card", "the premier card too": more of the same, not something else.
 _ADDS = re.compile(r"^\s*(?:and|also|plus|&)\b|\b(?:too|as well)\W*$", re.IGNORECASE)
@@ -118,7 +118,8 @@ class WaitingAction:
         atm limit on premier" while the everyday card's freeze waits): asked aside, no correction of the card.
         "what about the credit one?" is one."""
         question = LEAD_IN.sub("", text)
-        return bool(ASIDE.match(question)) and not _ABOUT.match(question) and len(question.split()) >= _OWN_QUESTION
+        return (bool(ASIDE.match(question)) and not _WHAT_ABOUT.match(question)
+                and len(question.split()) >= _OWN_QUESTION)
 
     def looked_up(self, state: SessionState, text: str) -> Reading | None:
         """The reading of a message that names a card or an account but asks plainly to look at records ("is my
