@@ -15,12 +15,17 @@ from rightfit.tools.executor import ToolOutcome
 from .lookups import listed, short_name
 
 
+def card_name(card: Mapping[str, Any]) -> str:
+    """"debit card ending 8120": a card as replies name it."""
+    return f"{card['kind']} card ending {card['last4']}"
+
+
 def _on_its_way(cards: list[dict[str, Any]]) -> str:
     """Said when express delivery is asked for cards whose replacement was already ordered; "" when any of them
     has none on its way."""
     if not cards or not all(c.get("replacement_ordered") for c in cards):
         return ""
-    named = " and ".join(f"your {c['kind']} card ending {c['last4']}" for c in cards)
+    named = " and ".join(f"your {card_name(c)}" for c in cards)
     return (f"A replacement for {named} has already been ordered, and I can't change how it's sent from here. "
             "Customer Services on 03069 990100 can tell you whether it can still go by express delivery (£15, "
             "free for Premier customers; next working day if ordered before 2pm).")
@@ -45,12 +50,12 @@ def render_declined(o: ToolOutcome) -> str:
     if not cards:
         return "I can't find any cards on your profile."
     if not stopped:
-        working = " and ".join(f"{c['kind']} card ending {c['last4']}" for c in cards)
+        working = " and ".join(card_name(c) for c in cards)
         return (f"Your {working} {'is' if len(cards) == 1 else 'are'} active, so it wasn't a freeze or a block. If "
                 "a payment is declined because you've reached a limit, you'll see a notification in the app; you "
                 "can check how much of today's limits you've used under Cards, then Card limits.")
-    frozen = [f"{c['kind']} card ending {c['last4']}" for c in stopped if c.get("status") == "frozen"]
-    said = [f"Your {c['kind']} card ending {c['last4']} is {card_state(c)}, so payments with it are declined."
+    frozen = [card_name(c) for c in stopped if c.get("status") == "frozen"]
+    said = [f"Your {card_name(c)} is {card_state(c)}, so payments with it are declined."
             for c in stopped if c.get("status") != "frozen"]
     if frozen:
         said.append(f"Your {' and '.join(frozen)} {'is' if len(frozen) == 1 else 'are'} frozen, so payments with "
@@ -61,7 +66,7 @@ def render_declined(o: ToolOutcome) -> str:
 
 def said_states(cards: list[dict[str, Any]]) -> str:
     """"Your credit card ending 4417 is frozen." for each card, so a confirmation says why it offers fewer."""
-    return " ".join(f"Your {c['kind']} card ending {c['last4']} is {c['status']}." for c in cards)
+    return " ".join(f"Your {card_name(c)} is {c['status']}." for c in cards)
 
 
 def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, delivers: bool = False,
@@ -95,7 +100,7 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
             if named and all(c["status"] not in usable for c in named):
                 if fast and (sent := _on_its_way(named)):
                     return Say(sent)
-                card, status = f"Your {named[0]['kind']} card ending {last4}", named[0]["status"]
+                card, status = f"Your {card_name(named[0])}", named[0]["status"]
                 return Say(f"{card} is already {done}." if status == done else
                            f"{card} can't be {done}: it is {status}.{_gone_for_good(named, done)}")
         if last4 is None:
@@ -109,8 +114,8 @@ def card_plan(tool: str, verb: str, done: str, usable: tuple[str, ...], *, deliv
                 if fast and (sent := _on_its_way(meant)):
                     return Say(sent)  # "can you send it express" after the report: the new card, not a new report
                 if meant and all(c["status"] == done for c in meant):  # "freeze my premier card" twice
-                    return Say(" ".join(f"Your {c['kind']} card ending {c['last4']} is already {done}." for c in meant))
-                states = "; ".join(f"your {c['kind']} card ending {c['last4']} is "
+                    return Say(" ".join(f"Your {card_name(c)} is already {done}." for c in meant))
+                states = "; ".join(f"your {card_name(c)} is "
                                    f"{'already ' if c['status'] == done else ''}{c['status']}" for c in meant)
                 why = f": {states}.{_gone_for_good(meant, done)}" if states else "."
                 if name and on_it:  # "my everyday card" when that one is lost: the others may well be usable

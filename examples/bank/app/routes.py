@@ -14,7 +14,7 @@ from rightfit.assistant.fields import mentioned
 from rightfit.extract.types import AccountId, DateSpan, Money, Slot
 from rightfit.tools.executor import ToolOutcome
 
-from .card_plans import card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
+from .card_plans import card_name, card_plan, card_state, express_words, hurry_words, misuse_words, render_declined
 from .categories import WORDS, category_words
 from .contact_plans import contact_plan, held_contact_plan, render_contact_update, render_held_contact
 from .disputes import dispute_plan, listed_dispute, render_dispute
@@ -320,7 +320,7 @@ def _render_cards(o: ToolOutcome) -> str:
     cards = o.result.get("cards", [])
     if not cards:
         return "I can't find any cards on your profile."
-    listed = "; ".join(f"{c['kind']} card ending {c['last4']}: {card_state(c)}" for c in cards)
+    listed = "; ".join(f"{card_name(c)}: {card_state(c)}" for c in cards)
     return f"Your cards: {listed}."
 
 
